@@ -1,0 +1,74 @@
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{web, App, HttpResponse};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::error::ApiError;
+use crate::extract::BodyLimit;
+use crate::routes::{configure_v1, health};
+use crate::state::AppState;
+
+fn register(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(scope("/api/v1").configure(configure_v1));
+}
+
+/// The OpenAPI document the code describes; `openapi/openapi.json` must equal it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(crate::openapi::base())
+        .configure(register)
+        .split_for_parts();
+    crate::openapi::finish(api)
+}
+
+/// The OpenAPI document as served and committed: pretty JSON with a final newline.
+pub fn openapi_json() -> String {
+    let mut json = openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    json.push('\n');
+    json
+}
+
+pub fn app(
+    state: AppState,
+    spec: Arc<utoipa::openapi::OpenApi>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let body_limit = state.config.max_body_bytes;
+    let spec_json = Arc::new(format!("{}\n", spec.to_pretty_json().unwrap_or_default()));
+    let (app, _) = App::new()
+        .wrap(TracingLogger::default())
+        .app_data(web::Data::new(state))
+        .app_data(BodyLimit(body_limit))
+        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::RouteNotFound.into()))
+        .into_utoipa_app()
+        .configure(register)
+        .split_for_parts();
+    app.service(Scalar::with_url("/docs", (*spec).clone()))
+        .route(
+            "/api-docs/openapi.json",
+            web::get().to(move || {
+                let spec_json = spec_json.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body((*spec_json).clone())
+                }
+            }),
+        )
+        .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::RouteNotFound) }))
+}

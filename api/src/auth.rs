@@ -1,0 +1,77 @@
+//! Bearer-token authentication and role checks.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use cchc_shared::model::token::Role;
+use cchc_shared::repo::tokens::{self, Principal};
+use futures_util::future::LocalBoxFuture;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Principal);
+
+impl Auth {
+    pub fn principal(&self) -> &Principal {
+        &self.0
+    }
+
+    /// Reading shared reference data (units, indicators, periods, calendar): every role.
+    pub fn require_reader(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// Changing anything in the reporting set-up: the Office coordinator only.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.0.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this action needs the admin role; this token has the {} role",
+                self.0.role
+            )))
+        }
+    }
+}
+
+fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthenticated("send an API token as Authorization: Bearer <token>".into()))?
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated("the Authorization header is not valid text".into()))?;
+    let (scheme, secret) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| ApiError::Unauthenticated("the Authorization header must be Bearer <token>".into()))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || secret.trim().is_empty() {
+        return Err(ApiError::Unauthenticated("the Authorization header must be Bearer <token>".into()));
+    }
+    Ok(secret.trim().to_owned())
+}
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let secret = bearer_secret(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let secret = secret?;
+            let state = state.ok_or_else(|| ApiError::NotReady("application state missing".into()))?;
+            let mut conn = state.conn().await?;
+            let now = state.clock.now();
+            match tokens::authenticate(&mut conn, &secret, now).await? {
+                Some(principal) => Ok(Auth(principal)),
+                None => Err(ApiError::Unauthenticated(
+                    "the token is unknown, revoked or expired".into(),
+                )),
+            }
+        })
+    }
+}

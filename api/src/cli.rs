@@ -1,0 +1,282 @@
+//! The `cchc-api` command line; other tools drive these subcommands exactly.
+
+use std::sync::Arc;
+
+use actix_web::HttpServer;
+use anyhow::Context;
+use cchc_shared::clock::SystemClock;
+use cchc_shared::config::Config;
+use cchc_shared::db::{build_pool, run_migrations};
+use cchc_shared::model::token::{CreateToken, Role};
+use cchc_shared::repo::tokens;
+use chrono::{DateTime, FixedOffset};
+use clap::{Parser, Subcommand};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::state::AppState;
+
+#[derive(Debug, Parser)]
+#[command(name = "cchc-api", version, about = "Administrative-reform (CCHC) reporting API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve HTTP on CCHC_BIND against DATABASE_URL (the default command).
+    Serve,
+    /// Apply pending database migrations; safe to run again.
+    Migrate,
+    /// Print the OpenAPI document (JSON), identical to openapi/openapi.json.
+    Openapi,
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
+    /// Load the demo data from the source documents; safe to run again.
+    SeedDemo,
+    /// Local start: create the database if missing, migrate, load demo data, print an admin
+    /// token, then serve.
+    Quickstart,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; the secret is the last line of output.
+    Create {
+        /// admin, reporter, viewer or integration.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Unit code a reporter token is bound to.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Who or what the token is for.
+        #[arg(long)]
+        name: String,
+        /// Optional expiry, RFC 3339 with offset.
+        #[arg(long)]
+        expires_at: Option<DateTime<FixedOffset>>,
+    },
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    value.parse().map_err(|_| {
+        let roles: Vec<_> = Role::ALL.iter().map(Role::as_str).collect();
+        format!("unknown role {value:?}; expected one of {}", roles.join(", "))
+    })
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::Openapi => {
+            print!("{}", crate::app::openapi_json());
+            Ok(())
+        }
+        Command::Token {
+            action: TokenCommand::Create {
+                role,
+                unit,
+                name,
+                expires_at,
+            },
+        } => {
+            let mut conn = connect(&config).await?;
+            let input = CreateToken {
+                name,
+                role,
+                unit_code: unit,
+                expires_at,
+            };
+            let created = tokens::create(&mut conn, &input, chrono::Utc::now())
+                .await
+                .map_err(describe_core_error)?;
+            println!("Created token {} ({}) for {:?}", created.token.id, created.token.role, created.token.name);
+            if let Some(unit) = &created.token.unit_code {
+                println!("Bound to unit {unit}");
+            }
+            println!("Keep the secret below: it is shown only once.");
+            println!("{}", created.secret);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let mut conn = connect(&config).await?;
+            let summary = cchc_shared::demo::load(&mut conn, &config.default_policy)
+                .await
+                .map_err(describe_core_error)?;
+            println!("{summary}");
+            Ok(())
+        }
+        Command::Quickstart => quickstart(config).await,
+    }
+}
+
+/// Turns a shared-layer error into a message naming every bad field.
+fn describe_core_error(error: cchc_shared::Error) -> anyhow::Error {
+    match error {
+        cchc_shared::Error::Validation { errors } | cchc_shared::Error::Conflict { errors, .. } if !errors.is_empty() => {
+            let lines: Vec<_> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message)).collect();
+            anyhow::anyhow!("invalid input:\n{}", lines.join("\n"))
+        }
+        other => anyhow::anyhow!(other),
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<AsyncPgConnection> {
+    AsyncPgConnection::establish(&config.database_url)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", redact(&config.database_url)))
+}
+
+/// Hides the password of a connection URL in messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let applied = run_migrations(&config.database_url)
+        .await
+        .with_context(|| format!("migrating {}", redact(&config.database_url)))?;
+    if applied.is_empty() {
+        println!("Database is up to date.");
+    } else {
+        for version in &applied {
+            println!("Applied migration {version}");
+        }
+    }
+    Ok(())
+}
+
+/// Splits `postgres://…/name?opts` into the server URL with the `postgres` maintenance
+/// database and the database name.
+fn maintenance_url(database_url: &str) -> Option<(String, String)> {
+    let (without_query, query) = match database_url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (database_url, None),
+    };
+    let scheme_end = without_query.find("://")? + 3;
+    let slash = without_query[scheme_end..].find('/')? + scheme_end;
+    let name = &without_query[slash + 1..];
+    if name.is_empty() {
+        return None;
+    }
+    let mut url = format!("{}/postgres", &without_query[..slash]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    Some((url, name.to_owned()))
+}
+
+async fn create_database_if_missing(database_url: &str) -> anyhow::Result<()> {
+    let Some((maintenance, name)) = maintenance_url(database_url) else {
+        return Ok(());
+    };
+    let mut conn = AsyncPgConnection::establish(&maintenance).await.with_context(|| {
+        format!(
+            "cannot reach PostgreSQL at {}; is it running? (set DATABASE_URL to point elsewhere)",
+            redact(&maintenance)
+        )
+    })?;
+    diesel::table! { pg_database (datname) { datname -> Text, } }
+    let exists: Option<String> = pg_database::table
+        .filter(pg_database::datname.eq(&name))
+        .select(pg_database::datname)
+        .first(&mut conn)
+        .await
+        .optional()?;
+    if exists.is_none() {
+        diesel::sql_query(format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))
+            .execute(&mut conn)
+            .await?;
+        println!("Created database {name}");
+    }
+    Ok(())
+}
+
+async fn quickstart(config: Config) -> anyhow::Result<()> {
+    create_database_if_missing(&config.database_url).await?;
+    migrate(&config).await?;
+    let mut conn = connect(&config).await?;
+    let summary = cchc_shared::demo::load(&mut conn, &config.default_policy)
+        .await
+        .map_err(describe_core_error)?;
+    println!("{summary}");
+    let admin = tokens::create(
+        &mut conn,
+        &CreateToken {
+            name: "Quickstart – Văn phòng Sở".into(),
+            role: Role::Admin,
+            unit_code: None,
+            expires_at: None,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(describe_core_error)?;
+    drop(conn);
+    println!();
+    println!("API:       {}/api/v1", config.public_base_url);
+    println!("API docs:  {}/docs", config.public_base_url);
+    println!("Try:       curl -H 'Authorization: Bearer {}' {}/api/v1/periods", admin.secret, config.public_base_url);
+    println!("Admin token (shown once):");
+    println!("{}", admin.secret);
+    serve(config).await
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = build_pool(&config.database_url, config.db_pool_size)?;
+    let bind = config.bind.clone();
+    let state = AppState {
+        pool,
+        config: Arc::new(config),
+        clock: Arc::new(SystemClock),
+    };
+    let spec = Arc::new(crate::app::openapi());
+    tracing::info!(%bind, "serving");
+    HttpServer::new(move || crate::app::app(state.clone(), spec.clone()))
+        .bind(&bind)
+        .with_context(|| format!("cannot listen on {bind} (CCHC_BIND)"))?
+        .shutdown_timeout(10)
+        .run()
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maintenance_url_swaps_the_database() {
+        assert_eq!(
+            maintenance_url("postgres://postgres@127.0.0.1:5432/cchc"),
+            Some(("postgres://postgres@127.0.0.1:5432/postgres".into(), "cchc".into()))
+        );
+        assert_eq!(
+            maintenance_url("postgres://u:p@db/cchc?sslmode=disable"),
+            Some(("postgres://u:p@db/postgres?sslmode=disable".into(), "cchc".into()))
+        );
+        assert_eq!(maintenance_url("postgres://db"), None);
+    }
+
+    #[test]
+    fn redact_hides_passwords() {
+        assert_eq!(redact("postgres://u:secret@db/cchc"), "postgres://u:***@db/cchc");
+        assert_eq!(redact("postgres://postgres@db/cchc"), "postgres://postgres@db/cchc");
+    }
+}

@@ -1,0 +1,138 @@
+//! JSON body and query extractors that name the offending field in their 4xx answers, reject
+//! unknown fields (through `deny_unknown_fields` on the types) and bound the body size.
+
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use cchc_shared::error::FieldError;
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest JSON body accepted, in bytes; registered as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Turns a deserialization failure into a field error. Unknown fields are reported under their
+/// own name, other problems under the path where they occurred.
+fn field_error<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, root: &str) -> FieldError {
+    let path = error.path().to_string();
+    let message = error.inner().to_string();
+    let mut field = if path == "." { root.to_owned() } else { path };
+    let code = if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        field = if field == root { name.to_owned() } else { format!("{field}.{name}") };
+        "unknown_field"
+    } else if message.starts_with("missing field `") {
+        let name = message.trim_start_matches("missing field `").split('`').next().unwrap_or_default();
+        field = if field == root { name.to_owned() } else { format!("{field}.{name}") };
+        "required"
+    } else if message.starts_with("unknown variant") {
+        "invalid_value"
+    } else {
+        "invalid_type"
+    };
+    // serde_json appends " at line L column C"; the field path says more.
+    let message = match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    };
+    FieldError::new(field, code, message)
+}
+
+pub struct Json<T>(pub T);
+
+impl<T> Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().copied().unwrap_or(BodyLimit(1024 * 1024)).0;
+        let json = is_json(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared_length.is_some_and(|len| len > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string(), Vec::new()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if body.is_empty() {
+                return Err(ApiError::bad_request("invalid_json", "the request body is empty; send a JSON object", Vec::new()));
+            }
+            let mut deserializer = serde_json::Deserializer::from_slice(&body);
+            let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                if error.inner().is_syntax() || error.inner().is_eof() {
+                    ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {}", error.inner()), Vec::new())
+                } else {
+                    let field = field_error(&error, "body");
+                    ApiError::bad_request("invalid_body", format!("{}: {}", field.field, field.message), vec![field])
+                }
+            })?;
+            deserializer
+                .end()
+                .map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"), Vec::new()))?;
+            Ok(Json(value))
+        })
+    }
+}
+
+pub struct Query<T>(pub T);
+
+impl<T> Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        std::future::ready(serde_path_to_error::deserialize(deserializer).map(Query).map_err(|error| {
+            let field = field_error(&error, "query");
+            ApiError::bad_request(
+                "invalid_query",
+                format!("query parameter {}: {}", field.field, field.message),
+                vec![field],
+            )
+        }))
+    }
+}

@@ -1,0 +1,10 @@
+//! The cchc HTTP API.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod state;

@@ -1,0 +1,131 @@
+//! The OpenAPI document: paths come from the handlers' annotations; this module adds what is
+//! common to all of them (bearer security, problem responses) so handlers stay short.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::OpenApi;
+
+use crate::error::{Problem, PROBLEM_JSON};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "cchc — administrative-reform reporting API",
+        description = "Periodic administrative-reform (cải cách hành chính) reporting for a provincial department: \
+units, API tokens, indicators, reporting periods with Decree 09 cut-off windows and deadlines, and the \
+working-day calendar.\n\n\
+All endpoints under `/api/v1` take `Authorization: Bearer <token>` (create one with `cchc-api token create`). \
+Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
+Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
+stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00). Request \
+bodies reject unknown fields.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    components(schemas(Problem, cchc_shared::error::FieldError)),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "units", description = "The department's units and their contacts"),
+        (name = "tokens", description = "API tokens and roles (admin only, except /me)"),
+        (name = "indicators", description = "Indicators (chỉ tiêu), versioned"),
+        (name = "periods", description = "Reporting periods (kỳ báo cáo): cut-off windows, deadlines, status"),
+        (name = "holidays", description = "The working-day calendar"),
+    )
+)]
+struct ApiDoc;
+
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
+    ("400", "BadRequest", "Malformed request: invalid JSON, wrong type, unknown field, bad query parameter"),
+    ("401", "Unauthenticated", "Missing, unknown, revoked or expired token"),
+    ("403", "Forbidden", "The token's role does not allow this"),
+    ("404", "NotFound", "No such resource"),
+    ("409", "Conflict", "Conflicts with the current state"),
+    ("413", "PayloadTooLarge", "The request body is too large"),
+    ("415", "UnsupportedMediaType", "The request body is not application/json"),
+    ("422", "UnprocessableEntity", "Invalid fields; `errors` lists every one"),
+    ("500", "InternalError", "A bug; it has been logged"),
+    ("503", "ServiceUnavailable", "The database is unavailable"),
+];
+
+fn add_problem(operation: &mut Operation, status: &str) {
+    if let Some((_, name, _)) = PROBLEM_RESPONSES.iter().find(|(s, _, _)| *s == status) {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+    }
+}
+
+/// Adds the bearer scheme, shared problem responses and per-operation error responses.
+pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("cchc_…")
+                .description(Some("An API token from `cchc-api token create` or POST /api/v1/tokens"))
+                .build(),
+        ),
+    );
+    for (_, name, description) in PROBLEM_RESPONSES {
+        components.responses.insert(
+            (*name).to_owned(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(*description)
+                    .content(
+                        PROBLEM_JSON,
+                        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                    )
+                    .build(),
+            ),
+        );
+    }
+    for (path, item) in api.paths.paths.iter_mut() {
+        let secured = path.starts_with("/api/v1/");
+        let has_path_params = path.contains('{');
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.patch, true),
+            (&mut item.put, true),
+            (&mut item.delete, false),
+        ];
+        for (operation, _) in operations {
+            let Some(operation) = operation.as_mut() else { continue };
+            if secured {
+                operation.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                add_problem(operation, "401");
+                add_problem(operation, "403");
+                add_problem(operation, "503");
+            }
+            let has_query = operation
+                .parameters
+                .as_ref()
+                .is_some_and(|params| params.iter().any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query));
+            let has_body = operation.request_body.is_some();
+            if has_path_params {
+                add_problem(operation, "404");
+            }
+            if has_body || has_query {
+                add_problem(operation, "400");
+                add_problem(operation, "422");
+            }
+            if has_body {
+                add_problem(operation, "413");
+                add_problem(operation, "415");
+            }
+            if secured {
+                add_problem(operation, "500");
+            }
+        }
+    }
+    api
+}

@@ -1,0 +1,82 @@
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use cchc_shared::model::holiday::{CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday};
+use cchc_shared::model::PageParams;
+use cchc_shared::repo::holidays;
+use chrono::NaiveDate;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::created;
+use crate::state::AppState;
+
+/// List calendar days
+///
+/// Holidays, days off and make-up working days, in date order. Pre-filled for 2025–2027 from
+/// the Labour Code and the Government's published Tết and bridge-day decisions.
+#[utoipa::path(tag = "holidays", params(HolidayFilter, PageParams), responses((status = 200, description = "A page of calendar days", body = HolidayPage)))]
+#[get("/holidays")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: Query<HolidayFilter>,
+    page: Query<PageParams>,
+) -> Result<web::Json<HolidayPage>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(holidays::list(&mut conn, &filter, *page).await?))
+}
+
+/// Add a calendar day
+///
+/// `working_day` is for a weekend day declared a working day; `day_off` for a weekday off.
+#[utoipa::path(
+    tag = "holidays",
+    request_body = CreateHoliday,
+    responses(
+        (status = 201, description = "Added", body = Holiday),
+        (status = 409, description = "The date is already in the calendar", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/holidays")]
+pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreateHoliday>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    let holiday = holidays::create(&mut conn, &body, state.clock.now()).await?;
+    Ok(created(format!("/api/v1/holidays/{}", holiday.date), &holiday))
+}
+
+/// Get a calendar day
+#[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 200, description = "The day", body = Holiday)))]
+#[get("/holidays/{date}")]
+pub async fn get(state: web::Data<AppState>, auth: Auth, date: web::Path<NaiveDate>) -> Result<web::Json<Holiday>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(holidays::get(&mut conn, *date).await?))
+}
+
+/// Change a calendar day
+#[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), request_body = UpdateHoliday, responses((status = 200, description = "The changed day", body = Holiday)))]
+#[patch("/holidays/{date}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    date: web::Path<NaiveDate>,
+    body: Json<UpdateHoliday>,
+) -> Result<web::Json<Holiday>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(holidays::update(&mut conn, *date, &body, state.clock.now()).await?))
+}
+
+/// Remove a calendar day
+///
+/// The day goes back to the Monday–Friday rule. Deadlines already derived are not moved.
+#[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 204, description = "Removed")))]
+#[delete("/holidays/{date}")]
+pub async fn delete(state: web::Data<AppState>, auth: Auth, date: web::Path<NaiveDate>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    holidays::delete(&mut conn, *date).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,91 @@
+use actix_web::{get, patch, post, web, HttpResponse};
+use cchc_shared::model::indicator::{
+    CreateIndicator, Indicator, IndicatorFilter, IndicatorPage, IndicatorVersionPage, UpdateIndicator,
+};
+use cchc_shared::model::PageParams;
+use cchc_shared::repo::indicators;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::created;
+use crate::state::AppState;
+
+/// List indicators
+///
+/// In code order; filter by content area, kind, active flag or a search text.
+#[utoipa::path(tag = "indicators", params(IndicatorFilter, PageParams), responses((status = 200, description = "A page of indicators", body = IndicatorPage)))]
+#[get("/indicators")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: Query<IndicatorFilter>,
+    page: Query<PageParams>,
+) -> Result<web::Json<IndicatorPage>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(indicators::list(&mut conn, &filter, *page).await?))
+}
+
+/// Create an indicator
+#[utoipa::path(
+    tag = "indicators",
+    request_body = CreateIndicator,
+    responses(
+        (status = 201, description = "Created (version 1)", body = Indicator),
+        (status = 409, description = "An indicator with this code exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/indicators")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<CreateIndicator>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    let indicator = indicators::create(&mut conn, &body, state.clock.now()).await?;
+    Ok(created(format!("/api/v1/indicators/{}", indicator.id), &indicator))
+}
+
+/// Get an indicator
+#[utoipa::path(tag = "indicators", responses((status = 200, description = "The indicator in its current version", body = Indicator)))]
+#[get("/indicators/{id}")]
+pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Indicator>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(indicators::get(&mut conn, *id).await?))
+}
+
+/// Change an indicator
+///
+/// A change to the definition adds a version. Draft periods follow it; open and closed
+/// periods keep the version they opened with. Changing only `active` adds no version.
+#[utoipa::path(tag = "indicators", request_body = UpdateIndicator, responses((status = 200, description = "The indicator in its new current version", body = Indicator)))]
+#[patch("/indicators/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<UpdateIndicator>,
+) -> Result<web::Json<Indicator>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(indicators::update(&mut conn, *id, &body, state.clock.now()).await?))
+}
+
+/// List an indicator's versions
+///
+/// Newest first.
+#[utoipa::path(tag = "indicators", params(PageParams), responses((status = 200, description = "A page of versions", body = IndicatorVersionPage)))]
+#[get("/indicators/{id}/versions")]
+pub async fn versions(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    page: Query<PageParams>,
+) -> Result<web::Json<IndicatorVersionPage>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(indicators::versions(&mut conn, *id, *page).await?))
+}

@@ -1,0 +1,51 @@
+//! HTTP handlers: authenticate, call the shared layer, shape the answer. No rules live here.
+
+pub mod health;
+pub mod holidays;
+pub mod indicators;
+pub mod me;
+pub mod periods;
+pub mod tokens;
+pub mod units;
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn configure_v1(cfg: &mut ServiceConfig) {
+    cfg.service(me::me)
+        .service(units::list)
+        .service(units::create)
+        .service(units::get)
+        .service(units::update)
+        .service(tokens::list)
+        .service(tokens::create)
+        .service(tokens::get)
+        .service(tokens::revoke)
+        .service(indicators::list)
+        .service(indicators::create)
+        .service(indicators::get)
+        .service(indicators::update)
+        .service(indicators::versions)
+        .service(periods::list)
+        .service(periods::create)
+        .service(periods::get)
+        .service(periods::update)
+        .service(periods::delete)
+        .service(periods::open)
+        .service(periods::close)
+        .service(holidays::list)
+        .service(holidays::create)
+        .service(holidays::get)
+        .service(holidays::update)
+        .service(holidays::delete);
+}
+
+/// `201 Created` with the new resource's location.
+pub(crate) fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}

@@ -1,0 +1,135 @@
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use cchc_shared::model::period::{CreatePeriod, Period, PeriodFilter, PeriodPage, UpdatePeriod};
+use cchc_shared::model::PageParams;
+use cchc_shared::repo::periods;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::created;
+use crate::state::AppState;
+
+/// List periods
+///
+/// Latest deadline first; filter by status, frequency, report type, year or a search text.
+#[utoipa::path(tag = "periods", params(PeriodFilter, PageParams), responses((status = 200, description = "A page of periods", body = PeriodPage)))]
+#[get("/periods")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: Query<PeriodFilter>,
+    page: Query<PageParams>,
+) -> Result<web::Json<PeriodPage>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(periods::list(&mut conn, &filter, *page).await?))
+}
+
+/// Create a period
+///
+/// Created as a draft. Without `data_from`/`data_to` the cut-off window is the Decree 09
+/// default of the frequency. A deadline on a non-working day moves to the end of the next
+/// working day (unless `shift_deadline_off_non_working_day` is false). A deadline that leaves
+/// no working day after the cut-off is accepted with a warning in `warnings`
+/// (`deadline_too_close_to_cutoff`), or rejected with 422 when `strict_deadline_check` is true.
+#[utoipa::path(
+    tag = "periods",
+    request_body = CreatePeriod,
+    responses(
+        (status = 201, description = "Created as a draft", body = Period),
+        (status = 409, description = "A period with this code exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/periods")]
+pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreatePeriod>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    let period = periods::create(&mut conn, &body, &state.config.default_policy, state.clock.now()).await?;
+    Ok(created(format!("/api/v1/periods/{}", period.id), &period))
+}
+
+/// Get a period
+///
+/// With its legal basis, indicator set (in the versions the period uses), participating
+/// units and reminder policy.
+#[utoipa::path(tag = "periods", responses((status = 200, description = "The period", body = Period)))]
+#[get("/periods/{id}")]
+pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Period>, ApiError> {
+    auth.require_reader()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(periods::get(&mut conn, *id).await?))
+}
+
+/// Change a period
+///
+/// A draft takes any field; an open period only title, description, deadline and its options,
+/// legal basis and policy (others: 409 `period_open`); a closed period nothing (409
+/// `period_closed`).
+#[utoipa::path(
+    tag = "periods",
+    request_body = UpdatePeriod,
+    responses(
+        (status = 200, description = "The changed period", body = Period),
+        (status = 409, description = "The period's status does not allow this change", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/periods/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<UpdatePeriod>,
+) -> Result<web::Json<Period>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(periods::update(&mut conn, *id, &body, state.clock.now()).await?))
+}
+
+/// Delete a draft period
+#[utoipa::path(
+    tag = "periods",
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Only drafts can be deleted", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/periods/{id}")]
+pub async fn delete(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    periods::delete(&mut conn, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Open a period (draft → open)
+///
+/// Needs at least one indicator and one unit (409 `period_incomplete` lists what is missing).
+/// Pins the indicator versions and re-derives the deadline against the current calendar.
+#[utoipa::path(
+    tag = "periods",
+    responses(
+        (status = 200, description = "The open period", body = Period),
+        (status = 409, description = "Not a draft (`invalid_transition`) or incomplete (`period_incomplete`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/periods/{id}/open")]
+pub async fn open(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Period>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(periods::open(&mut conn, *id, state.clock.now()).await?))
+}
+
+/// Close a period (open → closed)
+#[utoipa::path(
+    tag = "periods",
+    responses(
+        (status = 200, description = "The closed period", body = Period),
+        (status = 409, description = "Not open (`invalid_transition`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/periods/{id}/close")]
+pub async fn close(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Period>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(periods::close(&mut conn, *id, state.clock.now()).await?))
+}

@@ -1,0 +1,58 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+use cchc_shared::model::token::{CreateToken, CreatedToken, Token, TokenFilter, TokenPage};
+use cchc_shared::model::PageParams;
+use cchc_shared::repo::tokens;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::created;
+use crate::state::AppState;
+
+/// List tokens
+///
+/// Newest first; revoked tokens only with `include_revoked=true`. Secrets are never shown.
+#[utoipa::path(tag = "tokens", params(TokenFilter, PageParams), responses((status = 200, description = "A page of tokens", body = TokenPage)))]
+#[get("/tokens")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: Query<TokenFilter>,
+    page: Query<PageParams>,
+) -> Result<web::Json<TokenPage>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(tokens::list(&mut conn, &filter, *page, state.clock.now()).await?))
+}
+
+/// Create a token
+///
+/// The secret is in this answer only; it is stored hashed.
+#[utoipa::path(tag = "tokens", request_body = CreateToken, responses((status = 201, description = "Created; keep the secret", body = CreatedToken)))]
+#[post("/tokens")]
+pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreateToken>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    let token = tokens::create(&mut conn, &body, state.clock.now()).await?;
+    Ok(created(format!("/api/v1/tokens/{}", token.token.id), &token))
+}
+
+/// Get a token
+#[utoipa::path(tag = "tokens", responses((status = 200, description = "The token", body = Token)))]
+#[get("/tokens/{id}")]
+pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Token>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(tokens::get(&mut conn, *id, state.clock.now()).await?))
+}
+
+/// Revoke a token
+///
+/// The token stops working at once. Revoking twice is harmless.
+#[utoipa::path(tag = "tokens", responses((status = 200, description = "The revoked token", body = Token)))]
+#[delete("/tokens/{id}")]
+pub async fn revoke(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Token>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(tokens::revoke(&mut conn, *id, state.clock.now()).await?))
+}

@@ -1,0 +1,21 @@
+use std::sync::Arc;
+
+use cchc_shared::clock::Clock;
+use cchc_shared::config::Config;
+use cchc_shared::db::{DbConn, DbPool};
+
+use crate::error::ApiError;
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub async fn conn(&self) -> Result<DbConn, ApiError> {
+        Ok(self.pool.get().await?)
+    }
+}

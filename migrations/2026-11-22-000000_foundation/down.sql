@@ -1,0 +1,10 @@
+DROP TABLE holidays;
+DROP TABLE period_units;
+DROP TABLE period_indicators;
+DROP TABLE period_documents;
+DROP TABLE periods;
+DROP TABLE indicator_versions;
+DROP TABLE indicators;
+DROP TABLE api_tokens;
+DROP TABLE unit_contacts;
+DROP TABLE units;

@@ -1,0 +1,155 @@
+//! Configuration from the environment, with defaults that work on a developer machine.
+
+use std::str::FromStr;
+
+use chrono::NaiveTime;
+
+use crate::model::policy::ReminderPolicy;
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/cchc";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub public_base_url: String,
+    pub db_pool_size: usize,
+    pub max_body_bytes: usize,
+    /// Reminder and escalation policy given to a new period that does not set its own.
+    pub default_policy: ReminderPolicy,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid value for {name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads through `lookup` so tests can supply variables without touching the process env.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bind = lookup("CCHC_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let public_base_url = lookup("CCHC_PUBLIC_BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let mut policy = ReminderPolicy::default();
+        if let Some(days) = lookup("CCHC_REMINDER_DAYS_BEFORE") {
+            policy.reminder_working_days_before = days
+                .split(',')
+                .map(|d| d.trim().parse::<u32>())
+                .collect::<Result<_, _>>()
+                .map_err(|e| invalid("CCHC_REMINDER_DAYS_BEFORE", e))?;
+        }
+        if let Some(v) = lookup("CCHC_REMINDER_TIME") {
+            policy.reminder_time = parse_time("CCHC_REMINDER_TIME", &v)?;
+        }
+        if let Some(v) = lookup("CCHC_DEADLINE_DAY_REMINDER_TIME") {
+            policy.deadline_day_reminder_time = parse_time("CCHC_DEADLINE_DAY_REMINDER_TIME", &v)?;
+        }
+        if let Some(v) = lookup("CCHC_OFFICE_HOURS") {
+            let (start, end) = v
+                .split_once('-')
+                .ok_or_else(|| invalid("CCHC_OFFICE_HOURS", "expected HH:MM-HH:MM"))?;
+            policy.office_hours_start = parse_time("CCHC_OFFICE_HOURS", start)?;
+            policy.office_hours_end = parse_time("CCHC_OFFICE_HOURS", end)?;
+        }
+        if let Some(v) = lookup("CCHC_ESCALATE_HEAD_AFTER_MINUTES") {
+            policy.escalate_to_head_after_minutes = parse("CCHC_ESCALATE_HEAD_AFTER_MINUTES", &v)?;
+        }
+        if let Some(v) = lookup("CCHC_ESCALATE_LEADERSHIP_AFTER_WORKING_DAYS") {
+            policy.escalate_to_leadership_after_working_days =
+                parse("CCHC_ESCALATE_LEADERSHIP_AFTER_WORKING_DAYS", &v)?;
+        }
+        if let Some(v) = lookup("CCHC_EARLY_MARGIN_WORKING_DAYS") {
+            policy.early_margin_working_days = parse("CCHC_EARLY_MARGIN_WORKING_DAYS", &v)?;
+        }
+        let problems = policy.problems("CCHC policy defaults");
+        if let Some(problem) = problems.first() {
+            return Err(invalid("CCHC_* policy defaults", format!("{}: {}", problem.field, problem.message)));
+        }
+        Ok(Self {
+            database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind,
+            public_base_url,
+            db_pool_size: match lookup("CCHC_DB_POOL_SIZE") {
+                Some(v) => parse("CCHC_DB_POOL_SIZE", &v)?,
+                None => 10,
+            },
+            max_body_bytes: match lookup("CCHC_MAX_BODY_BYTES") {
+                Some(v) => parse("CCHC_MAX_BODY_BYTES", &v)?,
+                None => 1024 * 1024,
+            },
+            default_policy: policy,
+        })
+    }
+}
+
+fn invalid(name: &'static str, message: impl ToString) -> ConfigError {
+    ConfigError {
+        name,
+        message: message.to_string(),
+    }
+}
+
+fn parse<T: FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    value.trim().parse().map_err(|e| invalid(name, e))
+}
+
+fn parse_time(name: &'static str, value: &str) -> Result<NaiveTime, ConfigError> {
+    NaiveTime::parse_from_str(value.trim(), "%H:%M").map_err(|_| invalid(name, "expected HH:MM"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_work_locally() {
+        let config = config(&[]).expect("defaults are valid");
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.bind, "127.0.0.1:8080");
+        assert_eq!(config.public_base_url, "http://127.0.0.1:8080");
+        assert_eq!(config.default_policy.reminder_working_days_before, vec![5, 2, 0]);
+    }
+
+    #[test]
+    fn policy_defaults_come_from_env() {
+        let config = config(&[
+            ("CCHC_REMINDER_DAYS_BEFORE", "3, 1"),
+            ("CCHC_OFFICE_HOURS", "07:00-17:30"),
+            ("CCHC_PUBLIC_BASE_URL", "https://cchc.example.gov.vn/"),
+        ])
+        .expect("valid");
+        assert_eq!(config.default_policy.reminder_working_days_before, vec![3, 1]);
+        assert_eq!(config.default_policy.office_hours_end, NaiveTime::from_hms_opt(17, 30, 0).unwrap());
+        assert_eq!(config.public_base_url, "https://cchc.example.gov.vn");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let error = config(&[("CCHC_DB_POOL_SIZE", "many")]).unwrap_err();
+        assert_eq!(error.name, "CCHC_DB_POOL_SIZE");
+        let error = config(&[("CCHC_REMINDER_TIME", "8h")]).unwrap_err();
+        assert_eq!(error.name, "CCHC_REMINDER_TIME");
+        let error = config(&[("CCHC_OFFICE_HOURS", "18:00-07:00")]).unwrap_err();
+        assert_eq!(error.name, "CCHC_* policy defaults");
+    }
+}

@@ -1,0 +1,84 @@
+//! The error type of the shared layer. The API turns it into `application/problem+json`;
+//! every variant but `Database`/`Internal` is the caller's fault and maps to a 4xx.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field in the request, e.g. `focal_persons[0].email` or `deadline`.
+    pub field: String,
+    /// Stable machine-readable code, e.g. `required`, `too_long`, `invalid_email`, `unknown_code`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{resource} not found")]
+    NotFound { resource: &'static str },
+    /// The request is well-formed but conflicts with the current state (duplicate code,
+    /// illegal status transition…).
+    #[error("{detail}")]
+    Conflict {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// Semantically invalid input: every problem found, at once.
+    #[error("the request has invalid fields")]
+    Validation { errors: Vec<FieldError> },
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn not_found(resource: &'static str) -> Self {
+        Self::NotFound { resource }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn conflict_on(code: &'static str, field: &str, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        Self::Conflict {
+            code,
+            errors: vec![FieldError::new(field, code, detail.clone())],
+            detail,
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for Error {
+    fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        Self::Internal(format!("database pool: {error}"))
+    }
+}

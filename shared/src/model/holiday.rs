@@ -1,0 +1,63 @@
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::{double_option, page_of};
+use crate::rules::calendar::DayKind;
+
+/// A day that differs from the Monday–Friday rule: a holiday or day off on a weekday, or a
+/// weekend day declared a working day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Holiday {
+    #[schema(example = "2026-02-17")]
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    #[schema(example = "Tết Nguyên đán Bính Ngọ")]
+    pub name: String,
+    /// Legal basis or remark.
+    pub note: Option<String>,
+    /// Expected but not yet confirmed by the Government's yearly decision.
+    pub provisional: bool,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateHoliday {
+    #[schema(example = "2027-02-08")]
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    #[schema(example = "Tết Nguyên đán Đinh Mùi")]
+    pub name: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub provisional: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateHoliday {
+    pub kind: Option<DayKind>,
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub note: Option<Option<String>>,
+    pub provisional: Option<bool>,
+}
+
+/// Filters of the holiday list, ordered by date.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HolidayFilter {
+    /// Only this calendar year.
+    pub year: Option<i32>,
+    /// From this date (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Up to this date (inclusive).
+    pub to: Option<NaiveDate>,
+    pub kind: Option<DayKind>,
+}
+
+page_of!(HolidayPage, Holiday, "A page of calendar days.");

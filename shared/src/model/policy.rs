@@ -1,0 +1,218 @@
+//! Reminder and escalation policy of a period, stored now and used by the worker.
+
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::FieldError;
+use crate::model::hhmm;
+
+/// When reminders go out and when late units are escalated. All times are local
+/// (Asia/Ho_Chi_Minh); nothing is sent on non-working days or outside office hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPolicy {
+    /// Reminder days, in working days before the deadline day (0 = the deadline day itself).
+    #[schema(example = json!([5, 2, 0]))]
+    pub reminder_working_days_before: Vec<u32>,
+    /// Local time of day of those reminders.
+    #[serde(with = "hhmm")]
+    #[schema(value_type = String, example = "08:00", pattern = r"^\d{2}:\d{2}$")]
+    pub reminder_time: NaiveTime,
+    /// A last reminder on the deadline day to units still missing.
+    #[serde(with = "hhmm")]
+    #[schema(value_type = String, example = "14:00", pattern = r"^\d{2}:\d{2}$")]
+    pub deadline_day_reminder_time: NaiveTime,
+    /// Start of office hours.
+    #[serde(with = "hhmm")]
+    #[schema(value_type = String, example = "07:30", pattern = r"^\d{2}:\d{2}$")]
+    pub office_hours_start: NaiveTime,
+    /// End of office hours; also the "end of the working day" a deadline moves to when it falls
+    /// on a non-working day.
+    #[serde(with = "hhmm")]
+    #[schema(value_type = String, example = "17:00", pattern = r"^\d{2}:\d{2}$")]
+    pub office_hours_end: NaiveTime,
+    /// Still missing this many minutes after the deadline: mail the unit head.
+    #[schema(example = 60)]
+    pub escalate_to_head_after_minutes: u32,
+    /// Still missing this many working days after the deadline: mail the leadership.
+    #[schema(example = 2)]
+    pub escalate_to_leadership_after_working_days: u32,
+    /// A submission is "early" when it comes at least this many working days before the deadline.
+    #[schema(example = 1)]
+    pub early_margin_working_days: u32,
+}
+
+fn time(hour: u32, minute: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN)
+}
+
+impl Default for ReminderPolicy {
+    fn default() -> Self {
+        Self {
+            reminder_working_days_before: vec![5, 2, 0],
+            reminder_time: time(8, 0),
+            deadline_day_reminder_time: time(14, 0),
+            office_hours_start: time(7, 30),
+            office_hours_end: time(17, 0),
+            escalate_to_head_after_minutes: 60,
+            escalate_to_leadership_after_working_days: 2,
+            early_margin_working_days: 1,
+        }
+    }
+}
+
+/// Changes to a policy; absent fields keep their value.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPolicyInput {
+    pub reminder_working_days_before: Option<Vec<u32>>,
+    #[serde(default, with = "hhmm::option")]
+    #[schema(value_type = Option<String>, example = "08:00")]
+    pub reminder_time: Option<NaiveTime>,
+    #[serde(default, with = "hhmm::option")]
+    #[schema(value_type = Option<String>, example = "14:00")]
+    pub deadline_day_reminder_time: Option<NaiveTime>,
+    #[serde(default, with = "hhmm::option")]
+    #[schema(value_type = Option<String>, example = "07:30")]
+    pub office_hours_start: Option<NaiveTime>,
+    #[serde(default, with = "hhmm::option")]
+    #[schema(value_type = Option<String>, example = "17:00")]
+    pub office_hours_end: Option<NaiveTime>,
+    pub escalate_to_head_after_minutes: Option<u32>,
+    pub escalate_to_leadership_after_working_days: Option<u32>,
+    pub early_margin_working_days: Option<u32>,
+}
+
+impl ReminderPolicy {
+    pub fn apply(&self, input: &ReminderPolicyInput) -> Self {
+        Self {
+            reminder_working_days_before: input
+                .reminder_working_days_before
+                .clone()
+                .unwrap_or_else(|| self.reminder_working_days_before.clone()),
+            reminder_time: input.reminder_time.unwrap_or(self.reminder_time),
+            deadline_day_reminder_time: input.deadline_day_reminder_time.unwrap_or(self.deadline_day_reminder_time),
+            office_hours_start: input.office_hours_start.unwrap_or(self.office_hours_start),
+            office_hours_end: input.office_hours_end.unwrap_or(self.office_hours_end),
+            escalate_to_head_after_minutes: input
+                .escalate_to_head_after_minutes
+                .unwrap_or(self.escalate_to_head_after_minutes),
+            escalate_to_leadership_after_working_days: input
+                .escalate_to_leadership_after_working_days
+                .unwrap_or(self.escalate_to_leadership_after_working_days),
+            early_margin_working_days: input.early_margin_working_days.unwrap_or(self.early_margin_working_days),
+        }
+    }
+
+    /// Every inconsistency, with field paths under `prefix` (e.g. `policy`).
+    pub fn problems(&self, prefix: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let field = |name: &str| format!("{prefix}.{name}");
+        if self.office_hours_start >= self.office_hours_end {
+            errors.push(FieldError::new(
+                field("office_hours_end"),
+                "out_of_range",
+                "office hours must end after they start",
+            ));
+        }
+        let within_hours = |t: NaiveTime| t >= self.office_hours_start && t <= self.office_hours_end;
+        if !within_hours(self.reminder_time) {
+            errors.push(FieldError::new(
+                field("reminder_time"),
+                "outside_office_hours",
+                "reminders go out within office hours",
+            ));
+        }
+        if !within_hours(self.deadline_day_reminder_time) {
+            errors.push(FieldError::new(
+                field("deadline_day_reminder_time"),
+                "outside_office_hours",
+                "reminders go out within office hours",
+            ));
+        }
+        let days = &self.reminder_working_days_before;
+        if days.len() > 10 {
+            errors.push(FieldError::new(
+                field("reminder_working_days_before"),
+                "too_many",
+                "at most 10 reminder days",
+            ));
+        }
+        if days.iter().any(|&d| d > 30) {
+            errors.push(FieldError::new(
+                field("reminder_working_days_before"),
+                "out_of_range",
+                "reminder days must be between 0 and 30 working days before the deadline",
+            ));
+        }
+        let mut sorted = days.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.len() != days.len() {
+            errors.push(FieldError::new(
+                field("reminder_working_days_before"),
+                "duplicate",
+                "reminder days must not repeat",
+            ));
+        }
+        if self.escalate_to_head_after_minutes == 0 || self.escalate_to_head_after_minutes > 7 * 24 * 60 {
+            errors.push(FieldError::new(
+                field("escalate_to_head_after_minutes"),
+                "out_of_range",
+                "must be between 1 and 10080 minutes (one week)",
+            ));
+        }
+        if !(1..=30).contains(&self.escalate_to_leadership_after_working_days) {
+            errors.push(FieldError::new(
+                field("escalate_to_leadership_after_working_days"),
+                "out_of_range",
+                "must be between 1 and 30 working days",
+            ));
+        }
+        if self.early_margin_working_days > 30 {
+            errors.push(FieldError::new(
+                field("early_margin_working_days"),
+                "out_of_range",
+                "must be between 0 and 30 working days",
+            ));
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_consistent_and_serialize_as_hh_mm() {
+        let policy = ReminderPolicy::default();
+        assert!(policy.problems("policy").is_empty());
+        let json = serde_json::to_value(&policy).unwrap();
+        assert_eq!(json["reminder_time"], "08:00");
+        assert_eq!(json["office_hours_start"], "07:30");
+        let back: ReminderPolicy = serde_json::from_value(json).unwrap();
+        assert_eq!(back, policy);
+    }
+
+    #[test]
+    fn finds_every_problem() {
+        let policy = ReminderPolicy::default().apply(&ReminderPolicyInput {
+            reminder_working_days_before: Some(vec![2, 2, 45]),
+            reminder_time: Some(time(6, 0)),
+            escalate_to_head_after_minutes: Some(0),
+            ..Default::default()
+        });
+        let fields: Vec<_> = policy.problems("policy").into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "policy.reminder_time",
+                "policy.reminder_working_days_before",
+                "policy.reminder_working_days_before",
+                "policy.escalate_to_head_after_minutes",
+            ]
+        );
+    }
+}

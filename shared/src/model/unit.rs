@@ -1,0 +1,117 @@
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::{double_option, page_of};
+use crate::text_enum;
+
+text_enum! {
+    /// What kind of organisation a unit is.
+    pub enum UnitKind {
+        /// The department itself (Sở), root of the tree.
+        Department => "department",
+        /// The department's Office (Văn phòng Sở).
+        Office => "office",
+        /// A specialised division (phòng chuyên môn).
+        Division => "division",
+        /// The department's inspectorate (Thanh tra Sở).
+        Inspectorate => "inspectorate",
+        /// A public service unit (đơn vị sự nghiệp, trung tâm).
+        ServiceUnit => "service_unit",
+        /// Anything else.
+        Other => "other",
+    }
+}
+
+/// A person to contact at a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[schema(example = "Nguyễn Thị Lan")]
+    pub name: String,
+    /// Job title, e.g. "Trưởng phòng".
+    #[serde(default)]
+    #[schema(example = "Chuyên viên")]
+    pub position_title: Option<String>,
+    #[schema(example = "lannt@sct.khanhhoa.gov.vn")]
+    pub email: String,
+    #[serde(default)]
+    #[schema(example = "0258 3822 123")]
+    pub phone: Option<String>,
+}
+
+/// A unit of the department: a node of the tree department → units → sub-units.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Unit {
+    pub id: i64,
+    #[schema(example = "KHTC")]
+    pub code: String,
+    #[schema(example = "Phòng Kế hoạch – Tài chính")]
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+    #[schema(example = "SCT")]
+    pub parent_code: Option<String>,
+    pub active: bool,
+    /// The unit head (người đứng đầu), who answers for the unit's report and receives escalations.
+    pub head: Option<Contact>,
+    /// CCHC focal persons (chuyên viên phụ trách CCHC), who file reports and receive reminders.
+    pub focal_persons: Vec<Contact>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUnit {
+    /// Unique code: upper-case letters, digits, `_` and `-`, at most 32 characters.
+    #[schema(example = "KHTC")]
+    pub code: String,
+    #[schema(example = "Phòng Kế hoạch – Tài chính")]
+    pub name: String,
+    pub kind: UnitKind,
+    /// Code of the parent unit; omit for the root (the department).
+    #[serde(default)]
+    #[schema(example = "SCT")]
+    pub parent_code: Option<String>,
+    /// Defaults to true.
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub head: Option<Contact>,
+    #[serde(default)]
+    pub focal_persons: Vec<Contact>,
+}
+
+/// Changes to a unit. Absent fields are left alone; `null` clears `parent_code` (making the unit a
+/// root) or `head`; `focal_persons` replaces the whole list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUnit {
+    pub name: Option<String>,
+    pub kind: Option<UnitKind>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub parent_code: Option<Option<String>>,
+    pub active: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Contact>, nullable)]
+    pub head: Option<Option<Contact>>,
+    pub focal_persons: Option<Vec<Contact>>,
+}
+
+/// Filters of the unit list, ordered by code.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitFilter {
+    /// Only direct children of this unit code.
+    pub parent_code: Option<String>,
+    /// Only this unit and everything below it.
+    pub under: Option<String>,
+    pub kind: Option<UnitKind>,
+    pub active: Option<bool>,
+    /// Case-insensitive search in code and name.
+    pub q: Option<String>,
+}
+
+page_of!(UnitPage, Unit, "A page of units.");

@@ -1,0 +1,40 @@
+//! Queries. Every write runs in one transaction so nothing is half-written.
+
+pub mod holidays;
+pub mod indicators;
+pub mod periods;
+pub mod tokens;
+pub mod units;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::error::Error;
+use crate::rules::local_time::to_local;
+
+pub(crate) fn local(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
+    to_local(instant)
+}
+
+pub(crate) fn local_opt(instant: Option<DateTime<Utc>>) -> Option<DateTime<FixedOffset>> {
+    instant.map(to_local)
+}
+
+/// `ILIKE` pattern matching `text` anywhere, with the pattern characters escaped.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Turns a unique violation that slipped past the pre-check (two concurrent creates) into the
+/// same 409 the pre-check gives.
+pub(crate) fn map_unique(error: DieselError, code: &'static str, field: &str, detail: String) -> Error {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Error::conflict_on(code, field, detail),
+        other => Error::Database(other),
+    }
+}

@@ -1,0 +1,891 @@
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::error::{Error, FieldError, Result};
+use crate::model::period::{
+    CreatePeriod, DataWindow, Deadline, LegalDocument, Period, PeriodFilter, PeriodIndicator, PeriodPage,
+    PeriodStatus, PeriodSummary, PeriodUnit, UpdatePeriod, Warning, WindowSource,
+};
+use crate::model::policy::ReminderPolicy;
+use crate::model::{parse_stored, PageParams};
+use crate::repo::indicators::{self, VersionRow};
+use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique};
+use crate::rules::calendar::WorkingCalendar;
+use crate::rules::cutoff::{decree09_window, validate_window, CutoffError, CutoffWindow, Frequency, ReportType};
+use crate::rules::deadline::{check_deadline_after_cutoff, resolve_deadline, DeadlineResolution};
+use crate::schema::{indicator_versions, period_documents, period_indicators, period_units, periods, units};
+use crate::validation::Checker;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = periods)]
+struct PeriodRow {
+    id: i64,
+    code: String,
+    title: String,
+    description: Option<String>,
+    report_type: String,
+    frequency: String,
+    year: Option<i32>,
+    sequence: Option<i32>,
+    data_from: NaiveDate,
+    data_to: NaiveDate,
+    window_source: String,
+    requested_deadline: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+    deadline_shifted: bool,
+    shift_deadline_off_non_working_day: bool,
+    strict_deadline_check: bool,
+    deadline_warning: Option<String>,
+    status: String,
+    policy: serde_json::Value,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    opened_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+/// Stable code of the warning about a deadline that leaves no working day after the cut-off.
+pub const DEADLINE_TOO_CLOSE: &str = "deadline_too_close_to_cutoff";
+const MAX_LEGAL_DOCUMENTS: usize = 20;
+
+/// Everything that defines a period, before it is checked and derived.
+#[derive(Debug, Clone)]
+struct PeriodState {
+    code: String,
+    title: String,
+    description: Option<String>,
+    report_type: ReportType,
+    frequency: Frequency,
+    year: Option<i32>,
+    sequence: Option<i32>,
+    /// `None`: the Decree 09 default window.
+    custom_window: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    deadline: DateTime<FixedOffset>,
+    shift: bool,
+    strict: bool,
+    legal_basis: Vec<LegalDocument>,
+    policy: ReminderPolicy,
+}
+
+/// What the rules derive from a period's state.
+#[derive(Debug, Clone)]
+struct Derived {
+    window: CutoffWindow,
+    source: WindowSource,
+    deadline: DeadlineResolution,
+    warning: Option<String>,
+}
+
+fn cutoff_field_error(error: &CutoffError) -> FieldError {
+    let field = match error {
+        CutoffError::SequenceRequired { .. }
+        | CutoffError::SequenceOutOfRange { .. }
+        | CutoffError::SequenceNotAllowed { .. } => "sequence",
+        CutoffError::YearOutOfRange { .. } => "year",
+        CutoffError::NoDefaultWindow => "data_from",
+        CutoffError::WindowInverted { .. } => "data_to",
+    };
+    let code = match error {
+        CutoffError::SequenceRequired { .. } => "required",
+        CutoffError::SequenceOutOfRange { .. } | CutoffError::YearOutOfRange { .. } => "out_of_range",
+        CutoffError::SequenceNotAllowed { .. } => "not_allowed",
+        CutoffError::NoDefaultWindow => "required",
+        CutoffError::WindowInverted { .. } => "before_data_from",
+    };
+    FieldError::new(field, code, error.to_string())
+}
+
+/// A document number as Decree 30/2020 writes it: `733/SNV-TT`, `09/2019/NĐ-CP`.
+fn is_document_number(number: &str) -> bool {
+    let Some((digits, symbol)) = number.split_once('/') else {
+        return false;
+    };
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !symbol.is_empty()
+        && symbol
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-' || c == '/' || c == '.')
+}
+
+/// Checks the state and derives window and deadline; every problem goes to `check`.
+fn derive(state: &PeriodState, calendar: &WorkingCalendar, check: &mut Checker) -> Option<Derived> {
+    check.code("code", &state.code.to_uppercase(), 40, "._-");
+    check.text("title", &state.title, 300);
+    check.optional_text("description", state.description.as_deref(), 4000);
+    if state.legal_basis.len() > MAX_LEGAL_DOCUMENTS {
+        check.push("legal_basis", "too_many", format!("at most {MAX_LEGAL_DOCUMENTS} documents"));
+    }
+    for (i, doc) in state.legal_basis.iter().enumerate() {
+        if !is_document_number(doc.number.trim()) {
+            check.push(
+                format!("legal_basis[{i}].number"),
+                "invalid_document_number",
+                "must be number/symbol as in Decree 30/2020, e.g. 733/SNV-TT or 383/KH-SCT",
+            );
+        }
+        check.text(&format!("legal_basis[{i}].title"), &doc.title, 500);
+    }
+    check.extend(state.policy.problems("policy"));
+
+    let sequence = match state.sequence.map(u32::try_from) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(_)) => {
+            check.push("sequence", "out_of_range", "must not be negative");
+            return None;
+        }
+        None => None,
+    };
+    let default_window = match (state.frequency, state.year) {
+        (Frequency::AdHoc, _) => {
+            if sequence.is_some() {
+                check.push("sequence", "not_allowed", "an ad-hoc period has no sequence");
+            }
+            None
+        }
+        (_, None) => {
+            check.push("year", "required", "required unless the frequency is ad_hoc");
+            None
+        }
+        (frequency, Some(year)) => match decree09_window(frequency, year, sequence) {
+            Ok(window) => Some(window),
+            Err(error) => {
+                check.extend([cutoff_field_error(&error)]);
+                None
+            }
+        },
+    };
+    let (window, source) = match state.custom_window {
+        Some((from, to)) => {
+            if from.is_none() {
+                check.push("data_from", "required", "give both data_from and data_to for a custom window");
+            }
+            if to.is_none() {
+                check.push("data_to", "required", "give both data_from and data_to for a custom window");
+            }
+            let (Some(data_from), Some(data_to)) = (from, to) else {
+                return None;
+            };
+            let window = CutoffWindow { data_from, data_to };
+            if let Err(error) = validate_window(&window) {
+                check.extend([cutoff_field_error(&error)]);
+                return None;
+            }
+            (window, WindowSource::Custom)
+        }
+        None => match default_window {
+            Some(window) => (window, WindowSource::Decree09),
+            None => {
+                if state.frequency == Frequency::AdHoc {
+                    check.push("data_from", "required", "an ad-hoc period needs data_from and data_to");
+                }
+                return None;
+            }
+        },
+    };
+    let deadline = resolve_deadline(
+        state.deadline.with_timezone(&Utc),
+        calendar,
+        state.policy.office_hours_end,
+        state.shift,
+    );
+    let warning = match check_deadline_after_cutoff(&window, deadline.effective, calendar) {
+        Ok(()) => None,
+        Err(too_early) if state.strict => {
+            check.push("deadline", DEADLINE_TOO_CLOSE, too_early.message());
+            None
+        }
+        Err(too_early) => Some(too_early.message()),
+    };
+    Some(Derived {
+        window,
+        source,
+        deadline,
+        warning,
+    })
+}
+
+/// Resolves codes to ids in the given order, reporting unknown, inactive and repeated codes.
+fn resolve_codes<T: Copy>(
+    check: &mut Checker,
+    field: &str,
+    codes: &[String],
+    found: &HashMap<String, (T, bool)>,
+    what: &str,
+) -> Vec<T> {
+    let mut seen = HashSet::new();
+    let mut resolved = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let path = format!("{field}[{i}]");
+        if !seen.insert(code) {
+            check.push(path, "duplicate", format!("{code:?} is listed twice"));
+            continue;
+        }
+        match found.get(code) {
+            None => check.push(path, "unknown_code", format!("no {what} has code {code:?}")),
+            Some((_, false)) => check.push(path, "inactive", format!("{what} {code:?} is inactive")),
+            Some((id, true)) => resolved.push(*id),
+        }
+    }
+    resolved
+}
+
+async fn resolve_indicators(conn: &mut AsyncPgConnection, check: &mut Checker, codes: Option<&[String]>) -> Result<Vec<(i64, i64)>> {
+    let codes = match codes {
+        Some(codes) => codes.to_vec(),
+        None => indicators::active_codes(conn).await?,
+    };
+    let found: HashMap<String, ((i64, i64), bool)> = indicators::current_versions_by_code(conn, &codes)
+        .await?
+        .into_iter()
+        .map(|(code, id, version_id, active)| (code, ((id, version_id), active)))
+        .collect();
+    Ok(resolve_codes(check, "indicator_codes", &codes, &found, "indicator"))
+}
+
+async fn resolve_units(conn: &mut AsyncPgConnection, check: &mut Checker, codes: Option<&[String]>) -> Result<Vec<i64>> {
+    let codes: Vec<String> = match codes {
+        Some(codes) => codes.to_vec(),
+        // The department consolidates; its units report.
+        None => units::table
+            .filter(units::active.eq(true))
+            .filter(units::kind.ne("department"))
+            .order(units::code.asc())
+            .select(units::code)
+            .load(conn)
+            .await?,
+    };
+    let found: HashMap<String, (i64, bool)> = units::table
+        .filter(units::code.eq_any(&codes))
+        .select((units::code, units::id, units::active))
+        .load::<(String, i64, bool)>(conn)
+        .await?
+        .into_iter()
+        .map(|(code, id, active)| (code, (id, active)))
+        .collect();
+    Ok(resolve_codes(check, "unit_codes", &codes, &found, "unit"))
+}
+
+async fn replace_documents(conn: &mut AsyncPgConnection, period_id: i64, docs: &[LegalDocument]) -> Result<()> {
+    diesel::delete(period_documents::table.filter(period_documents::period_id.eq(period_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            (
+                period_documents::period_id.eq(period_id),
+                period_documents::number.eq(doc.number.trim()),
+                period_documents::issued_on.eq(doc.issued_on),
+                period_documents::title.eq(doc.title.trim()),
+                period_documents::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(period_documents::table).values(rows).execute(conn).await?;
+    }
+    Ok(())
+}
+
+async fn replace_indicators(conn: &mut AsyncPgConnection, period_id: i64, set: &[(i64, i64)]) -> Result<()> {
+    diesel::delete(period_indicators::table.filter(period_indicators::period_id.eq(period_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = set
+        .iter()
+        .enumerate()
+        .map(|(i, (indicator_id, version_id))| {
+            (
+                period_indicators::period_id.eq(period_id),
+                period_indicators::indicator_id.eq(indicator_id),
+                period_indicators::indicator_version_id.eq(version_id),
+                period_indicators::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(period_indicators::table).values(rows).execute(conn).await?;
+    }
+    Ok(())
+}
+
+async fn replace_units(conn: &mut AsyncPgConnection, period_id: i64, unit_ids: &[i64]) -> Result<()> {
+    diesel::delete(period_units::table.filter(period_units::period_id.eq(period_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = unit_ids
+        .iter()
+        .map(|unit_id| (period_units::period_id.eq(period_id), period_units::unit_id.eq(unit_id)))
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(period_units::table).values(rows).execute(conn).await?;
+    }
+    Ok(())
+}
+
+fn policy_json(policy: &ReminderPolicy) -> Result<serde_json::Value> {
+    serde_json::to_value(policy).map_err(|e| Error::Internal(format!("policy serialization: {e}")))
+}
+
+async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<PeriodRow> {
+    let query = periods::table.find(id).select(PeriodRow::as_select());
+    let row = if lock {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.first(conn).await.optional()?
+    };
+    row.ok_or(Error::not_found("period"))
+}
+
+impl PeriodRow {
+    fn policy(&self) -> Result<ReminderPolicy> {
+        serde_json::from_value(self.policy.clone()).map_err(|e| Error::Internal(format!("stored policy: {e}")))
+    }
+
+    fn data_window(&self) -> Result<DataWindow> {
+        Ok(DataWindow {
+            data_from: self.data_from,
+            data_to: self.data_to,
+            source: parse_stored(&self.window_source)?,
+        })
+    }
+
+    fn deadline(&self) -> Deadline {
+        Deadline {
+            requested: local(self.requested_deadline),
+            effective: local(self.deadline),
+            shifted: self.deadline_shifted,
+            shift_off_non_working_day: self.shift_deadline_off_non_working_day,
+            strict_check: self.strict_deadline_check,
+        }
+    }
+
+    fn warnings(&self) -> Vec<Warning> {
+        self.deadline_warning
+            .iter()
+            .map(|message| Warning {
+                code: DEADLINE_TOO_CLOSE.to_owned(),
+                message: message.clone(),
+            })
+            .collect()
+    }
+
+    fn state(&self) -> Result<PeriodState> {
+        Ok(PeriodState {
+            code: self.code.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            report_type: parse_report_type(&self.report_type)?,
+            frequency: parse_frequency(&self.frequency)?,
+            year: self.year,
+            sequence: self.sequence,
+            custom_window: (self.window_source == WindowSource::Custom.as_str())
+                .then_some((Some(self.data_from), Some(self.data_to))),
+            deadline: local(self.requested_deadline),
+            shift: self.shift_deadline_off_non_working_day,
+            strict: self.strict_deadline_check,
+            legal_basis: Vec::new(),
+            policy: self.policy()?,
+        })
+    }
+}
+
+fn parse_frequency(value: &str) -> Result<Frequency> {
+    value
+        .parse()
+        .map_err(|_| Error::Internal(format!("unknown frequency {value:?}")))
+}
+
+fn parse_report_type(value: &str) -> Result<ReportType> {
+    value
+        .parse()
+        .map_err(|_| Error::Internal(format!("unknown report type {value:?}")))
+}
+
+async fn load_documents(conn: &mut AsyncPgConnection, period_id: i64) -> Result<Vec<LegalDocument>> {
+    Ok(period_documents::table
+        .filter(period_documents::period_id.eq(period_id))
+        .order((period_documents::sort_order, period_documents::id))
+        .select((period_documents::number, period_documents::issued_on, period_documents::title))
+        .load::<(String, NaiveDate, String)>(conn)
+        .await?
+        .into_iter()
+        .map(|(number, issued_on, title)| LegalDocument {
+            number,
+            issued_on,
+            title,
+        })
+        .collect())
+}
+
+pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
+    let row = find_row(conn, id, false).await?;
+    let legal_basis = load_documents(conn, id).await?;
+    let versions: Vec<VersionRow> = period_indicators::table
+        .inner_join(indicator_versions::table)
+        .filter(period_indicators::period_id.eq(id))
+        .order((period_indicators::sort_order, period_indicators::indicator_id))
+        .select(VersionRow::as_select())
+        .load(conn)
+        .await?;
+    let indicators = versions
+        .into_iter()
+        .map(|v| {
+            let def = v.definition()?;
+            Ok(PeriodIndicator {
+                indicator_id: v.indicator_id,
+                version: v.version,
+                code: def.code,
+                name: def.name,
+                content_area: def.content_area,
+                kind: def.kind,
+                unit_of_measure: def.unit_of_measure,
+                target: def.target,
+                tolerance: def.tolerance,
+                evidence_required: def.evidence_required,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let units = period_units::table
+        .inner_join(units::table)
+        .filter(period_units::period_id.eq(id))
+        .order(units::code.asc())
+        .select((units::id, units::code, units::name))
+        .load::<(i64, String, String)>(conn)
+        .await?
+        .into_iter()
+        .map(|(unit_id, code, name)| PeriodUnit { unit_id, code, name })
+        .collect();
+    Ok(Period {
+        id: row.id,
+        code: row.code.clone(),
+        title: row.title.clone(),
+        description: row.description.clone(),
+        report_type: parse_report_type(&row.report_type)?,
+        frequency: parse_frequency(&row.frequency)?,
+        year: row.year,
+        sequence: row.sequence,
+        data_window: row.data_window()?,
+        deadline: row.deadline(),
+        status: parse_stored(&row.status)?,
+        legal_basis,
+        indicators,
+        units,
+        policy: row.policy()?,
+        warnings: row.warnings(),
+        created_at: local(row.created_at),
+        updated_at: local(row.updated_at),
+        opened_at: local_opt(row.opened_at),
+        closed_at: local_opt(row.closed_at),
+    })
+}
+
+pub async fn list(conn: &mut AsyncPgConnection, filter: &PeriodFilter, page: PageParams) -> Result<PeriodPage> {
+    let (page, per_page) = page.validate()?;
+    let query = || {
+        let mut query = periods::table.into_boxed();
+        if let Some(status) = filter.status {
+            query = query.filter(periods::status.eq(status.as_str()));
+        }
+        if let Some(frequency) = filter.frequency {
+            query = query.filter(periods::frequency.eq(frequency.as_str()));
+        }
+        if let Some(report_type) = filter.report_type {
+            query = query.filter(periods::report_type.eq(report_type.as_str()));
+        }
+        if let Some(year) = filter.year {
+            query = query.filter(periods::year.eq(year));
+        }
+        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            let pattern = contains_pattern(q);
+            query = query.filter(periods::code.ilike(pattern.clone()).or(periods::title.ilike(pattern)));
+        }
+        query
+    };
+    let total: i64 = query().count().get_result(conn).await?;
+    let rows: Vec<PeriodRow> = query()
+        .order((periods::deadline.desc(), periods::id.desc()))
+        .limit(per_page)
+        .offset(PageParams::offset(page, per_page))
+        .select(PeriodRow::as_select())
+        .load(conn)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let indicator_counts: HashMap<i64, i64> = period_indicators::table
+        .filter(period_indicators::period_id.eq_any(&ids))
+        .group_by(period_indicators::period_id)
+        .select((period_indicators::period_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let unit_counts: HashMap<i64, i64> = period_units::table
+        .filter(period_units::period_id.eq_any(&ids))
+        .group_by(period_units::period_id)
+        .select((period_units::period_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            Ok(PeriodSummary {
+                id: row.id,
+                data_window: row.data_window()?,
+                deadline: row.deadline(),
+                warnings: row.warnings(),
+                status: parse_stored(&row.status)?,
+                report_type: parse_report_type(&row.report_type)?,
+                frequency: parse_frequency(&row.frequency)?,
+                indicator_count: indicator_counts.get(&row.id).copied().unwrap_or(0),
+                unit_count: unit_counts.get(&row.id).copied().unwrap_or(0),
+                code: row.code,
+                title: row.title,
+                year: row.year,
+                sequence: row.sequence,
+                created_at: local(row.created_at),
+                updated_at: local(row.updated_at),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(PeriodPage {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+async fn find_id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
+    Ok(periods::table
+        .filter(periods::code.eq(code))
+        .select(periods::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreatePeriod,
+    default_policy: &ReminderPolicy,
+    now: DateTime<Utc>,
+) -> Result<Period> {
+    let state = PeriodState {
+        code: input.code.trim().to_owned(),
+        title: input.title.trim().to_owned(),
+        description: input.description.as_deref().map(str::trim).map(str::to_owned),
+        report_type: input.report_type,
+        frequency: input.frequency,
+        year: input.year,
+        sequence: input.sequence,
+        custom_window: (input.data_from.is_some() || input.data_to.is_some())
+            .then_some((input.data_from, input.data_to)),
+        deadline: input.deadline,
+        shift: input.shift_deadline_off_non_working_day.unwrap_or(true),
+        strict: input.strict_deadline_check.unwrap_or(false),
+        legal_basis: input.legal_basis.clone(),
+        policy: match &input.policy {
+            Some(policy) => default_policy.apply(policy),
+            None => default_policy.clone(),
+        },
+    };
+    let id = conn
+        .transaction(async |conn| -> Result<i64> {
+            let calendar = holidays::load_calendar(conn).await?;
+            let mut check = Checker::new();
+            let derived = derive(&state, &calendar, &mut check);
+            let indicator_set = resolve_indicators(conn, &mut check, input.indicator_codes.as_deref()).await?;
+            let unit_ids = resolve_units(conn, &mut check, input.unit_codes.as_deref()).await?;
+            check.finish()?;
+            let derived = derived.ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+            let duplicate = || format!("a period with code {:?} already exists", state.code);
+            if find_id_by_code(conn, &state.code).await?.is_some() {
+                return Err(Error::conflict_on("duplicate_code", "code", duplicate()));
+            }
+            let id: i64 = diesel::insert_into(periods::table)
+                .values((
+                    periods::code.eq(&state.code),
+                    periods::title.eq(&state.title),
+                    periods::description.eq(&state.description),
+                    periods::report_type.eq(state.report_type.as_str()),
+                    periods::frequency.eq(state.frequency.as_str()),
+                    periods::year.eq(state.year),
+                    periods::sequence.eq(state.sequence),
+                    periods::data_from.eq(derived.window.data_from),
+                    periods::data_to.eq(derived.window.data_to),
+                    periods::window_source.eq(derived.source.as_str()),
+                    periods::requested_deadline.eq(derived.deadline.requested),
+                    periods::deadline.eq(derived.deadline.effective),
+                    periods::deadline_shifted.eq(derived.deadline.shifted),
+                    periods::shift_deadline_off_non_working_day.eq(state.shift),
+                    periods::strict_deadline_check.eq(state.strict),
+                    periods::deadline_warning.eq(&derived.warning),
+                    periods::status.eq(PeriodStatus::Draft.as_str()),
+                    periods::policy.eq(policy_json(&state.policy)?),
+                    periods::created_at.eq(now),
+                    periods::updated_at.eq(now),
+                ))
+                .returning(periods::id)
+                .get_result(conn)
+                .await
+                .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
+            replace_documents(conn, id, &state.legal_basis).await?;
+            replace_indicators(conn, id, &indicator_set).await?;
+            replace_units(conn, id, &unit_ids).await?;
+            Ok(id)
+        })
+        .await?;
+    get(conn, id).await
+}
+
+pub async fn update(conn: &mut AsyncPgConnection, id: i64, input: &UpdatePeriod, now: DateTime<Utc>) -> Result<Period> {
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        match parse_stored::<PeriodStatus>(&row.status)? {
+            PeriodStatus::Closed => {
+                return Err(Error::conflict("period_closed", "a closed period cannot be changed"));
+            }
+            PeriodStatus::Open => {
+                let locked = input.fields_locked_when_open();
+                if !locked.is_empty() {
+                    return Err(Error::Conflict {
+                        code: "period_open",
+                        detail: "these fields cannot change once the period is open".into(),
+                        errors: locked,
+                    });
+                }
+            }
+            PeriodStatus::Draft => {}
+        }
+        let mut state = row.state()?;
+        if let Some(title) = &input.title {
+            state.title = title.trim().to_owned();
+        }
+        if let Some(description) = &input.description {
+            state.description = description.as_deref().map(str::trim).map(str::to_owned);
+        }
+        if let Some(report_type) = input.report_type {
+            state.report_type = report_type;
+        }
+        if let Some(frequency) = input.frequency {
+            state.frequency = frequency;
+        }
+        if let Some(year) = input.year {
+            state.year = year;
+        }
+        if let Some(sequence) = input.sequence {
+            state.sequence = sequence;
+        }
+        if input.use_default_window == Some(true) {
+            state.custom_window = None;
+        }
+        if input.data_from.is_some() || input.data_to.is_some() {
+            let (from, to) = state.custom_window.unwrap_or((Some(row.data_from), Some(row.data_to)));
+            state.custom_window = Some((input.data_from.or(from), input.data_to.or(to)));
+        }
+        if let Some(deadline) = input.deadline {
+            state.deadline = deadline;
+        }
+        if let Some(shift) = input.shift_deadline_off_non_working_day {
+            state.shift = shift;
+        }
+        if let Some(strict) = input.strict_deadline_check {
+            state.strict = strict;
+        }
+        if let Some(policy) = &input.policy {
+            state.policy = state.policy.apply(policy);
+        }
+        state.legal_basis = match &input.legal_basis {
+            Some(docs) => docs.clone(),
+            None => load_documents(conn, id).await?,
+        };
+
+        let calendar = holidays::load_calendar(conn).await?;
+        let mut check = Checker::new();
+        if input.use_default_window == Some(true) && (input.data_from.is_some() || input.data_to.is_some()) {
+            check.push("use_default_window", "conflicting", "give either use_default_window or data_from/data_to");
+        }
+        let derived = derive(&state, &calendar, &mut check);
+        let indicator_set = match &input.indicator_codes {
+            Some(codes) => Some(resolve_indicators(conn, &mut check, Some(codes)).await?),
+            None => None,
+        };
+        let unit_ids = match &input.unit_codes {
+            Some(codes) => Some(resolve_units(conn, &mut check, Some(codes)).await?),
+            None => None,
+        };
+        check.finish()?;
+        let derived = derived.ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+        diesel::update(periods::table.find(id))
+            .set((
+                periods::title.eq(&state.title),
+                periods::description.eq(&state.description),
+                periods::report_type.eq(state.report_type.as_str()),
+                periods::frequency.eq(state.frequency.as_str()),
+                periods::year.eq(state.year),
+                periods::sequence.eq(state.sequence),
+                periods::data_from.eq(derived.window.data_from),
+                periods::data_to.eq(derived.window.data_to),
+                periods::window_source.eq(derived.source.as_str()),
+                periods::requested_deadline.eq(derived.deadline.requested),
+                periods::deadline.eq(derived.deadline.effective),
+                periods::deadline_shifted.eq(derived.deadline.shifted),
+                periods::shift_deadline_off_non_working_day.eq(state.shift),
+                periods::strict_deadline_check.eq(state.strict),
+                periods::deadline_warning.eq(&derived.warning),
+                periods::policy.eq(policy_json(&state.policy)?),
+                periods::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        if input.legal_basis.is_some() {
+            replace_documents(conn, id, &state.legal_basis).await?;
+        }
+        if let Some(set) = &indicator_set {
+            replace_indicators(conn, id, set).await?;
+        }
+        if let Some(unit_ids) = &unit_ids {
+            replace_units(conn, id, unit_ids).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    get(conn, id).await
+}
+
+fn invalid_transition(from: PeriodStatus, action: &str) -> Error {
+    Error::conflict(
+        "invalid_transition",
+        format!("cannot {action} a period that is {from}; periods go draft → open → closed"),
+    )
+}
+
+/// `draft → open`. Re-derives the deadline against today's calendar and pins the indicator
+/// versions the units will answer.
+pub async fn open(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Period> {
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        let status = parse_stored::<PeriodStatus>(&row.status)?;
+        if status != PeriodStatus::Draft {
+            return Err(invalid_transition(status, "open"));
+        }
+        let mut check = Checker::new();
+        let indicator_count: i64 = period_indicators::table
+            .filter(period_indicators::period_id.eq(id))
+            .count()
+            .get_result(conn)
+            .await?;
+        let unit_count: i64 = period_units::table
+            .filter(period_units::period_id.eq(id))
+            .count()
+            .get_result(conn)
+            .await?;
+        if indicator_count == 0 {
+            check.push("indicator_codes", "required", "a period needs at least one indicator to open");
+        }
+        if unit_count == 0 {
+            check.push("unit_codes", "required", "a period needs at least one participating unit to open");
+        }
+        let calendar = holidays::load_calendar(conn).await?;
+        let mut state = row.state()?;
+        state.legal_basis = load_documents(conn, id).await?;
+        let derived = derive(&state, &calendar, &mut check);
+        if check.has_errors() {
+            return Err(match check.finish() {
+                Err(Error::Validation { errors }) => Error::Conflict {
+                    code: "period_incomplete",
+                    detail: "the period cannot open until these are fixed".into(),
+                    errors,
+                },
+                _ => Error::Internal("checker reported errors but finished cleanly".into()),
+            });
+        }
+        let derived = derived.ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+        let current_versions: Vec<(i64, i64)> = period_indicators::table
+            .inner_join(crate::schema::indicators::table)
+            .inner_join(
+                indicator_versions::table.on(indicator_versions::indicator_id
+                    .eq(crate::schema::indicators::id)
+                    .and(indicator_versions::version.eq(crate::schema::indicators::current_version))),
+            )
+            .filter(period_indicators::period_id.eq(id))
+            .select((period_indicators::indicator_id, indicator_versions::id))
+            .load(conn)
+            .await?;
+        for (indicator_id, version_id) in current_versions {
+            diesel::update(
+                period_indicators::table
+                    .filter(period_indicators::period_id.eq(id))
+                    .filter(period_indicators::indicator_id.eq(indicator_id)),
+            )
+            .set(period_indicators::indicator_version_id.eq(version_id))
+            .execute(conn)
+            .await?;
+        }
+        diesel::update(periods::table.find(id))
+            .set((
+                periods::status.eq(PeriodStatus::Open.as_str()),
+                periods::deadline.eq(derived.deadline.effective),
+                periods::deadline_shifted.eq(derived.deadline.shifted),
+                periods::deadline_warning.eq(&derived.warning),
+                periods::opened_at.eq(now),
+                periods::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    get(conn, id).await
+}
+
+/// `open → closed`.
+pub async fn close(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Period> {
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        let status = parse_stored::<PeriodStatus>(&row.status)?;
+        if status != PeriodStatus::Open {
+            return Err(invalid_transition(status, "close"));
+        }
+        diesel::update(periods::table.find(id))
+            .set((
+                periods::status.eq(PeriodStatus::Closed.as_str()),
+                periods::closed_at.eq(now),
+                periods::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    get(conn, id).await
+}
+
+/// Deletes a draft; opened periods are records and stay.
+pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        let status = parse_stored::<PeriodStatus>(&row.status)?;
+        if status != PeriodStatus::Draft {
+            return Err(Error::conflict(
+                "period_not_draft",
+                format!("only a draft can be deleted; this period is {status}"),
+            ));
+        }
+        diesel::delete(periods::table.find(id)).execute(conn).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Finds a period id by code (used by the demo loader and integrations).
+pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
+    find_id_by_code(conn, code).await
+}

@@ -1,0 +1,11 @@
+//! Pure domain rules for reporting periods: local time, working days, Decree
+//! 09/2019/NĐ-CP cut-off windows and deadline checks.
+//!
+//! Nothing here touches the database or the clock: callers load the holiday
+//! calendar and pass instants in, so every rule can be unit-tested with fixed
+//! dates and reused by both the API and the worker.
+
+pub mod calendar;
+pub mod cutoff;
+pub mod deadline;
+pub mod local_time;

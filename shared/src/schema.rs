@@ -1,0 +1,172 @@
+//! Diesel table definitions, kept by hand in step with `migrations/`.
+//! A test compares them with the migrated database (see `tests/schema_matches.rs`).
+
+diesel::table! {
+    units (id) {
+        id -> Int8,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Int8>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    unit_contacts (id) {
+        id -> Int8,
+        unit_id -> Int8,
+        role -> Text,
+        name -> Text,
+        position_title -> Nullable<Text>,
+        email -> Text,
+        phone -> Nullable<Text>,
+        sort_order -> Int2,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        name -> Text,
+        role -> Text,
+        unit_id -> Nullable<Int8>,
+        token_hash -> Bytea,
+        token_prefix -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> Int8,
+        code -> Text,
+        current_version -> Int4,
+        name -> Text,
+        description -> Nullable<Text>,
+        content_area -> Text,
+        kind -> Text,
+        unit_of_measure -> Nullable<Text>,
+        target_comparator -> Nullable<Text>,
+        target_threshold -> Nullable<Numeric>,
+        tolerance -> Numeric,
+        evidence_required -> Bool,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    indicator_versions (id) {
+        id -> Int8,
+        indicator_id -> Int8,
+        version -> Int4,
+        code -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        content_area -> Text,
+        kind -> Text,
+        unit_of_measure -> Nullable<Text>,
+        target_comparator -> Nullable<Text>,
+        target_threshold -> Nullable<Numeric>,
+        tolerance -> Numeric,
+        evidence_required -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    periods (id) {
+        id -> Int8,
+        code -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        report_type -> Text,
+        frequency -> Text,
+        year -> Nullable<Int4>,
+        sequence -> Nullable<Int4>,
+        data_from -> Date,
+        data_to -> Date,
+        window_source -> Text,
+        requested_deadline -> Timestamptz,
+        deadline -> Timestamptz,
+        deadline_shifted -> Bool,
+        shift_deadline_off_non_working_day -> Bool,
+        strict_deadline_check -> Bool,
+        deadline_warning -> Nullable<Text>,
+        status -> Text,
+        policy -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        opened_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    period_documents (id) {
+        id -> Int8,
+        period_id -> Int8,
+        number -> Text,
+        issued_on -> Date,
+        title -> Text,
+        sort_order -> Int2,
+    }
+}
+
+diesel::table! {
+    period_indicators (period_id, indicator_id) {
+        period_id -> Int8,
+        indicator_id -> Int8,
+        indicator_version_id -> Int8,
+        sort_order -> Int2,
+    }
+}
+
+diesel::table! {
+    period_units (period_id, unit_id) {
+        period_id -> Int8,
+        unit_id -> Int8,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        note -> Nullable<Text>,
+        provisional -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(unit_contacts -> units (unit_id));
+diesel::joinable!(api_tokens -> units (unit_id));
+diesel::joinable!(indicator_versions -> indicators (indicator_id));
+diesel::joinable!(period_documents -> periods (period_id));
+diesel::joinable!(period_indicators -> periods (period_id));
+diesel::joinable!(period_indicators -> indicators (indicator_id));
+diesel::joinable!(period_indicators -> indicator_versions (indicator_version_id));
+diesel::joinable!(period_units -> periods (period_id));
+diesel::joinable!(period_units -> units (unit_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    unit_contacts,
+    api_tokens,
+    indicators,
+    indicator_versions,
+    periods,
+    period_documents,
+    period_indicators,
+    period_units,
+    holidays,
+);

@@ -1,0 +1,146 @@
+//! Collects every problem with a request before answering, so a caller fixes them in one go.
+
+use validator::ValidateEmail;
+
+use crate::error::{Error, FieldError};
+
+#[derive(Debug, Default)]
+pub struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, code, message));
+    }
+
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.errors.extend(errors);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Non-blank text of at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.push(field, "required", "must not be blank");
+        } else if value.chars().count() > max {
+            self.push(field, "too_long", format!("must be at most {max} characters"));
+        }
+    }
+
+    /// Optional text: blank is not allowed when given (send null to clear it).
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
+        if let Some(value) = value {
+            self.text(field, value, max);
+        }
+    }
+
+    pub fn email(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.push(field, "required", "must not be blank");
+        } else if !value.validate_email() {
+            self.push(field, "invalid_email", "must be a valid email address");
+        }
+    }
+
+    /// Vietnamese phone numbers as staff write them: digits with optional spaces, dots,
+    /// dashes, parentheses and a leading `+`.
+    pub fn phone(&mut self, field: &str, value: &str) {
+        let digits = value.chars().filter(char::is_ascii_digit).count();
+        let allowed = value
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0));
+        if !allowed || !(8..=15).contains(&digits) {
+            self.push(
+                field,
+                "invalid_phone",
+                "must be a phone number of 8 to 15 digits (spaces, dots, dashes and a leading + allowed)",
+            );
+        }
+    }
+
+    /// Upper-case codes such as `VP`, `KHTC`, `TTHC.01`.
+    pub fn code(&mut self, field: &str, value: &str, max: usize, extra: &str) {
+        let valid_first = value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        let valid_rest = value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || extra.contains(c));
+        if value.is_empty() {
+            self.push(field, "required", "must not be blank");
+        } else if value.len() > max || !valid_first || !valid_rest {
+            self.push(
+                field,
+                "invalid_code",
+                format!(
+                    "must be 1 to {max} characters: upper-case letters A–Z, digits{}; starting with a letter or digit",
+                    if extra.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and {}", extra.chars().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", "))
+                    }
+                ),
+            );
+        }
+    }
+
+    pub fn finish(self) -> Result<(), Error> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation {
+                errors: self.errors,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_problem() {
+        let mut check = Checker::new();
+        check.text("name", "  ", 10);
+        check.text("title", "quá dài quá dài", 5);
+        check.email("email", "not-an-email");
+        check.phone("phone", "abc");
+        check.code("code", "vp", 16, "_-");
+        let Err(Error::Validation { errors }) = check.finish() else {
+            panic!("expected validation errors");
+        };
+        let codes: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("name", "required"),
+                ("title", "too_long"),
+                ("email", "invalid_email"),
+                ("phone", "invalid_phone"),
+                ("code", "invalid_code"),
+            ]
+        );
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let mut check = Checker::new();
+        check.text("name", "Văn phòng Sở", 200);
+        check.email("email", "vanphong@sct.gov.vn");
+        check.phone("phone", "0258 3822 123");
+        check.phone("phone", "+84 258.3822.123");
+        check.code("code", "KHTC", 16, "_-");
+        assert!(check.finish().is_ok());
+    }
+}
