@@ -31,7 +31,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The OpenAPI document as served and committed: pretty JSON with a final newline.
 pub fn openapi_json() -> String {
-    let mut json = openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut json = openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     json.push('\n');
     json
 }
@@ -70,5 +72,7 @@ pub fn app(
                 }
             }),
         )
-        .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::RouteNotFound) }))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(ApiError::RouteNotFound)
+        }))
 }

@@ -41,15 +41,20 @@ fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::Unauthenticated("send an API token as Authorization: Bearer <token>".into()))?
+        .ok_or_else(|| {
+            ApiError::Unauthenticated("send an API token as Authorization: Bearer <token>".into())
+        })?
         .to_str()
-        .map_err(|_| ApiError::Unauthenticated("the Authorization header is not valid text".into()))?;
-    let (scheme, secret) = value
-        .trim()
-        .split_once(' ')
-        .ok_or_else(|| ApiError::Unauthenticated("the Authorization header must be Bearer <token>".into()))?;
+        .map_err(|_| {
+            ApiError::Unauthenticated("the Authorization header is not valid text".into())
+        })?;
+    let (scheme, secret) = value.trim().split_once(' ').ok_or_else(|| {
+        ApiError::Unauthenticated("the Authorization header must be Bearer <token>".into())
+    })?;
     if !scheme.eq_ignore_ascii_case("bearer") || secret.trim().is_empty() {
-        return Err(ApiError::Unauthenticated("the Authorization header must be Bearer <token>".into()));
+        return Err(ApiError::Unauthenticated(
+            "the Authorization header must be Bearer <token>".into(),
+        ));
     }
     Ok(secret.trim().to_owned())
 }
@@ -63,7 +68,8 @@ impl FromRequest for Auth {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let secret = secret?;
-            let state = state.ok_or_else(|| ApiError::NotReady("application state missing".into()))?;
+            let state =
+                state.ok_or_else(|| ApiError::NotReady("application state missing".into()))?;
             let mut conn = state.conn().await?;
             let now = state.clock.now();
             match tokens::authenticate(&mut conn, &secret, now).await? {

@@ -17,7 +17,11 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use crate::state::AppState;
 
 #[derive(Debug, Parser)]
-#[command(name = "cchc-api", version, about = "Administrative-reform (CCHC) reporting API")]
+#[command(
+    name = "cchc-api",
+    version,
+    about = "Administrative-reform (CCHC) reporting API"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,7 +69,10 @@ pub enum TokenCommand {
 fn parse_role(value: &str) -> Result<Role, String> {
     value.parse().map_err(|_| {
         let roles: Vec<_> = Role::ALL.iter().map(Role::as_str).collect();
-        format!("unknown role {value:?}; expected one of {}", roles.join(", "))
+        format!(
+            "unknown role {value:?}; expected one of {}",
+            roles.join(", ")
+        )
     })
 }
 
@@ -79,12 +86,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            action: TokenCommand::Create {
-                role,
-                unit,
-                name,
-                expires_at,
-            },
+            action:
+                TokenCommand::Create {
+                    role,
+                    unit,
+                    name,
+                    expires_at,
+                },
         } => {
             let mut conn = connect(&config).await?;
             let input = CreateToken {
@@ -96,7 +104,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let created = tokens::create(&mut conn, &input, chrono::Utc::now())
                 .await
                 .map_err(describe_core_error)?;
-            println!("Created token {} ({}) for {:?}", created.token.id, created.token.role, created.token.name);
+            println!(
+                "Created token {} ({}) for {:?}",
+                created.token.id, created.token.role, created.token.name
+            );
             if let Some(unit) = &created.token.unit_code {
                 println!("Bound to unit {unit}");
             }
@@ -119,8 +130,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// Turns a shared-layer error into a message naming every bad field.
 fn describe_core_error(error: cchc_shared::Error) -> anyhow::Error {
     match error {
-        cchc_shared::Error::Validation { errors } | cchc_shared::Error::Conflict { errors, .. } if !errors.is_empty() => {
-            let lines: Vec<_> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message)).collect();
+        cchc_shared::Error::Validation { errors } | cchc_shared::Error::Conflict { errors, .. }
+            if !errors.is_empty() =>
+        {
+            let lines: Vec<_> = errors
+                .iter()
+                .map(|e| format!("  {}: {}", e.field, e.message))
+                .collect();
             anyhow::anyhow!("invalid input:\n{}", lines.join("\n"))
         }
         other => anyhow::anyhow!(other),
@@ -130,7 +146,12 @@ fn describe_core_error(error: cchc_shared::Error) -> anyhow::Error {
 async fn connect(config: &Config) -> anyhow::Result<AsyncPgConnection> {
     AsyncPgConnection::establish(&config.database_url)
         .await
-        .with_context(|| format!("cannot connect to the database at {}", redact(&config.database_url)))
+        .with_context(|| {
+            format!(
+                "cannot connect to the database at {}",
+                redact(&config.database_url)
+            )
+        })
 }
 
 /// Hides the password of a connection URL in messages.
@@ -186,12 +207,14 @@ async fn create_database_if_missing(database_url: &str) -> anyhow::Result<()> {
     let Some((maintenance, name)) = maintenance_url(database_url) else {
         return Ok(());
     };
-    let mut conn = AsyncPgConnection::establish(&maintenance).await.with_context(|| {
-        format!(
+    let mut conn = AsyncPgConnection::establish(&maintenance)
+        .await
+        .with_context(|| {
+            format!(
             "cannot reach PostgreSQL at {}; is it running? (set DATABASE_URL to point elsewhere)",
             redact(&maintenance)
         )
-    })?;
+        })?;
     diesel::table! { pg_database (datname) { datname -> Text, } }
     let exists: Option<String> = pg_database::table
         .filter(pg_database::datname.eq(&name))
@@ -232,7 +255,10 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
     println!();
     println!("API:       {}/api/v1", config.public_base_url);
     println!("API docs:  {}/docs", config.public_base_url);
-    println!("Try:       curl -H 'Authorization: Bearer {}' {}/api/v1/periods", admin.secret, config.public_base_url);
+    println!(
+        "Try:       curl -H 'Authorization: Bearer {}' {}/api/v1/periods",
+        admin.secret, config.public_base_url
+    );
     println!("Admin token (shown once):");
     println!("{}", admin.secret);
     serve(config).await
@@ -265,18 +291,30 @@ mod tests {
     fn maintenance_url_swaps_the_database() {
         assert_eq!(
             maintenance_url("postgres://postgres@127.0.0.1:5432/cchc"),
-            Some(("postgres://postgres@127.0.0.1:5432/postgres".into(), "cchc".into()))
+            Some((
+                "postgres://postgres@127.0.0.1:5432/postgres".into(),
+                "cchc".into()
+            ))
         );
         assert_eq!(
             maintenance_url("postgres://u:p@db/cchc?sslmode=disable"),
-            Some(("postgres://u:p@db/postgres?sslmode=disable".into(), "cchc".into()))
+            Some((
+                "postgres://u:p@db/postgres?sslmode=disable".into(),
+                "cchc".into()
+            ))
         );
         assert_eq!(maintenance_url("postgres://db"), None);
     }
 
     #[test]
     fn redact_hides_passwords() {
-        assert_eq!(redact("postgres://u:secret@db/cchc"), "postgres://u:***@db/cchc");
-        assert_eq!(redact("postgres://postgres@db/cchc"), "postgres://postgres@db/cchc");
+        assert_eq!(
+            redact("postgres://u:secret@db/cchc"),
+            "postgres://u:***@db/cchc"
+        );
+        assert_eq!(
+            redact("postgres://postgres@db/cchc"),
+            "postgres://postgres@db/cchc"
+        );
     }
 }

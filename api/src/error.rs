@@ -58,7 +58,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+    pub fn bad_request(
+        code: &'static str,
+        detail: impl Into<String>,
+        errors: Vec<FieldError>,
+    ) -> Self {
         Self::BadRequest {
             code,
             detail: detail.into(),
@@ -85,12 +89,15 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
         let (detail, errors) = match self {
-            Self::Core(CoreError::Conflict { detail, errors, .. }) => (detail.clone(), errors.clone()),
+            Self::Core(CoreError::Conflict { detail, errors, .. }) => {
+                (detail.clone(), errors.clone())
+            }
             Self::Core(CoreError::Validation { errors }) => (self.to_string(), errors.clone()),
             // Never leak internals; the log has them.
-            Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {
-                ("an unexpected error occurred; it has been logged".to_owned(), Vec::new())
-            }
+            Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => (
+                "an unexpected error occurred; it has been logged".to_owned(),
+                Vec::new(),
+            ),
             Self::BadRequest { detail, errors, .. } => (detail.clone(), errors.clone()),
             other => (other.to_string(), Vec::new()),
         };
@@ -117,7 +124,9 @@ impl ResponseError for ApiError {
             Self::Core(CoreError::NotFound { .. }) | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::Core(CoreError::Conflict { .. }) => StatusCode::CONFLICT,
             Self::Core(CoreError::Validation { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -19,17 +19,32 @@ pub struct BodyLimit(pub usize);
 
 /// Turns a deserialization failure into a field error. Unknown fields are reported under their
 /// own name, other problems under the path where they occurred.
-fn field_error<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, root: &str) -> FieldError {
+fn field_error<E: std::fmt::Display>(
+    error: &serde_path_to_error::Error<E>,
+    root: &str,
+) -> FieldError {
     let path = error.path().to_string();
     let message = error.inner().to_string();
     let mut field = if path == "." { root.to_owned() } else { path };
     let code = if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        field = if field == root { name.to_owned() } else { format!("{field}.{name}") };
+        field = if field == root {
+            name.to_owned()
+        } else {
+            format!("{field}.{name}")
+        };
         "unknown_field"
     } else if message.starts_with("missing field `") {
-        let name = message.trim_start_matches("missing field `").split('`').next().unwrap_or_default();
-        field = if field == root { name.to_owned() } else { format!("{field}.{name}") };
+        let name = message
+            .trim_start_matches("missing field `")
+            .split('`')
+            .next()
+            .unwrap_or_default();
+        field = if field == root {
+            name.to_owned()
+        } else {
+            format!("{field}.{name}")
+        };
         "required"
     } else if message.starts_with("unknown variant") {
         "invalid_value"
@@ -44,22 +59,33 @@ fn field_error<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, root
     FieldError::new(field, code, message)
 }
 
-pub struct Json<T>(pub T);
+/// A JSON body, read and parsed while the request is extracted but reported only when the
+/// handler asks for it with [`Json::into_inner`]: authentication and role checks come first,
+/// so a caller without rights learns nothing from body validation.
+pub struct Json<T>(Result<T, ApiError>);
 
-impl<T> Deref for Json<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
+impl<T> Json<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
     }
 }
 
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
@@ -67,7 +93,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<BodyLimit>().copied().unwrap_or(BodyLimit(1024 * 1024)).0;
+        let limit = req
+            .app_data::<BodyLimit>()
+            .copied()
+            .unwrap_or(BodyLimit(1024 * 1024))
+            .0;
         let json = is_json(req);
         let declared_length = req
             .headers()
@@ -76,38 +106,66 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
-            if !json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            if declared_length.is_some_and(|len| len > limit) {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string(), Vec::new()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            if body.is_empty() {
-                return Err(ApiError::bad_request("invalid_json", "the request body is empty; send a JSON object", Vec::new()));
-            }
-            let mut deserializer = serde_json::Deserializer::from_slice(&body);
-            let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-                if error.inner().is_syntax() || error.inner().is_eof() {
-                    ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {}", error.inner()), Vec::new())
-                } else {
-                    let field = field_error(&error, "body");
-                    ApiError::bad_request("invalid_body", format!("{}: {}", field.field, field.message), vec![field])
-                }
-            })?;
-            deserializer
-                .end()
-                .map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"), Vec::new()))?;
-            Ok(Json(value))
+            Ok(Json(
+                read_json(json, declared_length, limit, &mut payload).await,
+            ))
         })
     }
+}
+
+async fn read_json<T: DeserializeOwned>(
+    json: bool,
+    declared_length: Option<usize>,
+    limit: usize,
+    payload: &mut Payload,
+) -> Result<T, ApiError> {
+    if !json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    if declared_length.is_some_and(|len| len > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string(), Vec::new()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if body.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "the request body is empty; send a JSON object",
+            Vec::new(),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        if error.inner().is_syntax() || error.inner().is_eof() {
+            ApiError::bad_request(
+                "invalid_json",
+                format!("the body is not valid JSON: {}", error.inner()),
+                Vec::new(),
+            )
+        } else {
+            let field = field_error(&error, "body");
+            ApiError::bad_request(
+                "invalid_body",
+                format!("{}: {}", field.field, field.message),
+                vec![field],
+            )
+        }
+    })?;
+    deserializer.end().map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("the body is not valid JSON: {e}"),
+            Vec::new(),
+        )
+    })?;
+    Ok(value)
 }
 
 pub struct Query<T>(pub T);
@@ -125,14 +183,20 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
-        std::future::ready(serde_path_to_error::deserialize(deserializer).map(Query).map_err(|error| {
-            let field = field_error(&error, "query");
-            ApiError::bad_request(
-                "invalid_query",
-                format!("query parameter {}: {}", field.field, field.message),
-                vec![field],
-            )
-        }))
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
+            req.query_string().as_bytes(),
+        ));
+        std::future::ready(
+            serde_path_to_error::deserialize(deserializer)
+                .map(Query)
+                .map_err(|error| {
+                    let field = field_error(&error, "query");
+                    ApiError::bad_request(
+                        "invalid_query",
+                        format!("query parameter {}: {}", field.field, field.message),
+                        vec![field],
+                    )
+                }),
+        )
     }
 }

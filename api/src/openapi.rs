@@ -39,14 +39,30 @@ pub fn base() -> utoipa::openapi::OpenApi {
 }
 
 const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
-    ("400", "BadRequest", "Malformed request: invalid JSON, wrong type, unknown field, bad query parameter"),
-    ("401", "Unauthenticated", "Missing, unknown, revoked or expired token"),
+    (
+        "400",
+        "BadRequest",
+        "Malformed request: invalid JSON, wrong type, unknown field, bad query parameter",
+    ),
+    (
+        "401",
+        "Unauthenticated",
+        "Missing, unknown, revoked or expired token",
+    ),
     ("403", "Forbidden", "The token's role does not allow this"),
     ("404", "NotFound", "No such resource"),
     ("409", "Conflict", "Conflicts with the current state"),
     ("413", "PayloadTooLarge", "The request body is too large"),
-    ("415", "UnsupportedMediaType", "The request body is not application/json"),
-    ("422", "UnprocessableEntity", "Invalid fields; `errors` lists every one"),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "The request body is not application/json",
+    ),
+    (
+        "422",
+        "UnprocessableEntity",
+        "Invalid fields; `errors` lists every one",
+    ),
     ("500", "InternalError", "A bug; it has been logged"),
     ("503", "ServiceUnavailable", "The database is unavailable"),
 ];
@@ -70,7 +86,9 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("cchc_…")
-                .description(Some("An API token from `cchc-api token create` or POST /api/v1/tokens"))
+                .description(Some(
+                    "An API token from `cchc-api token create` or POST /api/v1/tokens",
+                ))
                 .build(),
         ),
     );
@@ -82,7 +100,9 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                     .description(*description)
                     .content(
                         PROBLEM_JSON,
-                        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
                     )
                     .build(),
             ),
@@ -99,17 +119,23 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             (&mut item.delete, false),
         ];
         for (operation, _) in operations {
-            let Some(operation) = operation.as_mut() else { continue };
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
             if secured {
-                operation.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                operation.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
                 add_problem(operation, "401");
                 add_problem(operation, "403");
                 add_problem(operation, "503");
             }
-            let has_query = operation
-                .parameters
-                .as_ref()
-                .is_some_and(|params| params.iter().any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query));
+            let has_query = operation.parameters.as_ref().is_some_and(|params| {
+                params
+                    .iter()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+            });
             let has_body = operation.request_body.is_some();
             if has_path_params {
                 add_problem(operation, "404");

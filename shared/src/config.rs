@@ -72,7 +72,10 @@ impl Config {
         }
         let problems = policy.problems("CCHC policy defaults");
         if let Some(problem) = problems.first() {
-            return Err(invalid("CCHC_* policy defaults", format!("{}: {}", problem.field, problem.message)));
+            return Err(invalid(
+                "CCHC_* policy defaults",
+                format!("{}: {}", problem.field, problem.message),
+            ));
         }
         Ok(Self {
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
@@ -116,8 +119,10 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -127,7 +132,10 @@ mod tests {
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(config.bind, "127.0.0.1:8080");
         assert_eq!(config.public_base_url, "http://127.0.0.1:8080");
-        assert_eq!(config.default_policy.reminder_working_days_before, vec![5, 2, 0]);
+        assert_eq!(
+            config.default_policy.reminder_working_days_before,
+            vec![5, 2, 0]
+        );
     }
 
     #[test]
@@ -138,8 +146,14 @@ mod tests {
             ("CCHC_PUBLIC_BASE_URL", "https://cchc.example.gov.vn/"),
         ])
         .expect("valid");
-        assert_eq!(config.default_policy.reminder_working_days_before, vec![3, 1]);
-        assert_eq!(config.default_policy.office_hours_end, NaiveTime::from_hms_opt(17, 30, 0).unwrap());
+        assert_eq!(
+            config.default_policy.reminder_working_days_before,
+            vec![3, 1]
+        );
+        assert_eq!(
+            config.default_policy.office_hours_end,
+            NaiveTime::from_hms_opt(17, 30, 0).unwrap()
+        );
         assert_eq!(config.public_base_url, "https://cchc.example.gov.vn");
     }
 

@@ -51,7 +51,10 @@ pub fn embedded_migration_versions() -> Vec<String> {
     use diesel::migration::MigrationSource;
     let source: &dyn MigrationSource<diesel::pg::Pg> = &MIGRATIONS;
     match source.migrations() {
-        Ok(migrations) => migrations.iter().map(|m| m.name().version().to_string()).collect(),
+        Ok(migrations) => migrations
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -78,7 +81,9 @@ pub async fn readiness(conn: &mut AsyncPgConnection) -> QueryResult<Readiness> {
     {
         Ok(applied) => applied,
         // No migrations table yet: nothing applied.
-        Err(diesel::result::Error::DatabaseError(_, info)) if info.message().contains("does not exist") => {
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.message().contains("does not exist") =>
+        {
             Vec::new()
         }
         Err(e) => return Err(e),

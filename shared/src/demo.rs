@@ -44,22 +44,30 @@ fn contact(name: &str, title: &str, email: &str, phone: Option<&str>) -> Contact
 }
 
 fn demo_units() -> Vec<CreateUnit> {
-    let unit = |code: &str, name: &str, kind, parent: Option<&str>, head: Contact, focal: Vec<Contact>| CreateUnit {
-        code: code.to_owned(),
-        name: name.to_owned(),
-        kind,
-        parent_code: parent.map(str::to_owned),
-        active: Some(true),
-        head: Some(head),
-        focal_persons: focal,
-    };
+    let unit =
+        |code: &str, name: &str, kind, parent: Option<&str>, head: Contact, focal: Vec<Contact>| {
+            CreateUnit {
+                code: code.to_owned(),
+                name: name.to_owned(),
+                kind,
+                parent_code: parent.map(str::to_owned),
+                active: Some(true),
+                head: Some(head),
+                focal_persons: focal,
+            }
+        };
     vec![
         unit(
             "SCT",
             "Sở Công Thương",
             UnitKind::Department,
             None,
-            contact("Lê Thu Hải", "Giám đốc Sở", "giamdoc@sct-khanhhoa.example", Some("0258 3822 100")),
+            contact(
+                "Lê Thu Hải",
+                "Giám đốc Sở",
+                "giamdoc@sct-khanhhoa.example",
+                Some("0258 3822 100"),
+            ),
             vec![],
         ),
         unit(
@@ -67,26 +75,61 @@ fn demo_units() -> Vec<CreateUnit> {
             "Văn phòng Sở",
             UnitKind::Office,
             Some("SCT"),
-            contact("Trần Hồng Minh", "Chánh Văn phòng", "minhth@sct-khanhhoa.example", Some("0258 3822 101")),
-            vec![contact("Nguyễn Thị Thu Hương", "Chuyên viên phụ trách CCHC", "huongntt@sct-khanhhoa.example", Some("0905 123 401"))],
+            contact(
+                "Trần Hồng Minh",
+                "Chánh Văn phòng",
+                "minhth@sct-khanhhoa.example",
+                Some("0258 3822 101"),
+            ),
+            vec![contact(
+                "Nguyễn Thị Thu Hương",
+                "Chuyên viên phụ trách CCHC",
+                "huongntt@sct-khanhhoa.example",
+                Some("0905 123 401"),
+            )],
         ),
         unit(
             "TTRA",
             "Thanh tra Sở",
             UnitKind::Inspectorate,
             Some("SCT"),
-            contact("Phạm Văn Đức", "Chánh Thanh tra", "ducpv@sct-khanhhoa.example", Some("0258 3822 102")),
-            vec![contact("Võ Thị Ngọc Ánh", "Thanh tra viên", "anhvtn@sct-khanhhoa.example", Some("0905 123 402"))],
+            contact(
+                "Phạm Văn Đức",
+                "Chánh Thanh tra",
+                "ducpv@sct-khanhhoa.example",
+                Some("0258 3822 102"),
+            ),
+            vec![contact(
+                "Võ Thị Ngọc Ánh",
+                "Thanh tra viên",
+                "anhvtn@sct-khanhhoa.example",
+                Some("0905 123 402"),
+            )],
         ),
         unit(
             "KHTC",
             "Phòng Kế hoạch – Tài chính",
             UnitKind::Division,
             Some("SCT"),
-            contact("Đặng Quốc Bảo", "Trưởng phòng", "baodq@sct-khanhhoa.example", Some("0258 3822 103")),
+            contact(
+                "Đặng Quốc Bảo",
+                "Trưởng phòng",
+                "baodq@sct-khanhhoa.example",
+                Some("0258 3822 103"),
+            ),
             vec![
-                contact("Huỳnh Thị Mỹ Linh", "Chuyên viên", "linhhtm@sct-khanhhoa.example", Some("0905 123 403")),
-                contact("Lương Văn Tài", "Chuyên viên", "tailv@sct-khanhhoa.example", None),
+                contact(
+                    "Huỳnh Thị Mỹ Linh",
+                    "Chuyên viên",
+                    "linhhtm@sct-khanhhoa.example",
+                    Some("0905 123 403"),
+                ),
+                contact(
+                    "Lương Văn Tài",
+                    "Chuyên viên",
+                    "tailv@sct-khanhhoa.example",
+                    None,
+                ),
             ],
         ),
         unit(
@@ -94,38 +137,81 @@ fn demo_units() -> Vec<CreateUnit> {
             "Phòng Quản lý Công nghiệp và Môi trường",
             UnitKind::Division,
             Some("SCT"),
-            contact("Nguyễn Văn Hùng", "Trưởng phòng", "hungnv@sct-khanhhoa.example", Some("0258 3822 104")),
-            vec![contact("Lê Bảo Bình", "Chuyên viên", "binhlb@sct-khanhhoa.example", Some("0905 123 404"))],
+            contact(
+                "Nguyễn Văn Hùng",
+                "Trưởng phòng",
+                "hungnv@sct-khanhhoa.example",
+                Some("0258 3822 104"),
+            ),
+            vec![contact(
+                "Lê Bảo Bình",
+                "Chuyên viên",
+                "binhlb@sct-khanhhoa.example",
+                Some("0905 123 404"),
+            )],
         ),
         unit(
             "QLTM",
             "Phòng Quản lý Thương mại",
             UnitKind::Division,
             Some("SCT"),
-            contact("Trương Thị Kim Oanh", "Trưởng phòng", "oanhttk@sct-khanhhoa.example", Some("0258 3822 105")),
-            vec![contact("Bùi Minh Khoa", "Chuyên viên", "khoabm@sct-khanhhoa.example", Some("0905 123 405"))],
+            contact(
+                "Trương Thị Kim Oanh",
+                "Trưởng phòng",
+                "oanhttk@sct-khanhhoa.example",
+                Some("0258 3822 105"),
+            ),
+            vec![contact(
+                "Bùi Minh Khoa",
+                "Chuyên viên",
+                "khoabm@sct-khanhhoa.example",
+                Some("0905 123 405"),
+            )],
         ),
         unit(
             "QLNL",
             "Phòng Quản lý Năng lượng",
             UnitKind::Division,
             Some("SCT"),
-            contact("Hồ Đăng Khánh", "Trưởng phòng", "khanhhd@sct-khanhhoa.example", Some("0258 3822 106")),
-            vec![contact("Phan Thị Diễm Trinh", "Chuyên viên", "trinhptd@sct-khanhhoa.example", Some("0905 123 406"))],
+            contact(
+                "Hồ Đăng Khánh",
+                "Trưởng phòng",
+                "khanhhd@sct-khanhhoa.example",
+                Some("0258 3822 106"),
+            ),
+            vec![contact(
+                "Phan Thị Diễm Trinh",
+                "Chuyên viên",
+                "trinhptd@sct-khanhhoa.example",
+                Some("0905 123 406"),
+            )],
         ),
         unit(
             "TTKC",
             "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",
             UnitKind::ServiceUnit,
             Some("SCT"),
-            contact("Đoàn Văn Lợi", "Giám đốc Trung tâm", "loidv@sct-khanhhoa.example", Some("0258 3822 107")),
-            vec![contact("Mai Thị Thanh Tâm", "Viên chức phụ trách CCHC", "tammtt@sct-khanhhoa.example", Some("0905 123 407"))],
+            contact(
+                "Đoàn Văn Lợi",
+                "Giám đốc Trung tâm",
+                "loidv@sct-khanhhoa.example",
+                Some("0258 3822 107"),
+            ),
+            vec![contact(
+                "Mai Thị Thanh Tâm",
+                "Viên chức phụ trách CCHC",
+                "tammtt@sct-khanhhoa.example",
+                Some("0905 123 407"),
+            )],
         ),
     ]
 }
 
 fn percent_target(comparator: Comparator, threshold: Decimal) -> Option<Target> {
-    Some(Target { comparator, threshold })
+    Some(Target {
+        comparator,
+        threshold,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -228,7 +314,9 @@ fn demo_period() -> Result<CreatePeriod> {
         .single()
         .ok_or_else(|| Error::Internal("demo deadline is not a valid local time".into()))?
         .fixed_offset();
-    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::Internal("demo date".into()));
+    let date = |y, m, d| {
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::Internal("demo date".into()))
+    };
     Ok(CreatePeriod {
         code: "2023-Q1".into(),
         title: "Báo cáo CCHC Quý I/2023".into(),
@@ -273,7 +361,10 @@ fn demo_period() -> Result<CreatePeriod> {
 }
 
 /// Loads whatever of the demo data is missing; existing records (same code) are left alone.
-pub async fn load(conn: &mut AsyncPgConnection, default_policy: &ReminderPolicy) -> Result<DemoSummary> {
+pub async fn load(
+    conn: &mut AsyncPgConnection,
+    default_policy: &ReminderPolicy,
+) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
     for unit in demo_units() {
         if units::find_id_by_code(conn, &unit.code).await?.is_none() {
@@ -311,7 +402,10 @@ mod tests {
     fn demo_data_is_consistent() {
         let units = demo_units();
         assert_eq!(units.len(), 8);
-        assert!(units.iter().skip(1).all(|u| u.parent_code.as_deref() == Some("SCT")));
+        assert!(units
+            .iter()
+            .skip(1)
+            .all(|u| u.parent_code.as_deref() == Some("SCT")));
         let indicators = demo_indicators();
         let mut codes: Vec<_> = indicators.iter().map(|i| i.code.as_str()).collect();
         codes.sort_unstable();

@@ -31,7 +31,11 @@ impl Checker {
         if value.trim().is_empty() {
             self.push(field, "required", "must not be blank");
         } else if value.chars().count() > max {
-            self.push(field, "too_long", format!("must be at most {max} characters"));
+            self.push(
+                field,
+                "too_long",
+                format!("must be at most {max} characters"),
+            );
         }
     }
 
@@ -120,7 +124,10 @@ mod tests {
         let Err(Error::Validation { errors }) = check.finish() else {
             panic!("expected validation errors");
         };
-        let codes: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let codes: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             codes,
             vec![

@@ -16,7 +16,9 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, description = "The process is up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into() })
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// Readiness: the database answers and every migration is applied.
@@ -34,7 +36,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         .await
         .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?
     {
-        Readiness::Ready => Ok(HttpResponse::Ok().json(Health { status: "ready".into() })),
+        Readiness::Ready => Ok(HttpResponse::Ok().json(Health {
+            status: "ready".into(),
+        })),
         Readiness::PendingMigrations(pending) => Err(ApiError::NotReady(format!(
             "pending migrations: {}; run `cchc-api migrate`",
             pending.join(", ")

@@ -1,5 +1,7 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cchc_shared::model::holiday::{CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday};
+use cchc_shared::model::holiday::{
+    CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday,
+};
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::holidays;
 use chrono::NaiveDate;
@@ -39,17 +41,29 @@ pub async fn list(
     )
 )]
 #[post("/holidays")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreateHoliday>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<CreateHoliday>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let holiday = holidays::create(&mut conn, &body, state.clock.now()).await?;
-    Ok(created(format!("/api/v1/holidays/{}", holiday.date), &holiday))
+    Ok(created(
+        format!("/api/v1/holidays/{}", holiday.date),
+        &holiday,
+    ))
 }
 
 /// Get a calendar day
 #[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 200, description = "The day", body = Holiday)))]
 #[get("/holidays/{date}")]
-pub async fn get(state: web::Data<AppState>, auth: Auth, date: web::Path<NaiveDate>) -> Result<web::Json<Holiday>, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    date: web::Path<NaiveDate>,
+) -> Result<web::Json<Holiday>, ApiError> {
     auth.require_reader()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(holidays::get(&mut conn, *date).await?))
@@ -65,8 +79,11 @@ pub async fn update(
     body: Json<UpdateHoliday>,
 ) -> Result<web::Json<Holiday>, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(holidays::update(&mut conn, *date, &body, state.clock.now()).await?))
+    Ok(web::Json(
+        holidays::update(&mut conn, *date, &body, state.clock.now()).await?,
+    ))
 }
 
 /// Remove a calendar day
@@ -74,7 +91,11 @@ pub async fn update(
 /// The day goes back to the Monday–Friday rule. Deadlines already derived are not moved.
 #[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 204, description = "Removed")))]
 #[delete("/holidays/{date}")]
-pub async fn delete(state: web::Data<AppState>, auth: Auth, date: web::Path<NaiveDate>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    auth: Auth,
+    date: web::Path<NaiveDate>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
     holidays::delete(&mut conn, *date).await?;

@@ -1,6 +1,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use cchc_shared::model::indicator::{
-    CreateIndicator, Indicator, IndicatorFilter, IndicatorPage, IndicatorVersionPage, UpdateIndicator,
+    CreateIndicator, Indicator, IndicatorFilter, IndicatorPage, IndicatorVersionPage,
+    UpdateIndicator,
 };
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::indicators;
@@ -24,7 +25,9 @@ pub async fn list(
 ) -> Result<web::Json<IndicatorPage>, ApiError> {
     auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(indicators::list(&mut conn, &filter, *page).await?))
+    Ok(web::Json(
+        indicators::list(&mut conn, &filter, *page).await?,
+    ))
 }
 
 /// Create an indicator
@@ -43,15 +46,23 @@ pub async fn create(
     body: Json<CreateIndicator>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let indicator = indicators::create(&mut conn, &body, state.clock.now()).await?;
-    Ok(created(format!("/api/v1/indicators/{}", indicator.id), &indicator))
+    Ok(created(
+        format!("/api/v1/indicators/{}", indicator.id),
+        &indicator,
+    ))
 }
 
 /// Get an indicator
 #[utoipa::path(tag = "indicators", responses((status = 200, description = "The indicator in its current version", body = Indicator)))]
 #[get("/indicators/{id}")]
-pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Indicator>, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Indicator>, ApiError> {
     auth.require_reader()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(indicators::get(&mut conn, *id).await?))
@@ -70,8 +81,11 @@ pub async fn update(
     body: Json<UpdateIndicator>,
 ) -> Result<web::Json<Indicator>, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(indicators::update(&mut conn, *id, &body, state.clock.now()).await?))
+    Ok(web::Json(
+        indicators::update(&mut conn, *id, &body, state.clock.now()).await?,
+    ))
 }
 
 /// List an indicator's versions
@@ -87,5 +101,7 @@ pub async fn versions(
 ) -> Result<web::Json<IndicatorVersionPage>, ApiError> {
     auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(indicators::versions(&mut conn, *id, *page).await?))
+    Ok(web::Json(
+        indicators::versions(&mut conn, *id, *page).await?,
+    ))
 }

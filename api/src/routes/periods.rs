@@ -41,10 +41,21 @@ pub async fn list(
     )
 )]
 #[post("/periods")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreatePeriod>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<CreatePeriod>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let period = periods::create(&mut conn, &body, &state.config.default_policy, state.clock.now()).await?;
+    let period = periods::create(
+        &mut conn,
+        &body,
+        &state.config.default_policy,
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(format!("/api/v1/periods/{}", period.id), &period))
 }
 
@@ -54,7 +65,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreatePer
 /// units and reminder policy.
 #[utoipa::path(tag = "periods", responses((status = 200, description = "The period", body = Period)))]
 #[get("/periods/{id}")]
-pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Period>, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Period>, ApiError> {
     auth.require_reader()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(periods::get(&mut conn, *id).await?))
@@ -81,8 +96,11 @@ pub async fn update(
     body: Json<UpdatePeriod>,
 ) -> Result<web::Json<Period>, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(periods::update(&mut conn, *id, &body, state.clock.now()).await?))
+    Ok(web::Json(
+        periods::update(&mut conn, *id, &body, state.clock.now()).await?,
+    ))
 }
 
 /// Delete a draft period
@@ -94,7 +112,11 @@ pub async fn update(
     )
 )]
 #[delete("/periods/{id}")]
-pub async fn delete(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
     periods::delete(&mut conn, *id).await?;
@@ -113,10 +135,16 @@ pub async fn delete(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) 
     )
 )]
 #[post("/periods/{id}/open")]
-pub async fn open(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Period>, ApiError> {
+pub async fn open(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Period>, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(periods::open(&mut conn, *id, state.clock.now()).await?))
+    Ok(web::Json(
+        periods::open(&mut conn, *id, state.clock.now()).await?,
+    ))
 }
 
 /// Close a period (open → closed)
@@ -128,8 +156,14 @@ pub async fn open(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) ->
     )
 )]
 #[post("/periods/{id}/close")]
-pub async fn close(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Period>, ApiError> {
+pub async fn close(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Period>, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(periods::close(&mut conn, *id, state.clock.now()).await?))
+    Ok(web::Json(
+        periods::close(&mut conn, *id, state.clock.now()).await?,
+    ))
 }

@@ -22,7 +22,9 @@ pub async fn list(
 ) -> Result<web::Json<TokenPage>, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(tokens::list(&mut conn, &filter, *page, state.clock.now()).await?))
+    Ok(web::Json(
+        tokens::list(&mut conn, &filter, *page, state.clock.now()).await?,
+    ))
 }
 
 /// Create a token
@@ -30,20 +32,34 @@ pub async fn list(
 /// The secret is in this answer only; it is stored hashed.
 #[utoipa::path(tag = "tokens", request_body = CreateToken, responses((status = 201, description = "Created; keep the secret", body = CreatedToken)))]
 #[post("/tokens")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreateToken>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<CreateToken>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let token = tokens::create(&mut conn, &body, state.clock.now()).await?;
-    Ok(created(format!("/api/v1/tokens/{}", token.token.id), &token))
+    Ok(created(
+        format!("/api/v1/tokens/{}", token.token.id),
+        &token,
+    ))
 }
 
 /// Get a token
 #[utoipa::path(tag = "tokens", responses((status = 200, description = "The token", body = Token)))]
 #[get("/tokens/{id}")]
-pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Token>, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Token>, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(tokens::get(&mut conn, *id, state.clock.now()).await?))
+    Ok(web::Json(
+        tokens::get(&mut conn, *id, state.clock.now()).await?,
+    ))
 }
 
 /// Revoke a token
@@ -51,8 +67,14 @@ pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> 
 /// The token stops working at once. Revoking twice is harmless.
 #[utoipa::path(tag = "tokens", responses((status = 200, description = "The revoked token", body = Token)))]
 #[delete("/tokens/{id}")]
-pub async fn revoke(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Token>, ApiError> {
+pub async fn revoke(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Token>, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(tokens::revoke(&mut conn, *id, state.clock.now()).await?))
+    Ok(web::Json(
+        tokens::revoke(&mut conn, *id, state.clock.now()).await?,
+    ))
 }

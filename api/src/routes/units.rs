@@ -36,8 +36,13 @@ pub async fn list(
     )
 )]
 #[post("/units")]
-pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreateUnit>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<CreateUnit>,
+) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let unit = units::create(&mut conn, &body).await?;
     Ok(created(format!("/api/v1/units/{}", unit.id), &unit))
@@ -46,7 +51,11 @@ pub async fn create(state: web::Data<AppState>, auth: Auth, body: Json<CreateUni
 /// Get a unit
 #[utoipa::path(tag = "units", responses((status = 200, description = "The unit", body = Unit)))]
 #[get("/units/{id}")]
-pub async fn get(state: web::Data<AppState>, auth: Auth, id: web::Path<i64>) -> Result<web::Json<Unit>, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Unit>, ApiError> {
     auth.require_reader()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(units::get(&mut conn, *id).await?))
@@ -65,6 +74,9 @@ pub async fn update(
     body: Json<UpdateUnit>,
 ) -> Result<web::Json<Unit>, ApiError> {
     auth.require_admin()?;
+    let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(units::update(&mut conn, *id, &body, state.clock.now()).await?))
+    Ok(web::Json(
+        units::update(&mut conn, *id, &body, state.clock.now()).await?,
+    ))
 }

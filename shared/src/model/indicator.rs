@@ -35,7 +35,9 @@ impl ContentArea {
             Self::InstitutionalReform => "Cải cách thể chế",
             Self::AdministrativeProcedureReform => "Cải cách thủ tục hành chính",
             Self::OrganizationalReform => "Cải cách tổ chức bộ máy",
-            Self::CivilServiceQuality => "Xây dựng, nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức",
+            Self::CivilServiceQuality => {
+                "Xây dựng, nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức"
+            }
             Self::PublicFinanceReform => "Cải cách tài chính công",
             Self::DigitalGovernment => "Xây dựng và phát triển Chính quyền điện tử, chính quyền số",
             Self::Communication => "Tuyên truyền về cải cách hành chính",
@@ -198,4 +200,8 @@ pub struct IndicatorFilter {
 }
 
 page_of!(IndicatorPage, Indicator, "A page of indicators.");
-page_of!(IndicatorVersionPage, IndicatorVersion, "A page of indicator versions, newest first.");
+page_of!(
+    IndicatorVersionPage,
+    IndicatorVersion,
+    "A page of indicator versions, newest first."
+);

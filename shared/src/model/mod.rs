@@ -64,7 +64,9 @@ macro_rules! text_enum {
 /// Parses a stored text column into its enum; a mismatch means the database holds something
 /// this build does not understand, which is a server-side error.
 pub fn parse_stored<T: std::str::FromStr<Err = UnknownVariant>>(value: &str) -> crate::Result<T> {
-    value.parse().map_err(|e: UnknownVariant| crate::Error::Internal(e.to_string()))
+    value
+        .parse()
+        .map_err(|e: UnknownVariant| crate::Error::Internal(e.to_string()))
 }
 
 /// Lets PATCH bodies tell "absent" (outer `None`) from `null` (`Some(None)`).
@@ -101,7 +103,11 @@ impl PageParams {
             check.push("page", "out_of_range", "must be 1 or more");
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            check.push("per_page", "out_of_range", format!("must be between 1 and {MAX_PER_PAGE}"));
+            check.push(
+                "per_page",
+                "out_of_range",
+                format!("must be between 1 and {MAX_PER_PAGE}"),
+            );
         }
         check.finish()?;
         Ok((page, per_page))
@@ -140,21 +146,27 @@ pub mod hhmm {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveTime, D::Error> {
         let text = String::deserialize(deserializer)?;
-        NaiveTime::parse_from_str(&text, "%H:%M")
-            .map_err(|_| serde::de::Error::custom(format!("expected a time of day as HH:MM, got {text:?}")))
+        NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| {
+            serde::de::Error::custom(format!("expected a time of day as HH:MM, got {text:?}"))
+        })
     }
 
     pub mod option {
         use super::*;
 
-        pub fn serialize<S: Serializer>(time: &Option<NaiveTime>, serializer: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            time: &Option<NaiveTime>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
             match time {
                 Some(time) => super::serialize(time, serializer),
                 None => serializer.serialize_none(),
             }
         }
 
-        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveTime>, D::Error> {
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<NaiveTime>, D::Error> {
             super::deserialize(deserializer).map(Some)
         }
     }

@@ -92,7 +92,9 @@ impl ReminderPolicy {
                 .clone()
                 .unwrap_or_else(|| self.reminder_working_days_before.clone()),
             reminder_time: input.reminder_time.unwrap_or(self.reminder_time),
-            deadline_day_reminder_time: input.deadline_day_reminder_time.unwrap_or(self.deadline_day_reminder_time),
+            deadline_day_reminder_time: input
+                .deadline_day_reminder_time
+                .unwrap_or(self.deadline_day_reminder_time),
             office_hours_start: input.office_hours_start.unwrap_or(self.office_hours_start),
             office_hours_end: input.office_hours_end.unwrap_or(self.office_hours_end),
             escalate_to_head_after_minutes: input
@@ -101,7 +103,9 @@ impl ReminderPolicy {
             escalate_to_leadership_after_working_days: input
                 .escalate_to_leadership_after_working_days
                 .unwrap_or(self.escalate_to_leadership_after_working_days),
-            early_margin_working_days: input.early_margin_working_days.unwrap_or(self.early_margin_working_days),
+            early_margin_working_days: input
+                .early_margin_working_days
+                .unwrap_or(self.early_margin_working_days),
         }
     }
 
@@ -116,7 +120,8 @@ impl ReminderPolicy {
                 "office hours must end after they start",
             ));
         }
-        let within_hours = |t: NaiveTime| t >= self.office_hours_start && t <= self.office_hours_end;
+        let within_hours =
+            |t: NaiveTime| t >= self.office_hours_start && t <= self.office_hours_end;
         if !within_hours(self.reminder_time) {
             errors.push(FieldError::new(
                 field("reminder_time"),
@@ -156,7 +161,9 @@ impl ReminderPolicy {
                 "reminder days must not repeat",
             ));
         }
-        if self.escalate_to_head_after_minutes == 0 || self.escalate_to_head_after_minutes > 7 * 24 * 60 {
+        if self.escalate_to_head_after_minutes == 0
+            || self.escalate_to_head_after_minutes > 7 * 24 * 60
+        {
             errors.push(FieldError::new(
                 field("escalate_to_head_after_minutes"),
                 "out_of_range",
@@ -204,7 +211,11 @@ mod tests {
             escalate_to_head_after_minutes: Some(0),
             ..Default::default()
         });
-        let fields: Vec<_> = policy.problems("policy").into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = policy
+            .problems("policy")
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
             vec![

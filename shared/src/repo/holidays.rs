@@ -87,11 +87,18 @@ pub async fn get(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<Holiday
         .into_api()
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, filter: &HolidayFilter, page: PageParams) -> Result<HolidayPage> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &HolidayFilter,
+    page: PageParams,
+) -> Result<HolidayPage> {
     let (page, per_page) = page.validate()?;
     let mut check = Checker::new();
     let year_range = match filter.year {
-        Some(year) => match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        Some(year) => match (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) {
             (Some(first), Some(last)) if (1900..=2200).contains(&year) => Some((first, last)),
             _ => {
                 check.push("year", "out_of_range", "must be between 1900 and 2200");
@@ -131,20 +138,32 @@ pub async fn list(conn: &mut AsyncPgConnection, filter: &HolidayFilter, page: Pa
         .load(conn)
         .await?;
     Ok(HolidayPage {
-        items: rows.into_iter().map(HolidayRow::into_api).collect::<Result<_>>()?,
+        items: rows
+            .into_iter()
+            .map(HolidayRow::into_api)
+            .collect::<Result<_>>()?,
         page,
         per_page,
         total,
     })
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, input: &CreateHoliday, now: DateTime<Utc>) -> Result<Holiday> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreateHoliday,
+    now: DateTime<Utc>,
+) -> Result<Holiday> {
     let mut check = Checker::new();
     check.text("name", &input.name, 200);
     check.optional_text("note", input.note.as_deref(), 1000);
     check_kind(&mut check, input.date, input.kind);
     check.finish()?;
-    let duplicate = || format!("{} is already in the calendar; change it with PATCH", input.date);
+    let duplicate = || {
+        format!(
+            "{} is already in the calendar; change it with PATCH",
+            input.date
+        )
+    };
     let exists: Option<NaiveDate> = holidays::table
         .find(input.date)
         .select(holidays::day)
@@ -189,7 +208,11 @@ pub async fn update(
     diesel::update(holidays::table.find(day))
         .set((
             holidays::kind.eq(input.kind.unwrap_or(current.kind).as_str()),
-            holidays::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&current.name)),
+            holidays::name.eq(input
+                .name
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&current.name)),
             holidays::note.eq(match &input.note {
                 Some(note) => note.as_deref().map(str::trim),
                 None => current.note.as_deref(),
@@ -203,7 +226,9 @@ pub async fn update(
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<()> {
-    let deleted = diesel::delete(holidays::table.find(day)).execute(conn).await?;
+    let deleted = diesel::delete(holidays::table.find(day))
+        .execute(conn)
+        .await?;
     if deleted == 0 {
         return Err(Error::not_found("calendar day"));
     }

@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::model::indicator::{
-    Comparator, CreateIndicator, Indicator, IndicatorDefinition, IndicatorFilter, IndicatorKind, IndicatorPage,
-    IndicatorVersion, IndicatorVersionPage, Target, UpdateIndicator,
+    Comparator, CreateIndicator, Indicator, IndicatorDefinition, IndicatorFilter, IndicatorKind,
+    IndicatorPage, IndicatorVersion, IndicatorVersionPage, Target, UpdateIndicator,
 };
 use crate::model::{parse_stored, PageParams};
 use crate::repo::{contains_pattern, local, map_unique};
@@ -147,25 +147,50 @@ fn check_definition(check: &mut Checker, def: &IndicatorDefinition) {
         check.push("tolerance", "out_of_range", "must be between 0 and 10^12");
     }
     if def.kind == IndicatorKind::Ratio && def.tolerance > Decimal::ONE_HUNDRED {
-        check.push("tolerance", "out_of_range", "for a ratio the tolerance is in percentage points, 0–100");
+        check.push(
+            "tolerance",
+            "out_of_range",
+            "for a ratio the tolerance is in percentage points, 0–100",
+        );
     }
     let Some(target) = def.target else { return };
     let threshold = target.threshold;
     match def.kind {
-        IndicatorKind::Ratio if threshold.is_sign_negative() || threshold > Decimal::ONE_HUNDRED => {
-            check.push("target.threshold", "out_of_range", "a ratio's target is a percentage between 0 and 100")
+        IndicatorKind::Ratio
+            if threshold.is_sign_negative() || threshold > Decimal::ONE_HUNDRED =>
+        {
+            check.push(
+                "target.threshold",
+                "out_of_range",
+                "a ratio's target is a percentage between 0 and 100",
+            )
         }
         IndicatorKind::Count if threshold.is_sign_negative() || !threshold.fract().is_zero() => {
-            check.push("target.threshold", "out_of_range", "a count's target is a whole number, 0 or more")
+            check.push(
+                "target.threshold",
+                "out_of_range",
+                "a count's target is a whole number, 0 or more",
+            )
         }
-        IndicatorKind::Boolean if target.comparator != Comparator::Eq => {
-            check.push("target.comparator", "invalid_for_kind", "a yes/no target uses comparator eq")
+        IndicatorKind::Boolean if target.comparator != Comparator::Eq => check.push(
+            "target.comparator",
+            "invalid_for_kind",
+            "a yes/no target uses comparator eq",
+        ),
+        IndicatorKind::Boolean if threshold != Decimal::ZERO && threshold != Decimal::ONE => check
+            .push(
+                "target.threshold",
+                "invalid_for_kind",
+                "a yes/no target is 1 (yes) or 0 (no)",
+            ),
+        IndicatorKind::Text => check.push(
+            "target",
+            "invalid_for_kind",
+            "a text indicator has no target",
+        ),
+        _ if threshold.abs() > max => {
+            check.push("target.threshold", "out_of_range", "must be within ±10^12")
         }
-        IndicatorKind::Boolean if threshold != Decimal::ZERO && threshold != Decimal::ONE => {
-            check.push("target.threshold", "invalid_for_kind", "a yes/no target is 1 (yes) or 0 (no)")
-        }
-        IndicatorKind::Text => check.push("target", "invalid_for_kind", "a text indicator has no target"),
-        _ if threshold.abs() > max => check.push("target.threshold", "out_of_range", "must be within ±10^12"),
         _ => {}
     }
 }
@@ -184,7 +209,11 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Indicator> {
     find_row(conn, id, false).await?.into_api()
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, filter: &IndicatorFilter, page: PageParams) -> Result<IndicatorPage> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &IndicatorFilter,
+    page: PageParams,
+) -> Result<IndicatorPage> {
     let (page, per_page) = page.validate()?;
     let query = || {
         let mut query = indicators::table.into_boxed();
@@ -199,7 +228,11 @@ pub async fn list(conn: &mut AsyncPgConnection, filter: &IndicatorFilter, page: 
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let pattern = contains_pattern(q);
-            query = query.filter(indicators::code.ilike(pattern.clone()).or(indicators::name.ilike(pattern)));
+            query = query.filter(
+                indicators::code
+                    .ilike(pattern.clone())
+                    .or(indicators::name.ilike(pattern)),
+            );
         }
         query
     };
@@ -212,14 +245,21 @@ pub async fn list(conn: &mut AsyncPgConnection, filter: &IndicatorFilter, page: 
         .load(conn)
         .await?;
     Ok(IndicatorPage {
-        items: rows.into_iter().map(IndicatorRow::into_api).collect::<Result<_>>()?,
+        items: rows
+            .into_iter()
+            .map(IndicatorRow::into_api)
+            .collect::<Result<_>>()?,
         page,
         per_page,
         total,
     })
 }
 
-pub async fn versions(conn: &mut AsyncPgConnection, id: i64, page: PageParams) -> Result<IndicatorVersionPage> {
+pub async fn versions(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    page: PageParams,
+) -> Result<IndicatorVersionPage> {
     let (page, per_page) = page.validate()?;
     find_row(conn, id, false).await?;
     let total: i64 = indicator_versions::table
@@ -236,7 +276,10 @@ pub async fn versions(conn: &mut AsyncPgConnection, id: i64, page: PageParams) -
         .load(conn)
         .await?;
     Ok(IndicatorVersionPage {
-        items: rows.into_iter().map(VersionRow::into_api).collect::<Result<_>>()?,
+        items: rows
+            .into_iter()
+            .map(VersionRow::into_api)
+            .collect::<Result<_>>()?,
         page,
         per_page,
         total,
@@ -276,7 +319,11 @@ fn trimmed(value: Option<&str>) -> Option<String> {
     value.map(|v| v.trim().to_owned())
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, input: &CreateIndicator, now: DateTime<Utc>) -> Result<Indicator> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreateIndicator,
+    now: DateTime<Utc>,
+) -> Result<Indicator> {
     let def = IndicatorDefinition {
         code: input.code.clone(),
         name: input.name.trim().to_owned(),
@@ -347,7 +394,12 @@ pub async fn update(
         let kind = input.kind.unwrap_or(current.kind);
         let next = IndicatorDefinition {
             code: current.code.clone(),
-            name: input.name.as_deref().map(str::trim).unwrap_or(&current.name).to_owned(),
+            name: input
+                .name
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&current.name)
+                .to_owned(),
             description: match &input.description {
                 Some(d) => trimmed(d.as_deref()),
                 None => current.description.clone(),
@@ -433,7 +485,12 @@ pub(crate) async fn current_versions_by_code(
                 .and(indicator_versions::version.eq(indicators::current_version))),
         )
         .filter(indicators::code.eq_any(codes))
-        .select((indicators::code, indicators::id, indicator_versions::id, indicators::active))
+        .select((
+            indicators::code,
+            indicators::id,
+            indicator_versions::id,
+            indicators::active,
+        ))
         .load(conn)
         .await?)
 }

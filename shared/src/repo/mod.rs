@@ -32,9 +32,16 @@ pub(crate) fn contains_pattern(text: &str) -> String {
 
 /// Turns a unique violation that slipped past the pre-check (two concurrent creates) into the
 /// same 409 the pre-check gives.
-pub(crate) fn map_unique(error: DieselError, code: &'static str, field: &str, detail: String) -> Error {
+pub(crate) fn map_unique(
+    error: DieselError,
+    code: &'static str,
+    field: &str,
+    detail: String,
+) -> Error {
     match error {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Error::conflict_on(code, field, detail),
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            Error::conflict_on(code, field, detail)
+        }
         other => Error::Database(other),
     }
 }

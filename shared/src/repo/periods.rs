@@ -6,17 +6,21 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::period::{
-    CreatePeriod, DataWindow, Deadline, LegalDocument, Period, PeriodFilter, PeriodIndicator, PeriodPage,
-    PeriodStatus, PeriodSummary, PeriodUnit, UpdatePeriod, Warning, WindowSource,
+    CreatePeriod, DataWindow, Deadline, LegalDocument, Period, PeriodFilter, PeriodIndicator,
+    PeriodPage, PeriodStatus, PeriodSummary, PeriodUnit, UpdatePeriod, Warning, WindowSource,
 };
 use crate::model::policy::ReminderPolicy;
 use crate::model::{parse_stored, PageParams};
 use crate::repo::indicators::{self, VersionRow};
 use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique};
 use crate::rules::calendar::WorkingCalendar;
-use crate::rules::cutoff::{decree09_window, validate_window, CutoffError, CutoffWindow, Frequency, ReportType};
+use crate::rules::cutoff::{
+    decree09_window, validate_window, CutoffError, CutoffWindow, Frequency, ReportType,
+};
 use crate::rules::deadline::{check_deadline_after_cutoff, resolve_deadline, DeadlineResolution};
-use crate::schema::{indicator_versions, period_documents, period_indicators, period_units, periods, units};
+use crate::schema::{
+    indicator_versions, period_documents, period_indicators, period_units, periods, units,
+};
 use crate::validation::Checker;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -90,7 +94,9 @@ fn cutoff_field_error(error: &CutoffError) -> FieldError {
     };
     let code = match error {
         CutoffError::SequenceRequired { .. } => "required",
-        CutoffError::SequenceOutOfRange { .. } | CutoffError::YearOutOfRange { .. } => "out_of_range",
+        CutoffError::SequenceOutOfRange { .. } | CutoffError::YearOutOfRange { .. } => {
+            "out_of_range"
+        }
         CutoffError::SequenceNotAllowed { .. } => "not_allowed",
         CutoffError::NoDefaultWindow => "required",
         CutoffError::WindowInverted { .. } => "before_data_from",
@@ -117,7 +123,11 @@ fn derive(state: &PeriodState, calendar: &WorkingCalendar, check: &mut Checker) 
     check.text("title", &state.title, 300);
     check.optional_text("description", state.description.as_deref(), 4000);
     if state.legal_basis.len() > MAX_LEGAL_DOCUMENTS {
-        check.push("legal_basis", "too_many", format!("at most {MAX_LEGAL_DOCUMENTS} documents"));
+        check.push(
+            "legal_basis",
+            "too_many",
+            format!("at most {MAX_LEGAL_DOCUMENTS} documents"),
+        );
     }
     for (i, doc) in state.legal_basis.iter().enumerate() {
         if !is_document_number(doc.number.trim()) {
@@ -142,12 +152,20 @@ fn derive(state: &PeriodState, calendar: &WorkingCalendar, check: &mut Checker) 
     let default_window = match (state.frequency, state.year) {
         (Frequency::AdHoc, _) => {
             if sequence.is_some() {
-                check.push("sequence", "not_allowed", "an ad-hoc period has no sequence");
+                check.push(
+                    "sequence",
+                    "not_allowed",
+                    "an ad-hoc period has no sequence",
+                );
             }
             None
         }
         (_, None) => {
-            check.push("year", "required", "required unless the frequency is ad_hoc");
+            check.push(
+                "year",
+                "required",
+                "required unless the frequency is ad_hoc",
+            );
             None
         }
         (frequency, Some(year)) => match decree09_window(frequency, year, sequence) {
@@ -161,10 +179,18 @@ fn derive(state: &PeriodState, calendar: &WorkingCalendar, check: &mut Checker) 
     let (window, source) = match state.custom_window {
         Some((from, to)) => {
             if from.is_none() {
-                check.push("data_from", "required", "give both data_from and data_to for a custom window");
+                check.push(
+                    "data_from",
+                    "required",
+                    "give both data_from and data_to for a custom window",
+                );
             }
             if to.is_none() {
-                check.push("data_to", "required", "give both data_from and data_to for a custom window");
+                check.push(
+                    "data_to",
+                    "required",
+                    "give both data_from and data_to for a custom window",
+                );
             }
             let (Some(data_from), Some(data_to)) = (from, to) else {
                 return None;
@@ -180,7 +206,11 @@ fn derive(state: &PeriodState, calendar: &WorkingCalendar, check: &mut Checker) 
             Some(window) => (window, WindowSource::Decree09),
             None => {
                 if state.frequency == Frequency::AdHoc {
-                    check.push("data_from", "required", "an ad-hoc period needs data_from and data_to");
+                    check.push(
+                        "data_from",
+                        "required",
+                        "an ad-hoc period needs data_from and data_to",
+                    );
                 }
                 return None;
             }
@@ -226,37 +256,56 @@ fn resolve_codes<T: Copy>(
         }
         match found.get(code) {
             None => check.push(path, "unknown_code", format!("no {what} has code {code:?}")),
-            Some((_, false)) => check.push(path, "inactive", format!("{what} {code:?} is inactive")),
+            Some((_, false)) => {
+                check.push(path, "inactive", format!("{what} {code:?} is inactive"))
+            }
             Some((id, true)) => resolved.push(*id),
         }
     }
     resolved
 }
 
-async fn resolve_indicators(conn: &mut AsyncPgConnection, check: &mut Checker, codes: Option<&[String]>) -> Result<Vec<(i64, i64)>> {
+async fn resolve_indicators(
+    conn: &mut AsyncPgConnection,
+    check: &mut Checker,
+    codes: Option<&[String]>,
+) -> Result<Vec<(i64, i64)>> {
     let codes = match codes {
         Some(codes) => codes.to_vec(),
         None => indicators::active_codes(conn).await?,
     };
-    let found: HashMap<String, ((i64, i64), bool)> = indicators::current_versions_by_code(conn, &codes)
-        .await?
-        .into_iter()
-        .map(|(code, id, version_id, active)| (code, ((id, version_id), active)))
-        .collect();
-    Ok(resolve_codes(check, "indicator_codes", &codes, &found, "indicator"))
+    let found: HashMap<String, ((i64, i64), bool)> =
+        indicators::current_versions_by_code(conn, &codes)
+            .await?
+            .into_iter()
+            .map(|(code, id, version_id, active)| (code, ((id, version_id), active)))
+            .collect();
+    Ok(resolve_codes(
+        check,
+        "indicator_codes",
+        &codes,
+        &found,
+        "indicator",
+    ))
 }
 
-async fn resolve_units(conn: &mut AsyncPgConnection, check: &mut Checker, codes: Option<&[String]>) -> Result<Vec<i64>> {
+async fn resolve_units(
+    conn: &mut AsyncPgConnection,
+    check: &mut Checker,
+    codes: Option<&[String]>,
+) -> Result<Vec<i64>> {
     let codes: Vec<String> = match codes {
         Some(codes) => codes.to_vec(),
         // The department consolidates; its units report.
-        None => units::table
-            .filter(units::active.eq(true))
-            .filter(units::kind.ne("department"))
-            .order(units::code.asc())
-            .select(units::code)
-            .load(conn)
-            .await?,
+        None => {
+            units::table
+                .filter(units::active.eq(true))
+                .filter(units::kind.ne("department"))
+                .order(units::code.asc())
+                .select(units::code)
+                .load(conn)
+                .await?
+        }
     };
     let found: HashMap<String, (i64, bool)> = units::table
         .filter(units::code.eq_any(&codes))
@@ -269,7 +318,11 @@ async fn resolve_units(conn: &mut AsyncPgConnection, check: &mut Checker, codes:
     Ok(resolve_codes(check, "unit_codes", &codes, &found, "unit"))
 }
 
-async fn replace_documents(conn: &mut AsyncPgConnection, period_id: i64, docs: &[LegalDocument]) -> Result<()> {
+async fn replace_documents(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    docs: &[LegalDocument],
+) -> Result<()> {
     diesel::delete(period_documents::table.filter(period_documents::period_id.eq(period_id)))
         .execute(conn)
         .await?;
@@ -287,12 +340,19 @@ async fn replace_documents(conn: &mut AsyncPgConnection, period_id: i64, docs: &
         })
         .collect();
     if !rows.is_empty() {
-        diesel::insert_into(period_documents::table).values(rows).execute(conn).await?;
+        diesel::insert_into(period_documents::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
 
-async fn replace_indicators(conn: &mut AsyncPgConnection, period_id: i64, set: &[(i64, i64)]) -> Result<()> {
+async fn replace_indicators(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    set: &[(i64, i64)],
+) -> Result<()> {
     diesel::delete(period_indicators::table.filter(period_indicators::period_id.eq(period_id)))
         .execute(conn)
         .await?;
@@ -309,21 +369,36 @@ async fn replace_indicators(conn: &mut AsyncPgConnection, period_id: i64, set: &
         })
         .collect();
     if !rows.is_empty() {
-        diesel::insert_into(period_indicators::table).values(rows).execute(conn).await?;
+        diesel::insert_into(period_indicators::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
 
-async fn replace_units(conn: &mut AsyncPgConnection, period_id: i64, unit_ids: &[i64]) -> Result<()> {
+async fn replace_units(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_ids: &[i64],
+) -> Result<()> {
     diesel::delete(period_units::table.filter(period_units::period_id.eq(period_id)))
         .execute(conn)
         .await?;
     let rows: Vec<_> = unit_ids
         .iter()
-        .map(|unit_id| (period_units::period_id.eq(period_id), period_units::unit_id.eq(unit_id)))
+        .map(|unit_id| {
+            (
+                period_units::period_id.eq(period_id),
+                period_units::unit_id.eq(unit_id),
+            )
+        })
         .collect();
     if !rows.is_empty() {
-        diesel::insert_into(period_units::table).values(rows).execute(conn).await?;
+        diesel::insert_into(period_units::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
@@ -344,7 +419,8 @@ async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<P
 
 impl PeriodRow {
     fn policy(&self) -> Result<ReminderPolicy> {
-        serde_json::from_value(self.policy.clone()).map_err(|e| Error::Internal(format!("stored policy: {e}")))
+        serde_json::from_value(self.policy.clone())
+            .map_err(|e| Error::Internal(format!("stored policy: {e}")))
     }
 
     fn data_window(&self) -> Result<DataWindow> {
@@ -407,11 +483,18 @@ fn parse_report_type(value: &str) -> Result<ReportType> {
         .map_err(|_| Error::Internal(format!("unknown report type {value:?}")))
 }
 
-async fn load_documents(conn: &mut AsyncPgConnection, period_id: i64) -> Result<Vec<LegalDocument>> {
+async fn load_documents(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+) -> Result<Vec<LegalDocument>> {
     Ok(period_documents::table
         .filter(period_documents::period_id.eq(period_id))
         .order((period_documents::sort_order, period_documents::id))
-        .select((period_documents::number, period_documents::issued_on, period_documents::title))
+        .select((
+            period_documents::number,
+            period_documents::issued_on,
+            period_documents::title,
+        ))
         .load::<(String, NaiveDate, String)>(conn)
         .await?
         .into_iter()
@@ -429,7 +512,10 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
     let versions: Vec<VersionRow> = period_indicators::table
         .inner_join(indicator_versions::table)
         .filter(period_indicators::period_id.eq(id))
-        .order((period_indicators::sort_order, period_indicators::indicator_id))
+        .order((
+            period_indicators::sort_order,
+            period_indicators::indicator_id,
+        ))
         .select(VersionRow::as_select())
         .load(conn)
         .await?;
@@ -459,7 +545,11 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
         .load::<(i64, String, String)>(conn)
         .await?
         .into_iter()
-        .map(|(unit_id, code, name)| PeriodUnit { unit_id, code, name })
+        .map(|(unit_id, code, name)| PeriodUnit {
+            unit_id,
+            code,
+            name,
+        })
         .collect();
     Ok(Period {
         id: row.id,
@@ -485,7 +575,11 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
     })
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, filter: &PeriodFilter, page: PageParams) -> Result<PeriodPage> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &PeriodFilter,
+    page: PageParams,
+) -> Result<PeriodPage> {
     let (page, per_page) = page.validate()?;
     let query = || {
         let mut query = periods::table.into_boxed();
@@ -503,7 +597,11 @@ pub async fn list(conn: &mut AsyncPgConnection, filter: &PeriodFilter, page: Pag
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let pattern = contains_pattern(q);
-            query = query.filter(periods::code.ilike(pattern.clone()).or(periods::title.ilike(pattern)));
+            query = query.filter(
+                periods::code
+                    .ilike(pattern.clone())
+                    .or(periods::title.ilike(pattern)),
+            );
         }
         query
     };
@@ -580,7 +678,11 @@ pub async fn create(
     let state = PeriodState {
         code: input.code.trim().to_owned(),
         title: input.title.trim().to_owned(),
-        description: input.description.as_deref().map(str::trim).map(str::to_owned),
+        description: input
+            .description
+            .as_deref()
+            .map(str::trim)
+            .map(str::to_owned),
         report_type: input.report_type,
         frequency: input.frequency,
         year: input.year,
@@ -601,10 +703,13 @@ pub async fn create(
             let calendar = holidays::load_calendar(conn).await?;
             let mut check = Checker::new();
             let derived = derive(&state, &calendar, &mut check);
-            let indicator_set = resolve_indicators(conn, &mut check, input.indicator_codes.as_deref()).await?;
+            let indicator_set =
+                resolve_indicators(conn, &mut check, input.indicator_codes.as_deref()).await?;
             let unit_ids = resolve_units(conn, &mut check, input.unit_codes.as_deref()).await?;
             check.finish()?;
-            let derived = derived.ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+            let derived = derived.ok_or_else(|| {
+                Error::Internal("period derivation failed without a reason".into())
+            })?;
             let duplicate = || format!("a period with code {:?} already exists", state.code);
             if find_id_by_code(conn, &state.code).await?.is_some() {
                 return Err(Error::conflict_on("duplicate_code", "code", duplicate()));
@@ -645,12 +750,20 @@ pub async fn create(
     get(conn, id).await
 }
 
-pub async fn update(conn: &mut AsyncPgConnection, id: i64, input: &UpdatePeriod, now: DateTime<Utc>) -> Result<Period> {
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    input: &UpdatePeriod,
+    now: DateTime<Utc>,
+) -> Result<Period> {
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
         match parse_stored::<PeriodStatus>(&row.status)? {
             PeriodStatus::Closed => {
-                return Err(Error::conflict("period_closed", "a closed period cannot be changed"));
+                return Err(Error::conflict(
+                    "period_closed",
+                    "a closed period cannot be changed",
+                ));
             }
             PeriodStatus::Open => {
                 let locked = input.fields_locked_when_open();
@@ -687,7 +800,9 @@ pub async fn update(conn: &mut AsyncPgConnection, id: i64, input: &UpdatePeriod,
             state.custom_window = None;
         }
         if input.data_from.is_some() || input.data_to.is_some() {
-            let (from, to) = state.custom_window.unwrap_or((Some(row.data_from), Some(row.data_to)));
+            let (from, to) = state
+                .custom_window
+                .unwrap_or((Some(row.data_from), Some(row.data_to)));
             state.custom_window = Some((input.data_from.or(from), input.data_to.or(to)));
         }
         if let Some(deadline) = input.deadline {
@@ -709,8 +824,14 @@ pub async fn update(conn: &mut AsyncPgConnection, id: i64, input: &UpdatePeriod,
 
         let calendar = holidays::load_calendar(conn).await?;
         let mut check = Checker::new();
-        if input.use_default_window == Some(true) && (input.data_from.is_some() || input.data_to.is_some()) {
-            check.push("use_default_window", "conflicting", "give either use_default_window or data_from/data_to");
+        if input.use_default_window == Some(true)
+            && (input.data_from.is_some() || input.data_to.is_some())
+        {
+            check.push(
+                "use_default_window",
+                "conflicting",
+                "give either use_default_window or data_from/data_to",
+            );
         }
         let derived = derive(&state, &calendar, &mut check);
         let indicator_set = match &input.indicator_codes {
@@ -722,7 +843,8 @@ pub async fn update(conn: &mut AsyncPgConnection, id: i64, input: &UpdatePeriod,
             None => None,
         };
         check.finish()?;
-        let derived = derived.ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+        let derived = derived
+            .ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
         diesel::update(periods::table.find(id))
             .set((
                 periods::title.eq(&state.title),
@@ -788,10 +910,18 @@ pub async fn open(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> 
             .get_result(conn)
             .await?;
         if indicator_count == 0 {
-            check.push("indicator_codes", "required", "a period needs at least one indicator to open");
+            check.push(
+                "indicator_codes",
+                "required",
+                "a period needs at least one indicator to open",
+            );
         }
         if unit_count == 0 {
-            check.push("unit_codes", "required", "a period needs at least one participating unit to open");
+            check.push(
+                "unit_codes",
+                "required",
+                "a period needs at least one participating unit to open",
+            );
         }
         let calendar = holidays::load_calendar(conn).await?;
         let mut state = row.state()?;
@@ -807,13 +937,16 @@ pub async fn open(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> 
                 _ => Error::Internal("checker reported errors but finished cleanly".into()),
             });
         }
-        let derived = derived.ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+        let derived = derived
+            .ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
         let current_versions: Vec<(i64, i64)> = period_indicators::table
             .inner_join(crate::schema::indicators::table)
             .inner_join(
                 indicator_versions::table.on(indicator_versions::indicator_id
                     .eq(crate::schema::indicators::id)
-                    .and(indicator_versions::version.eq(crate::schema::indicators::current_version))),
+                    .and(
+                        indicator_versions::version.eq(crate::schema::indicators::current_version),
+                    )),
             )
             .filter(period_indicators::period_id.eq(id))
             .select((period_indicators::indicator_id, indicator_versions::id))
@@ -879,7 +1012,9 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
                 format!("only a draft can be deleted; this period is {status}"),
             ));
         }
-        diesel::delete(periods::table.find(id)).execute(conn).await?;
+        diesel::delete(periods::table.find(id))
+            .execute(conn)
+            .await?;
         Ok(())
     })
     .await

@@ -79,11 +79,13 @@ pub async fn list(
 ) -> Result<TokenPage> {
     let (page, per_page) = page.validate()?;
     let unit_id = match &filter.unit_code {
-        Some(code) => Some(
-            units::find_id_by_code(conn, code)
-                .await?
-                .ok_or_else(|| Error::invalid("unit_code", "unknown_code", format!("no unit has code {code:?}")))?,
-        ),
+        Some(code) => Some(units::find_id_by_code(conn, code).await?.ok_or_else(|| {
+            Error::invalid(
+                "unit_code",
+                "unknown_code",
+                format!("no unit has code {code:?}"),
+            )
+        })?),
         None => None,
     };
     let query = || {
@@ -124,11 +126,19 @@ pub async fn list(
     })
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, input: &CreateToken, now: DateTime<Utc>) -> Result<CreatedToken> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreateToken,
+    now: DateTime<Utc>,
+) -> Result<CreatedToken> {
     let mut check = Checker::new();
     check.text("name", &input.name, 200);
     match (input.role, &input.unit_code) {
-        (Role::Reporter, None) => check.push("unit_code", "required", "a reporter token is bound to one unit"),
+        (Role::Reporter, None) => check.push(
+            "unit_code",
+            "required",
+            "a reporter token is bound to one unit",
+        ),
         (role, Some(_)) if role != Role::Reporter => check.push(
             "unit_code",
             "not_allowed",
@@ -136,14 +146,21 @@ pub async fn create(conn: &mut AsyncPgConnection, input: &CreateToken, now: Date
         ),
         _ => {}
     }
-    if input.expires_at.is_some_and(|at| at.with_timezone(&Utc) <= now) {
+    if input
+        .expires_at
+        .is_some_and(|at| at.with_timezone(&Utc) <= now)
+    {
         check.push("expires_at", "in_the_past", "must be in the future");
     }
     let mut unit_id = None;
     if let (Role::Reporter, Some(code)) = (input.role, &input.unit_code) {
         match units::find_id_by_code(conn, code).await? {
             Some(id) => unit_id = Some(id),
-            None => check.push("unit_code", "unknown_code", format!("no unit has code {code:?}")),
+            None => check.push(
+                "unit_code",
+                "unknown_code",
+                format!("no unit has code {code:?}"),
+            ),
         }
     }
     check.finish()?;
@@ -170,15 +187,23 @@ pub async fn create(conn: &mut AsyncPgConnection, input: &CreateToken, now: Date
 
 /// Revokes a token; revoking a revoked token changes nothing.
 pub async fn revoke(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Token> {
-    diesel::update(api_tokens::table.find(id).filter(api_tokens::revoked_at.is_null()))
-        .set(api_tokens::revoked_at.eq(now))
-        .execute(conn)
-        .await?;
+    diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)
+    .await?;
     get(conn, id, now).await
 }
 
 /// The principal of a presented secret, if it is a live token; records its use.
-pub async fn authenticate(conn: &mut AsyncPgConnection, secret: &str, now: DateTime<Utc>) -> Result<Option<Principal>> {
+pub async fn authenticate(
+    conn: &mut AsyncPgConnection,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Principal>> {
     let found: Option<(TokenRow, Option<String>)> = select_with_unit()
         .filter(api_tokens::token_hash.eq(hash_secret(secret)))
         .filter(api_tokens::revoked_at.is_null())
@@ -191,7 +216,10 @@ pub async fn authenticate(conn: &mut AsyncPgConnection, secret: &str, now: DateT
     if row.expires_at.is_some_and(|at| at <= now) {
         return Ok(None);
     }
-    if row.last_used_at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY) {
+    if row
+        .last_used_at
+        .is_none_or(|at| now - at >= LAST_USED_GRANULARITY)
+    {
         diesel::update(api_tokens::table.find(row.id))
             .set(api_tokens::last_used_at.eq(now))
             .execute(conn)

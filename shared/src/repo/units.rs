@@ -42,7 +42,11 @@ const MAX_FOCAL_PERSONS: usize = 20;
 
 fn check_contact(check: &mut Checker, field: &str, contact: &Contact) {
     check.text(&format!("{field}.name"), &contact.name, 200);
-    check.optional_text(&format!("{field}.position_title"), contact.position_title.as_deref(), 200);
+    check.optional_text(
+        &format!("{field}.position_title"),
+        contact.position_title.as_deref(),
+        200,
+    );
     check.email(&format!("{field}.email"), &contact.email);
     if let Some(phone) = &contact.phone {
         check.phone(&format!("{field}.phone"), phone);
@@ -117,7 +121,11 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
         .collect();
     let contacts: Vec<ContactRow> = unit_contacts::table
         .filter(unit_contacts::unit_id.eq_any(&ids))
-        .order((unit_contacts::unit_id, unit_contacts::sort_order, unit_contacts::id))
+        .order((
+            unit_contacts::unit_id,
+            unit_contacts::sort_order,
+            unit_contacts::id,
+        ))
         .select(ContactRow::as_select())
         .load(conn)
         .await?;
@@ -138,8 +146,15 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
                 id: row.id,
                 kind: parse_stored::<UnitKind>(&row.kind)?,
                 parent_code: row.parent_id.and_then(|p| parent_codes.get(&p).cloned()),
-                head: contacts.iter().find(|c| c.role == ROLE_HEAD).map(to_contact),
-                focal_persons: contacts.iter().filter(|c| c.role == ROLE_FOCAL).map(to_contact).collect(),
+                head: contacts
+                    .iter()
+                    .find(|c| c.role == ROLE_HEAD)
+                    .map(to_contact),
+                focal_persons: contacts
+                    .iter()
+                    .filter(|c| c.role == ROLE_FOCAL)
+                    .map(to_contact)
+                    .collect(),
                 code: row.code,
                 name: row.name,
                 parent_id: row.parent_id,
@@ -159,10 +174,17 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Unit> {
         .await
         .optional()?
         .ok_or(Error::not_found("unit"))?;
-    hydrate(conn, vec![row]).await?.pop().ok_or(Error::not_found("unit"))
+    hydrate(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or(Error::not_found("unit"))
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, filter: &UnitFilter, page: PageParams) -> Result<UnitPage> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &UnitFilter,
+    page: PageParams,
+) -> Result<UnitPage> {
     let (page, per_page) = page.validate()?;
     let parent_id = match &filter.parent_code {
         Some(code) => Some(resolve_code(conn, "parent_code", code).await?),
@@ -191,7 +213,11 @@ pub async fn list(conn: &mut AsyncPgConnection, filter: &UnitFilter, page: PageP
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let pattern = contains_pattern(q);
-            query = query.filter(units::code.ilike(pattern.clone()).or(units::name.ilike(pattern)));
+            query = query.filter(
+                units::code
+                    .ilike(pattern.clone())
+                    .or(units::name.ilike(pattern)),
+            );
         }
         query
     };
@@ -240,7 +266,10 @@ async fn replace_contacts(
         })
         .collect();
     if !rows.is_empty() {
-        diesel::insert_into(unit_contacts::table).values(rows).execute(conn).await?;
+        diesel::insert_into(unit_contacts::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
@@ -276,7 +305,14 @@ pub async fn create(conn: &mut AsyncPgConnection, input: &CreateUnit) -> Result<
                 .returning(units::id)
                 .get_result(conn)
                 .await
-                .map_err(|e| map_unique(e, "duplicate_code", "code", format!("a unit with code {:?} already exists", input.code)))?;
+                .map_err(|e| {
+                    map_unique(
+                        e,
+                        "duplicate_code",
+                        "code",
+                        format!("a unit with code {:?} already exists", input.code),
+                    )
+                })?;
             if let Some(head) = &input.head {
                 replace_contacts(conn, id, ROLE_HEAD, std::slice::from_ref(head)).await?;
             }
@@ -287,7 +323,12 @@ pub async fn create(conn: &mut AsyncPgConnection, input: &CreateUnit) -> Result<
     get(conn, id).await
 }
 
-pub async fn update(conn: &mut AsyncPgConnection, id: i64, input: &UpdateUnit, now: DateTime<Utc>) -> Result<Unit> {
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    input: &UpdateUnit,
+    now: DateTime<Utc>,
+) -> Result<Unit> {
     let mut check = Checker::new();
     if let Some(name) = &input.name {
         check.text("name", name, 300);

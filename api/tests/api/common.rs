@@ -1,0 +1,272 @@
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::HttpServer;
+use cchc_api::state::AppState;
+use cchc_shared::clock::FixedClock;
+use cchc_shared::config::Config;
+use cchc_shared::model::token::{CreateToken, Role};
+use cchc_shared::repo::tokens;
+use cchc_shared::test_db::TestDatabase;
+use chrono::{DateTime, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// A running API on its own database.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub admin: String,
+    pub clock: FixedClock,
+    pub state: AppState,
+    pub db: TestDatabase,
+}
+
+/// An answer: status, headers and parsed JSON body (Null when empty).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// Asserts the status and returns the body.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {:#}",
+            self.body
+        );
+        self.body
+    }
+
+    /// Asserts a problem+json answer with this status and code; returns the problem.
+    #[track_caller]
+    pub fn problem(self, status: u16, code: &str) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {:#}",
+            self.body
+        );
+        let content_type = self
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert_eq!(
+            content_type, "application/problem+json",
+            "problem content type"
+        );
+        assert_eq!(
+            self.body["code"], code,
+            "problem code; body: {:#}",
+            self.body
+        );
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with(code)));
+        self.body
+    }
+
+    /// Field names of a problem's `errors`.
+    pub fn fields(body: &Value) -> Vec<String> {
+        body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// 2026-11-20 09:00 local, a Friday.
+pub fn default_now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-20T09:00:00+07:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Config::from_lookup(|_| None).expect("default config")).await
+    }
+
+    pub async fn spawn_with(mut config: Config) -> Self {
+        let db = TestDatabase::migrated();
+        config.database_url = db.url().to_owned();
+        let clock = FixedClock::new(default_now());
+        let state = AppState {
+            pool: db.pool(),
+            config: Arc::new(config),
+            clock: Arc::new(clock.clone()),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = listener.local_addr().expect("address").port();
+        let spec = Arc::new(cchc_api::app::openapi());
+        let server_state = state.clone();
+        let server =
+            HttpServer::new(move || cchc_api::app::app(server_state.clone(), spec.clone()))
+                .workers(1)
+                .disable_signals()
+                .listen(listener)
+                .expect("listen")
+                .run();
+        actix_web::rt::spawn(server);
+        let mut app = TestApp {
+            base_url: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            admin: String::new(),
+            clock,
+            state,
+            db,
+        };
+        app.admin = app.token(Role::Admin, None).await;
+        app
+    }
+
+    /// Creates a real token through the shared layer and returns its secret.
+    pub async fn token(&self, role: Role, unit: Option<&str>) -> String {
+        let mut conn = self.state.pool.get().await.expect("connection");
+        tokens::create(
+            &mut conn,
+            &CreateToken {
+                name: format!("test {role}"),
+                role,
+                unit_code: unit.map(str::to_owned),
+                expires_at: None,
+            },
+            Utc::now(),
+        )
+        .await
+        .expect("token")
+        .secret
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Answer {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.request(Method::GET, path, Some(&self.admin), None)
+            .await
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Answer {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.request(Method::POST, path, Some(&self.admin), Some(&body))
+            .await
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> Answer {
+        self.request(Method::POST, path, Some(token), Some(&body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Answer {
+        self.request(Method::PATCH, path, Some(&self.admin), Some(&body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.request(Method::DELETE, path, Some(&self.admin), None)
+            .await
+    }
+
+    /// Sends raw bytes with a given content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Answer {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.admin)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        Answer {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        }
+    }
+
+    /// Creates a unit (admin) and returns it.
+    pub async fn unit(&self, code: &str, kind: &str, parent: Option<&str>) -> Value {
+        self.post(
+            "/api/v1/units",
+            serde_json::json!({
+                "code": code,
+                "name": format!("Đơn vị {code}"),
+                "kind": kind,
+                "parent_code": parent,
+                "head": {"name": "Nguyễn Văn An", "email": format!("head.{}@example.vn", code.to_lowercase())},
+                "focal_persons": [{"name": "Trần Thị Bình", "email": format!("focal.{}@example.vn", code.to_lowercase()), "phone": "0905 123 456"}]
+            }),
+        )
+        .await
+        .expect(201)
+    }
+
+    /// Creates an indicator (admin) and returns it.
+    pub async fn indicator(&self, code: &str, kind: &str) -> Value {
+        self.post(
+            "/api/v1/indicators",
+            serde_json::json!({
+                "code": code,
+                "name": format!("Chỉ tiêu {code}"),
+                "content_area": "administrative_procedure_reform",
+                "kind": kind,
+            }),
+        )
+        .await
+        .expect(201)
+    }
+}

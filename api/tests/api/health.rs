@@ -1,0 +1,76 @@
+use crate::common::TestApp;
+
+#[actix_web::test]
+async fn health_and_readiness() {
+    let app = TestApp::spawn().await;
+    let health = app
+        .request(reqwest::Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+    assert_eq!(health["status"], "ok");
+    let ready = app
+        .request(reqwest::Method::GET, "/readyz", None, None)
+        .await
+        .expect(200);
+    assert_eq!(ready["status"], "ready");
+}
+
+#[actix_web::test]
+async fn readiness_fails_while_migrations_are_pending() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.state.pool.get().await.expect("connection");
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query("DELETE FROM __diesel_schema_migrations WHERE version = '20261122000100'")
+        .execute(&mut conn)
+        .await
+        .expect("forget a migration");
+    let problem = app
+        .request(reqwest::Method::GET, "/readyz", None, None)
+        .await
+        .problem(503, "not_ready");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("20261122000100"));
+}
+
+#[actix_web::test]
+async fn docs_and_spec_are_served() {
+    let app = TestApp::spawn().await;
+    let spec = app
+        .request(reqwest::Method::GET, "/api-docs/openapi.json", None, None)
+        .await
+        .expect(200);
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(
+        spec,
+        serde_json::to_value(cchc_api::app::openapi()).unwrap()
+    );
+    let docs = app
+        .client
+        .get(format!("{}/docs", app.base_url))
+        .send()
+        .await
+        .expect("docs");
+    assert_eq!(docs.status().as_u16(), 200);
+    let html = docs.text().await.unwrap();
+    assert!(
+        html.contains("id=\"api-reference\""),
+        "the Scalar reference page"
+    );
+    assert!(
+        html.contains("administrative-reform reporting API"),
+        "with our spec embedded"
+    );
+}
+
+#[actix_web::test]
+async fn unknown_routes_are_problem_404s() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/nothing-here")
+        .await
+        .problem(404, "not_found");
+    app.get("/api/v1/units/not-a-number")
+        .await
+        .problem(404, "not_found");
+}

@@ -1,0 +1,13 @@
+//! API tests through the real HTTP stack: a server on a loopback port, a real PostgreSQL
+//! database per test, real tokens.
+
+mod common;
+
+mod auth;
+mod cli;
+mod health;
+mod holidays;
+mod indicators;
+mod input;
+mod periods;
+mod units;
