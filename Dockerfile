@@ -54,7 +54,7 @@ RUN groupadd --gid 10001 cchc \
 
 COPY --from=builder /out/cchc-api /out/cchc-worker /usr/local/bin/
 
-USER cchc
+USER 10001:10001
 WORKDIR /home/cchc
 
 ENV CCHC_BIND=0.0.0.0:8080

@@ -16,7 +16,9 @@ use crate::state::AppState;
 ///
 /// Holidays, days off and make-up working days, in date order. Pre-filled for 2025–2027 from
 /// the Labour Code and the Government's published Tết and bridge-day decisions.
-#[utoipa::path(tag = "holidays", params(HolidayFilter, PageParams), responses((status = 200, description = "A page of calendar days", body = HolidayPage)))]
+#[utoipa::path(
+    operation_id = "list_holidays",
+    tag = "holidays", params(HolidayFilter, PageParams), responses((status = 200, description = "A page of calendar days", body = HolidayPage)))]
 #[get("/holidays")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -33,6 +35,7 @@ pub async fn list(
 ///
 /// `working_day` is for a weekend day declared a working day; `day_off` for a weekday off.
 #[utoipa::path(
+    operation_id = "create_holiday",
     tag = "holidays",
     request_body = CreateHoliday,
     responses(
@@ -57,7 +60,9 @@ pub async fn create(
 }
 
 /// Get a calendar day
-#[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 200, description = "The day", body = Holiday)))]
+#[utoipa::path(
+    operation_id = "get_holiday",
+    tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 200, description = "The day", body = Holiday)))]
 #[get("/holidays/{date}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -70,7 +75,9 @@ pub async fn get(
 }
 
 /// Change a calendar day
-#[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), request_body = UpdateHoliday, responses((status = 200, description = "The changed day", body = Holiday)))]
+#[utoipa::path(
+    operation_id = "update_holiday",
+    tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), request_body = UpdateHoliday, responses((status = 200, description = "The changed day", body = Holiday)))]
 #[patch("/holidays/{date}")]
 pub async fn update(
     state: web::Data<AppState>,
@@ -89,7 +96,9 @@ pub async fn update(
 /// Remove a calendar day
 ///
 /// The day goes back to the Monday–Friday rule. Deadlines already derived are not moved.
-#[utoipa::path(tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 204, description = "Removed")))]
+#[utoipa::path(
+    operation_id = "delete_holiday",
+    tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 204, description = "Removed")))]
 #[delete("/holidays/{date}")]
 pub async fn delete(
     state: web::Data<AppState>,

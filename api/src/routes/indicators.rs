@@ -15,7 +15,9 @@ use crate::state::AppState;
 /// List indicators
 ///
 /// In code order; filter by content area, kind, active flag or a search text.
-#[utoipa::path(tag = "indicators", params(IndicatorFilter, PageParams), responses((status = 200, description = "A page of indicators", body = IndicatorPage)))]
+#[utoipa::path(
+    operation_id = "list_indicators",
+    tag = "indicators", params(IndicatorFilter, PageParams), responses((status = 200, description = "A page of indicators", body = IndicatorPage)))]
 #[get("/indicators")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -32,6 +34,7 @@ pub async fn list(
 
 /// Create an indicator
 #[utoipa::path(
+    operation_id = "create_indicator",
     tag = "indicators",
     request_body = CreateIndicator,
     responses(
@@ -56,7 +59,9 @@ pub async fn create(
 }
 
 /// Get an indicator
-#[utoipa::path(tag = "indicators", responses((status = 200, description = "The indicator in its current version", body = Indicator)))]
+#[utoipa::path(
+    operation_id = "get_indicator",
+    tag = "indicators", responses((status = 200, description = "The indicator in its current version", body = Indicator)))]
 #[get("/indicators/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -72,7 +77,9 @@ pub async fn get(
 ///
 /// A change to the definition adds a version. Draft periods follow it; open and closed
 /// periods keep the version they opened with. Changing only `active` adds no version.
-#[utoipa::path(tag = "indicators", request_body = UpdateIndicator, responses((status = 200, description = "The indicator in its new current version", body = Indicator)))]
+#[utoipa::path(
+    operation_id = "update_indicator",
+    tag = "indicators", request_body = UpdateIndicator, responses((status = 200, description = "The indicator in its new current version", body = Indicator)))]
 #[patch("/indicators/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
@@ -91,7 +98,9 @@ pub async fn update(
 /// List an indicator's versions
 ///
 /// Newest first.
-#[utoipa::path(tag = "indicators", params(PageParams), responses((status = 200, description = "A page of versions", body = IndicatorVersionPage)))]
+#[utoipa::path(
+    operation_id = "list_indicator_versions",
+    tag = "indicators", params(PageParams), responses((status = 200, description = "A page of versions", body = IndicatorVersionPage)))]
 #[get("/indicators/{id}/versions")]
 pub async fn versions(
     state: web::Data<AppState>,

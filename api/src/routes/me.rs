@@ -7,7 +7,9 @@ use crate::error::ApiError;
 /// Who am I
 ///
 /// The caller's token: name, role and, for reporters, the unit it is bound to.
-#[utoipa::path(tag = "tokens", responses((status = 200, description = "The caller", body = Me)))]
+#[utoipa::path(
+    operation_id = "get_me",
+    tag = "tokens", responses((status = 200, description = "The caller", body = Me)))]
 #[get("/me")]
 pub async fn me(auth: Auth) -> Result<web::Json<Me>, ApiError> {
     let principal = auth.principal();

@@ -12,7 +12,9 @@ use crate::state::AppState;
 /// List periods
 ///
 /// Latest deadline first; filter by status, frequency, report type, year or a search text.
-#[utoipa::path(tag = "periods", params(PeriodFilter, PageParams), responses((status = 200, description = "A page of periods", body = PeriodPage)))]
+#[utoipa::path(
+    operation_id = "list_periods",
+    tag = "periods", params(PeriodFilter, PageParams), responses((status = 200, description = "A page of periods", body = PeriodPage)))]
 #[get("/periods")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -33,6 +35,7 @@ pub async fn list(
 /// no working day after the cut-off is accepted with a warning in `warnings`
 /// (`deadline_too_close_to_cutoff`), or rejected with 422 when `strict_deadline_check` is true.
 #[utoipa::path(
+    operation_id = "create_period",
     tag = "periods",
     request_body = CreatePeriod,
     responses(
@@ -63,7 +66,9 @@ pub async fn create(
 ///
 /// With its legal basis, indicator set (in the versions the period uses), participating
 /// units and reminder policy.
-#[utoipa::path(tag = "periods", responses((status = 200, description = "The period", body = Period)))]
+#[utoipa::path(
+    operation_id = "get_period",
+    tag = "periods", responses((status = 200, description = "The period", body = Period)))]
 #[get("/periods/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -81,6 +86,7 @@ pub async fn get(
 /// legal basis and policy (others: 409 `period_open`); a closed period nothing (409
 /// `period_closed`).
 #[utoipa::path(
+    operation_id = "update_period",
     tag = "periods",
     request_body = UpdatePeriod,
     responses(
@@ -105,6 +111,7 @@ pub async fn update(
 
 /// Delete a draft period
 #[utoipa::path(
+    operation_id = "delete_period",
     tag = "periods",
     responses(
         (status = 204, description = "Deleted"),
@@ -128,6 +135,7 @@ pub async fn delete(
 /// Needs at least one indicator and one unit (409 `period_incomplete` lists what is missing).
 /// Pins the indicator versions and re-derives the deadline against the current calendar.
 #[utoipa::path(
+    operation_id = "open_period",
     tag = "periods",
     responses(
         (status = 200, description = "The open period", body = Period),
@@ -149,6 +157,7 @@ pub async fn open(
 
 /// Close a period (open → closed)
 #[utoipa::path(
+    operation_id = "close_period",
     tag = "periods",
     responses(
         (status = 200, description = "The closed period", body = Period),

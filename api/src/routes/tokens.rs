@@ -12,7 +12,9 @@ use crate::state::AppState;
 /// List tokens
 ///
 /// Newest first; revoked tokens only with `include_revoked=true`. Secrets are never shown.
-#[utoipa::path(tag = "tokens", params(TokenFilter, PageParams), responses((status = 200, description = "A page of tokens", body = TokenPage)))]
+#[utoipa::path(
+    operation_id = "list_tokens",
+    tag = "tokens", params(TokenFilter, PageParams), responses((status = 200, description = "A page of tokens", body = TokenPage)))]
 #[get("/tokens")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -30,7 +32,9 @@ pub async fn list(
 /// Create a token
 ///
 /// The secret is in this answer only; it is stored hashed.
-#[utoipa::path(tag = "tokens", request_body = CreateToken, responses((status = 201, description = "Created; keep the secret", body = CreatedToken)))]
+#[utoipa::path(
+    operation_id = "create_token",
+    tag = "tokens", request_body = CreateToken, responses((status = 201, description = "Created; keep the secret", body = CreatedToken)))]
 #[post("/tokens")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -48,7 +52,9 @@ pub async fn create(
 }
 
 /// Get a token
-#[utoipa::path(tag = "tokens", responses((status = 200, description = "The token", body = Token)))]
+#[utoipa::path(
+    operation_id = "get_token",
+    tag = "tokens", responses((status = 200, description = "The token", body = Token)))]
 #[get("/tokens/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -65,7 +71,9 @@ pub async fn get(
 /// Revoke a token
 ///
 /// The token stops working at once. Revoking twice is harmless.
-#[utoipa::path(tag = "tokens", responses((status = 200, description = "The revoked token", body = Token)))]
+#[utoipa::path(
+    operation_id = "revoke_token",
+    tag = "tokens", responses((status = 200, description = "The revoked token", body = Token)))]
 #[delete("/tokens/{id}")]
 pub async fn revoke(
     state: web::Data<AppState>,

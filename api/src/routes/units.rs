@@ -13,7 +13,9 @@ use crate::state::AppState;
 ///
 /// Units in code order, with their head and focal persons. Filter by parent, subtree, kind,
 /// active flag or a search text.
-#[utoipa::path(tag = "units", params(UnitFilter, PageParams), responses((status = 200, description = "A page of units", body = UnitPage)))]
+#[utoipa::path(
+    operation_id = "list_units",
+    tag = "units", params(UnitFilter, PageParams), responses((status = 200, description = "A page of units", body = UnitPage)))]
 #[get("/units")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -28,6 +30,7 @@ pub async fn list(
 
 /// Create a unit
 #[utoipa::path(
+    operation_id = "create_unit",
     tag = "units",
     request_body = CreateUnit,
     responses(
@@ -49,7 +52,9 @@ pub async fn create(
 }
 
 /// Get a unit
-#[utoipa::path(tag = "units", responses((status = 200, description = "The unit", body = Unit)))]
+#[utoipa::path(
+    operation_id = "get_unit",
+    tag = "units", responses((status = 200, description = "The unit", body = Unit)))]
 #[get("/units/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -65,7 +70,9 @@ pub async fn get(
 ///
 /// Absent fields stay; `parent_code: null` makes the unit a root; `focal_persons` replaces the
 /// list. A unit cannot move under itself or one of its sub-units.
-#[utoipa::path(tag = "units", request_body = UpdateUnit, responses((status = 200, description = "The changed unit", body = Unit)))]
+#[utoipa::path(
+    operation_id = "update_unit",
+    tag = "units", request_body = UpdateUnit, responses((status = 200, description = "The changed unit", body = Unit)))]
 #[patch("/units/{id}")]
 pub async fn update(
     state: web::Data<AppState>,

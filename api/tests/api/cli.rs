@@ -1,1 +1,149 @@
-//! Tests for this area are added in the next commit.
+//! The command line as operators and other tools drive it.
+
+use std::process::{Command, Output};
+
+use cchc_shared::test_db::TestDatabase;
+use serde_json::Value;
+
+use crate::common::TestApp;
+
+fn cchc_api(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cchc-api"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run cchc-api")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn migrate_applies_then_reports_up_to_date() {
+    let db = TestDatabase::empty();
+    let first = cchc_api(db.url(), &["migrate"]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(stdout(&first).contains("Applied migration 20261122000000"));
+    let second = cchc_api(db.url(), &["migrate"]);
+    assert!(second.status.success());
+    assert_eq!(stdout(&second).trim(), "Database is up to date.");
+}
+
+#[test]
+fn migrate_names_the_database_it_cannot_reach() {
+    let output = cchc_api("postgres://postgres:hunter2@127.0.0.1:1/cchc", &["migrate"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password is redacted: {stderr}"
+    );
+}
+
+#[actix_web::test]
+async fn token_create_prints_a_working_secret_last() {
+    let app = TestApp::spawn().await;
+    app.unit("KHTC", "division", None).await;
+    let output = cchc_api(
+        app.db.url(),
+        &[
+            "token",
+            "create",
+            "--role",
+            "reporter",
+            "--unit",
+            "KHTC",
+            "--name",
+            "Chuyên viên KHTC",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let text = stdout(&output);
+    let secret = text.lines().last().expect("a last line").trim().to_owned();
+    assert!(secret.starts_with("cchc_"), "{text}");
+    let me = app.get_as(&secret, "/api/v1/me").await.expect(200);
+    assert_eq!(me["role"], "reporter");
+    assert_eq!(me["unit_code"], "KHTC");
+    assert_eq!(me["name"], "Chuyên viên KHTC");
+
+    let bad = cchc_api(
+        app.db.url(),
+        &["token", "create", "--role", "reporter", "--name", "x"],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unit_code"));
+    let bad_role = cchc_api(
+        app.db.url(),
+        &["token", "create", "--role", "root", "--name", "x"],
+    );
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr)
+        .contains("expected one of admin, reporter, viewer, integration"));
+}
+
+#[actix_web::test]
+async fn seed_demo_loads_the_source_documents_once() {
+    let app = TestApp::spawn().await;
+    let first = cchc_api(app.db.url(), &["seed-demo"]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(stdout(&first).contains("8 units, 18 indicators, 1 periods created"));
+    let second = cchc_api(app.db.url(), &["seed-demo"]);
+    assert!(
+        stdout(&second).contains("0 units, 0 indicators, 0 periods created"),
+        "idempotent"
+    );
+
+    let units = app.get("/api/v1/units?per_page=200").await.expect(200);
+    let codes: Vec<&str> = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["KHTC", "QLCNMT", "QLNL", "QLTM", "SCT", "TTKC", "TTRA", "VP"]
+    );
+    let vp = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "VP")
+        .unwrap();
+    assert_eq!(vp["name"], "Văn phòng Sở");
+    assert_eq!(vp["head"]["name"], "Trần Hồng Minh");
+    assert_eq!(vp["parent_code"], "SCT");
+
+    let periods = app.get("/api/v1/periods?q=2023-Q1").await.expect(200);
+    let id = periods["items"][0]["id"].as_i64().unwrap();
+    let period: Value = app.get(&format!("/api/v1/periods/{id}")).await.expect(200);
+    assert_eq!(period["title"], "Báo cáo CCHC Quý I/2023");
+    assert_eq!(period["status"], "open");
+    assert_eq!(period["deadline"]["effective"], "2023-03-10T16:30:00+07:00");
+    let numbers: Vec<&str> = period["legal_basis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["733/SNV-TT", "383/KH-SCT", "3394/SCT-VP"]);
+    assert_eq!(
+        period["units"].as_array().unwrap().len(),
+        7,
+        "every unit but the department"
+    );
+    assert_eq!(period["indicators"].as_array().unwrap().len(), 18);
+    assert_eq!(period["warnings"], Value::Array(vec![]));
+    let online = period["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "HS-TRUCTUYEN")
+        .unwrap();
+    assert_eq!(online["target"]["comparator"], "gte");
+    assert_eq!(online["target"]["threshold"], 50.0);
+    assert_eq!(online["kind"], "ratio");
+}

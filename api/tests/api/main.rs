@@ -9,5 +9,6 @@ mod health;
 mod holidays;
 mod indicators;
 mod input;
+mod openapi;
 mod periods;
 mod units;
