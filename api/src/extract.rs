@@ -141,6 +141,14 @@ async fn read_json<T: DeserializeOwned>(
             Vec::new(),
         ));
     }
+    // PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+    if contains_escaped_nul(&body) {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "text must not contain NUL (\\u0000) characters",
+            Vec::new(),
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         if error.inner().is_syntax() || error.inner().is_eof() {
@@ -168,6 +176,11 @@ async fn read_json<T: DeserializeOwned>(
     Ok(value)
 }
 
+fn contains_escaped_nul(body: &[u8]) -> bool {
+    body.windows(6)
+        .any(|w| w[0] == b'\\' && w[1] == b'u' && &w[2..] == b"0000")
+}
+
 pub struct Query<T>(pub T);
 
 impl<T> Deref for Query<T> {
@@ -183,6 +196,19 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some((name, _)) =
+            form_urlencoded::parse(req.query_string().as_bytes()).find(|(_, v)| v.contains('\0'))
+        {
+            return std::future::ready(Err(ApiError::bad_request(
+                "invalid_query",
+                format!("query parameter {name} must not contain NUL characters"),
+                vec![FieldError::new(
+                    name.into_owned(),
+                    "invalid_character",
+                    "must not contain NUL characters",
+                )],
+            )));
+        }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
             req.query_string().as_bytes(),
         ));

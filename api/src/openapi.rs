@@ -128,7 +128,9 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                     Vec::<String>::new(),
                 )]);
                 add_problem(operation, "401");
-                add_problem(operation, "403");
+                if operation.operation_id.as_deref() != Some("get_me") {
+                    add_problem(operation, "403");
+                }
                 add_problem(operation, "503");
             }
             let has_query = operation.parameters.as_ref().is_some_and(|params| {

@@ -30,6 +30,15 @@ impl Checker {
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().is_empty() {
             self.push(field, "required", "must not be blank");
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            self.push(
+                field,
+                "invalid_character",
+                "must not contain control characters",
+            );
         } else if value.chars().count() > max {
             self.push(
                 field,

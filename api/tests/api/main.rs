@@ -11,4 +11,5 @@ mod indicators;
 mod input;
 mod openapi;
 mod periods;
+mod robustness;
 mod units;

@@ -1,0 +1,75 @@
+//! Input PostgreSQL cannot store is refused with a 4xx, never a 500.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::TestApp;
+
+#[actix_web::test]
+async fn nul_characters_are_refused_before_the_database() {
+    let app = TestApp::spawn().await;
+    let body = br#"{"code": "KHTC", "name": "Ph\u0000ng", "kind": "division"}"#.to_vec();
+    let problem = app
+        .raw(Method::POST, "/api/v1/units", "application/json", body)
+        .await
+        .problem(400, "invalid_body");
+    assert!(problem["detail"].as_str().unwrap().contains("NUL"));
+    for query in ["q=%00", "parent_code=VP%00", "under=%00"] {
+        let problem = app
+            .get(&format!("/api/v1/units?{query}"))
+            .await
+            .problem(400, "invalid_query");
+        assert_eq!(problem["errors"][0]["code"], "invalid_character");
+    }
+    let total = app.get("/api/v1/units").await.expect(200)["total"].clone();
+    assert_eq!(total, 0, "nothing was written");
+}
+
+#[actix_web::test]
+async fn control_characters_in_text_are_a_validation_error() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .post(
+            "/api/v1/units",
+            json!({"code": "KHTC", "name": "Phòng\u{7}KHTC", "kind": "division"}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "name");
+    assert_eq!(problem["errors"][0]["code"], "invalid_character");
+    // Line breaks are ordinary text in descriptions.
+    app.post(
+        "/api/v1/indicators",
+        json!({"code": "X1", "name": "Chỉ tiêu", "description": "Dòng 1\nDòng 2", "content_area": "inspection", "kind": "count"}),
+    )
+    .await
+    .expect(201);
+}
+
+#[actix_web::test]
+async fn extreme_numbers_are_4xx() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/units?page=9223372036854775807")
+        .await
+        .expect(200);
+    app.get("/api/v1/units?page=99999999999999999999")
+        .await
+        .problem(400, "invalid_query");
+    app.get("/api/v1/periods?year=2147483648")
+        .await
+        .problem(400, "invalid_query");
+    app.post(
+        "/api/v1/indicators",
+        json!({"code": "X2", "name": "Chỉ tiêu", "content_area": "inspection", "kind": "decimal", "tolerance": 1e300}),
+    )
+    .await
+    .problem(400, "invalid_body");
+    let problem = app
+        .post(
+            "/api/v1/periods",
+            json!({"code": "P1", "title": "Kỳ", "report_type": "periodic", "frequency": "annual", "year": 2147483647, "deadline": "2026-12-20T16:30:00+07:00"}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "year");
+}
