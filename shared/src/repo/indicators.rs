@@ -137,6 +137,39 @@ impl VersionRow {
     }
 }
 
+/// The definition columns of `indicators`, written on create and on every change.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = indicators, treat_none_as_null = true)]
+struct DefinitionValues<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    content_area: &'a str,
+    kind: &'a str,
+    unit_of_measure: Option<&'a str>,
+    target_comparator: Option<&'a str>,
+    target_threshold: Option<Decimal>,
+    tolerance: Decimal,
+    evidence_required: bool,
+    updated_at: DateTime<Utc>,
+}
+
+impl<'a> DefinitionValues<'a> {
+    fn new(def: &'a IndicatorDefinition, now: DateTime<Utc>) -> Self {
+        Self {
+            name: &def.name,
+            description: def.description.as_deref(),
+            content_area: def.content_area.as_str(),
+            kind: def.kind.as_str(),
+            unit_of_measure: def.unit_of_measure.as_deref(),
+            target_comparator: def.target.map(|t| t.comparator.as_str()),
+            target_threshold: def.target.map(|t| t.threshold),
+            tolerance: def.tolerance,
+            evidence_required: def.evidence_required,
+            updated_at: now,
+        }
+    }
+}
+
 /// Checks a whole definition: each field, and the target against the kind.
 fn check_definition(check: &mut Checker, def: &IndicatorDefinition) {
     check.text("name", &def.name, 300);
@@ -357,18 +390,9 @@ pub async fn create(
                 .values((
                     indicators::code.eq(&def.code),
                     indicators::current_version.eq(1),
-                    indicators::name.eq(&def.name),
-                    indicators::description.eq(&def.description),
-                    indicators::content_area.eq(def.content_area.as_str()),
-                    indicators::kind.eq(def.kind.as_str()),
-                    indicators::unit_of_measure.eq(&def.unit_of_measure),
-                    indicators::target_comparator.eq(def.target.map(|t| t.comparator.as_str())),
-                    indicators::target_threshold.eq(def.target.map(|t| t.threshold)),
-                    indicators::tolerance.eq(def.tolerance),
-                    indicators::evidence_required.eq(def.evidence_required),
                     indicators::active.eq(input.active.unwrap_or(true)),
                     indicators::created_at.eq(now),
-                    indicators::updated_at.eq(now),
+                    DefinitionValues::new(&def, now),
                 ))
                 .returning(indicators::id)
                 .get_result(conn)
@@ -453,17 +477,8 @@ pub async fn update(
         diesel::update(indicators::table.find(id))
             .set((
                 indicators::current_version.eq(version),
-                indicators::name.eq(&next.name),
-                indicators::description.eq(&next.description),
-                indicators::content_area.eq(next.content_area.as_str()),
-                indicators::kind.eq(next.kind.as_str()),
-                indicators::unit_of_measure.eq(&next.unit_of_measure),
-                indicators::target_comparator.eq(next.target.map(|t| t.comparator.as_str())),
-                indicators::target_threshold.eq(next.target.map(|t| t.threshold)),
-                indicators::tolerance.eq(next.tolerance),
-                indicators::evidence_required.eq(next.evidence_required),
                 indicators::active.eq(active),
-                indicators::updated_at.eq(now),
+                DefinitionValues::new(&next, now),
             ))
             .execute(conn)
             .await?;

@@ -403,8 +403,52 @@ async fn replace_units(
     Ok(())
 }
 
-fn policy_json(policy: &ReminderPolicy) -> Result<serde_json::Value> {
-    serde_json::to_value(policy).map_err(|e| Error::Internal(format!("policy serialization: {e}")))
+/// The columns a period's state and derivation determine; written on create and on every change.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = periods, treat_none_as_null = true)]
+struct PeriodValues<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    report_type: &'a str,
+    frequency: &'a str,
+    year: Option<i32>,
+    sequence: Option<i32>,
+    data_from: NaiveDate,
+    data_to: NaiveDate,
+    window_source: &'a str,
+    requested_deadline: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+    deadline_shifted: bool,
+    shift_deadline_off_non_working_day: bool,
+    strict_deadline_check: bool,
+    deadline_warning: Option<&'a str>,
+    policy: serde_json::Value,
+    updated_at: DateTime<Utc>,
+}
+
+impl<'a> PeriodValues<'a> {
+    fn new(state: &'a PeriodState, derived: &'a Derived, now: DateTime<Utc>) -> Result<Self> {
+        Ok(Self {
+            title: &state.title,
+            description: state.description.as_deref(),
+            report_type: state.report_type.as_str(),
+            frequency: state.frequency.as_str(),
+            year: state.year,
+            sequence: state.sequence,
+            data_from: derived.window.data_from,
+            data_to: derived.window.data_to,
+            window_source: derived.source.as_str(),
+            requested_deadline: derived.deadline.requested,
+            deadline: derived.deadline.effective,
+            deadline_shifted: derived.deadline.shifted,
+            shift_deadline_off_non_working_day: state.shift,
+            strict_deadline_check: state.strict,
+            deadline_warning: derived.warning.as_deref(),
+            policy: serde_json::to_value(&state.policy)
+                .map_err(|e| Error::Internal(format!("policy serialization: {e}")))?,
+            updated_at: now,
+        })
+    }
 }
 
 async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<PeriodRow> {
@@ -717,25 +761,9 @@ pub async fn create(
             let id: i64 = diesel::insert_into(periods::table)
                 .values((
                     periods::code.eq(&state.code),
-                    periods::title.eq(&state.title),
-                    periods::description.eq(&state.description),
-                    periods::report_type.eq(state.report_type.as_str()),
-                    periods::frequency.eq(state.frequency.as_str()),
-                    periods::year.eq(state.year),
-                    periods::sequence.eq(state.sequence),
-                    periods::data_from.eq(derived.window.data_from),
-                    periods::data_to.eq(derived.window.data_to),
-                    periods::window_source.eq(derived.source.as_str()),
-                    periods::requested_deadline.eq(derived.deadline.requested),
-                    periods::deadline.eq(derived.deadline.effective),
-                    periods::deadline_shifted.eq(derived.deadline.shifted),
-                    periods::shift_deadline_off_non_working_day.eq(state.shift),
-                    periods::strict_deadline_check.eq(state.strict),
-                    periods::deadline_warning.eq(&derived.warning),
                     periods::status.eq(PeriodStatus::Draft.as_str()),
-                    periods::policy.eq(policy_json(&state.policy)?),
                     periods::created_at.eq(now),
-                    periods::updated_at.eq(now),
+                    PeriodValues::new(&state, &derived, now)?,
                 ))
                 .returning(periods::id)
                 .get_result(conn)
@@ -846,25 +874,7 @@ pub async fn update(
         let derived = derived
             .ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
         diesel::update(periods::table.find(id))
-            .set((
-                periods::title.eq(&state.title),
-                periods::description.eq(&state.description),
-                periods::report_type.eq(state.report_type.as_str()),
-                periods::frequency.eq(state.frequency.as_str()),
-                periods::year.eq(state.year),
-                periods::sequence.eq(state.sequence),
-                periods::data_from.eq(derived.window.data_from),
-                periods::data_to.eq(derived.window.data_to),
-                periods::window_source.eq(derived.source.as_str()),
-                periods::requested_deadline.eq(derived.deadline.requested),
-                periods::deadline.eq(derived.deadline.effective),
-                periods::deadline_shifted.eq(derived.deadline.shifted),
-                periods::shift_deadline_off_non_working_day.eq(state.shift),
-                periods::strict_deadline_check.eq(state.strict),
-                periods::deadline_warning.eq(&derived.warning),
-                periods::policy.eq(policy_json(&state.policy)?),
-                periods::updated_at.eq(now),
-            ))
+            .set(PeriodValues::new(&state, &derived, now)?)
             .execute(conn)
             .await?;
         if input.legal_basis.is_some() {
