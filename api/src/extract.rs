@@ -27,12 +27,11 @@ fn field_error<E: std::fmt::Display>(
     let message = error.inner().to_string();
     let mut field = if path == "." { root.to_owned() } else { path };
     let code = if let Some(rest) = message.strip_prefix("unknown field `") {
-        let name = rest.split('`').next().unwrap_or_default();
-        field = if field == root {
-            name.to_owned()
-        } else {
-            format!("{field}.{name}")
-        };
+        // serde_path_to_error's path already ends with the unknown key; only a bare root
+        // path needs the name.
+        if field == root {
+            field = rest.split('`').next().unwrap_or_default().to_owned();
+        }
         "unknown_field"
     } else if message.starts_with("missing field `") {
         let name = message
@@ -177,8 +176,20 @@ async fn read_json<T: DeserializeOwned>(
 }
 
 fn contains_escaped_nul(body: &[u8]) -> bool {
-    body.windows(6)
-        .any(|w| w[0] == b'\\' && w[1] == b'u' && &w[2..] == b"0000")
+    // Walk escape sequences so that an escaped backslash followed by "u0000" (the text
+    // `\u0000`) is not mistaken for a NUL escape.
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' {
+            if body.get(i + 1) == Some(&b'u') && body.get(i + 2..i + 6) == Some(b"0000") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 pub struct Query<T>(pub T);

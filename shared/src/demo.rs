@@ -366,13 +366,13 @@ pub async fn load(
     default_policy: &ReminderPolicy,
 ) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
+    let now = Utc::now();
     for unit in demo_units() {
         if units::find_id_by_code(conn, &unit.code).await?.is_none() {
-            units::create(conn, &unit).await?;
+            units::create(conn, &unit, now).await?;
             summary.units_created += 1;
         }
     }
-    let now = Utc::now();
     for indicator in demo_indicators() {
         let exists: Option<i64> = indicators_table::table
             .filter(indicators_table::code.eq(&indicator.code))

@@ -47,7 +47,7 @@ pub async fn create(
     auth.require_admin()?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let unit = units::create(&mut conn, &body).await?;
+    let unit = units::create(&mut conn, &body, state.clock.now()).await?;
     Ok(created(format!("/api/v1/units/{}", unit.id), &unit))
 }
 

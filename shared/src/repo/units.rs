@@ -274,7 +274,11 @@ async fn replace_contacts(
     Ok(())
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, input: &CreateUnit) -> Result<Unit> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreateUnit,
+    now: DateTime<Utc>,
+) -> Result<Unit> {
     let mut check = Checker::new();
     check.code("code", &input.code, 32, "_-");
     check.text("name", &input.name, 300);
@@ -301,6 +305,8 @@ pub async fn create(conn: &mut AsyncPgConnection, input: &CreateUnit) -> Result<
                     units::kind.eq(input.kind.as_str()),
                     units::parent_id.eq(parent_id),
                     units::active.eq(input.active.unwrap_or(true)),
+                    units::created_at.eq(now),
+                    units::updated_at.eq(now),
                 ))
                 .returning(units::id)
                 .get_result(conn)
@@ -353,6 +359,11 @@ pub async fn update(
             None => current.parent_id,
             Some(None) => None,
             Some(Some(code)) => {
+                // Moves are serialised so two concurrent moves cannot together form a cycle
+                // that each alone would not.
+                diesel::sql_query("SELECT pg_advisory_xact_lock(4242101)")
+                    .execute(conn)
+                    .await?;
                 let parent = resolve_code(conn, "parent_code", code).await?;
                 // The new parent must not be the unit itself or one of its descendants.
                 if subtree_ids(conn, id).await?.contains(&parent) {
