@@ -150,7 +150,11 @@ async fn read_json<T: DeserializeOwned>(
     }
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        if error.inner().is_syntax() || error.inner().is_eof() {
+        // serde_json reports some type errors (e.g. null for a string) as syntax errors; the
+        // body is malformed only if it is not JSON at all.
+        let malformed = (error.inner().is_syntax() || error.inner().is_eof())
+            && serde_json::from_slice::<serde_json::Value>(&body).is_err();
+        if malformed {
             ApiError::bad_request(
                 "invalid_json",
                 format!("the body is not valid JSON: {}", error.inner()),

@@ -73,3 +73,49 @@ async fn extreme_numbers_are_4xx() {
         .problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "year");
 }
+
+#[actix_web::test]
+async fn null_is_refused_where_a_patch_field_cannot_be_cleared() {
+    let app = TestApp::spawn().await;
+    let unit = app.unit("KHTC", "division", None).await;
+    let id = unit["id"].as_i64().unwrap();
+    for field in ["name", "kind", "active", "focal_persons"] {
+        let problem = app
+            .patch(&format!("/api/v1/units/{id}"), json!({ field: null }))
+            .await
+            .problem(400, "invalid_body");
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
+    // Clearable fields still take null.
+    let cleared = app
+        .patch(&format!("/api/v1/units/{id}"), json!({"head": null}))
+        .await
+        .expect(200);
+    assert_eq!(cleared["head"], serde_json::Value::Null);
+    let problem = app
+        .post(
+            "/api/v1/periods",
+            json!({"code": "P1", "title": "Kỳ", "report_type": "periodic", "frequency": "annual", "year": 2026,
+                   "deadline": "2026-12-20T16:30:00+07:00", "policy": {"reminder_time": null}}),
+        )
+        .await
+        .problem(400, "invalid_body");
+    assert_eq!(problem["errors"][0]["field"], "policy.reminder_time");
+}
+
+#[actix_web::test]
+async fn an_indicator_turned_into_a_ratio_is_shown_as_a_percentage() {
+    let app = TestApp::spawn().await;
+    let indicator = app.indicator("HS-01", "count").await;
+    assert_eq!(indicator["unit_of_measure"], serde_json::Value::Null);
+    let id = indicator["id"].as_i64().unwrap();
+    let ratio = app
+        .patch(
+            &format!("/api/v1/indicators/{id}"),
+            json!({"kind": "ratio"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(ratio["unit_of_measure"], "%");
+    assert_eq!(ratio["version"], 2);
+}

@@ -2,7 +2,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::model::{double_option, page_of};
+use crate::model::{double_option, non_null, page_of};
 use crate::rules::calendar::DayKind;
 
 /// A day that differs from the Monday–Friday rule: a holiday or day off on a weekday, or a
@@ -39,11 +39,17 @@ pub struct CreateHoliday {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateHoliday {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub kind: Option<DayKind>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     pub note: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub provisional: Option<bool>,
 }
 

@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::model::{double_option, page_of};
+use crate::model::{double_option, non_null, page_of};
 use crate::text_enum;
 
 text_enum! {
@@ -170,11 +170,17 @@ pub struct CreateIndicator {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateIndicator {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub content_area: Option<ContentArea>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub kind: Option<IndicatorKind>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
@@ -182,9 +188,14 @@ pub struct UpdateIndicator {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Target>, nullable)]
     pub target: Option<Option<Target>>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(nullable = false, value_type = Option<f64>)]
+    #[serde(default, deserialize_with = "non_null")]
     pub tolerance: Option<Decimal>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub evidence_required: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 

@@ -78,6 +78,16 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// For PATCH fields that may be absent but not `null`: `null` is a 400 naming the field
+/// instead of being silently read as "absent".
+pub fn non_null<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// Pagination of every list: `page` starts at 1; `per_page` is 1–200 (default 50). Items come
 /// in a stable order documented per list, so paging never skips or repeats an item.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]

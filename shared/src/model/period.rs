@@ -5,7 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::FieldError;
 use crate::model::indicator::{ContentArea, IndicatorKind, Target};
 use crate::model::policy::{ReminderPolicy, ReminderPolicyInput};
-use crate::model::{double_option, page_of};
+use crate::model::{double_option, non_null, page_of};
 use crate::rules::cutoff::{Frequency, ReportType};
 use crate::text_enum;
 
@@ -211,11 +211,17 @@ pub struct CreatePeriod {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePeriod {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub report_type: Option<ReportType>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub frequency: Option<Frequency>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i32>, nullable)]
@@ -223,16 +229,36 @@ pub struct UpdatePeriod {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i32>, nullable)]
     pub sequence: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub data_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub data_to: Option<NaiveDate>,
     /// Set true to go back to the Decree 09 default window.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub use_default_window: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub deadline: Option<DateTime<FixedOffset>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub shift_deadline_off_non_working_day: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub strict_deadline_check: Option<bool>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub legal_basis: Option<Vec<LegalDocument>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub indicator_codes: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub unit_codes: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub policy: Option<ReminderPolicyInput>,
 }
 

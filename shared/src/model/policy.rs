@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::FieldError;
-use crate::model::hhmm;
+use crate::model::{hhmm, non_null};
 
 /// When reminders go out and when late units are escalated. All times are local
 /// (Asia/Ho_Chi_Minh); nothing is sent on non-working days or outside office hours.
@@ -66,21 +66,29 @@ impl Default for ReminderPolicy {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderPolicyInput {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub reminder_working_days_before: Option<Vec<u32>>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, example = "08:00")]
+    #[schema(value_type = Option<String>, nullable = false, example = "08:00")]
     pub reminder_time: Option<NaiveTime>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, example = "14:00")]
+    #[schema(value_type = Option<String>, nullable = false, example = "14:00")]
     pub deadline_day_reminder_time: Option<NaiveTime>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, example = "07:30")]
+    #[schema(value_type = Option<String>, nullable = false, example = "07:30")]
     pub office_hours_start: Option<NaiveTime>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, example = "17:00")]
+    #[schema(value_type = Option<String>, nullable = false, example = "17:00")]
     pub office_hours_end: Option<NaiveTime>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub escalate_to_head_after_minutes: Option<u32>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub escalate_to_leadership_after_working_days: Option<u32>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
     pub early_margin_working_days: Option<u32>,
 }
 

@@ -432,6 +432,13 @@ pub async fn update(
             kind,
             unit_of_measure: match &input.unit_of_measure {
                 Some(u) => trimmed(u.as_deref()),
+                // A ratio is shown as a percentage unless told otherwise, as on create.
+                None if kind == IndicatorKind::Ratio && current.kind != IndicatorKind::Ratio => {
+                    current
+                        .unit_of_measure
+                        .clone()
+                        .or_else(|| Some("%".to_owned()))
+                }
                 None => current.unit_of_measure.clone(),
             },
             target: match input.target {
