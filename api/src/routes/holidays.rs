@@ -34,6 +34,8 @@ pub async fn list(
 /// Add a calendar day
 ///
 /// `working_day` is for a weekend day declared a working day; `day_off` for a weekday off.
+/// Every change to the calendar re-derives the effective deadlines of periods not yet closed,
+/// so a holiday announced late still moves a deadline that falls on it.
 #[utoipa::path(
     operation_id = "create_holiday",
     tag = "holidays",
@@ -95,7 +97,8 @@ pub async fn update(
 
 /// Remove a calendar day
 ///
-/// The day goes back to the Monday–Friday rule. Deadlines already derived are not moved.
+/// The day goes back to the Monday–Friday rule; deadlines of periods not yet closed are
+/// re-derived.
 #[utoipa::path(
     operation_id = "delete_holiday",
     tag = "holidays", params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD")), responses((status = 204, description = "Removed")))]
@@ -107,6 +110,6 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    holidays::delete(&mut conn, *date).await?;
+    holidays::delete(&mut conn, *date, state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

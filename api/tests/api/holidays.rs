@@ -540,15 +540,13 @@ async fn the_calendar_drives_period_deadlines() {
         })
     );
 
-    // Deadlines already derived stay until the period is opened, which re-derives them.
-    let unchanged = app
+    // A day off announced after the period was set up moves its deadline at once.
+    let moved = app
         .get(&format!("/api/v1/periods/{}", before["id"]))
         .await
         .expect(200);
-    assert_eq!(
-        unchanged["deadline"]["effective"],
-        "2026-11-24T16:30:00+07:00"
-    );
+    assert_eq!(moved["deadline"]["effective"], "2026-11-25T17:00:00+07:00");
+    assert_eq!(moved["deadline"]["shifted"], true);
     app.unit("SCT", "department", None).await;
     app.unit("KHTC", "division", Some("SCT")).await;
     app.indicator("TTHC-DUNGHAN", "ratio").await;
@@ -631,4 +629,27 @@ async fn the_calendar_drives_period_deadlines() {
         "2026-11-24T16:30:00+07:00"
     );
     assert_eq!(removed["deadline"]["shifted"], false);
+    // …and for the open period that had moved off it.
+    let back = app
+        .get(&format!("/api/v1/periods/{}", before["id"]))
+        .await
+        .expect(200);
+    assert_eq!(back["deadline"]["effective"], "2026-11-24T16:30:00+07:00");
+    assert_eq!(back["deadline"]["shifted"], false);
+
+    // A closed period is a record: calendar changes leave its deadline alone.
+    app.post(
+        &format!("/api/v1/periods/{}/close", before["id"]),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.post("/api/v1/holidays", culture_day())
+        .await
+        .expect(201);
+    let closed = app
+        .get(&format!("/api/v1/periods/{}", before["id"]))
+        .await
+        .expect(200);
+    assert_eq!(closed["deadline"]["effective"], "2026-11-24T16:30:00+07:00");
 }

@@ -1,11 +1,11 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, Result};
 use crate::model::holiday::{CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday};
 use crate::model::PageParams;
-use crate::repo::{local, map_unique};
+use crate::repo::{local, map_unique, periods};
 use crate::rules::calendar::{DayKind, WorkingCalendar};
 use crate::schema::holidays;
 use crate::validation::Checker;
@@ -164,28 +164,33 @@ pub async fn create(
             input.date
         )
     };
-    let exists: Option<NaiveDate> = holidays::table
-        .find(input.date)
-        .select(holidays::day)
-        .first(conn)
-        .await
-        .optional()?;
-    if exists.is_some() {
-        return Err(Error::conflict_on("duplicate_date", "date", duplicate()));
-    }
-    diesel::insert_into(holidays::table)
-        .values((
-            holidays::day.eq(input.date),
-            holidays::kind.eq(input.kind.as_str()),
-            holidays::name.eq(input.name.trim()),
-            holidays::note.eq(input.note.as_deref().map(str::trim)),
-            holidays::provisional.eq(input.provisional.unwrap_or(false)),
-            holidays::created_at.eq(now),
-            holidays::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await
-        .map_err(|e| map_unique(e, "duplicate_date", "date", duplicate()))?;
+    conn.transaction(async |conn| -> Result<()> {
+        let exists: Option<NaiveDate> = holidays::table
+            .find(input.date)
+            .select(holidays::day)
+            .first(conn)
+            .await
+            .optional()?;
+        if exists.is_some() {
+            return Err(Error::conflict_on("duplicate_date", "date", duplicate()));
+        }
+        diesel::insert_into(holidays::table)
+            .values((
+                holidays::day.eq(input.date),
+                holidays::kind.eq(input.kind.as_str()),
+                holidays::name.eq(input.name.trim()),
+                holidays::note.eq(input.note.as_deref().map(str::trim)),
+                holidays::provisional.eq(input.provisional.unwrap_or(false)),
+                holidays::created_at.eq(now),
+                holidays::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await
+            .map_err(|e| map_unique(e, "duplicate_date", "date", duplicate()))?;
+        periods::rederive_deadlines(conn, now).await?;
+        Ok(())
+    })
+    .await?;
     get(conn, input.date).await
 }
 
@@ -205,32 +210,45 @@ pub async fn update(
     }
     check_kind(&mut check, day, input.kind.unwrap_or(current.kind));
     check.finish()?;
-    diesel::update(holidays::table.find(day))
-        .set((
-            holidays::kind.eq(input.kind.unwrap_or(current.kind).as_str()),
-            holidays::name.eq(input
-                .name
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&current.name)),
-            holidays::note.eq(match &input.note {
-                Some(note) => note.as_deref().map(str::trim),
-                None => current.note.as_deref(),
-            }),
-            holidays::provisional.eq(input.provisional.unwrap_or(current.provisional)),
-            holidays::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await?;
+    conn.transaction(async |conn| -> Result<()> {
+        diesel::update(holidays::table.find(day))
+            .set((
+                holidays::kind.eq(input.kind.unwrap_or(current.kind).as_str()),
+                holidays::name.eq(input
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&current.name)),
+                holidays::note.eq(match &input.note {
+                    Some(note) => note.as_deref().map(str::trim),
+                    None => current.note.as_deref(),
+                }),
+                holidays::provisional.eq(input.provisional.unwrap_or(current.provisional)),
+                holidays::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        periods::rederive_deadlines(conn, now).await?;
+        Ok(())
+    })
+    .await?;
     get(conn, day).await
 }
 
-pub async fn delete(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<()> {
-    let deleted = diesel::delete(holidays::table.find(day))
-        .execute(conn)
-        .await?;
-    if deleted == 0 {
-        return Err(Error::not_found("calendar day"));
-    }
-    Ok(())
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.transaction(async |conn| -> Result<()> {
+        let deleted = diesel::delete(holidays::table.find(day))
+            .execute(conn)
+            .await?;
+        if deleted == 0 {
+            return Err(Error::not_found("calendar day"));
+        }
+        periods::rederive_deadlines(conn, now).await?;
+        Ok(())
+    })
+    .await
 }

@@ -1034,3 +1034,43 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
 pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
     find_id_by_code(conn, code).await
 }
+
+/// After the calendar changed: re-derives the effective deadline (and its warning) of every
+/// period that is not closed, so a holiday announced late still moves a deadline that falls on
+/// it. Closed periods are records and keep theirs. Returns how many periods changed.
+pub async fn rederive_deadlines(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<usize> {
+    let calendar = holidays::load_calendar(conn).await?;
+    let rows: Vec<PeriodRow> = periods::table
+        .filter(periods::status.ne(PeriodStatus::Closed.as_str()))
+        .order(periods::id)
+        .for_update()
+        .select(PeriodRow::as_select())
+        .load(conn)
+        .await?;
+    let mut changed = 0;
+    for row in rows {
+        let mut state = row.state()?;
+        // A calendar change must not be refused because of one period: report, don't reject.
+        state.strict = false;
+        let Some(derived) = derive(&state, &calendar, &mut Checker::new()) else {
+            continue;
+        };
+        if derived.deadline.effective == row.deadline
+            && derived.deadline.shifted == row.deadline_shifted
+            && derived.warning == row.deadline_warning
+        {
+            continue;
+        }
+        diesel::update(periods::table.find(row.id))
+            .set((
+                periods::deadline.eq(derived.deadline.effective),
+                periods::deadline_shifted.eq(derived.deadline.shifted),
+                periods::deadline_warning.eq(&derived.warning),
+                periods::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
