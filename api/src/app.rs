@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::{web, App, HttpResponse};
+use actix_web::{web, App, HttpRequest, HttpResponse};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
@@ -51,6 +51,7 @@ pub fn app(
     >,
 > {
     let body_limit = state.config.max_body_bytes;
+    let routes = KnownRoutes::from_spec(&spec);
     let spec_json = Arc::new(format!("{}\n", spec.to_pretty_json().unwrap_or_default()));
     let (app, _) = App::new()
         .wrap(TracingLogger::default())
@@ -72,7 +73,63 @@ pub fn app(
                 }
             }),
         )
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, _>(ApiError::RouteNotFound)
+        .default_service(web::to(move |req: HttpRequest| {
+            let routes = routes.clone();
+            async move {
+                match routes.allowed_methods(req.path()) {
+                    Some(allowed) => Err::<HttpResponse, _>(ApiError::MethodNotAllowed {
+                        method: req.method().to_string(),
+                        allowed,
+                    }),
+                    None => Err(ApiError::RouteNotFound),
+                }
+            }
         }))
+}
+
+/// The documented routes, to tell "no such resource" (404) from "not with this method" (405):
+/// actix falls through to the default service in both cases.
+#[derive(Debug, Clone)]
+struct KnownRoutes(Arc<Vec<(Vec<String>, Vec<String>)>>);
+
+impl KnownRoutes {
+    fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let routes = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(method, _)| method.to_owned())
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self(Arc::new(routes))
+    }
+
+    fn allowed_methods(&self, path: &str) -> Option<Vec<String>> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s);
+            matches.then(|| methods.clone())
+        })
+    }
 }

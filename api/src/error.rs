@@ -47,6 +47,11 @@ pub enum ApiError {
     Forbidden(String),
     #[error("no such resource")]
     RouteNotFound,
+    #[error("{method} is not allowed here; allowed: {}", allowed.join(", "))]
+    MethodNotAllowed {
+        method: String,
+        allowed: Vec<String>,
+    },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body must be application/json")]
@@ -77,6 +82,7 @@ impl ApiError {
             Self::Core(CoreError::Validation { .. }) => "validation_failed",
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => "internal_error",
             Self::BadRequest { code, .. } => code,
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Unauthenticated(_) => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -128,6 +134,7 @@ impl ResponseError for ApiError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -143,6 +150,9 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let Self::MethodNotAllowed { allowed, .. } = self {
+            response.insert_header((header::ALLOW, allowed.join(", ")));
+        }
         if matches!(self, Self::Unauthenticated(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"cchc\""));
         }

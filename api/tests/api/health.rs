@@ -74,3 +74,46 @@ async fn unknown_routes_are_problem_404s() {
         .await
         .problem(404, "not_found");
 }
+
+#[actix_web::test]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let app = TestApp::spawn().await;
+    let answer = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/units/1",
+            Some(&app.admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        answer.headers.get("allow").and_then(|v| v.to_str().ok()),
+        Some("GET, PATCH")
+    );
+    let problem = answer.problem(405, "method_not_allowed");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("PUT is not allowed"));
+    let answer = app
+        .request(
+            reqwest::Method::DELETE,
+            "/api/v1/units",
+            Some(&app.admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        answer.headers.get("allow").and_then(|v| v.to_str().ok()),
+        Some("GET, POST")
+    );
+    answer.problem(405, "method_not_allowed");
+    app.request(
+        reqwest::Method::PUT,
+        "/api/v1/units/1/extra",
+        Some(&app.admin),
+        None,
+    )
+    .await
+    .problem(404, "not_found");
+}
