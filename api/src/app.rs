@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -53,7 +55,9 @@ pub fn app(
     let body_limit = state.config.max_body_bytes;
     let routes = KnownRoutes::from_spec(&spec);
     let spec_json = Arc::new(format!("{}\n", spec.to_pretty_json().unwrap_or_default()));
+    let cors = cors(&state.config.cors_allowed_origins);
     let (app, _) = App::new()
+        .wrap(cors)
         .wrap(TracingLogger::default())
         .app_data(web::Data::new(state))
         .app_data(BodyLimit(body_limit))
@@ -85,6 +89,28 @@ pub fn app(
                 }
             }
         }))
+}
+
+/// CORS for browser front ends on other origins; closed unless origins are configured.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::ACCEPT,
+        ])
+        .expose_headers([header::LOCATION, header::ETAG])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
 }
 
 /// The documented routes, to tell "no such resource" (404) from "not with this method" (405):

@@ -16,6 +16,9 @@ pub struct Config {
     pub public_base_url: String,
     pub db_pool_size: usize,
     pub max_body_bytes: usize,
+    /// Browser origins allowed to call the API (CORS), e.g. a third-party front end. Empty:
+    /// none; `*`: any (tokens are bearer headers, never cookies, so no credentials mode).
+    pub cors_allowed_origins: Vec<String>,
     /// Reminder and escalation policy given to a new period that does not set its own.
     pub default_policy: ReminderPolicy,
 }
@@ -89,6 +92,14 @@ impl Config {
                 Some(v) => parse("CCHC_MAX_BODY_BYTES", &v)?,
                 None => 1024 * 1024,
             },
+            cors_allowed_origins: lookup("CCHC_CORS_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             default_policy: policy,
         })
     }

@@ -117,3 +117,53 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
     .await
     .problem(404, "not_found");
 }
+
+#[actix_web::test]
+async fn cors_admits_only_configured_origins() {
+    let mut config = cchc_shared::config::Config::from_lookup(|_| None).unwrap();
+    config.cors_allowed_origins = vec!["https://congdvc.example.vn".into()];
+    let app = TestApp::spawn_with(config).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/api/v1/units", app.base_url),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let allowed = preflight("https://congdvc.example.vn").await.unwrap();
+    assert_eq!(allowed.status().as_u16(), 200);
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("https://congdvc.example.vn")
+    );
+    let get = app
+        .client
+        .get(format!("{}/api/v1/me", app.base_url))
+        .bearer_auth(&app.admin)
+        .header("origin", "https://congdvc.example.vn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status().as_u16(), 200);
+    assert!(get.headers().get("access-control-allow-origin").is_some());
+
+    let other = app
+        .client
+        .get(format!("{}/api/v1/me", app.base_url))
+        .bearer_auth(&app.admin)
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
