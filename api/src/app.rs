@@ -2,10 +2,12 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
+use actix_web::dev::Service;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
+use actix_web::HttpMessage;
 use actix_web::{web, App, HttpRequest, HttpResponse};
-use tracing_actix_web::TracingLogger;
+use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_scalar::{Scalar, Servable};
@@ -58,6 +60,22 @@ pub fn app(
     let cors = cors(&state.config.cors_allowed_origins);
     let (app, _) = App::new()
         .wrap(cors)
+        // Runs inside the logger, so the id it assigned is there to echo back; an operator
+        // finds the log lines of a failed request by the X-Request-Id the caller reports.
+        .wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+            let response = srv.call(req);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok())
+                {
+                    response
+                        .headers_mut()
+                        .insert(header::HeaderName::from_static("x-request-id"), id);
+                }
+                Ok(response)
+            }
+        })
         .wrap(TracingLogger::default())
         .app_data(web::Data::new(state))
         .app_data(BodyLimit(body_limit))
@@ -101,7 +119,11 @@ fn cors(origins: &[String]) -> Cors {
             header::IF_MATCH,
             header::ACCEPT,
         ])
-        .expose_headers([header::LOCATION, header::ETAG])
+        .expose_headers([
+            header::LOCATION,
+            header::ETAG,
+            header::HeaderName::from_static("x-request-id"),
+        ])
         .max_age(3600);
     for origin in origins {
         cors = if origin == "*" {

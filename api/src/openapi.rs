@@ -19,7 +19,7 @@ All endpoints under `/api/v1` take `Authorization: Bearer <token>` (create one w
 Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
 Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
 stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00). Request \
-bodies reject unknown fields.",
+bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quote it when reporting a problem.",
         license(name = "MIT", identifier = "MIT"),
     ),
     components(schemas(Problem, cchc_shared::error::FieldError)),
