@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
@@ -56,7 +56,6 @@ pub fn app(
 > {
     let body_limit = state.config.max_body_bytes;
     let routes = KnownRoutes::from_spec(&spec);
-    let spec_json = Arc::new(format!("{}\n", spec.to_pretty_json().unwrap_or_default()));
     let cors = cors(&state.config.cors_allowed_origins);
     let (app, _) = App::new()
         .wrap(cors)
@@ -83,16 +82,13 @@ pub fn app(
         .into_utoipa_app()
         .configure(register)
         .split_for_parts();
-    app.service(Scalar::with_url("/docs", (*spec).clone()))
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
         .route(
-            "/api-docs/openapi.json",
-            web::get().to(move || {
-                let spec_json = spec_json.clone();
-                async move {
-                    HttpResponse::Ok()
-                        .content_type("application/json")
-                        .body((*spec_json).clone())
-                }
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((header::LOCATION, "/docs/"))
+                    .finish()
             }),
         )
         .default_service(web::to(move |req: HttpRequest| {
