@@ -147,6 +147,20 @@ mod tests {
             config.default_policy.reminder_working_days_before,
             vec![5, 2, 0]
         );
+        assert!(config.cors_allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn cors_origins_are_a_comma_separated_list() {
+        let config = config(&[(
+            "CCHC_CORS_ALLOWED_ORIGINS",
+            "https://a.example.vn/, https://b.example.vn",
+        )])
+        .unwrap();
+        assert_eq!(
+            config.cors_allowed_origins,
+            vec!["https://a.example.vn", "https://b.example.vn"]
+        );
     }
 
     #[test]
