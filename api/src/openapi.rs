@@ -30,6 +30,7 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "indicators", description = "Indicators (chỉ tiêu), versioned"),
         (name = "periods", description = "Reporting periods (kỳ báo cáo): cut-off windows, deadlines, status"),
         (name = "holidays", description = "The working-day calendar"),
+        (name = "submissions", description = "Units' reports: filing, review, versions, extensions"),
     )
 )]
 struct ApiDoc;
@@ -52,6 +53,11 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
     ("403", "Forbidden", "The token's role does not allow this"),
     ("404", "NotFound", "No such resource"),
     ("409", "Conflict", "Conflicts with the current state"),
+    (
+        "412",
+        "PreconditionFailed",
+        "`If-Match` names an older revision: someone changed it since you read it",
+    ),
     ("413", "PayloadTooLarge", "The request body is too large"),
     (
         "415",

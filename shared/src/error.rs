@@ -46,6 +46,13 @@ pub enum Error {
     /// Semantically invalid input: every problem found, at once.
     #[error("the request has invalid fields")]
     Validation { errors: Vec<FieldError> },
+    /// The caller may not do this (a viewer writing, a reporter acting for another unit's
+    /// report it can see…).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The resource changed since the caller read it (`If-Match` no longer matches).
+    #[error("{0}")]
+    PreconditionFailed(String),
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("{0}")]

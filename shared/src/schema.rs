@@ -158,6 +158,92 @@ diesel::joinable!(period_indicators -> indicator_versions (indicator_version_id)
 diesel::joinable!(period_units -> periods (period_id));
 diesel::joinable!(period_units -> units (unit_id));
 
+diesel::table! {
+    period_extensions (period_id, unit_id) {
+        period_id -> Int8,
+        unit_id -> Int8,
+        deadline -> Timestamptz,
+        reason -> Text,
+        granted_at -> Timestamptz,
+        granted_by -> Text,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> Int8,
+        period_id -> Int8,
+        unit_id -> Int8,
+        status -> Text,
+        narrative -> Nullable<Text>,
+        revision -> Int4,
+        first_submitted_at -> Nullable<Timestamptz>,
+        first_timeliness -> Nullable<Text>,
+        first_minutes_late -> Nullable<Int4>,
+        last_submitted_at -> Nullable<Timestamptz>,
+        submit_count -> Int4,
+        return_reason -> Nullable<Text>,
+        returned_at -> Nullable<Timestamptz>,
+        accepted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    submission_values (submission_id, indicator_id) {
+        submission_id -> Int8,
+        indicator_id -> Int8,
+        numerator -> Nullable<Numeric>,
+        denominator -> Nullable<Numeric>,
+        number -> Nullable<Numeric>,
+        flag -> Nullable<Bool>,
+        text_value -> Nullable<Text>,
+        not_applicable -> Bool,
+        system_value -> Nullable<Numeric>,
+        system_value_source -> Nullable<Text>,
+        explanation -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    submission_evidence (id) {
+        id -> Int8,
+        submission_id -> Int8,
+        indicator_id -> Nullable<Int8>,
+        document_number -> Nullable<Text>,
+        title -> Text,
+        section -> Nullable<Text>,
+        page -> Nullable<Int4>,
+        sort_order -> Int2,
+    }
+}
+
+diesel::table! {
+    submission_versions (id) {
+        id -> Int8,
+        submission_id -> Int8,
+        version -> Int4,
+        submitted_at -> Timestamptz,
+        submitted_by -> Text,
+        timeliness -> Text,
+        minutes_late -> Int4,
+        deadline -> Timestamptz,
+        content -> Jsonb,
+        changes -> Jsonb,
+    }
+}
+
+diesel::joinable!(period_extensions -> periods (period_id));
+diesel::joinable!(period_extensions -> units (unit_id));
+diesel::joinable!(submissions -> periods (period_id));
+diesel::joinable!(submissions -> units (unit_id));
+diesel::joinable!(submission_values -> submissions (submission_id));
+diesel::joinable!(submission_values -> indicators (indicator_id));
+diesel::joinable!(submission_evidence -> submissions (submission_id));
+diesel::joinable!(submission_versions -> submissions (submission_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_contacts,
@@ -169,4 +255,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     period_indicators,
     period_units,
     holidays,
+    period_extensions,
+    submissions,
+    submission_values,
+    submission_evidence,
+    submission_versions,
 );

@@ -134,7 +134,12 @@ async fn diesel_schema_matches_the_migrated_database() {
         period_documents,
         period_indicators,
         period_units,
-        holidays
+        holidays,
+        period_extensions,
+        submissions,
+        submission_values,
+        submission_evidence,
+        submission_versions
     );
     actual.sort();
     expected.sort();

@@ -5,6 +5,7 @@ pub mod holidays;
 pub mod indicators;
 pub mod me;
 pub mod periods;
+pub mod submissions;
 pub mod tokens;
 pub mod units;
 
@@ -36,6 +37,16 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(periods::delete)
         .service(periods::open)
         .service(periods::close)
+        .service(submissions::create)
+        .service(submissions::list)
+        .service(submissions::get)
+        .service(submissions::update)
+        .service(submissions::submit)
+        .service(submissions::return_for_changes)
+        .service(submissions::accept)
+        .service(submissions::versions)
+        .service(submissions::grant_extension)
+        .service(submissions::extensions)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

@@ -12,4 +12,6 @@ mod input;
 mod openapi;
 mod periods;
 mod robustness;
+mod seed_scenario;
+mod submissions;
 mod units;

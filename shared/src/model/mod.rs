@@ -8,6 +8,7 @@ pub mod holiday;
 pub mod indicator;
 pub mod period;
 pub mod policy;
+pub mod submission;
 pub mod token;
 pub mod unit;
 

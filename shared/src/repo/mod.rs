@@ -3,6 +3,7 @@
 pub mod holidays;
 pub mod indicators;
 pub mod periods;
+pub mod submissions;
 pub mod tokens;
 pub mod units;
 

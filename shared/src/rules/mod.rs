@@ -6,6 +6,8 @@
 //! dates and reused by both the API and the worker.
 
 pub mod calendar;
+pub mod completeness;
 pub mod cutoff;
 pub mod deadline;
 pub mod local_time;
+pub mod timeliness;

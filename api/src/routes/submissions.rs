@@ -1,0 +1,319 @@
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use cchc_shared::model::submission::{
+    CreateSubmission, Extension, ExtensionPage, GrantExtension, ReturnSubmission, Submission,
+    SubmissionFilter, SubmissionPage, SubmissionVersionPage, UpdateSubmission,
+};
+use cchc_shared::model::PageParams;
+use cchc_shared::repo::submissions;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::state::AppState;
+
+/// Strong entity tag of a submission's current revision.
+fn etag(submission: &Submission) -> String {
+    format!("\"{}.{}\"", submission.id, submission.revision)
+}
+
+fn respond(status: StatusCode, submission: &Submission) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::ETAG, etag(submission)));
+    if status == StatusCode::CREATED {
+        response.insert_header((
+            header::LOCATION,
+            format!("/api/v1/submissions/{}", submission.id),
+        ));
+    }
+    response.json(submission)
+}
+
+/// The revision `If-Match` names: `None` for `*`. Missing is 428; a tag for another
+/// submission, a weak tag or garbage can never match, so it is 412.
+fn expected_revision(req: &HttpRequest, id: i64) -> Result<Option<i32>, ApiError> {
+    let value = req
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or(ApiError::PreconditionRequired)?
+        .to_str()
+        .unwrap_or_default()
+        .trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    let stale = || {
+        ApiError::Core(cchc_shared::Error::PreconditionFailed(format!(
+            "If-Match {value} does not match this submission; read it again and use its ETag"
+        )))
+    };
+    let tag = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .ok_or_else(stale)?;
+    let (tag_id, revision) = tag.split_once('.').ok_or_else(stale)?;
+    if tag_id.parse::<i64>().ok() != Some(id) {
+        return Err(stale());
+    }
+    revision.parse::<i32>().map(Some).map_err(|_| stale())
+}
+
+/// Start a unit's report
+///
+/// Creates the unit's draft for an open period (or a closed one, with an extension). A
+/// reporter files for its own unit; an admin names `unit_code`.
+#[utoipa::path(
+    operation_id = "create_submission",
+    tag = "submissions",
+    request_body = CreateSubmission,
+    responses(
+        (status = 201, description = "The new draft", body = Submission, headers(("ETag" = String, description = "Entity tag for If-Match"))),
+        (status = 409, description = "The unit already has one (`submission_exists`) or the period is not open (`period_not_open`, `period_closed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/periods/{id}/submissions")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<CreateSubmission>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
+    let mut conn = state.conn().await?;
+    let submission =
+        submissions::create(&mut conn, *id, &body, auth.principal(), state.clock.now()).await?;
+    Ok(respond(StatusCode::CREATED, &submission))
+}
+
+/// List a period's submissions
+///
+/// In unit-code order. Reporters see only their own unit's.
+#[utoipa::path(
+    operation_id = "list_submissions",
+    tag = "submissions",
+    params(SubmissionFilter, PageParams),
+    responses((status = 200, description = "A page of submissions", body = SubmissionPage))
+)]
+#[get("/periods/{id}/submissions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    filter: Query<SubmissionFilter>,
+    page: Query<PageParams>,
+) -> Result<web::Json<SubmissionPage>, ApiError> {
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        submissions::list(&mut conn, *id, &filter, *page, auth.principal()).await?,
+    ))
+}
+
+/// Get a submission
+///
+/// Every indicator of the period with its value, derived percentage, discrepancy from the
+/// system-of-record figure and whether an explanation is needed. Another unit's submission
+/// is 404 to a reporter.
+#[utoipa::path(
+    operation_id = "get_submission",
+    tag = "submissions",
+    responses((status = 200, description = "The submission", body = Submission, headers(("ETag" = String, description = "Send as If-Match when changing it"))))
+)]
+#[get("/submissions/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let submission = submissions::get(&mut conn, *id, auth.principal()).await?;
+    Ok(respond(StatusCode::OK, &submission))
+}
+
+/// Change a submission
+///
+/// Drafts and returned reports only. Requires `If-Match` with the ETag of the last read:
+/// 428 without it, 412 when someone changed the report since.
+#[utoipa::path(
+    operation_id = "update_submission",
+    tag = "submissions",
+    params(("If-Match" = String, Header, description = "The ETag from your last read, or `*`")),
+    request_body = UpdateSubmission,
+    responses(
+        (status = 200, description = "The changed submission", body = Submission, headers(("ETag" = String, description = "The new entity tag"))),
+        (status = 409, description = "Not a draft or returned report (`submission_not_editable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it (`precondition_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` missing (`precondition_required`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/submissions/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<UpdateSubmission>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = expected_revision(&req, *id)?;
+    let body = body.into_inner()?;
+    let mut conn = state.conn().await?;
+    let submission = submissions::update(
+        &mut conn,
+        *id,
+        &body,
+        expected,
+        auth.principal(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(respond(StatusCode::OK, &submission))
+}
+
+/// Submit a report
+///
+/// Checks completeness and answers 422 listing every problem at once: unanswered indicators,
+/// numerator above denominator, zero denominators not marked not applicable, missing
+/// explanations of discrepancies, missing evidence. Judges timeliness against the unit's
+/// deadline (`early`, `on_time`, `late` with minutes) and records a version.
+#[utoipa::path(
+    operation_id = "submit_submission",
+    tag = "submissions",
+    responses(
+        (status = 200, description = "Submitted", body = Submission, headers(("ETag" = String, description = "The new entity tag"))),
+        (status = 409, description = "Already submitted or accepted (`invalid_transition`), or the period no longer takes reports (`period_closed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Incomplete; `errors` lists every problem", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/submit")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let submission =
+        submissions::submit(&mut conn, *id, auth.principal(), state.clock.now()).await?;
+    Ok(respond(StatusCode::OK, &submission))
+}
+
+/// Return a report to its unit (admin)
+#[utoipa::path(
+    operation_id = "return_submission",
+    tag = "submissions",
+    request_body = ReturnSubmission,
+    responses(
+        (status = 200, description = "Returned", body = Submission, headers(("ETag" = String, description = "The new entity tag"))),
+        (status = 409, description = "Not submitted (`invalid_transition`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/return")]
+pub async fn return_for_changes(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<ReturnSubmission>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let body = body.into_inner()?;
+    let mut conn = state.conn().await?;
+    let submission = submissions::return_for_changes(
+        &mut conn,
+        *id,
+        &body.reason,
+        auth.principal(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(respond(StatusCode::OK, &submission))
+}
+
+/// Accept a report (admin)
+#[utoipa::path(
+    operation_id = "accept_submission",
+    tag = "submissions",
+    responses(
+        (status = 200, description = "Accepted", body = Submission, headers(("ETag" = String, description = "The new entity tag"))),
+        (status = 409, description = "Not submitted (`invalid_transition`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/accept")]
+pub async fn accept(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let submission =
+        submissions::accept(&mut conn, *id, auth.principal(), state.clock.now()).await?;
+    Ok(respond(StatusCode::OK, &submission))
+}
+
+/// List a submission's versions
+///
+/// One per submit, newest first: who, when, timeliness, the content and what changed.
+#[utoipa::path(
+    operation_id = "list_submission_versions",
+    tag = "submissions",
+    params(PageParams),
+    responses((status = 200, description = "A page of versions", body = SubmissionVersionPage))
+)]
+#[get("/submissions/{id}/versions")]
+pub async fn versions(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    page: Query<PageParams>,
+) -> Result<web::Json<SubmissionVersionPage>, ApiError> {
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        submissions::versions(&mut conn, *id, *page, auth.principal()).await?,
+    ))
+}
+
+/// Grant a unit an extension (admin)
+///
+/// The unit's own, later deadline; it also lets the unit file after the period closed.
+/// Granting again replaces the extension.
+#[utoipa::path(
+    operation_id = "grant_extension",
+    tag = "submissions",
+    request_body = GrantExtension,
+    responses(
+        (status = 200, description = "The extension", body = Extension),
+        (status = 409, description = "The period is still a draft (`period_not_open`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/periods/{id}/extensions")]
+pub async fn grant_extension(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<GrantExtension>,
+) -> Result<web::Json<Extension>, ApiError> {
+    auth.require_admin()?;
+    let body = body.into_inner()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        submissions::grant_extension(&mut conn, *id, &body, auth.principal(), state.clock.now())
+            .await?,
+    ))
+}
+
+/// List a period's extensions
+#[utoipa::path(
+    operation_id = "list_extensions",
+    tag = "submissions",
+    params(PageParams),
+    responses((status = 200, description = "A page of extensions", body = ExtensionPage))
+)]
+#[get("/periods/{id}/extensions")]
+pub async fn extensions(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    page: Query<PageParams>,
+) -> Result<web::Json<ExtensionPage>, ApiError> {
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        submissions::extensions(&mut conn, *id, *page, auth.principal()).await?,
+    ))
+}

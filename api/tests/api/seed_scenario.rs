@@ -1,0 +1,278 @@
+//! The scenario of seed 000 end to end: Sở Công Thương's Q1/2023 report, deadline 16:30 on
+//! 10/03/2023, through filing, timeliness, a refused discrepancy, a return and an acceptance.
+
+use cchc_shared::model::token::Role;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Map, Value};
+
+use crate::common::{Answer, TestApp};
+
+fn at(local: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(local)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A complete, consistent answer for every indicator of the period, with evidence where asked.
+fn full_answers(period: &Value) -> (Value, Value) {
+    let mut values = Map::new();
+    let mut evidence = Vec::new();
+    for indicator in period["indicators"].as_array().unwrap() {
+        let code = indicator["code"].as_str().unwrap();
+        let value = match indicator["kind"].as_str().unwrap() {
+            "ratio" => json!({"numerator": 95, "denominator": 100}),
+            "count" => json!({"number": 12}),
+            "decimal" => json!({"number": 25.5}),
+            "boolean" => json!({"flag": true}),
+            _ => {
+                json!({"text": "Triển khai mô hình một cửa điện tử tại Bộ phận tiếp nhận và trả kết quả."})
+            }
+        };
+        values.insert(code.to_owned(), value);
+        if indicator["evidence_required"] == true {
+            evidence.push(json!({
+                "indicator_code": code,
+                "document_number": "125/QĐ-SCT",
+                "title": "Quyết định công bố danh mục thủ tục hành chính",
+                "section": "Mục II",
+                "page": 3
+            }));
+        }
+    }
+    (Value::Object(values), Value::Array(evidence))
+}
+
+struct Unit {
+    token: String,
+    submission: i64,
+    etag: String,
+}
+
+async fn start(app: &TestApp, period_id: i64, code: &str) -> Unit {
+    let token = app.token(Role::Reporter, Some(code)).await;
+    let created = app
+        .post_as(
+            &token,
+            &format!("/api/v1/periods/{period_id}/submissions"),
+            json!({}),
+        )
+        .await;
+    let etag = created.headers["etag"].to_str().unwrap().to_owned();
+    let body = created.expect(201);
+    assert_eq!(body["unit_code"], code);
+    assert_eq!(body["status"], "draft");
+    Unit {
+        token,
+        submission: body["id"].as_i64().unwrap(),
+        etag,
+    }
+}
+
+async fn patch(app: &TestApp, token: &str, unit: &mut Unit, body: Value) -> Value {
+    let answer = app
+        .client
+        .patch(format!(
+            "{}/api/v1/submissions/{}",
+            app.base_url, unit.submission
+        ))
+        .bearer_auth(token)
+        .header("if-match", &unit.etag)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.status().as_u16(),
+        200,
+        "{}",
+        answer.text().await.unwrap()
+    );
+    unit.etag = answer.headers()["etag"].to_str().unwrap().to_owned();
+    answer.json().await.unwrap()
+}
+
+async fn submit(app: &TestApp, unit: &Unit) -> Answer {
+    app.post_as(
+        &unit.token,
+        &format!("/api/v1/submissions/{}/submit", unit.submission),
+        json!({}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn quarter_one_2023_from_filing_to_acceptance() {
+    let app = TestApp::spawn().await;
+    {
+        let mut conn = app.state.pool.get().await.unwrap();
+        cchc_shared::demo::load(&mut conn, &app.state.config.default_policy)
+            .await
+            .unwrap();
+    }
+    let periods = app.get("/api/v1/periods?q=2023-Q1").await.expect(200);
+    let period_id = periods["items"][0]["id"].as_i64().unwrap();
+    let period = app
+        .get(&format!("/api/v1/periods/{period_id}"))
+        .await
+        .expect(200);
+    assert_eq!(period["deadline"]["effective"], "2023-03-10T16:30:00+07:00");
+    let (values, evidence) = full_answers(&period);
+
+    // KHTC files one minute before the deadline: on time.
+    let mut khtc = start(&app, period_id, "KHTC").await;
+    let token = khtc.token.clone();
+    patch(&app, &token, &mut khtc, json!({"narrative": "Báo cáo kết quả CCHC Quý I/2023 của Phòng Kế hoạch – Tài chính.", "values": values, "evidence": evidence})).await;
+    app.clock.set(at("2023-03-10T16:29:00+07:00"));
+    let submitted = submit(&app, &khtc).await.expect(200);
+    assert_eq!(submitted["status"], "submitted");
+    assert_eq!(submitted["timeliness"], "on_time");
+    assert_eq!(submitted["minutes_late"], 0);
+    khtc.etag = format!("\"{}.{}\"", submitted["id"], submitted["revision"]);
+
+    // QLTM files one minute after: late by 1 minute.
+    let mut qltm = start(&app, period_id, "QLTM").await;
+    let token = qltm.token.clone();
+    patch(
+        &app,
+        &token,
+        &mut qltm,
+        json!({"values": values, "evidence": evidence}),
+    )
+    .await;
+    app.clock.set(at("2023-03-10T16:31:00+07:00"));
+    let late = submit(&app, &qltm).await.expect(200);
+    assert_eq!(late["timeliness"], "late");
+    assert_eq!(late["minutes_late"], 1);
+
+    // QLCNMT's on-time dossier rate differs from the province's system: refused without an
+    // explanation, accepted with one.
+    let mut qlcnmt = start(&app, period_id, "QLCNMT").await;
+    let token = qlcnmt.token.clone();
+    patch(
+        &app,
+        &token,
+        &mut qlcnmt,
+        json!({"values": values, "evidence": evidence}),
+    )
+    .await;
+    let office = app.admin.clone();
+    let with_system = patch(
+        &app,
+        &office,
+        &mut qlcnmt,
+        json!({"values": {"TTHC-DUNGHAN": {"numerator": 95, "denominator": 100, "system_value": 97.5}}}),
+    )
+    .await;
+    let dossier = with_system["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["code"] == "TTHC-DUNGHAN")
+        .unwrap()
+        .clone();
+    assert_eq!(dossier["percentage"], 95.0);
+    assert_eq!(dossier["system_value_source"], "office");
+    assert_eq!(dossier["discrepancy"], 2.5);
+    assert_eq!(dossier["explanation_required"], true);
+    app.clock.set(at("2023-03-09T10:00:00+07:00"));
+    let refused = submit(&app, &qlcnmt)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        Answer::fields(&refused),
+        vec!["values.TTHC-DUNGHAN.explanation"]
+    );
+    assert_eq!(refused["errors"][0]["code"], "explanation_required");
+    patch(
+        &app,
+        &token,
+        &mut qlcnmt,
+        json!({"values": {"TTHC-DUNGHAN": {"numerator": 95, "denominator": 100, "system_value": 97.5,
+            "explanation": "02 hồ sơ tiếp nhận trực tiếp chưa được cập nhật lên Hệ thống thông tin giải quyết TTHC của tỉnh."}}}),
+    )
+    .await;
+    let early = submit(&app, &qlcnmt).await.expect(200);
+    assert_eq!(
+        early["timeliness"], "early",
+        "a working day ahead of the deadline"
+    );
+
+    // The Office returns KHTC's report; KHTC corrects a figure and resubmits after the
+    // deadline, keeping its first timeliness.
+    let returned = app
+        .post(
+            &format!("/api/v1/submissions/{}/return", khtc.submission),
+            json!({"reason": "Đề nghị rà soát lại số hồ sơ trực tuyến mức độ 3, 4."}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(returned["status"], "returned");
+    khtc.etag = format!("\"{}.{}\"", returned["id"], returned["revision"]);
+    let mine = app
+        .get_as(
+            &khtc.token,
+            &format!("/api/v1/submissions/{}", khtc.submission),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        mine["return_reason"],
+        "Đề nghị rà soát lại số hồ sơ trực tuyến mức độ 3, 4."
+    );
+    let token = khtc.token.clone();
+    patch(
+        &app,
+        &token,
+        &mut khtc,
+        json!({"values": {"HS-TRUCTUYEN": {"numerator": 61, "denominator": 100}}}),
+    )
+    .await;
+    app.clock.set(at("2023-03-13T09:00:00+07:00"));
+    let resubmitted = submit(&app, &khtc).await.expect(200);
+    assert_eq!(resubmitted["timeliness"], "on_time");
+    assert_eq!(resubmitted["submit_count"], 2);
+    let versions = app
+        .get_as(
+            &khtc.token,
+            &format!("/api/v1/submissions/{}/versions", khtc.submission),
+        )
+        .await
+        .expect(200);
+    assert_eq!(versions["total"], 2);
+    let latest = &versions["items"][0];
+    assert_eq!(latest["version"], 2);
+    assert_eq!(
+        latest["timeliness"], "late",
+        "each version records its own timeliness"
+    );
+    assert_eq!(
+        latest["changes"],
+        json!([{"field": "values.HS-TRUCTUYEN.numerator", "before": 95.0, "after": 61.0}])
+    );
+    assert_eq!(versions["items"][1]["timeliness"], "on_time");
+
+    // The Office accepts all three.
+    for unit in [&khtc, &qltm, &qlcnmt] {
+        let accepted = app
+            .post(
+                &format!("/api/v1/submissions/{}/accept", unit.submission),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(accepted["status"], "accepted");
+    }
+    let list = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/submissions?status=accepted"
+        ))
+        .await
+        .expect(200);
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["unit_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["KHTC", "QLCNMT", "QLTM"]);
+}

@@ -1,0 +1,1 @@
+//! Submission API tests are added in the next commit.

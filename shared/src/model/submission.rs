@@ -1,0 +1,337 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::indicator::IndicatorKind;
+use crate::model::{double_option, non_null, page_of};
+use crate::rules::timeliness::Timeliness;
+use crate::text_enum;
+
+text_enum! {
+    /// Where a unit's report is: `draft → submitted → (returned → submitted …) → accepted`.
+    pub enum SubmissionStatus {
+        /// Being filled by the unit.
+        Draft => "draft",
+        /// Sent to the Office for review.
+        Submitted => "submitted",
+        /// Sent back by the Office with a reason; the unit fixes and submits again.
+        Returned => "returned",
+        /// Accepted by the Office; counts in the consolidation.
+        Accepted => "accepted",
+    }
+}
+
+text_enum! {
+    /// Who gave a system-of-record figure.
+    pub enum SystemValueSource {
+        /// The Office, from the province's systems.
+        Office => "office",
+        /// The unit itself.
+        Unit => "unit",
+        /// An import from a system of record.
+        Import => "import",
+    }
+}
+
+/// A value for one indicator, as given. Which fields apply depends on the indicator's kind:
+/// `numerator` and `denominator` for ratios (the percentage is derived, never stored), `number`
+/// for counts and decimals, `flag` for yes/no, `text` for text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueInput {
+    #[schema(value_type = Option<f64>, example = 95)]
+    pub numerator: Option<Decimal>,
+    #[schema(value_type = Option<f64>, example = 100)]
+    pub denominator: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub number: Option<Decimal>,
+    pub flag: Option<bool>,
+    pub text: Option<String>,
+    /// Nothing to report this period (e.g. no dossiers received); needs an explanation.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub not_applicable: Option<bool>,
+    /// The system-of-record figure (percentage for ratios) the unit's figure is checked against.
+    #[schema(value_type = Option<f64>, example = 96)]
+    pub system_value: Option<Decimal>,
+    /// Why the unit's figure differs from the system's (giải trình), or why not applicable.
+    pub explanation: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One indicator's value in a submission, with what is derived from it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorValue {
+    pub indicator_id: i64,
+    #[schema(example = "TTHC-DUNGHAN")]
+    pub code: String,
+    pub name: String,
+    pub kind: IndicatorKind,
+    pub unit_of_measure: Option<String>,
+    #[schema(value_type = Option<f64>)]
+    pub numerator: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub denominator: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub number: Option<Decimal>,
+    pub flag: Option<bool>,
+    pub text: Option<String>,
+    pub not_applicable: bool,
+    /// For ratios: numerator / denominator × 100, derived.
+    #[schema(value_type = Option<f64>, example = 95)]
+    pub percentage: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub system_value: Option<Decimal>,
+    pub system_value_source: Option<SystemValueSource>,
+    /// |unit figure − system figure| when both exist.
+    #[schema(value_type = Option<f64>)]
+    pub discrepancy: Option<Decimal>,
+    /// The discrepancy exceeds the indicator's tolerance, so an explanation is needed.
+    pub explanation_required: bool,
+    pub explanation: Option<String>,
+    pub note: Option<String>,
+    /// Whether a value was given at all.
+    pub answered: bool,
+}
+
+/// An evidence document (tài liệu kiểm chứng) the submission cites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceCitation {
+    /// The indicator it supports; omit for evidence of the report as a whole.
+    #[serde(default)]
+    #[schema(example = "TTHC-CONGKHAI")]
+    pub indicator_code: Option<String>,
+    /// Number/symbol of the document, e.g. `125/QĐ-SCT`.
+    #[serde(default)]
+    #[schema(example = "125/QĐ-SCT")]
+    pub document_number: Option<String>,
+    #[schema(example = "Quyết định công bố danh mục thủ tục hành chính")]
+    pub title: String,
+    /// Section cited, e.g. `Mục II.2`.
+    #[serde(default)]
+    pub section: Option<String>,
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub page: Option<i32>,
+}
+
+/// A unit's report for a period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Submission {
+    pub id: i64,
+    pub period_id: i64,
+    pub period_code: String,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub status: SubmissionStatus,
+    /// The narrative part of the report.
+    pub narrative: Option<String>,
+    /// One entry per indicator of the period, in the period's order.
+    pub values: Vec<IndicatorValue>,
+    pub evidence: Vec<EvidenceCitation>,
+    /// Changes with every write; the `ETag` is built from it.
+    pub revision: i32,
+    /// The deadline that applies to this unit: an extension's, or the period's.
+    pub deadline: DateTime<FixedOffset>,
+    pub has_extension: bool,
+    pub first_submitted_at: Option<DateTime<FixedOffset>>,
+    /// Timeliness of the first submission; a resubmission after a return keeps it.
+    pub timeliness: Option<Timeliness>,
+    pub minutes_late: Option<i32>,
+    pub last_submitted_at: Option<DateTime<FixedOffset>>,
+    pub submit_count: i32,
+    pub return_reason: Option<String>,
+    pub returned_at: Option<DateTime<FixedOffset>>,
+    pub accepted_at: Option<DateTime<FixedOffset>>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A submission as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmissionSummary {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub status: SubmissionStatus,
+    pub revision: i32,
+    pub first_submitted_at: Option<DateTime<FixedOffset>>,
+    pub timeliness: Option<Timeliness>,
+    pub minutes_late: Option<i32>,
+    pub submit_count: i32,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSubmission {
+    /// The unit filing. A reporter files for its own unit and may omit it; an admin names it.
+    #[serde(default)]
+    #[schema(example = "KHTC")]
+    pub unit_code: Option<String>,
+}
+
+/// Changes to a draft or returned submission. `values` is keyed by indicator code; each entry
+/// given replaces that indicator's value (an empty object clears it); indicators not named keep
+/// theirs. `evidence` replaces the whole list. Send `If-Match` with the ETag you read.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSubmission {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub narrative: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub values: Option<BTreeMap<String, ValueInput>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub evidence: Option<Vec<EvidenceCitation>>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnSubmission {
+    /// Why the Office sends the report back; the unit sees it.
+    #[schema(example = "Số liệu tỷ lệ hồ sơ đúng hạn chưa khớp hệ thống, đề nghị giải trình.")]
+    pub reason: String,
+}
+
+/// One field that changed between two submits.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Change {
+    #[schema(example = "values.TTHC-DUNGHAN.numerator")]
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// What was submitted at one submit; immutable.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmissionVersion {
+    pub version: i32,
+    pub submitted_at: DateTime<FixedOffset>,
+    /// Name of the token that submitted.
+    pub submitted_by: String,
+    pub timeliness: Timeliness,
+    pub minutes_late: i32,
+    /// The deadline this submit was judged against.
+    pub deadline: DateTime<FixedOffset>,
+    /// The submitted content: narrative, values by indicator code, evidence.
+    pub content: Value,
+    /// What changed since the previous version (everything, for the first).
+    pub changes: Vec<Change>,
+}
+
+/// A per-unit deadline extension.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Extension {
+    pub unit_code: String,
+    pub deadline: DateTime<FixedOffset>,
+    pub reason: String,
+    pub granted_at: DateTime<FixedOffset>,
+    pub granted_by: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantExtension {
+    #[schema(example = "QLNL")]
+    pub unit_code: String,
+    /// The unit's new deadline, RFC 3339 with offset.
+    #[schema(example = "2023-03-15T16:30:00+07:00")]
+    pub deadline: DateTime<FixedOffset>,
+    #[schema(example = "Phòng đang chờ số liệu từ Cổng dịch vụ công.")]
+    pub reason: String,
+}
+
+/// Filters of a period's submissions, ordered by unit code.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubmissionFilter {
+    pub status: Option<SubmissionStatus>,
+    pub unit_code: Option<String>,
+}
+
+page_of!(SubmissionPage, SubmissionSummary, "A page of submissions.");
+page_of!(
+    SubmissionVersionPage,
+    SubmissionVersion,
+    "A page of versions, newest first."
+);
+page_of!(ExtensionPage, Extension, "A page of extensions.");
+
+/// Leaf-by-leaf differences between two JSON documents, with dotted paths; arrays compare
+/// whole (an evidence list is one field).
+pub fn diff(before: &Value, after: &Value) -> Vec<Change> {
+    let mut changes = Vec::new();
+    diff_into("", before, after, &mut changes);
+    changes
+}
+
+fn diff_into(path: &str, before: &Value, after: &Value, changes: &mut Vec<Change>) {
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+            for key in keys {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                diff_into(
+                    &child,
+                    b.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                    changes,
+                );
+            }
+        }
+        (Value::Object(b), Value::Null) => diff_into(
+            path,
+            &Value::Object(b.clone()),
+            &Value::Object(Default::default()),
+            changes,
+        ),
+        (Value::Null, Value::Object(a)) => diff_into(
+            path,
+            &Value::Object(Default::default()),
+            &Value::Object(a.clone()),
+            changes,
+        ),
+        (b, a) if b != a => changes.push(Change {
+            field: path.to_owned(),
+            before: b.clone(),
+            after: a.clone(),
+        }),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn diff_lists_changed_leaves_with_paths() {
+        let before = json!({"narrative": "A", "values": {"X": {"numerator": 1, "denominator": 2}}, "evidence": []});
+        let after = json!({"narrative": "A", "values": {"X": {"numerator": 2, "denominator": 2}, "Y": {"number": 5}}, "evidence": [{"title": "QĐ"}]});
+        let changes = diff(&before, &after);
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["evidence", "values.X.numerator", "values.Y.number"]
+        );
+        assert_eq!(changes[1].before, json!(1));
+        assert_eq!(changes[1].after, json!(2));
+        assert_eq!(changes[2].before, Value::Null);
+        assert!(diff(&after, &after).is_empty());
+    }
+}

@@ -1,0 +1,1220 @@
+//! Submissions: filing, review and versions. Who may see and do what is decided here, from
+//! the caller's principal, so every path enforces the same scoping.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, FieldError, Result};
+use crate::model::indicator::IndicatorKind;
+use crate::model::period::PeriodStatus;
+use crate::model::policy::ReminderPolicy;
+use crate::model::submission::{
+    diff, CreateSubmission, EvidenceCitation, Extension, ExtensionPage, GrantExtension,
+    IndicatorValue, Submission, SubmissionFilter, SubmissionPage, SubmissionStatus,
+    SubmissionSummary, SubmissionVersion, SubmissionVersionPage, SystemValueSource,
+    UpdateSubmission, ValueInput,
+};
+use crate::model::token::Role;
+use crate::model::{parse_stored, PageParams};
+use crate::repo::indicators::VersionRow;
+use crate::repo::tokens::Principal;
+use crate::repo::{holidays, local, local_opt, units};
+use crate::rules::completeness::{
+    completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
+    ValueKind,
+};
+use crate::rules::timeliness::{assess, Timeliness};
+use crate::schema::{
+    indicator_versions, period_extensions, period_indicators, period_units, periods,
+    submission_evidence, submission_values, submission_versions, submissions, units as units_table,
+};
+use crate::validation::Checker;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submissions)]
+struct SubmissionRow {
+    id: i64,
+    period_id: i64,
+    unit_id: i64,
+    status: String,
+    narrative: Option<String>,
+    revision: i32,
+    first_submitted_at: Option<DateTime<Utc>>,
+    first_timeliness: Option<String>,
+    first_minutes_late: Option<i32>,
+    last_submitted_at: Option<DateTime<Utc>>,
+    submit_count: i32,
+    return_reason: Option<String>,
+    returned_at: Option<DateTime<Utc>>,
+    accepted_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = submission_values)]
+struct ValueRow {
+    submission_id: i64,
+    indicator_id: i64,
+    numerator: Option<Decimal>,
+    denominator: Option<Decimal>,
+    number: Option<Decimal>,
+    flag: Option<bool>,
+    text_value: Option<String>,
+    not_applicable: bool,
+    system_value: Option<Decimal>,
+    system_value_source: Option<String>,
+    explanation: Option<String>,
+    note: Option<String>,
+}
+
+/// The period facts a submission needs.
+#[derive(Debug, Clone)]
+struct PeriodFacts {
+    code: String,
+    status: PeriodStatus,
+    deadline: DateTime<Utc>,
+    policy: ReminderPolicy,
+}
+
+/// One indicator of the period in the version the period uses.
+#[derive(Debug, Clone)]
+struct PeriodIndicatorFacts {
+    indicator_id: i64,
+    version: VersionRow,
+}
+
+fn value_kind(kind: IndicatorKind) -> ValueKind {
+    match kind {
+        IndicatorKind::Ratio => ValueKind::Ratio,
+        IndicatorKind::Count => ValueKind::Count,
+        IndicatorKind::Decimal => ValueKind::Decimal,
+        IndicatorKind::Boolean => ValueKind::Boolean,
+        IndicatorKind::Text => ValueKind::Text,
+    }
+}
+
+fn parse_timeliness(value: &str) -> Result<Timeliness> {
+    value
+        .parse()
+        .map_err(|_| Error::Internal(format!("unknown timeliness {value:?}")))
+}
+
+/// Reporters see only their own unit's submissions; others are "not found" to them.
+fn check_can_read(principal: &Principal, unit_id: i64) -> Result<()> {
+    if principal.role == Role::Reporter && principal.unit_id != Some(unit_id) {
+        return Err(Error::not_found("submission"));
+    }
+    Ok(())
+}
+
+/// Filing is for the unit's reporter and the Office.
+fn check_can_file(principal: &Principal, unit_id: i64) -> Result<()> {
+    check_can_read(principal, unit_id)?;
+    match principal.role {
+        Role::Admin | Role::Reporter => Ok(()),
+        role => Err(Error::Forbidden(format!(
+            "the {role} role cannot change submissions"
+        ))),
+    }
+}
+
+fn check_admin(principal: &Principal, action: &str) -> Result<()> {
+    if principal.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "only the Office (admin) can {action} a submission"
+        )))
+    }
+}
+
+async fn period_facts(conn: &mut AsyncPgConnection, period_id: i64) -> Result<PeriodFacts> {
+    let row: Option<(String, String, DateTime<Utc>, Value)> = periods::table
+        .find(period_id)
+        .select((
+            periods::code,
+            periods::status,
+            periods::deadline,
+            periods::policy,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    let (code, status, deadline, policy) = row.ok_or(Error::not_found("period"))?;
+    Ok(PeriodFacts {
+        code,
+        status: parse_stored(&status)?,
+        deadline,
+        policy: serde_json::from_value(policy)
+            .map_err(|e| Error::Internal(format!("stored policy: {e}")))?,
+    })
+}
+
+async fn period_indicators_of(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+) -> Result<Vec<PeriodIndicatorFacts>> {
+    let rows: Vec<(i64, VersionRow)> = period_indicators::table
+        .inner_join(indicator_versions::table)
+        .filter(period_indicators::period_id.eq(period_id))
+        .order((
+            period_indicators::sort_order,
+            period_indicators::indicator_id,
+        ))
+        .select((period_indicators::indicator_id, VersionRow::as_select()))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(indicator_id, version)| PeriodIndicatorFacts {
+            indicator_id,
+            version,
+        })
+        .collect())
+}
+
+async fn extension_deadline(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(period_extensions::table
+        .find((period_id, unit_id))
+        .select(period_extensions::deadline)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<SubmissionRow> {
+    let query = submissions::table
+        .find(id)
+        .select(SubmissionRow::as_select());
+    let row = if lock {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.first(conn).await.optional()?
+    };
+    row.ok_or(Error::not_found("submission"))
+}
+
+fn reported(row: &ValueRow, evidence_count: usize) -> ReportedValue {
+    ReportedValue {
+        numerator: row.numerator,
+        denominator: row.denominator,
+        number: row.number,
+        flag: row.flag,
+        text: row.text_value.clone(),
+        not_applicable: row.not_applicable,
+        system_value: row.system_value,
+        explanation: row.explanation.clone(),
+        evidence_count,
+    }
+}
+
+fn spec_of(facts: &PeriodIndicatorFacts) -> Result<IndicatorSpec> {
+    Ok(IndicatorSpec {
+        code: facts.version.code.clone(),
+        kind: value_kind(parse_stored(&facts.version.kind)?),
+        tolerance: facts.version.tolerance,
+        evidence_required: facts.version.evidence_required,
+    })
+}
+
+/// Everything about one submission, loaded once.
+struct Loaded {
+    row: SubmissionRow,
+    period: PeriodFacts,
+    unit_code: String,
+    unit_name: String,
+    indicators: Vec<PeriodIndicatorFacts>,
+    values: HashMap<i64, ValueRow>,
+    evidence: Vec<(Option<i64>, EvidenceCitation)>,
+    extension: Option<DateTime<Utc>>,
+}
+
+async fn load(conn: &mut AsyncPgConnection, row: SubmissionRow) -> Result<Loaded> {
+    let period = period_facts(conn, row.period_id).await?;
+    let (unit_code, unit_name): (String, String) = units_table::table
+        .find(row.unit_id)
+        .select((units_table::code, units_table::name))
+        .first(conn)
+        .await?;
+    let indicators = period_indicators_of(conn, row.period_id).await?;
+    let values: HashMap<i64, ValueRow> = submission_values::table
+        .filter(submission_values::submission_id.eq(row.id))
+        .select(ValueRow::as_select())
+        .load(conn)
+        .await?
+        .into_iter()
+        .map(|v| (v.indicator_id, v))
+        .collect();
+    let code_of: HashMap<i64, String> = indicators
+        .iter()
+        .map(|i| (i.indicator_id, i.version.code.clone()))
+        .collect();
+    let evidence = submission_evidence::table
+        .filter(submission_evidence::submission_id.eq(row.id))
+        .order((submission_evidence::sort_order, submission_evidence::id))
+        .select((
+            submission_evidence::indicator_id,
+            submission_evidence::document_number,
+            submission_evidence::title,
+            submission_evidence::section,
+            submission_evidence::page,
+        ))
+        .load::<(
+            Option<i64>,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<i32>,
+        )>(conn)
+        .await?
+        .into_iter()
+        .map(|(indicator_id, document_number, title, section, page)| {
+            (
+                indicator_id,
+                EvidenceCitation {
+                    indicator_code: indicator_id.and_then(|id| code_of.get(&id).cloned()),
+                    document_number,
+                    title,
+                    section,
+                    page,
+                },
+            )
+        })
+        .collect();
+    let extension = extension_deadline(conn, row.period_id, row.unit_id).await?;
+    Ok(Loaded {
+        row,
+        period,
+        unit_code,
+        unit_name,
+        indicators,
+        values,
+        evidence,
+        extension,
+    })
+}
+
+impl Loaded {
+    fn deadline(&self) -> DateTime<Utc> {
+        self.extension.unwrap_or(self.period.deadline)
+    }
+
+    fn evidence_count(&self, indicator_id: i64) -> usize {
+        self.evidence
+            .iter()
+            .filter(|(id, _)| *id == Some(indicator_id))
+            .count()
+    }
+
+    fn to_api(&self) -> Result<Submission> {
+        let values = self
+            .indicators
+            .iter()
+            .map(|facts| {
+                let def = facts.version.definition()?;
+                let spec = spec_of(facts)?;
+                let row = self.values.get(&facts.indicator_id);
+                let reported_value = row
+                    .map(|r| reported(r, self.evidence_count(facts.indicator_id)))
+                    .unwrap_or_default();
+                let gap = discrepancy(&spec, &reported_value);
+                Ok(IndicatorValue {
+                    indicator_id: facts.indicator_id,
+                    code: def.code,
+                    name: def.name,
+                    kind: def.kind,
+                    unit_of_measure: def.unit_of_measure,
+                    numerator: row.and_then(|r| r.numerator),
+                    denominator: row.and_then(|r| r.denominator),
+                    number: row.and_then(|r| r.number),
+                    flag: row.and_then(|r| r.flag),
+                    text: row.and_then(|r| r.text_value.clone()),
+                    not_applicable: row.is_some_and(|r| r.not_applicable),
+                    percentage: (def.kind == IndicatorKind::Ratio)
+                        .then(|| unit_figure(ValueKind::Ratio, &reported_value))
+                        .flatten()
+                        .map(|p| p.round_dp(4).normalize()),
+                    system_value: row.and_then(|r| r.system_value),
+                    system_value_source: row
+                        .and_then(|r| r.system_value_source.as_deref())
+                        .map(parse_stored::<SystemValueSource>)
+                        .transpose()?,
+                    discrepancy: gap.map(|g| g.round_dp(4).normalize()),
+                    explanation_required: gap.is_some_and(|g| g > spec.tolerance),
+                    explanation: row.and_then(|r| r.explanation.clone()),
+                    note: row.and_then(|r| r.note.clone()),
+                    answered: row.is_some(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let row = &self.row;
+        Ok(Submission {
+            id: row.id,
+            period_id: row.period_id,
+            period_code: self.period.code.clone(),
+            unit_id: row.unit_id,
+            unit_code: self.unit_code.clone(),
+            unit_name: self.unit_name.clone(),
+            status: parse_stored(&row.status)?,
+            narrative: row.narrative.clone(),
+            values,
+            evidence: self.evidence.iter().map(|(_, e)| e.clone()).collect(),
+            revision: row.revision,
+            deadline: local(self.deadline()),
+            has_extension: self.extension.is_some(),
+            first_submitted_at: local_opt(row.first_submitted_at),
+            timeliness: row
+                .first_timeliness
+                .as_deref()
+                .map(parse_timeliness)
+                .transpose()?,
+            minutes_late: row.first_minutes_late,
+            last_submitted_at: local_opt(row.last_submitted_at),
+            submit_count: row.submit_count,
+            return_reason: row.return_reason.clone(),
+            returned_at: local_opt(row.returned_at),
+            accepted_at: local_opt(row.accepted_at),
+            created_at: local(row.created_at),
+            updated_at: local(row.updated_at),
+        })
+    }
+
+    /// The content a version records: what the unit states, by indicator code.
+    fn content(&self) -> Value {
+        let mut values = Map::new();
+        for facts in &self.indicators {
+            let Some(row) = self.values.get(&facts.indicator_id) else {
+                continue;
+            };
+            let mut value = Map::new();
+            let mut put = |key: &str, v: Value| {
+                if !v.is_null() {
+                    value.insert(key.to_owned(), v);
+                }
+            };
+            put("numerator", json!(row.numerator));
+            put("denominator", json!(row.denominator));
+            put("number", json!(row.number));
+            put("flag", json!(row.flag));
+            put("text", json!(row.text_value));
+            if row.not_applicable {
+                put("not_applicable", json!(true));
+            }
+            put("system_value", json!(row.system_value));
+            put("explanation", json!(row.explanation));
+            put("note", json!(row.note));
+            values.insert(facts.version.code.clone(), Value::Object(value));
+        }
+        json!({
+            "narrative": self.row.narrative,
+            "values": values,
+            "evidence": self.evidence.iter().map(|(_, e)| e).collect::<Vec<_>>(),
+        })
+    }
+}
+
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+) -> Result<Submission> {
+    let row = find_row(conn, id, false).await?;
+    check_can_read(principal, row.unit_id)?;
+    load(conn, row).await?.to_api()
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    filter: &SubmissionFilter,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<SubmissionPage> {
+    let (page, per_page) = page.validate()?;
+    period_facts(conn, period_id).await?;
+    let unit_id = match &filter.unit_code {
+        Some(code) => Some(units::find_id_by_code(conn, code).await?.ok_or_else(|| {
+            Error::invalid(
+                "unit_code",
+                "unknown_code",
+                format!("no unit has code {code:?}"),
+            )
+        })?),
+        None => None,
+    };
+    let own_unit = (principal.role == Role::Reporter).then_some(principal.unit_id.unwrap_or(-1));
+    let query = || {
+        let mut query = submissions::table
+            .inner_join(units_table::table)
+            .filter(submissions::period_id.eq(period_id))
+            .into_boxed();
+        if let Some(status) = filter.status {
+            query = query.filter(submissions::status.eq(status.as_str()));
+        }
+        if let Some(unit_id) = unit_id {
+            query = query.filter(submissions::unit_id.eq(unit_id));
+        }
+        if let Some(own) = own_unit {
+            query = query.filter(submissions::unit_id.eq(own));
+        }
+        query
+    };
+    let total: i64 = query().count().get_result(conn).await?;
+    let rows: Vec<(SubmissionRow, String, String)> = query()
+        .order(units_table::code.asc())
+        .limit(per_page)
+        .offset(PageParams::offset(page, per_page))
+        .select((
+            SubmissionRow::as_select(),
+            units_table::code,
+            units_table::name,
+        ))
+        .load(conn)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(row, unit_code, unit_name)| {
+            Ok(SubmissionSummary {
+                id: row.id,
+                unit_code,
+                unit_name,
+                status: parse_stored(&row.status)?,
+                revision: row.revision,
+                first_submitted_at: local_opt(row.first_submitted_at),
+                timeliness: row
+                    .first_timeliness
+                    .as_deref()
+                    .map(parse_timeliness)
+                    .transpose()?,
+                minutes_late: row.first_minutes_late,
+                submit_count: row.submit_count,
+                updated_at: local(row.updated_at),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SubmissionPage {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// Whether the unit may still file: the period is open, or closed with an extension for it.
+fn check_filing_window(period: &PeriodFacts, has_extension: bool) -> Result<()> {
+    match period.status {
+        PeriodStatus::Open => Ok(()),
+        PeriodStatus::Closed if has_extension => Ok(()),
+        PeriodStatus::Closed => Err(Error::conflict(
+            "period_closed",
+            "the period is closed; the Office can grant this unit an extension",
+        )),
+        PeriodStatus::Draft => Err(Error::conflict(
+            "period_not_open",
+            "the period is not open yet",
+        )),
+    }
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    input: &CreateSubmission,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    let id = conn
+        .transaction(async |conn| -> Result<i64> {
+            let period = period_facts(conn, period_id).await?;
+            let unit_id = match (principal.role, &input.unit_code) {
+                (Role::Reporter, None) => principal.unit_id.ok_or(Error::not_found("unit"))?,
+                (Role::Reporter, Some(code)) => {
+                    let id = units::find_id_by_code(conn, code).await?;
+                    if id.is_none() || id != principal.unit_id {
+                        return Err(Error::invalid(
+                            "unit_code",
+                            "not_your_unit",
+                            "a reporter files only for the unit its token is bound to",
+                        ));
+                    }
+                    principal.unit_id.ok_or(Error::not_found("unit"))?
+                }
+                (Role::Admin, Some(code)) => {
+                    units::find_id_by_code(conn, code).await?.ok_or_else(|| {
+                        Error::invalid(
+                            "unit_code",
+                            "unknown_code",
+                            format!("no unit has code {code:?}"),
+                        )
+                    })?
+                }
+                (Role::Admin, None) => {
+                    return Err(Error::invalid(
+                        "unit_code",
+                        "required",
+                        "name the unit filing",
+                    ));
+                }
+                (role, _) => {
+                    return Err(Error::Forbidden(format!(
+                        "the {role} role cannot file submissions"
+                    )))
+                }
+            };
+            let participates: i64 = period_units::table
+                .filter(period_units::period_id.eq(period_id))
+                .filter(period_units::unit_id.eq(unit_id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if participates == 0 {
+                return Err(Error::invalid(
+                    "unit_code",
+                    "not_participating",
+                    "this unit does not take part in the period",
+                ));
+            }
+            let extension = extension_deadline(conn, period_id, unit_id).await?;
+            check_filing_window(&period, extension.is_some())?;
+            let existing: Option<i64> = submissions::table
+                .filter(submissions::period_id.eq(period_id))
+                .filter(submissions::unit_id.eq(unit_id))
+                .select(submissions::id)
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some(existing) = existing {
+                return Err(Error::conflict(
+                    "submission_exists",
+                    format!("this unit already has submission {existing} for the period"),
+                ));
+            }
+            Ok(diesel::insert_into(submissions::table)
+                .values((
+                    submissions::period_id.eq(period_id),
+                    submissions::unit_id.eq(unit_id),
+                    submissions::status.eq(SubmissionStatus::Draft.as_str()),
+                    submissions::created_at.eq(now),
+                    submissions::updated_at.eq(now),
+                ))
+                .returning(submissions::id)
+                .get_result(conn)
+                .await?)
+        })
+        .await?;
+    get(conn, id, principal).await
+}
+
+fn trimmed(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn is_empty_input(input: &ValueInput) -> bool {
+    input.numerator.is_none()
+        && input.denominator.is_none()
+        && input.number.is_none()
+        && input.flag.is_none()
+        && trimmed(input.text.as_deref()).is_none()
+        && !input.not_applicable.unwrap_or(false)
+        && input.system_value.is_none()
+        && trimmed(input.explanation.as_deref()).is_none()
+        && trimmed(input.note.as_deref()).is_none()
+}
+
+/// Checks the `If-Match` revision against the current one.
+fn check_revision(row: &SubmissionRow, expected: Option<i32>) -> Result<()> {
+    match expected {
+        Some(expected) if expected != row.revision => Err(Error::PreconditionFailed(format!(
+            "the submission changed since you read it (revision {} now, {} in If-Match); read it again",
+            row.revision, expected
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn check_editable(row: &SubmissionRow) -> Result<SubmissionStatus> {
+    let status = parse_stored::<SubmissionStatus>(&row.status)?;
+    match status {
+        SubmissionStatus::Draft | SubmissionStatus::Returned => Ok(status),
+        other => Err(Error::conflict(
+            "submission_not_editable",
+            format!("a {other} submission cannot be changed; only drafts and returned reports can"),
+        )),
+    }
+}
+
+/// Changes a draft or returned submission. `expected_revision` comes from `If-Match`
+/// (`None` for `If-Match: *`).
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    input: &UpdateSubmission,
+    expected_revision: Option<i32>,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        check_can_file(principal, row.unit_id)?;
+        check_revision(&row, expected_revision)?;
+        check_editable(&row)?;
+        let loaded = load(conn, row.clone()).await?;
+        let by_code: HashMap<&str, &PeriodIndicatorFacts> = loaded
+            .indicators
+            .iter()
+            .map(|f| (f.version.code.as_str(), f))
+            .collect();
+        let mut check = Checker::new();
+        if let Some(Some(narrative)) = &input.narrative {
+            if narrative.chars().count() > 100_000 {
+                check.push("narrative", "too_long", "must be at most 100000 characters");
+            }
+        }
+        let source = if principal.role == Role::Admin {
+            SystemValueSource::Office
+        } else {
+            SystemValueSource::Unit
+        };
+        let mut new_rows: Vec<(i64, Option<ValueRow>)> = Vec::new();
+        for (code, value) in input.values.iter().flatten() {
+            let Some(facts) = by_code.get(code.as_str()) else {
+                check.push(
+                    format!("values.{code}"),
+                    "unknown_indicator",
+                    format!("{code} is not an indicator of this period"),
+                );
+                continue;
+            };
+            if is_empty_input(value) {
+                new_rows.push((facts.indicator_id, None));
+                continue;
+            }
+            let current = loaded.values.get(&facts.indicator_id);
+            // The Office's system-of-record figure is authoritative: a unit cannot overwrite it.
+            let office_value = current
+                .filter(|c| c.system_value_source.as_deref() == Some(SystemValueSource::Office.as_str()))
+                .and_then(|c| c.system_value);
+            if source == SystemValueSource::Unit && office_value.is_some() && value.system_value != office_value {
+                check.push(
+                    format!("values.{code}.system_value"),
+                    "set_by_office",
+                    "the Office set this system-of-record figure; send it unchanged or leave it out",
+                );
+            }
+            let system_value = value.system_value.or(if source == SystemValueSource::Unit { office_value } else { None });
+            let system_source = match (system_value, office_value) {
+                (None, _) => None,
+                (Some(_), Some(_)) if source == SystemValueSource::Unit => Some(SystemValueSource::Office),
+                (Some(_), _) => Some(source),
+            };
+            let new = ValueRow {
+                submission_id: id,
+                indicator_id: facts.indicator_id,
+                numerator: value.numerator,
+                denominator: value.denominator,
+                number: value.number,
+                flag: value.flag,
+                text_value: trimmed(value.text.as_deref()),
+                not_applicable: value.not_applicable.unwrap_or(false),
+                system_value,
+                system_value_source: system_source.map(|s| s.as_str().to_owned()),
+                explanation: trimmed(value.explanation.as_deref()),
+                note: trimmed(value.note.as_deref()),
+            };
+            let spec = spec_of(facts)?;
+            for problem in shape_problems(&spec, &reported(&new, 0)) {
+                check.push(problem.field, problem.code, problem.message);
+            }
+            if let Some(note) = &new.note {
+                if note.chars().count() > 4000 {
+                    check.push(format!("values.{code}.note"), "too_long", "must be at most 4000 characters");
+                }
+            }
+            new_rows.push((facts.indicator_id, Some(new)));
+        }
+        let mut evidence_rows = Vec::new();
+        for (i, citation) in input.evidence.iter().flatten().enumerate() {
+            let field = |name: &str| format!("evidence[{i}].{name}");
+            check.text(&field("title"), &citation.title, 500);
+            check.optional_text(&field("document_number"), citation.document_number.as_deref(), 100);
+            check.optional_text(&field("section"), citation.section.as_deref(), 200);
+            if citation.page.is_some_and(|p| p < 1) {
+                check.push(field("page"), "out_of_range", "pages start at 1");
+            }
+            let indicator_id = match &citation.indicator_code {
+                Some(code) => match by_code.get(code.as_str()) {
+                    Some(facts) => Some(facts.indicator_id),
+                    None => {
+                        check.push(field("indicator_code"), "unknown_indicator", format!("{code} is not an indicator of this period"));
+                        None
+                    }
+                },
+                None => None,
+            };
+            evidence_rows.push((
+                submission_evidence::submission_id.eq(id),
+                submission_evidence::indicator_id.eq(indicator_id),
+                submission_evidence::document_number.eq(trimmed(citation.document_number.as_deref())),
+                submission_evidence::title.eq(citation.title.trim().to_owned()),
+                submission_evidence::section.eq(trimmed(citation.section.as_deref())),
+                submission_evidence::page.eq(citation.page),
+                submission_evidence::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
+            ));
+        }
+        if input.evidence.as_ref().is_some_and(|e| e.len() > 200) {
+            check.push("evidence", "too_many", "at most 200 citations");
+        }
+        check.finish()?;
+
+        for (indicator_id, new) in new_rows {
+            diesel::delete(submission_values::table.find((id, indicator_id)))
+                .execute(conn)
+                .await?;
+            if let Some(new) = new {
+                diesel::insert_into(submission_values::table).values(&new).execute(conn).await?;
+            }
+        }
+        if input.evidence.is_some() {
+            diesel::delete(submission_evidence::table.filter(submission_evidence::submission_id.eq(id)))
+                .execute(conn)
+                .await?;
+            if !evidence_rows.is_empty() {
+                diesel::insert_into(submission_evidence::table)
+                    .values(evidence_rows)
+                    .execute(conn)
+                    .await?;
+            }
+        }
+        let narrative = match &input.narrative {
+            Some(narrative) => trimmed(narrative.as_deref()),
+            None => row.narrative.clone(),
+        };
+        diesel::update(submissions::table.find(id))
+            .set((
+                submissions::narrative.eq(narrative),
+                submissions::revision.eq(row.revision + 1),
+                submissions::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    get(conn, id, principal).await
+}
+
+/// Submits: checks completeness (every problem at once), judges timeliness against the
+/// unit's deadline, and records an immutable version.
+pub async fn submit(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        check_can_file(principal, row.unit_id)?;
+        let status = parse_stored::<SubmissionStatus>(&row.status)?;
+        if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
+            return Err(Error::conflict(
+                "invalid_transition",
+                format!("cannot submit a {status} submission; only drafts and returned reports are submitted"),
+            ));
+        }
+        let loaded = load(conn, row.clone()).await?;
+        check_filing_window(&loaded.period, loaded.extension.is_some())?;
+        let specs = loaded.indicators.iter().map(spec_of).collect::<Result<Vec<_>>>()?;
+        let reported_values: HashMap<String, ReportedValue> = loaded
+            .indicators
+            .iter()
+            .filter_map(|facts| {
+                loaded.values.get(&facts.indicator_id).map(|row| {
+                    (
+                        facts.version.code.clone(),
+                        reported(row, loaded.evidence_count(facts.indicator_id)),
+                    )
+                })
+            })
+            .collect();
+        let problems = completeness_problems(&specs, &reported_values);
+        if !problems.is_empty() {
+            return Err(Error::Validation {
+                errors: problems
+                    .into_iter()
+                    .map(|p| FieldError::new(p.field, p.code, p.message))
+                    .collect(),
+            });
+        }
+        let calendar = holidays::load_calendar(conn).await?;
+        let deadline = loaded.deadline();
+        let assessment = assess(now, deadline, &calendar, loaded.period.policy.early_margin_working_days);
+        let minutes_late = i32::try_from(assessment.minutes_late).unwrap_or(i32::MAX);
+        let content = loaded.content();
+        let previous: Option<Value> = submission_versions::table
+            .filter(submission_versions::submission_id.eq(id))
+            .order(submission_versions::version.desc())
+            .select(submission_versions::content)
+            .first(conn)
+            .await
+            .optional()?;
+        let changes = diff(previous.as_ref().unwrap_or(&Value::Null), &content);
+        let version = row.submit_count + 1;
+        diesel::insert_into(submission_versions::table)
+            .values((
+                submission_versions::submission_id.eq(id),
+                submission_versions::version.eq(version),
+                submission_versions::submitted_at.eq(now),
+                submission_versions::submitted_by.eq(&principal.name),
+                submission_versions::timeliness.eq(assessment.timeliness.as_str()),
+                submission_versions::minutes_late.eq(minutes_late),
+                submission_versions::deadline.eq(deadline),
+                submission_versions::content.eq(&content),
+                submission_versions::changes
+                    .eq(serde_json::to_value(&changes).map_err(|e| Error::Internal(e.to_string()))?),
+            ))
+            .execute(conn)
+            .await?;
+        let first = row.first_submitted_at.is_none();
+        diesel::update(submissions::table.find(id))
+            .set((
+                submissions::status.eq(SubmissionStatus::Submitted.as_str()),
+                submissions::first_submitted_at.eq(row.first_submitted_at.or(Some(now))),
+                // A returned and resubmitted report keeps its first timeliness.
+                submissions::first_timeliness.eq(if first {
+                    Some(assessment.timeliness.as_str().to_owned())
+                } else {
+                    row.first_timeliness.clone()
+                }),
+                submissions::first_minutes_late.eq(if first { Some(minutes_late) } else { row.first_minutes_late }),
+                submissions::last_submitted_at.eq(now),
+                submissions::submit_count.eq(version),
+                submissions::revision.eq(row.revision + 1),
+                submissions::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    get(conn, id, principal).await
+}
+
+async fn review(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    now: DateTime<Utc>,
+    to: SubmissionStatus,
+    reason: Option<&str>,
+) -> Result<Submission> {
+    let action = if to == SubmissionStatus::Returned {
+        "return"
+    } else {
+        "accept"
+    };
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        check_can_read(principal, row.unit_id)?;
+        check_admin(principal, action)?;
+        let status = parse_stored::<SubmissionStatus>(&row.status)?;
+        if status != SubmissionStatus::Submitted {
+            return Err(Error::conflict(
+                "invalid_transition",
+                format!(
+                    "cannot {action} a {status} submission; only submitted reports are reviewed"
+                ),
+            ));
+        }
+        let update = diesel::update(submissions::table.find(id));
+        if to == SubmissionStatus::Returned {
+            update
+                .set((
+                    submissions::status.eq(to.as_str()),
+                    submissions::return_reason.eq(reason),
+                    submissions::returned_at.eq(now),
+                    submissions::revision.eq(row.revision + 1),
+                    submissions::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .await?;
+        } else {
+            update
+                .set((
+                    submissions::status.eq(to.as_str()),
+                    submissions::accepted_at.eq(now),
+                    submissions::revision.eq(row.revision + 1),
+                    submissions::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    get(conn, id, principal).await
+}
+
+/// `submitted → returned`, with the reason the unit will see.
+pub async fn return_for_changes(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    reason: &str,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    let mut check = Checker::new();
+    check.text("reason", reason, 2000);
+    check.finish()?;
+    review(
+        conn,
+        id,
+        principal,
+        now,
+        SubmissionStatus::Returned,
+        Some(reason.trim()),
+    )
+    .await
+}
+
+/// `submitted → accepted`.
+pub async fn accept(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    review(conn, id, principal, now, SubmissionStatus::Accepted, None).await
+}
+
+pub async fn versions(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<SubmissionVersionPage> {
+    let (page, per_page) = page.validate()?;
+    let row = find_row(conn, id, false).await?;
+    check_can_read(principal, row.unit_id)?;
+    let total: i64 = submission_versions::table
+        .filter(submission_versions::submission_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    type VersionTuple = (
+        i32,
+        DateTime<Utc>,
+        String,
+        String,
+        i32,
+        DateTime<Utc>,
+        Value,
+        Value,
+    );
+    let rows: Vec<VersionTuple> = submission_versions::table
+        .filter(submission_versions::submission_id.eq(id))
+        .order(submission_versions::version.desc())
+        .limit(per_page)
+        .offset(PageParams::offset(page, per_page))
+        .select((
+            submission_versions::version,
+            submission_versions::submitted_at,
+            submission_versions::submitted_by,
+            submission_versions::timeliness,
+            submission_versions::minutes_late,
+            submission_versions::deadline,
+            submission_versions::content,
+            submission_versions::changes,
+        ))
+        .load(conn)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(
+            |(
+                version,
+                submitted_at,
+                submitted_by,
+                timeliness,
+                minutes_late,
+                deadline,
+                content,
+                changes,
+            )| {
+                let changes: Vec<BTreeMap<String, Value>> = serde_json::from_value(changes)
+                    .map_err(|e| Error::Internal(format!("stored changes: {e}")))?;
+                Ok(SubmissionVersion {
+                    version,
+                    submitted_at: local(submitted_at),
+                    submitted_by,
+                    timeliness: parse_timeliness(&timeliness)?,
+                    minutes_late,
+                    deadline: local(deadline),
+                    content,
+                    changes: changes
+                        .into_iter()
+                        .map(|mut c| crate::model::submission::Change {
+                            field: c
+                                .remove("field")
+                                .and_then(|f| f.as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                            before: c.remove("before").unwrap_or(Value::Null),
+                            after: c.remove("after").unwrap_or(Value::Null),
+                        })
+                        .collect(),
+                })
+            },
+        )
+        .collect::<Result<_>>()?;
+    Ok(SubmissionVersionPage {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// Grants (or changes) a unit's extension: its own deadline, which also lets it file after
+/// the period closed.
+pub async fn grant_extension(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    input: &GrantExtension,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Extension> {
+    check_admin(principal, "grant an extension for")?;
+    let period = period_facts(conn, period_id).await?;
+    let mut check = Checker::new();
+    check.text("reason", &input.reason, 2000);
+    let deadline = input.deadline.with_timezone(&Utc);
+    if deadline <= period.deadline {
+        check.push(
+            "deadline",
+            "not_later",
+            "an extension must be later than the period's deadline",
+        );
+    }
+    let unit_id = units::find_id_by_code(conn, &input.unit_code).await?;
+    match unit_id {
+        None => check.push(
+            "unit_code",
+            "unknown_code",
+            format!("no unit has code {:?}", input.unit_code),
+        ),
+        Some(unit_id) => {
+            let participates: i64 = period_units::table
+                .filter(period_units::period_id.eq(period_id))
+                .filter(period_units::unit_id.eq(unit_id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if participates == 0 {
+                check.push(
+                    "unit_code",
+                    "not_participating",
+                    "this unit does not take part in the period",
+                );
+            }
+        }
+    }
+    if period.status == PeriodStatus::Draft {
+        return Err(Error::conflict(
+            "period_not_open",
+            "extensions are granted once the period is open",
+        ));
+    }
+    check.finish()?;
+    let unit_id = unit_id.ok_or(Error::not_found("unit"))?;
+    diesel::insert_into(period_extensions::table)
+        .values((
+            period_extensions::period_id.eq(period_id),
+            period_extensions::unit_id.eq(unit_id),
+            period_extensions::deadline.eq(deadline),
+            period_extensions::reason.eq(input.reason.trim()),
+            period_extensions::granted_at.eq(now),
+            period_extensions::granted_by.eq(&principal.name),
+        ))
+        .on_conflict((period_extensions::period_id, period_extensions::unit_id))
+        .do_update()
+        .set((
+            period_extensions::deadline.eq(deadline),
+            period_extensions::reason.eq(input.reason.trim()),
+            period_extensions::granted_at.eq(now),
+            period_extensions::granted_by.eq(&principal.name),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(Extension {
+        unit_code: input.unit_code.clone(),
+        deadline: local(deadline),
+        reason: input.reason.trim().to_owned(),
+        granted_at: local(now),
+        granted_by: principal.name.clone(),
+    })
+}
+
+pub async fn extensions(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<ExtensionPage> {
+    let (page, per_page) = page.validate()?;
+    period_facts(conn, period_id).await?;
+    let own_unit = (principal.role == Role::Reporter).then_some(principal.unit_id.unwrap_or(-1));
+    let query = || {
+        let mut query = period_extensions::table
+            .inner_join(units_table::table)
+            .filter(period_extensions::period_id.eq(period_id))
+            .into_boxed();
+        if let Some(own) = own_unit {
+            query = query.filter(period_extensions::unit_id.eq(own));
+        }
+        query
+    };
+    let total: i64 = query().count().get_result(conn).await?;
+    type ExtensionTuple = (String, DateTime<Utc>, String, DateTime<Utc>, String);
+    let rows: Vec<ExtensionTuple> = query()
+        .order(units_table::code.asc())
+        .limit(per_page)
+        .offset(PageParams::offset(page, per_page))
+        .select((
+            units_table::code,
+            period_extensions::deadline,
+            period_extensions::reason,
+            period_extensions::granted_at,
+            period_extensions::granted_by,
+        ))
+        .load(conn)
+        .await?;
+    Ok(ExtensionPage {
+        items: rows
+            .into_iter()
+            .map(
+                |(unit_code, deadline, reason, granted_at, granted_by)| Extension {
+                    unit_code,
+                    deadline: local(deadline),
+                    reason,
+                    granted_at: local(granted_at),
+                    granted_by,
+                },
+            )
+            .collect(),
+        page,
+        per_page,
+        total,
+    })
+}
