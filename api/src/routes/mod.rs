@@ -47,6 +47,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(submissions::versions)
         .service(submissions::grant_extension)
         .service(submissions::extensions)
+        .service(submissions::compliance)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

@@ -1,8 +1,9 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::submission::{
-    CreateSubmission, Extension, ExtensionPage, GrantExtension, ReturnSubmission, Submission,
-    SubmissionFilter, SubmissionPage, SubmissionVersionPage, UpdateSubmission,
+    ComplianceBoard, ComplianceQuery, CreateSubmission, Extension, ExtensionPage, GrantExtension,
+    ReturnSubmission, Submission, SubmissionFilter, SubmissionPage, SubmissionVersionPage,
+    UpdateSubmission,
 };
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::submissions;
@@ -315,5 +316,34 @@ pub async fn extensions(
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::extensions(&mut conn, *id, *page, auth.principal()).await?,
+    ))
+}
+
+/// The compliance board
+///
+/// Every participating unit at an instant (`at`, default now): reported early, on time or
+/// late, pending, or missing with minutes overdue; how many versions; totals, the reporting
+/// rate and the on-time rate. A submission made after `at` does not count yet. For the
+/// Office, the leadership and integrations; reporters get 403.
+#[utoipa::path(
+    operation_id = "get_compliance",
+    tag = "submissions",
+    params(ComplianceQuery),
+    responses((status = 200, description = "The board", body = ComplianceBoard))
+)]
+#[get("/periods/{id}/compliance")]
+pub async fn compliance(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    query: Query<ComplianceQuery>,
+) -> Result<web::Json<ComplianceBoard>, ApiError> {
+    let as_of = query
+        .at
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| state.clock.now());
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        submissions::compliance(&mut conn, *id, as_of, auth.principal()).await?,
     ))
 }

@@ -251,6 +251,59 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
     );
     assert_eq!(versions["items"][1]["timeliness"], "on_time");
 
+    // The board as the Office saw it at the deadline, and now.
+    let board = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/compliance?at=2023-03-10T16:30:00%2B07:00"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(board["as_of"], "2023-03-10T16:30:00+07:00");
+    let standing = |board: &Value, code: &str| {
+        board["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_code"] == code)
+            .unwrap()["standing"]
+            .clone()
+    };
+    assert_eq!(standing(&board, "KHTC"), "on_time");
+    assert_eq!(standing(&board, "QLCNMT"), "early");
+    assert_eq!(
+        standing(&board, "QLTM"),
+        "pending",
+        "its 16:31 submission had not come in"
+    );
+    assert_eq!(board["totals"]["expected"], 7);
+    assert_eq!(board["totals"]["reported"], 2);
+    assert_eq!(board["totals"]["pending"], 5);
+    let later = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/compliance?at=2023-03-10T17:00:00%2B07:00"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(standing(&later, "QLTM"), "late");
+    let vp = later["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_code"] == "VP")
+        .unwrap();
+    assert_eq!(vp["standing"], "missing");
+    assert_eq!(vp["overdue_minutes"], 30);
+    assert_eq!(later["totals"]["reported"], 3);
+    assert_eq!(later["totals"]["missing"], 4);
+    assert_eq!(later["totals"]["reporting_rate"], 42.86);
+    assert_eq!(later["totals"]["on_time_rate"], 28.57);
+    app.get_as(
+        &khtc.token,
+        &format!("/api/v1/periods/{period_id}/compliance"),
+    )
+    .await
+    .problem(403, "forbidden");
+
     // The Office accepts all three.
     for unit in [&khtc, &qltm, &qlcnmt] {
         let accepted = app

@@ -335,3 +335,82 @@ mod tests {
         assert!(diff(&after, &after).is_empty());
     }
 }
+
+text_enum! {
+    /// How a unit stands on the compliance board at its instant.
+    pub enum Standing {
+        /// Reported at least a working day ahead.
+        Early => "early",
+        /// Reported by the deadline.
+        OnTime => "on_time",
+        /// Reported after the deadline.
+        Late => "late",
+        /// Not reported yet; the deadline has not passed.
+        Pending => "pending",
+        /// Not reported and the deadline has passed.
+        Missing => "missing",
+    }
+}
+
+/// One participating unit on the compliance board.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComplianceRow {
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub standing: Standing,
+    pub submission_id: Option<i64>,
+    /// The submission's current status, if the unit has started one.
+    pub status: Option<SubmissionStatus>,
+    pub first_submitted_at: Option<DateTime<FixedOffset>>,
+    pub timeliness: Option<Timeliness>,
+    pub minutes_late: Option<i32>,
+    /// For a missing unit: minutes past its deadline at the board's instant.
+    pub overdue_minutes: Option<i64>,
+    /// How many times the unit has submitted (versions).
+    pub versions: i32,
+    /// The unit's deadline (an extension's, or the period's).
+    pub deadline: DateTime<FixedOffset>,
+    pub has_extension: bool,
+}
+
+/// Counts and rates of the board.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComplianceTotals {
+    pub expected: u32,
+    pub reported: u32,
+    pub early: u32,
+    pub on_time: u32,
+    pub late: u32,
+    pub pending: u32,
+    pub missing: u32,
+    pub accepted: u32,
+    pub returned: u32,
+    /// Reported / expected, in percent; null with no participating units.
+    #[schema(value_type = Option<f64>, example = 85.71)]
+    pub reporting_rate: Option<Decimal>,
+    /// Reported early or on time / expected, in percent.
+    #[schema(value_type = Option<f64>, example = 71.43)]
+    pub on_time_rate: Option<Decimal>,
+}
+
+/// Who has reported, when, and who is missing: the period at one instant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComplianceBoard {
+    pub period_id: i64,
+    pub period_code: String,
+    pub period_title: String,
+    /// The instant the board describes (local time).
+    pub as_of: DateTime<FixedOffset>,
+    pub deadline: DateTime<FixedOffset>,
+    pub units: Vec<ComplianceRow>,
+    pub totals: ComplianceTotals,
+}
+
+/// The instant of the board.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ComplianceQuery {
+    /// RFC 3339 with offset, e.g. `2023-03-10T16:30:00+07:00`; default now.
+    pub at: Option<DateTime<FixedOffset>>,
+}

@@ -14,10 +14,10 @@ use crate::model::indicator::IndicatorKind;
 use crate::model::period::PeriodStatus;
 use crate::model::policy::ReminderPolicy;
 use crate::model::submission::{
-    diff, CreateSubmission, EvidenceCitation, Extension, ExtensionPage, GrantExtension,
-    IndicatorValue, Submission, SubmissionFilter, SubmissionPage, SubmissionStatus,
-    SubmissionSummary, SubmissionVersion, SubmissionVersionPage, SystemValueSource,
-    UpdateSubmission, ValueInput,
+    diff, ComplianceBoard, ComplianceRow, ComplianceTotals, CreateSubmission, EvidenceCitation,
+    Extension, ExtensionPage, GrantExtension, IndicatorValue, Standing, Submission,
+    SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary, SubmissionVersion,
+    SubmissionVersionPage, SystemValueSource, UpdateSubmission, ValueInput,
 };
 use crate::model::token::Role;
 use crate::model::{parse_stored, PageParams};
@@ -28,6 +28,7 @@ use crate::rules::completeness::{
     completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
     ValueKind,
 };
+use crate::rules::compliance as compliance_rules;
 use crate::rules::timeliness::{assess, Timeliness};
 use crate::schema::{
     indicator_versions, period_extensions, period_indicators, period_units, periods,
@@ -1216,5 +1217,124 @@ pub async fn extensions(
         page,
         per_page,
         total,
+    })
+}
+
+/// The compliance board of a period at `as_of`: every participating unit, its standing, and
+/// the reporting and on-time rates.
+pub async fn compliance(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+    principal: &Principal,
+) -> Result<ComplianceBoard> {
+    if principal.role == Role::Reporter {
+        return Err(Error::Forbidden(
+            "the compliance board is for the Office and the leadership".into(),
+        ));
+    }
+    let period = period_facts(conn, period_id).await?;
+    let title: String = periods::table
+        .find(period_id)
+        .select(periods::title)
+        .first(conn)
+        .await?;
+    let participants: Vec<(i64, String, String)> = period_units::table
+        .inner_join(units_table::table)
+        .filter(period_units::period_id.eq(period_id))
+        .order(units_table::code.asc())
+        .select((units_table::id, units_table::code, units_table::name))
+        .load(conn)
+        .await?;
+    let rows: HashMap<i64, SubmissionRow> = submissions::table
+        .filter(submissions::period_id.eq(period_id))
+        .select(SubmissionRow::as_select())
+        .load(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.unit_id, row))
+        .collect();
+    let extensions: HashMap<i64, DateTime<Utc>> = period_extensions::table
+        .filter(period_extensions::period_id.eq(period_id))
+        .select((period_extensions::unit_id, period_extensions::deadline))
+        .load(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut standings = Vec::new();
+    let mut units = Vec::new();
+    let (mut accepted, mut returned) = (0, 0);
+    for (unit_id, unit_code, unit_name) in participants {
+        let row = rows.get(&unit_id);
+        let deadline = extensions.get(&unit_id).copied().unwrap_or(period.deadline);
+        let timeliness = row
+            .and_then(|r| r.first_timeliness.as_deref())
+            .map(parse_timeliness)
+            .transpose()?;
+        let report = compliance_rules::UnitReport {
+            first_submitted_at: row.and_then(|r| r.first_submitted_at),
+            timeliness,
+            deadline,
+        };
+        let standing = compliance_rules::standing(&report, as_of);
+        standings.push(standing);
+        let status = row
+            .map(|r| parse_stored::<SubmissionStatus>(&r.status))
+            .transpose()?;
+        match status {
+            Some(SubmissionStatus::Accepted) => accepted += 1,
+            Some(SubmissionStatus::Returned) => returned += 1,
+            _ => {}
+        }
+        let reported = matches!(standing, compliance_rules::Standing::Reported(_));
+        units.push(ComplianceRow {
+            unit_id,
+            unit_code,
+            unit_name,
+            standing: match standing {
+                compliance_rules::Standing::Reported(Timeliness::Early) => Standing::Early,
+                compliance_rules::Standing::Reported(Timeliness::OnTime) => Standing::OnTime,
+                compliance_rules::Standing::Reported(Timeliness::Late) => Standing::Late,
+                compliance_rules::Standing::Pending => Standing::Pending,
+                compliance_rules::Standing::Missing { .. } => Standing::Missing,
+            },
+            submission_id: row.map(|r| r.id),
+            status,
+            first_submitted_at: row
+                .and_then(|r| r.first_submitted_at)
+                .filter(|_| reported)
+                .map(local),
+            timeliness: timeliness.filter(|_| reported),
+            minutes_late: row.and_then(|r| r.first_minutes_late).filter(|_| reported),
+            overdue_minutes: match standing {
+                compliance_rules::Standing::Missing { overdue_minutes } => Some(overdue_minutes),
+                _ => None,
+            },
+            versions: row.map_or(0, |r| r.submit_count),
+            deadline: local(deadline),
+            has_extension: extensions.contains_key(&unit_id),
+        });
+    }
+    let totals = compliance_rules::totals(&standings);
+    Ok(ComplianceBoard {
+        period_id,
+        period_code: period.code,
+        period_title: title,
+        as_of: local(as_of),
+        deadline: local(period.deadline),
+        units,
+        totals: ComplianceTotals {
+            expected: totals.expected,
+            reported: totals.reported,
+            early: totals.early,
+            on_time: totals.on_time,
+            late: totals.late,
+            pending: totals.pending,
+            missing: totals.missing,
+            accepted,
+            returned,
+            reporting_rate: totals.reporting_rate,
+            on_time_rate: totals.on_time_rate,
+        },
     })
 }

@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod completeness;
+pub mod compliance;
 pub mod cutoff;
 pub mod deadline;
 pub mod local_time;
