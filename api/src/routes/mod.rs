@@ -48,6 +48,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(submissions::grant_extension)
         .service(submissions::extensions)
         .service(submissions::compliance)
+        .service(submissions::consolidation)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

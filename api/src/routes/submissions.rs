@@ -1,9 +1,9 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::submission::{
-    ComplianceBoard, ComplianceQuery, CreateSubmission, Extension, ExtensionPage, GrantExtension,
-    ReturnSubmission, Submission, SubmissionFilter, SubmissionPage, SubmissionVersionPage,
-    UpdateSubmission,
+    ComplianceBoard, ComplianceQuery, Consolidation, ConsolidationQuery, CreateSubmission,
+    Extension, ExtensionPage, GrantExtension, ReturnSubmission, Submission, SubmissionFilter,
+    SubmissionPage, SubmissionVersionPage, UpdateSubmission,
 };
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::submissions;
@@ -345,5 +345,31 @@ pub async fn compliance(
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::compliance(&mut conn, *id, as_of, auth.principal()).await?,
+    ))
+}
+
+/// The consolidated report
+///
+/// Every indicator of the period rolled up over the units' reports (accepted ones, or with
+/// `include=submitted` every submitted one; `under=CODE` for a subtree of units): ratios as
+/// Σnumerator / Σdenominator (never an average of percentages), counts and decimals summed,
+/// yes/no as the number of units answering yes; units reporting, lowest and highest unit,
+/// target met, the per-unit breakdown and the discrepancies with their explanations.
+#[utoipa::path(
+    operation_id = "get_consolidation",
+    tag = "submissions",
+    params(ConsolidationQuery),
+    responses((status = 200, description = "The consolidated report", body = Consolidation))
+)]
+#[get("/periods/{id}/consolidation")]
+pub async fn consolidation(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    query: Query<ConsolidationQuery>,
+) -> Result<web::Json<Consolidation>, ApiError> {
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        submissions::consolidation(&mut conn, *id, &query, auth.principal()).await?,
     ))
 }

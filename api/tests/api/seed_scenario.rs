@@ -328,4 +328,58 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
         .map(|s| s["unit_code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["KHTC", "QLCNMT", "QLTM"]);
+
+    // The consolidation sums numerators and denominators over the accepted reports.
+    let report = app
+        .get(&format!("/api/v1/periods/{period_id}/consolidation"))
+        .await
+        .expect(200);
+    assert_eq!(report["units"], json!(["KHTC", "QLCNMT", "QLTM"]));
+    let indicator = |code: &str| {
+        report["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    // Online dossiers: KHTC corrected to 61/100, the others 95/100 → 251/300 = 83.6667%.
+    let online = indicator("HS-TRUCTUYEN");
+    assert_eq!(online["numerator_sum"], 251.0);
+    assert_eq!(online["denominator_sum"], 300.0);
+    assert_eq!(online["value"], 83.6667);
+    assert_eq!(online["units_reporting"], 3);
+    assert_eq!(online["target_met"], true, "≥ 50%");
+    assert_eq!(
+        online["lowest"],
+        json!({"unit_code": "KHTC", "figure": 61.0})
+    );
+    assert_eq!(online["highest"]["figure"], 95.0);
+    // On-time dossiers: 285/300 = 95%, and QLCNMT's explained discrepancy is listed.
+    let on_time = indicator("TTHC-DUNGHAN");
+    assert_eq!(on_time["value"], 95.0);
+    let discrepancies = on_time["discrepancies"].as_array().unwrap();
+    assert_eq!(discrepancies.len(), 1);
+    assert_eq!(discrepancies[0]["unit_code"], "QLCNMT");
+    assert_eq!(discrepancies[0]["system_value"], 97.5);
+    assert_eq!(discrepancies[0]["difference"], 2.5);
+    assert!(discrepancies[0]["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("02 hồ sơ"));
+    // Headcount is summed.
+    assert_eq!(indicator("CCVC-SOLUONG")["value"], 36.0);
+    // Satisfaction target ≥ 86.6% is met at 95%; the public-disclosure target = 100% is not.
+    assert_eq!(indicator("HAILONG-CQHC")["target_met"], true);
+    assert_eq!(indicator("TTHC-CONGKHAI")["target_met"], false);
+    // A subtree without reports consolidates to nothing.
+    let empty = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/consolidation?under=VP"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(empty["units"], json!([]));
+    assert_eq!(empty["indicators"][0]["value"], Value::Null);
 }

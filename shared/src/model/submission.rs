@@ -414,3 +414,101 @@ pub struct ComplianceQuery {
     /// RFC 3339 with offset, e.g. `2023-03-10T16:30:00+07:00`; default now.
     pub at: Option<DateTime<FixedOffset>>,
 }
+
+text_enum! {
+    /// Which submissions a consolidation counts.
+    pub enum ConsolidationScope {
+        /// Only reports the Office accepted (the default).
+        Accepted => "accepted",
+        /// Every report submitted, accepted or not yet reviewed.
+        Submitted => "submitted",
+    }
+}
+
+/// Options of a consolidation.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsolidationQuery {
+    /// Default `accepted`.
+    pub include: Option<ConsolidationScope>,
+    /// Only units in the subtree of this unit code (multi-level reporting).
+    pub under: Option<String>,
+}
+
+/// One unit's contribution to an indicator.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitContribution {
+    pub unit_code: String,
+    pub unit_name: String,
+    #[schema(value_type = Option<f64>)]
+    pub numerator: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub denominator: Option<Decimal>,
+    /// The unit's figure: percentage for ratios, the number, 1/0 for yes/no.
+    #[schema(value_type = Option<f64>)]
+    pub figure: Option<Decimal>,
+    pub flag: Option<bool>,
+    pub text: Option<String>,
+    pub not_applicable: bool,
+    pub explanation: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A unit's figure that differs from the system of record, with its explanation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Discrepancy {
+    pub unit_code: String,
+    #[schema(value_type = Option<f64>)]
+    pub unit_figure: Option<Decimal>,
+    #[schema(value_type = f64)]
+    pub system_value: Decimal,
+    #[schema(value_type = f64)]
+    pub difference: Decimal,
+    pub explanation: Option<String>,
+}
+
+/// The unit with an extreme figure.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitFigure {
+    pub unit_code: String,
+    #[schema(value_type = f64)]
+    pub figure: Decimal,
+}
+
+/// One indicator rolled up over the included units.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsolidatedIndicator {
+    pub code: String,
+    pub name: String,
+    pub kind: IndicatorKind,
+    pub unit_of_measure: Option<String>,
+    pub target: Option<crate::model::indicator::Target>,
+    pub units_reporting: u32,
+    #[schema(value_type = Option<f64>)]
+    pub numerator_sum: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub denominator_sum: Option<Decimal>,
+    /// Ratio: Σnumerator / Σdenominator × 100; count and decimal: the sum; yes/no: units
+    /// answering yes; text: null.
+    #[schema(value_type = Option<f64>)]
+    pub value: Option<Decimal>,
+    pub lowest: Option<UnitFigure>,
+    pub highest: Option<UnitFigure>,
+    /// Whether the consolidated figure meets the target (yes/no: every unit answers the target).
+    pub target_met: Option<bool>,
+    pub breakdown: Vec<UnitContribution>,
+    pub discrepancies: Vec<Discrepancy>,
+}
+
+/// The consolidated report of a period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Consolidation {
+    pub period_id: i64,
+    pub period_code: String,
+    pub period_title: String,
+    pub include: ConsolidationScope,
+    pub under: Option<String>,
+    /// Units whose reports are counted, by code.
+    pub units: Vec<String>,
+    pub indicators: Vec<ConsolidatedIndicator>,
+}

@@ -14,10 +14,12 @@ use crate::model::indicator::IndicatorKind;
 use crate::model::period::PeriodStatus;
 use crate::model::policy::ReminderPolicy;
 use crate::model::submission::{
-    diff, ComplianceBoard, ComplianceRow, ComplianceTotals, CreateSubmission, EvidenceCitation,
+    diff, ComplianceBoard, ComplianceRow, ComplianceTotals, ConsolidatedIndicator, Consolidation,
+    ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy, EvidenceCitation,
     Extension, ExtensionPage, GrantExtension, IndicatorValue, Standing, Submission,
     SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary, SubmissionVersion,
-    SubmissionVersionPage, SystemValueSource, UpdateSubmission, ValueInput,
+    SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure, UpdateSubmission,
+    ValueInput,
 };
 use crate::model::token::Role;
 use crate::model::{parse_stored, PageParams};
@@ -29,6 +31,7 @@ use crate::rules::completeness::{
     ValueKind,
 };
 use crate::rules::compliance as compliance_rules;
+use crate::rules::consolidation::{consolidate, value_kind, UnitValue};
 use crate::rules::timeliness::{assess, Timeliness};
 use crate::schema::{
     indicator_versions, period_extensions, period_indicators, period_units, periods,
@@ -88,16 +91,6 @@ struct PeriodFacts {
 struct PeriodIndicatorFacts {
     indicator_id: i64,
     version: VersionRow,
-}
-
-fn value_kind(kind: IndicatorKind) -> ValueKind {
-    match kind {
-        IndicatorKind::Ratio => ValueKind::Ratio,
-        IndicatorKind::Count => ValueKind::Count,
-        IndicatorKind::Decimal => ValueKind::Decimal,
-        IndicatorKind::Boolean => ValueKind::Boolean,
-        IndicatorKind::Text => ValueKind::Text,
-    }
 }
 
 fn parse_timeliness(value: &str) -> Result<Timeliness> {
@@ -1336,5 +1329,148 @@ pub async fn compliance(
             reporting_rate: totals.reporting_rate,
             on_time_rate: totals.on_time_rate,
         },
+    })
+}
+
+/// The consolidated report: every indicator of the period rolled up over the included units'
+/// reports (accepted ones by default), optionally within a subtree of units.
+pub async fn consolidation(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    query: &ConsolidationQuery,
+    principal: &Principal,
+) -> Result<Consolidation> {
+    if principal.role == Role::Reporter {
+        return Err(Error::Forbidden(
+            "the consolidated report is for the Office and the leadership".into(),
+        ));
+    }
+    let period = period_facts(conn, period_id).await?;
+    let title: String = periods::table
+        .find(period_id)
+        .select(periods::title)
+        .first(conn)
+        .await?;
+    let scope = query.include.unwrap_or(ConsolidationScope::Accepted);
+    let statuses: Vec<&str> = match scope {
+        ConsolidationScope::Accepted => vec![SubmissionStatus::Accepted.as_str()],
+        ConsolidationScope::Submitted => vec![
+            SubmissionStatus::Submitted.as_str(),
+            SubmissionStatus::Accepted.as_str(),
+        ],
+    };
+    let subtree = match &query.under {
+        Some(code) => {
+            let root = units::find_id_by_code(conn, code).await?.ok_or_else(|| {
+                Error::invalid(
+                    "under",
+                    "unknown_code",
+                    format!("no unit has code {code:?}"),
+                )
+            })?;
+            Some(units::subtree_ids(conn, root).await?)
+        }
+        None => None,
+    };
+    let mut included = submissions::table
+        .inner_join(units_table::table)
+        .filter(submissions::period_id.eq(period_id))
+        .filter(submissions::status.eq_any(statuses))
+        .into_boxed();
+    if let Some(ids) = &subtree {
+        included = included.filter(submissions::unit_id.eq_any(ids.clone()));
+    }
+    let included: Vec<(i64, String, String)> = included
+        .order(units_table::code.asc())
+        .select((submissions::id, units_table::code, units_table::name))
+        .load(conn)
+        .await?;
+    let submission_ids: Vec<i64> = included.iter().map(|(id, _, _)| *id).collect();
+    let values: Vec<ValueRow> = submission_values::table
+        .filter(submission_values::submission_id.eq_any(&submission_ids))
+        .select(ValueRow::as_select())
+        .load(conn)
+        .await?;
+    let by_key: HashMap<(i64, i64), &ValueRow> = values
+        .iter()
+        .map(|v| ((v.submission_id, v.indicator_id), v))
+        .collect();
+    let indicators = period_indicators_of(conn, period_id)
+        .await?
+        .iter()
+        .map(|facts| {
+            let def = facts.version.definition()?;
+            let spec = spec_of(facts)?;
+            let mut unit_values = Vec::new();
+            let mut breakdown = Vec::new();
+            let mut discrepancies = Vec::new();
+            for (submission_id, unit_code, unit_name) in &included {
+                let Some(row) = by_key.get(&(*submission_id, facts.indicator_id)) else {
+                    continue;
+                };
+                let value = reported(row, 0);
+                let figure =
+                    unit_figure(value_kind(def.kind), &value).map(|f| f.round_dp(4).normalize());
+                if let (Some(system_value), Some(difference)) =
+                    (row.system_value, discrepancy(&spec, &value))
+                {
+                    if difference > spec.tolerance {
+                        discrepancies.push(Discrepancy {
+                            unit_code: unit_code.clone(),
+                            unit_figure: figure,
+                            system_value,
+                            difference: difference.round_dp(4).normalize(),
+                            explanation: row.explanation.clone(),
+                        });
+                    }
+                }
+                breakdown.push(UnitContribution {
+                    unit_code: unit_code.clone(),
+                    unit_name: unit_name.clone(),
+                    numerator: row.numerator,
+                    denominator: row.denominator,
+                    figure: figure.filter(|_| !row.not_applicable),
+                    flag: row.flag,
+                    text: row.text_value.clone(),
+                    not_applicable: row.not_applicable,
+                    explanation: row.explanation.clone(),
+                    note: row.note.clone(),
+                });
+                unit_values.push(UnitValue {
+                    unit_code: unit_code.clone(),
+                    value,
+                });
+            }
+            let rolled = consolidate(def.kind, def.target.as_ref(), &unit_values);
+            Ok(ConsolidatedIndicator {
+                code: def.code,
+                name: def.name,
+                kind: def.kind,
+                unit_of_measure: def.unit_of_measure,
+                target: def.target,
+                units_reporting: rolled.units_reporting,
+                numerator_sum: rolled.numerator_sum,
+                denominator_sum: rolled.denominator_sum,
+                value: rolled.value,
+                lowest: rolled
+                    .lowest
+                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
+                highest: rolled
+                    .highest
+                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
+                target_met: rolled.target_met,
+                breakdown,
+                discrepancies,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Consolidation {
+        period_id,
+        period_code: period.code,
+        period_title: title,
+        include: scope,
+        under: query.under.clone(),
+        units: included.into_iter().map(|(_, code, _)| code).collect(),
+        indicators,
     })
 }

@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod completeness;
 pub mod compliance;
+pub mod consolidation;
 pub mod cutoff;
 pub mod deadline;
 pub mod local_time;
