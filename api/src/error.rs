@@ -52,8 +52,6 @@ pub enum ApiError {
         method: String,
         allowed: Vec<String>,
     },
-    #[error("send If-Match with the ETag from your last read, so concurrent edits are not lost")]
-    PreconditionRequired,
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body must be application/json")]
@@ -84,7 +82,7 @@ impl ApiError {
             Self::Core(CoreError::Validation { .. }) => "validation_failed",
             Self::Core(CoreError::Forbidden(_)) => "forbidden",
             Self::Core(CoreError::PreconditionFailed(_)) => "precondition_failed",
-            Self::PreconditionRequired => "precondition_required",
+            Self::Core(CoreError::PreconditionRequired) => "precondition_required",
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => "internal_error",
             Self::BadRequest { code, .. } => code,
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -137,7 +135,7 @@ impl ResponseError for ApiError {
             Self::Core(CoreError::Validation { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Core(CoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
             Self::Core(CoreError::PreconditionFailed(_)) => StatusCode::PRECONDITION_FAILED,
-            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::Core(CoreError::PreconditionRequired) => StatusCode::PRECONDITION_REQUIRED,
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

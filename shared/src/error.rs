@@ -50,6 +50,9 @@ pub enum Error {
     /// report it can see…).
     #[error("{0}")]
     Forbidden(String),
+    /// A conditional write came without `If-Match`.
+    #[error("send If-Match with the ETag from your last read, so concurrent edits are not lost")]
+    PreconditionRequired,
     /// The resource changed since the caller read it (`If-Match` no longer matches).
     #[error("{0}")]
     PreconditionFailed(String),

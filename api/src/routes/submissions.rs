@@ -2,8 +2,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::submission::{
     ComplianceBoard, ComplianceQuery, Consolidation, ConsolidationQuery, CreateSubmission,
-    Extension, ExtensionPage, GrantExtension, ReturnSubmission, Submission, SubmissionFilter,
-    SubmissionPage, SubmissionVersionPage, UpdateSubmission,
+    Extension, ExtensionPage, GrantExtension, IfMatch, ReturnSubmission, Submission,
+    SubmissionFilter, SubmissionPage, SubmissionVersionPage, UpdateSubmission,
 };
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::submissions;
@@ -28,35 +28,6 @@ fn respond(status: StatusCode, submission: &Submission) -> HttpResponse {
         ));
     }
     response.json(submission)
-}
-
-/// The revision `If-Match` names: `None` for `*`. Missing is 428; a tag for another
-/// submission, a weak tag or garbage can never match, so it is 412.
-fn expected_revision(req: &HttpRequest, id: i64) -> Result<Option<i32>, ApiError> {
-    let value = req
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?
-        .to_str()
-        .unwrap_or_default()
-        .trim();
-    if value == "*" {
-        return Ok(None);
-    }
-    let stale = || {
-        ApiError::Core(cchc_shared::Error::PreconditionFailed(format!(
-            "If-Match {value} does not match this submission; read it again and use its ETag"
-        )))
-    };
-    let tag = value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .ok_or_else(stale)?;
-    let (tag_id, revision) = tag.split_once('.').ok_or_else(stale)?;
-    if tag_id.parse::<i64>().ok() != Some(id) {
-        return Err(stale());
-    }
-    revision.parse::<i32>().map(Some).map_err(|_| stale())
 }
 
 /// Start a unit's report
@@ -154,14 +125,18 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateSubmission>,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = expected_revision(&req, *id)?;
+    let if_match = IfMatch::parse(
+        req.headers()
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok()),
+    );
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let submission = submissions::update(
         &mut conn,
         *id,
         &body,
-        expected,
+        &if_match,
         auth.principal(),
         state.clock.now(),
     )

@@ -1467,7 +1467,7 @@ async fn timeliness_is_judged_against_the_deadline() {
         ("KHTC", "2026-12-14T16:29:00+07:00", "early", 0),
         ("QLTM", "2026-12-14T16:31:00+07:00", "on_time", 0),
         ("TCHC", "2026-12-15T16:30:00+07:00", "on_time", 0),
-        ("VP", "2026-12-15T18:00:00+07:00", "late", 91),
+        ("VP", "2026-12-15T18:00:00+07:00", "late", 90),
     ];
     for (unit, instant, timeliness, minutes_late) in cases {
         app.clock.set(at("2026-11-20T09:00:00+07:00"));
@@ -2046,8 +2046,15 @@ async fn versions_record_each_submit() {
             "values.TL-TRUCTUYEN.numerator",
         ]
     );
+    // The first version is compared with an empty report: nothing before, an empty
+    // evidence list.
     for change in first["changes"].as_array().unwrap() {
-        assert_eq!(change["before"], Value::Null, "{change}");
+        let empty = if change["field"] == "evidence" {
+            json!([])
+        } else {
+            Value::Null
+        };
+        assert_eq!(change["before"], empty, "{change}");
     }
     let numerator = first["changes"]
         .as_array()
@@ -2095,4 +2102,76 @@ async fn versions_record_each_submit() {
     assert_eq!(page["total"], 3);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     assert_eq!(page["items"][0]["version"], 2);
+}
+
+#[actix_web::test]
+async fn a_unit_cannot_clear_the_offices_system_figure() {
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let mut draft = start(&app, period, "KHTC").await;
+    let admin = app.admin.clone();
+    save_as(
+        &app,
+        &admin,
+        &mut draft,
+        json!({"values": {"TL-DUNGHAN": {"system_value": 97.5}}}),
+    )
+    .await;
+    let cleared = save(&app, &mut draft, json!({"values": {"TL-DUNGHAN": {}}})).await;
+    let kept = value(&cleared, "TL-DUNGHAN");
+    assert_eq!(num(&kept["system_value"]), 97.5);
+    assert_eq!(kept["system_value_source"], "office");
+    assert_eq!(kept["numerator"], Value::Null);
+    // The Office itself may clear it.
+    let by_office = save_as(
+        &app,
+        &admin,
+        &mut draft,
+        json!({"values": {"TL-DUNGHAN": {}}}),
+    )
+    .await;
+    assert_eq!(value(&by_office, "TL-DUNGHAN")["answered"], false);
+}
+
+#[actix_web::test]
+async fn drafts_freeze_when_the_period_closes_unless_extended() {
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let mut khtc = start(&app, period, "KHTC").await;
+    let qltm = start(&app, period, "QLTM").await;
+    close(&app, period).await;
+    try_save(&app, &qltm, json!({"narrative": "Muộn"}))
+        .await
+        .problem(409, "period_closed");
+    app.post(
+        &format!("/api/v1/periods/{period}/extensions"),
+        json!({"unit_code": "KHTC", "deadline": "2026-12-20T16:30:00+07:00", "reason": "Chờ số liệu"}),
+    )
+    .await
+    .expect(200);
+    let saved = save(&app, &mut khtc, json!({"narrative": "Bổ sung"})).await;
+    assert_eq!(saved["narrative"], "Bổ sung");
+}
+
+#[actix_web::test]
+async fn another_units_report_stays_hidden_whatever_if_match_says() {
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let khtc = start(&app, period, "KHTC").await;
+    let outsider = app.token(Role::Reporter, Some("QLTM")).await;
+    for if_match in [None, Some("\"1.1\""), Some("garbage")] {
+        patch_as(
+            &app,
+            &outsider,
+            khtc.id,
+            if_match,
+            json!({"narrative": "x"}),
+        )
+        .await
+        .problem(404, "not_found");
+    }
+    // The unit's own reporter still gets the precondition answers.
+    patch_as(&app, &khtc.token, khtc.id, None, json!({"narrative": "x"}))
+        .await
+        .problem(428, "precondition_required");
 }

@@ -153,6 +153,44 @@ pub struct Submission {
     pub updated_at: DateTime<FixedOffset>,
 }
 
+/// What a write's `If-Match` header said, checked only after the caller may see the
+/// submission (so it cannot probe for other units' reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    Missing,
+    /// `*`: any current revision.
+    Any,
+    Revision {
+        submission_id: i64,
+        revision: i32,
+    },
+    /// Weak, malformed or otherwise never matching.
+    Unmatchable(String),
+}
+
+impl IfMatch {
+    pub fn parse(header: Option<&str>) -> Self {
+        let Some(value) = header.map(str::trim) else {
+            return Self::Missing;
+        };
+        if value == "*" {
+            return Self::Any;
+        }
+        let parsed = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .and_then(|tag| tag.split_once('.'))
+            .and_then(|(id, revision)| Some((id.parse().ok()?, revision.parse().ok()?)));
+        match parsed {
+            Some((submission_id, revision)) => Self::Revision {
+                submission_id,
+                revision,
+            },
+            None => Self::Unmatchable(value.to_owned()),
+        }
+    }
+}
+
 /// A submission as listed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SubmissionSummary {
@@ -318,6 +356,25 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn if_match_parses_strong_tags_only() {
+        assert_eq!(IfMatch::parse(None), IfMatch::Missing);
+        assert_eq!(IfMatch::parse(Some(" * ")), IfMatch::Any);
+        assert_eq!(
+            IfMatch::parse(Some("\"12.3\"")),
+            IfMatch::Revision {
+                submission_id: 12,
+                revision: 3
+            }
+        );
+        for tag in ["W/\"12.3\"", "12.3", "\"12\"", "\"a.b\""] {
+            assert!(
+                matches!(IfMatch::parse(Some(tag)), IfMatch::Unmatchable(_)),
+                "{tag}"
+            );
+        }
+    }
 
     #[test]
     fn diff_lists_changed_leaves_with_paths() {

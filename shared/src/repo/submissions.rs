@@ -16,7 +16,7 @@ use crate::model::policy::ReminderPolicy;
 use crate::model::submission::{
     diff, ComplianceBoard, ComplianceRow, ComplianceTotals, ConsolidatedIndicator, Consolidation,
     ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy, EvidenceCitation,
-    Extension, ExtensionPage, GrantExtension, IndicatorValue, Standing, Submission,
+    Extension, ExtensionPage, GrantExtension, IfMatch, IndicatorValue, Standing, Submission,
     SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary, SubmissionVersion,
     SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure, UpdateSubmission,
     ValueInput,
@@ -628,14 +628,19 @@ fn is_empty_input(input: &ValueInput) -> bool {
         && trimmed(input.note.as_deref()).is_none()
 }
 
-/// Checks the `If-Match` revision against the current one.
-fn check_revision(row: &SubmissionRow, expected: Option<i32>) -> Result<()> {
-    match expected {
-        Some(expected) if expected != row.revision => Err(Error::PreconditionFailed(format!(
-            "the submission changed since you read it (revision {} now, {} in If-Match); read it again",
-            row.revision, expected
+/// Checks `If-Match` against the current revision.
+fn check_revision(row: &SubmissionRow, if_match: &IfMatch) -> Result<()> {
+    match if_match {
+        IfMatch::Missing => Err(Error::PreconditionRequired),
+        IfMatch::Any => Ok(()),
+        IfMatch::Revision {
+            submission_id,
+            revision,
+        } if *submission_id == row.id && *revision == row.revision => Ok(()),
+        IfMatch::Revision { .. } | IfMatch::Unmatchable(_) => Err(Error::PreconditionFailed(format!(
+            "the submission is at revision {} (ETag \"{}.{}\"); If-Match does not match it: read it again",
+            row.revision, row.id, row.revision
         ))),
-        _ => Ok(()),
     }
 }
 
@@ -650,22 +655,23 @@ fn check_editable(row: &SubmissionRow) -> Result<SubmissionStatus> {
     }
 }
 
-/// Changes a draft or returned submission. `expected_revision` comes from `If-Match`
-/// (`None` for `If-Match: *`).
+/// Changes a draft or returned submission while the unit may still file; `if_match` must name
+/// the current revision.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdateSubmission,
-    expected_revision: Option<i32>,
+    if_match: &IfMatch,
     principal: &Principal,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
         check_can_file(principal, row.unit_id)?;
-        check_revision(&row, expected_revision)?;
+        check_revision(&row, if_match)?;
         check_editable(&row)?;
         let loaded = load(conn, row.clone()).await?;
+        check_filing_window(&loaded.period, loaded.extension.is_some())?;
         let by_code: HashMap<&str, &PeriodIndicatorFacts> = loaded
             .indicators
             .iter()
@@ -692,16 +698,18 @@ pub async fn update(
                 );
                 continue;
             };
-            if is_empty_input(value) {
-                new_rows.push((facts.indicator_id, None));
-                continue;
-            }
             let current = loaded.values.get(&facts.indicator_id);
-            // The Office's system-of-record figure is authoritative: a unit cannot overwrite it.
+            // The Office's system-of-record figure is authoritative: a unit cannot overwrite or
+            // clear it.
             let office_value = current
                 .filter(|c| c.system_value_source.as_deref() == Some(SystemValueSource::Office.as_str()))
                 .and_then(|c| c.system_value);
-            if source == SystemValueSource::Unit && office_value.is_some() && value.system_value != office_value {
+            let kept_office_value = if source == SystemValueSource::Unit { office_value } else { None };
+            if is_empty_input(value) && kept_office_value.is_none() {
+                new_rows.push((facts.indicator_id, None));
+                continue;
+            }
+            if source == SystemValueSource::Unit && value.system_value.is_some_and(|v| Some(v) != office_value) && office_value.is_some() {
                 check.push(
                     format!("values.{code}.system_value"),
                     "set_by_office",
@@ -864,7 +872,9 @@ pub async fn submit(
             .first(conn)
             .await
             .optional()?;
-        let changes = diff(previous.as_ref().unwrap_or(&Value::Null), &content);
+        // The first version is compared with an empty report, so it lists what was given.
+        let empty = json!({"narrative": null, "values": {}, "evidence": []});
+        let changes = diff(previous.as_ref().unwrap_or(&empty), &content);
         let version = row.submit_count + 1;
         diesel::insert_into(submission_versions::table)
             .values((
