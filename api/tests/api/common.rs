@@ -270,3 +270,29 @@ impl TestApp {
         .expect(201)
     }
 }
+
+/// `(field, code)` of every error of a problem, in order.
+pub fn errors(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_owned(),
+                        e["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Expected `(field, code)` pairs, for comparing with [`errors`].
+pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect()
+}

@@ -4,7 +4,7 @@
 use cchc_shared::model::token::Role;
 use serde_json::{json, Value};
 
-use crate::common::{Answer, TestApp};
+use crate::common::{errors, pairs, Answer, TestApp};
 
 /// A Friday, a working day after every default window used below (all in 2023–2025).
 const LATE_DEADLINE: &str = "2026-11-27T16:30:00+07:00";
@@ -38,31 +38,6 @@ fn with(mut body: Value, extra: Value) -> Value {
         }
     }
     body
-}
-
-/// `(field, code)` of every error of a problem, in order.
-fn errors(problem: &Value) -> Vec<(String, String)> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap_or_default().to_owned(),
-                        e["code"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
-        .collect()
 }
 
 fn codes(items: &Value, key: &str) -> Vec<String> {

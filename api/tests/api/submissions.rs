@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{Answer, TestApp};
+use crate::common::{errors, pairs, Answer, TestApp};
 
 /// The period's deadline, a Tuesday.
 const DEADLINE: &str = "2026-12-15T16:30:00+07:00";
@@ -40,31 +40,6 @@ fn num(value: &Value) -> f64 {
     value
         .as_f64()
         .unwrap_or_else(|| panic!("expected a number, got {value}"))
-}
-
-/// `(field, code)` of every error of a problem, in order.
-fn errors(problem: &Value) -> Vec<(String, String)> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap_or_default().to_owned(),
-                        e["code"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
-        .collect()
 }
 
 fn unit_codes(page: &Value) -> Vec<String> {
