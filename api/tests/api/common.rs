@@ -296,3 +296,18 @@ pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
         .collect()
 }
+
+/// Percent-encodes a query value (`%`, spaces, Vietnamese letters).
+pub fn enc(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Codes of a list answer's items, in order.
+pub fn codes(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["code"].as_str().expect("code").to_owned())
+        .collect()
+}

@@ -3,7 +3,7 @@
 use cchc_shared::model::token::Role;
 use serde_json::{json, Value};
 
-use crate::common::{Answer, TestApp};
+use crate::common::{codes, enc, Answer, TestApp};
 
 const CONTENT_AREAS: [&str; 8] = [
     "institutional_reform",
@@ -15,19 +15,6 @@ const CONTENT_AREAS: [&str; 8] = [
     "communication",
     "inspection",
 ];
-
-fn enc(value: &str) -> String {
-    form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-fn codes(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["code"].as_str().expect("code").to_owned())
-        .collect()
-}
 
 fn path_of(indicator: &Value) -> String {
     format!(

@@ -3,22 +3,7 @@
 use cchc_shared::model::token::Role;
 use serde_json::{json, Value};
 
-use crate::common::{Answer, TestApp};
-
-/// Percent-encodes a query value (`%`, spaces, Vietnamese letters).
-fn enc(value: &str) -> String {
-    form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// Codes of a list answer's items, in order.
-fn codes(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|u| u["code"].as_str().expect("code").to_owned())
-        .collect()
-}
+use crate::common::{codes, enc, Answer, TestApp};
 
 fn id_of(unit: &Value) -> i64 {
     unit["id"].as_i64().expect("id")

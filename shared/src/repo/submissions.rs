@@ -942,29 +942,20 @@ async fn review(
                 ),
             ));
         }
-        let update = diesel::update(submissions::table.find(id));
-        if to == SubmissionStatus::Returned {
-            update
-                .set((
-                    submissions::status.eq(to.as_str()),
-                    submissions::return_reason.eq(reason),
-                    submissions::returned_at.eq(now),
-                    submissions::revision.eq(row.revision + 1),
-                    submissions::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await?;
-        } else {
-            update
-                .set((
-                    submissions::status.eq(to.as_str()),
-                    submissions::accepted_at.eq(now),
-                    submissions::revision.eq(row.revision + 1),
-                    submissions::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await?;
-        }
+        let returned = to == SubmissionStatus::Returned;
+        diesel::update(submissions::table.find(id))
+            .set((
+                submissions::status.eq(to.as_str()),
+                // The last return reason stays on record after an acceptance.
+                submissions::return_reason
+                    .eq(reason.map(str::to_owned).or(row.return_reason.clone())),
+                submissions::returned_at.eq(if returned { Some(now) } else { row.returned_at }),
+                submissions::accepted_at.eq(if returned { row.accepted_at } else { Some(now) }),
+                submissions::revision.eq(row.revision + 1),
+                submissions::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
         Ok(())
     })
     .await?;
