@@ -2,21 +2,37 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
+use actix_web::HttpMessage;
 use actix_web::{web, FromRequest, HttpRequest};
+use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::Role;
 use cchc_shared::repo::tokens::{self, Principal};
 use futures_util::future::LocalBoxFuture;
+use tracing_actix_web::RequestId;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
-pub struct Auth(pub Principal);
+pub struct Auth {
+    principal: Principal,
+    request_id: Option<String>,
+}
 
 impl Auth {
     pub fn principal(&self) -> &Principal {
-        &self.0
+        &self.principal
+    }
+
+    /// Who the audit trail names for changes made by this request.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            name: self.principal.name.clone(),
+            token_id: Some(self.principal.token_id),
+            role: Some(self.principal.role),
+            request_id: self.request_id.clone(),
+        }
     }
 
     /// Reading shared reference data (units, indicators, periods, calendar): every role.
@@ -26,12 +42,12 @@ impl Auth {
 
     /// Changing anything in the reporting set-up: the Office coordinator only.
     pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.0.role == Role::Admin {
+        if self.principal.role == Role::Admin {
             Ok(())
         } else {
             Err(ApiError::Forbidden(format!(
                 "this action needs the admin role; this token has the {} role",
-                self.0.role
+                self.principal.role
             )))
         }
     }
@@ -66,6 +82,7 @@ impl FromRequest for Auth {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let secret = bearer_secret(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
         Box::pin(async move {
             let secret = secret?;
             let state =
@@ -73,7 +90,10 @@ impl FromRequest for Auth {
             let mut conn = state.conn().await?;
             let now = state.clock.now();
             match tokens::authenticate(&mut conn, &secret, now).await? {
-                Some(principal) => Ok(Auth(principal)),
+                Some(principal) => Ok(Auth {
+                    principal,
+                    request_id,
+                }),
                 None => Err(ApiError::Unauthenticated(
                     "the token is unknown, revoked or expired".into(),
                 )),

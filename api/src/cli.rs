@@ -7,6 +7,7 @@ use anyhow::Context;
 use cchc_shared::clock::SystemClock;
 use cchc_shared::config::Config;
 use cchc_shared::db::{build_pool, run_migrations};
+use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
 use cchc_shared::repo::tokens;
 use chrono::{DateTime, FixedOffset};
@@ -101,9 +102,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 unit_code: unit,
                 expires_at,
             };
-            let created = tokens::create(&mut conn, &input, chrono::Utc::now())
-                .await
-                .map_err(describe_core_error)?;
+            let created =
+                tokens::create(&mut conn, &input, &Actor::system("cli"), chrono::Utc::now())
+                    .await
+                    .map_err(describe_core_error)?;
             println!(
                 "Created token {} ({}) for {:?}",
                 created.token.id, created.token.role, created.token.name
@@ -247,6 +249,7 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
             unit_code: None,
             expires_at: None,
         },
+        &Actor::system("quickstart"),
         chrono::Utc::now(),
     )
     .await

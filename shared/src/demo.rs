@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+use crate::model::audit::Actor;
 use crate::model::indicator::{Comparator, ContentArea, CreateIndicator, IndicatorKind, Target};
 use crate::model::period::{CreatePeriod, LegalDocument};
 use crate::model::policy::ReminderPolicy;
@@ -367,9 +368,10 @@ pub async fn load(
 ) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
     let now = Utc::now();
+    let actor = Actor::system("seed-demo");
     for unit in demo_units() {
         if units::find_id_by_code(conn, &unit.code).await?.is_none() {
-            units::create(conn, &unit, now).await?;
+            units::create(conn, &unit, &actor, now).await?;
             summary.units_created += 1;
         }
     }
@@ -381,14 +383,14 @@ pub async fn load(
             .await
             .optional()?;
         if exists.is_none() {
-            indicators::create(conn, &indicator, now).await?;
+            indicators::create(conn, &indicator, &actor, now).await?;
             summary.indicators_created += 1;
         }
     }
     let period = demo_period()?;
     if periods::id_by_code(conn, &period.code).await?.is_none() {
-        let created = periods::create(conn, &period, default_policy, now).await?;
-        periods::open(conn, created.id, now).await?;
+        let created = periods::create(conn, &period, default_policy, &actor, now).await?;
+        periods::open(conn, created.id, &actor, now).await?;
         summary.periods_created += 1;
     }
     Ok(summary)

@@ -148,6 +148,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        occurred_at -> Timestamptz,
+        actor_name -> Text,
+        actor_token_id -> Nullable<Int8>,
+        actor_role -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        entity_type -> Text,
+        entity_id -> Text,
+        action -> Text,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+    }
+}
+
 diesel::joinable!(unit_contacts -> units (unit_id));
 diesel::joinable!(api_tokens -> units (unit_id));
 diesel::joinable!(indicator_versions -> indicators (indicator_id));
@@ -260,4 +276,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_values,
     submission_evidence,
     submission_versions,
+    audit_events,
 );

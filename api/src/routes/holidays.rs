@@ -54,7 +54,7 @@ pub async fn create(
     auth.require_admin()?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let holiday = holidays::create(&mut conn, &body, state.clock.now()).await?;
+    let holiday = holidays::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
     Ok(created(
         format!("/api/v1/holidays/{}", holiday.date),
         &holiday,
@@ -91,7 +91,7 @@ pub async fn update(
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        holidays::update(&mut conn, *date, &body, state.clock.now()).await?,
+        holidays::update(&mut conn, *date, &body, &auth.actor(), state.clock.now()).await?,
     ))
 }
 
@@ -110,6 +110,6 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    holidays::delete(&mut conn, *date, state.clock.now()).await?;
+    holidays::delete(&mut conn, *date, &auth.actor(), state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

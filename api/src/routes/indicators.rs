@@ -51,7 +51,7 @@ pub async fn create(
     auth.require_admin()?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let indicator = indicators::create(&mut conn, &body, state.clock.now()).await?;
+    let indicator = indicators::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
     Ok(created(
         format!("/api/v1/indicators/{}", indicator.id),
         &indicator,
@@ -91,7 +91,7 @@ pub async fn update(
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        indicators::update(&mut conn, *id, &body, state.clock.now()).await?,
+        indicators::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
     ))
 }
 

@@ -1,5 +1,6 @@
 //! HTTP handlers: authenticate, call the shared layer, shape the answer. No rules live here.
 
+pub mod audit;
 pub mod health;
 pub mod holidays;
 pub mod indicators;
@@ -53,7 +54,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(holidays::create)
         .service(holidays::get)
         .service(holidays::update)
-        .service(holidays::delete);
+        .service(holidays::delete)
+        .service(audit::list);
 }
 
 /// `201 Created` with the new resource's location.

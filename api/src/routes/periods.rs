@@ -56,6 +56,7 @@ pub async fn create(
         &mut conn,
         &body,
         &state.config.default_policy,
+        &auth.actor(),
         state.clock.now(),
     )
     .await?;
@@ -105,7 +106,7 @@ pub async fn update(
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        periods::update(&mut conn, *id, &body, state.clock.now()).await?,
+        periods::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
     ))
 }
 
@@ -126,7 +127,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
-    periods::delete(&mut conn, *id).await?;
+    periods::delete(&mut conn, *id, &auth.actor(), state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -151,7 +152,7 @@ pub async fn open(
     auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        periods::open(&mut conn, *id, state.clock.now()).await?,
+        periods::open(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
     ))
 }
 
@@ -173,6 +174,6 @@ pub async fn close(
     auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        periods::close(&mut conn, *id, state.clock.now()).await?,
+        periods::close(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
     ))
 }

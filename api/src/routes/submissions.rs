@@ -52,8 +52,15 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let submission =
-        submissions::create(&mut conn, *id, &body, auth.principal(), state.clock.now()).await?;
+    let submission = submissions::create(
+        &mut conn,
+        *id,
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(respond(StatusCode::CREATED, &submission))
 }
 
@@ -138,6 +145,7 @@ pub async fn update(
         &body,
         &if_match,
         auth.principal(),
+        &auth.actor(),
         state.clock.now(),
     )
     .await?;
@@ -166,8 +174,14 @@ pub async fn submit(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let submission =
-        submissions::submit(&mut conn, *id, auth.principal(), state.clock.now()).await?;
+    let submission = submissions::submit(
+        &mut conn,
+        *id,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(respond(StatusCode::OK, &submission))
 }
 
@@ -196,6 +210,7 @@ pub async fn return_for_changes(
         *id,
         &body.reason,
         auth.principal(),
+        &auth.actor(),
         state.clock.now(),
     )
     .await?;
@@ -218,8 +233,14 @@ pub async fn accept(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let submission =
-        submissions::accept(&mut conn, *id, auth.principal(), state.clock.now()).await?;
+    let submission = submissions::accept(
+        &mut conn,
+        *id,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(respond(StatusCode::OK, &submission))
 }
 
@@ -269,8 +290,15 @@ pub async fn grant_extension(
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        submissions::grant_extension(&mut conn, *id, &body, auth.principal(), state.clock.now())
-            .await?,
+        submissions::grant_extension(
+            &mut conn,
+            *id,
+            &body,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 

@@ -44,7 +44,7 @@ pub async fn create(
     auth.require_admin()?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let token = tokens::create(&mut conn, &body, state.clock.now()).await?;
+    let token = tokens::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
     Ok(created(
         format!("/api/v1/tokens/{}", token.token.id),
         &token,
@@ -83,6 +83,6 @@ pub async fn revoke(
     auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        tokens::revoke(&mut conn, *id, state.clock.now()).await?,
+        tokens::revoke(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
     ))
 }

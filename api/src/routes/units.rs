@@ -47,7 +47,7 @@ pub async fn create(
     auth.require_admin()?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let unit = units::create(&mut conn, &body, state.clock.now()).await?;
+    let unit = units::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
     Ok(created(format!("/api/v1/units/{}", unit.id), &unit))
 }
 
@@ -84,6 +84,6 @@ pub async fn update(
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        units::update(&mut conn, *id, &body, state.clock.now()).await?,
+        units::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
     ))
 }

@@ -5,6 +5,7 @@ use actix_web::HttpServer;
 use cchc_api::state::AppState;
 use cchc_shared::clock::FixedClock;
 use cchc_shared::config::Config;
+use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
 use cchc_shared::repo::tokens;
 use cchc_shared::test_db::TestDatabase;
@@ -143,6 +144,7 @@ impl TestApp {
                 unit_code: unit.map(str::to_owned),
                 expires_at: None,
             },
+            &Actor::system("test harness"),
             Utc::now(),
         )
         .await

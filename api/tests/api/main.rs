@@ -3,6 +3,7 @@
 
 mod common;
 
+mod audit;
 mod auth;
 mod cli;
 mod health;

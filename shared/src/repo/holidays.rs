@@ -3,8 +3,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, Result};
+use crate::model::audit::{Actor, EntityType};
 use crate::model::holiday::{CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday};
 use crate::model::PageParams;
+use crate::repo::audit::{self, Entry};
 use crate::repo::{local, map_unique, periods};
 use crate::rules::calendar::{DayKind, WorkingCalendar};
 use crate::schema::holidays;
@@ -151,6 +153,7 @@ pub async fn list(
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateHoliday,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Holiday> {
     let mut check = Checker::new();
@@ -164,7 +167,7 @@ pub async fn create(
             input.date
         )
     };
-    conn.transaction(async |conn| -> Result<()> {
+    conn.transaction(async |conn| -> Result<Holiday> {
         let exists: Option<NaiveDate> = holidays::table
             .find(input.date)
             .select(holidays::day)
@@ -187,17 +190,20 @@ pub async fn create(
             .execute(conn)
             .await
             .map_err(|e| map_unique(e, "duplicate_date", "date", duplicate()))?;
-        periods::rederive_deadlines(conn, now).await?;
-        Ok(())
+        let holiday = get(conn, input.date).await?;
+        let entry = Entry::created(EntityType::Holiday, input.date, &holiday)?;
+        audit::record(conn, actor, now, entry).await?;
+        periods::rederive_deadlines(conn, actor, now).await?;
+        Ok(holiday)
     })
-    .await?;
-    get(conn, input.date).await
+    .await
 }
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
     day: NaiveDate,
     input: &UpdateHoliday,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Holiday> {
     let current = get(conn, day).await?;
@@ -210,7 +216,8 @@ pub async fn update(
     }
     check_kind(&mut check, day, input.kind.unwrap_or(current.kind));
     check.finish()?;
-    conn.transaction(async |conn| -> Result<()> {
+    conn.transaction(async |conn| -> Result<Holiday> {
+        let before = get(conn, day).await?;
         diesel::update(holidays::table.find(day))
             .set((
                 holidays::kind.eq(input.kind.unwrap_or(current.kind).as_str()),
@@ -228,26 +235,34 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        periods::rederive_deadlines(conn, now).await?;
-        Ok(())
+        let after = get(conn, day).await?;
+        let entry = Entry::changed(EntityType::Holiday, day, "updated", &before, &after)?;
+        audit::record_opt(conn, actor, now, entry).await?;
+        periods::rederive_deadlines(conn, actor, now).await?;
+        Ok(after)
     })
-    .await?;
-    get(conn, day).await
+    .await
 }
 
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     day: NaiveDate,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.transaction(async |conn| -> Result<()> {
-        let deleted = diesel::delete(holidays::table.find(day))
+        let before = get(conn, day).await?;
+        diesel::delete(holidays::table.find(day))
             .execute(conn)
             .await?;
-        if deleted == 0 {
-            return Err(Error::not_found("calendar day"));
-        }
-        periods::rederive_deadlines(conn, now).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::deleted(EntityType::Holiday, day, &before)?,
+        )
+        .await?;
+        periods::rederive_deadlines(conn, actor, now).await?;
         Ok(())
     })
     .await

@@ -4,11 +4,13 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+use crate::model::audit::{Actor, EntityType};
 use crate::model::indicator::{
     Comparator, CreateIndicator, Indicator, IndicatorDefinition, IndicatorFilter, IndicatorKind,
     IndicatorPage, IndicatorVersion, IndicatorVersionPage, Target, UpdateIndicator,
 };
 use crate::model::{parse_stored, PageParams};
+use crate::repo::audit::{self, Entry};
 use crate::repo::{contains_pattern, local, map_unique};
 use crate::schema::{indicator_versions, indicators, period_indicators, periods};
 use crate::validation::Checker;
@@ -355,6 +357,7 @@ fn trimmed(value: Option<&str>) -> Option<String> {
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateIndicator,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Indicator> {
     let def = IndicatorDefinition {
@@ -375,44 +378,47 @@ pub async fn create(
     check.finish()?;
 
     let duplicate = || format!("an indicator with code {:?} already exists", input.code);
-    let id = conn
-        .transaction(async |conn| -> Result<i64> {
-            let exists: Option<i64> = indicators::table
-                .filter(indicators::code.eq(&input.code))
-                .select(indicators::id)
-                .first(conn)
-                .await
-                .optional()?;
-            if exists.is_some() {
-                return Err(Error::conflict_on("duplicate_code", "code", duplicate()));
-            }
-            let id: i64 = diesel::insert_into(indicators::table)
-                .values((
-                    indicators::code.eq(&def.code),
-                    indicators::current_version.eq(1),
-                    indicators::active.eq(input.active.unwrap_or(true)),
-                    indicators::created_at.eq(now),
-                    DefinitionValues::new(&def, now),
-                ))
-                .returning(indicators::id)
-                .get_result(conn)
-                .await
-                .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
-            insert_version(conn, id, 1, &def, now).await?;
-            Ok(id)
-        })
-        .await?;
-    get(conn, id).await
+    conn.transaction(async |conn| -> Result<Indicator> {
+        let exists: Option<i64> = indicators::table
+            .filter(indicators::code.eq(&input.code))
+            .select(indicators::id)
+            .first(conn)
+            .await
+            .optional()?;
+        if exists.is_some() {
+            return Err(Error::conflict_on("duplicate_code", "code", duplicate()));
+        }
+        let id: i64 = diesel::insert_into(indicators::table)
+            .values((
+                indicators::code.eq(&def.code),
+                indicators::current_version.eq(1),
+                indicators::active.eq(input.active.unwrap_or(true)),
+                indicators::created_at.eq(now),
+                DefinitionValues::new(&def, now),
+            ))
+            .returning(indicators::id)
+            .get_result(conn)
+            .await
+            .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
+        insert_version(conn, id, 1, &def, now).await?;
+        let indicator = get(conn, id).await?;
+        let entry = Entry::created(EntityType::Indicator, id, &indicator)?;
+        audit::record(conn, actor, now, entry).await?;
+        Ok(indicator)
+    })
+    .await
 }
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdateIndicator,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Indicator> {
-    conn.transaction(async |conn| -> Result<()> {
+    conn.transaction(async |conn| -> Result<Indicator> {
         let row = find_row(conn, id, true).await?;
+        let before = get(conn, id).await?;
         let active = input.active.unwrap_or(row.active);
         let current = row.into_api()?.definition;
         let kind = input.kind.unwrap_or(current.kind);
@@ -489,10 +495,12 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        Ok(())
+        let after = get(conn, id).await?;
+        let entry = Entry::changed(EntityType::Indicator, id, "updated", &before, &after)?;
+        audit::record_opt(conn, actor, now, entry).await?;
+        Ok(after)
     })
-    .await?;
-    get(conn, id).await
+    .await
 }
 
 /// Current version row ids of indicators, by code, for building a period's indicator set.

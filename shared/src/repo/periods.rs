@@ -3,14 +3,17 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::json;
 
 use crate::error::{Error, FieldError, Result};
+use crate::model::audit::{Actor, EntityType};
 use crate::model::period::{
     CreatePeriod, DataWindow, Deadline, LegalDocument, Period, PeriodFilter, PeriodIndicator,
     PeriodPage, PeriodStatus, PeriodSummary, PeriodUnit, UpdatePeriod, Warning, WindowSource,
 };
 use crate::model::policy::ReminderPolicy;
 use crate::model::{parse_stored, PageParams};
+use crate::repo::audit::{self, Entry};
 use crate::repo::indicators::{self, VersionRow};
 use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique};
 use crate::rules::calendar::WorkingCalendar;
@@ -717,6 +720,7 @@ pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreatePeriod,
     default_policy: &ReminderPolicy,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
     let state = PeriodState {
@@ -742,50 +746,57 @@ pub async fn create(
             None => default_policy.clone(),
         },
     };
-    let id = conn
-        .transaction(async |conn| -> Result<i64> {
-            let calendar = holidays::load_calendar(conn).await?;
-            let mut check = Checker::new();
-            let derived = derive(&state, &calendar, &mut check);
-            let indicator_set =
-                resolve_indicators(conn, &mut check, input.indicator_codes.as_deref()).await?;
-            let unit_ids = resolve_units(conn, &mut check, input.unit_codes.as_deref()).await?;
-            check.finish()?;
-            let derived = derived.ok_or_else(|| {
-                Error::Internal("period derivation failed without a reason".into())
-            })?;
-            let duplicate = || format!("a period with code {:?} already exists", state.code);
-            if find_id_by_code(conn, &state.code).await?.is_some() {
-                return Err(Error::conflict_on("duplicate_code", "code", duplicate()));
-            }
-            let id: i64 = diesel::insert_into(periods::table)
-                .values((
-                    periods::code.eq(&state.code),
-                    periods::status.eq(PeriodStatus::Draft.as_str()),
-                    periods::created_at.eq(now),
-                    PeriodValues::new(&state, &derived, now)?,
-                ))
-                .returning(periods::id)
-                .get_result(conn)
-                .await
-                .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
-            replace_documents(conn, id, &state.legal_basis).await?;
-            replace_indicators(conn, id, &indicator_set).await?;
-            replace_units(conn, id, &unit_ids).await?;
-            Ok(id)
-        })
+    conn.transaction(async |conn| -> Result<Period> {
+        let calendar = holidays::load_calendar(conn).await?;
+        let mut check = Checker::new();
+        let derived = derive(&state, &calendar, &mut check);
+        let indicator_set =
+            resolve_indicators(conn, &mut check, input.indicator_codes.as_deref()).await?;
+        let unit_ids = resolve_units(conn, &mut check, input.unit_codes.as_deref()).await?;
+        check.finish()?;
+        let derived = derived
+            .ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
+        let duplicate = || format!("a period with code {:?} already exists", state.code);
+        if find_id_by_code(conn, &state.code).await?.is_some() {
+            return Err(Error::conflict_on("duplicate_code", "code", duplicate()));
+        }
+        let id: i64 = diesel::insert_into(periods::table)
+            .values((
+                periods::code.eq(&state.code),
+                periods::status.eq(PeriodStatus::Draft.as_str()),
+                periods::created_at.eq(now),
+                PeriodValues::new(&state, &derived, now)?,
+            ))
+            .returning(periods::id)
+            .get_result(conn)
+            .await
+            .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
+        replace_documents(conn, id, &state.legal_basis).await?;
+        replace_indicators(conn, id, &indicator_set).await?;
+        replace_units(conn, id, &unit_ids).await?;
+        let period = get(conn, id).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::Period, id, &period)?,
+        )
         .await?;
-    get(conn, id).await
+        Ok(period)
+    })
+    .await
 }
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdatePeriod,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
-    conn.transaction(async |conn| -> Result<()> {
+    conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
+        let before = get(conn, id).await?;
         match parse_stored::<PeriodStatus>(&row.status)? {
             PeriodStatus::Closed => {
                 return Err(Error::conflict(
@@ -886,10 +897,12 @@ pub async fn update(
         if let Some(unit_ids) = &unit_ids {
             replace_units(conn, id, unit_ids).await?;
         }
-        Ok(())
+        let after = get(conn, id).await?;
+        let entry = Entry::changed(EntityType::Period, id, "updated", &before, &after)?;
+        audit::record_opt(conn, actor, now, entry).await?;
+        Ok(after)
     })
-    .await?;
-    get(conn, id).await
+    .await
 }
 
 fn invalid_transition(from: PeriodStatus, action: &str) -> Error {
@@ -901,13 +914,19 @@ fn invalid_transition(from: PeriodStatus, action: &str) -> Error {
 
 /// `draft → open`. Re-derives the deadline against today's calendar and pins the indicator
 /// versions the units will answer.
-pub async fn open(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Period> {
-    conn.transaction(async |conn| -> Result<()> {
+pub async fn open(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Period> {
+    conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
         let status = parse_stored::<PeriodStatus>(&row.status)?;
         if status != PeriodStatus::Draft {
             return Err(invalid_transition(status, "open"));
         }
+        let before = get(conn, id).await?;
         let mut check = Checker::new();
         let indicator_count: i64 = period_indicators::table
             .filter(period_indicators::period_id.eq(id))
@@ -983,20 +1002,40 @@ pub async fn open(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> 
             ))
             .execute(conn)
             .await?;
-        Ok(())
+        transition(conn, id, &before, "opened", actor, now).await
     })
-    .await?;
-    get(conn, id).await
+    .await
+}
+
+/// Records a state change of a period and returns the period as it now is.
+async fn transition(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    before: &Period,
+    action: &'static str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Period> {
+    let after = get(conn, id).await?;
+    let entry = Entry::changed(EntityType::Period, id, action, before, &after)?;
+    audit::record_opt(conn, actor, now, entry).await?;
+    Ok(after)
 }
 
 /// `open → closed`.
-pub async fn close(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Period> {
-    conn.transaction(async |conn| -> Result<()> {
+pub async fn close(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Period> {
+    conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
         let status = parse_stored::<PeriodStatus>(&row.status)?;
         if status != PeriodStatus::Open {
             return Err(invalid_transition(status, "close"));
         }
+        let before = get(conn, id).await?;
         diesel::update(periods::table.find(id))
             .set((
                 periods::status.eq(PeriodStatus::Closed.as_str()),
@@ -1005,14 +1044,18 @@ pub async fn close(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) ->
             ))
             .execute(conn)
             .await?;
-        Ok(())
+        transition(conn, id, &before, "closed", actor, now).await
     })
-    .await?;
-    get(conn, id).await
+    .await
 }
 
 /// Deletes a draft; opened periods are records and stay.
-pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
         let status = parse_stored::<PeriodStatus>(&row.status)?;
@@ -1022,9 +1065,17 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
                 format!("only a draft can be deleted; this period is {status}"),
             ));
         }
+        let before = get(conn, id).await?;
         diesel::delete(periods::table.find(id))
             .execute(conn)
             .await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::deleted(EntityType::Period, id, &before)?,
+        )
+        .await?;
         Ok(())
     })
     .await
@@ -1038,7 +1089,11 @@ pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Opti
 /// After the calendar changed: re-derives the effective deadline (and its warning) of every
 /// period that is not closed, so a holiday announced late still moves a deadline that falls on
 /// it. Closed periods are records and keep theirs. Returns how many periods changed.
-pub async fn rederive_deadlines(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<usize> {
+pub async fn rederive_deadlines(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     let calendar = holidays::load_calendar(conn).await?;
     let rows: Vec<PeriodRow> = periods::table
         .filter(periods::status.ne(PeriodStatus::Closed.as_str()))
@@ -1070,6 +1125,25 @@ pub async fn rederive_deadlines(conn: &mut AsyncPgConnection, now: DateTime<Utc>
             ))
             .execute(conn)
             .await?;
+        let facts = |deadline: DateTime<Utc>, shifted: bool, warning: &Option<String>| {
+            json!({
+                "effective_deadline": local(deadline),
+                "deadline_shifted": shifted,
+                "deadline_warning": warning,
+            })
+        };
+        let entry = Entry::changed_json(
+            EntityType::Period,
+            row.id,
+            "deadline_rederived",
+            &facts(row.deadline, row.deadline_shifted, &row.deadline_warning),
+            &facts(
+                derived.deadline.effective,
+                derived.deadline.shifted,
+                &derived.warning,
+            ),
+        );
+        audit::record_opt(conn, actor, now, entry).await?;
         changed += 1;
     }
     Ok(changed)

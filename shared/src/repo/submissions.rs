@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, FieldError, Result};
+use crate::model::audit::{Actor, EntityType};
 use crate::model::indicator::IndicatorKind;
 use crate::model::period::PeriodStatus;
 use crate::model::policy::ReminderPolicy;
@@ -23,6 +24,7 @@ use crate::model::submission::{
 };
 use crate::model::token::Role;
 use crate::model::{parse_stored, PageParams};
+use crate::repo::audit::{self, Entry};
 use crate::repo::indicators::VersionRow;
 use crate::repo::tokens::Principal;
 use crate::repo::{holidays, local, local_opt, units};
@@ -91,6 +93,36 @@ struct PeriodFacts {
 struct PeriodIndicatorFacts {
     indicator_id: i64,
     version: VersionRow,
+}
+
+/// The review state of a submission as the audit trail records its transitions.
+fn state_view(row: &SubmissionRow) -> Value {
+    json!({
+        "status": row.status,
+        "timeliness": row.first_timeliness,
+        "minutes_late": row.first_minutes_late,
+        "submit_count": row.submit_count,
+        "return_reason": row.return_reason,
+    })
+}
+
+/// Records a transition of submission `id` from `before` to its current state.
+async fn record_transition(
+    conn: &mut AsyncPgConnection,
+    before: &SubmissionRow,
+    action: &'static str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let after = find_row(conn, before.id, false).await?;
+    let entry = Entry::changed_json(
+        EntityType::Submission,
+        before.id,
+        action,
+        &state_view(before),
+        &state_view(&after),
+    );
+    audit::record_opt(conn, actor, now, entry).await
 }
 
 fn parse_timeliness(value: &str) -> Result<Timeliness> {
@@ -525,6 +557,7 @@ pub async fn create(
     period_id: i64,
     input: &CreateSubmission,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     let id = conn
@@ -593,7 +626,7 @@ pub async fn create(
                     format!("this unit already has submission {existing} for the period"),
                 ));
             }
-            Ok(diesel::insert_into(submissions::table)
+            let id: i64 = diesel::insert_into(submissions::table)
                 .values((
                     submissions::period_id.eq(period_id),
                     submissions::unit_id.eq(unit_id),
@@ -603,7 +636,11 @@ pub async fn create(
                 ))
                 .returning(submissions::id)
                 .get_result(conn)
-                .await?)
+                .await?;
+            let created = json!({"period_id": period_id, "unit_id": unit_id, "status": SubmissionStatus::Draft});
+            let entry = Entry::created(EntityType::Submission, id, &created)?;
+            audit::record(conn, actor, now, entry).await?;
+            Ok(id)
         })
         .await?;
     get(conn, id, principal).await
@@ -663,6 +700,7 @@ pub async fn update(
     input: &UpdateSubmission,
     if_match: &IfMatch,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     conn.transaction(async |conn| -> Result<()> {
@@ -670,7 +708,8 @@ pub async fn update(
         check_can_file(principal, row.unit_id)?;
         check_revision(&row, if_match)?;
         check_editable(&row)?;
-        let loaded = load(conn, row.clone()).await?;
+        let mut loaded = load(conn, row.clone()).await?;
+        let before = loaded.content();
         check_filing_window(&loaded.period, loaded.extension.is_some())?;
         let by_code: HashMap<&str, &PeriodIndicatorFacts> = loaded
             .indicators
@@ -748,6 +787,7 @@ pub async fn update(
             new_rows.push((facts.indicator_id, Some(new)));
         }
         let mut evidence_rows = Vec::new();
+        let mut new_evidence = Vec::new();
         for (i, citation) in input.evidence.iter().flatten().enumerate() {
             let field = |name: &str| format!("evidence[{i}].{name}");
             check.text(&field("title"), &citation.title, 500);
@@ -766,6 +806,16 @@ pub async fn update(
                 },
                 None => None,
             };
+            new_evidence.push((
+                indicator_id,
+                EvidenceCitation {
+                    indicator_code: indicator_id.and(citation.indicator_code.clone()),
+                    document_number: trimmed(citation.document_number.as_deref()),
+                    title: citation.title.trim().to_owned(),
+                    section: trimmed(citation.section.as_deref()),
+                    page: citation.page,
+                },
+            ));
             evidence_rows.push((
                 submission_evidence::submission_id.eq(id),
                 submission_evidence::indicator_id.eq(indicator_id),
@@ -785,8 +835,14 @@ pub async fn update(
             diesel::delete(submission_values::table.find((id, indicator_id)))
                 .execute(conn)
                 .await?;
-            if let Some(new) = new {
-                diesel::insert_into(submission_values::table).values(&new).execute(conn).await?;
+            match new {
+                Some(new) => {
+                    diesel::insert_into(submission_values::table).values(&new).execute(conn).await?;
+                    loaded.values.insert(indicator_id, new);
+                }
+                None => {
+                    loaded.values.remove(&indicator_id);
+                }
             }
         }
         if input.evidence.is_some() {
@@ -799,6 +855,7 @@ pub async fn update(
                     .execute(conn)
                     .await?;
             }
+            loaded.evidence = new_evidence;
         }
         let narrative = match &input.narrative {
             Some(narrative) => trimmed(narrative.as_deref()),
@@ -806,12 +863,16 @@ pub async fn update(
         };
         diesel::update(submissions::table.find(id))
             .set((
-                submissions::narrative.eq(narrative),
+                submissions::narrative.eq(&narrative),
                 submissions::revision.eq(row.revision + 1),
                 submissions::updated_at.eq(now),
             ))
             .execute(conn)
             .await?;
+        // The state after is what was just written, so the trail costs no second read.
+        loaded.row.narrative = narrative;
+        let entry = Entry::changed_json(EntityType::Submission, id, "updated", &before, &loaded.content());
+        audit::record_opt(conn, actor, now, entry).await?;
         Ok(())
     })
     .await?;
@@ -824,6 +885,7 @@ pub async fn submit(
     conn: &mut AsyncPgConnection,
     id: i64,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     conn.transaction(async |conn| -> Result<()> {
@@ -910,24 +972,31 @@ pub async fn submit(
             ))
             .execute(conn)
             .await?;
-        Ok(())
+        record_transition(conn, &row, "submitted", actor, now).await
     })
     .await?;
     get(conn, id, principal).await
+}
+
+/// A review decision by the Office.
+struct Review<'a> {
+    to: SubmissionStatus,
+    reason: Option<&'a str>,
 }
 
 async fn review(
     conn: &mut AsyncPgConnection,
     id: i64,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
-    to: SubmissionStatus,
-    reason: Option<&str>,
+    decision: Review<'_>,
 ) -> Result<Submission> {
-    let action = if to == SubmissionStatus::Returned {
-        "return"
+    let Review { to, reason } = decision;
+    let (action, recorded) = if to == SubmissionStatus::Returned {
+        ("return", "returned")
     } else {
-        "accept"
+        ("accept", "accepted")
     };
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
@@ -956,7 +1025,7 @@ async fn review(
             ))
             .execute(conn)
             .await?;
-        Ok(())
+        record_transition(conn, &row, recorded, actor, now).await
     })
     .await?;
     get(conn, id, principal).await
@@ -968,20 +1037,17 @@ pub async fn return_for_changes(
     id: i64,
     reason: &str,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     let mut check = Checker::new();
     check.text("reason", reason, 2000);
     check.finish()?;
-    review(
-        conn,
-        id,
-        principal,
-        now,
-        SubmissionStatus::Returned,
-        Some(reason.trim()),
-    )
-    .await
+    let decision = Review {
+        to: SubmissionStatus::Returned,
+        reason: Some(reason.trim()),
+    };
+    review(conn, id, principal, actor, now, decision).await
 }
 
 /// `submitted → accepted`.
@@ -989,9 +1055,14 @@ pub async fn accept(
     conn: &mut AsyncPgConnection,
     id: i64,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
-    review(conn, id, principal, now, SubmissionStatus::Accepted, None).await
+    let decision = Review {
+        to: SubmissionStatus::Accepted,
+        reason: None,
+    };
+    review(conn, id, principal, actor, now, decision).await
 }
 
 pub async fn versions(
@@ -1088,6 +1159,7 @@ pub async fn grant_extension(
     period_id: i64,
     input: &GrantExtension,
     principal: &Principal,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Extension> {
     check_admin(principal, "grant an extension for")?;
@@ -1133,6 +1205,14 @@ pub async fn grant_extension(
     }
     check.finish()?;
     let unit_id = unit_id.ok_or(Error::not_found("unit"))?;
+    conn.transaction(async |conn| -> Result<Extension> {
+    let previous: Option<(DateTime<Utc>, String)> = period_extensions::table
+        .find((period_id, unit_id))
+        .for_update()
+        .select((period_extensions::deadline, period_extensions::reason))
+        .first(conn)
+        .await
+        .optional()?;
     diesel::insert_into(period_extensions::table)
         .values((
             period_extensions::period_id.eq(period_id),
@@ -1152,6 +1232,18 @@ pub async fn grant_extension(
         ))
         .execute(conn)
         .await?;
+    let view = |deadline: DateTime<Utc>, reason: &str| {
+        json!({"extensions": {&input.unit_code: {"deadline": local(deadline), "reason": reason}}})
+    };
+    let before = previous.map_or(json!({"extensions": {&input.unit_code: null}}), |(d, r)| view(d, &r));
+    let entry = Entry::changed_json(
+        EntityType::Period,
+        period_id,
+        "extension_granted",
+        &before,
+        &view(deadline, input.reason.trim()),
+    );
+    audit::record_opt(conn, actor, now, entry).await?;
     Ok(Extension {
         unit_code: input.unit_code.clone(),
         deadline: local(deadline),
@@ -1159,6 +1251,8 @@ pub async fn grant_extension(
         granted_at: local(now),
         granted_by: principal.name.clone(),
     })
+    })
+    .await
 }
 
 pub async fn extensions(

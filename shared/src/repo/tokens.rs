@@ -1,10 +1,12 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, Result};
+use crate::model::audit::{Actor, EntityType};
 use crate::model::token::{CreateToken, CreatedToken, Role, Token, TokenFilter, TokenPage};
 use crate::model::{parse_stored, PageParams};
+use crate::repo::audit::{self, Entry};
 use crate::repo::{local, local_opt, units};
 use crate::schema::{api_tokens, units as units_table};
 use crate::tokens::{generate_secret, hash_secret};
@@ -129,6 +131,7 @@ pub async fn list(
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateToken,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<CreatedToken> {
     let mut check = Checker::new();
@@ -166,36 +169,62 @@ pub async fn create(
     check.finish()?;
 
     let secret = generate_secret();
-    let id: i64 = diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::name.eq(input.name.trim()),
-            api_tokens::role.eq(input.role.as_str()),
-            api_tokens::unit_id.eq(unit_id),
-            api_tokens::token_hash.eq(&secret.hash),
-            api_tokens::token_prefix.eq(&secret.display_prefix),
-            api_tokens::created_at.eq(now),
-            api_tokens::expires_at.eq(input.expires_at.map(|at| at.with_timezone(&Utc))),
-        ))
-        .returning(api_tokens::id)
-        .get_result(conn)
+    conn.transaction(async |conn| -> Result<CreatedToken> {
+        let id: i64 = diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::name.eq(input.name.trim()),
+                api_tokens::role.eq(input.role.as_str()),
+                api_tokens::unit_id.eq(unit_id),
+                api_tokens::token_hash.eq(&secret.hash),
+                api_tokens::token_prefix.eq(&secret.display_prefix),
+                api_tokens::created_at.eq(now),
+                api_tokens::expires_at.eq(input.expires_at.map(|at| at.with_timezone(&Utc))),
+            ))
+            .returning(api_tokens::id)
+            .get_result(conn)
+            .await?;
+        let token = get(conn, id, now).await?;
+        // The snapshot is the token's public view: the secret and its hash never reach the trail.
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::Token, id, &token)?,
+        )
         .await?;
-    Ok(CreatedToken {
-        token: get(conn, id, now).await?,
-        secret: secret.secret,
+        Ok(CreatedToken {
+            token,
+            secret: secret.secret.clone(),
+        })
     })
+    .await
 }
 
-/// Revokes a token; revoking a revoked token changes nothing.
-pub async fn revoke(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Token> {
-    diesel::update(
-        api_tokens::table
-            .find(id)
-            .filter(api_tokens::revoked_at.is_null()),
-    )
-    .set(api_tokens::revoked_at.eq(now))
-    .execute(conn)
-    .await?;
-    get(conn, id, now).await
+/// Revokes a token; revoking a revoked token changes nothing (and records nothing).
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Token> {
+    conn.transaction(async |conn| -> Result<Token> {
+        let before = get(conn, id, now).await?;
+        let revoked = diesel::update(
+            api_tokens::table
+                .find(id)
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(now))
+        .execute(conn)
+        .await?;
+        let after = get(conn, id, now).await?;
+        if revoked > 0 {
+            let entry = Entry::changed(EntityType::Token, id, "revoked", &before, &after)?;
+            audit::record_opt(conn, actor, now, entry).await?;
+        }
+        Ok(after)
+    })
+    .await
 }
 
 /// The principal of a presented secret, if it is a live token; records its use.

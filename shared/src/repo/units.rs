@@ -6,8 +6,10 @@ use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, Result};
+use crate::model::audit::{Actor, EntityType};
 use crate::model::unit::{Contact, CreateUnit, Unit, UnitFilter, UnitKind, UnitPage, UpdateUnit};
 use crate::model::{parse_stored, PageParams};
+use crate::repo::audit::{self, Entry};
 use crate::repo::{contains_pattern, local, map_unique};
 use crate::schema::{unit_contacts, units};
 use crate::validation::Checker;
@@ -277,6 +279,7 @@ async fn replace_contacts(
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateUnit,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Unit> {
     let mut check = Checker::new();
@@ -285,54 +288,61 @@ pub async fn create(
     check_contacts(&mut check, input.head.as_ref(), Some(&input.focal_persons));
     check.finish()?;
 
-    let id = conn
-        .transaction(async |conn| -> Result<i64> {
-            if find_id_by_code(conn, &input.code).await?.is_some() {
-                return Err(Error::conflict_on(
+    conn.transaction(async |conn| -> Result<Unit> {
+        if find_id_by_code(conn, &input.code).await?.is_some() {
+            return Err(Error::conflict_on(
+                "duplicate_code",
+                "code",
+                format!("a unit with code {:?} already exists", input.code),
+            ));
+        }
+        let parent_id = match &input.parent_code {
+            Some(code) => Some(resolve_code(conn, "parent_code", code).await?),
+            None => None,
+        };
+        let id: i64 = diesel::insert_into(units::table)
+            .values((
+                units::code.eq(&input.code),
+                units::name.eq(input.name.trim()),
+                units::kind.eq(input.kind.as_str()),
+                units::parent_id.eq(parent_id),
+                units::active.eq(input.active.unwrap_or(true)),
+                units::created_at.eq(now),
+                units::updated_at.eq(now),
+            ))
+            .returning(units::id)
+            .get_result(conn)
+            .await
+            .map_err(|e| {
+                map_unique(
+                    e,
                     "duplicate_code",
                     "code",
                     format!("a unit with code {:?} already exists", input.code),
-                ));
-            }
-            let parent_id = match &input.parent_code {
-                Some(code) => Some(resolve_code(conn, "parent_code", code).await?),
-                None => None,
-            };
-            let id: i64 = diesel::insert_into(units::table)
-                .values((
-                    units::code.eq(&input.code),
-                    units::name.eq(input.name.trim()),
-                    units::kind.eq(input.kind.as_str()),
-                    units::parent_id.eq(parent_id),
-                    units::active.eq(input.active.unwrap_or(true)),
-                    units::created_at.eq(now),
-                    units::updated_at.eq(now),
-                ))
-                .returning(units::id)
-                .get_result(conn)
-                .await
-                .map_err(|e| {
-                    map_unique(
-                        e,
-                        "duplicate_code",
-                        "code",
-                        format!("a unit with code {:?} already exists", input.code),
-                    )
-                })?;
-            if let Some(head) = &input.head {
-                replace_contacts(conn, id, ROLE_HEAD, std::slice::from_ref(head)).await?;
-            }
-            replace_contacts(conn, id, ROLE_FOCAL, &input.focal_persons).await?;
-            Ok(id)
-        })
+                )
+            })?;
+        if let Some(head) = &input.head {
+            replace_contacts(conn, id, ROLE_HEAD, std::slice::from_ref(head)).await?;
+        }
+        replace_contacts(conn, id, ROLE_FOCAL, &input.focal_persons).await?;
+        let unit = get(conn, id).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::Unit, id, &unit)?,
+        )
         .await?;
-    get(conn, id).await
+        Ok(unit)
+    })
+    .await
 }
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdateUnit,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Unit> {
     let mut check = Checker::new();
@@ -346,7 +356,7 @@ pub async fn update(
     );
     check.finish()?;
 
-    conn.transaction(async |conn| -> Result<()> {
+    conn.transaction(async |conn| -> Result<Unit> {
         let current: UnitRow = units::table
             .find(id)
             .for_update()
@@ -355,6 +365,7 @@ pub async fn update(
             .await
             .optional()?
             .ok_or(Error::not_found("unit"))?;
+        let before = get(conn, id).await?;
         let parent_id = match &input.parent_code {
             None => current.parent_id,
             Some(None) => None,
@@ -393,8 +404,10 @@ pub async fn update(
         if let Some(focal_persons) = &input.focal_persons {
             replace_contacts(conn, id, ROLE_FOCAL, focal_persons).await?;
         }
-        Ok(())
+        let after = get(conn, id).await?;
+        let entry = Entry::changed(EntityType::Unit, id, "updated", &before, &after)?;
+        audit::record_opt(conn, actor, now, entry).await?;
+        Ok(after)
     })
-    .await?;
-    get(conn, id).await
+    .await
 }
