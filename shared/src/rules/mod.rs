@@ -12,4 +12,5 @@ pub mod consolidation;
 pub mod cutoff;
 pub mod deadline;
 pub mod local_time;
+pub mod reminders;
 pub mod timeliness;
