@@ -31,6 +31,7 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "periods", description = "Reporting periods (kỳ báo cáo): cut-off windows, deadlines, status"),
         (name = "holidays", description = "The working-day calendar"),
         (name = "submissions", description = "Units' reports: filing, review, versions, extensions"),
+        (name = "jobs", description = "The worker's queue: reminders, escalations, receipts, digests (admin only)"),
         (name = "audit", description = "Who changed what, when, before and after (admin only)"),
     )
 )]

@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use chrono::NaiveTime;
 
+use crate::model::job::Recipient;
 use crate::model::policy::ReminderPolicy;
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/cchc";
@@ -21,6 +22,63 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// Reminder and escalation policy given to a new period that does not set its own.
     pub default_policy: ReminderPolicy,
+    /// Who besides the units gets the worker's mail.
+    pub notifications: NotificationConfig,
+}
+
+/// The Office and leadership mailboxes, and when the daily digest goes out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationConfig {
+    /// `CCHC_LEADERSHIP_EMAILS`: the leadership (Ban Giám đốc), told of units still missing
+    /// working days after the deadline.
+    pub leadership: Vec<Recipient>,
+    /// `CCHC_OFFICE_EMAILS`: the Office (Văn phòng Sở), copied on leadership escalations and sent
+    /// the daily digest.
+    pub office: Vec<Recipient>,
+    /// `CCHC_DIGEST_TIME`: local time of the daily digest on working days (default 07:30).
+    pub digest_time: NaiveTime,
+}
+
+impl Default for NotificationConfig {
+    fn default() -> Self {
+        Self {
+            leadership: Vec::new(),
+            office: Vec::new(),
+            digest_time: NaiveTime::from_hms_opt(7, 30, 0).unwrap_or(NaiveTime::MIN),
+        }
+    }
+}
+
+/// Parses a list of mailboxes: `Nguyễn Văn A <a@example.vn>, b@example.vn` (commas or
+/// semicolons between them).
+pub fn parse_recipients(name: &'static str, value: &str) -> Result<Vec<Recipient>, ConfigError> {
+    value
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (display, email) = match part.rsplit_once('<') {
+                Some((display, rest)) => {
+                    let email = rest
+                        .strip_suffix('>')
+                        .ok_or_else(|| invalid(name, format!("{part:?}: missing '>'")))?;
+                    let display = display.trim().trim_matches('"').trim();
+                    (
+                        (!display.is_empty()).then(|| display.to_owned()),
+                        email.trim(),
+                    )
+                }
+                None => (None, part),
+            };
+            if !validator::ValidateEmail::validate_email(&email) {
+                return Err(invalid(name, format!("{email:?} is not an email address")));
+            }
+            Ok(Recipient {
+                name: display,
+                email: email.to_owned(),
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +159,20 @@ impl Config {
                 })
                 .unwrap_or_default(),
             default_policy: policy,
+            notifications: NotificationConfig {
+                leadership: match lookup("CCHC_LEADERSHIP_EMAILS") {
+                    Some(v) => parse_recipients("CCHC_LEADERSHIP_EMAILS", &v)?,
+                    None => Vec::new(),
+                },
+                office: match lookup("CCHC_OFFICE_EMAILS") {
+                    Some(v) => parse_recipients("CCHC_OFFICE_EMAILS", &v)?,
+                    None => Vec::new(),
+                },
+                digest_time: match lookup("CCHC_DIGEST_TIME") {
+                    Some(v) => parse_time("CCHC_DIGEST_TIME", &v)?,
+                    None => NotificationConfig::default().digest_time,
+                },
+            },
         })
     }
 }
@@ -180,6 +252,28 @@ mod tests {
             NaiveTime::from_hms_opt(17, 30, 0).unwrap()
         );
         assert_eq!(config.public_base_url, "https://cchc.example.gov.vn");
+    }
+
+    #[test]
+    fn notification_mailboxes_parse_with_and_without_names() {
+        let parsed = config(&[
+            (
+                "CCHC_LEADERSHIP_EMAILS",
+                "Giám đốc Sở <giamdoc@sct.example.vn>; pgd@sct.example.vn",
+            ),
+            ("CCHC_OFFICE_EMAILS", "\"Văn phòng Sở\" <vp@sct.example.vn>"),
+            ("CCHC_DIGEST_TIME", "07:45"),
+        ])
+        .expect("valid");
+        let n = &parsed.notifications;
+        assert_eq!(n.leadership.len(), 2);
+        assert_eq!(n.leadership[0].name.as_deref(), Some("Giám đốc Sở"));
+        assert_eq!(n.leadership[0].email, "giamdoc@sct.example.vn");
+        assert_eq!(n.leadership[1].name, None);
+        assert_eq!(n.office[0].name.as_deref(), Some("Văn phòng Sở"));
+        assert_eq!(n.digest_time, NaiveTime::from_hms_opt(7, 45, 0).unwrap());
+        let error = config(&[("CCHC_OFFICE_EMAILS", "Văn phòng <not-an-email>")]).unwrap_err();
+        assert_eq!(error.name, "CCHC_OFFICE_EMAILS");
     }
 
     #[test]

@@ -164,6 +164,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        kind -> Text,
+        payload -> Jsonb,
+        dedup_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        run_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    escalations (id) {
+        id -> Int8,
+        period_id -> Int8,
+        unit_id -> Int8,
+        level -> Text,
+        deadline -> Timestamptz,
+        escalated_at -> Timestamptz,
+        minutes_late -> Int4,
+    }
+}
+
 diesel::joinable!(unit_contacts -> units (unit_id));
 diesel::joinable!(api_tokens -> units (unit_id));
 diesel::joinable!(indicator_versions -> indicators (indicator_id));
@@ -253,6 +283,8 @@ diesel::table! {
 
 diesel::joinable!(period_extensions -> periods (period_id));
 diesel::joinable!(period_extensions -> units (unit_id));
+diesel::joinable!(escalations -> periods (period_id));
+diesel::joinable!(escalations -> units (unit_id));
 diesel::joinable!(submissions -> periods (period_id));
 diesel::joinable!(submissions -> units (unit_id));
 diesel::joinable!(submission_values -> submissions (submission_id));
@@ -277,4 +309,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_evidence,
     submission_versions,
     audit_events,
+    jobs,
+    escalations,
 );

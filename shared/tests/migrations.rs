@@ -140,7 +140,9 @@ async fn diesel_schema_matches_the_migrated_database() {
         submission_values,
         submission_evidence,
         submission_versions,
-        audit_events
+        audit_events,
+        jobs,
+        escalations
     );
     actual.sort();
     expected.sort();

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod health;
 pub mod holidays;
 pub mod indicators;
+pub mod jobs;
 pub mod me;
 pub mod periods;
 pub mod submissions;
@@ -55,7 +56,12 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(holidays::get)
         .service(holidays::update)
         .service(holidays::delete)
-        .service(audit::list);
+        .service(audit::list)
+        .service(jobs::list)
+        .service(jobs::stats)
+        .service(jobs::get)
+        .service(jobs::retry)
+        .service(jobs::escalations);
 }
 
 /// `201 Created` with the new resource's location.

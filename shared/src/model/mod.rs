@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod holiday;
 pub mod indicator;
+pub mod job;
 pub mod period;
 pub mod policy;
 pub mod submission;

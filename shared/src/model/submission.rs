@@ -429,6 +429,8 @@ pub struct ComplianceRow {
     /// The unit's deadline (an extension's, or the period's).
     pub deadline: DateTime<FixedOffset>,
     pub has_extension: bool,
+    /// How far the worker has escalated the unit for this period (null: not escalated).
+    pub escalation_level: Option<crate::rules::reminders::EscalationLevel>,
 }
 
 /// Counts and rates of the board.

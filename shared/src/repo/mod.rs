@@ -3,7 +3,9 @@
 pub mod audit;
 pub mod holidays;
 pub mod indicators;
+pub mod jobs;
 pub mod periods;
+pub mod schedule;
 pub mod submissions;
 pub mod tokens;
 pub mod units;

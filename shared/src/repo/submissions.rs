@@ -26,6 +26,8 @@ use crate::model::token::Role;
 use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
 use crate::repo::indicators::VersionRow;
+use crate::repo::jobs::{self, NewJob};
+use crate::repo::schedule;
 use crate::repo::tokens::Principal;
 use crate::repo::{holidays, local, local_opt, units};
 use crate::rules::completeness::{
@@ -104,6 +106,37 @@ fn state_view(row: &SubmissionRow) -> Value {
         "submit_count": row.submit_count,
         "return_reason": row.return_reason,
     })
+}
+
+/// Enqueues the unit's receipt of `event` (`submitted`, `returned`, `accepted`) for each of its
+/// focal persons, in the transaction of the change itself (outbox): the mail goes out if and
+/// only if the change commits. `sequence` tells repeated events apart (the n-th submit).
+async fn enqueue_receipts(
+    conn: &mut AsyncPgConnection,
+    row: &SubmissionRow,
+    event: &str,
+    sequence: i32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let contacts = schedule::contacts_of(conn, &[row.unit_id]).await?;
+    let focal_persons = contacts
+        .get(&row.unit_id)
+        .map(|c| c.focal_persons.clone())
+        .unwrap_or_default();
+    for recipient in focal_persons {
+        let job = NewJob {
+            kind: "receipt",
+            payload: json!({"submission_id": row.id, "event": event, "recipient": recipient}),
+            dedup_key: Some(format!(
+                "receipt:{}:{event}:{sequence}:{}",
+                row.id,
+                recipient.email.trim().to_lowercase()
+            )),
+            run_at: now,
+        };
+        jobs::enqueue(conn, &job, now).await?;
+    }
+    Ok(())
 }
 
 /// Records a transition of submission `id` from `before` to its current state.
@@ -972,6 +1005,7 @@ pub async fn submit(
             ))
             .execute(conn)
             .await?;
+        enqueue_receipts(conn, &row, "submitted", version, now).await?;
         record_transition(conn, &row, "submitted", actor, now).await
     })
     .await?;
@@ -1025,6 +1059,7 @@ async fn review(
             ))
             .execute(conn)
             .await?;
+        enqueue_receipts(conn, &row, recorded, row.revision + 1, now).await?;
         record_transition(conn, &row, recorded, actor, now).await
     })
     .await?;
@@ -1349,6 +1384,7 @@ pub async fn compliance(
         .await?
         .into_iter()
         .collect();
+    let escalation_levels = schedule::levels(conn, period_id).await?;
     let mut standings = Vec::new();
     let mut units = Vec::new();
     let (mut accepted, mut returned) = (0, 0);
@@ -1401,6 +1437,7 @@ pub async fn compliance(
             versions: row.map_or(0, |r| r.submit_count),
             deadline: local(deadline),
             has_extension: extensions.contains_key(&unit_id),
+            escalation_level: escalation_levels.get(&unit_id).copied(),
         });
     }
     let totals = compliance_rules::totals(&standings);

@@ -38,8 +38,8 @@ struct ContactRow {
     phone: Option<String>,
 }
 
-const ROLE_HEAD: &str = "head";
-const ROLE_FOCAL: &str = "focal_person";
+pub(crate) const ROLE_HEAD: &str = "head";
+pub(crate) const ROLE_FOCAL: &str = "focal_person";
 const MAX_FOCAL_PERSONS: usize = 20;
 
 fn check_contact(check: &mut Checker, field: &str, contact: &Contact) {

@@ -1,0 +1,3 @@
+DROP TABLE escalations;
+DROP TABLE jobs;
+DROP FUNCTION jobs_notify_queued();
