@@ -217,6 +217,23 @@ diesel::table! {
         section -> Nullable<Text>,
         page -> Nullable<Int4>,
         sort_order -> Int2,
+        attachment_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    submission_attachments (id) {
+        id -> Int8,
+        submission_id -> Int8,
+        purpose -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        indicator_id -> Nullable<Int8>,
+        uploaded_at -> Timestamptz,
+        uploaded_by -> Text,
     }
 }
 
@@ -243,6 +260,8 @@ diesel::joinable!(submission_values -> submissions (submission_id));
 diesel::joinable!(submission_values -> indicators (indicator_id));
 diesel::joinable!(submission_evidence -> submissions (submission_id));
 diesel::joinable!(submission_versions -> submissions (submission_id));
+diesel::joinable!(submission_attachments -> submissions (submission_id));
+diesel::joinable!(submission_attachments -> indicators (indicator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -260,4 +279,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_values,
     submission_evidence,
     submission_versions,
+    submission_attachments,
 );

@@ -139,7 +139,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         submissions,
         submission_values,
         submission_evidence,
-        submission_versions
+        submission_versions,
+        submission_attachments
     );
     actual.sort();
     expected.sort();
