@@ -31,6 +31,7 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "periods", description = "Reporting periods (kỳ báo cáo): cut-off windows, deadlines, status"),
         (name = "holidays", description = "The working-day calendar"),
         (name = "submissions", description = "Units' reports: filing, review, versions, extensions"),
+        (name = "attachments", description = "Files of a report: the Word narrative, the Excel statistics, evidence documents"),
     )
 )]
 struct ApiDoc;
@@ -62,7 +63,7 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "415",
         "UnsupportedMediaType",
-        "The request body is not application/json",
+        "The request body is not of the type the operation takes (application/json unless documented otherwise)",
     ),
     (
         "422",
@@ -70,7 +71,11 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
         "Invalid fields; `errors` lists every one",
     ),
     ("500", "InternalError", "A bug; it has been logged"),
-    ("503", "ServiceUnavailable", "The database is unavailable"),
+    (
+        "503",
+        "ServiceUnavailable",
+        "The database (or, for files, the file store) is unavailable",
+    ),
 ];
 
 fn add_problem(operation: &mut Operation, status: &str) {

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod attachments;
 mod auth;
 mod cli;
 mod health;
