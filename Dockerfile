@@ -50,7 +50,8 @@ RUN apt-get update \
 
 RUN groupadd --gid 10001 cchc \
     && useradd --uid 10001 --gid 10001 --create-home --home-dir /home/cchc \
-        --shell /usr/sbin/nologin cchc
+        --shell /usr/sbin/nologin cchc \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/cchc/files
 
 COPY --from=builder /out/cchc-api /out/cchc-worker /usr/local/bin/
 
@@ -58,6 +59,9 @@ USER 10001:10001
 WORKDIR /home/cchc
 
 ENV CCHC_BIND=0.0.0.0:8080
+# Uploaded files; mount a volume here (a new named volume takes this directory's owner).
+ENV CCHC_STORAGE_URL=/var/lib/cchc/files
+VOLUME ["/var/lib/cchc/files"]
 EXPOSE 8080
 
 # No HEALTHCHECK: the image has no HTTP client. Readiness endpoint: GET /readyz.

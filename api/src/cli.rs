@@ -10,6 +10,7 @@ use cchc_shared::db::{build_pool, run_migrations};
 use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
 use cchc_shared::repo::tokens;
+use cchc_shared::storage::Storage;
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 use diesel::prelude::*;
@@ -269,11 +270,15 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = build_pool(&config.database_url, config.db_pool_size)?;
+    let storage =
+        Storage::open(&config.storage).context("cannot open the file store (CCHC_STORAGE_URL)")?;
+    tracing::info!(store = storage.description(), "files are stored");
     let bind = config.bind.clone();
     let state = AppState {
         pool,
         config: Arc::new(config),
         clock: Arc::new(SystemClock),
+        storage,
     };
     let spec = Arc::new(crate::app::openapi());
     tracing::info!(%bind, "serving");

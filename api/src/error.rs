@@ -54,8 +54,10 @@ pub enum ApiError {
     },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
-    #[error("the request body must be application/json")]
-    UnsupportedMediaType,
+    #[error("the file is larger than the limit of {limit} bytes")]
+    FileTooLarge { limit: usize },
+    #[error("the request body must be {expected}")]
+    UnsupportedMediaType { expected: &'static str },
     #[error("the database is unavailable")]
     DatabaseUnavailable(String),
     #[error("{0}")]
@@ -83,13 +85,15 @@ impl ApiError {
             Self::Core(CoreError::Forbidden(_)) => "forbidden",
             Self::Core(CoreError::PreconditionFailed(_)) => "precondition_failed",
             Self::Core(CoreError::PreconditionRequired) => "precondition_required",
+            Self::Core(CoreError::UnsupportedFileType { .. }) => "unsupported_file_type",
+            Self::Core(CoreError::StorageUnavailable(_)) => "storage_unavailable",
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => "internal_error",
             Self::BadRequest { code, .. } => code,
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Unauthenticated(_) => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::DatabaseUnavailable(_) => "database_unavailable",
             Self::NotReady(_) => "not_ready",
         }
@@ -102,6 +106,22 @@ impl ApiError {
                 (detail.clone(), errors.clone())
             }
             Self::Core(CoreError::Validation { errors }) => (self.to_string(), errors.clone()),
+            Self::Core(CoreError::UnsupportedFileType { detail, errors }) => {
+                (detail.clone(), errors.clone())
+            }
+            // The store's own message may name directories or buckets; the log has it.
+            Self::Core(CoreError::StorageUnavailable(_)) => (
+                "the file store is unavailable, so nothing was saved; try again later".to_owned(),
+                Vec::new(),
+            ),
+            Self::FileTooLarge { limit } => (
+                self.to_string(),
+                vec![FieldError::new(
+                    "file",
+                    "too_large",
+                    format!("must be at most {limit} bytes"),
+                )],
+            ),
             // Never leak internals; the log has them.
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => (
                 "an unexpected error occurred; it has been logged".to_owned(),
@@ -136,6 +156,8 @@ impl ResponseError for ApiError {
             Self::Core(CoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
             Self::Core(CoreError::PreconditionFailed(_)) => StatusCode::PRECONDITION_FAILED,
             Self::Core(CoreError::PreconditionRequired) => StatusCode::PRECONDITION_REQUIRED,
+            Self::Core(CoreError::UnsupportedFileType { .. }) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Core(CoreError::StorageUnavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -143,8 +165,10 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::DatabaseUnavailable(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -119,7 +119,9 @@ async fn read_json<T: DeserializeOwned>(
     payload: &mut Payload,
 ) -> Result<T, ApiError> {
     if !json {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "application/json",
+        });
     }
     if declared_length.is_some_and(|len| len > limit) {
         return Err(ApiError::PayloadTooLarge { limit });

@@ -8,3 +8,4 @@ pub mod extract;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod upload;

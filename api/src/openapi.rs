@@ -33,6 +33,7 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "submissions", description = "Units' reports: filing, review, versions, extensions"),
         (name = "jobs", description = "The worker's queue: reminders, escalations, receipts, digests (admin only)"),
         (name = "audit", description = "Who changed what, when, before and after (admin only)"),
+        (name = "attachments", description = "Files of a report: the Word narrative, the Excel statistics, evidence documents"),
     )
 )]
 struct ApiDoc;
@@ -64,7 +65,7 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "415",
         "UnsupportedMediaType",
-        "The request body is not application/json",
+        "The request body is not of the type the operation takes (application/json unless documented otherwise)",
     ),
     (
         "422",
@@ -72,7 +73,11 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
         "Invalid fields; `errors` lists every one",
     ),
     ("500", "InternalError", "A bug; it has been logged"),
-    ("503", "ServiceUnavailable", "The database is unavailable"),
+    (
+        "503",
+        "ServiceUnavailable",
+        "The database (or, for files, the file store) is unavailable",
+    ),
 ];
 
 fn add_problem(operation: &mut Operation, status: &str) {

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use cchc_shared::clock::Clock;
 use cchc_shared::config::Config;
 use cchc_shared::db::{DbConn, DbPool};
+use cchc_shared::storage::Storage;
 
 use crate::error::ApiError;
 
@@ -12,6 +13,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
+    /// Where uploaded files' bytes go.
+    pub storage: Storage,
 }
 
 impl AppState {

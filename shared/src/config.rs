@@ -6,9 +6,12 @@ use chrono::NaiveTime;
 
 use crate::model::job::Recipient;
 use crate::model::policy::ReminderPolicy;
+use crate::storage::StorageLocation;
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/cchc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Largest uploaded file: 20 MiB, enough for a scanned decision of a few dozen pages.
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,6 +20,10 @@ pub struct Config {
     pub public_base_url: String,
     pub db_pool_size: usize,
     pub max_body_bytes: usize,
+    /// Where uploaded files go (`CCHC_STORAGE_URL`).
+    pub storage: StorageLocation,
+    /// Largest uploaded file, in bytes (`CCHC_MAX_UPLOAD_BYTES`).
+    pub max_upload_bytes: usize,
     /// Browser origins allowed to call the API (CORS), e.g. a third-party front end. Empty:
     /// none; `*`: any (tokens are bearer headers, never cookies, so no credentials mode).
     pub cors_allowed_origins: Vec<String>,
@@ -150,6 +157,19 @@ impl Config {
                 Some(v) => parse("CCHC_MAX_BODY_BYTES", &v)?,
                 None => 1024 * 1024,
             },
+            storage: match lookup("CCHC_STORAGE_URL") {
+                Some(v) => {
+                    StorageLocation::parse(&v).map_err(|e| invalid("CCHC_STORAGE_URL", e))?
+                }
+                None => StorageLocation::default(),
+            },
+            max_upload_bytes: match lookup("CCHC_MAX_UPLOAD_BYTES") {
+                Some(v) => match parse("CCHC_MAX_UPLOAD_BYTES", &v)? {
+                    0 => return Err(invalid("CCHC_MAX_UPLOAD_BYTES", "must be at least 1")),
+                    bytes => bytes,
+                },
+                None => DEFAULT_MAX_UPLOAD_BYTES,
+            },
             cors_allowed_origins: lookup("CCHC_CORS_ALLOWED_ORIGINS")
                 .map(|v| {
                     v.split(',')
@@ -220,6 +240,36 @@ mod tests {
             vec![5, 2, 0]
         );
         assert!(config.cors_allowed_origins.is_empty());
+        assert_eq!(
+            config.storage,
+            StorageLocation::Local("./data/files".into())
+        );
+        assert_eq!(config.max_upload_bytes, 20 * 1024 * 1024);
+    }
+
+    #[test]
+    fn storage_and_upload_limit_come_from_env() {
+        let config = config(&[
+            ("CCHC_STORAGE_URL", "s3://cchc-files/uploads"),
+            ("CCHC_MAX_UPLOAD_BYTES", "1048576"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.storage,
+            StorageLocation::S3 {
+                bucket: "cchc-files".into(),
+                prefix: "uploads".into()
+            }
+        );
+        assert_eq!(config.max_upload_bytes, 1_048_576);
+        let error = config_error("CCHC_STORAGE_URL", "ftp://files");
+        assert_eq!(error.name, "CCHC_STORAGE_URL");
+        let error = config_error("CCHC_MAX_UPLOAD_BYTES", "0");
+        assert_eq!(error.name, "CCHC_MAX_UPLOAD_BYTES");
+    }
+
+    fn config_error(name: &str, value: &str) -> ConfigError {
+        config(&[(name, value)]).unwrap_err()
     }
 
     #[test]

@@ -56,6 +56,15 @@ pub enum Error {
     /// The resource changed since the caller read it (`If-Match` no longer matches).
     #[error("{0}")]
     PreconditionFailed(String),
+    /// An uploaded file's content is of a type its purpose does not take.
+    #[error("{detail}")]
+    UnsupportedFileType {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// The file store failed (unreachable, full, not writable); nothing was recorded.
+    #[error("{0}")]
+    StorageUnavailable(String),
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("{0}")]
@@ -92,6 +101,12 @@ impl Error {
         Self::Validation {
             errors: vec![FieldError::new(field, code, message)],
         }
+    }
+}
+
+impl From<crate::storage::StorageError> for Error {
+    fn from(error: crate::storage::StorageError) -> Self {
+        Self::StorageUnavailable(error.to_string())
     }
 }
 

@@ -10,6 +10,7 @@ pub mod model;
 pub mod repo;
 pub mod rules;
 pub mod schema;
+pub mod storage;
 pub mod tokens;
 pub mod validation;
 

@@ -263,6 +263,23 @@ diesel::table! {
         section -> Nullable<Text>,
         page -> Nullable<Int4>,
         sort_order -> Int2,
+        attachment_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    submission_attachments (id) {
+        id -> Int8,
+        submission_id -> Int8,
+        purpose -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        indicator_id -> Nullable<Int8>,
+        uploaded_at -> Timestamptz,
+        uploaded_by -> Text,
     }
 }
 
@@ -291,6 +308,8 @@ diesel::joinable!(submission_values -> submissions (submission_id));
 diesel::joinable!(submission_values -> indicators (indicator_id));
 diesel::joinable!(submission_evidence -> submissions (submission_id));
 diesel::joinable!(submission_versions -> submissions (submission_id));
+diesel::joinable!(submission_attachments -> submissions (submission_id));
+diesel::joinable!(submission_attachments -> indicators (indicator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -311,4 +330,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     jobs,
     escalations,
+    submission_attachments,
 );

@@ -142,7 +142,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         submission_versions,
         audit_events,
         jobs,
-        escalations
+        escalations,
+        submission_attachments
     );
     actual.sort();
     expected.sort();

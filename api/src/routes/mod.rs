@@ -1,5 +1,6 @@
 //! HTTP handlers: authenticate, call the shared layer, shape the answer. No rules live here.
 
+pub mod attachments;
 pub mod audit;
 pub mod health;
 pub mod holidays;
@@ -51,6 +52,11 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(submissions::extensions)
         .service(submissions::compliance)
         .service(submissions::consolidation)
+        .service(attachments::upload)
+        .service(attachments::list)
+        .service(attachments::get)
+        .service(attachments::content)
+        .service(attachments::delete)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

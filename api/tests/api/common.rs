@@ -8,6 +8,7 @@ use cchc_shared::config::Config;
 use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
 use cchc_shared::repo::tokens;
+use cchc_shared::storage::Storage;
 use cchc_shared::test_db::TestDatabase;
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
@@ -21,6 +22,18 @@ pub struct TestApp {
     pub clock: FixedClock,
     pub state: AppState,
     pub db: TestDatabase,
+    /// Holds the app's file store (`files/` inside it); removed with the app.
+    pub files: tempfile::TempDir,
+}
+
+/// How a test app stores uploaded files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// A fresh directory of its own.
+    Directory,
+    /// A directory that became a regular file after start, so every write fails as on a full
+    /// or read-only disk (even for root, which ignores permission bits).
+    Unwritable,
 }
 
 /// An answer: status, headers and parsed JSON body (Null when empty).
@@ -100,14 +113,26 @@ impl TestApp {
         Self::spawn_with(Config::from_lookup(|_| None).expect("default config")).await
     }
 
-    pub async fn spawn_with(mut config: Config) -> Self {
+    pub async fn spawn_with(config: Config) -> Self {
+        Self::spawn_with_files(config, Files::Directory).await
+    }
+
+    pub async fn spawn_with_files(mut config: Config, files: Files) -> Self {
         let db = TestDatabase::migrated();
         config.database_url = db.url().to_owned();
         let clock = FixedClock::new(default_now());
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let dir = temp.path().join("files");
+        let storage = Storage::local(&dir).expect("a file store");
+        if files == Files::Unwritable {
+            std::fs::remove_dir(&dir).expect("remove the store's directory");
+            std::fs::write(&dir, b"not a directory").expect("put a file in its place");
+        }
         let state = AppState {
             pool: db.pool(),
             config: Arc::new(config),
             clock: Arc::new(clock.clone()),
+            storage,
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("address").port();
@@ -128,6 +153,7 @@ impl TestApp {
             clock,
             state,
             db,
+            files: temp,
         };
         app.admin = app.token(Role::Admin, None).await;
         app
@@ -182,6 +208,29 @@ impl TestApp {
             headers,
             body,
         }
+    }
+
+    /// Sends a prepared request and reads its answer.
+    pub async fn send(request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The directory the app stores files in.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self.files.path().join("files")
     }
 
     pub async fn get(&self, path: &str) -> Answer {

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod attachments;
 mod audit;
 mod auth;
 mod cli;

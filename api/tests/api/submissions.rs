@@ -1141,8 +1141,8 @@ async fn evidence_is_replaced_as_a_list_and_checked() {
     assert_eq!(
         two["evidence"],
         json!([
-            {"indicator_code": "SL-VANBAN", "document_number": "125/QĐ-SCT", "title": "Quyết định công bố", "section": "Mục II", "page": 3},
-            {"indicator_code": null, "document_number": null, "title": "Báo cáo tổng hợp", "section": null, "page": null},
+            {"indicator_code": "SL-VANBAN", "document_number": "125/QĐ-SCT", "title": "Quyết định công bố", "section": "Mục II", "page": 3, "attachment_id": null},
+            {"indicator_code": null, "document_number": null, "title": "Báo cáo tổng hợp", "section": null, "page": null, "attachment_id": null},
         ])
     );
 
@@ -1152,7 +1152,7 @@ async fn evidence_is_replaced_as_a_list_and_checked() {
         json!({"evidence": [{"indicator_code": "TL-DUNGHAN", "title": "Sổ theo dõi hồ sơ", "page": 12}]}),
     )
     .await;
-    let replaced = json!([{"indicator_code": "TL-DUNGHAN", "document_number": null, "title": "Sổ theo dõi hồ sơ", "section": null, "page": 12}]);
+    let replaced = json!([{"indicator_code": "TL-DUNGHAN", "document_number": null, "title": "Sổ theo dõi hồ sơ", "section": null, "page": 12, "attachment_id": null}]);
     assert_eq!(one["evidence"], replaced);
     let kept = save(&app, &mut khtc, json!({"narrative": "Có tài liệu"})).await;
     assert_eq!(
@@ -1981,7 +1981,10 @@ async fn versions_record_each_submit() {
     assert_eq!(first["deadline"], DEADLINE);
     let content = &first["content"];
     assert_eq!(content["narrative"], "Báo cáo kết quả CCHC Quý IV/2026.");
-    assert_eq!(content["evidence"], evidence());
+    let mut recorded_evidence = evidence();
+    recorded_evidence[0]["attachment_id"] = Value::Null;
+    assert_eq!(content["evidence"], recorded_evidence);
+    assert_eq!(content["attachments"], json!([]));
     let mut keys: Vec<&String> = content["values"].as_object().unwrap().keys().collect();
     keys.sort();
     let mut expected_keys = INDICATORS.to_vec();

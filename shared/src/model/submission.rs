@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::model::attachment::Attachment;
 use crate::model::indicator::IndicatorKind;
 use crate::model::{double_option, non_null, page_of};
 use crate::rules::timeliness::Timeliness;
@@ -118,6 +119,10 @@ pub struct EvidenceCitation {
     #[serde(default)]
     #[schema(minimum = 1)]
     pub page: Option<i32>,
+    /// The uploaded copy of the document: the id of a file of the same submission.
+    #[serde(default)]
+    #[schema(example = 42)]
+    pub attachment_id: Option<i64>,
 }
 
 /// A unit's report for a period.
@@ -135,7 +140,9 @@ pub struct Submission {
     /// One entry per indicator of the period, in the period's order.
     pub values: Vec<IndicatorValue>,
     pub evidence: Vec<EvidenceCitation>,
-    /// Changes with every write; the `ETag` is built from it.
+    /// The files: narrative, statistics and evidence documents, oldest first.
+    pub attachments: Vec<Attachment>,
+    /// Changes with every write (files included); the `ETag` is built from it.
     pub revision: i32,
     /// The deadline that applies to this unit: an extension's, or the period's.
     pub deadline: DateTime<FixedOffset>,

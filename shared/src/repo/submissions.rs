@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, FieldError, Result};
+use crate::model::attachment::Attachment;
 use crate::model::audit::{Actor, EntityType};
 use crate::model::indicator::IndicatorKind;
 use crate::model::period::PeriodStatus;
@@ -29,7 +30,7 @@ use crate::repo::indicators::VersionRow;
 use crate::repo::jobs::{self, NewJob};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
-use crate::repo::{holidays, local, local_opt, units};
+use crate::repo::{attachments, holidays, local, local_opt, units};
 use crate::rules::completeness::{
     completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
     ValueKind,
@@ -295,6 +296,7 @@ struct Loaded {
     indicators: Vec<PeriodIndicatorFacts>,
     values: HashMap<i64, ValueRow>,
     evidence: Vec<(Option<i64>, EvidenceCitation)>,
+    attachments: Vec<Attachment>,
     extension: Option<DateTime<Utc>>,
 }
 
@@ -327,6 +329,7 @@ async fn load(conn: &mut AsyncPgConnection, row: SubmissionRow) -> Result<Loaded
             submission_evidence::title,
             submission_evidence::section,
             submission_evidence::page,
+            submission_evidence::attachment_id,
         ))
         .load::<(
             Option<i64>,
@@ -334,22 +337,27 @@ async fn load(conn: &mut AsyncPgConnection, row: SubmissionRow) -> Result<Loaded
             String,
             Option<String>,
             Option<i32>,
+            Option<i64>,
         )>(conn)
         .await?
         .into_iter()
-        .map(|(indicator_id, document_number, title, section, page)| {
-            (
-                indicator_id,
-                EvidenceCitation {
-                    indicator_code: indicator_id.and_then(|id| code_of.get(&id).cloned()),
-                    document_number,
-                    title,
-                    section,
-                    page,
-                },
-            )
-        })
+        .map(
+            |(indicator_id, document_number, title, section, page, attachment_id)| {
+                (
+                    indicator_id,
+                    EvidenceCitation {
+                        indicator_code: indicator_id.and_then(|id| code_of.get(&id).cloned()),
+                        document_number,
+                        title,
+                        section,
+                        page,
+                        attachment_id,
+                    },
+                )
+            },
+        )
         .collect();
+    let attachments = attachments::of_submission(conn, row.id).await?;
     let extension = extension_deadline(conn, row.period_id, row.unit_id).await?;
     Ok(Loaded {
         row,
@@ -359,6 +367,7 @@ async fn load(conn: &mut AsyncPgConnection, row: SubmissionRow) -> Result<Loaded
         indicators,
         values,
         evidence,
+        attachments,
         extension,
     })
 }
@@ -428,6 +437,7 @@ impl Loaded {
             narrative: row.narrative.clone(),
             values,
             evidence: self.evidence.iter().map(|(_, e)| e.clone()).collect(),
+            attachments: self.attachments.clone(),
             revision: row.revision,
             deadline: local(self.deadline()),
             has_extension: self.extension.is_some(),
@@ -478,6 +488,22 @@ impl Loaded {
             "narrative": self.row.narrative,
             "values": values,
             "evidence": self.evidence.iter().map(|(_, e)| e).collect::<Vec<_>>(),
+            // Which files were part of the report, by checksum: the bytes may be replaced
+            // after a return, the record of what was submitted stays.
+            "attachments": self
+                .attachments
+                .iter()
+                .map(|a| {
+                    json!({
+                        "id": a.id,
+                        "purpose": a.purpose,
+                        "filename": a.filename,
+                        "sha256": a.sha256,
+                        "size_bytes": a.size_bytes,
+                        "indicator_code": a.indicator_code,
+                    })
+                })
+                .collect::<Vec<_>>(),
         })
     }
 }
@@ -725,6 +751,62 @@ fn check_editable(row: &SubmissionRow) -> Result<SubmissionStatus> {
     }
 }
 
+/// A submission its caller may change now.
+pub(crate) struct EditableSubmission {
+    pub id: i64,
+    pub period_id: i64,
+    pub revision: i32,
+}
+
+/// The submission `id` if `principal` may change it now: its unit's reporter or the Office,
+/// a draft or returned report, while the unit may still file. `lock` takes the row lock, for
+/// use inside a write transaction. Another unit's report is "not found" to a reporter.
+pub(crate) async fn editable(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    lock: bool,
+) -> Result<EditableSubmission> {
+    let row = find_row(conn, id, lock).await?;
+    check_can_file(principal, row.unit_id)?;
+    check_editable(&row)?;
+    let period = period_facts(conn, row.period_id).await?;
+    let extension = extension_deadline(conn, row.period_id, row.unit_id).await?;
+    check_filing_window(&period, extension.is_some())?;
+    Ok(EditableSubmission {
+        id: row.id,
+        period_id: row.period_id,
+        revision: row.revision,
+    })
+}
+
+/// The unit of submission `id`, if `principal` may read it.
+pub(crate) async fn readable(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+) -> Result<i64> {
+    let row = find_row(conn, id, false).await?;
+    check_can_read(principal, row.unit_id)?;
+    Ok(row.unit_id)
+}
+
+/// Records a change to the submission's files: a new revision, so its ETag changes.
+pub(crate) async fn touch(
+    conn: &mut AsyncPgConnection,
+    submission: &EditableSubmission,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::update(submissions::table.find(submission.id))
+        .set((
+            submissions::revision.eq(submission.revision + 1),
+            submissions::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Changes a draft or returned submission while the unit may still file; `if_match` must name
 /// the current revision.
 pub async fn update(
@@ -829,6 +911,15 @@ pub async fn update(
             if citation.page.is_some_and(|p| p < 1) {
                 check.push(field("page"), "out_of_range", "pages start at 1");
             }
+            if let Some(attachment_id) = citation.attachment_id {
+                if !loaded.attachments.iter().any(|a| a.id == attachment_id) {
+                    check.push(
+                        field("attachment_id"),
+                        "unknown_attachment",
+                        format!("{attachment_id} is not a file of this submission"),
+                    );
+                }
+            }
             let indicator_id = match &citation.indicator_code {
                 Some(code) => match by_code.get(code.as_str()) {
                     Some(facts) => Some(facts.indicator_id),
@@ -847,6 +938,7 @@ pub async fn update(
                     title: citation.title.trim().to_owned(),
                     section: trimmed(citation.section.as_deref()),
                     page: citation.page,
+                    attachment_id: citation.attachment_id,
                 },
             ));
             evidence_rows.push((
@@ -856,6 +948,7 @@ pub async fn update(
                 submission_evidence::title.eq(citation.title.trim().to_owned()),
                 submission_evidence::section.eq(trimmed(citation.section.as_deref())),
                 submission_evidence::page.eq(citation.page),
+                submission_evidence::attachment_id.eq(citation.attachment_id),
                 submission_evidence::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
             ));
         }
@@ -968,7 +1061,7 @@ pub async fn submit(
             .await
             .optional()?;
         // The first version is compared with an empty report, so it lists what was given.
-        let empty = json!({"narrative": null, "values": {}, "evidence": []});
+        let empty = json!({"narrative": null, "values": {}, "evidence": [], "attachments": []});
         let changes = diff(previous.as_ref().unwrap_or(&empty), &content);
         let version = row.submit_count + 1;
         diesel::insert_into(submission_versions::table)

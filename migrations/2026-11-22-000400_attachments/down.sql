@@ -1,0 +1,4 @@
+DROP INDEX submission_evidence_attachment_idx;
+ALTER TABLE submission_evidence DROP CONSTRAINT submission_evidence_attachment_fkey;
+ALTER TABLE submission_evidence DROP COLUMN attachment_id;
+DROP TABLE submission_attachments;

@@ -1,0 +1,558 @@
+//! What an uploaded file is and whether it may be attached: the type is decided from the
+//! content (never from the name or the declared Content-Type), each purpose takes its own
+//! types, names are cleaned for download, and every file gets its SHA-256.
+
+use std::io::{Cursor, Read};
+
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::attachment::AttachmentPurpose;
+
+/// A file type an attachment may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Pdf,
+    Docx,
+    /// Word 97–2003 (an OLE compound file with a `WordDocument` stream).
+    Doc,
+    Xlsx,
+    /// Excel 97–2003 (an OLE compound file with a `Workbook` stream).
+    Xls,
+    Png,
+    Jpeg,
+}
+
+impl FileType {
+    /// The Content-Type stored and served.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Doc => "application/msword",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Xls => "application/vnd.ms-excel",
+            Self::Png => "image/png",
+            Self::Jpeg => "image/jpeg",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Docx => "DOCX",
+            Self::Doc => "DOC",
+            Self::Xlsx => "XLSX",
+            Self::Xls => "XLS",
+            Self::Png => "PNG",
+            Self::Jpeg => "JPEG",
+        }
+    }
+}
+
+/// The types each purpose takes.
+pub fn allowed_types(purpose: AttachmentPurpose) -> &'static [FileType] {
+    match purpose {
+        AttachmentPurpose::Narrative => &[FileType::Docx, FileType::Doc, FileType::Pdf],
+        AttachmentPurpose::Statistics => &[FileType::Xlsx, FileType::Xls],
+        AttachmentPurpose::Evidence => &[
+            FileType::Pdf,
+            FileType::Docx,
+            FileType::Xlsx,
+            FileType::Png,
+            FileType::Jpeg,
+        ],
+    }
+}
+
+/// What the content turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sniffed {
+    Known(FileType),
+    /// Something else, described for the person who sent it.
+    Other(String),
+}
+
+const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// `[Content_Types].xml` is small; a larger one is not a document we want to inflate.
+const MAX_CONTENT_TYPES_BYTES: u64 = 1024 * 1024;
+
+/// Decides what `bytes` are from their content.
+pub fn sniff(bytes: &[u8]) -> Sniffed {
+    // The archive and compound-file readers parse untrusted input; a panic in them must not
+    // take the request (or the worker thread) down with it.
+    std::panic::catch_unwind(|| sniff_unguarded(bytes))
+        .unwrap_or_else(|_| Sniffed::Other("a damaged or unrecognised file".to_owned()))
+}
+
+fn sniff_unguarded(bytes: &[u8]) -> Sniffed {
+    if infer::archive::is_pdf(bytes) {
+        return Sniffed::Known(FileType::Pdf);
+    }
+    if infer::image::is_png(bytes) {
+        return Sniffed::Known(FileType::Png);
+    }
+    if infer::image::is_jpeg(bytes) {
+        return Sniffed::Known(FileType::Jpeg);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        return office_open_xml(bytes);
+    }
+    if bytes.starts_with(OLE2_MAGIC) {
+        return compound_file(bytes);
+    }
+    if let Some(kind) = infer::get(bytes) {
+        return Sniffed::Other(format!("{} (.{})", kind.mime_type(), kind.extension()));
+    }
+    if std::str::from_utf8(bytes).is_ok_and(|text| !text.contains('\0')) {
+        return Sniffed::Other("plain text".to_owned());
+    }
+    Sniffed::Other("an unrecognised format".to_owned())
+}
+
+/// A ZIP is a DOCX or XLSX only if its `[Content_Types].xml` declares the main part of one
+/// and that part is in the archive; any other ZIP (including macro-enabled documents) is not.
+fn office_open_xml(bytes: &[u8]) -> Sniffed {
+    let not_office = || Sniffed::Other("a ZIP archive that is not a Word or Excel document".into());
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Sniffed::Other("a damaged ZIP archive".into());
+    };
+    let mut content_types = String::new();
+    let read = match archive.by_name("[Content_Types].xml") {
+        Ok(entry) => entry
+            .take(MAX_CONTENT_TYPES_BYTES)
+            .read_to_string(&mut content_types)
+            .is_ok(),
+        Err(_) => false,
+    };
+    if !read {
+        return not_office();
+    }
+    for (part, content_type) in overrides(&content_types) {
+        let found = match content_type.as_str() {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" => {
+                Sniffed::Known(FileType::Docx)
+            }
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml" => {
+                Sniffed::Known(FileType::Xlsx)
+            }
+            "application/vnd.ms-word.document.macroEnabled.main+xml" => {
+                Sniffed::Other("a Word document with macros (DOCM)".into())
+            }
+            "application/vnd.ms-excel.sheet.macroEnabled.main+xml" => {
+                Sniffed::Other("an Excel workbook with macros (XLSM)".into())
+            }
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml" => {
+                Sniffed::Other("a Word template (DOTX)".into())
+            }
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml" => {
+                Sniffed::Other("an Excel template (XLTX)".into())
+            }
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" => {
+                Sniffed::Other("a PowerPoint presentation (PPTX)".into())
+            }
+            _ => continue,
+        };
+        let present = archive
+            .by_name(part.trim_start_matches('/'))
+            .is_ok_and(|entry| entry.is_file());
+        return if present { found } else { not_office() };
+    }
+    not_office()
+}
+
+/// `(PartName, ContentType)` of every `<Override>` of a content-types document.
+fn overrides(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut found = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(element) | Event::Empty(element))
+                if element.local_name().as_ref() == b"Override" =>
+            {
+                let attribute = |name: &str| {
+                    element
+                        .try_get_attribute(name)
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+                        .map(|v| v.into_owned())
+                };
+                if let (Some(part), Some(content_type)) =
+                    (attribute("PartName"), attribute("ContentType"))
+                {
+                    found.push((part, content_type));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    found
+}
+
+/// An OLE compound file is a DOC or XLS by the stream its application keeps the content in.
+fn compound_file(bytes: &[u8]) -> Sniffed {
+    let Ok(file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Sniffed::Other("a damaged Office 97–2003 file".into());
+    };
+    if file.is_stream("/EncryptedPackage") {
+        return Sniffed::Other("a password-protected Office document".into());
+    }
+    if file.is_stream("/WordDocument") {
+        return Sniffed::Known(FileType::Doc);
+    }
+    if file.is_stream("/Workbook") || file.is_stream("/Book") {
+        return Sniffed::Known(FileType::Xls);
+    }
+    if file.is_stream("/PowerPoint Document") {
+        return Sniffed::Other("a PowerPoint 97–2003 presentation (PPT)".into());
+    }
+    Sniffed::Other("an Office 97–2003 file that is neither Word nor Excel".into())
+}
+
+/// Why a file cannot be attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    Empty,
+    Unsupported { detected: String, allowed: String },
+}
+
+impl FileProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Unsupported { .. } => "unsupported_file_type",
+        }
+    }
+
+    pub fn message(&self, purpose: AttachmentPurpose) -> String {
+        match self {
+            Self::Empty => "the file is empty".to_owned(),
+            Self::Unsupported { detected, allowed } => {
+                format!("the file's content is {detected}; a {purpose} file must be {allowed}")
+            }
+        }
+    }
+}
+
+/// The file's type, if `purpose` takes it.
+pub fn check_file(purpose: AttachmentPurpose, bytes: &[u8]) -> Result<FileType, FileProblem> {
+    if bytes.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    let allowed = allowed_types(purpose);
+    let describe_allowed = || {
+        let labels: Vec<&str> = allowed.iter().map(|t| t.label()).collect();
+        labels.join(", ")
+    };
+    match sniff(bytes) {
+        Sniffed::Known(file_type) if allowed.contains(&file_type) => Ok(file_type),
+        Sniffed::Known(file_type) => Err(FileProblem::Unsupported {
+            detected: format!("{} ({})", file_type.label(), file_type.content_type()),
+            allowed: describe_allowed(),
+        }),
+        Sniffed::Other(detected) => Err(FileProblem::Unsupported {
+            detected,
+            allowed: describe_allowed(),
+        }),
+    }
+}
+
+/// Longest kept file name, in characters.
+pub const MAX_FILENAME_CHARS: usize = 255;
+
+/// The name to keep for a file: its last path component (browsers on Windows may send the
+/// whole path), in NFC, without control or bidirectional-override characters (which can
+/// disguise `gpj.exe` as `exe.jpg`), trimmed, at most 255 characters with the extension kept.
+/// `None` when nothing is left.
+pub fn sanitize_filename(raw: &str) -> Option<String> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .nfc()
+        .filter(|c| !c.is_control() && !is_invisible_format(*c))
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if cleaned.is_empty() {
+        return None;
+    }
+    if cleaned.chars().count() <= MAX_FILENAME_CHARS {
+        return Some(cleaned.to_owned());
+    }
+    let (stem, extension) = match cleaned.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.chars().count() <= 16 => (stem, Some(ext)),
+        _ => (cleaned, None),
+    };
+    let room = MAX_FILENAME_CHARS - extension.map_or(0, |e| e.chars().count() + 1);
+    let stem: String = stem.chars().take(room).collect();
+    Some(match extension {
+        Some(ext) => format!("{}.{ext}", stem.trim_end()),
+        None => stem,
+    })
+}
+
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// An ASCII stand-in for a name, for clients that ignore `filename*`: Vietnamese letters lose
+/// their marks (`Báo cáo Quý IV.docx` → `Bao cao Quy IV.docx`), anything else unsafe in a
+/// quoted header value becomes `_`.
+pub fn ascii_filename(name: &str) -> String {
+    let ascii = deunicode::deunicode(name);
+    let cleaned: String = ascii
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '/' | ';' => '_',
+            c if c.is_ascii_graphic() || c == ' ' => c,
+            _ => '_',
+        })
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "file".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    const PDF: &[u8] =
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    const PNG: &[u8] = &[
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+    ];
+    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
+
+    /// A ZIP with these entries.
+    fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in entries {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(content.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    fn content_types(part: &str, content_type: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="{part}" ContentType="{content_type}"/></Types>"#
+        )
+    }
+
+    fn docx() -> Vec<u8> {
+        zip_of(&[
+            (
+                "[Content_Types].xml",
+                &content_types(
+                    "/word/document.xml",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                ),
+            ),
+            ("word/document.xml", "<w:document/>"),
+        ])
+    }
+
+    fn xlsx() -> Vec<u8> {
+        zip_of(&[
+            (
+                "[Content_Types].xml",
+                &content_types(
+                    "/xl/workbook.xml",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                ),
+            ),
+            ("xl/workbook.xml", "<workbook/>"),
+        ])
+    }
+
+    fn compound(stream: &str) -> Vec<u8> {
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        file.create_stream(stream)
+            .unwrap()
+            .write_all(&[0u8; 600])
+            .unwrap();
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
+
+    #[test]
+    fn types_come_from_the_content() {
+        assert_eq!(sniff(PDF), Sniffed::Known(FileType::Pdf));
+        assert_eq!(sniff(PNG), Sniffed::Known(FileType::Png));
+        assert_eq!(sniff(JPEG), Sniffed::Known(FileType::Jpeg));
+        assert_eq!(sniff(&docx()), Sniffed::Known(FileType::Docx));
+        assert_eq!(sniff(&xlsx()), Sniffed::Known(FileType::Xlsx));
+        assert_eq!(
+            sniff(&compound("/WordDocument")),
+            Sniffed::Known(FileType::Doc)
+        );
+        assert_eq!(sniff(&compound("/Workbook")), Sniffed::Known(FileType::Xls));
+    }
+
+    #[test]
+    fn a_zip_is_not_office_unless_its_main_part_says_so() {
+        let plain = zip_of(&[("notes.txt", "hello")]);
+        assert!(matches!(sniff(&plain), Sniffed::Other(d) if d.contains("ZIP archive")));
+        // Names that look like Word's are not enough without the declared main part.
+        let lookalike = zip_of(&[("word/document.xml", "<w:document/>")]);
+        assert!(matches!(sniff(&lookalike), Sniffed::Other(d) if d.contains("ZIP archive")));
+        // Declared but missing.
+        let hollow = zip_of(&[(
+            "[Content_Types].xml",
+            &content_types(
+                "/word/document.xml",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            ),
+        )]);
+        assert!(matches!(sniff(&hollow), Sniffed::Other(d) if d.contains("ZIP archive")));
+        let macro_enabled = zip_of(&[
+            (
+                "[Content_Types].xml",
+                &content_types(
+                    "/word/document.xml",
+                    "application/vnd.ms-word.document.macroEnabled.main+xml",
+                ),
+            ),
+            ("word/document.xml", "<w:document/>"),
+        ]);
+        assert!(matches!(sniff(&macro_enabled), Sniffed::Other(d) if d.contains("DOCM")));
+        let truncated = &docx()[..20];
+        assert!(matches!(sniff(truncated), Sniffed::Other(_)));
+    }
+
+    #[test]
+    fn other_compound_files_are_not_word_or_excel() {
+        assert!(matches!(
+            sniff(&compound("/PowerPoint Document")),
+            Sniffed::Other(d) if d.contains("PPT")
+        ));
+        assert!(matches!(
+            sniff(&compound("/EncryptedPackage")),
+            Sniffed::Other(d) if d.contains("password")
+        ));
+        let mut damaged = OLE2_MAGIC.to_vec();
+        damaged.extend_from_slice(&[0; 100]);
+        assert!(matches!(sniff(&damaged), Sniffed::Other(_)));
+    }
+
+    #[test]
+    fn text_and_programs_are_described() {
+        assert_eq!(
+            sniff("Báo cáo".as_bytes()),
+            Sniffed::Other("plain text".into())
+        );
+        let mut exe = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+        exe.resize(256, 0);
+        assert!(matches!(sniff(&exe), Sniffed::Other(d) if d.contains("exe")));
+        assert_eq!(
+            sniff(&[0x00, 0x01, 0x02, 0xFF]),
+            Sniffed::Other("an unrecognised format".into())
+        );
+    }
+
+    #[test]
+    fn each_purpose_takes_its_types() {
+        use AttachmentPurpose::*;
+        assert_eq!(check_file(Narrative, &docx()), Ok(FileType::Docx));
+        assert_eq!(check_file(Narrative, PDF), Ok(FileType::Pdf));
+        assert_eq!(
+            check_file(Narrative, &compound("/WordDocument")),
+            Ok(FileType::Doc)
+        );
+        assert_eq!(check_file(Statistics, &xlsx()), Ok(FileType::Xlsx));
+        assert_eq!(
+            check_file(Statistics, &compound("/Workbook")),
+            Ok(FileType::Xls)
+        );
+        for (bytes, file_type) in [
+            (PDF.to_vec(), FileType::Pdf),
+            (docx(), FileType::Docx),
+            (xlsx(), FileType::Xlsx),
+            (PNG.to_vec(), FileType::Png),
+            (JPEG.to_vec(), FileType::Jpeg),
+        ] {
+            assert_eq!(check_file(Evidence, &bytes), Ok(file_type));
+        }
+        let refused = check_file(Statistics, PDF).unwrap_err();
+        assert_eq!(refused.code(), "unsupported_file_type");
+        assert_eq!(
+            refused.message(Statistics),
+            "the file's content is PDF (application/pdf); a statistics file must be XLSX, XLS"
+        );
+        assert!(check_file(Narrative, &xlsx()).is_err());
+        assert!(check_file(Narrative, PNG).is_err());
+        assert!(check_file(Evidence, &compound("/WordDocument")).is_err());
+        assert_eq!(check_file(Evidence, b""), Err(FileProblem::Empty));
+    }
+
+    #[test]
+    fn filenames_lose_paths_and_control_characters() {
+        assert_eq!(
+            sanitize_filename(r"C:\Users\An\Desktop\Báo cáo Quý IV.docx").as_deref(),
+            Some("Báo cáo Quý IV.docx")
+        );
+        assert_eq!(
+            sanitize_filename("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(
+            sanitize_filename("bad\u{0}\r\nname\u{7}.pdf").as_deref(),
+            Some("badname.pdf")
+        );
+        assert_eq!(
+            sanitize_filename("invoice\u{202E}fdp.exe").as_deref(),
+            Some("invoicefdp.exe")
+        );
+        assert_eq!(
+            sanitize_filename("  ..hidden.pdf ").as_deref(),
+            Some("hidden.pdf")
+        );
+        assert_eq!(sanitize_filename("dir/"), None);
+        assert_eq!(sanitize_filename(".."), None);
+        assert_eq!(sanitize_filename(" \t"), None);
+        // Decomposed (as macOS sends it) and composed spellings end up equal.
+        assert_eq!(
+            sanitize_filename("Ba\u{301}o ca\u{301}o.pdf").as_deref(),
+            Some("Báo cáo.pdf")
+        );
+        let long = format!("{}.xlsx", "Biểu ".repeat(100));
+        let kept = sanitize_filename(&long).unwrap();
+        assert!(kept.chars().count() <= MAX_FILENAME_CHARS);
+        assert!(kept.starts_with("Biểu Biểu"));
+        assert!(kept.ends_with(".xlsx"));
+    }
+
+    #[test]
+    fn ascii_fallback_drops_vietnamese_marks() {
+        assert_eq!(
+            ascii_filename("Báo cáo Quý IV – Đơn vị.docx"),
+            "Bao cao Quy IV - Don vi.docx"
+        );
+        assert_eq!(ascii_filename("a\"b\\c;d.pdf"), "a_b_c_d.pdf");
+        assert_eq!(ascii_filename("文件"), "Wen Jian");
+    }
+
+    #[test]
+    fn sha256_is_lowercase_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
