@@ -54,8 +54,8 @@ pub enum ApiError {
     },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
-    #[error("the request body must be application/json")]
-    UnsupportedMediaType,
+    #[error("the request body must be {expected}")]
+    UnsupportedMediaType { expected: &'static str },
     #[error("the database is unavailable")]
     DatabaseUnavailable(String),
     #[error("{0}")]
@@ -80,6 +80,7 @@ impl ApiError {
             Self::Core(CoreError::NotFound { .. }) | Self::RouteNotFound => "not_found",
             Self::Core(CoreError::Conflict { code, .. }) => code,
             Self::Core(CoreError::Validation { .. }) => "validation_failed",
+            Self::Core(CoreError::Unprocessable { code, .. }) => code,
             Self::Core(CoreError::Forbidden(_)) => "forbidden",
             Self::Core(CoreError::PreconditionFailed(_)) => "precondition_failed",
             Self::Core(CoreError::PreconditionRequired) => "precondition_required",
@@ -89,7 +90,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::DatabaseUnavailable(_) => "database_unavailable",
             Self::NotReady(_) => "not_ready",
         }
@@ -102,6 +103,9 @@ impl ApiError {
                 (detail.clone(), errors.clone())
             }
             Self::Core(CoreError::Validation { errors }) => (self.to_string(), errors.clone()),
+            Self::Core(CoreError::Unprocessable { detail, errors, .. }) => {
+                (detail.clone(), errors.clone())
+            }
             // Never leak internals; the log has them.
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => (
                 "an unexpected error occurred; it has been logged".to_owned(),
@@ -132,7 +136,9 @@ impl ResponseError for ApiError {
         match self {
             Self::Core(CoreError::NotFound { .. }) | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::Core(CoreError::Conflict { .. }) => StatusCode::CONFLICT,
-            Self::Core(CoreError::Validation { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Core(CoreError::Validation { .. } | CoreError::Unprocessable { .. }) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::Core(CoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
             Self::Core(CoreError::PreconditionFailed(_)) => StatusCode::PRECONDITION_FAILED,
             Self::Core(CoreError::PreconditionRequired) => StatusCode::PRECONDITION_REQUIRED,
@@ -144,7 +150,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::DatabaseUnavailable(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

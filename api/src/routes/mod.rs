@@ -1,5 +1,6 @@
 //! HTTP handlers: authenticate, call the shared layer, shape the answer. No rules live here.
 
+pub mod excel;
 pub mod health;
 pub mod holidays;
 pub mod indicators;
@@ -49,6 +50,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(submissions::extensions)
         .service(submissions::compliance)
         .service(submissions::consolidation)
+        .service(excel::template)
+        .service(excel::import)
+        .service(excel::consolidation)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

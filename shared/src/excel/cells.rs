@@ -76,9 +76,8 @@ pub fn parse_number_text(text: &str) -> Result<Decimal, CellProblem> {
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     let well_grouped = groups.len() == 1
         || (groups[0].len() <= 3 && groups[1..].iter().all(|group| group.len() == 3));
-    let valid = groups.iter().all(|group| digits(group))
-        && well_grouped
-        && fraction.is_none_or(digits);
+    let valid =
+        groups.iter().all(|group| digits(group)) && well_grouped && fraction.is_none_or(digits);
     if !valid {
         let message = if unsigned.contains('.') {
             "phải là số; dấu chấm chỉ dùng để phân cách hàng nghìn, phần thập phân dùng dấu \

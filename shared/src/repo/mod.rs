@@ -1,5 +1,6 @@
 //! Queries. Every write runs in one transaction so nothing is half-written.
 
+pub mod excel;
 pub mod holidays;
 pub mod indicators;
 pub mod periods;
