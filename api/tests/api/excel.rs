@@ -642,6 +642,22 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
         workbook.sheet_names(),
         ["Tổng hợp", "Chi tiết theo đơn vị", "Giải trình chênh lệch"]
     );
+    // Frozen header rows and set column widths, which calamine does not read.
+    let book =
+        umya_spreadsheet::reader::xlsx::read_reader(Cursor::new(file.bytes.clone()), true).unwrap();
+    for name in workbook.sheet_names() {
+        let sheet = book.get_sheet_by_name(&name).unwrap();
+        let view = &sheet.get_sheets_views().get_sheet_view_list()[0];
+        let pane = view
+            .get_pane()
+            .unwrap_or_else(|| panic!("{name}: frozen panes"));
+        assert_eq!(pane.get_top_left_cell().get_coordinate(), "A7", "{name}");
+        let width = sheet.get_column_dimension("C").map(|c| *c.get_width());
+        assert!(
+            width.is_some_and(|w| w >= 30.0),
+            "{name}: column C width {width:?}"
+        );
+    }
     let summary = workbook.worksheet_range("Tổng hợp").unwrap();
     assert_eq!(
         cell(&summary, "A2"),

@@ -88,12 +88,7 @@ pub fn parse_form(bytes: &[u8], expected: &ExpectedForm) -> Result<ParsedForm, F
         )
     })?;
     let Ok(meta) = workbook.worksheet_range(META_SHEET) else {
-        return Err(FormError::Mismatch(vec![FieldError::new(
-            "A1",
-            "not_a_form",
-            "tệp không phải biểu mẫu thống kê của hệ thống; hãy tải biểu mẫu của kỳ báo cáo và \
-             điền vào đó",
-        )]));
+        return Err(not_a_form());
     };
     check_identity(&meta, expected)?;
     let sheet = workbook.worksheet_range(FORM_SHEET).map_err(|_| {
@@ -101,6 +96,15 @@ pub fn parse_form(bytes: &[u8], expected: &ExpectedForm) -> Result<ParsedForm, F
     })?;
     check_layout(&sheet)?;
     read_rows(&sheet, expected)
+}
+
+fn not_a_form() -> FormError {
+    FormError::Mismatch(vec![FieldError::new(
+        "A1",
+        "not_a_form",
+        "tệp không phải biểu mẫu thống kê của hệ thống; hãy tải biểu mẫu của kỳ báo cáo và điền \
+         vào đó",
+    )])
 }
 
 fn meta_value<'a>(meta: &'a Range<Data>, key: &str) -> Option<&'a Data> {
@@ -115,12 +119,7 @@ fn meta_text(meta: &Range<Data>, key: &str) -> Option<String> {
 
 fn check_identity(meta: &Range<Data>, expected: &ExpectedForm) -> Result<(), FormError> {
     if meta_text(meta, meta_keys::FORM).as_deref() != Some(FORM_KIND) {
-        return Err(FormError::Mismatch(vec![FieldError::new(
-            "A1",
-            "not_a_form",
-            "tệp không phải biểu mẫu thống kê của hệ thống; hãy tải biểu mẫu của kỳ báo cáo và \
-             điền vào đó",
-        )]));
+        return Err(not_a_form());
     }
     let version = meta_value(meta, meta_keys::VERSION).and_then(|v| v.as_i64());
     if version != Some(FORM_VERSION) {

@@ -278,7 +278,7 @@ pub fn build_consolidation(
         SUMMARY_SHEET,
         &SUMMARY_HEADERS,
         &[
-            5.0, 16.0, 42.0, 10.0, 11.0, 13.0, 13.0, 12.0, 12.0, 11.0, 11.0, 12.0, 11.0, 12.0,
+            5.0, 16.0, 42.0, 10.0, 11.0, 13.0, 13.0, 12.0, 16.0, 11.0, 11.0, 12.0, 11.0, 12.0,
         ],
         &titles(
             report,
@@ -395,7 +395,7 @@ fn summary_row(
         .as_deref()
         .filter(|u| !u.is_empty() && kind != IndicatorKind::Boolean)
         .unwrap_or(kind_label(kind));
-    out.text(3, unit)?;
+    out.wrapped(3, Some(unit))?;
     out.number(4, Some(Decimal::from(indicator.units_reporting)))?;
     out.number(5, indicator.numerator_sum)?;
     out.number(6, indicator.denominator_sum)?;
