@@ -82,6 +82,7 @@ impl ApiError {
             Self::Core(CoreError::NotFound { .. }) | Self::RouteNotFound => "not_found",
             Self::Core(CoreError::Conflict { code, .. }) => code,
             Self::Core(CoreError::Validation { .. }) => "validation_failed",
+            Self::Core(CoreError::Unprocessable { code, .. }) => code,
             Self::Core(CoreError::Forbidden(_)) => "forbidden",
             Self::Core(CoreError::PreconditionFailed(_)) => "precondition_failed",
             Self::Core(CoreError::PreconditionRequired) => "precondition_required",
@@ -122,6 +123,9 @@ impl ApiError {
                     format!("must be at most {limit} bytes"),
                 )],
             ),
+            Self::Core(CoreError::Unprocessable { detail, errors, .. }) => {
+                (detail.clone(), errors.clone())
+            }
             // Never leak internals; the log has them.
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => (
                 "an unexpected error occurred; it has been logged".to_owned(),
@@ -152,7 +156,9 @@ impl ResponseError for ApiError {
         match self {
             Self::Core(CoreError::NotFound { .. }) | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::Core(CoreError::Conflict { .. }) => StatusCode::CONFLICT,
-            Self::Core(CoreError::Validation { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Core(CoreError::Validation { .. } | CoreError::Unprocessable { .. }) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::Core(CoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
             Self::Core(CoreError::PreconditionFailed(_)) => StatusCode::PRECONDITION_FAILED,
             Self::Core(CoreError::PreconditionRequired) => StatusCode::PRECONDITION_REQUIRED,

@@ -7,6 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use cchc_shared::error::FieldError;
+use cchc_shared::excel::XLSX_MIME;
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -69,22 +70,87 @@ impl<T> Json<T> {
     }
 }
 
-fn is_json(req: &HttpRequest) -> bool {
-    let Some(value) = req
-        .headers()
+/// The media type of the body without parameters, lower-case; empty when there is none.
+fn media_type(req: &HttpRequest) -> String {
+    req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
+        .and_then(|value| value.split(';').next())
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let essence = media_type(req);
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn body_limit(req: &HttpRequest) -> usize {
+    req.app_data::<BodyLimit>()
+        .copied()
+        .unwrap_or(BodyLimit(1024 * 1024))
+        .0
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// Reads the whole body, refusing it beyond `limit` bytes.
+async fn read_body(
+    declared_length: Option<usize>,
+    limit: usize,
+    payload: &mut Payload,
+) -> Result<web::BytesMut, ApiError> {
+    if declared_length.is_some_and(|len| len > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string(), Vec::new()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// An `.xlsx` workbook sent as the raw body, reported like [`Json`]: only when the handler
+/// asks, after authentication. Bounded by the same body limit as JSON.
+pub struct XlsxBody(Result<web::Bytes, ApiError>);
+
+impl XlsxBody {
+    pub fn into_inner(self) -> Result<web::Bytes, ApiError> {
+        self.0
+    }
+}
+
+impl FromRequest for XlsxBody {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_xlsx = media_type(req) == XLSX_MIME;
+        let limit = body_limit(req);
+        let declared_length = declared_length(req);
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_xlsx {
+                return Ok(XlsxBody(Err(ApiError::UnsupportedMediaType {
+                    expected: XLSX_MIME,
+                })));
+            }
+            let body = read_body(declared_length, limit, &mut payload).await;
+            Ok(XlsxBody(body.map(web::BytesMut::freeze)))
+        })
+    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
@@ -92,17 +158,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<BodyLimit>()
-            .copied()
-            .unwrap_or(BodyLimit(1024 * 1024))
-            .0;
+        let limit = body_limit(req);
         let json = is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let declared_length = declared_length(req);
         let mut payload = payload.take();
         Box::pin(async move {
             Ok(Json(
@@ -123,18 +181,7 @@ async fn read_json<T: DeserializeOwned>(
             expected: "application/json",
         });
     }
-    if declared_length.is_some_and(|len| len > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string(), Vec::new()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_body(declared_length, limit, payload).await?;
     if body.is_empty() {
         return Err(ApiError::bad_request(
             "invalid_json",

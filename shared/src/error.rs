@@ -46,6 +46,14 @@ pub enum Error {
     /// Semantically invalid input: every problem found, at once.
     #[error("the request has invalid fields")]
     Validation { errors: Vec<FieldError> },
+    /// Input that cannot be processed, with its own code and detail (an uploaded workbook that
+    /// is damaged, or the form of another unit…); `errors` may name the offending places.
+    #[error("{detail}")]
+    Unprocessable {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     /// The caller may not do this (a viewer writing, a reporter acting for another unit's
     /// report it can see…).
     #[error("{0}")]

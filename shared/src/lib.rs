@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod excel;
 pub mod model;
 pub mod repo;
 pub mod rules;

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod excel;
 pub mod health;
 pub mod holidays;
 pub mod indicators;
@@ -57,6 +58,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(attachments::get)
         .service(attachments::content)
         .service(attachments::delete)
+        .service(excel::template)
+        .service(excel::import)
+        .service(excel::consolidation)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

@@ -18,7 +18,7 @@ fn etag(submission: &Submission) -> String {
     format!("\"{}.{}\"", submission.id, submission.revision)
 }
 
-fn respond(status: StatusCode, submission: &Submission) -> HttpResponse {
+pub(crate) fn respond(status: StatusCode, submission: &Submission) -> HttpResponse {
     let mut response = HttpResponse::build(status);
     response.insert_header((header::ETAG, etag(submission)));
     if status == StatusCode::CREATED {

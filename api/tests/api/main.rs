@@ -7,6 +7,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod cli;
+mod excel;
 mod health;
 mod holidays;
 mod indicators;

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod excel;
 pub mod holidays;
 pub mod indicators;
 pub mod jobs;

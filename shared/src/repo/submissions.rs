@@ -1005,6 +1005,25 @@ pub async fn update(
     get(conn, id, principal).await
 }
 
+/// Checks, without writing, what [`update`] checks before it looks at the changes: the caller
+/// may change the submission, `if_match` names its current revision, and it is editable while
+/// the unit may file. A file import runs it before reading the file, so its answers come in
+/// the same order as `PATCH`'s; `update` checks again under its lock.
+pub async fn check_update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    if_match: &IfMatch,
+    principal: &Principal,
+) -> Result<Submission> {
+    let row = find_row(conn, id, false).await?;
+    check_can_file(principal, row.unit_id)?;
+    check_revision(&row, if_match)?;
+    check_editable(&row)?;
+    let loaded = load(conn, row).await?;
+    check_filing_window(&loaded.period, loaded.extension.is_some())?;
+    loaded.to_api()
+}
+
 /// Submits: checks completeness (every problem at once), judges timeliness against the
 /// unit's deadline, and records an immutable version.
 pub async fn submit(

@@ -1,0 +1,204 @@
+//! Excel files: a unit's statistics form, importing it filled in, and the consolidated report.
+
+use actix_web::http::header::{
+    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use cchc_shared::excel::form::build_form;
+use cchc_shared::excel::report::build_consolidation;
+use cchc_shared::excel::XLSX_MIME;
+use cchc_shared::model::submission::{ConsolidationQuery, IfMatch, Submission};
+use cchc_shared::repo::{excel, submissions};
+use cchc_shared::rules::local_time::to_local;
+use serde::Deserialize;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{Query, XlsxBody};
+use crate::state::AppState;
+
+/// An Excel workbook (`.xlsx`): describes the binary bodies in the OpenAPI document.
+pub struct XlsxWorkbook;
+
+impl PartialSchema for XlsxWorkbook {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .content_media_type(XLSX_MIME)
+            .description(Some("An Excel workbook (.xlsx)"))
+            .into()
+    }
+}
+
+impl ToSchema for XlsxWorkbook {}
+
+/// Whose form.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormQuery {
+    /// The unit's code. A reporter gets its own unit's form and may omit it; other roles
+    /// name a unit taking part in the period.
+    #[param(example = "KHTC")]
+    pub unit: Option<String>,
+}
+
+/// Keeps what is safe in a plain `filename=`: ASCII letters, digits, `.`, `_`, `-`.
+fn ascii_name(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A workbook to save, named in ASCII for old clients and in Vietnamese (RFC 6266
+/// `filename*`) for the rest.
+fn attachment(bytes: Vec<u8>, ascii: &str, vietnamese: &str) -> HttpResponse {
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii_name(ascii)),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: vietnamese.as_bytes().to_vec(),
+            }),
+        ],
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, XLSX_MIME))
+        .insert_header(disposition)
+        .body(bytes)
+}
+
+/// A unit's statistics form (biểu mẫu thống kê)
+///
+/// The `.xlsx` form a unit fills in for the period: title rows (period, unit, the deadline in
+/// local time, instructions) and one row per indicator in the period's order, with the
+/// indicator code visible. Each indicator kind has its own input cells (numerator and
+/// denominator, number, Có/Không, text; not applicable, system-of-record figure, explanation,
+/// note); the others are greyed and locked, the sheet is protected, numbers are validated
+/// (≥ 0) and choices are drop-down lists. Prefilled with the unit's current submission, if
+/// any. A reporter gets its own unit's form (another unit: 404); other roles name a unit.
+#[utoipa::path(
+    operation_id = "get_statistics_form",
+    tag = "submissions",
+    params(FormQuery),
+    responses(
+        (status = 200, description = "The form", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = XlsxWorkbook,
+            headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
+        (status = 422, description = "`unit` missing (`required`), unknown (`unknown_code`) or not taking part in the period (`not_participating`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/periods/{id}/template.xlsx")]
+pub async fn template(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    query: Query<FormQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let form =
+        excel::statistics_form(&mut conn, *id, query.unit.as_deref(), auth.principal()).await?;
+    let bytes = build_form(&form)?;
+    let (period, unit) = (&form.header.period_code, &form.header.unit_code);
+    Ok(attachment(
+        bytes,
+        &format!("bieu-mau-{period}-{unit}.xlsx"),
+        &format!("Biểu mẫu thống kê {period} {unit}.xlsx"),
+    ))
+}
+
+/// Import a filled statistics form
+///
+/// The body is the `.xlsx` form downloaded from `/periods/{id}/template.xlsx`, filled in.
+/// It must be this submission's form (same period and unit). Every indicator row it lists
+/// replaces that indicator's value, as `PATCH` with `values` would: an empty row clears the
+/// indicator (the Office's system-of-record figure stays); indicators the form does not list
+/// keep theirs. Numbers stored as text are read the Vietnamese way (`1.234` is 1234, `1,5` is
+/// 1.5). Requires `If-Match` like `PATCH`. Problems are 422 listing every cell at once, e.g.
+/// `{"field": "E8", "code": "not_a_number", "message": "phải là số"}`.
+#[utoipa::path(
+    operation_id = "import_statistics_form",
+    tag = "submissions",
+    params(("If-Match" = String, Header, description = "The ETag from your last read, or `*`")),
+    request_body(content = XlsxWorkbook, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The filled form"),
+    responses(
+        (status = 200, description = "The changed submission", body = Submission, headers(("ETag" = String, description = "The new entity tag"))),
+        (status = 409, description = "Not a draft or returned report (`submission_not_editable`), or the period no longer takes reports", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it (`precondition_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a readable workbook (`invalid_workbook`), the form of another period or unit (`form_mismatch`), or invalid cells (`validation_failed`); `errors` names each cell", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` missing (`precondition_required`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/import.xlsx")]
+pub async fn import(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: XlsxBody,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = IfMatch::parse(
+        req.headers()
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let body = body.into_inner()?;
+    let mut conn = state.conn().await?;
+    let submission = excel::import_form(
+        &mut conn,
+        *id,
+        &body,
+        &if_match,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(super::submissions::respond(StatusCode::OK, &submission))
+}
+
+/// The consolidated report as Excel
+///
+/// The same report as `/periods/{id}/consolidation`, with the same parameters and roles, as
+/// a workbook to file: sheet "Tổng hợp" (per indicator: units reporting, Σnumerator,
+/// Σdenominator, result, target, met or not, lowest and highest unit), "Chi tiết theo đơn vị"
+/// (each unit's figures) and "Giải trình chênh lệch" (figures that differ from the system of
+/// record, with the units' explanations). Figures are numbers with number formats.
+#[utoipa::path(
+    operation_id = "get_consolidation_workbook",
+    tag = "submissions",
+    params(ConsolidationQuery),
+    responses(
+        (status = 200, description = "The consolidated report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = XlsxWorkbook,
+            headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
+    )
+)]
+#[get("/periods/{id}/consolidation.xlsx")]
+pub async fn consolidation(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    query: Query<ConsolidationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let report = submissions::consolidation(&mut conn, *id, &query, auth.principal()).await?;
+    let bytes = build_consolidation(&report, to_local(state.clock.now()))?;
+    let period = &report.period_code;
+    Ok(attachment(
+        bytes,
+        &format!("tong-hop-{period}.xlsx"),
+        &format!("Báo cáo tổng hợp {period}.xlsx"),
+    ))
+}
