@@ -1,0 +1,3 @@
+//! The cchc worker as a library: what the `cchc-worker` binary and its tests build on.
+
+pub mod smtp_sink;
