@@ -1,0 +1,311 @@
+//! What the worker mails: five kinds of mail, each with the data its templates need.
+//!
+//! These types are plain data (serde both ways) so a job can carry them as its JSON payload;
+//! nothing here reads the database or the clock.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One mail to send: who gets it, what it says, and the idempotency key that names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    /// Names this mail for good: the same key always gives the same Message-ID, so a re-sent mail
+    /// can be recognised as the same one. E.g. `reminder.12.34.d5` (period 12, unit 34, step d5).
+    pub key: String,
+    pub to: Vec<Recipient>,
+    #[serde(default)]
+    pub cc: Vec<Recipient>,
+    pub content: MailContent,
+}
+
+/// An addressee, with an optional display name (may contain diacritics).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub name: Option<String>,
+    pub email: String,
+}
+
+impl Recipient {
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            email: email.into(),
+        }
+    }
+
+    pub fn address_only(email: impl Into<String>) -> Self {
+        Self {
+            name: None,
+            email: email.into(),
+        }
+    }
+}
+
+/// The five kinds of mail, each with its context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailContent {
+    /// To a unit's focal persons before the deadline.
+    Reminder(ReminderContext),
+    /// To the unit head (focal persons in cc) once the unit is late.
+    EscalationHead(EscalationHeadContext),
+    /// To the leadership and the Office: every unit still late.
+    EscalationLeadership(EscalationLeadershipContext),
+    /// To the unit: its report was submitted, returned or accepted.
+    Receipt(ReceiptContext),
+    /// Daily to the Office: where every open period stands.
+    Digest(DigestContext),
+}
+
+impl MailContent {
+    /// Stable name of the kind, as used in template names and the `X-CCHC-Kind` header.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Reminder(_) => "reminder",
+            Self::EscalationHead(_) => "escalation_head",
+            Self::EscalationLeadership(_) => "escalation_leadership",
+            Self::Receipt(_) => "receipt",
+            Self::Digest(_) => "digest",
+        }
+    }
+}
+
+/// A reporting period as the mails name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodRef {
+    pub id: i64,
+    /// E.g. `CCHC-2023-Q1`.
+    pub code: String,
+    /// E.g. `Báo cáo CCHC Quý I/2023`.
+    pub title: String,
+}
+
+/// A unit as the mails name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: i64,
+    /// E.g. `KHTC`.
+    pub code: String,
+    /// E.g. `Phòng Kế hoạch - Tài chính`.
+    pub name: String,
+}
+
+/// Which reminder of a period this is (the policy's `reminder_working_days_before` and its
+/// deadline-day reminder). Written `d5`, `d2`, `d0`, `deadline_day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum ReminderStep {
+    /// In the morning, this many working days before the deadline day (0: on the deadline day).
+    WorkingDaysBefore(u32),
+    /// The last call, on the deadline day a few hours before the deadline.
+    DeadlineDay,
+}
+
+impl fmt::Display for ReminderStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::WorkingDaysBefore(days) => write!(f, "d{days}"),
+            Self::DeadlineDay => f.write_str("deadline_day"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown reminder step {0:?}; expected d<N> or deadline_day")]
+pub struct InvalidReminderStep(String);
+
+impl FromStr for ReminderStep {
+    type Err = InvalidReminderStep;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "deadline_day" {
+            return Ok(Self::DeadlineDay);
+        }
+        s.strip_prefix('d')
+            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|digits| digits.parse().ok())
+            .map(Self::WorkingDaysBefore)
+            .ok_or_else(|| InvalidReminderStep(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for ReminderStep {
+    type Error = InvalidReminderStep;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<ReminderStep> for String {
+    fn from(step: ReminderStep) -> Self {
+        step.to_string()
+    }
+}
+
+/// Why a unit counts as missing. A returned report counts as not submitted until it is
+/// submitted again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingStatus {
+    /// Nothing submitted (no submission, or a draft only).
+    NotSubmitted,
+    /// Returned by the Office and not submitted again.
+    Returned,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderContext {
+    pub period: PeriodRef,
+    pub unit: UnitRef,
+    /// The unit's deadline (its extension's, if it has one).
+    pub deadline: DateTime<Utc>,
+    pub step: ReminderStep,
+    /// The Office's reason, when the unit's report was returned and not yet resubmitted.
+    pub return_reason: Option<String>,
+    /// The unit's submission, if it has one; the link then opens it instead of the period.
+    pub submission_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationHeadContext {
+    pub period: PeriodRef,
+    pub unit: UnitRef,
+    pub deadline: DateTime<Utc>,
+    /// How late the unit is when the mail is composed.
+    pub minutes_late: u32,
+    pub status: MissingStatus,
+    /// The unit head's name, for the greeting.
+    pub head_name: Option<String>,
+    pub submission_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationLeadershipContext {
+    pub period: PeriodRef,
+    pub deadline: DateTime<Utc>,
+    pub late_units: Vec<LateUnit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateUnit {
+    pub unit: UnitRef,
+    pub minutes_late: u32,
+    pub status: MissingStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptContext {
+    pub period: PeriodRef,
+    pub unit: UnitRef,
+    pub deadline: DateTime<Utc>,
+    pub submission_id: i64,
+    pub event: ReceiptEvent,
+}
+
+/// What happened to the unit's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ReceiptEvent {
+    Submitted {
+        submitted_at: DateTime<Utc>,
+        timeliness: Timeliness,
+    },
+    Returned {
+        returned_at: DateTime<Utc>,
+        reason: String,
+    },
+    Accepted {
+        accepted_at: DateTime<Utc>,
+    },
+}
+
+/// A submission's timeliness, as the rules decided it (early needs the policy's margin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "timeliness", rename_all = "snake_case")]
+pub enum Timeliness {
+    Early,
+    OnTime,
+    Late { minutes: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestContext {
+    /// When the figures were taken; the digest is dated by its local day.
+    pub as_of: DateTime<Utc>,
+    /// Every open period, in the order to show them.
+    pub periods: Vec<DigestPeriod>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestPeriod {
+    pub period: PeriodRef,
+    pub deadline: DateTime<Utc>,
+    /// Units that must report in this period.
+    pub participating: u32,
+    /// Units whose report is submitted, accepted ones included (returned ones are not).
+    pub submitted: u32,
+    /// Units whose report the Office accepted.
+    pub accepted: u32,
+    /// Units still missing; their count is the "missing" figure.
+    pub missing_units: Vec<MissingUnit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingUnit {
+    pub unit: UnitRef,
+    pub status: MissingStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminder_steps_round_trip_through_their_codes() {
+        for (code, step) in [
+            ("d5", ReminderStep::WorkingDaysBefore(5)),
+            ("d0", ReminderStep::WorkingDaysBefore(0)),
+            ("d12", ReminderStep::WorkingDaysBefore(12)),
+            ("deadline_day", ReminderStep::DeadlineDay),
+        ] {
+            assert_eq!(code.parse::<ReminderStep>(), Ok(step));
+            assert_eq!(step.to_string(), code);
+        }
+        for bad in ["", "d", "5", "d-1", "d+1", "D5", "d5x", "deadline"] {
+            assert!(bad.parse::<ReminderStep>().is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn content_serializes_with_its_kind_and_back() {
+        let content = MailContent::Receipt(ReceiptContext {
+            period: PeriodRef {
+                id: 1,
+                code: "Q1".into(),
+                title: "Báo cáo".into(),
+            },
+            unit: UnitRef {
+                id: 2,
+                code: "KHTC".into(),
+                name: "Phòng".into(),
+            },
+            deadline: DateTime::UNIX_EPOCH,
+            submission_id: 3,
+            event: ReceiptEvent::Submitted {
+                submitted_at: DateTime::UNIX_EPOCH,
+                timeliness: Timeliness::Late { minutes: 25 },
+            },
+        });
+        let json = serde_json::to_value(&content).unwrap();
+        assert_eq!(json["kind"], "receipt");
+        assert_eq!(json["event"]["event"], "submitted");
+        assert_eq!(json["event"]["timeliness"]["timeliness"], "late");
+        assert_eq!(json["event"]["timeliness"]["minutes"], 25);
+        let back: MailContent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, content);
+    }
+}
