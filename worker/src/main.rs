@@ -1,11 +1,16 @@
-//! The cchc background worker. For now it connects to the database, checks the schema is
-//! current, and waits for SIGTERM or Ctrl-C; reminders and escalations come next.
+//! The cchc background worker: deadline reminders, escalations, receipts and the daily digest,
+//! mailed through SMTP (`SMTP_URL`) or, by default, written as .eml files.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use cchc_shared::clock::SystemClock;
 use cchc_shared::config::Config;
-use cchc_shared::db::{build_pool, readiness, Readiness};
+use cchc_shared::db::{build_pool, readiness, DbPool, Readiness};
+use cchc_worker::email::{MailConfig, Mailer};
+use cchc_worker::mail_jobs::MailJobs;
+use cchc_worker::runtime::Worker;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -23,7 +28,13 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run until SIGTERM or Ctrl-C (the default).
-    Run,
+    Run {
+        /// Job runners working in parallel.
+        #[arg(long, env = "CCHC_WORKER_RUNNERS", default_value_t = 2)]
+        runners: usize,
+    },
+    /// Run every schedule that is due now once, drain the queue, and exit.
+    Once,
 }
 
 async fn shutdown_signal() -> anyhow::Result<&'static str> {
@@ -43,8 +54,9 @@ async fn shutdown_signal() -> anyhow::Result<&'static str> {
     }
 }
 
-async fn run(config: Config) -> anyhow::Result<()> {
-    let pool = build_pool(&config.database_url, 2)?;
+/// A pool on a database whose schema is current.
+async fn ready_pool(config: &Config, size: usize) -> anyhow::Result<DbPool> {
+    let pool = build_pool(&config.database_url, size)?;
     let mut conn = tokio::time::timeout(Duration::from_secs(30), pool.get())
         .await
         .context("timed out connecting to the database")?
@@ -57,11 +69,53 @@ async fn run(config: Config) -> anyhow::Result<()> {
         ),
     }
     drop(conn);
-    tracing::info!(
-        "worker ready; waiting for work (reminders and escalations are not scheduled yet)"
-    );
+    Ok(pool)
+}
+
+async fn worker(config: &Config, pool: DbPool) -> anyhow::Result<Worker> {
+    let mail = MailConfig::from_env()?;
+    tracing::info!(transport = ?mail.transport, "mail transport");
+    let mailer = Mailer::from_config(&mail, &config.public_base_url)?;
+    Ok(Worker::new(
+        pool,
+        config.notifications.clone(),
+        Arc::new(SystemClock),
+        Arc::new(MailJobs::new(mailer)),
+    ))
+}
+
+async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
+    let pool = ready_pool(&config, runners + 2).await?;
+    let worker = worker(&config, pool.clone()).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn({
+        let database_url = config.database_url.clone();
+        async move { worker.run(&database_url, runners, stop_rx).await }
+    });
     let signal = shutdown_signal().await?;
     tracing::info!(signal, "shutting down");
+    stop_tx.send(true).ok();
+    running.await.context("worker task")??;
+    pool.close();
+    Ok(())
+}
+
+async fn once(config: Config) -> anyhow::Result<()> {
+    let pool = ready_pool(&config, 2).await?;
+    let worker = worker(&config, pool.clone()).await?;
+    let (plan, drained) = worker.once().await?;
+    println!(
+        "planned {} job(s): {} reminder(s), {} head escalation(s), {} leadership escalation(s), {} digest(s); ran {} job(s): {} done, {} to retry, {} failed",
+        plan.total(),
+        plan.reminders,
+        plan.head_escalations,
+        plan.leadership_escalations,
+        plan.digests,
+        drained.done + drained.retrying + drained.failed,
+        drained.done,
+        drained.retrying,
+        drained.failed
+    );
     pool.close();
     Ok(())
 }
@@ -75,8 +129,9 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match Config::from_env() {
-        Ok(config) => match cli.command.unwrap_or(Command::Run) {
-            Command::Run => run(config).await,
+        Ok(config) => match cli.command.unwrap_or(Command::Run { runners: 2 }) {
+            Command::Run { runners } => run(config, runners).await,
+            Command::Once => once(config).await,
         },
         Err(error) => Err(error.into()),
     };

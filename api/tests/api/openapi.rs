@@ -161,3 +161,50 @@ fn document_is_sound_openapi_3_1() {
         assert!(problem.get(field).is_some(), "Problem.{field}");
     }
 }
+
+/// Every `enum` in the document with where it is.
+fn enums<'a>(value: &'a Value, path: String, found: &mut Vec<(String, &'a Vec<Value>)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(values)) = map.get("enum") {
+                found.push((path.clone(), values));
+            }
+            for (key, child) in map {
+                enums(child, format!("{path}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                enums(child, format!("{path}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Enumerations document the values on the wire (`reporter`, `on_time`), which are snake_case,
+/// never the Rust variant names (`Reporter`, `OnTime`) that clients would send in vain.
+#[test]
+fn enumerations_list_the_wire_values() {
+    let document: Value = serde_json::from_str(&cchc_api::app::openapi_json()).unwrap();
+    let mut found = Vec::new();
+    enums(&document, String::new(), &mut found);
+    assert!(found.len() > 10, "expected the document's enumerations");
+    for (path, values) in &found {
+        for value in *values {
+            let text = value.as_str().unwrap_or_default();
+            assert!(
+                !text.is_empty()
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{path}: {value} is not a wire value"
+            );
+        }
+    }
+    let roles = &document["components"]["schemas"]["Role"]["enum"];
+    assert_eq!(
+        roles,
+        &serde_json::json!(["admin", "reporter", "viewer", "integration"])
+    );
+}

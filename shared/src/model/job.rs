@@ -87,6 +87,22 @@ pub struct Recipient {
     pub email: String,
 }
 
+impl Recipient {
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            email: email.into(),
+        }
+    }
+
+    pub fn address_only(email: impl Into<String>) -> Self {
+        Self {
+            name: None,
+            email: email.into(),
+        }
+    }
+}
+
 /// A unit escalated for a period.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Escalation {

@@ -29,12 +29,33 @@ pub struct UnknownVariant {
 /// Declares a closed set of values stored as text and exchanged as snake_case strings.
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    ($(#[doc = $doc:literal])* pub enum $name:ident { $($(#[doc = $vdoc:literal])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[doc = $vdoc])* #[serde(rename = $text)] $variant),+
         }
+
+        // Written by hand: utoipa's derive cannot read a `rename` that comes from a macro
+        // argument and would document the Rust variant names instead of the wire values.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let summary = $crate::model::doc_text(&[$($doc),*]);
+                let values = [$(
+                    match $crate::model::doc_text(&[$($vdoc),*]) {
+                        doc if doc.is_empty() => format!("- `{}`", $text),
+                        doc => format!("- `{}`: {doc}", $text),
+                    }
+                ),+];
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .description(Some(format!("{summary}\n\n{}", values.join("\n"))))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -63,6 +84,16 @@ macro_rules! text_enum {
             }
         }
     };
+}
+
+/// The text of doc-comment lines, as one paragraph (used for hand-written schemas).
+pub fn doc_text(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Parses a stored text column into its enum; a mismatch means the database holds something

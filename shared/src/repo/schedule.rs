@@ -54,6 +54,8 @@ pub struct UnitStanding {
     pub name: String,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub extension_deadline: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub submission_id: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
     pub submission_status: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -61,6 +63,11 @@ pub struct UnitStanding {
 }
 
 impl UnitStanding {
+    /// A returned report counts as not submitted until it is submitted again.
+    pub fn is_returned(&self) -> bool {
+        self.submission_status.as_deref() == Some(SubmissionStatus::Returned.as_str())
+    }
+
     /// Not submitted: no report, a draft, or a report returned and not yet resubmitted.
     pub fn is_missing(&self) -> bool {
         match self.submission_status.as_deref() {
@@ -84,7 +91,7 @@ pub async fn unit_standings(
 ) -> Result<Vec<UnitStanding>> {
     Ok(diesel::sql_query(
         "SELECT u.id AS unit_id, u.code, u.name, e.deadline AS extension_deadline, \
-                s.status AS submission_status, s.return_reason \
+                s.id AS submission_id, s.status AS submission_status, s.return_reason \
          FROM period_units pu \
          JOIN units u ON u.id = pu.unit_id \
          LEFT JOIN period_extensions e ON e.period_id = pu.period_id AND e.unit_id = pu.unit_id \
@@ -226,7 +233,7 @@ async fn plan_period(
             let schedule = reminder_schedule(deadline, &period.policy, calendar);
             if let Some(due) = due_reminder(&schedule, now) {
                 // The deadline is part of the key: an extension starts a fresh cycle.
-                let step = due.step.key();
+                let step = due.step.to_string();
                 for recipient in &unit_contacts.focal_persons {
                     let job = NewJob {
                         kind: "reminder",

@@ -61,7 +61,22 @@ pub fn consolidate(
             unit_figure(value_kind, &v.value).map(|figure| (v.unit_code.as_str(), &v.value, figure))
         })
         .collect();
-    let units_reporting = u32::try_from(usable.len()).unwrap_or(u32::MAX);
+    // Text answers have no figure but still count as reported.
+    let reporting = if kind == IndicatorKind::Text {
+        values
+            .iter()
+            .filter(|v| !v.value.not_applicable)
+            .filter(|v| {
+                v.value
+                    .text
+                    .as_deref()
+                    .is_some_and(|t| !t.trim().is_empty())
+            })
+            .count()
+    } else {
+        usable.len()
+    };
+    let units_reporting = u32::try_from(reporting).unwrap_or(u32::MAX);
     let sum = |pick: fn(&ReportedValue) -> Option<Decimal>| -> Option<Decimal> {
         usable
             .iter()
@@ -178,6 +193,28 @@ mod tests {
             Some(("A".to_owned(), Decimal::from(90)))
         );
         assert_eq!(consolidated.units_reporting, 2);
+    }
+
+    #[test]
+    fn text_answers_count_as_reporting_without_a_figure() {
+        let text = |unit: &str, answer: Option<&str>, not_applicable: bool| UnitValue {
+            unit_code: unit.to_owned(),
+            value: ReportedValue {
+                text: answer.map(str::to_owned),
+                not_applicable,
+                ..ReportedValue::default()
+            },
+        };
+        let values = [
+            text("A", Some("Một cửa điện tử"), false),
+            text("B", Some("Số hóa hồ sơ"), false),
+            text("C", Some("  "), false),
+            text("D", None, true),
+        ];
+        let consolidated = consolidate(IndicatorKind::Text, None, &values);
+        assert_eq!(consolidated.units_reporting, 2);
+        assert_eq!(consolidated.value, None);
+        assert_eq!(consolidated.lowest, None);
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //!   leadership a number of working days after it (same time of day), both moved into office
 //!   hours the same way.
 
+use std::fmt;
+use std::str::FromStr;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,32 +23,56 @@ use crate::model::policy::ReminderPolicy;
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::local_time::{local_date, local_instant, local_time_of_day};
 
-/// Which reminder of a period this is.
+/// Which reminder of a period this is (the policy's `reminder_working_days_before` and its
+/// deadline-day reminder). Written `d5`, `d2`, `d0`, `deadline_day`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum ReminderStep {
-    /// `n` working days before the deadline day, at the reminder time (`d5`, `d2`, `d0`).
+    /// In the morning, this many working days before the deadline day (0: on the deadline day).
     WorkingDaysBefore(u32),
-    /// The deadline day's afternoon reminder (`deadline_day`).
+    /// The last call, on the deadline day a few hours before the deadline.
     DeadlineDay,
 }
 
-impl ReminderStep {
-    /// Stable key used in deduplication keys and job payloads.
-    pub fn key(&self) -> String {
+impl fmt::Display for ReminderStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::WorkingDaysBefore(n) => format!("d{n}"),
-            Self::DeadlineDay => "deadline_day".to_owned(),
+            Self::WorkingDaysBefore(days) => write!(f, "d{days}"),
+            Self::DeadlineDay => f.write_str("deadline_day"),
         }
     }
+}
 
-    pub fn parse(key: &str) -> Option<Self> {
-        if key == "deadline_day" {
-            return Some(Self::DeadlineDay);
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown reminder step {0:?}; expected d<N> or deadline_day")]
+pub struct InvalidReminderStep(String);
+
+impl FromStr for ReminderStep {
+    type Err = InvalidReminderStep;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "deadline_day" {
+            return Ok(Self::DeadlineDay);
         }
-        key.strip_prefix('d')?
-            .parse()
-            .ok()
+        s.strip_prefix('d')
+            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|digits| digits.parse().ok())
             .map(Self::WorkingDaysBefore)
+            .ok_or_else(|| InvalidReminderStep(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for ReminderStep {
+    type Error = InvalidReminderStep;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<ReminderStep> for String {
+    fn from(step: ReminderStep) -> Self {
+        step.to_string()
     }
 }
 
@@ -262,7 +289,7 @@ mod tests {
     fn schedule_of(deadline: &str, calendar: &WorkingCalendar) -> Vec<(String, String)> {
         reminder_schedule(at(deadline), &ReminderPolicy::default(), calendar)
             .into_iter()
-            .map(|r| (r.step.key(), local(r.at)))
+            .map(|r| (r.step.to_string(), local(r.at)))
             .collect()
     }
 
@@ -331,7 +358,7 @@ mod tests {
         let schedule = reminder_schedule(at("2026-12-15T16:30:00+07:00"), &policy, &plain());
         let shown: Vec<(String, String)> = schedule
             .iter()
-            .map(|r| (r.step.key(), local(r.at)))
+            .map(|r| (r.step.to_string(), local(r.at)))
             .collect();
         // 06:00 → 07:30 the same day; 18:00 on the deadline day → next working day 07:30, which
         // is after the deadline, so it is dropped.
@@ -461,15 +488,24 @@ mod tests {
     }
 
     #[test]
-    fn step_keys_round_trip() {
-        for step in [
-            ReminderStep::WorkingDaysBefore(5),
-            ReminderStep::WorkingDaysBefore(0),
-            ReminderStep::DeadlineDay,
+    fn reminder_steps_round_trip_through_their_codes() {
+        for (code, step) in [
+            ("d5", ReminderStep::WorkingDaysBefore(5)),
+            ("d0", ReminderStep::WorkingDaysBefore(0)),
+            ("d12", ReminderStep::WorkingDaysBefore(12)),
+            ("deadline_day", ReminderStep::DeadlineDay),
         ] {
-            assert_eq!(ReminderStep::parse(&step.key()), Some(step));
+            assert_eq!(code.parse::<ReminderStep>(), Ok(step));
+            assert_eq!(step.to_string(), code);
         }
-        assert_eq!(ReminderStep::parse("dx"), None);
+        for bad in ["", "d", "5", "d-1", "d+1", "D5", "d5x", "deadline"] {
+            assert!(bad.parse::<ReminderStep>().is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn escalation_levels_parse() {
         assert_eq!(EscalationLevel::parse("head"), Some(EscalationLevel::Head));
+        assert_eq!(EscalationLevel::parse("x"), None);
     }
 }

@@ -3,9 +3,6 @@
 //! These types are plain data (serde both ways) so a job can carry them as its JSON payload;
 //! nothing here reads the database or the clock.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -21,28 +18,9 @@ pub struct Mail {
     pub content: MailContent,
 }
 
-/// An addressee, with an optional display name (may contain diacritics).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recipient {
-    pub name: Option<String>,
-    pub email: String,
-}
-
-impl Recipient {
-    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
-        Self {
-            name: Some(name.into()),
-            email: email.into(),
-        }
-    }
-
-    pub fn address_only(email: impl Into<String>) -> Self {
-        Self {
-            name: None,
-            email: email.into(),
-        }
-    }
-}
+/// An addressee, with an optional display name (may contain diacritics): the same type the
+/// planner puts in job payloads.
+pub use cchc_shared::model::job::Recipient;
 
 /// The five kinds of mail, each with its context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,58 +71,8 @@ pub struct UnitRef {
     pub name: String,
 }
 
-/// Which reminder of a period this is (the policy's `reminder_working_days_before` and its
-/// deadline-day reminder). Written `d5`, `d2`, `d0`, `deadline_day`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum ReminderStep {
-    /// In the morning, this many working days before the deadline day (0: on the deadline day).
-    WorkingDaysBefore(u32),
-    /// The last call, on the deadline day a few hours before the deadline.
-    DeadlineDay,
-}
-
-impl fmt::Display for ReminderStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::WorkingDaysBefore(days) => write!(f, "d{days}"),
-            Self::DeadlineDay => f.write_str("deadline_day"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown reminder step {0:?}; expected d<N> or deadline_day")]
-pub struct InvalidReminderStep(String);
-
-impl FromStr for ReminderStep {
-    type Err = InvalidReminderStep;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "deadline_day" {
-            return Ok(Self::DeadlineDay);
-        }
-        s.strip_prefix('d')
-            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|digits| digits.parse().ok())
-            .map(Self::WorkingDaysBefore)
-            .ok_or_else(|| InvalidReminderStep(s.to_owned()))
-    }
-}
-
-impl TryFrom<String> for ReminderStep {
-    type Error = InvalidReminderStep;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-impl From<ReminderStep> for String {
-    fn from(step: ReminderStep) -> Self {
-        step.to_string()
-    }
-}
+/// Which reminder of a period this is; written `d5`, `d2`, `d0`, `deadline_day`.
+pub use cchc_shared::rules::reminders::ReminderStep;
 
 /// Why a unit counts as missing. A returned report counts as not submitted until it is
 /// submitted again.
@@ -263,22 +191,6 @@ pub struct MissingUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reminder_steps_round_trip_through_their_codes() {
-        for (code, step) in [
-            ("d5", ReminderStep::WorkingDaysBefore(5)),
-            ("d0", ReminderStep::WorkingDaysBefore(0)),
-            ("d12", ReminderStep::WorkingDaysBefore(12)),
-            ("deadline_day", ReminderStep::DeadlineDay),
-        ] {
-            assert_eq!(code.parse::<ReminderStep>(), Ok(step));
-            assert_eq!(step.to_string(), code);
-        }
-        for bad in ["", "d", "5", "d-1", "d+1", "D5", "d5x", "deadline"] {
-            assert!(bad.parse::<ReminderStep>().is_err(), "{bad:?} parsed");
-        }
-    }
 
     #[test]
     fn content_serializes_with_its_kind_and_back() {

@@ -1,0 +1,448 @@
+//! Runs the mail jobs the planner and the API enqueue: reminders, escalations, receipts and
+//! digests. Each job re-reads the database when it runs, so a unit that submitted after its
+//! reminder was queued gets none, and every mail says what is true when it leaves.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::future::BoxFuture;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use cchc_shared::model::job::Recipient;
+use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
+use cchc_shared::repo::schedule::{unit_standings, UnitStanding};
+use cchc_shared::rules::local_time::local_instant;
+use cchc_shared::schema::{escalations, periods, submissions, units};
+
+use crate::email::{
+    DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
+    Mail, MailContent, Mailer, MissingStatus, MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent,
+    ReminderContext, ReminderStep, Timeliness, UnitRef,
+};
+
+/// What a job decided: a mail to send, or nothing, with the reason.
+enum Decision {
+    Send(Box<Mail>),
+    Skip(String),
+}
+
+/// The job handler of the mail kinds.
+pub struct MailJobs {
+    mailer: Mailer,
+}
+
+impl MailJobs {
+    pub fn new(mailer: Mailer) -> Self {
+        Self { mailer }
+    }
+}
+
+impl JobHandler for MailJobs {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        job: &'a ClaimedJob,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<String, JobError>> {
+        Box::pin(async move {
+            let key = job
+                .dedup_key
+                .clone()
+                .unwrap_or_else(|| format!("job.{}", job.id));
+            let decision = match job.kind.as_str() {
+                "reminder" => reminder(conn, payload(job)?, key, now).await?,
+                "escalation_head" => escalation_head(conn, payload(job)?, key, now).await?,
+                "escalation_leadership" => {
+                    escalation_leadership(conn, payload(job)?, key, now).await?
+                }
+                "receipt" => receipt(conn, payload(job)?, key).await?,
+                "digest" => digest(conn, payload(job)?, key, now).await?,
+                other => {
+                    return Err(JobError::Permanent(format!("unknown job kind {other:?}")));
+                }
+            };
+            match decision {
+                Decision::Skip(reason) => Ok(format!("skipped: {reason}")),
+                Decision::Send(mail) => match self.mailer.send(&mail, now).await {
+                    Ok(message_id) => Ok(format!("sent {message_id}")),
+                    Err(error) if error.is_temporary() => {
+                        Err(JobError::Temporary(error.to_string()))
+                    }
+                    Err(error) => Err(JobError::Permanent(error.to_string())),
+                },
+            }
+        })
+    }
+}
+
+fn payload<T: DeserializeOwned>(job: &ClaimedJob) -> Result<T, JobError> {
+    serde_json::from_value(job.payload.clone())
+        .map_err(|e| JobError::Permanent(format!("bad {} payload: {e}", job.kind)))
+}
+
+fn db(error: diesel::result::Error) -> JobError {
+    JobError::Temporary(error.to_string())
+}
+
+fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
+    u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX)
+}
+
+struct PeriodFacts {
+    reference: PeriodRef,
+    deadline: DateTime<Utc>,
+    open: bool,
+}
+
+async fn period(conn: &mut AsyncPgConnection, id: i64) -> Result<PeriodFacts, JobError> {
+    let (code, title, deadline, status): (String, String, DateTime<Utc>, String) = periods::table
+        .find(id)
+        .select((
+            periods::code,
+            periods::title,
+            periods::deadline,
+            periods::status,
+        ))
+        .first(conn)
+        .await
+        .map_err(|e| match e {
+            diesel::result::Error::NotFound => JobError::Permanent(format!("period {id} is gone")),
+            other => db(other),
+        })?;
+    Ok(PeriodFacts {
+        reference: PeriodRef { id, code, title },
+        deadline,
+        open: status == "open",
+    })
+}
+
+fn unit_ref(standing: &UnitStanding) -> UnitRef {
+    UnitRef {
+        id: standing.unit_id,
+        code: standing.code.clone(),
+        name: standing.name.clone(),
+    }
+}
+
+fn missing_status(standing: &UnitStanding) -> MissingStatus {
+    if standing.is_returned() {
+        MissingStatus::Returned
+    } else {
+        MissingStatus::NotSubmitted
+    }
+}
+
+async fn standing(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<Option<UnitStanding>, JobError> {
+    Ok(unit_standings(conn, period_id)
+        .await
+        .map_err(JobError::from)?
+        .into_iter()
+        .find(|u| u.unit_id == unit_id))
+}
+
+#[derive(Deserialize)]
+struct ReminderJob {
+    period_id: i64,
+    unit_id: i64,
+    step: ReminderStep,
+    deadline: DateTime<Utc>,
+    recipient: Recipient,
+}
+
+async fn reminder(
+    conn: &mut AsyncPgConnection,
+    job: ReminderJob,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<Decision, JobError> {
+    let period = period(conn, job.period_id).await?;
+    if !period.open {
+        return Ok(Decision::Skip("the period is no longer open".into()));
+    }
+    let Some(unit) = standing(conn, job.period_id, job.unit_id).await? else {
+        return Ok(Decision::Skip("the unit no longer takes part".into()));
+    };
+    if !unit.is_missing() {
+        return Ok(Decision::Skip("the unit has submitted".into()));
+    }
+    let deadline = unit.deadline(period.deadline);
+    if deadline != job.deadline {
+        return Ok(Decision::Skip("the unit's deadline changed".into()));
+    }
+    if now >= deadline {
+        return Ok(Decision::Skip("the deadline has passed".into()));
+    }
+    Ok(Decision::Send(Box::new(Mail {
+        key,
+        to: vec![job.recipient],
+        cc: Vec::new(),
+        content: MailContent::Reminder(ReminderContext {
+            period: period.reference,
+            unit: unit_ref(&unit),
+            deadline,
+            step: job.step,
+            return_reason: unit.return_reason.clone().filter(|_| unit.is_returned()),
+            submission_id: unit.submission_id,
+        }),
+    })))
+}
+
+#[derive(Deserialize)]
+struct EscalationHeadJob {
+    period_id: i64,
+    unit_id: i64,
+    deadline: DateTime<Utc>,
+    to: Vec<Recipient>,
+    #[serde(default)]
+    cc: Vec<Recipient>,
+}
+
+async fn escalation_head(
+    conn: &mut AsyncPgConnection,
+    job: EscalationHeadJob,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<Decision, JobError> {
+    let period = period(conn, job.period_id).await?;
+    let Some(unit) = standing(conn, job.period_id, job.unit_id).await? else {
+        return Ok(Decision::Skip("the unit no longer takes part".into()));
+    };
+    if !unit.is_missing() {
+        return Ok(Decision::Skip("the unit has submitted".into()));
+    }
+    let head_name = if job.cc.is_empty() {
+        None
+    } else {
+        <[Recipient]>::first(&job.to).and_then(|r| r.name.clone())
+    };
+    Ok(Decision::Send(Box::new(Mail {
+        key,
+        to: job.to,
+        cc: job.cc,
+        content: MailContent::EscalationHead(EscalationHeadContext {
+            period: period.reference,
+            unit: unit_ref(&unit),
+            deadline: job.deadline,
+            minutes_late: minutes_between(job.deadline, now),
+            status: missing_status(&unit),
+            head_name,
+            submission_id: unit.submission_id,
+        }),
+    })))
+}
+
+#[derive(Deserialize)]
+struct EscalationLeadershipJob {
+    period_id: i64,
+    escalation_ids: Vec<i64>,
+    recipient: Recipient,
+}
+
+async fn escalation_leadership(
+    conn: &mut AsyncPgConnection,
+    job: EscalationLeadershipJob,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<Decision, JobError> {
+    let period = period(conn, job.period_id).await?;
+    let escalated: Vec<(i64, DateTime<Utc>)> = escalations::table
+        .filter(escalations::id.eq_any(&job.escalation_ids))
+        .select((escalations::unit_id, escalations::deadline))
+        .load(conn)
+        .await
+        .map_err(db)?;
+    let standings = unit_standings(conn, job.period_id)
+        .await
+        .map_err(JobError::from)?;
+    let late_units: Vec<LateUnit> = standings
+        .iter()
+        .filter(|u| u.is_missing())
+        .filter_map(|u| {
+            let (_, deadline) = escalated.iter().find(|(id, _)| *id == u.unit_id)?;
+            Some(LateUnit {
+                unit: unit_ref(u),
+                minutes_late: minutes_between(*deadline, now),
+                status: missing_status(u),
+            })
+        })
+        .collect();
+    if late_units.is_empty() {
+        return Ok(Decision::Skip("every escalated unit has submitted".into()));
+    }
+    Ok(Decision::Send(Box::new(Mail {
+        key,
+        to: vec![job.recipient],
+        cc: Vec::new(),
+        content: MailContent::EscalationLeadership(EscalationLeadershipContext {
+            period: period.reference,
+            deadline: period.deadline,
+            late_units,
+        }),
+    })))
+}
+
+#[derive(Deserialize)]
+struct ReceiptJob {
+    submission_id: i64,
+    event: String,
+    recipient: Recipient,
+}
+
+type SubmissionFacts = (
+    i64,
+    i64,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    Option<i32>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+async fn receipt(
+    conn: &mut AsyncPgConnection,
+    job: ReceiptJob,
+    key: String,
+) -> Result<Decision, JobError> {
+    let (
+        period_id,
+        unit_id,
+        last_submitted_at,
+        timeliness,
+        minutes_late,
+        return_reason,
+        returned_at,
+        accepted_at,
+    ): SubmissionFacts = submissions::table
+        .find(job.submission_id)
+        .select((
+            submissions::period_id,
+            submissions::unit_id,
+            submissions::last_submitted_at,
+            submissions::first_timeliness,
+            submissions::first_minutes_late,
+            submissions::return_reason,
+            submissions::returned_at,
+            submissions::accepted_at,
+        ))
+        .first(conn)
+        .await
+        .map_err(db)?;
+    let period = period(conn, period_id).await?;
+    let (code, name): (String, String) = units::table
+        .find(unit_id)
+        .select((units::code, units::name))
+        .first(conn)
+        .await
+        .map_err(db)?;
+    let missing = |what: &str| JobError::Permanent(format!("the submission has no {what}"));
+    let event = match job.event.as_str() {
+        "submitted" => ReceiptEvent::Submitted {
+            submitted_at: last_submitted_at.ok_or_else(|| missing("submission time"))?,
+            timeliness: match timeliness.as_deref() {
+                Some("early") => Timeliness::Early,
+                Some("late") => Timeliness::Late {
+                    minutes: u32::try_from(minutes_late.unwrap_or(0)).unwrap_or(0),
+                },
+                _ => Timeliness::OnTime,
+            },
+        },
+        "returned" => ReceiptEvent::Returned {
+            returned_at: returned_at.ok_or_else(|| missing("return time"))?,
+            reason: return_reason.ok_or_else(|| missing("return reason"))?,
+        },
+        "accepted" => ReceiptEvent::Accepted {
+            accepted_at: accepted_at.ok_or_else(|| missing("acceptance time"))?,
+        },
+        other => {
+            return Err(JobError::Permanent(format!(
+                "unknown receipt event {other:?}"
+            )))
+        }
+    };
+    let deadline = standing(conn, period_id, unit_id)
+        .await?
+        .map_or(period.deadline, |u| u.deadline(period.deadline));
+    Ok(Decision::Send(Box::new(Mail {
+        key,
+        to: vec![job.recipient],
+        cc: Vec::new(),
+        content: MailContent::Receipt(ReceiptContext {
+            period: period.reference,
+            unit: UnitRef {
+                id: unit_id,
+                code,
+                name,
+            },
+            deadline,
+            submission_id: job.submission_id,
+            event,
+        }),
+    })))
+}
+
+#[derive(Deserialize)]
+struct DigestJob {
+    date: NaiveDate,
+    recipient: Recipient,
+}
+
+async fn digest(
+    conn: &mut AsyncPgConnection,
+    job: DigestJob,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<Decision, JobError> {
+    // A digest that could not go out on its day is stale the next: the next one says more.
+    if local_instant(
+        job.date.succ_opt().unwrap_or(job.date),
+        chrono::NaiveTime::MIN,
+    ) <= now
+    {
+        return Ok(Decision::Skip("the digest's day is over".into()));
+    }
+    let open: Vec<i64> = periods::table
+        .filter(periods::status.eq("open"))
+        .order(periods::deadline)
+        .select(periods::id)
+        .load(conn)
+        .await
+        .map_err(db)?;
+    let mut digest_periods = Vec::new();
+    for id in open {
+        let period = period(conn, id).await?;
+        let standings = unit_standings(conn, id).await.map_err(JobError::from)?;
+        let count = |pred: &dyn Fn(&UnitStanding) -> bool| {
+            u32::try_from(standings.iter().filter(|u| pred(u)).count()).unwrap_or(u32::MAX)
+        };
+        digest_periods.push(DigestPeriod {
+            deadline: period.deadline,
+            period: period.reference,
+            participating: count(&|_| true),
+            submitted: count(&|u| !u.is_missing()),
+            accepted: count(&|u| u.submission_status.as_deref() == Some("accepted")),
+            missing_units: standings
+                .iter()
+                .filter(|u| u.is_missing())
+                .map(|u| MissingUnit {
+                    unit: unit_ref(u),
+                    status: missing_status(u),
+                })
+                .collect(),
+        });
+    }
+    Ok(Decision::Send(Box::new(Mail {
+        key,
+        to: vec![job.recipient],
+        cc: Vec::new(),
+        content: MailContent::Digest(DigestContext {
+            as_of: now,
+            periods: digest_periods,
+        }),
+    })))
+}
