@@ -125,7 +125,7 @@ where
 
 /// Pagination of every list: `page` starts at 1; `per_page` is 1–200 (default 50). Items come
 /// in a stable order documented per list, so paging never skips or repeats an item.
-#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
