@@ -265,7 +265,35 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
     );
     println!("Admin token (shown once):");
     println!("{}", admin.secret);
-    serve(config).await
+    println!(
+        "Mail:      the worker runs beside the API; {}",
+        match std::env::var("SMTP_URL") {
+            Ok(url) if !url.trim().is_empty() => "mail goes to SMTP_URL".to_owned(),
+            _ => format!(
+                "mail is written as .eml files to {}",
+                std::env::var("CCHC_MAIL_DIR").unwrap_or_else(|_| "./data/mail".into())
+            ),
+        }
+    );
+    serve_with_worker(config).await
+}
+
+/// The API and, in the same process, the worker: one command for a local trial.
+async fn serve_with_worker(config: Config) -> anyhow::Result<()> {
+    let pool = build_pool(&config.database_url, 4)?;
+    let worker = cchc_worker::runtime::Worker::from_env(&config, pool.clone())?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let database_url = config.database_url.clone();
+    let running = tokio::spawn(async move { worker.run(&database_url, 2, stopped).await });
+    let served = serve(config).await;
+    stop.send(true).ok();
+    match running.await {
+        Ok(Err(error)) => tracing::error!("worker: {error:#}"),
+        Err(error) => tracing::error!("worker task: {error}"),
+        Ok(Ok(())) => {}
+    }
+    pool.close();
+    served
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -1,15 +1,11 @@
 //! The cchc background worker: deadline reminders, escalations, receipts and the daily digest,
 //! mailed through SMTP (`SMTP_URL`) or, by default, written as .eml files.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use cchc_shared::clock::SystemClock;
 use cchc_shared::config::Config;
 use cchc_shared::db::{build_pool, readiness, DbPool, Readiness};
-use cchc_worker::email::{MailConfig, Mailer};
-use cchc_worker::mail_jobs::MailJobs;
 use cchc_worker::runtime::Worker;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -72,21 +68,9 @@ async fn ready_pool(config: &Config, size: usize) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
-async fn worker(config: &Config, pool: DbPool) -> anyhow::Result<Worker> {
-    let mail = MailConfig::from_env()?;
-    tracing::info!(transport = ?mail.transport, "mail transport");
-    let mailer = Mailer::from_config(&mail, &config.public_base_url)?;
-    Ok(Worker::new(
-        pool,
-        config.notifications.clone(),
-        Arc::new(SystemClock),
-        Arc::new(MailJobs::new(mailer)),
-    ))
-}
-
 async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
     let pool = ready_pool(&config, runners + 2).await?;
-    let worker = worker(&config, pool.clone()).await?;
+    let worker = Worker::from_env(&config, pool.clone())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn({
         let database_url = config.database_url.clone();
@@ -102,7 +86,7 @@ async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
 
 async fn once(config: Config) -> anyhow::Result<()> {
     let pool = ready_pool(&config, 2).await?;
-    let worker = worker(&config, pool.clone()).await?;
+    let worker = Worker::from_env(&config, pool.clone())?;
     let (plan, drained) = worker.once().await?;
     println!(
         "planned {} job(s): {} reminder(s), {} head escalation(s), {} leadership escalation(s), {} digest(s); ran {} job(s): {} done, {} to retry, {} failed",

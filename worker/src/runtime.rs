@@ -50,6 +50,19 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// The production worker: mail through `SMTP_URL`, or to .eml files in `CCHC_MAIL_DIR`.
+    pub fn from_env(config: &cchc_shared::config::Config, pool: DbPool) -> anyhow::Result<Self> {
+        let mail = crate::email::MailConfig::from_env()?;
+        tracing::info!(transport = ?mail.transport, "mail transport");
+        let mailer = crate::email::Mailer::from_config(&mail, &config.public_base_url)?;
+        Ok(Self::new(
+            pool,
+            config.notifications.clone(),
+            Arc::new(cchc_shared::clock::SystemClock),
+            Arc::new(crate::mail_jobs::MailJobs::new(mailer)),
+        ))
+    }
+
     pub fn new(
         pool: DbPool,
         notify: NotificationConfig,

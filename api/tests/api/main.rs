@@ -12,6 +12,7 @@ mod health;
 mod holidays;
 mod indicators;
 mod input;
+mod jobs;
 mod openapi;
 mod periods;
 mod robustness;
