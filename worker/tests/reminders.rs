@@ -452,6 +452,21 @@ async fn a_holiday_moves_a_reminder_to_the_working_day_before() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn nothing_goes_out_on_a_weekend_or_after_hours_and_it_waits_for_monday() {
+    let f = fixture().await;
+    // The worker was down through D-2 (Friday 11/12 08:00) and is back on Saturday.
+    f.clock.set(at("2026-12-12T10:00:00+07:00"));
+    assert_eq!(f.worker.once().await.unwrap().0.total(), 0);
+    f.clock.set(at("2026-12-14T07:29:00+07:00"));
+    assert_eq!(f.worker.once().await.unwrap().0.total(), 0);
+    // Monday at the start of office hours: the current step (D-2), once per recipient.
+    f.clock.set(at("2026-12-14T07:30:00+07:00"));
+    let (plan, drained) = f.worker.once().await.unwrap();
+    assert_eq!((plan.reminders, drained.done), (3, 3));
+    assert!(subject(&f.sink.messages()[0]).contains("còn 2 ngày làm việc"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn late_units_are_escalated_to_the_head_then_the_leadership() {
     let f = fixture().await;
     khtc_submits(&f).await;
@@ -562,4 +577,34 @@ async fn the_office_gets_a_digest_on_working_days_from_07_30() {
     let text = parsed.body_text(0).unwrap().to_string();
     assert!(text.contains("Báo cáo CCHC Quý IV/2026"), "{text}");
     assert!(text.contains("Phòng Quản lý thương mại"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_running_worker_delivers_what_is_queued_and_stops_when_told() {
+    let f = fixture().await;
+    f.clock.set(at("2026-12-09T10:00:00+07:00"));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = f.worker.clone();
+    let url = f._db.url().to_owned();
+    let running = tokio::spawn(async move { worker.run(&url, 2, stopped).await });
+    // A submission queues two receipts in its own transaction; the runners pick them up.
+    khtc_submits(&f).await;
+    let received = f
+        .sink
+        .wait_for(2, std::time::Duration::from_secs(30))
+        .await
+        .expect("the receipts arrive");
+    assert_eq!(
+        mailbox_counts(&received),
+        BTreeMap::from([
+            ("binh.khtc@sct.example.vn".to_owned(), 1),
+            ("lan.khtc@sct.example.vn".to_owned(), 1),
+        ])
+    );
+    stop.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(30), running)
+        .await
+        .expect("the worker stops")
+        .unwrap()
+        .unwrap();
 }

@@ -24,7 +24,8 @@ use crate::repo::{holidays, local};
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::local_time::local_date;
 use crate::rules::reminders::{
-    digest_due, due_escalations, due_reminder, reminder_schedule, EscalationLevel,
+    digest_due, due_escalations, due_reminder, next_working_slot, reminder_schedule,
+    EscalationLevel,
 };
 use crate::schema::{escalations, periods, unit_contacts, units};
 
@@ -215,6 +216,18 @@ async fn plan_period(
     now: DateTime<Utc>,
 ) -> Result<PlanReport> {
     let mut report = PlanReport::default();
+    // Mail leaves only inside office hours on a working day: a step that came due while the
+    // worker was down, or over a weekend, waits for the next working slot.
+    let policy = &period.policy;
+    if next_working_slot(
+        now,
+        calendar,
+        policy.office_hours_start,
+        policy.office_hours_end,
+    ) != now
+    {
+        return Ok(report);
+    }
     let missing: Vec<UnitStanding> = unit_standings(conn, period.id)
         .await?
         .into_iter()
