@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use cchc_shared::model::job::Recipient;
 use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
-use cchc_shared::repo::schedule::{unit_standings, UnitStanding};
+use cchc_shared::repo::schedule::{unit_standing, unit_standings, UnitStanding};
 use cchc_shared::rules::local_time::local_instant;
 use cchc_shared::schema::{escalations, periods, submissions, units};
 
@@ -138,11 +138,9 @@ async fn standing(
     period_id: i64,
     unit_id: i64,
 ) -> Result<Option<UnitStanding>, JobError> {
-    Ok(unit_standings(conn, period_id)
+    unit_standing(conn, period_id, unit_id)
         .await
-        .map_err(JobError::from)?
-        .into_iter()
-        .find(|u| u.unit_id == unit_id))
+        .map_err(JobError::from)
 }
 
 #[derive(Deserialize)]

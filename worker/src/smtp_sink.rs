@@ -171,6 +171,9 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
+                    // Replies are small and the client waits for each: without this, Nagle's
+                    // algorithm and delayed ACKs add tens of milliseconds per command.
+                    stream.set_nodelay(true).ok();
                     connections.spawn(serve(stream, Arc::clone(&shared)));
                 }
                 Err(error) => {
@@ -481,8 +484,10 @@ impl Session<'_> {
     }
 
     async fn reply(&mut self, reply: &str) -> io::Result<()> {
-        self.writer.write_all(reply.as_bytes()).await?;
-        self.writer.write_all(b"\r\n").await?;
+        // One write per reply, so it leaves in one segment.
+        self.writer
+            .write_all(format!("{reply}\r\n").as_bytes())
+            .await?;
         self.writer.flush().await
     }
 }

@@ -85,24 +85,38 @@ impl UnitStanding {
     }
 }
 
+const STANDINGS: &str =
+    "SELECT u.id AS unit_id, u.code, u.name, e.deadline AS extension_deadline, \
+        s.id AS submission_id, s.status AS submission_status, s.return_reason \
+    FROM period_units pu \
+    JOIN units u ON u.id = pu.unit_id \
+    LEFT JOIN period_extensions e ON e.period_id = pu.period_id AND e.unit_id = pu.unit_id \
+    LEFT JOIN submissions s ON s.period_id = pu.period_id AND s.unit_id = pu.unit_id \
+    WHERE pu.period_id = $1 AND u.active";
+
 /// The participating (active) units of a period with their report's status, by code.
 pub async fn unit_standings(
     conn: &mut AsyncPgConnection,
     period_id: i64,
 ) -> Result<Vec<UnitStanding>> {
-    Ok(diesel::sql_query(
-        "SELECT u.id AS unit_id, u.code, u.name, e.deadline AS extension_deadline, \
-                s.id AS submission_id, s.status AS submission_status, s.return_reason \
-         FROM period_units pu \
-         JOIN units u ON u.id = pu.unit_id \
-         LEFT JOIN period_extensions e ON e.period_id = pu.period_id AND e.unit_id = pu.unit_id \
-         LEFT JOIN submissions s ON s.period_id = pu.period_id AND s.unit_id = pu.unit_id \
-         WHERE pu.period_id = $1 AND u.active \
-         ORDER BY u.code",
-    )
-    .bind::<BigInt, _>(period_id)
-    .load(conn)
-    .await?)
+    Ok(diesel::sql_query(format!("{STANDINGS} ORDER BY u.code"))
+        .bind::<BigInt, _>(period_id)
+        .load(conn)
+        .await?)
+}
+
+/// One unit's standing in a period (`None` when it does not take part or is inactive).
+pub async fn unit_standing(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<Option<UnitStanding>> {
+    Ok(diesel::sql_query(format!("{STANDINGS} AND u.id = $2"))
+        .bind::<BigInt, _>(period_id)
+        .bind::<BigInt, _>(unit_id)
+        .get_result(conn)
+        .await
+        .optional()?)
 }
 
 /// A unit's head and focal persons.
