@@ -62,3 +62,28 @@ fn refuses_a_database_with_pending_migrations() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("pending migrations"), "{stderr}");
 }
+
+#[test]
+fn once_plans_drains_reports_and_exits() {
+    let db = TestDatabase::migrated();
+    let mail_dir = std::env::temp_dir().join(format!("cchc-once-{}", std::process::id()));
+    let output = Command::new(env!("CARGO_BIN_EXE_cchc-worker"))
+        .arg("once")
+        .env("DATABASE_URL", db.url())
+        .env("CCHC_MAIL_DIR", &mail_dir)
+        .env_remove("SMTP_URL")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the worker once");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("planned 0 job(s)") && stdout.contains("ran 0 job(s)"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&mail_dir).ok();
+}

@@ -8,7 +8,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use cchc_shared::excel::form::build_form;
 use cchc_shared::excel::report::build_consolidation;
 use cchc_shared::excel::XLSX_MIME;
-use cchc_shared::model::submission::{ConsolidationQuery, IfMatch, Submission};
+use cchc_shared::model::submission::{ConsolidationQuery, Submission};
 use cchc_shared::repo::{excel, submissions};
 use cchc_shared::rules::local_time::to_local;
 use serde::Deserialize;
@@ -149,11 +149,7 @@ pub async fn import(
     id: web::Path<i64>,
     body: XlsxBody,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = IfMatch::parse(
-        req.headers()
-            .get(header::IF_MATCH)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let if_match = super::submissions::if_match(&req);
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let submission = excel::import_form(

@@ -13,6 +13,15 @@ use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 
+/// What the request's `If-Match` header says (checked later, once access is known).
+pub(crate) fn if_match(req: &HttpRequest) -> IfMatch {
+    IfMatch::parse(
+        req.headers()
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
 /// Strong entity tag of a submission's current revision.
 fn etag(submission: &Submission) -> String {
     format!("\"{}.{}\"", submission.id, submission.revision)
@@ -132,11 +141,7 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateSubmission>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = IfMatch::parse(
-        req.headers()
-            .get(header::IF_MATCH)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let if_match = if_match(&req);
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let submission = submissions::update(
