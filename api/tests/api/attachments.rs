@@ -1087,3 +1087,81 @@ async fn the_default_limit_is_20_mib() {
     assert_eq!(at_limit["size_bytes"], 20 * MIB);
     assert_eq!(attachment_rows(&app).await, 1);
 }
+
+/// An indicator that requires evidence is satisfied by an evidence file uploaded for it, as
+/// well as by a citation; a file uploaded for another indicator does not count.
+#[actix_web::test]
+async fn an_evidence_file_for_the_indicator_satisfies_its_evidence_requirement() {
+    let app = TestApp::spawn().await;
+    let scene = scene(&app).await;
+    app.patch("/api/v1/indicators/2", json!({"evidence_required": true}))
+        .await
+        .expect(200);
+    // Draft periods follow the latest definition; this one is open, so use a fresh period.
+    let indicator = app.get("/api/v1/indicators/2").await.expect(200);
+    assert_eq!(indicator["code"], "SL-VANBAN");
+    let period = app
+        .post(
+            "/api/v1/periods",
+            json!({
+                "code": "2026-Q4-B",
+                "title": "Báo cáo CCHC bổ sung Quý IV/2026",
+                "report_type": "periodic",
+                "frequency": "quarterly",
+                "year": 2026,
+                "sequence": 4,
+                "deadline": DEADLINE,
+                "indicator_codes": ["SL-VANBAN"],
+                "unit_codes": ["KHTC"],
+            }),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    app.post(&format!("/api/v1/periods/{period}/open"), json!({}))
+        .await
+        .expect(200);
+    let token = &scene.khtc.token;
+    let id = app
+        .post_as(
+            token,
+            &format!("/api/v1/periods/{period}/submissions"),
+            json!({}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let (etag, _) = submission(&app, id).await;
+    TestApp::send(
+        app.client
+            .patch(format!("{}/api/v1/submissions/{id}", app.base_url))
+            .bearer_auth(token)
+            .header("if-match", etag)
+            .json(&json!({"values": {"SL-VANBAN": {"number": 12}}})),
+    )
+    .await
+    .expect(200);
+    let submit = format!("/api/v1/submissions/{id}/submit");
+    let problem = app.post_as(token, &submit, json!({})).await.expect(422);
+    assert_eq!(
+        errors(&problem),
+        pairs(&[("values.SL-VANBAN.evidence", "evidence_required")])
+    );
+    // A file without an indicator is evidence of the report as a whole, not of SL-VANBAN.
+    upload(&app, token, id, "evidence", "chung.pdf", pdf())
+        .await
+        .expect(201);
+    app.post_as(token, &submit, json!({})).await.expect(422);
+    let form = Form::new()
+        .text("purpose", "evidence")
+        .text("indicator_code", "SL-VANBAN")
+        .part(
+            "file",
+            file_part("quyet-dinh.pdf", pdf(), "application/pdf"),
+        );
+    post_form(&app, token, id, form).await.expect(201);
+    let submitted = app.post_as(token, &submit, json!({})).await.expect(200);
+    assert_eq!(submitted["status"], "submitted");
+}

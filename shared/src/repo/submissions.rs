@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, FieldError, Result};
-use crate::model::attachment::Attachment;
+use crate::model::attachment::{Attachment, AttachmentPurpose};
 use crate::model::audit::{Actor, EntityType};
 use crate::model::indicator::IndicatorKind;
 use crate::model::period::PeriodStatus;
@@ -377,11 +377,20 @@ impl Loaded {
         self.extension.unwrap_or(self.period.deadline)
     }
 
-    fn evidence_count(&self, indicator_id: i64) -> usize {
-        self.evidence
+    /// Evidence for one indicator: citations naming it, and evidence files uploaded for it.
+    fn evidence_count(&self, facts: &PeriodIndicatorFacts) -> usize {
+        let cited = self
+            .evidence
             .iter()
-            .filter(|(id, _)| *id == Some(indicator_id))
-            .count()
+            .filter(|(id, _)| *id == Some(facts.indicator_id))
+            .count();
+        let uploaded = self
+            .attachments
+            .iter()
+            .filter(|a| a.purpose == AttachmentPurpose::Evidence)
+            .filter(|a| a.indicator_code.as_deref() == Some(facts.version.code.as_str()))
+            .count();
+        cited + uploaded
     }
 
     fn to_api(&self) -> Result<Submission> {
@@ -393,7 +402,7 @@ impl Loaded {
                 let spec = spec_of(facts)?;
                 let row = self.values.get(&facts.indicator_id);
                 let reported_value = row
-                    .map(|r| reported(r, self.evidence_count(facts.indicator_id)))
+                    .map(|r| reported(r, self.evidence_count(facts)))
                     .unwrap_or_default();
                 let gap = discrepancy(&spec, &reported_value);
                 Ok(IndicatorValue {
@@ -1053,7 +1062,7 @@ pub async fn submit(
                 loaded.values.get(&facts.indicator_id).map(|row| {
                     (
                         facts.version.code.clone(),
-                        reported(row, loaded.evidence_count(facts.indicator_id)),
+                        reported(row, loaded.evidence_count(facts)),
                     )
                 })
             })

@@ -42,7 +42,7 @@ pub mod problem_codes {
     pub const DENOMINATOR_ZERO: &str = "denominator_zero";
     /// A ratio's numerator is larger than its denominator.
     pub const NUMERATOR_EXCEEDS_DENOMINATOR: &str = "numerator_exceeds_denominator";
-    /// The indicator requires evidence and none is cited.
+    /// The indicator requires evidence and none is cited or uploaded for it.
     pub const EVIDENCE_REQUIRED: &str = "evidence_required";
     /// A value was given for a code that is not an indicator of the period.
     pub const UNKNOWN_INDICATOR: &str = "unknown_indicator";
@@ -371,7 +371,8 @@ fn indicator_problems(spec: &IndicatorSpec, value: &ReportedValue) -> Vec<Proble
             code,
             Some("evidence"),
             EVIDENCE_REQUIRED,
-            "cite at least one piece of evidence".to_owned(),
+            "cite at least one piece of evidence, or upload an evidence file for this indicator"
+                .to_owned(),
         ));
     }
 
@@ -1224,7 +1225,9 @@ mod tests {
             vec![Problem {
                 field: "values.HS-TIEPNHAN.evidence".to_owned(),
                 code: EVIDENCE_REQUIRED,
-                message: "HS-TIEPNHAN: cite at least one piece of evidence".to_owned(),
+                message: "HS-TIEPNHAN: cite at least one piece of evidence, or upload an \
+                          evidence file for this indicator"
+                    .to_owned(),
             }]
         );
         let cited = ReportedValue {
