@@ -228,6 +228,17 @@ fn mailbox_counts(messages: &[ReceivedMessage]) -> BTreeMap<String, usize> {
     counts
 }
 
+/// The Office's coordinator.
+fn office() -> Principal {
+    Principal {
+        token_id: 0,
+        name: "Văn phòng Sở".into(),
+        role: Role::Admin,
+        unit_id: None,
+        unit_code: None,
+    }
+}
+
 /// KHTC's reporter files and submits its report.
 async fn khtc_submits(f: &Fixture) {
     let mut conn = f.pool.get().await.unwrap();
@@ -525,7 +536,7 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership() {
     assert!(text.contains("Phòng Quản lý thương mại"), "{text}");
     assert!(!text.contains("Phòng Kế hoạch - Tài chính"), "{text}");
 
-    let page = schedule::escalations_of(&mut conn, f.period_id, PageParams::default())
+    let page = schedule::escalations_of(&mut conn, f.period_id, PageParams::default(), &office())
         .await
         .unwrap();
     let listed: Vec<(String, EscalationLevel)> = page

@@ -1,6 +1,5 @@
 use actix_web::{get, post, web};
 use cchc_shared::model::job::{EscalationPage, Job, JobFilter, JobPage, JobStats};
-use cchc_shared::model::token::Role;
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::{jobs, schedule};
 
@@ -108,13 +107,8 @@ pub async fn escalations(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<EscalationPage>, ApiError> {
-    if auth.principal().role == Role::Reporter {
-        return Err(ApiError::Forbidden(
-            "escalations are for the Office and the leadership".into(),
-        ));
-    }
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        schedule::escalations_of(&mut conn, *id, *page).await?,
+        schedule::escalations_of(&mut conn, *id, *page, auth.principal()).await?,
     ))
 }

@@ -26,6 +26,17 @@ pub(crate) fn local_opt(instant: Option<DateTime<Utc>>) -> Option<DateTime<Fixed
     instant.map(to_local)
 }
 
+/// Views across units (the compliance board, the consolidation, escalations) are for the Office
+/// and the leadership; a reporter sees only its own unit elsewhere.
+pub(crate) fn refuse_reporters(principal: &tokens::Principal, what: &str) -> crate::Result<()> {
+    if principal.role == crate::model::token::Role::Reporter {
+        return Err(Error::Forbidden(format!(
+            "{what} is for the Office and the leadership"
+        )));
+    }
+    Ok(())
+}
+
 /// `ILIKE` pattern matching `text` anywhere, with the pattern characters escaped.
 pub(crate) fn contains_pattern(text: &str) -> String {
     let escaped = text

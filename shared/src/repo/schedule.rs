@@ -19,8 +19,9 @@ use crate::model::policy::ReminderPolicy;
 use crate::model::submission::SubmissionStatus;
 use crate::model::PageParams;
 use crate::repo::jobs::{enqueue, NewJob};
+use crate::repo::tokens::Principal;
 use crate::repo::units::{ROLE_FOCAL, ROLE_HEAD};
-use crate::repo::{holidays, local};
+use crate::repo::{holidays, local, refuse_reporters};
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::local_time::local_date;
 use crate::rules::reminders::{
@@ -395,7 +396,9 @@ pub async fn escalations_of(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<EscalationPage> {
+    refuse_reporters(principal, "the list of escalations")?;
     let (page, per_page) = page.validate()?;
     let exists: i64 = periods::table
         .filter(periods::id.eq(period_id))

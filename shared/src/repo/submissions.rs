@@ -30,7 +30,7 @@ use crate::repo::indicators::VersionRow;
 use crate::repo::jobs::{self, NewJob};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
-use crate::repo::{attachments, holidays, local, local_opt, units};
+use crate::repo::{attachments, holidays, local, local_opt, refuse_reporters, units};
 use crate::rules::completeness::{
     completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
     ValueKind,
@@ -140,21 +140,21 @@ async fn enqueue_receipts(
     Ok(())
 }
 
-/// Records a transition of submission `id` from `before` to its current state.
+/// Records a transition of a submission from `before` to `after` (the row the update returned).
 async fn record_transition(
     conn: &mut AsyncPgConnection,
     before: &SubmissionRow,
+    after: &SubmissionRow,
     action: &'static str,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let after = find_row(conn, before.id, false).await?;
     let entry = Entry::changed_json(
         EntityType::Submission,
         before.id,
         action,
         &state_view(before),
-        &state_view(&after),
+        &state_view(after),
     );
     audit::record_opt(conn, actor, now, entry).await
 }
@@ -1108,7 +1108,7 @@ pub async fn submit(
             .execute(conn)
             .await?;
         let first = row.first_submitted_at.is_none();
-        diesel::update(submissions::table.find(id))
+        let updated: SubmissionRow = diesel::update(submissions::table.find(id))
             .set((
                 submissions::status.eq(SubmissionStatus::Submitted.as_str()),
                 submissions::first_submitted_at.eq(row.first_submitted_at.or(Some(now))),
@@ -1124,10 +1124,11 @@ pub async fn submit(
                 submissions::revision.eq(row.revision + 1),
                 submissions::updated_at.eq(now),
             ))
-            .execute(conn)
+            .returning(SubmissionRow::as_returning())
+            .get_result(conn)
             .await?;
         enqueue_receipts(conn, &row, "submitted", version, now).await?;
-        record_transition(conn, &row, "submitted", actor, now).await
+        record_transition(conn, &row, &updated, "submitted", actor, now).await
     })
     .await?;
     get(conn, id, principal).await
@@ -1167,7 +1168,7 @@ async fn review(
             ));
         }
         let returned = to == SubmissionStatus::Returned;
-        diesel::update(submissions::table.find(id))
+        let updated: SubmissionRow = diesel::update(submissions::table.find(id))
             .set((
                 submissions::status.eq(to.as_str()),
                 // The last return reason stays on record after an acceptance.
@@ -1178,10 +1179,11 @@ async fn review(
                 submissions::revision.eq(row.revision + 1),
                 submissions::updated_at.eq(now),
             ))
-            .execute(conn)
+            .returning(SubmissionRow::as_returning())
+            .get_result(conn)
             .await?;
-        enqueue_receipts(conn, &row, recorded, row.revision + 1, now).await?;
-        record_transition(conn, &row, recorded, actor, now).await
+        enqueue_receipts(conn, &row, recorded, updated.revision, now).await?;
+        record_transition(conn, &row, &updated, recorded, actor, now).await
     })
     .await?;
     get(conn, id, principal).await
@@ -1472,11 +1474,7 @@ pub async fn compliance(
     as_of: DateTime<Utc>,
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
-    if principal.role == Role::Reporter {
-        return Err(Error::Forbidden(
-            "the compliance board is for the Office and the leadership".into(),
-        ));
-    }
+    refuse_reporters(principal, "the compliance board")?;
     let period = period_facts(conn, period_id).await?;
     let title: String = periods::table
         .find(period_id)
@@ -1593,11 +1591,7 @@ pub async fn consolidation(
     query: &ConsolidationQuery,
     principal: &Principal,
 ) -> Result<Consolidation> {
-    if principal.role == Role::Reporter {
-        return Err(Error::Forbidden(
-            "the consolidated report is for the Office and the leadership".into(),
-        ));
-    }
+    refuse_reporters(principal, "the consolidated report")?;
     let period = period_facts(conn, period_id).await?;
     let title: String = periods::table
         .find(period_id)
