@@ -16,7 +16,7 @@ pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.sprea
 
 /// A local time as staff write it: `16:30 ngày 10/03/2023`.
 pub fn local_time_vi(instant: DateTime<FixedOffset>) -> String {
-    instant.format("%H:%M ngày %d/%m/%Y").to_string()
+    crate::rules::local_time::vietnamese_date_time(instant.with_timezone(&chrono::Utc))
 }
 
 /// An `rust_xlsxwriter` failure: a bug in how we lay out a workbook, never the caller's fault.

@@ -50,6 +50,14 @@ pub fn to_local(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
     instant.with_timezone(&LOCAL_TZ).fixed_offset()
 }
 
+/// An instant as Vietnamese offices write it, in local time: `16:30 ngày 10/03/2023`.
+pub fn vietnamese_date_time(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&LOCAL_TZ)
+        .format("%H:%M ngày %d/%m/%Y")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

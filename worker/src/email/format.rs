@@ -4,17 +4,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 /// The local date of an instant (Asia/Ho_Chi_Minh).
-pub fn local_date(instant: DateTime<Utc>) -> NaiveDate {
-    instant.with_timezone(&Ho_Chi_Minh).date_naive()
-}
-
+pub use cchc_shared::rules::local_time::local_date;
 /// `16:30 ngày 10/03/2023`.
-pub fn date_time(instant: DateTime<Utc>) -> String {
-    instant
-        .with_timezone(&Ho_Chi_Minh)
-        .format("%H:%M ngày %d/%m/%Y")
-        .to_string()
-}
+pub use cchc_shared::rules::local_time::vietnamese_date_time as date_time;
 
 /// `16:30`.
 pub fn time_of_day(instant: DateTime<Utc>) -> String {
