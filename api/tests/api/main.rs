@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cli;
 mod excel;
+mod fake_qlvb;
 mod health;
 mod holidays;
 mod indicators;

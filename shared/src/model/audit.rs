@@ -20,6 +20,14 @@ text_enum! {
         Holiday => "holiday",
         Submission => "submission",
         Attachment => "attachment",
+        /// An official document in the registry.
+        Document => "document",
+        /// A QLVB integration's signing secret.
+        Integration => "integration",
+        /// A webhook subscription.
+        Webhook => "webhook",
+        /// A job of the worker's queue, e.g. retried by hand.
+        Job => "job",
     }
 }
 

@@ -15,4 +15,5 @@ pub mod deadline;
 pub mod document_number;
 pub mod local_time;
 pub mod reminders;
+pub mod signature;
 pub mod timeliness;
