@@ -22,7 +22,7 @@ stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_
 bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quote it when reporting a problem.",
         license(name = "MIT", identifier = "MIT"),
     ),
-    components(schemas(Problem, cchc_shared::error::FieldError)),
+    components(schemas(Problem, cchc_shared::error::FieldError, cchc_shared::filing::FilingManifest)),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "units", description = "The department's units and their contacts"),

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod excel;
+pub mod filing;
 pub mod model;
 pub mod repo;
 pub mod rules;

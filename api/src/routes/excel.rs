@@ -9,6 +9,7 @@ use cchc_shared::excel::form::build_form;
 use cchc_shared::excel::report::build_consolidation;
 use cchc_shared::excel::XLSX_MIME;
 use cchc_shared::model::submission::{ConsolidationQuery, Submission};
+use cchc_shared::repo::filing::{self, FilingQuery};
 use cchc_shared::repo::{excel, submissions};
 use cchc_shared::rules::local_time::to_local;
 use serde::Deserialize;
@@ -62,7 +63,7 @@ fn ascii_name(text: &str) -> String {
 
 /// A workbook to save, named in ASCII for old clients and in Vietnamese (RFC 6266
 /// `filename*`) for the rest.
-fn attachment(bytes: Vec<u8>, ascii: &str, vietnamese: &str) -> HttpResponse {
+fn attachment(bytes: Vec<u8>, content_type: &str, ascii: &str, vietnamese: &str) -> HttpResponse {
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
@@ -75,7 +76,7 @@ fn attachment(bytes: Vec<u8>, ascii: &str, vietnamese: &str) -> HttpResponse {
         ],
     };
     HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, XLSX_MIME))
+        .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header(disposition)
         .body(bytes)
 }
@@ -113,6 +114,7 @@ pub async fn template(
     let (period, unit) = (&form.header.period_code, &form.header.unit_code);
     Ok(attachment(
         bytes,
+        XLSX_MIME,
         &format!("bieu-mau-{period}-{unit}.xlsx"),
         &format!("Biểu mẫu thống kê {period} {unit}.xlsx"),
     ))
@@ -194,7 +196,66 @@ pub async fn consolidation(
     let period = &report.period_code;
     Ok(attachment(
         bytes,
+        XLSX_MIME,
         &format!("tong-hop-{period}.xlsx"),
         &format!("Báo cáo tổng hợp {period}.xlsx"),
+    ))
+}
+
+/// A ZIP archive: describes the filing archive in the OpenAPI document.
+pub struct ZipArchive;
+
+impl PartialSchema for ZipArchive {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .content_media_type("application/zip")
+            .description(Some(
+                "A ZIP archive with `manifest.json` (schema `FilingManifest`) and the consolidated workbook",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for ZipArchive {}
+
+/// The consolidated report, ready to file in QLVB
+///
+/// A ZIP with the consolidated workbook (as `consolidation.xlsx` gives it) and `manifest.json`
+/// (schema `FilingManifest`): the metadata a clerk registers in QLVB (type `BC`, the symbol
+/// `BC-<issuer>` awaiting its number, issuing agency, trích yếu, the request letter it
+/// answers, legal basis), the period, what was counted, the reporting record per unit with
+/// the official documents each unit sent, and the workbook's size and SHA-256. While the
+/// period is open `period.is_final` is false. For the Office and viewers; a draft period has
+/// nothing to file (409 `period_not_open`).
+#[utoipa::path(
+    operation_id = "get_filing_archive",
+    tag = "submissions",
+    params(FilingQuery),
+    responses(
+        (status = 200, description = "The archive", content_type = "application/zip", body = ZipArchive,
+            headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
+        (status = 403, description = "Reporters may not file the consolidated report (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The period is a draft (`period_not_open`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`issuer` or `under` names no unit (`unknown_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/periods/{id}/filing.zip")]
+pub async fn filing_archive(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    query: Query<FilingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let filing =
+        filing::filing(&mut conn, *id, &query, auth.principal(), state.clock.now()).await?;
+    let period = &filing.manifest.period.code;
+    Ok(attachment(
+        filing.bytes,
+        "application/zip",
+        &filing.name,
+        &format!("Hồ sơ trình QLVB - báo cáo tổng hợp {period}.zip"),
     ))
 }

@@ -61,6 +61,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(excel::template)
         .service(excel::import)
         .service(excel::consolidation)
+        .service(excel::filing_archive)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

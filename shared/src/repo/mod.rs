@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod excel;
+pub mod filing;
 pub mod holidays;
 pub mod indicators;
 pub mod jobs;
