@@ -1,0 +1,135 @@
+-- Benchmark data set: one department (BENCH) with :units reporting units, :indicators
+-- indicators, :periods quarterly periods ending with an open one, every unit reporting in
+-- every period with a value per indicator, and 1 to 4 submitted versions per submission.
+--
+--   psql -v units=5000 -v indicators=40 -v periods=8 -f bench/generate.sql "$DATABASE_URL"
+--
+-- Runs against a freshly migrated, empty database in one transaction. Random figures come from
+-- a fixed seed, so two runs give the same data.
+\set ON_ERROR_STOP on
+BEGIN;
+SELECT setseed(0.42);
+
+INSERT INTO units (code, name, kind)
+VALUES ('BENCH', 'Sở Thử nghiệm Hiệu năng', 'department');
+
+INSERT INTO units (code, name, kind, parent_id)
+SELECT format('U%s', lpad(n::text, 5, '0')),
+       format('Phòng thử nghiệm số %s', n),
+       'division',
+       (SELECT id FROM units WHERE code = 'BENCH')
+FROM generate_series(1, :units) AS n;
+
+-- A head and two focal persons per unit: 2 reminders per unit per step.
+INSERT INTO unit_contacts (unit_id, role, name, email, sort_order)
+SELECT u.id, c.role, c.name || ' ' || u.code, lower(u.code) || c.suffix || '@bench.invalid', c.sort_order
+FROM units u
+CROSS JOIN (VALUES ('head', 'Trưởng phòng', '.head', 0),
+                   ('focal_person', 'Đầu mối CCHC', '.focal1', 1),
+                   ('focal_person', 'Đầu mối CCHC', '.focal2', 2)) AS c(role, name, suffix, sort_order)
+WHERE u.code <> 'BENCH';
+
+-- Kinds in a realistic mix: half rates, then counts, amounts and yes/no.
+INSERT INTO indicators (code, name, content_area, kind, unit_of_measure, target_comparator, target_threshold, tolerance)
+SELECT format('CT-%s', lpad(n::text, 2, '0')),
+       format('Chỉ tiêu thử nghiệm %s', n),
+       'administrative_procedure_reform',
+       k.kind,
+       k.uom,
+       CASE WHEN k.kind = 'ratio' THEN 'gte' END,
+       CASE WHEN k.kind = 'ratio' THEN 90 END,
+       CASE WHEN k.kind = 'ratio' THEN 1 ELSE 0 END
+FROM generate_series(1, :indicators) AS n
+CROSS JOIN LATERAL (
+    SELECT CASE
+        WHEN n % 10 < 5 THEN 'ratio'
+        WHEN n % 10 < 7 THEN 'count'
+        WHEN n % 10 < 9 THEN 'decimal'
+        ELSE 'boolean' END AS kind
+) kk
+CROSS JOIN LATERAL (
+    SELECT kk.kind,
+           CASE kk.kind WHEN 'ratio' THEN '%' WHEN 'count' THEN 'hồ sơ' WHEN 'decimal' THEN 'triệu đồng' END AS uom
+) k;
+
+INSERT INTO indicator_versions (indicator_id, version, code, name, description, content_area, kind,
+                                unit_of_measure, target_comparator, target_threshold, tolerance,
+                                evidence_required)
+SELECT id, 1, code, name, description, content_area, kind, unit_of_measure, target_comparator,
+       target_threshold, tolerance, evidence_required
+FROM indicators;
+
+-- Quarterly periods ending with 2026-Q4 (open); the earlier ones are closed.
+INSERT INTO periods (code, title, report_type, frequency, year, sequence, data_from, data_to,
+                     window_source, requested_deadline, deadline, status, policy, opened_at, closed_at)
+SELECT format('%s-Q%s', y, q),
+       format('Báo cáo CCHC Quý %s/%s', q, y),
+       'periodic', 'quarterly', y, q,
+       make_date(y, q * 3 - 2, 1) - 17,
+       make_date(y, q * 3, 14),
+       'decree_09',
+       make_date(y, q * 3, 15) + time '16:30' - interval '7 hours',
+       make_date(y, q * 3, 15) + time '16:30' - interval '7 hours',
+       CASE WHEN i = :periods THEN 'open' ELSE 'closed' END,
+       '{"reminder_working_days_before":[5,2,0],"reminder_time":"08:00","deadline_day_reminder_time":"14:00","office_hours_start":"07:30","office_hours_end":"17:00","escalate_to_head_after_minutes":60,"escalate_to_leadership_after_working_days":2,"early_margin_working_days":1}',
+       make_date(y, q * 3 - 2, 1),
+       CASE WHEN i = :periods THEN NULL ELSE make_date(y, q * 3, 28) END
+FROM generate_series(1, :periods) AS i
+CROSS JOIN LATERAL (
+    SELECT 2026 - (:periods - i) / 4 AS y, 4 - (:periods - i) % 4 AS q
+) yq;
+
+INSERT INTO period_indicators (period_id, indicator_id, indicator_version_id, sort_order)
+SELECT p.id, v.indicator_id, v.id, row_number() OVER (PARTITION BY p.id ORDER BY v.code)
+FROM periods p CROSS JOIN indicator_versions v;
+
+INSERT INTO period_units (period_id, unit_id)
+SELECT p.id, u.id FROM periods p CROSS JOIN units u WHERE u.code <> 'BENCH';
+
+-- Closed periods: every unit submitted and was accepted. The open period: 60 % submitted,
+-- 10 % still drafting, 30 % not started (those get reminders).
+INSERT INTO submissions (period_id, unit_id, status, narrative, revision, first_submitted_at,
+                         first_timeliness, first_minutes_late, last_submitted_at, submit_count,
+                         accepted_at, created_at, updated_at)
+SELECT p.id, u.id,
+       CASE WHEN p.status = 'closed' THEN 'accepted' WHEN r < 0.6 THEN 'submitted' ELSE 'draft' END,
+       'Báo cáo kết quả thực hiện công tác cải cách hành chính của ' || u.name,
+       1 + versions,
+       CASE WHEN p.status = 'closed' OR r < 0.6 THEN p.deadline - make_interval(mins => (r * 20000)::int - 2000) END,
+       CASE WHEN p.status = 'closed' OR r < 0.6 THEN
+            CASE WHEN (r * 20000)::int - 2000 < 0 THEN 'late' WHEN (r * 20000)::int - 2000 >= 1440 THEN 'early' ELSE 'on_time' END END,
+       CASE WHEN p.status = 'closed' OR r < 0.6 THEN greatest(0, 2000 - (r * 20000)::int) END,
+       CASE WHEN p.status = 'closed' OR r < 0.6 THEN p.deadline - make_interval(mins => (r * 10000)::int) END,
+       CASE WHEN p.status = 'closed' OR r < 0.6 THEN versions ELSE 0 END,
+       CASE WHEN p.status = 'closed' THEN p.deadline + interval '3 days' END,
+       p.deadline - interval '20 days',
+       p.deadline - interval '1 day'
+FROM periods p
+CROSS JOIN units u
+CROSS JOIN LATERAL (SELECT random() + u.id * 0 AS r, 1 + floor(random() * 4)::int + u.id * 0 AS versions) rr
+WHERE u.code <> 'BENCH' AND (p.status = 'closed' OR rr.r < 0.7);
+
+INSERT INTO submission_values (submission_id, indicator_id, numerator, denominator, number, flag)
+SELECT s.id, i.id,
+       CASE WHEN i.kind = 'ratio' THEN d - floor(random() * (d * 0.2 + 1)) END,
+       CASE WHEN i.kind = 'ratio' THEN d END,
+       CASE WHEN i.kind = 'count' THEN floor(random() * 500)
+            WHEN i.kind = 'decimal' THEN round((random() * 1000)::numeric, 2) END,
+       CASE WHEN i.kind = 'boolean' THEN random() < 0.8 END
+FROM submissions s
+CROSS JOIN indicators i
+CROSS JOIN LATERAL (SELECT 20 + floor(random() * 300) + i.id * 0 + s.id * 0 AS d) dd;
+
+-- What was submitted, each time (~2.5 versions per submitted report).
+INSERT INTO submission_versions (submission_id, version, submitted_at, submitted_by, timeliness,
+                                 minutes_late, deadline, content, changes)
+SELECT s.id, v, s.first_submitted_at + (v - 1) * interval '1 day', 'bench generator',
+       s.first_timeliness, s.first_minutes_late, p.deadline,
+       jsonb_build_object('narrative', s.narrative), '{}'::jsonb
+FROM submissions s
+JOIN periods p ON p.id = s.period_id
+CROSS JOIN LATERAL generate_series(1, s.submit_count) AS v
+WHERE s.submit_count > 0;
+
+COMMIT;
+ANALYZE;
