@@ -31,6 +31,32 @@ pub struct Config {
     pub default_policy: ReminderPolicy,
     /// Who besides the units gets the worker's mail.
     pub notifications: NotificationConfig,
+    /// Limits of inbound QLVB events.
+    pub qlvb: QlvbConfig,
+}
+
+/// Largest file sent inline (base64) in a QLVB event, decoded: 10 MiB.
+pub const DEFAULT_QLVB_MAX_INLINE_BYTES: usize = 10 * 1024 * 1024;
+/// How long a file download from QLVB may take, whole.
+pub const DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS: u64 = 30;
+
+/// Limits of inbound QLVB events. Downloaded files are limited by `CCHC_MAX_UPLOAD_BYTES`,
+/// like uploads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QlvbConfig {
+    /// `CCHC_QLVB_MAX_INLINE_BYTES`: largest inline file, decoded.
+    pub max_inline_bytes: usize,
+    /// `CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS`: how long one file download may take.
+    pub download_timeout_secs: u64,
+}
+
+impl Default for QlvbConfig {
+    fn default() -> Self {
+        Self {
+            max_inline_bytes: DEFAULT_QLVB_MAX_INLINE_BYTES,
+            download_timeout_secs: DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS,
+        }
+    }
 }
 
 /// The Office and leadership mailboxes, and when the daily digest goes out.
@@ -191,6 +217,29 @@ impl Config {
                 digest_time: match lookup("CCHC_DIGEST_TIME") {
                     Some(v) => parse_time("CCHC_DIGEST_TIME", &v)?,
                     None => NotificationConfig::default().digest_time,
+                },
+            },
+            qlvb: QlvbConfig {
+                max_inline_bytes: match lookup("CCHC_QLVB_MAX_INLINE_BYTES") {
+                    Some(v) => match parse("CCHC_QLVB_MAX_INLINE_BYTES", &v)? {
+                        0 => {
+                            return Err(invalid("CCHC_QLVB_MAX_INLINE_BYTES", "must be at least 1"))
+                        }
+                        bytes => bytes,
+                    },
+                    None => DEFAULT_QLVB_MAX_INLINE_BYTES,
+                },
+                download_timeout_secs: match lookup("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS") {
+                    Some(v) => match parse("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", &v)? {
+                        0 => {
+                            return Err(invalid(
+                                "CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS",
+                                "must be at least 1",
+                            ))
+                        }
+                        secs => secs,
+                    },
+                    None => DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS,
                 },
             },
         })
