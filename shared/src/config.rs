@@ -317,6 +317,26 @@ mod tests {
         assert_eq!(error.name, "CCHC_MAX_UPLOAD_BYTES");
     }
 
+    #[test]
+    fn qlvb_limits_come_from_env() {
+        assert_eq!(config(&[]).unwrap().qlvb, QlvbConfig::default());
+        let config = config(&[
+            ("CCHC_QLVB_MAX_INLINE_BYTES", "4096"),
+            ("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(config.qlvb.max_inline_bytes, 4096);
+        assert_eq!(config.qlvb.download_timeout_secs, 5);
+        assert_eq!(
+            config_error("CCHC_QLVB_MAX_INLINE_BYTES", "0").name,
+            "CCHC_QLVB_MAX_INLINE_BYTES"
+        );
+        assert_eq!(
+            config_error("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", "soon").name,
+            "CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS"
+        );
+    }
+
     fn config_error(name: &str, value: &str) -> ConfigError {
         config(&[(name, value)]).unwrap_err()
     }

@@ -540,7 +540,7 @@ enum Outcome {
     /// Another delivery of the same event id committed first.
     Raced,
     Done {
-        answer: QlvbEventAnswer,
+        answer: Box<QlvbEventAnswer>,
         status: u16,
         /// Objects not needed (the document had those files already).
         unused: Vec<StoredFile>,
@@ -730,7 +730,7 @@ pub async fn receive(
             )
             .await?;
             Ok(Outcome::Done {
-                answer,
+                answer: Box::new(answer),
                 status: status_code,
                 unused,
             })
