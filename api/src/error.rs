@@ -88,6 +88,11 @@ impl ApiError {
             Self::Core(CoreError::PreconditionRequired) => "precondition_required",
             Self::Core(CoreError::UnsupportedFileType { .. }) => "unsupported_file_type",
             Self::Core(CoreError::StorageUnavailable(_)) => "storage_unavailable",
+            Self::Core(
+                CoreError::Unauthorized { code, .. }
+                | CoreError::TooLarge { code, .. }
+                | CoreError::Upstream { code, .. },
+            ) => code,
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => "internal_error",
             Self::BadRequest { code, .. } => code,
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -123,9 +128,11 @@ impl ApiError {
                     format!("must be at most {limit} bytes"),
                 )],
             ),
-            Self::Core(CoreError::Unprocessable { detail, errors, .. }) => {
-                (detail.clone(), errors.clone())
-            }
+            Self::Core(
+                CoreError::Unprocessable { detail, errors, .. }
+                | CoreError::TooLarge { detail, errors, .. }
+                | CoreError::Upstream { detail, errors, .. },
+            ) => (detail.clone(), errors.clone()),
             // Never leak internals; the log has them.
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => (
                 "an unexpected error occurred; it has been logged".to_owned(),
@@ -164,6 +171,9 @@ impl ResponseError for ApiError {
             Self::Core(CoreError::PreconditionRequired) => StatusCode::PRECONDITION_REQUIRED,
             Self::Core(CoreError::UnsupportedFileType { .. }) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Core(CoreError::StorageUnavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Core(CoreError::Unauthorized { .. }) => StatusCode::UNAUTHORIZED,
+            Self::Core(CoreError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Core(CoreError::Upstream { .. }) => StatusCode::BAD_GATEWAY,
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

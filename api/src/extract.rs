@@ -102,7 +102,7 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
 }
 
 /// Reads the whole body, refusing it beyond `limit` bytes.
-async fn read_body(
+pub async fn read_body(
     declared_length: Option<usize>,
     limit: usize,
     payload: &mut Payload,
@@ -189,20 +189,26 @@ async fn read_json<T: DeserializeOwned>(
             Vec::new(),
         ));
     }
+    parse_json(&body)
+}
+
+/// Parses a JSON body already read (e.g. one whose signature was checked over the raw bytes),
+/// with the same field-naming 400s as [`Json`].
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     // PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
-    if contains_escaped_nul(&body) {
+    if contains_escaped_nul(body) {
         return Err(ApiError::bad_request(
             "invalid_body",
             "text must not contain NUL (\\u0000) characters",
             Vec::new(),
         ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         // serde_json reports some type errors (e.g. null for a string) as syntax errors; the
         // body is malformed only if it is not JSON at all.
         let malformed = (error.inner().is_syntax() || error.inner().is_eof())
-            && serde_json::from_slice::<serde_json::Value>(&body).is_err();
+            && serde_json::from_slice::<serde_json::Value>(body).is_err();
         if malformed {
             ApiError::bad_request(
                 "invalid_json",

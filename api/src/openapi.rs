@@ -34,6 +34,8 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "jobs", description = "The worker's queue: reminders, escalations, receipts, digests (admin only)"),
         (name = "audit", description = "Who changed what, when, before and after (admin only)"),
         (name = "attachments", description = "Files of a report: the Word narrative, the Excel statistics, evidence documents"),
+        (name = "documents", description = "The registry of official documents (văn bản): numbers per Decree 30/2020/NĐ-CP, files, links to periods and reports, the inbox of unmatched documents"),
+        (name = "integrations", description = "Events from the document-management system (QLVB), signed with HMAC-SHA256"),
     )
 )]
 struct ApiDoc;

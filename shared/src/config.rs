@@ -31,6 +31,32 @@ pub struct Config {
     pub default_policy: ReminderPolicy,
     /// Who besides the units gets the worker's mail.
     pub notifications: NotificationConfig,
+    /// Limits of inbound QLVB events.
+    pub qlvb: QlvbConfig,
+}
+
+/// Largest file sent inline (base64) in a QLVB event, decoded: 10 MiB.
+pub const DEFAULT_QLVB_MAX_INLINE_BYTES: usize = 10 * 1024 * 1024;
+/// How long a file download from QLVB may take, whole.
+pub const DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS: u64 = 30;
+
+/// Limits of inbound QLVB events. Downloaded files are limited by `CCHC_MAX_UPLOAD_BYTES`,
+/// like uploads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QlvbConfig {
+    /// `CCHC_QLVB_MAX_INLINE_BYTES`: largest inline file, decoded.
+    pub max_inline_bytes: usize,
+    /// `CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS`: how long one file download may take.
+    pub download_timeout_secs: u64,
+}
+
+impl Default for QlvbConfig {
+    fn default() -> Self {
+        Self {
+            max_inline_bytes: DEFAULT_QLVB_MAX_INLINE_BYTES,
+            download_timeout_secs: DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS,
+        }
+    }
 }
 
 /// The Office and leadership mailboxes, and when the daily digest goes out.
@@ -193,6 +219,29 @@ impl Config {
                     None => NotificationConfig::default().digest_time,
                 },
             },
+            qlvb: QlvbConfig {
+                max_inline_bytes: match lookup("CCHC_QLVB_MAX_INLINE_BYTES") {
+                    Some(v) => match parse("CCHC_QLVB_MAX_INLINE_BYTES", &v)? {
+                        0 => {
+                            return Err(invalid("CCHC_QLVB_MAX_INLINE_BYTES", "must be at least 1"))
+                        }
+                        bytes => bytes,
+                    },
+                    None => DEFAULT_QLVB_MAX_INLINE_BYTES,
+                },
+                download_timeout_secs: match lookup("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS") {
+                    Some(v) => match parse("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", &v)? {
+                        0 => {
+                            return Err(invalid(
+                                "CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS",
+                                "must be at least 1",
+                            ))
+                        }
+                        secs => secs,
+                    },
+                    None => DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS,
+                },
+            },
         })
     }
 }
@@ -266,6 +315,26 @@ mod tests {
         assert_eq!(error.name, "CCHC_STORAGE_URL");
         let error = config_error("CCHC_MAX_UPLOAD_BYTES", "0");
         assert_eq!(error.name, "CCHC_MAX_UPLOAD_BYTES");
+    }
+
+    #[test]
+    fn qlvb_limits_come_from_env() {
+        assert_eq!(config(&[]).unwrap().qlvb, QlvbConfig::default());
+        let config = config(&[
+            ("CCHC_QLVB_MAX_INLINE_BYTES", "4096"),
+            ("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(config.qlvb.max_inline_bytes, 4096);
+        assert_eq!(config.qlvb.download_timeout_secs, 5);
+        assert_eq!(
+            config_error("CCHC_QLVB_MAX_INLINE_BYTES", "0").name,
+            "CCHC_QLVB_MAX_INLINE_BYTES"
+        );
+        assert_eq!(
+            config_error("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", "soon").name,
+            "CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS"
+        );
     }
 
     fn config_error(name: &str, value: &str) -> ConfigError {

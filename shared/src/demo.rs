@@ -53,6 +53,7 @@ fn demo_units() -> Vec<CreateUnit> {
                 kind,
                 parent_code: parent.map(str::to_owned),
                 active: Some(true),
+                qlvb_code: None,
                 head: Some(head),
                 focal_persons: focal,
             }

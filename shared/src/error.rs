@@ -73,6 +73,25 @@ pub enum Error {
     /// The file store failed (unreachable, full, not writable); nothing was recorded.
     #[error("{0}")]
     StorageUnavailable(String),
+    /// A signed request whose signature does not hold (bad, missing, or too old): 401 with
+    /// its own code (`invalid_signature`, `signature_expired`).
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// A part of the request is over its size limit: 413 naming the part.
+    #[error("{detail}")]
+    TooLarge {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// A service this one depends on failed (a file to download from QLVB): 502; nothing was
+    /// recorded, so the caller may retry.
+    #[error("{detail}")]
+    Upstream {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("{0}")]

@@ -11,6 +11,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        qlvb_code -> Nullable<Text>,
     }
 }
 
@@ -311,6 +312,94 @@ diesel::joinable!(submission_versions -> submissions (submission_id));
 diesel::joinable!(submission_attachments -> submissions (submission_id));
 diesel::joinable!(submission_attachments -> indicators (indicator_id));
 
+diesel::table! {
+    documents (id) {
+        id -> Int8,
+        number_symbol -> Text,
+        number -> Int4,
+        symbol_year -> Nullable<Int4>,
+        document_type -> Nullable<Text>,
+        issuer -> Text,
+        drafter -> Nullable<Text>,
+        issued_on -> Date,
+        issue_year -> Int4,
+        issuing_agency -> Text,
+        subject -> Text,
+        signer -> Nullable<Text>,
+        direction -> Text,
+        source -> Text,
+        integration_token_id -> Nullable<Int8>,
+        received_at -> Nullable<Timestamptz>,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    document_files (id) {
+        id -> Int8,
+        document_id -> Int8,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        created_at -> Timestamptz,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    document_period_links (document_id, period_id) {
+        document_id -> Int8,
+        period_id -> Int8,
+        role -> Text,
+        linked_at -> Timestamptz,
+        linked_by -> Text,
+    }
+}
+
+diesel::table! {
+    document_submission_links (document_id, submission_id) {
+        document_id -> Int8,
+        submission_id -> Int8,
+        role -> Text,
+        linked_at -> Timestamptz,
+        linked_by -> Text,
+    }
+}
+
+diesel::table! {
+    integration_secrets (token_id) {
+        token_id -> Int8,
+        secret -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    qlvb_events (id) {
+        id -> Int8,
+        token_id -> Int8,
+        event_id -> Text,
+        event_type -> Text,
+        received_at -> Timestamptz,
+        body_sha256 -> Text,
+        answer_status -> Int2,
+        answer -> Jsonb,
+        document_id -> Nullable<Int8>,
+    }
+}
+
+diesel::joinable!(document_files -> documents (document_id));
+diesel::joinable!(document_period_links -> documents (document_id));
+diesel::joinable!(document_period_links -> periods (period_id));
+diesel::joinable!(document_submission_links -> documents (document_id));
+diesel::joinable!(document_submission_links -> submissions (submission_id));
+diesel::joinable!(integration_secrets -> api_tokens (token_id));
+diesel::joinable!(qlvb_events -> documents (document_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_contacts,
@@ -331,4 +420,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     escalations,
     submission_attachments,
+    documents,
+    document_files,
+    document_period_links,
+    document_submission_links,
+    integration_secrets,
+    qlvb_events,
 );

@@ -32,6 +32,16 @@ pub fn generate_secret() -> NewSecret {
     }
 }
 
+/// Prefix of signing secrets, so one is not mistaken for a bearer token.
+pub const SIGNING_SECRET_PREFIX: &str = "whsec_";
+
+/// A signing secret for an integration's HMAC signatures: 256 random bits.
+pub fn generate_signing_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{SIGNING_SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
 pub fn hash_secret(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }

@@ -143,7 +143,13 @@ async fn diesel_schema_matches_the_migrated_database() {
         audit_events,
         jobs,
         escalations,
-        submission_attachments
+        submission_attachments,
+        documents,
+        document_files,
+        document_period_links,
+        document_submission_links,
+        integration_secrets,
+        qlvb_events
     );
     actual.sort();
     expected.sort();

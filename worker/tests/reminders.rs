@@ -103,6 +103,7 @@ async fn fixture() -> Fixture {
                 kind: UnitKind::Division,
                 parent_code: None,
                 active: None,
+                qlvb_code: None,
                 head: Some(contact(
                     "Phạm Văn Hùng",
                     &format!("truongphong.{}@sct.example.vn", code.to_lowercase()),

@@ -2,10 +2,12 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod documents;
 pub mod excel;
 pub mod health;
 pub mod holidays;
 pub mod indicators;
+pub mod integrations;
 pub mod jobs;
 pub mod me;
 pub mod periods;
@@ -29,6 +31,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(tokens::create)
         .service(tokens::get)
         .service(tokens::revoke)
+        .service(tokens::rotate_signing_secret)
         .service(indicators::list)
         .service(indicators::create)
         .service(indicators::get)
@@ -72,7 +75,14 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(jobs::stats)
         .service(jobs::get)
         .service(jobs::retry)
-        .service(jobs::escalations);
+        .service(jobs::escalations)
+        .service(documents::create)
+        .service(documents::list)
+        .service(documents::get)
+        .service(documents::link)
+        .service(documents::add_file)
+        .service(documents::file_content)
+        .service(integrations::receive_qlvb_event);
 }
 
 /// `201 Created` with the new resource's location.

@@ -86,3 +86,29 @@ pub async fn revoke(
         tokens::revoke(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
     ))
 }
+
+/// Rotate an integration's signing secret
+///
+/// For `integration` tokens: a new HMAC signing secret replaces the old one at once (events
+/// signed with the old one are refused from now on). The secret is in this answer only; the
+/// audit trail records that it changed, never the secret.
+#[utoipa::path(
+    operation_id = "rotate_signing_secret",
+    tag = "tokens",
+    responses(
+        (status = 200, description = "The new signing secret; keep it", body = cchc_shared::model::document::SigningSecret),
+        (status = 409, description = "Not an integration token (`not_an_integration`) or revoked/expired (`token_inactive`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tokens/{id}/signing-secret")]
+pub async fn rotate_signing_secret(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<cchc_shared::model::document::SigningSecret>, ApiError> {
+    auth.require_admin()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        tokens::rotate_signing_secret(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
+    ))
+}

@@ -6,6 +6,7 @@
 
 pub mod attachment;
 pub mod audit;
+pub mod document;
 pub mod holiday;
 pub mod indicator;
 pub mod job;

@@ -142,6 +142,11 @@ pub struct Submission {
     pub evidence: Vec<EvidenceCitation>,
     /// The files: narrative, statistics and evidence documents, oldest first.
     pub attachments: Vec<Attachment>,
+    /// The unit's report as official documents (văn bản), linked by hand or matched from
+    /// QLVB, oldest link first.
+    pub official_documents: Vec<crate::model::document::OfficialDocument>,
+    /// When the first official document of the report arrived through QLVB, if one did.
+    pub delivered_via_qlvb_at: Option<DateTime<FixedOffset>>,
     /// Changes with every write (files included); the `ETag` is built from it.
     pub revision: i32,
     /// The deadline that applies to this unit: an extension's, or the period's.

@@ -46,6 +46,11 @@ pub struct CreatedToken {
     pub token: Token,
     /// Send as `Authorization: Bearer <secret>`. Stored only as a hash: it cannot be shown again.
     pub secret: String,
+    /// For `integration` tokens only: the key QLVB signs its events with (HMAC-SHA256, see
+    /// `POST /api/v1/integrations/qlvb/events`). Shown only now; rotate it with
+    /// `POST /api/v1/tokens/{id}/signing-secret`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -53,6 +53,10 @@ pub struct Unit {
     #[schema(example = "SCT")]
     pub parent_code: Option<String>,
     pub active: bool,
+    /// The agency's identifier code in the document-management system (QLVB, mã định danh),
+    /// used to recognise the sender of an official document.
+    #[schema(example = "000.00.12.H56")]
+    pub qlvb_code: Option<String>,
     /// The unit head (người đứng đầu), who answers for the unit's report and receives escalations.
     pub head: Option<Contact>,
     /// CCHC focal persons (chuyên viên phụ trách CCHC), who file reports and receive reminders.
@@ -77,6 +81,11 @@ pub struct CreateUnit {
     /// Defaults to true.
     #[serde(default)]
     pub active: Option<bool>,
+    /// The agency's identifier code in QLVB (mã định danh): 1–40 letters, digits, `.` and `-`;
+    /// unique.
+    #[serde(default)]
+    #[schema(example = "000.00.12.H56")]
+    pub qlvb_code: Option<String>,
     #[serde(default)]
     pub head: Option<Contact>,
     #[serde(default)]
@@ -100,6 +109,10 @@ pub struct UpdateUnit {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub active: Option<bool>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub qlvb_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Contact>, nullable)]
     pub head: Option<Option<Contact>>,

@@ -2,12 +2,14 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod documents;
 pub mod excel;
 pub mod filing;
 pub mod holidays;
 pub mod indicators;
 pub mod jobs;
 pub mod periods;
+pub mod qlvb;
 pub mod schedule;
 pub mod submissions;
 pub mod tokens;

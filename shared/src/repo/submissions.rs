@@ -297,6 +297,7 @@ struct Loaded {
     values: HashMap<i64, ValueRow>,
     evidence: Vec<(Option<i64>, EvidenceCitation)>,
     attachments: Vec<Attachment>,
+    official_documents: Vec<crate::model::document::OfficialDocument>,
     extension: Option<DateTime<Utc>>,
 }
 
@@ -358,6 +359,7 @@ async fn load(conn: &mut AsyncPgConnection, row: SubmissionRow) -> Result<Loaded
         )
         .collect();
     let attachments = attachments::of_submission(conn, row.id).await?;
+    let official_documents = crate::repo::documents::of_submission(conn, row.id).await?;
     let extension = extension_deadline(conn, row.period_id, row.unit_id).await?;
     Ok(Loaded {
         row,
@@ -368,6 +370,7 @@ async fn load(conn: &mut AsyncPgConnection, row: SubmissionRow) -> Result<Loaded
         values,
         evidence,
         attachments,
+        official_documents,
         extension,
     })
 }
@@ -447,6 +450,12 @@ impl Loaded {
             values,
             evidence: self.evidence.iter().map(|(_, e)| e.clone()).collect(),
             attachments: self.attachments.clone(),
+            delivered_via_qlvb_at: self
+                .official_documents
+                .iter()
+                .filter_map(|d| d.received_at)
+                .min(),
+            official_documents: self.official_documents.clone(),
             revision: row.revision,
             deadline: local(self.deadline()),
             has_extension: self.extension.is_some(),

@@ -4,12 +4,13 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, Result};
 use crate::model::audit::{Actor, EntityType};
+use crate::model::document::SigningSecret;
 use crate::model::token::{CreateToken, CreatedToken, Role, Token, TokenFilter, TokenPage};
 use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
 use crate::repo::{local, local_opt, units};
-use crate::schema::{api_tokens, units as units_table};
-use crate::tokens::{generate_secret, hash_secret};
+use crate::schema::{api_tokens, integration_secrets, units as units_table};
+use crate::tokens::{generate_secret, generate_signing_secret, hash_secret};
 use crate::validation::Checker;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -192,10 +193,97 @@ pub async fn create(
             Entry::created(EntityType::Token, id, &token)?,
         )
         .await?;
+        let signing_secret = if input.role == Role::Integration {
+            Some(
+                store_signing_secret(conn, id, actor, now)
+                    .await?
+                    .signing_secret,
+            )
+        } else {
+            None
+        };
         Ok(CreatedToken {
             token,
             secret: secret.secret.clone(),
+            signing_secret,
         })
+    })
+    .await
+}
+
+/// Creates or replaces the token's signing secret and records that it changed (never the
+/// secret itself). Call inside a transaction.
+async fn store_signing_secret(
+    conn: &mut AsyncPgConnection,
+    token_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<SigningSecret> {
+    // Kept in clear, unlike the bearer secret: verifying an HMAC needs the key itself.
+    let secret = generate_signing_secret();
+    let replaced = diesel::insert_into(integration_secrets::table)
+        .values((
+            integration_secrets::token_id.eq(token_id),
+            integration_secrets::secret.eq(&secret),
+            integration_secrets::created_at.eq(now),
+        ))
+        .on_conflict(integration_secrets::token_id)
+        .do_update()
+        .set((
+            integration_secrets::secret.eq(&secret),
+            integration_secrets::created_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    debug_assert_eq!(replaced, 1);
+    audit::record(
+        conn,
+        actor,
+        now,
+        Entry {
+            entity_type: EntityType::Integration,
+            entity_id: token_id.to_string(),
+            action: "signing_secret_set",
+            before: None,
+            after: Some(
+                serde_json::json!({ "token_id": token_id, "created_at": crate::repo::local(now) }),
+            ),
+        },
+    )
+    .await?;
+    Ok(SigningSecret {
+        token_id,
+        signing_secret: secret,
+        created_at: local(now),
+    })
+}
+
+/// Replaces an integration token's signing secret; the old one stops working at once. The
+/// new secret is in the answer only.
+pub async fn rotate_signing_secret(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<SigningSecret> {
+    conn.transaction(async |conn| -> Result<SigningSecret> {
+        let token = get(conn, id, now).await?;
+        if token.role != Role::Integration {
+            return Err(Error::conflict(
+                "not_an_integration",
+                format!(
+                    "only integration tokens sign events; this token has the {} role",
+                    token.role
+                ),
+            ));
+        }
+        if !token.active {
+            return Err(Error::conflict(
+                "token_inactive",
+                "the token is revoked or expired; create a new integration token",
+            ));
+        }
+        store_signing_secret(conn, id, actor, now).await
     })
     .await
 }

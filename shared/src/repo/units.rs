@@ -25,6 +25,7 @@ pub struct UnitRow {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub qlvb_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -41,6 +42,44 @@ struct ContactRow {
 pub(crate) const ROLE_HEAD: &str = "head";
 pub(crate) const ROLE_FOCAL: &str = "focal_person";
 const MAX_FOCAL_PERSONS: usize = 20;
+
+/// A QLVB identifier code (mã định danh, e.g. `000.00.12.H56`), checked loosely: products
+/// differ in how they write it.
+fn check_qlvb_code(check: &mut Checker, value: &str) {
+    let valid = value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && value.len() <= 40
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if !valid {
+        check.push(
+            "qlvb_code",
+            "invalid_code",
+            "must be 1 to 40 characters: letters A–Z, digits, '.' and '-', starting with a letter or digit (e.g. 000.00.12.H56)",
+        );
+    }
+}
+
+fn duplicate_qlvb_code(code: &str) -> Error {
+    Error::conflict_on(
+        "duplicate_qlvb_code",
+        "qlvb_code",
+        format!("another unit already has the QLVB code {code:?}"),
+    )
+}
+
+/// The unit whose QLVB identifier code is `code`.
+pub async fn find_id_by_qlvb_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
+    Ok(units::table
+        .filter(units::qlvb_code.eq(code.trim()))
+        .select(units::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
 
 fn check_contact(check: &mut Checker, field: &str, contact: &Contact) {
     check.text(&format!("{field}.name"), &contact.name, 200);
@@ -161,6 +200,7 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
                 name: row.name,
                 parent_id: row.parent_id,
                 active: row.active,
+                qlvb_code: row.qlvb_code,
                 created_at: local(row.created_at),
                 updated_at: local(row.updated_at),
             })
@@ -285,6 +325,9 @@ pub async fn create(
     let mut check = Checker::new();
     check.code("code", &input.code, 32, "_-");
     check.text("name", &input.name, 300);
+    if let Some(code) = &input.qlvb_code {
+        check_qlvb_code(&mut check, code);
+    }
     check_contacts(&mut check, input.head.as_ref(), Some(&input.focal_persons));
     check.finish()?;
 
@@ -295,6 +338,11 @@ pub async fn create(
                 "code",
                 format!("a unit with code {:?} already exists", input.code),
             ));
+        }
+        if let Some(code) = &input.qlvb_code {
+            if find_id_by_qlvb_code(conn, code).await?.is_some() {
+                return Err(duplicate_qlvb_code(code));
+            }
         }
         let parent_id = match &input.parent_code {
             Some(code) => Some(resolve_code(conn, "parent_code", code).await?),
@@ -307,6 +355,7 @@ pub async fn create(
                 units::kind.eq(input.kind.as_str()),
                 units::parent_id.eq(parent_id),
                 units::active.eq(input.active.unwrap_or(true)),
+                units::qlvb_code.eq(input.qlvb_code.as_deref()),
                 units::created_at.eq(now),
                 units::updated_at.eq(now),
             ))
@@ -348,6 +397,9 @@ pub async fn update(
     let mut check = Checker::new();
     if let Some(name) = &input.name {
         check.text("name", name, 300);
+    }
+    if let Some(Some(code)) = &input.qlvb_code {
+        check_qlvb_code(&mut check, code);
     }
     check_contacts(
         &mut check,
@@ -393,10 +445,23 @@ pub async fn update(
                 units::kind.eq(input.kind.map(|k| k.as_str()).unwrap_or(&current.kind)),
                 units::parent_id.eq(parent_id),
                 units::active.eq(input.active.unwrap_or(current.active)),
+                units::qlvb_code.eq(match &input.qlvb_code {
+                    None => current.qlvb_code.as_deref(),
+                    Some(code) => code.as_deref(),
+                }),
                 units::updated_at.eq(now),
             ))
             .execute(conn)
-            .await?;
+            .await
+            .map_err(|e| match &input.qlvb_code {
+                Some(Some(code)) => map_unique(
+                    e,
+                    "duplicate_qlvb_code",
+                    "qlvb_code",
+                    format!("another unit already has the QLVB code {code:?}"),
+                ),
+                _ => Error::Database(e),
+            })?;
         if let Some(head) = &input.head {
             let heads: Vec<Contact> = head.iter().cloned().collect();
             replace_contacts(conn, id, ROLE_HEAD, &heads).await?;

@@ -229,6 +229,16 @@ impl FileProblem {
         }
     }
 
+    /// The message for a file of an official document.
+    pub fn document_message(&self) -> String {
+        match self {
+            Self::Empty => "the file is empty".to_owned(),
+            Self::Unsupported { detected, allowed } => {
+                format!("the file's content is {detected}; a document's file must be {allowed}")
+            }
+        }
+    }
+
     pub fn message(&self, purpose: AttachmentPurpose) -> String {
         match self {
             Self::Empty => "the file is empty".to_owned(),
@@ -241,10 +251,29 @@ impl FileProblem {
 
 /// The file's type, if `purpose` takes it.
 pub fn check_file(purpose: AttachmentPurpose, bytes: &[u8]) -> Result<FileType, FileProblem> {
+    check_types(allowed_types(purpose), bytes)
+}
+
+/// The types a file of an official document may have: what a document-management system
+/// exchanges (the signed PDF, the Word draft, Excel annexes).
+pub const DOCUMENT_FILE_TYPES: &[FileType] = &[
+    FileType::Pdf,
+    FileType::Docx,
+    FileType::Doc,
+    FileType::Xlsx,
+    FileType::Xls,
+];
+
+/// The type of an official document's file, if it may have it; `message` of the problem is
+/// [`FileProblem::document_message`].
+pub fn check_document_file(bytes: &[u8]) -> Result<FileType, FileProblem> {
+    check_types(DOCUMENT_FILE_TYPES, bytes)
+}
+
+fn check_types(allowed: &[FileType], bytes: &[u8]) -> Result<FileType, FileProblem> {
     if bytes.is_empty() {
         return Err(FileProblem::Empty);
     }
-    let allowed = allowed_types(purpose);
     let describe_allowed = || {
         let labels: Vec<&str> = allowed.iter().map(|t| t.label()).collect();
         labels.join(", ")

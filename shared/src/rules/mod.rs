@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod consolidation;
 pub mod cutoff;
 pub mod deadline;
+pub mod document_match;
 pub mod document_number;
 pub mod local_time;
 pub mod reminders;

@@ -1,0 +1,154 @@
+use std::time::Duration;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use cchc_shared::model::document::{QlvbEvent, QlvbEventAnswer};
+use cchc_shared::model::token::Role;
+use cchc_shared::repo::qlvb::{self, Limits, Signed};
+use cchc_shared::rules::signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::extract::{parse_json, read_body};
+use crate::state::AppState;
+
+/// Header set on an answer repeated for an event id seen before.
+pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
+
+fn header_text<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Receive a QLVB event
+///
+/// For integration tokens (the document-management system). The body is the envelope
+/// `{"id", "type", "occurred_at", "data": {"document": {...}}}`, the same as the webhooks this
+/// service sends; `type` is `document.issued` (registered as an outgoing document, e.g. the
+/// period's request letter) or `document.received` (an incoming document, e.g. a unit's report).
+///
+/// **Signature.** Each request carries `X-CCHC-Timestamp` (Unix seconds) and
+/// `X-CCHC-Signature: v1=<hex>`, the HMAC-SHA256 of `{timestamp}.{raw body}` keyed with the
+/// integration's signing secret (given when the token was created, rotated with
+/// `POST /api/v1/tokens/{id}/signing-secret`). It is checked over the raw bytes before the body
+/// is read: a timestamp more than 5 minutes off is 401 `signature_expired`; a missing, malformed
+/// or wrong signature is 401 `invalid_signature`.
+///
+/// **Idempotency.** The same `id` from the same integration is answered again as the first
+/// time (same status and body, header `Idempotent-Replayed: true`) with no second effect;
+/// the same `id` with a different body is 409 `event_id_reused`. Only successful answers are
+/// kept: a refused event may be sent again with the same id.
+///
+/// **Files.** Each file is a `url` the service downloads (timeout `CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS`,
+/// at most `CCHC_MAX_UPLOAD_BYTES`) or `content_base64` (at most `CCHC_QLVB_MAX_INLINE_BYTES`
+/// decoded): PDF, DOCX, DOC, XLSX or XLS by content. A failed download is 502
+/// `file_download_failed` and nothing is recorded.
+///
+/// **Matching** (`document.received`). The sender is our unit by `sender.unit_code` or
+/// `sender.agency_code` (the unit's `qlvb_code`); the period by `period_code`, or without it by
+/// `in_reply_to`, the number of a document linked to a period as its `request_letter`. If the unit
+/// takes part in that (opened) period, the document is linked to the unit's submission (created
+/// as a draft if it has none), which then lists it in `official_documents` with
+/// `delivered_via_qlvb_at`. Otherwise it is `unmatched`, waits in the Office's inbox
+/// (`GET /api/v1/documents?status=unmatched`), and `match.reason` says why.
+///
+/// **A number already registered** (same issuer, year and number) is not an error: the existing
+/// document is kept, the event's new files are added to it (by SHA-256), a matching
+/// `document.received` links it, and the answer is 200 with `already_registered: true`.
+#[utoipa::path(
+    operation_id = "receive_qlvb_event",
+    tag = "integrations",
+    params(
+        ("X-CCHC-Timestamp" = String, Header, description = "When the request was signed, in Unix seconds; at most 5 minutes from the server's clock"),
+        ("X-CCHC-Signature" = String, Header, description = "`v1=` and the lowercase hex HMAC-SHA256 of `{timestamp}.{body}` under the integration's signing secret; several comma-separated signatures are accepted"),
+        ("X-CCHC-Event-Id" = Option<String>, Header, description = "The event's id; if sent, it must equal the body's `id`"),
+    ),
+    request_body = QlvbEvent,
+    responses(
+        (status = 200, description = "The number was already registered: the existing document, with the event's new files (`already_registered: true`); or the same event again (header `Idempotent-Replayed: true`)", body = QlvbEventAnswer),
+        (status = 201, description = "A new document was registered (and, for `document.received`, matched or left in the inbox)", body = QlvbEventAnswer, headers(("Location" = String, description = "The document"))),
+        (status = 401, description = "Bad token, or a signature that does not hold: `invalid_signature` (missing, malformed or wrong), `signature_expired` (timestamp more than 5 minutes off)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an integration token (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The event id was used before with a different body (`event_id_reused`), or the number was registered by a concurrent event (`duplicate_document_number`; retry)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over its limit (`payload_too_large`), or a file is over its limit (`file_too_large`, naming `data.document.files[i].content_base64` or `.url`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file's content is not PDF, DOCX, DOC, XLSX or XLS (`unsupported_file_type`, naming the file), or the body is not JSON (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields: `data.document.number` (`invalid_document_number`, with the reason), `id` (`event_id_mismatch` with the header), files (`one_source`, `invalid_url`, `invalid_base64`, `invalid_filename`), texts", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 502, description = "A file could not be downloaded (`file_download_failed`, naming the file); nothing was recorded, send the event again", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/integrations/qlvb/events")]
+pub async fn receive_qlvb_event(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if auth.principal().role != Role::Integration {
+        return Err(ApiError::Forbidden(format!(
+            "only integration tokens send QLVB events; this token has the {} role",
+            auth.principal().role
+        )));
+    }
+    let config = &state.config;
+    // Room for one inline file of the largest size (base64 is 4/3 of the bytes) and the
+    // metadata; larger batches should send URLs.
+    let limit = config
+        .max_body_bytes
+        .max(config.qlvb.max_inline_bytes / 3 * 4 + 1024 * 1024);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.into_inner();
+    let body = read_body(declared, limit, &mut payload).await?.freeze();
+    let now = state.clock.now();
+    let mut conn = state.conn().await?;
+    qlvb::verify(
+        &mut conn,
+        auth.principal(),
+        Signed {
+            timestamp: header_text(&req, TIMESTAMP_HEADER),
+            signature: header_text(&req, SIGNATURE_HEADER),
+            body: &body,
+        },
+        now,
+    )
+    .await?;
+    let is_json = header_text(&req, header::CONTENT_TYPE.as_str())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "application/json",
+        });
+    }
+    let event: QlvbEvent = parse_json(&body)?;
+    let limits = Limits {
+        max_inline_bytes: config.qlvb.max_inline_bytes,
+        max_download_bytes: config.max_upload_bytes,
+        download_timeout: Duration::from_secs(config.qlvb.download_timeout_secs),
+    };
+    let answer = qlvb::receive(
+        &mut conn,
+        &state.storage,
+        &limits,
+        &event,
+        header_text(&req, EVENT_ID_HEADER),
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        now,
+    )
+    .await?;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    let mut response = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        if let Some(url) = answer.body["document"]["url"].as_str() {
+            response.insert_header((header::LOCATION, url.to_owned()));
+        }
+    }
+    if answer.replayed {
+        response.insert_header((REPLAYED_HEADER, "true"));
+    }
+    Ok(response.json(answer.body))
+}
