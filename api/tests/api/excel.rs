@@ -873,6 +873,48 @@ async fn the_filing_archive_holds_the_consolidated_workbook_and_its_qlvb_manifes
     .await
     .expect(200);
 
+    // The request letter and another legal basis in the registry, and the official document
+    // KHTC sent its report with.
+    let register = |number: &str, subject: &str| {
+        app.post(
+            "/api/v1/documents",
+            json!({
+                "number": number,
+                "issued_on": "2026-11-02",
+                "issuing_agency": "Sở Công Thương",
+                "subject": subject,
+                "direction": "outgoing",
+            }),
+        )
+    };
+    let letter = register("3394/SCT-VP", "V/v báo cáo công tác CCHC Quý IV năm 2026")
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let plan = register("383/KH-SCT", "Kế hoạch cải cách hành chính năm 2026")
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let sent = register("12/BC-KHTC", "Báo cáo công tác CCHC Quý IV năm 2026")
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    for (document, link) in [
+        (
+            letter,
+            json!({"period_id": period, "role": "request_letter"}),
+        ),
+        (plan, json!({"period_id": period, "role": "legal_basis"})),
+        (sent, json!({"submission_id": khtc.id})),
+    ] {
+        app.post(&format!("/api/v1/documents/{document}/link"), link)
+            .await
+            .expect(200);
+    }
+
     let viewer = app.token(Role::Viewer, None).await;
     let path = format!("/api/v1/periods/{period}/filing.zip");
     let archive = download(&app, &viewer, &path).await;
@@ -904,6 +946,20 @@ async fn the_filing_archive_holds_the_consolidated_workbook_and_its_qlvb_manifes
         .unwrap()
         .contains("Báo cáo CCHC Quý 4/2026"));
     // The workbook is described by its real size and hash.
+    assert_eq!(document["reply_to"], "3394/SCT-VP");
+    assert_eq!(
+        document["legal_basis"],
+        json!([{
+            "number": "383/KH-SCT",
+            "issued_on": "2026-11-02",
+            "title": "Kế hoạch cải cách hành chính năm 2026",
+        }])
+    );
+    assert_eq!(
+        manifest["unit_reports"][0]["official_documents"],
+        json!(["12/BC-KHTC"])
+    );
+    assert_eq!(manifest["unit_reports"][1]["official_documents"], json!([]));
     assert_eq!(manifest["files"][0]["name"], "tong-hop-2026-Q4.xlsx");
     assert_eq!(manifest["files"][0]["size_bytes"], workbook.len());
     assert_eq!(

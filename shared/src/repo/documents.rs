@@ -1215,3 +1215,63 @@ pub(crate) async fn of_submission(
         )
         .collect()
 }
+
+/// The registry's documents linked to a period: its request letter (the latest, if several)
+/// and its legal basis, as the filing manifest names them.
+pub(crate) async fn of_period(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+) -> Result<(Option<String>, Vec<crate::model::period::LegalDocument>)> {
+    let rows: Vec<(String, String, NaiveDate, String)> = document_period_links::table
+        .inner_join(documents::table)
+        .filter(document_period_links::period_id.eq(period_id))
+        .order((documents::issued_on, documents::id))
+        .select((
+            document_period_links::role,
+            documents::number_symbol,
+            documents::issued_on,
+            documents::subject,
+        ))
+        .load(conn)
+        .await?;
+    let mut request_letter = None;
+    let mut legal_basis = Vec::new();
+    for (role, number, issued_on, subject) in rows {
+        if role == "request_letter" {
+            request_letter = Some(number);
+        } else {
+            legal_basis.push(crate::model::period::LegalDocument {
+                number,
+                issued_on,
+                title: subject,
+            });
+        }
+    }
+    Ok((request_letter, legal_basis))
+}
+
+/// Numbers of the official documents each submission of a period was sent with, oldest first.
+pub(crate) async fn numbers_by_submission(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let rows: Vec<(i64, String)> = document_submission_links::table
+        .inner_join(documents::table)
+        .inner_join(crate::schema::submissions::table)
+        .filter(crate::schema::submissions::period_id.eq(period_id))
+        .order((
+            document_submission_links::linked_at,
+            document_submission_links::document_id,
+        ))
+        .select((
+            document_submission_links::submission_id,
+            documents::number_symbol,
+        ))
+        .load(conn)
+        .await?;
+    let mut numbers = std::collections::HashMap::<i64, Vec<String>>::new();
+    for (submission_id, number) in rows {
+        numbers.entry(submission_id).or_default().push(number);
+    }
+    Ok(numbers)
+}

@@ -12,7 +12,7 @@ use crate::filing::{self, FilingFacts, FilingManifest, FilingPeriod, FilingScope
 use crate::model::period::PeriodStatus;
 use crate::model::submission::{ConsolidationQuery, ConsolidationScope};
 use crate::repo::tokens::Principal;
-use crate::repo::{local, periods, refuse_reporters, submissions};
+use crate::repo::{documents, local, periods, refuse_reporters, submissions};
 use crate::schema::units;
 use crate::Result;
 
@@ -114,14 +114,24 @@ pub async fn filing(
     )
     .await?;
     let board = submissions::compliance(conn, period_id, now, principal).await?;
+    let (reply_to, registered_basis) = documents::of_period(conn, period_id).await?;
+    let mut sent_with = documents::numbers_by_submission(conn, period_id).await?;
+    // The period's own legal basis first, then registry documents linked as legal basis that
+    // it does not already name.
+    let mut legal_basis = period.legal_basis.clone();
+    for document in registered_basis {
+        if !legal_basis.iter().any(|d| d.number == document.number) {
+            legal_basis.push(document);
+        }
+    }
     let generated_at = local(now);
     let workbook = build_consolidation(&consolidation, generated_at)?;
     let workbook_name = format!("tong-hop-{}.xlsx", period.code);
     let facts = FilingFacts {
         generated_at,
         issuer,
-        reply_to: None,
-        legal_basis: period.legal_basis.clone(),
+        reply_to,
+        legal_basis,
         period: FilingPeriod {
             id: period.id,
             code: period.code.clone(),
@@ -142,7 +152,13 @@ pub async fn filing(
         units: board
             .units
             .into_iter()
-            .map(|row| (row, Vec::new()))
+            .map(|row| {
+                let numbers = row
+                    .submission_id
+                    .and_then(|id| sent_with.remove(&id))
+                    .unwrap_or_default();
+                (row, numbers)
+            })
             .collect(),
     };
     let manifest = filing::manifest(facts, &workbook_name, &workbook);
