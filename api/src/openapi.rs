@@ -34,6 +34,7 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "jobs", description = "The worker's queue: reminders, escalations, receipts, digests (admin only)"),
         (name = "audit", description = "Who changed what, when, before and after (admin only)"),
         (name = "attachments", description = "Files of a report: the Word narrative, the Excel statistics, evidence documents"),
+        (name = "webhooks", description = "Outbound events: subscriptions, delivery log, redelivery (admin only). The events are described in the `webhooks` section of this document and in docs/integrations.md"),
     )
 )]
 struct ApiDoc;

@@ -143,7 +143,10 @@ async fn diesel_schema_matches_the_migrated_database() {
         audit_events,
         jobs,
         escalations,
-        submission_attachments
+        submission_attachments,
+        webhook_subscriptions,
+        integration_events,
+        webhook_deliveries
     );
     actual.sort();
     expected.sort();

@@ -12,6 +12,7 @@ pub mod periods;
 pub mod submissions;
 pub mod tokens;
 pub mod units;
+pub mod webhooks;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -71,7 +72,16 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(jobs::stats)
         .service(jobs::get)
         .service(jobs::retry)
-        .service(jobs::escalations);
+        .service(jobs::escalations)
+        .service(webhooks::list)
+        .service(webhooks::create)
+        .service(webhooks::get)
+        .service(webhooks::update)
+        .service(webhooks::delete)
+        .service(webhooks::rotate_secret)
+        .service(webhooks::ping)
+        .service(webhooks::deliveries)
+        .service(webhooks::redeliver);
 }
 
 /// `201 Created` with the new resource's location.

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod events;
 pub mod excel;
 pub mod holidays;
 pub mod indicators;
@@ -11,6 +12,7 @@ pub mod schedule;
 pub mod submissions;
 pub mod tokens;
 pub mod units;
+pub mod webhooks;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
