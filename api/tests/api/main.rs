@@ -20,3 +20,4 @@ mod robustness;
 mod seed_scenario;
 mod submissions;
 mod units;
+mod webhooks;
