@@ -7,7 +7,7 @@
 -- again after creating or rotating it.
 CREATE TABLE webhook_subscriptions (
     id bigserial PRIMARY KEY,
-    url text NOT NULL CHECK (url ~ '^https?://' AND length(url) <= 2000),
+    url text NOT NULL CHECK (url ~* '^https?://' AND length(url) <= 2000),
     event_types text[] NOT NULL CHECK (cardinality(event_types) > 0),
     secret text NOT NULL CHECK (length(secret) >= 16),
     description text,

@@ -238,7 +238,7 @@ async fn subscriptions_are_created_checked_changed_and_deleted() {
     let chosen = app
         .post(
             "/api/v1/webhooks",
-            json!({"url": "https://qlvb.example.gov.vn/hooks", "event_types": ["unit.escalated"], "secret": "a-long-enough-shared-secret"}),
+            json!({"url": "HTTPS://QLVB.example.gov.vn/hooks", "event_types": ["unit.escalated"], "secret": "a-long-enough-shared-secret"}),
         )
         .await
         .expect(201);
