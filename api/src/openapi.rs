@@ -6,6 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 
+mod webhooks;
+
 use crate::error::{Problem, PROBLEM_JSON};
 
 #[derive(OpenApi)]
@@ -19,10 +21,21 @@ All endpoints under `/api/v1` take `Authorization: Bearer <token>` (create one w
 Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
 Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
 stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00). Request \
-bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quote it when reporting a problem.",
+bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quote it when reporting a problem.\n\n\
+The events this service sends to subscribed URLs (`/api/v1/webhooks`) are described in this document's \
+`webhooks` section: each is POSTed as JSON, signed with HMAC-SHA256, and retried until the receiver answers 2xx.",
         license(name = "MIT", identifier = "MIT"),
     ),
-    components(schemas(Problem, cchc_shared::error::FieldError, cchc_shared::filing::FilingManifest)),
+    components(schemas(
+        Problem,
+        cchc_shared::error::FieldError,
+        cchc_shared::filing::FilingManifest,
+        cchc_shared::model::webhook::EventEnvelope,
+        cchc_shared::model::webhook::PeriodEventData,
+        cchc_shared::model::webhook::SubmissionEventData,
+        cchc_shared::model::webhook::EscalationEventData,
+        cchc_shared::model::webhook::PingEventData,
+    )),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "units", description = "The department's units and their contacts"),
@@ -36,6 +49,7 @@ bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quo
         (name = "attachments", description = "Files of a report: the Word narrative, the Excel statistics, evidence documents"),
         (name = "documents", description = "The registry of official documents (văn bản): numbers per Decree 30/2020/NĐ-CP, files, links to periods and reports, the inbox of unmatched documents"),
         (name = "integrations", description = "Events from the document-management system (QLVB), signed with HMAC-SHA256"),
+        (name = "webhooks", description = "Outbound events: subscriptions, delivery log, redelivery (admin only). The events are described in the `webhooks` section of this document and in docs/integrations.md"),
     )
 )]
 struct ApiDoc;
@@ -170,5 +184,6 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             }
         }
     }
+    webhooks::add(&mut api);
     api
 }

@@ -299,6 +299,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Int8,
+        url -> Text,
+        event_types -> Array<Text>,
+        secret -> Text,
+        description -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    integration_events (id) {
+        id -> Text,
+        #[sql_name = "type"]
+        event_type -> Text,
+        occurred_at -> Timestamptz,
+        data -> Jsonb,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        subscription_id -> Int8,
+        event_id -> Text,
+        job_id -> Nullable<Int8>,
+        attempt -> Int4,
+        redelivery -> Bool,
+        url -> Text,
+        requested_at -> Timestamptz,
+        duration_ms -> Int4,
+        response_status -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        response_excerpt -> Nullable<Text>,
+        succeeded -> Bool,
+    }
+}
+
 diesel::joinable!(period_extensions -> periods (period_id));
 diesel::joinable!(period_extensions -> units (unit_id));
 diesel::joinable!(escalations -> periods (period_id));
@@ -311,6 +352,8 @@ diesel::joinable!(submission_evidence -> submissions (submission_id));
 diesel::joinable!(submission_versions -> submissions (submission_id));
 diesel::joinable!(submission_attachments -> submissions (submission_id));
 diesel::joinable!(submission_attachments -> indicators (indicator_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> integration_events (event_id));
 
 diesel::table! {
     documents (id) {
@@ -426,4 +469,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_submission_links,
     integration_secrets,
     qlvb_events,
+    webhook_subscriptions,
+    integration_events,
+    webhook_deliveries,
 );

@@ -149,7 +149,10 @@ async fn diesel_schema_matches_the_migrated_database() {
         document_period_links,
         document_submission_links,
         integration_secrets,
-        qlvb_events
+        qlvb_events,
+        webhook_subscriptions,
+        integration_events,
+        webhook_deliveries
     );
     actual.sort();
     expected.sort();

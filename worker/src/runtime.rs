@@ -50,7 +50,8 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// The production worker: mail through `SMTP_URL`, or to .eml files in `CCHC_MAIL_DIR`.
+    /// The production worker: mail through `SMTP_URL`, or to .eml files in `CCHC_MAIL_DIR`,
+    /// and webhook deliveries.
     pub fn from_env(config: &cchc_shared::config::Config, pool: DbPool) -> anyhow::Result<Self> {
         let mail = crate::email::MailConfig::from_env()?;
         tracing::info!(transport = ?mail.transport, "mail transport");
@@ -59,7 +60,10 @@ impl Worker {
             pool,
             config.notifications.clone(),
             Arc::new(cchc_shared::clock::SystemClock),
-            Arc::new(crate::mail_jobs::MailJobs::new(mailer)),
+            Arc::new(crate::dispatch::JobDispatcher::new(
+                crate::mail_jobs::MailJobs::new(mailer),
+                crate::webhook_jobs::WebhookJobs::new().context("the webhook HTTP client")?,
+            )),
         ))
     }
 

@@ -14,6 +14,7 @@ pub mod periods;
 pub mod submissions;
 pub mod tokens;
 pub mod units;
+pub mod webhooks;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -82,7 +83,16 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(documents::link)
         .service(documents::add_file)
         .service(documents::file_content)
-        .service(integrations::receive_qlvb_event);
+        .service(integrations::receive_qlvb_event)
+        .service(webhooks::list)
+        .service(webhooks::create)
+        .service(webhooks::get)
+        .service(webhooks::update)
+        .service(webhooks::delete)
+        .service(webhooks::rotate_secret)
+        .service(webhooks::ping)
+        .service(webhooks::deliveries)
+        .service(webhooks::redeliver);
 }
 
 /// `201 Created` with the new resource's location.

@@ -22,3 +22,4 @@ mod robustness;
 mod seed_scenario;
 mod submissions;
 mod units;
+mod webhooks;

@@ -182,9 +182,9 @@ fn enums<'a>(value: &'a Value, path: String, found: &mut Vec<(String, &'a Vec<Va
     }
 }
 
-/// Enumerations document the values on the wire (`reporter`, `on_time`), which are snake_case,
-/// never the Rust variant names (`Reporter`, `OnTime`) that clients would send in vain. Event
-/// types are dotted (`document.received`).
+/// Enumerations document the values on the wire (`reporter`, `on_time`, and event types such as
+/// `period.opened`), which are snake_case with dots, never the Rust variant names (`Reporter`,
+/// `OnTime`, `PeriodOpened`) that clients would send in vain.
 #[test]
 fn enumerations_list_the_wire_values() {
     let document: Value = serde_json::from_str(&cchc_api::app::openapi_json()).unwrap();

@@ -25,7 +25,8 @@ text_enum! {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Job {
     pub id: i64,
-    /// `reminder`, `escalation_head`, `escalation_leadership`, `receipt`, `digest`.
+    /// `reminder`, `escalation_head`, `escalation_leadership`, `receipt`, `digest`,
+    /// `webhook_delivery`.
     #[schema(example = "reminder")]
     pub kind: String,
     pub payload: Value,

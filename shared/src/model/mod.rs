@@ -15,6 +15,7 @@ pub mod policy;
 pub mod submission;
 pub mod token;
 pub mod unit;
+pub mod webhook;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};

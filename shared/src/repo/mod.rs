@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod documents;
+pub mod events;
 pub mod excel;
 pub mod filing;
 pub mod holidays;
@@ -14,6 +15,7 @@ pub mod schedule;
 pub mod submissions;
 pub mod tokens;
 pub mod units;
+pub mod webhooks;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

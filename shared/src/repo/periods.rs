@@ -12,8 +12,10 @@ use crate::model::period::{
     PeriodPage, PeriodStatus, PeriodSummary, PeriodUnit, UpdatePeriod, Warning, WindowSource,
 };
 use crate::model::policy::ReminderPolicy;
+use crate::model::webhook::EventType;
 use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
+use crate::repo::events;
 use crate::repo::indicators::{self, VersionRow};
 use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique};
 use crate::rules::calendar::WorkingCalendar;
@@ -1002,7 +1004,9 @@ pub async fn open(
             ))
             .execute(conn)
             .await?;
-        transition(conn, id, &before, "opened", actor, now).await
+        let after = transition(conn, id, &before, "opened", actor, now).await?;
+        events::period_changed(conn, EventType::PeriodOpened, &after, now).await?;
+        Ok(after)
     })
     .await
 }
@@ -1044,7 +1048,9 @@ pub async fn close(
             ))
             .execute(conn)
             .await?;
-        transition(conn, id, &before, "closed", actor, now).await
+        let after = transition(conn, id, &before, "closed", actor, now).await?;
+        events::period_changed(conn, EventType::PeriodClosed, &after, now).await?;
+        Ok(after)
     })
     .await
 }

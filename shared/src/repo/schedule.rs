@@ -18,6 +18,7 @@ use crate::model::job::{Escalation, EscalationPage, Recipient};
 use crate::model::policy::ReminderPolicy;
 use crate::model::submission::SubmissionStatus;
 use crate::model::PageParams;
+use crate::repo::events::{self, EscalationFacts};
 use crate::repo::jobs::{enqueue, NewJob};
 use crate::repo::tokens::Principal;
 use crate::repo::units::{ROLE_FOCAL, ROLE_HEAD};
@@ -161,21 +162,28 @@ pub async fn contacts_of(
 /// The facts about an open period that planning needs.
 struct OpenPeriod {
     id: i64,
+    code: String,
     deadline: DateTime<Utc>,
     policy: ReminderPolicy,
 }
 
 async fn open_periods(conn: &mut AsyncPgConnection) -> Result<Vec<OpenPeriod>> {
-    let rows: Vec<(i64, DateTime<Utc>, serde_json::Value)> = periods::table
+    let rows: Vec<(i64, String, DateTime<Utc>, serde_json::Value)> = periods::table
         .filter(periods::status.eq("open"))
         .order(periods::id)
-        .select((periods::id, periods::deadline, periods::policy))
+        .select((
+            periods::id,
+            periods::code,
+            periods::deadline,
+            periods::policy,
+        ))
         .load(conn)
         .await?;
     rows.into_iter()
-        .map(|(id, deadline, policy)| {
+        .map(|(id, code, deadline, policy)| {
             Ok(OpenPeriod {
                 id,
+                code,
                 deadline,
                 policy: serde_json::from_value(policy)
                     .map_err(|e| Error::Internal(format!("stored policy: {e}")))?,
@@ -307,6 +315,16 @@ async fn plan_period(
             let Some(escalation_id) = inserted else {
                 continue;
             };
+            let facts = EscalationFacts {
+                period_id: period.id,
+                period_code: &period.code,
+                unit_id: unit.unit_id,
+                unit_code: &unit.code,
+                level,
+                deadline,
+                minutes_late,
+            };
+            events::unit_escalated(conn, &facts, now).await?;
             match level {
                 EscalationLevel::Head => {
                     // No head on record: the focal persons are told directly.

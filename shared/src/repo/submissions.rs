@@ -24,8 +24,10 @@ use crate::model::submission::{
     ValueInput,
 };
 use crate::model::token::Role;
+use crate::model::webhook::EventType;
 use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
+use crate::repo::events;
 use crate::repo::indicators::VersionRow;
 use crate::repo::jobs::{self, NewJob};
 use crate::repo::schedule;
@@ -1137,6 +1139,7 @@ pub async fn submit(
             .get_result(conn)
             .await?;
         enqueue_receipts(conn, &row, "submitted", version, now).await?;
+        events::submission_changed(conn, EventType::SubmissionSubmitted, id, now).await?;
         record_transition(conn, &row, &updated, "submitted", actor, now).await
     })
     .await?;
@@ -1192,6 +1195,12 @@ async fn review(
             .get_result(conn)
             .await?;
         enqueue_receipts(conn, &row, recorded, updated.revision, now).await?;
+        let event = if returned {
+            EventType::SubmissionReturned
+        } else {
+            EventType::SubmissionAccepted
+        };
+        events::submission_changed(conn, event, id, now).await?;
         record_transition(conn, &row, &updated, recorded, actor, now).await
     })
     .await?;

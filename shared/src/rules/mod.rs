@@ -18,3 +18,4 @@ pub mod local_time;
 pub mod reminders;
 pub mod signature;
 pub mod timeliness;
+pub mod webhooks;

@@ -1,0 +1,244 @@
+//! Outbound webhooks as the API shows them: subscriptions, the events this service emits, and
+//! the delivery log.
+//!
+//! Every event travels in the same envelope as the inbound QLVB events:
+//! `{"id": "evt_…", "type": "submission.submitted", "occurred_at": "…+07:00", "data": {…}}`.
+//! `data` is small and stable: ids and codes to fetch the full resource with, and the facts
+//! an integrator most often needs without a second call.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::period::PeriodStatus;
+use crate::model::submission::SubmissionStatus;
+use crate::model::{double_option, non_null, page_of};
+use crate::rules::reminders::EscalationLevel;
+use crate::rules::timeliness::Timeliness;
+use crate::text_enum;
+
+text_enum! {
+    /// What an outbound event reports (its `type`).
+    pub enum EventType {
+        /// A period opened: units may file.
+        PeriodOpened => "period.opened",
+        /// A period closed: filing is over (late filing only with an extension).
+        PeriodClosed => "period.closed",
+        /// A unit submitted its report (first time or again after a return).
+        SubmissionSubmitted => "submission.submitted",
+        /// The Office returned a report for changes, with a reason.
+        SubmissionReturned => "submission.returned",
+        /// The Office accepted a report.
+        SubmissionAccepted => "submission.accepted",
+        /// A unit missed its deadline and was escalated (to its head, then the leadership).
+        UnitEscalated => "unit.escalated",
+        /// A test event sent on request (`POST /webhooks/{id}/ping`); it cannot be subscribed to.
+        Ping => "ping",
+    }
+}
+
+impl EventType {
+    /// The types a subscription can ask for.
+    pub const SUBSCRIBABLE: &'static [EventType] = &[
+        EventType::PeriodOpened,
+        EventType::PeriodClosed,
+        EventType::SubmissionSubmitted,
+        EventType::SubmissionReturned,
+        EventType::SubmissionAccepted,
+        EventType::UnitEscalated,
+    ];
+}
+
+/// A webhook subscription: where to send which events. The secret is never shown after it is
+/// created or rotated.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Webhook {
+    pub id: i64,
+    /// Absolute `http` or `https` URL the events are POSTed to.
+    #[schema(example = "https://qlvb.example.gov.vn/hooks/cchc")]
+    pub url: String,
+    /// The event types sent to it.
+    pub event_types: Vec<EventType>,
+    pub description: Option<String>,
+    /// Inactive subscriptions receive nothing; deliveries already queued are skipped.
+    pub active: bool,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A subscription with its signing secret, answered only on creation and rotation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookWithSecret {
+    pub webhook: Webhook,
+    /// The HMAC-SHA256 key that signs every delivery (`X-CCHC-Signature`). Keep it: it is
+    /// not shown again (rotate it to get a new one).
+    #[schema(example = "whsec_3q2-7wE…")]
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhook {
+    /// Absolute `http` or `https` URL, at most 2000 characters.
+    #[schema(example = "https://qlvb.example.gov.vn/hooks/cchc")]
+    pub url: String,
+    /// One or more of `period.opened`, `period.closed`, `submission.submitted`,
+    /// `submission.returned`, `submission.accepted`, `unit.escalated`.
+    #[schema(example = json!(["submission.submitted", "submission.accepted"]))]
+    pub event_types: Vec<String>,
+    #[serde(default)]
+    #[schema(example = "QLVB của Sở: nhận báo cáo đã nộp")]
+    pub description: Option<String>,
+    /// The signing secret, 16–200 printable characters without spaces; generated when absent.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Default true.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// Changes to a subscription: absent fields are left alone; `description: null` clears it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhook {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub url: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub active: Option<bool>,
+}
+
+page_of!(WebhookPage, Webhook, "A page of webhook subscriptions.");
+
+/// One attempt to deliver an event to a subscription.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub subscription_id: i64,
+    #[schema(example = "evt_8Jq2ZkP4mWc7Xn1R")]
+    pub event_id: String,
+    pub event_type: EventType,
+    /// The job that made the attempt (`GET /jobs/{id}`).
+    pub job_id: Option<i64>,
+    /// 1 for the first attempt, more for retries; a redelivery starts again at 1.
+    pub attempt: i32,
+    /// Sent again on request (`…/redeliver`), not by the event itself.
+    pub redelivery: bool,
+    /// Where it was sent.
+    pub url: String,
+    pub requested_at: DateTime<FixedOffset>,
+    pub duration_ms: i32,
+    /// The receiver's HTTP status; null when no answer came (connection error, timeout).
+    pub response_status: Option<i32>,
+    /// Why the attempt failed, when it did.
+    pub error: Option<String>,
+    /// The first characters of the receiver's answer.
+    pub response_excerpt: Option<String>,
+    /// The receiver answered 2xx.
+    pub succeeded: bool,
+}
+
+/// Filters of a subscription's delivery log, newest first.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryFilter {
+    pub event_type: Option<EventType>,
+    /// `true`: only successful attempts; `false`: only failed ones.
+    pub succeeded: Option<bool>,
+}
+
+page_of!(
+    WebhookDeliveryPage,
+    WebhookDelivery,
+    "A page of delivery attempts."
+);
+
+/// The envelope of every event: outbound webhooks and inbound QLVB events alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventEnvelope {
+    /// Unique per event and the same on every retry and redelivery: dedupe on it.
+    #[schema(example = "evt_8Jq2ZkP4mWc7Xn1R")]
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(example = "submission.submitted")]
+    pub event_type: String,
+    /// When the change happened (RFC 3339, local time +07:00), not when it was sent.
+    pub occurred_at: DateTime<FixedOffset>,
+    /// What happened; its shape depends on `type`.
+    pub data: Value,
+}
+
+/// `data` of `period.opened` and `period.closed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PeriodEventData {
+    /// `GET /api/v1/periods/{period_id}` has the rest.
+    pub period_id: i64,
+    #[schema(example = "2026-Q4")]
+    pub period_code: String,
+    #[schema(example = "Báo cáo CCHC Quý IV/2026")]
+    pub period_title: String,
+    /// `open` or `closed`.
+    pub status: PeriodStatus,
+    /// The reporting deadline (units with an extension have their own).
+    pub deadline: DateTime<FixedOffset>,
+    /// Units taking part.
+    pub unit_count: i64,
+}
+
+/// `data` of `submission.submitted`, `submission.returned` and `submission.accepted`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SubmissionEventData {
+    /// `GET /api/v1/submissions/{submission_id}` has the report.
+    pub submission_id: i64,
+    pub period_id: i64,
+    #[schema(example = "2026-Q4")]
+    pub period_code: String,
+    pub unit_id: i64,
+    #[schema(example = "KHTC")]
+    pub unit_code: String,
+    /// The status after the change: `submitted`, `returned` or `accepted`.
+    pub status: SubmissionStatus,
+    /// How many times the report has been submitted (its latest version).
+    pub version: i32,
+    /// The unit's deadline: the period's, or its extension's.
+    pub deadline: DateTime<FixedOffset>,
+    /// Judged at the first submission and kept across returns.
+    pub timeliness: Option<Timeliness>,
+    /// Minutes past the deadline at the first submission (0 when not late).
+    pub minutes_late: Option<i32>,
+    /// The Office's reason, on `submission.returned` only.
+    pub return_reason: Option<String>,
+}
+
+/// `data` of `unit.escalated`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EscalationEventData {
+    pub period_id: i64,
+    #[schema(example = "2026-Q4")]
+    pub period_code: String,
+    pub unit_id: i64,
+    #[schema(example = "QLTM")]
+    pub unit_code: String,
+    /// `head`: the unit head was told; `leadership`: the leadership was told.
+    pub level: EscalationLevel,
+    /// The deadline the unit missed (its extension's, if it had one).
+    pub deadline: DateTime<FixedOffset>,
+    /// Minutes past the deadline when it was escalated.
+    pub minutes_late: i32,
+}
+
+/// `data` of `ping`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PingEventData {
+    pub subscription_id: i64,
+    #[schema(example = "ping from cchc")]
+    pub message: String,
+}

@@ -1,0 +1,183 @@
+//! Delivers outbound webhooks: one `webhook_delivery` job POSTs one event to one subscription,
+//! signed with the subscription's secret, and logs the attempt. A 2xx answer is done; any other
+//! answer, a timeout or a connection error is retried with the queue's backoff. A subscription
+//! deleted or deactivated meanwhile is skipped.
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures_util::future::BoxFuture;
+use serde::Deserialize;
+
+use cchc_shared::model::webhook::EventType;
+use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
+use cchc_shared::repo::webhooks::{self, NewDelivery};
+use cchc_shared::rules::signature;
+use cchc_shared::rules::webhooks::{excerpt, is_delivered, EXCERPT_CHARS, TIMEOUT, USER_AGENT};
+
+/// The payload of a `webhook_delivery` job.
+#[derive(Debug, Deserialize)]
+struct DeliveryJob {
+    subscription_id: i64,
+    event_id: String,
+    #[serde(default)]
+    redelivery: bool,
+}
+
+/// The job handler of webhook deliveries.
+pub struct WebhookJobs {
+    client: reqwest::Client,
+}
+
+impl WebhookJobs {
+    pub fn new() -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .user_agent(USER_AGENT)
+            // A redirect is an answer that is not 2xx: the subscription's URL should be fixed.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self { client })
+    }
+}
+
+/// What an attempt got back.
+struct Attempt {
+    status: Option<u16>,
+    error: Option<String>,
+    excerpt: Option<String>,
+}
+
+impl WebhookJobs {
+    async fn post(&self, url: &str, headers: [(&str, String); 3], body: Vec<u8>) -> Attempt {
+        let mut request = self
+            .client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        match request.body(body).send().await {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                // Read only what the log keeps (UTF-8 takes up to 4 bytes a character). The
+                // status decides; an answer cut short is still an answer.
+                let mut bytes = Vec::new();
+                while bytes.len() < EXCERPT_CHARS * 4 {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+                let error =
+                    (!is_delivered(status)).then(|| format!("the receiver answered HTTP {status}"));
+                Attempt {
+                    status: Some(status),
+                    error,
+                    excerpt: excerpt(&bytes),
+                }
+            }
+            Err(error) => Attempt {
+                status: None,
+                error: Some(describe(&error)),
+                excerpt: None,
+            },
+        }
+    }
+}
+
+/// A transport error in words, with its causes (reqwest's own message is terse).
+fn describe(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        format!("no answer within {} s", TIMEOUT.as_secs())
+    } else if error.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut text = kind;
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl JobHandler for WebhookJobs {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        job: &'a ClaimedJob,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<String, JobError>> {
+        Box::pin(async move {
+            let payload: DeliveryJob = serde_json::from_value(job.payload.clone())
+                .map_err(|e| JobError::Permanent(format!("bad {} payload: {e}", job.kind)))?;
+            let Some(target) = webhooks::delivery_target(conn, payload.subscription_id).await?
+            else {
+                return Ok("skipped: the subscription was deleted".into());
+            };
+            if !target.active {
+                return Ok("skipped: the subscription is inactive".into());
+            }
+            let envelope = webhooks::envelope(conn, &payload.event_id)
+                .await?
+                .ok_or_else(|| {
+                    JobError::Permanent(format!("event {} does not exist", payload.event_id))
+                })?;
+            let wanted = target.event_types.contains(&envelope.event_type)
+                || envelope.event_type == EventType::Ping.as_str();
+            if !wanted && !payload.redelivery {
+                return Ok(format!(
+                    "skipped: the subscription no longer takes {}",
+                    envelope.event_type
+                ));
+            }
+            let body = serde_json::to_vec(&envelope)
+                .map_err(|e| JobError::Permanent(format!("event JSON: {e}")))?;
+            let timestamp = now.timestamp();
+            let headers = [
+                (signature::TIMESTAMP_HEADER, timestamp.to_string()),
+                (
+                    signature::SIGNATURE_HEADER,
+                    signature::sign(target.secret.as_bytes(), timestamp, &body),
+                ),
+                (signature::EVENT_ID_HEADER, envelope.id.clone()),
+            ];
+            let started = Instant::now();
+            let attempt = self.post(&target.url, headers, body).await;
+            let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+            let succeeded = attempt.status.is_some_and(is_delivered);
+            webhooks::record_delivery(
+                conn,
+                &NewDelivery {
+                    subscription_id: payload.subscription_id,
+                    event_id: &envelope.id,
+                    job_id: job.id,
+                    attempt: job.attempts + 1,
+                    redelivery: payload.redelivery,
+                    url: &target.url,
+                    requested_at: now,
+                    duration_ms,
+                    response_status: attempt.status.map(i32::from),
+                    error: attempt.error.clone(),
+                    response_excerpt: attempt.excerpt,
+                    succeeded,
+                },
+            )
+            .await?;
+            match (succeeded, attempt.status) {
+                (true, Some(status)) => Ok(format!(
+                    "delivered {} to {}: HTTP {status} in {duration_ms} ms",
+                    envelope.id, target.url
+                )),
+                _ => Err(JobError::Temporary(attempt.error.unwrap_or_else(|| {
+                    "the receiver did not accept the event".into()
+                }))),
+            }
+        })
+    }
+}
