@@ -13,7 +13,7 @@
 #              same DATABASE_URL as the server
 #   WALKTHROUGH_PERIOD_CODE  code of the period to create (default 2026-Q4, as in the README;
 #              set another to run again against the same database)
-# Needs bash, curl >= 7.76, jq, and python3 with openpyxl. Files go to a temporary directory,
+# Needs bash, curl >= 7.76, jq, openssl, unzip, and python3 with openpyxl. Files go to a temporary directory,
 # kept and printed at the end.
 set -euo pipefail
 
@@ -21,7 +21,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 README=README.md
 HEADING='## Walkthrough: from a period to the consolidated report'
 
-for tool in curl jq python3; do
+for tool in curl jq openssl unzip python3; do
     command -v "$tool" >/dev/null || { echo "walkthrough: $tool is needed" >&2; exit 1; }
 done
 python3 -c 'import openpyxl' 2>/dev/null || {
@@ -79,6 +79,11 @@ c=$(curl -sS --fail-with-body "$BASE/periods/$PERIOD/consolidation" -H "Authoriz
 a=$(curl -sS --fail-with-body "$BASE/audit?entity_type=submission&entity_id=$SUB" -H "Authorization: Bearer $ADMIN")
 [[ $(jq -r '[.items[].action] | join(",")' <<<"$a") == accepted,submitted,updated,returned,submitted,updated,updated,updated,created ]] \
     || fail "unexpected audit trail: $(jq -c '[.items[].action]' <<<"$a")"
+m=$(unzip -p filing.zip manifest.json)
+[[ $(jq -r .document.reply_to <<<"$m") == 3394/SCT-VP ]] || fail "the filing manifest does not answer 3394/SCT-VP"
+t=$(curl -sS --fail-with-body "$BASE/submissions/$(jq .match.submission_id <<<"$ANSWER")" -H "Authorization: Bearer $ADMIN")
+[[ $(jq -r '.unit_code + " " + .official_documents[0].number' <<<"$t") == "TTRA 21/BC-TTRA" ]] \
+    || fail "TTRA's report does not carry 21/BC-TTRA"
 echo "walkthrough: $BLOCKS blocks ran, checks passed (period $CODE, submission $SUB)"
 CHECKS
 
