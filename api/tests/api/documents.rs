@@ -8,37 +8,7 @@ use cchc_shared::model::token::Role;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::common::{errors, pairs, Answer, TestApp};
-
-/// A minimal valid PDF: one empty A4 page.
-pub fn pdf() -> Vec<u8> {
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
+use crate::common::{errors, pairs, pdf, Answer, TestApp};
 
 /// Units SCT → QLCN, KHTC; the open period 2026-Q4 with QLCN and KHTC. Returns the period id.
 pub async fn period_scene(app: &TestApp) -> i64 {

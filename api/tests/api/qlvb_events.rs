@@ -14,8 +14,8 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
 
-use crate::common::{errors, pairs, Answer, TestApp};
-use crate::documents::{pdf, period_scene};
+use crate::common::{errors, pairs, pdf, Answer, TestApp};
+use crate::documents::period_scene;
 use crate::fake_qlvb::FakeQlvb;
 
 const EVENTS: &str = "/api/v1/integrations/qlvb/events";
