@@ -63,6 +63,7 @@ pub fn app(
         // finds the log lines of a failed request by the X-Request-Id the caller reports.
         .wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+            let is_docs = req.path().starts_with("/docs");
             let response = srv.call(req);
             async move {
                 let mut response = response.await?;
@@ -72,6 +73,7 @@ pub fn app(
                         .headers_mut()
                         .insert(header::HeaderName::from_static("x-request-id"), id);
                 }
+                add_security_headers(response.headers_mut(), is_docs);
                 Ok(response)
             }
         })
@@ -103,6 +105,29 @@ pub fn app(
                 }
             }
         }))
+}
+
+/// Headers that keep a browser from misusing an API answer: no type sniffing, no framing, no
+/// referrer, and (except for the Swagger UI, which runs its own scripts) a content policy that
+/// loads nothing, so a JSON or file answer opened in a browser cannot run script. A header the
+/// handler set itself (a download's caching) is kept.
+fn add_security_headers(headers: &mut header::HeaderMap, is_docs: bool) {
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, header::HeaderValue::from_static(value));
+        }
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "no-referrer");
+    if !is_docs {
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        );
+        // Answers carry reports and, once, token secrets: no shared cache may keep them.
+        set(header::CACHE_CONTROL, "no-store");
+    }
 }
 
 /// CORS for browser front ends on other origins; closed unless origins are configured.

@@ -6,7 +6,7 @@ use actix_web::HttpServer;
 use anyhow::Context;
 use cchc_shared::clock::SystemClock;
 use cchc_shared::config::Config;
-use cchc_shared::db::{build_pool, run_migrations};
+use cchc_shared::db::{build_pool_with_timeout, run_migrations};
 use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
 use cchc_shared::repo::tokens;
@@ -280,7 +280,7 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
 
 /// The API and, in the same process, the worker: one command for a local trial.
 async fn serve_with_worker(config: Config) -> anyhow::Result<()> {
-    let pool = build_pool(&config.database_url, 4)?;
+    let pool = build_pool_with_timeout(&config.database_url, 4, config.db_statement_timeout)?;
     let worker = cchc_worker::runtime::Worker::from_env(&config, pool.clone())?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let database_url = config.database_url.clone();
@@ -297,7 +297,11 @@ async fn serve_with_worker(config: Config) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let pool = build_pool(&config.database_url, config.db_pool_size)?;
+    let pool = build_pool_with_timeout(
+        &config.database_url,
+        config.db_pool_size,
+        config.db_statement_timeout,
+    )?;
     let storage =
         Storage::open(&config.storage).context("cannot open the file store (CCHC_STORAGE_URL)")?;
     tracing::info!(store = storage.description(), "files are stored");

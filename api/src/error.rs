@@ -2,6 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use cchc_shared::db::is_statement_timeout;
 use cchc_shared::error::{Error as CoreError, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -93,6 +94,7 @@ impl ApiError {
                 | CoreError::TooLarge { code, .. }
                 | CoreError::Upstream { code, .. },
             ) => code,
+            Self::Core(CoreError::Database(e)) if is_statement_timeout(e) => "database_timeout",
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => "internal_error",
             Self::BadRequest { code, .. } => code,
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -133,6 +135,12 @@ impl ApiError {
                 | CoreError::TooLarge { detail, errors, .. }
                 | CoreError::Upstream { detail, errors, .. },
             ) => (detail.clone(), errors.clone()),
+            Self::Core(CoreError::Database(e)) if is_statement_timeout(e) => (
+                "the database took too long to answer, so the request was cancelled and nothing \
+                 was changed; try again later"
+                    .to_owned(),
+                Vec::new(),
+            ),
             // Never leak internals; the log has them.
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => (
                 "an unexpected error occurred; it has been logged".to_owned(),
@@ -174,6 +182,9 @@ impl ResponseError for ApiError {
             Self::Core(CoreError::Unauthorized { .. }) => StatusCode::UNAUTHORIZED,
             Self::Core(CoreError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Core(CoreError::Upstream { .. }) => StatusCode::BAD_GATEWAY,
+            Self::Core(CoreError::Database(e)) if is_statement_timeout(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

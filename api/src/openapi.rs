@@ -92,7 +92,7 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "503",
         "ServiceUnavailable",
-        "The database (or, for files, the file store) is unavailable",
+        "The database is unavailable (`database_unavailable`) or took longer than the statement timeout (`database_timeout`), or, for files, the file store is unavailable (`storage_unavailable`); nothing was changed",
     ),
 ];
 

@@ -19,6 +19,8 @@ pub struct Config {
     pub bind: String,
     pub public_base_url: String,
     pub db_pool_size: usize,
+    /// Longest one SQL statement may run before PostgreSQL cancels it.
+    pub db_statement_timeout: std::time::Duration,
     pub max_body_bytes: usize,
     /// Where uploaded files go (`CCHC_STORAGE_URL`).
     pub storage: StorageLocation,
@@ -178,6 +180,18 @@ impl Config {
             db_pool_size: match lookup("CCHC_DB_POOL_SIZE") {
                 Some(v) => parse("CCHC_DB_POOL_SIZE", &v)?,
                 None => 10,
+            },
+            db_statement_timeout: match lookup("CCHC_DB_STATEMENT_TIMEOUT_MS") {
+                Some(v) => match parse::<u64>("CCHC_DB_STATEMENT_TIMEOUT_MS", &v)? {
+                    0 => {
+                        return Err(invalid(
+                            "CCHC_DB_STATEMENT_TIMEOUT_MS",
+                            "must be at least 1 (milliseconds)",
+                        ))
+                    }
+                    ms => std::time::Duration::from_millis(ms),
+                },
+                None => crate::db::DEFAULT_STATEMENT_TIMEOUT,
             },
             max_body_bytes: match lookup("CCHC_MAX_BODY_BYTES") {
                 Some(v) => parse("CCHC_MAX_BODY_BYTES", &v)?,
@@ -396,9 +410,27 @@ mod tests {
     }
 
     #[test]
+    fn the_statement_timeout_defaults_to_thirty_seconds() {
+        assert_eq!(
+            config(&[]).unwrap().db_statement_timeout,
+            std::time::Duration::from_secs(30)
+        );
+        assert_eq!(
+            config(&[("CCHC_DB_STATEMENT_TIMEOUT_MS", "1500")])
+                .unwrap()
+                .db_statement_timeout,
+            std::time::Duration::from_millis(1500)
+        );
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         let error = config(&[("CCHC_DB_POOL_SIZE", "many")]).unwrap_err();
         assert_eq!(error.name, "CCHC_DB_POOL_SIZE");
+        for bad in ["0", "-5", "30s"] {
+            let error = config(&[("CCHC_DB_STATEMENT_TIMEOUT_MS", bad)]).unwrap_err();
+            assert_eq!(error.name, "CCHC_DB_STATEMENT_TIMEOUT_MS", "{bad}");
+        }
         let error = config(&[("CCHC_REMINDER_TIME", "8h")]).unwrap_err();
         assert_eq!(error.name, "CCHC_REMINDER_TIME");
         let error = config(&[("CCHC_OFFICE_HOURS", "18:00-07:00")]).unwrap_err();

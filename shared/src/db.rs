@@ -1,9 +1,12 @@
 //! Connection pool, embedded migrations and the readiness check.
 
+use std::time::Duration;
+
 use diesel::prelude::*;
+use diesel::ConnectionError;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -12,9 +15,48 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type DbConn = Object<AsyncPgConnection>;
 
+/// Longest one SQL statement may run unless `CCHC_DB_STATEMENT_TIMEOUT_MS` says otherwise.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A pool whose connections cancel any statement running longer than the default timeout.
 pub fn build_pool(database_url: &str, max_size: usize) -> anyhow::Result<DbPool> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    build_pool_with_timeout(database_url, max_size, DEFAULT_STATEMENT_TIMEOUT)
+}
+
+/// A pool whose connections cancel any statement running longer than `statement_timeout`, so a
+/// runaway query (or one stuck behind a lock) frees its connection and its locks instead of
+/// holding them until the pool runs dry; the caller gets a 503, not a hang.
+pub fn build_pool_with_timeout(
+    database_url: &str,
+    max_size: usize,
+    statement_timeout: Duration,
+) -> anyhow::Result<DbPool> {
+    let milliseconds = statement_timeout.as_millis().max(1);
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_owned();
+        Box::pin(async move {
+            let mut conn =
+                <AsyncPgConnection as diesel_async::AsyncConnection>::establish(&url).await?;
+            diesel::sql_query(format!("SET statement_timeout = {milliseconds}"))
+                .execute(&mut conn)
+                .await
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        })
+    });
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     Ok(Pool::builder(manager).max_size(max_size.max(1)).build()?)
+}
+
+/// Whether a query failed because it ran past the statement timeout (SQLSTATE 57014).
+pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(_, info)
+            if info.message().contains("statement timeout")
+    )
 }
 
 /// Applies pending migrations and returns the versions applied (empty when up to date).

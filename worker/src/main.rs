@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use cchc_shared::config::Config;
-use cchc_shared::db::{build_pool, readiness, DbPool, Readiness};
+use cchc_shared::db::{build_pool_with_timeout, readiness, DbPool, Readiness};
 use cchc_worker::runtime::Worker;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -52,7 +52,7 @@ async fn shutdown_signal() -> anyhow::Result<&'static str> {
 
 /// A pool on a database whose schema is current.
 async fn ready_pool(config: &Config, size: usize) -> anyhow::Result<DbPool> {
-    let pool = build_pool(&config.database_url, size)?;
+    let pool = build_pool_with_timeout(&config.database_url, size, config.db_statement_timeout)?;
     let mut conn = tokio::time::timeout(Duration::from_secs(30), pool.get())
         .await
         .context("timed out connecting to the database")?

@@ -128,8 +128,11 @@ impl TestApp {
             std::fs::remove_dir(&dir).expect("remove the store's directory");
             std::fs::write(&dir, b"not a directory").expect("put a file in its place");
         }
+        let pool =
+            cchc_shared::db::build_pool_with_timeout(db.url(), 4, config.db_statement_timeout)
+                .expect("a pool");
         let state = AppState {
-            pool: db.pool(),
+            pool,
             config: Arc::new(config),
             clock: Arc::new(clock.clone()),
             storage,

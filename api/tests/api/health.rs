@@ -187,3 +187,41 @@ async fn cors_admits_only_configured_origins() {
         .unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+/// Every answer, error or not, carries the browser-hardening headers; the Swagger UI is spared
+/// the content policy that would stop its scripts.
+#[actix_web::test]
+async fn answers_carry_security_headers() {
+    let app = TestApp::spawn().await;
+    let header = |answer: &crate::common::Answer, name: &str| {
+        answer
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let units = app.get("/api/v1/units").await;
+    let anonymous = app
+        .request(reqwest::Method::GET, "/api/v1/units", None, None)
+        .await;
+    let missing = app.get("/api/v1/nothing-here").await;
+    for answer in [&units, &anonymous, &missing] {
+        assert_eq!(header(answer, "x-content-type-options"), "nosniff");
+        assert_eq!(header(answer, "x-frame-options"), "DENY");
+        assert_eq!(header(answer, "referrer-policy"), "no-referrer");
+        assert_eq!(
+            header(answer, "content-security-policy"),
+            "default-src 'none'; frame-ancestors 'none'"
+        );
+        assert_eq!(header(answer, "cache-control"), "no-store");
+    }
+    assert_eq!(anonymous.status.as_u16(), 401);
+    assert_eq!(missing.status.as_u16(), 404);
+
+    let docs = app
+        .request(reqwest::Method::GET, "/docs/", None, None)
+        .await;
+    assert_eq!(docs.status.as_u16(), 200);
+    assert_eq!(header(&docs, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&docs, "content-security-policy"), "");
+}

@@ -119,3 +119,44 @@ async fn an_indicator_turned_into_a_ratio_is_shown_as_a_percentage() {
     assert_eq!(ratio["unit_of_measure"], "%");
     assert_eq!(ratio["version"], 2);
 }
+
+/// A request stuck behind a lock is cancelled at the statement timeout with a 503 naming it,
+/// and the API answers again as soon as the lock is gone.
+#[actix_web::test]
+async fn a_statement_stuck_behind_a_lock_is_cancelled_with_a_503() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    let config = cchc_shared::config::Config::from_lookup(|name| {
+        (name == "CCHC_DB_STATEMENT_TIMEOUT_MS").then(|| "300".to_owned())
+    })
+    .unwrap();
+    let app = TestApp::spawn_with(config).await;
+    app.get("/api/v1/units").await.expect(200);
+
+    // Another session holds the units table, as a long migration or a stuck transaction would.
+    let mut holder = AsyncPgConnection::establish(app.db.url()).await.unwrap();
+    diesel::sql_query("BEGIN")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    diesel::sql_query("LOCK TABLE units IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let problem = app
+        .get("/api/v1/units")
+        .await
+        .problem(503, "database_timeout");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("nothing was changed"));
+
+    diesel::sql_query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    app.get("/api/v1/units").await.expect(200);
+}
