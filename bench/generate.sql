@@ -107,7 +107,10 @@ SELECT p.id, u.id,
 FROM periods p
 CROSS JOIN units u
 CROSS JOIN LATERAL (SELECT random() + u.id * 0 AS r, 1 + floor(random() * 4)::int + u.id * 0 AS versions) rr
-WHERE u.code <> 'BENCH' AND (p.status = 'closed' OR rr.r < 0.7);
+WHERE u.code <> 'BENCH' AND (p.status = 'closed' OR rr.r < 0.7)
+-- Ids in period order: each period's submissions get one contiguous id range (bench/run's
+-- pgbench scripts pick random ids in a range).
+ORDER BY p.id, u.id;
 
 INSERT INTO submission_values (submission_id, indicator_id, numerator, denominator, number, flag)
 SELECT s.id, i.id,
