@@ -1,7 +1,5 @@
 use actix_multipart::Multipart;
-use actix_web::http::header::{
-    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-};
+use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::attachment::{Attachment, AttachmentPage, AttachmentUpload};
 use cchc_shared::model::PageParams;
@@ -11,7 +9,7 @@ use cchc_shared::rules::attachments::ascii_filename;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::routes::created;
+use crate::routes::{created, file_download};
 use crate::state::AppState;
 use crate::upload::read_upload_form;
 
@@ -168,24 +166,14 @@ pub async fn content(
     let download = attachments::download(&mut conn, &state.storage, *id, auth.principal()).await?;
     drop(conn);
     let attachment = download.attachment;
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii_filename(&attachment.filename)),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: attachment.filename.clone().into_bytes(),
-            }),
-        ],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, attachment.content_type.as_str()))
-        .insert_header(disposition)
-        .insert_header((header::ETAG, quoted_etag(&attachment.sha256)))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(download.bytes))
+    Ok(file_download(
+        &attachment.content_type,
+        ascii_filename(&attachment.filename),
+        &attachment.filename,
+    )
+    .insert_header((header::ETAG, quoted_etag(&attachment.sha256)))
+    .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+    .body(download.bytes))
 }
 
 /// Remove a file

@@ -1,7 +1,5 @@
 use actix_multipart::Multipart;
-use actix_web::http::header::{
-    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-};
+use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::document::{
     CreateDocument, Document, DocumentFile, DocumentFilter, DocumentPage, LinkDocument,
@@ -14,7 +12,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::attachments::FileBytes;
-use crate::routes::created;
+use crate::routes::{created, file_download};
 use crate::state::AppState;
 use crate::upload::read_upload_form;
 
@@ -223,22 +221,12 @@ pub async fn file_content(
     let (file, bytes) =
         documents::download(&mut conn, &state.storage, id, file_id, auth.principal()).await?;
     drop(conn);
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii_filename(&file.filename)),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: file.filename.clone().into_bytes(),
-            }),
-        ],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, file.content_type.as_str()))
-        .insert_header(disposition)
-        .insert_header((header::ETAG, format!("\"{}\"", file.sha256)))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(bytes))
+    Ok(file_download(
+        &file.content_type,
+        ascii_filename(&file.filename),
+        &file.filename,
+    )
+    .insert_header((header::ETAG, format!("\"{}\"", file.sha256)))
+    .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+    .body(bytes))
 }

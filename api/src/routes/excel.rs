@@ -1,8 +1,5 @@
 //! Excel files: a unit's statistics form, importing it filled in, and the consolidated report.
 
-use actix_web::http::header::{
-    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use cchc_shared::excel::form::build_form;
@@ -20,6 +17,7 @@ use utoipa::{IntoParams, PartialSchema, ToSchema};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{Query, XlsxBody};
+use crate::routes::file_download;
 use crate::state::AppState;
 
 /// An Excel workbook (`.xlsx`): describes the binary bodies in the OpenAPI document.
@@ -64,21 +62,7 @@ fn ascii_name(text: &str) -> String {
 /// A workbook to save, named in ASCII for old clients and in Vietnamese (RFC 6266
 /// `filename*`) for the rest.
 fn attachment(bytes: Vec<u8>, content_type: &str, ascii: &str, vietnamese: &str) -> HttpResponse {
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii_name(ascii)),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: vietnamese.as_bytes().to_vec(),
-            }),
-        ],
-    };
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header(disposition)
-        .body(bytes)
+    file_download(content_type, ascii_name(ascii), vietnamese).body(bytes)
 }
 
 /// A unit's statistics form (biểu mẫu thống kê)

@@ -16,8 +16,10 @@ pub mod tokens;
 pub mod units;
 pub mod webhooks;
 
-use actix_web::http::header;
-use actix_web::HttpResponse;
+use actix_web::http::header::{
+    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -100,4 +102,30 @@ pub(crate) fn created<T: Serialize>(location: String, body: &T) -> HttpResponse 
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(body)
+}
+
+/// `200 OK` with a file to save: its type, and `Content-Disposition: attachment` with a plain
+/// ASCII `filename` for old clients and the real (Vietnamese) name as a UTF-8 `filename*`
+/// (RFC 6266). The caller adds caching headers and the body.
+pub(crate) fn file_download(
+    content_type: &str,
+    ascii_name: String,
+    name: &str,
+) -> HttpResponseBuilder {
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii_name),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: name.as_bytes().to_vec(),
+            }),
+        ],
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header(disposition);
+    response
 }

@@ -752,18 +752,17 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
     assert_eq!(cell(&gaps, "B8"), Data::Empty);
 }
 
-#[actix_web::test]
-async fn the_consolidated_workbook_takes_the_same_parameters_and_roles_as_the_json() {
-    let app = TestApp::spawn().await;
-    let period = open_period(&app).await;
-    let mut khtc = start(&app, period, "KHTC").await;
+/// KHTC fills every indicator of its form (TL-DUNGHAN as `numerator`/`denominator`), imports
+/// it and submits.
+async fn submit_full_form(app: &TestApp, period: i64, numerator: f64, denominator: f64) -> Draft {
+    let mut khtc = start(app, period, "KHTC").await;
     fill_and_import(
-        &app,
+        app,
         &mut khtc,
         period,
         &[
-            ("E8", Typed::Number(50.0)),
-            ("F8", Typed::Number(100.0)),
+            ("E8", Typed::Number(numerator)),
+            ("F8", Typed::Number(denominator)),
             ("G9", Typed::Number(4.0)),
             ("G10", Typed::Number(10.0)),
             ("H11", Typed::Text("Có")),
@@ -778,6 +777,14 @@ async fn the_consolidated_workbook_takes_the_same_parameters_and_roles_as_the_js
     )
     .await
     .expect(200);
+    khtc
+}
+
+#[actix_web::test]
+async fn the_consolidated_workbook_takes_the_same_parameters_and_roles_as_the_json() {
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let khtc = submit_full_form(&app, period, 50.0, 100.0).await;
 
     let path = |query: &str| format!("/api/v1/periods/{period}/consolidation.xlsx{query}");
     // Not accepted yet: counted only with include=submitted.
@@ -844,28 +851,7 @@ async fn the_filing_archive_holds_the_consolidated_workbook_and_its_qlvb_manifes
 
     let app = TestApp::spawn().await;
     let period = open_period(&app).await;
-    let mut khtc = start(&app, period, "KHTC").await;
-    fill_and_import(
-        &app,
-        &mut khtc,
-        period,
-        &[
-            ("E8", Typed::Number(249.0)),
-            ("F8", Typed::Number(260.0)),
-            ("G9", Typed::Number(4.0)),
-            ("G10", Typed::Number(10.0)),
-            ("H11", Typed::Text("Có")),
-            ("I12", Typed::Text("Nội dung")),
-        ],
-    )
-    .await;
-    app.post_as(
-        &khtc.token,
-        &format!("/api/v1/submissions/{}/submit", khtc.id),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    let khtc = submit_full_form(&app, period, 249.0, 260.0).await;
     app.post(
         &format!("/api/v1/submissions/{}/accept", khtc.id),
         json!({}),
