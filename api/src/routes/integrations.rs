@@ -3,7 +3,6 @@ use std::time::Duration;
 use actix_web::http::{header, StatusCode};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::document::{QlvbEvent, QlvbEventAnswer};
-use cchc_shared::model::token::Role;
 use cchc_shared::repo::qlvb::{self, Limits, Signed};
 use cchc_shared::rules::signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
@@ -82,12 +81,8 @@ pub async fn receive_qlvb_event(
     auth: Auth,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if auth.principal().role != Role::Integration {
-        return Err(ApiError::Forbidden(format!(
-            "only integration tokens send QLVB events; this token has the {} role",
-            auth.principal().role
-        )));
-    }
+    // Refuse other roles before reading a body of megabytes.
+    qlvb::require_integration(auth.principal())?;
     let config = &state.config;
     // Room for one inline file of the largest size (base64 is 4/3 of the bytes) and the
     // metadata; larger batches should send URLs.

@@ -79,6 +79,17 @@ pub struct Signed<'a> {
     pub body: &'a [u8],
 }
 
+/// Only integration tokens send QLVB events (checked before the body is read, and again here).
+pub fn require_integration(principal: &Principal) -> Result<()> {
+    if principal.role != Role::Integration {
+        return Err(Error::Forbidden(format!(
+            "only integration tokens send QLVB events; this token has the {} role",
+            principal.role
+        )));
+    }
+    Ok(())
+}
+
 /// Checks that the caller is an integration and that its signature holds.
 pub async fn verify(
     conn: &mut AsyncPgConnection,
@@ -86,12 +97,7 @@ pub async fn verify(
     signed: Signed<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if principal.role != Role::Integration {
-        return Err(Error::Forbidden(format!(
-            "only integration tokens send QLVB events; this token has the {} role",
-            principal.role
-        )));
-    }
+    require_integration(principal)?;
     let secret: Option<String> = integration_secrets::table
         .find(principal.token_id)
         .select(integration_secrets::secret)
