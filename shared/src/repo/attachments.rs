@@ -89,7 +89,7 @@ fn to_api(row: AttachmentRow, indicator_code: Option<String>) -> Result<Attachme
 
 /// Every file of a submission, oldest first; no access check (callers have done it).
 pub(crate) async fn of_submission(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     submission_id: i64,
 ) -> Result<Vec<Attachment>> {
     let rows: Vec<(AttachmentRow, Option<String>)> = submission_attachments::table
@@ -97,7 +97,7 @@ pub(crate) async fn of_submission(
         .filter(submission_attachments::submission_id.eq(submission_id))
         .order(submission_attachments::id)
         .select((AttachmentRow::as_select(), indicators::code.nullable()))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     rows.into_iter()
         .map(|(row, code)| to_api(row, code))

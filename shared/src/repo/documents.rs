@@ -1169,7 +1169,7 @@ pub async fn link(
 
 /// The official documents linked to a submission, oldest link first; no access check.
 pub(crate) async fn of_submission(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     submission_id: i64,
 ) -> Result<Vec<OfficialDocument>> {
     type Row = (
@@ -1197,7 +1197,7 @@ pub(crate) async fn of_submission(
             documents::received_at,
             document_submission_links::linked_at,
         ))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     rows.into_iter()
         .map(
