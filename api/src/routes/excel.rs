@@ -175,7 +175,7 @@ pub async fn consolidation(
     query: Query<ConsolidationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let report = submissions::consolidation(&mut conn, *id, &query, auth.principal()).await?;
+    let report = submissions::consolidation(&mut conn, *id, &query, true, auth.principal()).await?;
     let bytes = build_consolidation(&report, to_local(state.clock.now()))?;
     let period = &report.period_code;
     Ok(attachment(

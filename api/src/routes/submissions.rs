@@ -1,9 +1,9 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::submission::{
-    ComplianceBoard, ComplianceQuery, Consolidation, ConsolidationQuery, CreateSubmission,
-    Extension, ExtensionPage, GrantExtension, IfMatch, ReturnSubmission, Submission,
-    SubmissionFilter, SubmissionPage, SubmissionVersionPage, UpdateSubmission,
+    ComplianceBoard, ComplianceQuery, Consolidation, ConsolidationDetail, ConsolidationQuery,
+    CreateSubmission, Extension, ExtensionPage, GrantExtension, IfMatch, ReturnSubmission,
+    Submission, SubmissionFilter, SubmissionPage, SubmissionVersionPage, UpdateSubmission,
 };
 use cchc_shared::model::PageParams;
 use cchc_shared::repo::submissions;
@@ -329,14 +329,16 @@ pub async fn extensions(
 
 /// The compliance board
 ///
-/// Every participating unit at an instant (`at`, default now): reported early, on time or
-/// late, pending, or missing with minutes overdue; how many versions; totals, the reporting
-/// rate and the on-time rate. A submission made after `at` does not count yet. For the
-/// Office, the leadership and integrations; reporters get 403.
+/// The period at an instant (`at`, default now): totals over every participating unit (the
+/// reporting rate and the on-time rate), and a page of the units in unit-code order, each
+/// reported early, on time or late, pending, or missing with minutes overdue, with its
+/// versions and escalation level; `standing=missing` lists only the units to chase. A
+/// submission made after `at` does not count yet. For the Office, the leadership and
+/// integrations; reporters get 403.
 #[utoipa::path(
     operation_id = "get_compliance",
     tag = "submissions",
-    params(ComplianceQuery),
+    params(ComplianceQuery, PageParams),
     responses((status = 200, description = "The board", body = ComplianceBoard))
 )]
 #[get("/periods/{id}/compliance")]
@@ -345,6 +347,7 @@ pub async fn compliance(
     auth: Auth,
     id: web::Path<i64>,
     query: Query<ComplianceQuery>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<ComplianceBoard>, ApiError> {
     let as_of = query
         .at
@@ -352,7 +355,7 @@ pub async fn compliance(
         .unwrap_or_else(|| state.clock.now());
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        submissions::compliance(&mut conn, *id, as_of, auth.principal()).await?,
+        submissions::compliance(&mut conn, *id, as_of, &query, *page, auth.principal()).await?,
     ))
 }
 
@@ -362,11 +365,12 @@ pub async fn compliance(
 /// `include=submitted` every submitted one; `under=CODE` for a subtree of units): ratios as
 /// Σnumerator / Σdenominator (never an average of percentages), counts and decimals summed,
 /// yes/no as the number of units answering yes; units reporting, lowest and highest unit,
-/// target met, the per-unit breakdown and the discrepancies with their explanations.
+/// target met and the discrepancies with their explanations; with `breakdown=true` also every
+/// unit's contribution to every indicator.
 #[utoipa::path(
     operation_id = "get_consolidation",
     tag = "submissions",
-    params(ConsolidationQuery),
+    params(ConsolidationQuery, ConsolidationDetail),
     responses((status = 200, description = "The consolidated report", body = Consolidation))
 )]
 #[get("/periods/{id}/consolidation")]
@@ -375,9 +379,12 @@ pub async fn consolidation(
     auth: Auth,
     id: web::Path<i64>,
     query: Query<ConsolidationQuery>,
+    detail: Query<ConsolidationDetail>,
 ) -> Result<web::Json<Consolidation>, ApiError> {
     let mut conn = state.conn().await?;
+    let with_breakdown = detail.breakdown.unwrap_or(false);
     Ok(web::Json(
-        submissions::consolidation(&mut conn, *id, &query, auth.principal()).await?,
+        submissions::consolidation(&mut conn, *id, &query, with_breakdown, auth.principal())
+            .await?,
     ))
 }

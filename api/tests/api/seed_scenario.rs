@@ -297,6 +297,35 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
     assert_eq!(later["totals"]["missing"], 4);
     assert_eq!(later["totals"]["reporting_rate"], 42.86);
     assert_eq!(later["totals"]["on_time_rate"], 28.57);
+    assert_eq!(
+        (later["page"].clone(), later["total"].clone()),
+        (json!(1), json!(7))
+    );
+    // The units to chase, a page at a time; the totals stay those of the whole period.
+    let missing = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/compliance?at=2023-03-10T17:00:00%2B07:00&standing=missing&per_page=3"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(missing["total"], 4);
+    assert_eq!(missing["per_page"], 3);
+    assert_eq!(codes_of(&missing["units"]), ["QLNL", "TTKC", "TTRA"]);
+    assert_eq!(missing["totals"], later["totals"]);
+    let second = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/compliance?at=2023-03-10T17:00:00%2B07:00&standing=missing&per_page=3&page=2"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(codes_of(&second["units"]), ["VP"]);
+    let problem = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/compliance?standing=absent"
+        ))
+        .await
+        .problem(400, "invalid_query");
+    assert!(problem.to_string().contains("standing"), "{problem}");
     app.get_as(
         &khtc.token,
         &format!("/api/v1/periods/{period_id}/compliance"),
@@ -368,6 +397,25 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
         .as_str()
         .unwrap()
         .starts_with("02 hồ sơ"));
+    assert_eq!(online["breakdown"], json!([]), "only when asked for");
+    let detailed = app
+        .get(&format!(
+            "/api/v1/periods/{period_id}/consolidation?breakdown=true"
+        ))
+        .await
+        .expect(200);
+    let online_detail = detailed["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "HS-TRUCTUYEN")
+        .unwrap();
+    assert_eq!(
+        codes_of(&online_detail["breakdown"]),
+        ["KHTC", "QLCNMT", "QLTM"]
+    );
+    assert_eq!(online_detail["breakdown"][0]["numerator"], 61.0);
+    assert_eq!(online_detail["value"], online["value"]);
     // Headcount is summed.
     assert_eq!(indicator("CCVC-SOLUONG")["value"], 36.0);
     // Satisfaction target ≥ 86.6% is met at 95%; the public-disclosure target = 100% is not.
@@ -382,4 +430,14 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
         .expect(200);
     assert_eq!(empty["units"], json!([]));
     assert_eq!(empty["indicators"][0]["value"], Value::Null);
+}
+
+/// The `unit_code` of each item, in order.
+fn codes_of(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["unit_code"].as_str().unwrap().to_owned())
+        .collect()
 }

@@ -474,7 +474,14 @@ pub struct ComplianceBoard {
     /// The instant the board describes (local time).
     pub as_of: DateTime<FixedOffset>,
     pub deadline: DateTime<FixedOffset>,
+    /// One page of the participating units in unit-code order (only those of `standing` when
+    /// the query names one).
     pub units: Vec<ComplianceRow>,
+    pub page: i64,
+    pub per_page: i64,
+    /// How many units match the query (every participating unit without `standing`).
+    pub total: i64,
+    /// Counts and rates over every participating unit, whatever the page and filter.
     pub totals: ComplianceTotals,
 }
 
@@ -484,6 +491,8 @@ pub struct ComplianceBoard {
 pub struct ComplianceQuery {
     /// RFC 3339 with offset, e.g. `2023-03-10T16:30:00+07:00`; default now.
     pub at: Option<DateTime<FixedOffset>>,
+    /// Only units of this standing, e.g. `missing` for the list to chase.
+    pub standing: Option<Standing>,
 }
 
 text_enum! {
@@ -504,6 +513,16 @@ pub struct ConsolidationQuery {
     pub include: Option<ConsolidationScope>,
     /// Only units in the subtree of this unit code (multi-level reporting).
     pub under: Option<String>,
+}
+
+/// How much of the consolidated report to answer.
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsolidationDetail {
+    /// `true`: fill each indicator's `breakdown` with every included unit's contribution
+    /// (large: units × indicators rows). Default `false`: the breakdown is empty; the sums,
+    /// the lowest and highest unit and the discrepancies are always there.
+    pub breakdown: Option<bool>,
 }
 
 /// One unit's contribution to an indicator.
@@ -567,6 +586,8 @@ pub struct ConsolidatedIndicator {
     pub highest: Option<UnitFigure>,
     /// Whether the consolidated figure meets the target (yes/no: every unit answers the target).
     pub target_met: Option<bool>,
+    /// Each included unit's contribution, in unit-code order; empty unless the request asked
+    /// for `breakdown=true`.
     pub breakdown: Vec<UnitContribution>,
     pub discrepancies: Vec<Discrepancy>,
 }

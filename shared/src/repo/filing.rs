@@ -110,10 +110,11 @@ pub async fn filing(
             include: query.include,
             under: query.under.clone(),
         },
+        true,
         principal,
     )
     .await?;
-    let board = submissions::compliance(conn, period_id, now, principal).await?;
+    let board = submissions::compliance_of_all_units(conn, period_id, now, principal).await?;
     let (reply_to, registered_basis) = documents::of_period(conn, period_id).await?;
     let mut sent_with = documents::numbers_by_submission(conn, period_id).await?;
     // The period's own legal basis first, then registry documents linked as legal basis that

@@ -391,13 +391,13 @@ async fn plan_period(
 
 /// The highest escalation level of each unit of a period.
 pub async fn levels(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     period_id: i64,
 ) -> Result<HashMap<i64, EscalationLevel>> {
     let rows: Vec<(i64, String)> = escalations::table
         .filter(escalations::period_id.eq(period_id))
         .select((escalations::unit_id, escalations::level))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     let mut levels: HashMap<i64, EscalationLevel> = HashMap::new();
     for (unit_id, level) in rows {

@@ -16,12 +16,12 @@ use crate::model::indicator::IndicatorKind;
 use crate::model::period::PeriodStatus;
 use crate::model::policy::ReminderPolicy;
 use crate::model::submission::{
-    diff, ComplianceBoard, ComplianceRow, ComplianceTotals, ConsolidatedIndicator, Consolidation,
-    ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy, EvidenceCitation,
-    Extension, ExtensionPage, GrantExtension, IfMatch, IndicatorValue, Standing, Submission,
-    SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary, SubmissionVersion,
-    SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure, UpdateSubmission,
-    ValueInput,
+    diff, ComplianceBoard, ComplianceQuery, ComplianceRow, ComplianceTotals, ConsolidatedIndicator,
+    Consolidation, ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy,
+    EvidenceCitation, Extension, ExtensionPage, GrantExtension, IfMatch, IndicatorValue, Standing,
+    Submission, SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary,
+    SubmissionVersion, SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure,
+    UpdateSubmission, ValueInput,
 };
 use crate::model::token::Role;
 use crate::model::webhook::EventType;
@@ -1563,100 +1563,175 @@ pub async fn extensions(
     })
 }
 
-/// The compliance board of a period at `as_of`: every participating unit, its standing, and
-/// the reporting and on-time rates.
+/// One participating unit as the compliance board reads it: only the columns the board
+/// shows, so a 5,000-unit period costs one narrow query.
+#[derive(Debug, Clone, Queryable)]
+struct BoardRow {
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    submission_id: Option<i64>,
+    status: Option<String>,
+    first_submitted_at: Option<DateTime<Utc>>,
+    first_timeliness: Option<String>,
+    first_minutes_late: Option<i32>,
+    submit_count: Option<i32>,
+    extension: Option<DateTime<Utc>>,
+}
+
+async fn board_rows(mut conn: &AsyncPgConnection, period_id: i64) -> Result<Vec<BoardRow>> {
+    Ok(period_units::table
+        .inner_join(units_table::table)
+        .left_join(
+            submissions::table.on(submissions::period_id
+                .eq(period_units::period_id)
+                .and(submissions::unit_id.eq(period_units::unit_id))),
+        )
+        .left_join(
+            period_extensions::table.on(period_extensions::period_id
+                .eq(period_units::period_id)
+                .and(period_extensions::unit_id.eq(period_units::unit_id))),
+        )
+        .filter(period_units::period_id.eq(period_id))
+        .order(units_table::code.asc())
+        .select((
+            units_table::id,
+            units_table::code,
+            units_table::name,
+            submissions::id.nullable(),
+            submissions::status.nullable(),
+            submissions::first_submitted_at.nullable(),
+            submissions::first_timeliness.nullable(),
+            submissions::first_minutes_late.nullable(),
+            submissions::submit_count.nullable(),
+            period_extensions::deadline.nullable(),
+        ))
+        .load(&mut conn)
+        .await?)
+}
+
+async fn period_title(mut conn: &AsyncPgConnection, period_id: i64) -> Result<String> {
+    Ok(periods::table
+        .find(period_id)
+        .select(periods::title)
+        .first(&mut conn)
+        .await?)
+}
+
+fn board_standing(standing: compliance_rules::Standing) -> Standing {
+    match standing {
+        compliance_rules::Standing::Reported(Timeliness::Early) => Standing::Early,
+        compliance_rules::Standing::Reported(Timeliness::OnTime) => Standing::OnTime,
+        compliance_rules::Standing::Reported(Timeliness::Late) => Standing::Late,
+        compliance_rules::Standing::Pending => Standing::Pending,
+        compliance_rules::Standing::Missing { .. } => Standing::Missing,
+    }
+}
+
+/// The compliance board of a period at `as_of`: the reporting and on-time rates over every
+/// participating unit, and one page of the units (those of `query.standing`, if given) with
+/// their standing.
 pub async fn compliance(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+    query: &ComplianceQuery,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<ComplianceBoard> {
+    refuse_reporters(principal, "the compliance board")?;
+    let page = page.validate()?;
+    board(conn, period_id, as_of, query.standing, Some(page)).await
+}
+
+/// The whole compliance board, every unit on one page (for the filing manifest).
+pub async fn compliance_of_all_units(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     as_of: DateTime<Utc>,
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
     refuse_reporters(principal, "the compliance board")?;
+    board(conn, period_id, as_of, None, None).await
+}
+
+/// The board with the units of `standing` (all without), on the page `(page, per_page)` or all
+/// on one page.
+async fn board(
+    conn: &AsyncPgConnection,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+    standing: Option<Standing>,
+    page: Option<(i64, i64)>,
+) -> Result<ComplianceBoard> {
+    // The period first: an unknown one is 404 before anything else is read.
     let period = period_facts(conn, period_id).await?;
-    let title: String = periods::table
-        .find(period_id)
-        .select(periods::title)
-        .first(conn)
-        .await?;
-    let participants: Vec<(i64, String, String)> = period_units::table
-        .inner_join(units_table::table)
-        .filter(period_units::period_id.eq(period_id))
-        .order(units_table::code.asc())
-        .select((units_table::id, units_table::code, units_table::name))
-        .load(conn)
-        .await?;
-    let rows: HashMap<i64, SubmissionRow> = submissions::table
-        .filter(submissions::period_id.eq(period_id))
-        .select(SubmissionRow::as_select())
-        .load(conn)
-        .await?
-        .into_iter()
-        .map(|row| (row.unit_id, row))
-        .collect();
-    let extensions: HashMap<i64, DateTime<Utc>> = period_extensions::table
-        .filter(period_extensions::period_id.eq(period_id))
-        .select((period_extensions::unit_id, period_extensions::deadline))
-        .load(conn)
-        .await?
-        .into_iter()
-        .collect();
-    let escalation_levels = schedule::levels(conn, period_id).await?;
-    let mut standings = Vec::new();
-    let mut units = Vec::new();
+    let (title, rows, escalation_levels) = futures_util::try_join!(
+        period_title(conn, period_id),
+        board_rows(conn, period_id),
+        schedule::levels(conn, period_id),
+    )?;
+    let mut standings = Vec::with_capacity(rows.len());
     let (mut accepted, mut returned) = (0, 0);
-    for (unit_id, unit_code, unit_name) in participants {
-        let row = rows.get(&unit_id);
-        let deadline = extensions.get(&unit_id).copied().unwrap_or(period.deadline);
-        let timeliness = row
-            .and_then(|r| r.first_timeliness.as_deref())
-            .map(parse_timeliness)
-            .transpose()?;
+    for row in &rows {
         let report = compliance_rules::UnitReport {
-            first_submitted_at: row.and_then(|r| r.first_submitted_at),
-            timeliness,
-            deadline,
+            first_submitted_at: row.first_submitted_at,
+            timeliness: row
+                .first_timeliness
+                .as_deref()
+                .map(parse_timeliness)
+                .transpose()?,
+            deadline: row.extension.unwrap_or(period.deadline),
         };
-        let standing = compliance_rules::standing(&report, as_of);
-        standings.push(standing);
-        let status = row
-            .map(|r| parse_stored::<SubmissionStatus>(&r.status))
-            .transpose()?;
-        match status {
-            Some(SubmissionStatus::Accepted) => accepted += 1,
-            Some(SubmissionStatus::Returned) => returned += 1,
+        standings.push(compliance_rules::standing(&report, as_of));
+        match row.status.as_deref() {
+            Some(status) if status == SubmissionStatus::Accepted.as_str() => accepted += 1,
+            Some(status) if status == SubmissionStatus::Returned.as_str() => returned += 1,
             _ => {}
         }
-        let reported = matches!(standing, compliance_rules::Standing::Reported(_));
-        units.push(ComplianceRow {
-            unit_id,
-            unit_code,
-            unit_name,
-            standing: match standing {
-                compliance_rules::Standing::Reported(Timeliness::Early) => Standing::Early,
-                compliance_rules::Standing::Reported(Timeliness::OnTime) => Standing::OnTime,
-                compliance_rules::Standing::Reported(Timeliness::Late) => Standing::Late,
-                compliance_rules::Standing::Pending => Standing::Pending,
-                compliance_rules::Standing::Missing { .. } => Standing::Missing,
-            },
-            submission_id: row.map(|r| r.id),
-            status,
-            first_submitted_at: row
-                .and_then(|r| r.first_submitted_at)
-                .filter(|_| reported)
-                .map(local),
-            timeliness: timeliness.filter(|_| reported),
-            minutes_late: row.and_then(|r| r.first_minutes_late).filter(|_| reported),
-            overdue_minutes: match standing {
-                compliance_rules::Standing::Missing { overdue_minutes } => Some(overdue_minutes),
-                _ => None,
-            },
-            versions: row.map_or(0, |r| r.submit_count),
-            deadline: local(deadline),
-            has_extension: extensions.contains_key(&unit_id),
-            escalation_level: escalation_levels.get(&unit_id).copied(),
-        });
     }
     let totals = compliance_rules::totals(&standings);
+    let matching: Vec<(BoardRow, compliance_rules::Standing)> = rows
+        .into_iter()
+        .zip(standings)
+        .filter(|(_, unit)| standing.is_none_or(|s| s == board_standing(*unit)))
+        .collect();
+    let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+    let (page, per_page) = page.unwrap_or((1, total.max(1)));
+    let units = matching
+        .into_iter()
+        .skip(usize::try_from(PageParams::offset(page, per_page)).unwrap_or(usize::MAX))
+        .take(usize::try_from(per_page).unwrap_or(usize::MAX))
+        .map(|(row, standing)| {
+            let reported = matches!(standing, compliance_rules::Standing::Reported(_));
+            let timeliness = row
+                .first_timeliness
+                .as_deref()
+                .map(parse_timeliness)
+                .transpose()?;
+            Ok(ComplianceRow {
+                unit_id: row.unit_id,
+                unit_code: row.unit_code,
+                unit_name: row.unit_name,
+                standing: board_standing(standing),
+                submission_id: row.submission_id,
+                status: row.status.as_deref().map(parse_stored).transpose()?,
+                first_submitted_at: row.first_submitted_at.filter(|_| reported).map(local),
+                timeliness: timeliness.filter(|_| reported),
+                minutes_late: row.first_minutes_late.filter(|_| reported),
+                overdue_minutes: match standing {
+                    compliance_rules::Standing::Missing { overdue_minutes } => {
+                        Some(overdue_minutes)
+                    }
+                    _ => None,
+                },
+                versions: row.submit_count.unwrap_or(0),
+                deadline: local(row.extension.unwrap_or(period.deadline)),
+                has_extension: row.extension.is_some(),
+                escalation_level: escalation_levels.get(&row.unit_id).copied(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(ComplianceBoard {
         period_id,
         period_code: period.code,
@@ -1664,6 +1739,9 @@ pub async fn compliance(
         as_of: local(as_of),
         deadline: local(period.deadline),
         units,
+        page,
+        per_page,
+        total,
         totals: ComplianceTotals {
             expected: totals.expected,
             reported: totals.reported,
@@ -1681,20 +1759,18 @@ pub async fn compliance(
 }
 
 /// The consolidated report: every indicator of the period rolled up over the included units'
-/// reports (accepted ones by default), optionally within a subtree of units.
+/// reports (accepted ones by default), optionally within a subtree of units. Each indicator's
+/// per-unit `breakdown` is filled only `with_breakdown` (at national scale it is most of the
+/// answer: 5,000 units × 40 indicators).
 pub async fn consolidation(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     query: &ConsolidationQuery,
+    with_breakdown: bool,
     principal: &Principal,
 ) -> Result<Consolidation> {
     refuse_reporters(principal, "the consolidated report")?;
     let period = period_facts(conn, period_id).await?;
-    let title: String = periods::table
-        .find(period_id)
-        .select(periods::title)
-        .first(conn)
-        .await?;
     let scope = query.include.unwrap_or(ConsolidationScope::Accepted);
     let statuses: Vec<&str> = match scope {
         ConsolidationScope::Accepted => vec![SubmissionStatus::Accepted.as_str()],
@@ -1716,31 +1792,50 @@ pub async fn consolidation(
         }
         None => None,
     };
-    let mut included = submissions::table
-        .inner_join(units_table::table)
-        .filter(submissions::period_id.eq(period_id))
-        .filter(submissions::status.eq_any(statuses))
-        .into_boxed();
-    if let Some(ids) = &subtree {
-        included = included.filter(submissions::unit_id.eq_any(ids.clone()));
-    }
-    let included: Vec<(i64, String, String)> = included
-        .order(units_table::code.asc())
-        .select((submissions::id, units_table::code, units_table::name))
-        .load(conn)
-        .await?;
-    let submission_ids: Vec<i64> = included.iter().map(|(id, _, _)| *id).collect();
-    let values: Vec<ValueRow> = submission_values::table
-        .filter(submission_values::submission_id.eq_any(&submission_ids))
-        .select(ValueRow::as_select())
-        .load(conn)
-        .await?;
+    let included_query = || {
+        let mut query = submissions::table
+            .filter(submissions::period_id.eq(period_id))
+            .filter(submissions::status.eq_any(statuses.clone()))
+            .into_boxed();
+        if let Some(ids) = &subtree {
+            query = query.filter(submissions::unit_id.eq_any(ids.clone()));
+        }
+        query
+    };
+    let conn: &AsyncPgConnection = conn;
+    let (title, included, values, indicators) = futures_util::try_join!(
+        period_title(conn, period_id),
+        async {
+            let mut conn = conn;
+            Ok::<_, Error>(
+                included_query()
+                    .inner_join(units_table::table)
+                    .order(units_table::code.asc())
+                    .select((submissions::id, units_table::code, units_table::name))
+                    .load::<(i64, String, String)>(&mut conn)
+                    .await?,
+            )
+        },
+        async {
+            let mut conn = conn;
+            Ok::<_, Error>(
+                submission_values::table
+                    .filter(
+                        submission_values::submission_id
+                            .eq_any(included_query().select(submissions::id)),
+                    )
+                    .select(ValueRow::as_select())
+                    .load::<ValueRow>(&mut conn)
+                    .await?,
+            )
+        },
+        period_indicators_of(conn, period_id),
+    )?;
     let by_key: HashMap<(i64, i64), &ValueRow> = values
         .iter()
         .map(|v| ((v.submission_id, v.indicator_id), v))
         .collect();
-    let indicators = period_indicators_of(conn, period_id)
-        .await?
+    let indicators = indicators
         .iter()
         .map(|facts| {
             let def = facts.version.definition()?;
@@ -1768,18 +1863,20 @@ pub async fn consolidation(
                         });
                     }
                 }
-                breakdown.push(UnitContribution {
-                    unit_code: unit_code.clone(),
-                    unit_name: unit_name.clone(),
-                    numerator: row.numerator,
-                    denominator: row.denominator,
-                    figure: figure.filter(|_| !row.not_applicable),
-                    flag: row.flag,
-                    text: row.text_value.clone(),
-                    not_applicable: row.not_applicable,
-                    explanation: row.explanation.clone(),
-                    note: row.note.clone(),
-                });
+                if with_breakdown {
+                    breakdown.push(UnitContribution {
+                        unit_code: unit_code.clone(),
+                        unit_name: unit_name.clone(),
+                        numerator: row.numerator,
+                        denominator: row.denominator,
+                        figure: figure.filter(|_| !row.not_applicable),
+                        flag: row.flag,
+                        text: row.text_value.clone(),
+                        not_applicable: row.not_applicable,
+                        explanation: row.explanation.clone(),
+                        note: row.note.clone(),
+                    });
+                }
                 unit_values.push(UnitValue {
                     unit_code: unit_code.clone(),
                     value,
