@@ -31,6 +31,14 @@ enum Command {
     },
     /// Run every schedule that is due now once, drain the queue, and exit.
     Once,
+    /// A local SMTP server that accepts and counts every message, keeping none (the
+    /// benchmark's zero-latency mail server). Prints the count on SIGTERM or Ctrl-C.
+    #[command(hide = true)]
+    SmtpSink {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        bind: std::net::SocketAddr,
+    },
 }
 
 async fn shutdown_signal() -> anyhow::Result<&'static str> {
@@ -84,6 +92,16 @@ async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn smtp_sink(bind: std::net::SocketAddr) -> anyhow::Result<()> {
+    let sink = cchc_worker::smtp_sink::SmtpSink::bind(bind, false)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    println!("SMTP sink listening on {}", sink.url());
+    let signal = shutdown_signal().await?;
+    println!("{signal}: received {} message(s)", sink.received());
+    Ok(())
+}
+
 async fn once(config: Config) -> anyhow::Result<()> {
     let pool = ready_pool(&config, 2).await?;
     let worker = Worker::from_env(&config, pool.clone())?;
@@ -112,13 +130,21 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Some(Command::SmtpSink { bind }) = cli.command {
+        return exit_code(smtp_sink(bind).await);
+    }
     let result = match Config::from_env() {
         Ok(config) => match cli.command.unwrap_or(Command::Run { runners: 2 }) {
             Command::Run { runners } => run(config, runners).await,
             Command::Once => once(config).await,
+            Command::SmtpSink { bind } => smtp_sink(bind).await,
         },
         Err(error) => Err(error.into()),
     };
+    exit_code(result)
+}
+
+fn exit_code(result: anyhow::Result<()>) -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -60,6 +60,8 @@ pub struct WaitTimeout {
 
 struct Shared {
     messages: Mutex<Vec<ReceivedMessage>>,
+    /// False for a benchmark sink: messages are counted, not kept, so memory stays flat.
+    keep_messages: bool,
     /// The number of messages kept, so waiters can wait on a condition instead of polling.
     received: watch::Sender<usize>,
     mode: Mutex<FailureMode>,
@@ -76,10 +78,12 @@ impl Shared {
     }
 
     fn keep(&self, message: ReceivedMessage) -> usize {
-        let count = {
+        let count = if self.keep_messages {
             let mut messages = self.messages();
             messages.push(message);
             messages.len()
+        } else {
+            *self.received.borrow() + 1
         };
         self.received.send_replace(count);
         count
@@ -102,9 +106,17 @@ impl Drop for SmtpSink {
 impl SmtpSink {
     /// Binds `127.0.0.1:0` and serves until dropped.
     pub async fn start() -> io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), true).await
+    }
+
+    /// Binds `addr` and serves until dropped; with `keep_messages` false it only counts what
+    /// it accepts (the benchmark's sink: [`Self::received`] grows, [`Self::messages`] stays
+    /// empty).
+    pub async fn bind(addr: SocketAddr, keep_messages: bool) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            keep_messages,
             messages: Mutex::new(Vec::new()),
             received: watch::Sender::new(0),
             mode: Mutex::new(FailureMode::Accept),
@@ -132,6 +144,11 @@ impl SmtpSink {
 
     pub fn failure_mode(&self) -> FailureMode {
         self.shared.mode()
+    }
+
+    /// How many messages were accepted so far (kept or only counted).
+    pub fn received(&self) -> usize {
+        *self.shared.received.borrow()
     }
 
     /// Every message accepted so far, oldest first.
@@ -586,6 +603,27 @@ mod tests {
                 data: b"Subject: x\r\n\r\n.leading dot\r\n.\r\nnot the end\r\n".to_vec(),
             }]
         );
+    }
+
+    #[tokio::test]
+    async fn a_counting_sink_counts_every_message_and_keeps_none() {
+        let sink = SmtpSink::bind(SocketAddr::from(([127, 0, 0, 1], 0)), false)
+            .await
+            .unwrap();
+        let (mut client, _) = Client::connect(&sink).await;
+        client.say("EHLO bench.local").await;
+        for n in 0..3 {
+            assert_eq!(code(&client.say("MAIL FROM:<cchc@x.vn>").await), "250");
+            assert_eq!(code(&client.say("RCPT TO:<lan@x.vn>").await), "250");
+            assert_eq!(code(&client.say("DATA").await), "354");
+            client
+                .send(format!("Subject: {n}\r\n\r\nbody\r\n.\r\n").as_bytes())
+                .await;
+            assert_eq!(code(&client.reply().await), "250");
+        }
+        sink.wait_for(3, WAIT).await.unwrap();
+        assert_eq!(sink.received(), 3);
+        assert!(sink.messages().is_empty(), "a counting sink keeps nothing");
     }
 
     #[tokio::test]
