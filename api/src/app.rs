@@ -4,7 +4,7 @@ use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::Service;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::HttpMessage;
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
+use crate::limits::{retry_after_secs, CallerKey};
 use crate::routes::{configure_v1, health};
 use crate::state::AppState;
 
@@ -57,8 +58,42 @@ pub fn app(
     let body_limit = state.config.max_body_bytes;
     let routes = KnownRoutes::from_spec(&spec);
     let cors = cors(&state.config.cors_allowed_origins);
+    let rate_limiter = state.rate_limiter.clone();
+    let request_timeout = state.config.request_timeout;
     let (app, _) = App::new()
         .wrap(cors)
+        // Inside the request-id and security-header layer, so a 429 or a timeout carries them;
+        // outside CORS, so a preflight is answered without counting against anyone.
+        .wrap_fn(move |req, srv| {
+            let counted = req.path().starts_with("/api/") && req.method() != Method::OPTIONS;
+            let verdict = if counted {
+                rate_limiter.check(&CallerKey::of(&req))
+            } else {
+                Ok(())
+            };
+            let call = match verdict {
+                Ok(()) => Ok(srv.call(req)),
+                Err(wait) => Err(req.error_response(ApiError::RateLimited {
+                    retry_after_secs: retry_after_secs(wait),
+                })),
+            };
+            async move {
+                match call {
+                    // Dropping the handler's future on time-out rolls back its transaction:
+                    // its connection goes back to the pool mid-transaction and is discarded.
+                    // The request is gone with it, so the 503 leaves as an error and actix
+                    // renders it (without the request-id header).
+                    Ok(response) => match tokio::time::timeout(request_timeout, response).await {
+                        Ok(response) => response.map(ServiceResponse::map_into_left_body),
+                        Err(_) => Err(ApiError::RequestTimeout {
+                            secs: request_timeout.as_secs(),
+                        }
+                        .into()),
+                    },
+                    Err(refused) => Ok(refused.map_into_right_body()),
+                }
+            }
+        })
         // Runs inside the logger, so the id it assigned is there to echo back; an operator
         // finds the log lines of a failed request by the X-Request-Id the caller reports.
         .wrap_fn(|req, srv| {

@@ -308,9 +308,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     let state = AppState {
         pool,
-        config: Arc::new(config),
         clock: Arc::new(SystemClock),
+        rate_limiter: crate::limits::RateLimiter::per_minute(config.rate_limit_per_minute),
         storage,
+        config: Arc::new(config),
     };
     let spec = Arc::new(crate::app::openapi());
     tracing::info!(%bind, "serving");

@@ -63,6 +63,10 @@ pub enum ApiError {
     DatabaseUnavailable(String),
     #[error("{0}")]
     NotReady(String),
+    #[error("too many requests from this caller; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("the request took longer than {secs} s, so it was cancelled and nothing was changed")]
+    RequestTimeout { secs: u64 },
 }
 
 impl ApiError {
@@ -104,6 +108,8 @@ impl ApiError {
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::DatabaseUnavailable(_) => "database_unavailable",
             Self::NotReady(_) => "not_ready",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::RequestTimeout { .. } => "request_timeout",
         }
     }
 
@@ -196,7 +202,10 @@ impl ResponseError for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::DatabaseUnavailable(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::DatabaseUnavailable(_) | Self::NotReady(_) | Self::RequestTimeout { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -209,6 +218,9 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         if let Self::MethodNotAllowed { allowed, .. } = self {
             response.insert_header((header::ALLOW, allowed.join(", ")));
+        }
+        if let Self::RateLimited { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if matches!(self, Self::Unauthenticated(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"cchc\""));

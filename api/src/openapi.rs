@@ -88,11 +88,16 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
         "UnprocessableEntity",
         "Invalid fields; `errors` lists every one",
     ),
+    (
+        "429",
+        "TooManyRequests",
+        "This caller (token, or address without one) sent more requests than the per-minute limit (`rate_limited`); `Retry-After` says when to try again",
+    ),
     ("500", "InternalError", "A bug; it has been logged"),
     (
         "503",
         "ServiceUnavailable",
-        "The database is unavailable (`database_unavailable`) or took longer than the statement timeout (`database_timeout`), or, for files, the file store is unavailable (`storage_unavailable`); nothing was changed",
+        "The database is unavailable (`database_unavailable`) or took longer than the statement timeout (`database_timeout`), the request took longer than the request timeout (`request_timeout`), or, for files, the file store is unavailable (`storage_unavailable`); nothing was changed",
     ),
 ];
 
@@ -121,21 +126,29 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 .build(),
         ),
     );
-    for (_, name, description) in PROBLEM_RESPONSES {
-        components.responses.insert(
-            (*name).to_owned(),
-            RefOr::T(
-                ResponseBuilder::new()
-                    .description(*description)
-                    .content(
-                        PROBLEM_JSON,
-                        ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name("Problem")))
-                            .build(),
-                    )
-                    .build(),
-            ),
+    for (status, name, description) in PROBLEM_RESPONSES {
+        let mut response = ResponseBuilder::new().description(*description).content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
         );
+        if *status == "429" {
+            response = response.header(
+                "Retry-After",
+                utoipa::openapi::HeaderBuilder::new()
+                    .schema(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::Type::Integer)
+                            .minimum(Some(1)),
+                    )
+                    .description(Some("Seconds to wait before the next request"))
+                    .build(),
+            );
+        }
+        components
+            .responses
+            .insert((*name).to_owned(), RefOr::T(response.build()));
     }
     for (path, item) in api.paths.paths.iter_mut() {
         let secured = path.starts_with("/api/v1/");
@@ -160,6 +173,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 if operation.operation_id.as_deref() != Some("get_me") {
                     add_problem(operation, "403");
                 }
+                add_problem(operation, "429");
                 add_problem(operation, "503");
             }
             let has_query = operation.parameters.as_ref().is_some_and(|params| {

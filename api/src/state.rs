@@ -6,6 +6,7 @@ use cchc_shared::db::{DbConn, DbPool};
 use cchc_shared::storage::Storage;
 
 use crate::error::ApiError;
+use crate::limits::RateLimiter;
 
 /// Shared by every request; cheap to clone.
 #[derive(Clone)]
@@ -15,6 +16,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Where uploaded files' bytes go.
     pub storage: Storage,
+    /// Requests per caller per minute, shared by the process's worker threads.
+    pub rate_limiter: RateLimiter,
 }
 
 impl AppState {

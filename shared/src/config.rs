@@ -35,7 +35,20 @@ pub struct Config {
     pub notifications: NotificationConfig,
     /// Limits of inbound QLVB events.
     pub qlvb: QlvbConfig,
+    /// Requests per minute one caller (one token, or one address without a token) may make
+    /// to one API process, in bursts of up to as many; 0 turns the limit off
+    /// (`CCHC_RATE_LIMIT_PER_MINUTE`).
+    pub rate_limit_per_minute: u32,
+    /// Longest one request may take, body upload included, before it is cancelled with a 503
+    /// and nothing written (`CCHC_REQUEST_TIMEOUT_SECS`).
+    pub request_timeout: std::time::Duration,
 }
+
+/// Requests per minute per caller unless `CCHC_RATE_LIMIT_PER_MINUTE` says otherwise.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 1200;
+/// Longest request unless `CCHC_REQUEST_TIMEOUT_SECS` says otherwise: a 20 MiB upload at
+/// 2 Mbit/s takes about 84 s.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
 
 /// Largest file sent inline (base64) in a QLVB event, decoded: 10 MiB.
 pub const DEFAULT_QLVB_MAX_INLINE_BYTES: usize = 10 * 1024 * 1024;
@@ -219,6 +232,17 @@ impl Config {
                 })
                 .unwrap_or_default(),
             default_policy: policy,
+            rate_limit_per_minute: match lookup("CCHC_RATE_LIMIT_PER_MINUTE") {
+                Some(v) => parse("CCHC_RATE_LIMIT_PER_MINUTE", &v)?,
+                None => DEFAULT_RATE_LIMIT_PER_MINUTE,
+            },
+            request_timeout: match lookup("CCHC_REQUEST_TIMEOUT_SECS") {
+                Some(v) => match parse::<u64>("CCHC_REQUEST_TIMEOUT_SECS", &v)? {
+                    0 => return Err(invalid("CCHC_REQUEST_TIMEOUT_SECS", "must be at least 1")),
+                    secs => std::time::Duration::from_secs(secs),
+                },
+                None => std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
+            },
             notifications: NotificationConfig {
                 leadership: match lookup("CCHC_LEADERSHIP_EMAILS") {
                     Some(v) => parse_recipients("CCHC_LEADERSHIP_EMAILS", &v)?,
@@ -421,6 +445,30 @@ mod tests {
                 .db_statement_timeout,
             std::time::Duration::from_millis(1500)
         );
+    }
+
+    #[test]
+    fn rate_limit_and_request_timeout_come_from_env() {
+        let defaults = config(&[]).unwrap();
+        assert_eq!(defaults.rate_limit_per_minute, 1200);
+        assert_eq!(
+            defaults.request_timeout,
+            std::time::Duration::from_secs(120)
+        );
+        let set = config(&[
+            ("CCHC_RATE_LIMIT_PER_MINUTE", "0"),
+            ("CCHC_REQUEST_TIMEOUT_SECS", "15"),
+        ])
+        .unwrap();
+        assert_eq!(set.rate_limit_per_minute, 0, "0 turns the limit off");
+        assert_eq!(set.request_timeout, std::time::Duration::from_secs(15));
+        for (name, bad) in [
+            ("CCHC_RATE_LIMIT_PER_MINUTE", "-1"),
+            ("CCHC_REQUEST_TIMEOUT_SECS", "0"),
+            ("CCHC_REQUEST_TIMEOUT_SECS", "2m"),
+        ] {
+            assert_eq!(config(&[(name, bad)]).unwrap_err().name, name, "{bad}");
+        }
     }
 
     #[test]

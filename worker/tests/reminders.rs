@@ -509,7 +509,7 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership() {
     f.sink.clear();
 
     let mut conn = f.pool.get().await.unwrap();
-    let levels = schedule::levels(&mut conn, f.period_id).await.unwrap();
+    let levels = schedule::levels(&conn, f.period_id).await.unwrap();
     assert_eq!(
         levels.values().collect::<Vec<_>>(),
         [&EscalationLevel::Head]

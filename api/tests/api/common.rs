@@ -133,9 +133,10 @@ impl TestApp {
                 .expect("a pool");
         let state = AppState {
             pool,
-            config: Arc::new(config),
             clock: Arc::new(clock.clone()),
+            rate_limiter: cchc_api::limits::RateLimiter::per_minute(config.rate_limit_per_minute),
             storage,
+            config: Arc::new(config),
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("address").port();

@@ -15,6 +15,7 @@ mod holidays;
 mod indicators;
 mod input;
 mod jobs;
+mod limits;
 mod openapi;
 mod periods;
 mod qlvb_events;
