@@ -6,6 +6,7 @@ mod common;
 mod attachments;
 mod audit;
 mod auth;
+mod authz_matrix;
 mod cli;
 mod documents;
 mod excel;
