@@ -58,6 +58,10 @@ pub fn app(
     let routes = KnownRoutes::from_spec(&spec);
     let cors = cors(&state.config.cors_allowed_origins);
     let (app, _) = App::new()
+        // Innermost: sees the request after CORS and logging, and the handler's own answer.
+        .wrap(actix_web::middleware::from_fn(
+            crate::idempotency::middleware,
+        ))
         .wrap(cors)
         // Runs inside the logger, so the id it assigned is there to echo back; an operator
         // finds the log lines of a failed request by the X-Request-Id the caller reports.
@@ -139,11 +143,13 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::IF_MATCH,
             header::ACCEPT,
+            header::HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([
             header::LOCATION,
             header::ETAG,
             header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("idempotent-replayed"),
         ])
         .max_age(3600);
     for origin in origins {

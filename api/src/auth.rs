@@ -67,7 +67,7 @@ impl Auth {
     }
 }
 
-fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
+pub(crate) fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)

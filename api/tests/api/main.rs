@@ -13,6 +13,7 @@ mod excel;
 mod fake_qlvb;
 mod health;
 mod holidays;
+mod idempotency;
 mod indicators;
 mod input;
 mod jobs;
