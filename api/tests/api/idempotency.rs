@@ -372,3 +372,41 @@ async fn a_server_error_is_not_kept_so_the_request_may_be_retried() {
     assert_eq!(again.status.as_u16(), 503);
     assert_eq!(header(&again, "idempotent-replayed"), None, "run again");
 }
+
+#[test]
+fn every_post_documents_the_header_and_its_refusals() {
+    let spec = serde_json::to_value(cchc_api::app::openapi()).unwrap();
+    let mut posts = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let Some(post) = item.get("post") else {
+            continue;
+        };
+        posts += 1;
+        let header = post["parameters"]
+            .as_array()
+            .and_then(|params| {
+                params
+                    .iter()
+                    .find(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+            })
+            .unwrap_or_else(|| panic!("POST {path} does not document Idempotency-Key"));
+        assert_eq!(header["required"], false, "POST {path}");
+        assert_eq!(header["schema"]["maxLength"], 255, "POST {path}");
+        for status in ["400", "409", "422"] {
+            assert!(
+                post["responses"].get(status).is_some(),
+                "POST {path} does not document {status}"
+            );
+        }
+    }
+    assert!(posts >= 20, "only {posts} POST operations found");
+    // Other methods do not take it.
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in ["get", "patch", "delete"] {
+            let documented = item[method]["parameters"]
+                .as_array()
+                .is_some_and(|params| params.iter().any(|p| p["name"] == "Idempotency-Key"));
+            assert!(!documented, "{method} {path} documents Idempotency-Key");
+        }
+    }
+}
