@@ -9,7 +9,8 @@
 //! - while the first is still running gets 409 `idempotency_key_in_progress`.
 //!
 //! 2xx and 4xx answers are stored; 5xx answers are not (the key is freed so the client may
-//! retry). Keys last `CCHC_IDEMPOTENCY_TTL_HOURS` (24 h by default); expired ones are removed
+//! retry). A claim left "in progress" for ten minutes (its request died with the process or
+//! the connection) is taken over by the next request with the key. Keys last `CCHC_IDEMPOTENCY_TTL_HOURS` (24 h by default); expired ones are removed
 //! when a new key is claimed. Requests without a valid token pass through untouched (the
 //! handler answers 401), as do all other methods.
 

@@ -281,7 +281,7 @@ async fn an_invalid_key_is_400_naming_the_header() {
 }
 
 #[actix_web::test]
-async fn a_key_whose_first_request_is_still_running_is_409() {
+async fn a_key_whose_first_request_is_still_running_is_409_until_it_is_abandoned() {
     let app = TestApp::spawn().await;
     let me = app.get("/api/v1/me").await.expect(200);
     let body = unit("KHTC");
@@ -307,6 +307,21 @@ async fn a_key_whose_first_request_is_still_running_is_409() {
         .await
         .problem(409, "idempotency_key_in_progress");
     assert_eq!(app.get("/api/v1/units").await.expect(200)["total"], 0);
+
+    // Still "in progress" ten minutes on, the first request died with its connection: the
+    // retry takes the key over and is answered (and kept) normally.
+    app.clock.set(app.state.clock.now() + Duration::minutes(9));
+    post_with_key(&app, &app.admin, "/api/v1/units", KEY, &body)
+        .await
+        .problem(409, "idempotency_key_in_progress");
+    app.clock.set(app.state.clock.now() + Duration::minutes(1));
+    let taken = post_with_key(&app, &app.admin, "/api/v1/units", KEY, &body).await;
+    assert_eq!(header(&taken, "idempotent-replayed"), None);
+    let created = taken.expect(201);
+    let again = post_with_key(&app, &app.admin, "/api/v1/units", KEY, &body).await;
+    assert_eq!(header(&again, "idempotent-replayed"), Some("true"));
+    assert_eq!(again.expect(201), created);
+    assert_eq!(app.get("/api/v1/units").await.expect(200)["total"], 1);
 }
 
 #[actix_web::test]

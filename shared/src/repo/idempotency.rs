@@ -9,6 +9,11 @@ use serde_json::Value;
 use crate::schema::idempotency_keys;
 use crate::Result;
 
+/// A request still "in progress" after this long has died with its process or connection
+/// (statements time out after seconds, file transfers after a minute): its key is taken over
+/// by the next request with it rather than blocked until it expires.
+pub const ABANDONED_AFTER_MINUTES: i64 = 10;
+
 /// What identifies a request under a key: the same key must come with the same request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -50,6 +55,7 @@ struct Row {
     status: Option<i16>,
     headers: Value,
     body: Option<Vec<u8>>,
+    created_at: DateTime<Utc>,
 }
 
 /// Claims `key` for `token_id`'s request, or says why not. Removes expired keys first (every
@@ -90,6 +96,7 @@ pub async fn claim(
             idempotency_keys::status,
             idempotency_keys::headers,
             idempotency_keys::body,
+            idempotency_keys::created_at,
         ))
         .first(conn)
         .await
@@ -105,6 +112,26 @@ pub async fn claim(
     };
     if &first != request {
         return Ok(Claim::Reused(first));
+    }
+    if row.status.is_none() && row.created_at <= now - Duration::minutes(ABANDONED_AFTER_MINUTES) {
+        // Take the abandoned claim over, unless another request just did.
+        let taken = diesel::update(
+            idempotency_keys::table
+                .find((token_id, key))
+                .filter(idempotency_keys::status.is_null())
+                .filter(idempotency_keys::created_at.eq(row.created_at)),
+        )
+        .set((
+            idempotency_keys::created_at.eq(now),
+            idempotency_keys::expires_at.eq(now + ttl),
+        ))
+        .execute(conn)
+        .await?;
+        return Ok(if taken == 1 {
+            Claim::Claimed
+        } else {
+            Claim::InProgress
+        });
     }
     Ok(match row.status {
         None => Claim::InProgress,
