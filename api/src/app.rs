@@ -61,6 +61,10 @@ pub fn app(
     let rate_limiter = state.rate_limiter.clone();
     let request_timeout = state.config.request_timeout;
     let (app, _) = App::new()
+        // Innermost: sees the request after CORS and logging, and the handler's own answer.
+        .wrap(actix_web::middleware::from_fn(
+            crate::idempotency::middleware,
+        ))
         .wrap(cors)
         // Inside the request-id and security-header layer, so a 429 or a timeout carries them;
         // outside CORS, so a preflight is answered without counting against anyone.
@@ -174,11 +178,13 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::IF_MATCH,
             header::ACCEPT,
+            header::HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([
             header::LOCATION,
             header::ETAG,
             header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("idempotent-replayed"),
         ])
         .max_age(3600);
     for origin in origins {

@@ -40,6 +40,20 @@ impl Auth {
         Ok(())
     }
 
+    /// Units' reports, their files and the views across units (boards, consolidation,
+    /// escalations, Excel forms and exports) are for people. An integration token sends QLVB
+    /// events and reads only the reference data; a front end that fetches reports uses a
+    /// viewer token (docs/integrations.md).
+    pub fn refuse_integrations(&self) -> Result<(), ApiError> {
+        if self.principal.role == Role::Integration {
+            Err(ApiError::Forbidden(
+                "integration tokens send events to /api/v1/integrations/qlvb/events; reports and their files are for people".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Changing anything in the reporting set-up: the Office coordinator only.
     pub fn require_admin(&self) -> Result<(), ApiError> {
         if self.principal.role == Role::Admin {
@@ -53,7 +67,7 @@ impl Auth {
     }
 }
 
-fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
+pub(crate) fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)

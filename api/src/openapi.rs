@@ -198,6 +198,47 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             }
         }
     }
+    add_idempotency_key(&mut api);
     webhooks::add(&mut api);
     api
+}
+
+/// Every POST takes an optional `Idempotency-Key` (see `crate::idempotency`).
+fn add_idempotency_key(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let parameter = ParameterBuilder::new()
+        .name(crate::idempotency::IDEMPOTENCY_KEY)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: 1–255 visible ASCII characters, unique per request (a UUID). \
+The same caller sending the same key with the same request (method, path, body) within \
+`CCHC_IDEMPOTENCY_TTL_HOURS` (24 h) gets the first answer again (status, body, `Location`, `ETag`) \
+with `Idempotent-Replayed: true`, and nothing is done twice. The same key with another request: 422 \
+`idempotency_key_reused`; while the first is still running: 409 `idempotency_key_in_progress`. \
+5xx answers are not kept, so such a request may be retried with the same key. An invalid key: 400 \
+`invalid_header`.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(crate::idempotency::MAX_KEY_LEN))
+                .pattern(Some("^[\\x21-\\x7E]+$")),
+        ))
+        .example(Some(serde_json::json!("3f1c2a9e-7b44-4c1e-9a57-0d7e3b2f6a10")))
+        .build();
+    for item in api.paths.paths.values_mut() {
+        let Some(operation) = item.post.as_mut() else {
+            continue;
+        };
+        operation
+            .parameters
+            .get_or_insert_with(Vec::new)
+            .push(parameter.clone());
+        add_problem(operation, "400");
+        add_problem(operation, "409");
+        add_problem(operation, "422");
+    }
 }

@@ -42,7 +42,12 @@ pub struct Config {
     /// Longest one request may take, body upload included, before it is cancelled with a 503
     /// and nothing written (`CCHC_REQUEST_TIMEOUT_SECS`).
     pub request_timeout: std::time::Duration,
+    /// How long an `Idempotency-Key` and its answer are kept (`CCHC_IDEMPOTENCY_TTL_HOURS`).
+    pub idempotency_ttl: chrono::Duration,
 }
+
+/// Idempotency keys are kept for a day unless configured otherwise.
+pub const DEFAULT_IDEMPOTENCY_TTL_HOURS: i64 = 24;
 
 /// Requests per minute per caller unless `CCHC_RATE_LIMIT_PER_MINUTE` says otherwise.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 1200;
@@ -280,6 +285,18 @@ impl Config {
                     None => DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS,
                 },
             },
+            idempotency_ttl: chrono::Duration::hours(match lookup("CCHC_IDEMPOTENCY_TTL_HOURS") {
+                Some(v) => match parse::<i64>("CCHC_IDEMPOTENCY_TTL_HOURS", &v)? {
+                    hours @ 1..=8760 => hours,
+                    _ => {
+                        return Err(invalid(
+                            "CCHC_IDEMPOTENCY_TTL_HOURS",
+                            "must be between 1 and 8760 (hours)",
+                        ))
+                    }
+                },
+                None => DEFAULT_IDEMPOTENCY_TTL_HOURS,
+            }),
         })
     }
 }
@@ -332,6 +349,22 @@ mod tests {
             StorageLocation::Local("./data/files".into())
         );
         assert_eq!(config.max_upload_bytes, 20 * 1024 * 1024);
+        assert_eq!(config.idempotency_ttl, chrono::Duration::hours(24));
+    }
+
+    #[test]
+    fn idempotency_ttl_comes_from_env_and_is_checked() {
+        let two_days = config(&[("CCHC_IDEMPOTENCY_TTL_HOURS", "48")]).unwrap();
+        assert_eq!(two_days.idempotency_ttl, chrono::Duration::hours(48));
+        for bad in ["0", "-1", "abc", "8761"] {
+            let error = config(&[("CCHC_IDEMPOTENCY_TTL_HOURS", bad)])
+                .expect_err(bad)
+                .to_string();
+            assert!(
+                error.contains("CCHC_IDEMPOTENCY_TTL_HOURS"),
+                "{bad}: {error}"
+            );
+        }
     }
 
     #[test]

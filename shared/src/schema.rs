@@ -443,6 +443,23 @@ diesel::joinable!(document_submission_links -> submissions (submission_id));
 diesel::joinable!(integration_secrets -> api_tokens (token_id));
 diesel::joinable!(qlvb_events -> documents (document_id));
 
+diesel::table! {
+    idempotency_keys (token_id, key) {
+        token_id -> Int8,
+        key -> Text,
+        method -> Text,
+        path -> Text,
+        body_sha256 -> Text,
+        status -> Nullable<Int2>,
+        headers -> Jsonb,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(idempotency_keys -> api_tokens (token_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_contacts,
@@ -472,4 +489,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     integration_events,
     webhook_deliveries,
+    idempotency_keys,
 );

@@ -152,7 +152,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         qlvb_events,
         webhook_subscriptions,
         integration_events,
-        webhook_deliveries
+        webhook_deliveries,
+        idempotency_keys
     );
     actual.sort();
     expected.sort();

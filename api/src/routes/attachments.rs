@@ -87,6 +87,7 @@ pub async fn list(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<AttachmentPage>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         attachments::list(&mut conn, *id, *page, auth.principal()).await?,
@@ -105,6 +106,7 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Attachment>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         attachments::get(&mut conn, *id, auth.principal()).await?,
@@ -155,6 +157,7 @@ pub async fn content(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let attachment = attachments::get(&mut conn, *id, auth.principal()).await?;
     let etag = quoted_etag(&attachment.sha256);

@@ -107,6 +107,7 @@ pub async fn escalations(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<EscalationPage>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         schedule::escalations_of(&mut conn, *id, *page, auth.principal()).await?,

@@ -90,6 +90,7 @@ pub async fn list(
     filter: Query<SubmissionFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<SubmissionPage>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::list(&mut conn, *id, &filter, *page, auth.principal()).await?,
@@ -112,6 +113,7 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let submission = submissions::get(&mut conn, *id, auth.principal()).await?;
     Ok(respond(StatusCode::OK, &submission))
@@ -265,6 +267,7 @@ pub async fn versions(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<SubmissionVersionPage>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::versions(&mut conn, *id, *page, auth.principal()).await?,
@@ -321,6 +324,7 @@ pub async fn extensions(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<ExtensionPage>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::extensions(&mut conn, *id, *page, auth.principal()).await?,
@@ -349,6 +353,7 @@ pub async fn compliance(
     query: Query<ComplianceQuery>,
     page: Query<PageParams>,
 ) -> Result<web::Json<ComplianceBoard>, ApiError> {
+    auth.refuse_integrations()?;
     let as_of = query
         .at
         .map(|at| at.with_timezone(&chrono::Utc))
@@ -381,6 +386,7 @@ pub async fn consolidation(
     query: Query<ConsolidationQuery>,
     detail: Query<ConsolidationDetail>,
 ) -> Result<web::Json<Consolidation>, ApiError> {
+    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let with_breakdown = detail.breakdown.unwrap_or(false);
     Ok(web::Json(

@@ -7,6 +7,7 @@ pub mod events;
 pub mod excel;
 pub mod filing;
 pub mod holidays;
+pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
 pub mod periods;
