@@ -133,6 +133,10 @@ EOF
 }
 
 STATUS=0
+# schemathesis warns that POST /api/v1/integrations/qlvb/events answered only 403: it takes
+# integration tokens only, and each event must carry an HMAC signature over its body that a
+# generator cannot make, so fuzzing gets no further than the documented 401/403 there (the
+# endpoint's inputs are covered by api/tests/api/qlvb_events.rs).
 # Everything but revoking tokens: a generated id may well be the fuzzing token's own, and
 # every request after that would only test the 401 path. Revoking runs last, on its own.
 run_schemathesis main --exclude-operation-id revoke_token || STATUS=1
