@@ -2,14 +2,18 @@
 # Checks the backup procedure of docs/operations.md end to end (run by .ci/run; also on a
 # developer machine with PostgreSQL on 127.0.0.1:5432, trust auth for user postgres):
 #
-#   1. a source database with the migrated schema, the demo data and an admin token;
-#   2. `pg_dump -Fc --no-owner` of it, `pg_restore --no-owner --exit-on-error
-#      --single-transaction` into a fresh database (the audit trail's triggers refuse UPDATE,
-#      DELETE and TRUNCATE; the dump creates them after the data is loaded);
+#   1. a source database with the migrated schema, the demo data and an admin token, served
+#      once to file a report with an uploaded PDF (bytes in the storage directory) and to note
+#      what the API shows;
+#   2. `pg_dump -Fc --no-owner` of it, THEN a copy of the storage directory (the documented
+#      order), `pg_restore --no-owner --exit-on-error --single-transaction` into a fresh
+#      database (the audit trail's triggers refuse UPDATE, DELETE and TRUNCATE; the dump
+#      creates them after the data is loaded);
 #   3. every table's row count in the restore equals the source's;
-#   4. `cchc-api serve` against each database: /readyz is ready on the restore, the token made
-#      before the dump works there, and the API's lists (periods, units, indicators, holidays,
-#      tokens, audit) give the same totals and the same periods as the source.
+#   4. `cchc-api serve` on the restore with the copied files: /readyz is ready, the token made
+#      before the dump works, the API's lists (periods, units, indicators, holidays, tokens,
+#      audit, the report's files) give the same totals and periods as the source, and the file
+#      downloads with the same SHA-256.
 #
 # Exits non-zero on any difference. Uses target/debug/cchc-api (built if missing).
 set -euo pipefail
@@ -88,34 +92,6 @@ TOKEN="$(DATABASE_URL="$SRC_URL" "$BIN" token create --role admin --name backup-
     2>>"$WORK/setup.log" | tail -n 1)"
 [[ "$TOKEN" == cchc_* ]] || die "token create printed no token"
 
-# --- 2. dump and restore ----------------------------------------------------
-DUMP="$WORK/cchc.dump"
-pg_dump -Fc --no-owner -d "$SRC_URL" -f "$DUMP"
-log "dumped $SRC_DB: $(du -h "$DUMP" | cut -f1)"
-psql_on "$PG_SERVER_URL" -c "CREATE DATABASE $DST_DB"
-pg_restore --no-owner --exit-on-error --single-transaction -d "$DST_URL" "$DUMP"
-log "restored into $DST_DB"
-
-# --- 3. row counts of every table -------------------------------------------
-COUNT_SQL="SELECT string_agg(format('%s=%s', t, (xpath('/row/c/text()',
-    query_to_xml(format('SELECT count(*) AS c FROM public.%I', t), false, true, '')))[1]), ' '
-    ORDER BY t)
-  FROM (SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public') AS tables"
-SRC_COUNTS="$(psql_on "$SRC_URL" -c "$COUNT_SQL")"
-DST_COUNTS="$(psql_on "$DST_URL" -c "$COUNT_SQL")"
-if [[ "$SRC_COUNTS" != "$DST_COUNTS" ]]; then
-    diff <(tr ' ' '\n' <<<"$SRC_COUNTS") <(tr ' ' '\n' <<<"$DST_COUNTS") >&2 || true
-    die "row counts differ between $SRC_DB and $DST_DB"
-fi
-log "row counts equal in $(wc -w <<<"$SRC_COUNTS") tables: $SRC_COUNTS"
-
-# The audit trail is still append-only after the restore.
-if psql_on "$DST_URL" -c "DELETE FROM audit_events" >/dev/null 2>&1; then
-    die "DELETE FROM audit_events succeeded on the restore: its trigger is missing"
-fi
-log "audit_events still refuses DELETE after the restore"
-
-# --- 4. the API on each database ---------------------------------------------
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -147,15 +123,73 @@ snapshot() {
     api me | jq -c '{name, role}'
 }
 
+# The API on the source: a report of the open demo period with one uploaded PDF.
 serve source "$SRC_URL"
+PERIOD_ID="$(api 'periods?per_page=200' | jq '[.items[] | select(.status == "open")][0].id')"
+UNIT_CODE="$(api "periods/$PERIOD_ID" | jq -r '.units[0].code')"
+[[ "$PERIOD_ID" =~ ^[0-9]+$ && -n "$UNIT_CODE" && "$UNIT_CODE" != null ]] ||
+    die "no open demo period with a unit"
+SUBMISSION_ID="$(curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"unit_code\": \"$UNIT_CODE\"}" \
+    "$BASE/api/v1/periods/$PERIOD_ID/submissions" | jq '.id')"
+printf '%%PDF-1.4\n%% cchc backup check\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' \
+    >"$WORK/evidence.pdf"
+ATTACHMENT="$(curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" \
+    -F purpose=evidence -F "file=@$WORK/evidence.pdf;filename=Biên bản kiểm tra.pdf" \
+    "$BASE/api/v1/submissions/$SUBMISSION_ID/attachments")"
+DOWNLOAD_URL="$(jq -r '.download_url' <<<"$ATTACHMENT")"
+SOURCE_SHA="$(sha256sum "$WORK/evidence.pdf" | cut -d' ' -f1)"
+[[ "$(jq -r '.sha256' <<<"$ATTACHMENT")" == "$SOURCE_SHA" ]] || die "upload recorded another SHA-256"
+log "source: period $PERIOD_ID, report $SUBMISSION_ID of $UNIT_CODE, file $DOWNLOAD_URL"
 snapshot >"$WORK/source.txt"
+api "submissions/$SUBMISSION_ID/attachments" | jq -c '{total, files: [.items[] | {filename, sha256}]}' \
+    >>"$WORK/source.txt"
 stop_server
 
+# --- 2. dump, then the files, then restore ----------------------------------
+DUMP="$WORK/cchc.dump"
+pg_dump -Fc --no-owner -d "$SRC_URL" -f "$DUMP"
+log "dumped $SRC_DB: $(du -h "$DUMP" | cut -f1)"
+# Files after the dump (docs/operations.md): every row in the dump has its bytes in the copy.
+cp -a "$WORK/files-source" "$WORK/files-backup"
+log "copied the storage directory: $(find "$WORK/files-backup" -type f | wc -l) file(s)"
+psql_on "$PG_SERVER_URL" -c "CREATE DATABASE $DST_DB"
+pg_restore --no-owner --exit-on-error --single-transaction -d "$DST_URL" "$DUMP"
+log "restored into $DST_DB"
+
+# --- 3. row counts of every table -------------------------------------------
+COUNT_SQL="SELECT string_agg(format('%s=%s', t, (xpath('/row/c/text()',
+    query_to_xml(format('SELECT count(*) AS c FROM public.%I', t), false, true, '')))[1]), ' '
+    ORDER BY t)
+  FROM (SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public') AS tables"
+SRC_COUNTS="$(psql_on "$SRC_URL" -c "$COUNT_SQL")"
+DST_COUNTS="$(psql_on "$DST_URL" -c "$COUNT_SQL")"
+if [[ "$SRC_COUNTS" != "$DST_COUNTS" ]]; then
+    diff <(tr ' ' '\n' <<<"$SRC_COUNTS") <(tr ' ' '\n' <<<"$DST_COUNTS") >&2 || true
+    die "row counts differ between $SRC_DB and $DST_DB"
+fi
+log "row counts equal in $(wc -w <<<"$SRC_COUNTS") tables: $SRC_COUNTS"
+
+# The audit trail is still append-only after the restore.
+if psql_on "$DST_URL" -c "DELETE FROM audit_events" >/dev/null 2>&1; then
+    die "DELETE FROM audit_events succeeded on the restore: its trigger is missing"
+fi
+log "audit_events still refuses DELETE after the restore"
+
+# --- 4. the API on the restore, with the copied files ------------------------
+mv "$WORK/files-backup" "$WORK/files-restored"
 serve restored "$DST_URL"
 curl -fsS "$BASE/readyz" | jq -c . >"$WORK/readyz.json"
 log "restored /readyz: $(cat "$WORK/readyz.json")"
 snapshot >"$WORK/restored.txt"
+api "submissions/$SUBMISSION_ID/attachments" | jq -c '{total, files: [.items[] | {filename, sha256}]}' \
+    >>"$WORK/restored.txt"
+curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" "$BASE$DOWNLOAD_URL" -o "$WORK/downloaded.pdf"
 stop_server
+RESTORED_SHA="$(sha256sum "$WORK/downloaded.pdf" | cut -d' ' -f1)"
+[[ "$RESTORED_SHA" == "$SOURCE_SHA" ]] ||
+    die "the file downloaded from the restore differs ($RESTORED_SHA, expected $SOURCE_SHA)"
+log "the uploaded file downloads from the restore with the same SHA-256"
 
 if ! diff -u "$WORK/source.txt" "$WORK/restored.txt"; then
     die "the API shows different data on the restore"
