@@ -21,7 +21,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SCHEMATHESIS_VERSION='schemathesis==4.32.*'
 PG_SERVER_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 FUZZ_DB="${FUZZ_DB:-cchc_fuzz}"
-FUZZ_MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-25}"
+FUZZ_MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-50}"
 FUZZ_SEED="${FUZZ_SEED:-20261202}"
 BIN="${CCHC_API_BIN:-target/debug/cchc-api}"
 
@@ -44,6 +44,10 @@ cleanup() {
         tail -n 30 "$WORK/server.log" >&2 || true
     fi
     rm -rf "$WORK"
+    # Keep the database of a failed run to look into; drop it otherwise.
+    if [[ $rc -eq 0 && -n "${DATABASE_URL:-}" ]]; then
+        psql "$PG_SERVER_URL" -w -X -q -c "DROP DATABASE IF EXISTS $FUZZ_DB WITH (FORCE)" || true
+    fi
     exit "$rc"
 }
 trap cleanup EXIT
@@ -114,7 +118,7 @@ run_schemathesis() {
 # One line per run from schemathesis' own summary: operations tested, test cases generated,
 # unique failures and errors.
 summarize() {
-    python3 - "$1" "$2" <<'EOF'
+    python3 - "$1" "$2" "$WORK/totals" <<'EOF'
 import re, sys
 name, path = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8", errors="replace").read()
@@ -123,12 +127,15 @@ cases = re.search(r"^\s*(\d+) generated(.*)$", text, re.M)
 failures = re.search(r"(\d+) unique failures?", cases.group(2)) if cases else None
 errors = re.search(r"^\s*Errors:\s*\n((?:\s+\S.*\n)+)", text, re.M)
 n_errors = sum(int(m) for m in re.findall(r":\s*(\d+)\s*$", errors.group(1), re.M)) if errors else 0
-print(
-    f"[fuzz] {name}: operations={tested.group(1) if tested else '?'}"
-    f" cases={cases.group(1) if cases else '?'}"
-    f" failures={failures.group(1) if failures else 0}"
-    f" errors={n_errors}"
+fields = (
+    tested.group(1) if tested else "0",
+    cases.group(1) if cases else "0",
+    failures.group(1) if failures else "0",
+    str(n_errors),
 )
+print(f"[fuzz] {name}: operations={fields[0]} cases={fields[1]} failures={fields[2]} errors={fields[3]}")
+with open(sys.argv[3], "a", encoding="utf-8") as totals:
+    totals.write(" ".join(fields) + "\n")
 EOF
 }
 
@@ -141,4 +148,7 @@ STATUS=0
 # every request after that would only test the 401 path. Revoking runs last, on its own.
 run_schemathesis main --exclude-operation-id revoke_token || STATUS=1
 run_schemathesis revoke --include-operation-id revoke_token || STATUS=1
+awk '{ o += $1; c += $2; f += $3; e += $4 }
+     END { printf "[fuzz] total: operations=%d cases=%d failures=%d errors=%d\n", o, c, f, e }' \
+    "$WORK/totals"
 exit "$STATUS"
