@@ -53,10 +53,12 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the binary -------------------------------------------------------------
-if [[ ! -x "$BIN" ]]; then
-    log "$BIN is missing; building it"
-    cargo build -p cchc-api
+# In CI `cargo test` has just built it (this is then a no-op); locally it may be stale.
+if [[ -z "${CCHC_API_BIN:-}" ]]; then
+    cargo build -q -p cchc-api
 fi
+[[ -x "$BIN" ]] || die "$BIN is missing"
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
 # --- schemathesis in its own venv ------------------------------------------
 VENV="${FUZZ_VENV:-${TMPDIR:-/tmp}/cchc-ci-fuzz-venv}"
@@ -108,9 +110,12 @@ run_schemathesis() {
     local name=$1
     shift
     log "schemathesis: $name"
-    local rc=0
-    PYTHONPATH="$PWD/.ci" SCHEMATHESIS_HOOKS=fuzz_hooks "$VENV/bin/schemathesis" run \
-        "$BASE/api-docs/openapi.json" "${COMMON[@]}" "$@" >"$WORK/$name.out" 2>&1 || rc=$?
+    local rc=0 hooks="$PWD/.ci"
+    # Run from the temporary directory: schemathesis and Hypothesis keep state (.hypothesis/
+    # with earlier failing examples, .schemathesis/) in the working directory, and a run must
+    # depend on the seed alone, as on CI's fresh clone.
+    (cd "$WORK" && PYTHONPATH="$hooks" SCHEMATHESIS_HOOKS=fuzz_hooks "$VENV/bin/schemathesis" run \
+        "$BASE/api-docs/openapi.json" "${COMMON[@]}" "$@" >"$WORK/$name.out" 2>&1) || rc=$?
     cat "$WORK/$name.out"
     summarize "$name" "$WORK/$name.out"
     return "$rc"
