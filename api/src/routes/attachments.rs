@@ -141,7 +141,15 @@ fn not_modified(req: &HttpRequest, etag: &str) -> bool {
     tag = "attachments",
     params(("If-None-Match" = Option<String>, Header, description = "An ETag from an earlier download")),
     responses(
-        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = FileBytes, headers(
+        (status = 200, description = "The file's bytes, served with the type decided from the content at upload", content(
+            (FileBytes = "application/pdf"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/msword"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/vnd.ms-excel"),
+            (FileBytes = "image/png"),
+            (FileBytes = "image/jpeg"),
+        ), headers(
             ("Content-Type" = String, description = "The type decided from the content at upload"),
             ("Content-Disposition" = String, description = "`attachment` with the file's name"),
             ("ETag" = String, description = "The SHA-256 of the bytes, quoted"),

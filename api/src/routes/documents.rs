@@ -202,7 +202,13 @@ pub async fn add_file(
     operation_id = "download_document_file",
     tag = "documents",
     responses(
-        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = FileBytes, headers(
+        (status = 200, description = "The file's bytes, served with the type decided from the content", content(
+            (FileBytes = "application/pdf"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/msword"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/vnd.ms-excel"),
+        ), headers(
             ("Content-Type" = String, description = "The type decided from the content"),
             ("Content-Disposition" = String, description = "`attachment` with the file's name"),
             ("ETag" = String, description = "The SHA-256 of the bytes, quoted"),

@@ -35,7 +35,7 @@ pub async fn list(
     request_body = CreateUnit,
     responses(
         (status = 201, description = "Created", body = Unit),
-        (status = 409, description = "A unit with this code exists", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A unit with this code exists (`duplicate_code`), or another unit has this `qlvb_code` (`duplicate_qlvb_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/units")]
@@ -72,7 +72,13 @@ pub async fn get(
 /// list. A unit cannot move under itself or one of its sub-units.
 #[utoipa::path(
     operation_id = "update_unit",
-    tag = "units", request_body = UpdateUnit, responses((status = 200, description = "The changed unit", body = Unit)))]
+    tag = "units",
+    request_body = UpdateUnit,
+    responses(
+        (status = 200, description = "The changed unit", body = Unit),
+        (status = 409, description = "Another unit has this `qlvb_code` (`duplicate_qlvb_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[patch("/units/{id}")]
 pub async fn update(
     state: web::Data<AppState>,

@@ -297,6 +297,17 @@ async fn each_type_is_accepted_for_its_purposes_and_refused_for_others() {
         ("PNG", PNG.to_vec(), "image/png", &["evidence"]),
         ("JPEG", JPEG.to_vec(), "image/jpeg", &["evidence"]),
     ];
+    // The download serves the detected type; the OpenAPI document must list each one for its
+    // 200 (schemathesis' content_type_conformance found image/png documented as
+    // application/octet-stream only).
+    let document: Value = serde_json::from_str(&cchc_api::app::openapi_json()).unwrap();
+    let documented: Vec<&str> = document
+        .pointer("/paths/~1api~1v1~1attachments~1{id}~1content/get/responses/200/content")
+        .and_then(Value::as_object)
+        .expect("the download's 200 content")
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut accepted = 0;
     for (label, bytes, content_type, purposes) in &files {
         for purpose in ["narrative", "statistics", "evidence"] {
@@ -313,6 +324,14 @@ async fn each_type_is_accepted_for_its_purposes_and_refused_for_others() {
                 let body = answer.expect(201);
                 assert_eq!(body["content_type"], *content_type, "{label} as {purpose}");
                 assert_eq!(body["purpose"], purpose);
+                let url = body["download_url"].as_str().unwrap();
+                let (status, headers, _) = download(&app, &scene.khtc.token, url, None).await;
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(header(&headers, "content-type"), *content_type);
+                assert!(
+                    documented.contains(content_type),
+                    "{content_type} is not documented for the download: {documented:?}"
+                );
                 accepted += 1;
             } else {
                 let problem = answer.problem(415, "unsupported_file_type");

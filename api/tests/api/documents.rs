@@ -382,6 +382,27 @@ async fn units_carry_their_qlvb_code() {
         errors(&other),
         pairs(&[("qlvb_code", "duplicate_qlvb_code")])
     );
+    // The same conflict through PATCH is a 409 too, and documented as one (schemathesis'
+    // status_code_conformance found it missing from update_unit's responses).
+    let khtc = app.unit("KHTC", "division", Some("SCT")).await;
+    let taken = app
+        .patch(
+            &format!("/api/v1/units/{}", khtc["id"]),
+            json!({"qlvb_code": "000.00.12.H56"}),
+        )
+        .await
+        .problem(409, "duplicate_qlvb_code");
+    assert_eq!(
+        errors(&taken),
+        pairs(&[("qlvb_code", "duplicate_qlvb_code")])
+    );
+    let document: Value = serde_json::from_str(&cchc_api::app::openapi_json()).unwrap();
+    assert!(
+        document
+            .pointer("/paths/~1api~1v1~1units~1{id}/patch/responses/409")
+            .is_some(),
+        "PATCH /api/v1/units/{{id}} does not document its 409"
+    );
     let cleared = app
         .patch(&path, json!({"qlvb_code": null}))
         .await
