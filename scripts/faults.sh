@@ -221,7 +221,7 @@ enqueue_reminders() {
            FROM periods p, generate_series(1, $count) AS n
           WHERE p.id = $PERIOD_ID"
 }
-# job_counts TAG: "queued done failed" for the jobs of TAG.
+# job_counts TAG: how many jobs of TAG are queued, done and failed, on one line.
 job_counts() {
     sql "SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'done'),
                 count(*) FILTER (WHERE status = 'failed')
@@ -229,11 +229,11 @@ job_counts() {
 }
 # wait_jobs_finished TAG SECONDS: until none of TAG is queued.
 wait_jobs_finished() {
-    local tag=$1 deadline=$(($(now_ms) + $2 * 1000)) queued done failed
+    local tag=$1 deadline=$(($(now_ms) + $2 * 1000)) n_queued n_done n_failed
     while :; do
-        read -r queued done failed < <(job_counts "$tag")
-        [[ "$queued" == 0 ]] && return 0
-        (($(now_ms) < deadline)) || die "jobs $tag still queued after $2 s: queued=$queued done=$done failed=$failed"
+        read -r n_queued n_done n_failed < <(job_counts "$tag")
+        [[ "$n_queued" == 0 ]] && return 0
+        (($(now_ms) < deadline)) || die "jobs $tag still queued after $2 s: queued=$n_queued done=$n_done failed=$n_failed"
         sleep 0.5
     done
 }
@@ -349,7 +349,8 @@ scenario_pg_restart() {
 
     # /readyz back to 200 within the bound, then reads and a write; 503s are counted.
     deadline=$((start_ms + FAULTS_RECOVERY_SECS * 1000))
-    until [[ "$(readyz_status)" == 200 ]]; do
+    while status="$(readyz_status)" && [[ "$status" != 200 ]]; do
+        [[ "$status" == 503 ]] || die "/readyz answered $status after the start (want 503, then 200)"
         retries_503=$((retries_503 + 1))
         (($(now_ms) < deadline)) || die "/readyz not 200 within $FAULTS_RECOVERY_SECS s of the start"
         sleep 0.1
@@ -408,7 +409,7 @@ scenario_pg_restart() {
 
 # --- 2. worker killed with SIGKILL mid-delivery ---------------------------------------------
 scenario_sigkill() {
-    local port deadline queued done failed done_at_kill duplicates kill_ms
+    local port deadline n_queued n_done n_failed done_at_kill duplicates kill_ms
     port="$(free_port)"
     start_sink sigkill "$port" "$SINK_DELAY_MS"
     enqueue_reminders sigkill "$FAULTS_JOBS"
@@ -416,27 +417,27 @@ scenario_sigkill() {
     local first=$WORKER_PID
     deadline=$((SECONDS + 120))
     while :; do
-        read -r queued done failed < <(job_counts sigkill)
-        ((done >= FAULTS_JOBS / 4)) && break
-        ((SECONDS < deadline)) || die "only $done of $FAULTS_JOBS jobs done after 120 s"
+        read -r n_queued n_done n_failed < <(job_counts sigkill)
+        ((n_done >= FAULTS_JOBS / 4)) && break
+        ((SECONDS < deadline)) || die "only $n_done of $FAULTS_JOBS jobs done after 120 s"
         kill -0 "$first" 2>/dev/null || die "the first worker exited"
         sleep 0.1
     done
     kill -KILL "$first"
     wait "$first" 2>/dev/null || true
     kill_ms=$(now_ms)
-    read -r queued done_at_kill failed < <(job_counts sigkill)
-    log "SIGKILL after $done_at_kill of $FAULTS_JOBS jobs were done ($queued queued); a new worker starts"
+    read -r n_queued done_at_kill n_failed < <(job_counts sigkill)
+    log "SIGKILL after $done_at_kill of $FAULTS_JOBS jobs were done ($n_queued queued); a new worker starts"
     start_worker sigkill-2 "$port"
     wait_jobs_finished sigkill 180
     log "the new worker emptied the queue in $(seconds_since "$kill_ms") s"
-    read -r queued done failed < <(job_counts sigkill)
+    read -r n_queued n_done n_failed < <(job_counts sigkill)
     stop_pid "$WORKER_PID"
     stop_sink sigkill
     duplicates=$((SINK_COUNT - FAULTS_JOBS))
-    log "jobs: $done done, $failed failed, $queued queued; sink received $SINK_COUNT message(s)"
-    [[ "$done" == "$FAULTS_JOBS" && "$failed" == 0 ]] ||
-        die "after the SIGKILL: $done of $FAULTS_JOBS jobs done, $failed failed"
+    log "jobs: $n_done done, $n_failed failed, $n_queued queued; sink received $SINK_COUNT message(s)"
+    [[ "$n_done" == "$FAULTS_JOBS" && "$n_failed" == 0 ]] ||
+        die "after the SIGKILL: $n_done of $FAULTS_JOBS jobs done, $n_failed failed"
     ((SINK_COUNT >= FAULTS_JOBS)) || die "only $SINK_COUNT of $FAULTS_JOBS mails arrived: some were lost"
     ((SINK_COUNT <= FAULTS_JOBS + RUNNERS)) ||
         die "$SINK_COUNT mails for $FAULTS_JOBS jobs: more than one duplicate per runner ($RUNNERS)"
@@ -445,7 +446,7 @@ scenario_sigkill() {
 
 # --- 3. SMTP down for a while ---------------------------------------------------------------
 scenario_smtp_down() {
-    local port deadline queued done failed retried outage_ms backlog_ms attempts error
+    local port deadline n_queued n_done n_failed retried outage_ms backlog_ms attempts error
     port="$(free_port)"
     # Nothing listens on $port yet: every delivery is refused.
     start_worker smtp-down "$port"
@@ -459,8 +460,8 @@ scenario_smtp_down() {
         ((SECONDS < deadline)) || die "after 60 s only $retried of $FAULTS_BACKLOG jobs were tried and rescheduled"
         sleep 0.5
     done
-    read -r queued done failed < <(job_counts smtp-down)
-    [[ "$failed" == 0 && "$done" == 0 ]] || die "with SMTP down: $done done, $failed failed (want 0 and 0)"
+    read -r n_queued n_done n_failed < <(job_counts smtp-down)
+    [[ "$n_failed" == 0 && "$n_done" == 0 ]] || die "with SMTP down: $n_done done, $n_failed failed (want 0 and 0)"
     error="$(sql "SELECT last_error FROM jobs WHERE dedup_key LIKE 'faults:smtp-down:%' LIMIT 1")"
     log "SMTP down: all $FAULTS_BACKLOG jobs tried, queued for retry; e.g. last_error: ${error:0:160}"
     # The sink comes up on the same port. No shortcut: the jobs run again when their retry is
@@ -470,14 +471,14 @@ scenario_smtp_down() {
     log "SMTP sink up after $(seconds_since "$outage_ms") s of outage"
     backlog_ms=$(now_ms)
     wait_jobs_finished smtp-down 120
-    read -r queued done failed < <(job_counts smtp-down)
+    read -r n_queued n_done n_failed < <(job_counts smtp-down)
     attempts="$(sql "SELECT min(attempts) || '-' || max(attempts) FROM jobs
                       WHERE dedup_key LIKE 'faults:smtp-down:%'")"
     stop_pid "$WORKER_PID"
     stop_sink smtp-down
-    log "backlog delivered $(seconds_since "$backlog_ms") s after the sink came up: $done done, $failed failed; attempts $attempts; sink received $SINK_COUNT"
-    [[ "$done" == "$FAULTS_BACKLOG" && "$failed" == 0 ]] ||
-        die "$done of $FAULTS_BACKLOG jobs done, $failed failed"
+    log "backlog delivered $(seconds_since "$backlog_ms") s after the sink came up: $n_done done, $n_failed failed; attempts $attempts; sink received $SINK_COUNT"
+    [[ "$n_done" == "$FAULTS_BACKLOG" && "$n_failed" == 0 ]] ||
+        die "$n_done of $FAULTS_BACKLOG jobs done, $n_failed failed"
     [[ "$SINK_COUNT" == "$FAULTS_BACKLOG" ]] ||
         die "the sink received $SINK_COUNT message(s) for $FAULTS_BACKLOG jobs"
     figures "$FAULTS_BACKLOG jobs retried while down (attempts $attempts), delivered in $(seconds_since "$backlog_ms")s once up; $SINK_COUNT mails"
