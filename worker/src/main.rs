@@ -38,6 +38,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:2525")]
         bind: std::net::SocketAddr,
+        /// Wait this long before answering the end of each message's DATA (a slow server;
+        /// used by scripts/faults.sh to kill a worker while mail is in flight).
+        #[arg(long, default_value_t = 0)]
+        delay_ms: u64,
     },
 }
 
@@ -92,10 +96,11 @@ async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn smtp_sink(bind: std::net::SocketAddr) -> anyhow::Result<()> {
+async fn smtp_sink(bind: std::net::SocketAddr, delay_ms: u64) -> anyhow::Result<()> {
     let sink = cchc_worker::smtp_sink::SmtpSink::bind(bind, false)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
+    sink.set_delay(Duration::from_millis(delay_ms));
     println!("SMTP sink listening on {}", sink.url());
     let signal = shutdown_signal().await?;
     println!("{signal}: received {} message(s)", sink.received());
@@ -130,14 +135,14 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    if let Some(Command::SmtpSink { bind }) = cli.command {
-        return exit_code(smtp_sink(bind).await);
+    if let Some(Command::SmtpSink { bind, delay_ms }) = cli.command {
+        return exit_code(smtp_sink(bind, delay_ms).await);
     }
     let result = match Config::from_env() {
         Ok(config) => match cli.command.unwrap_or(Command::Run { runners: 2 }) {
             Command::Run { runners } => run(config, runners).await,
             Command::Once => once(config).await,
-            Command::SmtpSink { bind } => smtp_sink(bind).await,
+            Command::SmtpSink { bind, delay_ms } => smtp_sink(bind, delay_ms).await,
         },
         Err(error) => Err(error.into()),
     };

@@ -4,7 +4,8 @@
 //! It listens on `127.0.0.1` on a free port, speaks enough SMTP for any client (EHLO/HELO, MAIL,
 //! RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT; no TLS, no AUTH), serves connections
 //! concurrently, and can be told at run time to fail ([`FailureMode`]) to play a mail server
-//! that is down or refusing. Bad input gets an SMTP error reply, never a panic; lines and messages
+//! that is down or refusing, or to be slow ([`SmtpSink::set_delay`]: it waits before answering
+//! the end of DATA, so a client can be killed while a message is in flight). Bad input gets an SMTP error reply, never a panic; lines and messages
 //! have size limits; idle connections are closed. Dropping the sink stops it and every connection.
 
 use std::io;
@@ -65,6 +66,8 @@ struct Shared {
     /// The number of messages kept, so waiters can wait on a condition instead of polling.
     received: watch::Sender<usize>,
     mode: Mutex<FailureMode>,
+    /// How long to wait before answering the end of DATA.
+    delay: Mutex<Duration>,
 }
 
 impl Shared {
@@ -75,6 +78,10 @@ impl Shared {
 
     fn mode(&self) -> FailureMode {
         *self.mode.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn delay(&self) -> Duration {
+        *self.delay.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn keep(&self, message: ReceivedMessage) -> usize {
@@ -120,6 +127,7 @@ impl SmtpSink {
             messages: Mutex::new(Vec::new()),
             received: watch::Sender::new(0),
             mode: Mutex::new(FailureMode::Accept),
+            delay: Mutex::new(Duration::ZERO),
         });
         let accept_loop = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Ok(Self {
@@ -144,6 +152,13 @@ impl SmtpSink {
 
     pub fn failure_mode(&self) -> FailureMode {
         self.shared.mode()
+    }
+
+    /// Makes the sink slow: it waits `delay` after the end of DATA before it accepts the
+    /// message (counts it) and answers. A client that dies during the wait has still sent the
+    /// whole message, and it is accepted, as a real server that queued it would.
+    pub fn set_delay(&self, delay: Duration) {
+        *self.shared.delay.lock().unwrap_or_else(|p| p.into_inner()) = delay;
     }
 
     /// How many messages were accepted so far (kept or only counted).
@@ -487,7 +502,11 @@ impl Session<'_> {
             self.reply("552 5.3.4 Message too big").await?;
             return Ok(Flow::Continue);
         }
-        // The mode may have changed while the data was coming in.
+        let delay = self.shared.delay();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        // The mode may have changed while the data was coming in (or during the delay).
         match self.shared.mode() {
             FailureMode::TemporaryFailure => {
                 self.reply("451 4.3.0 Temporary failure (test sink)")
@@ -701,6 +720,33 @@ mod tests {
         assert_eq!(code(&client.reply().await), "451");
         assert!(sink.messages().is_empty());
         assert_eq!(sink.failure_mode(), FailureMode::TemporaryFailure);
+    }
+
+    #[tokio::test]
+    async fn a_slow_sink_answers_the_end_of_data_after_its_delay() {
+        let sink = SmtpSink::start().await.unwrap();
+        let delay = Duration::from_millis(400);
+        sink.set_delay(delay);
+        let (mut client, _) = Client::connect(&sink).await;
+        // Only the end of DATA waits.
+        let started = std::time::Instant::now();
+        assert_eq!(code(&client.say("EHLO t").await), "250");
+        assert_eq!(code(&client.say("MAIL FROM:<a@x.vn>").await), "250");
+        assert_eq!(code(&client.say("RCPT TO:<b@x.vn>").await), "250");
+        assert_eq!(code(&client.say("DATA").await), "354");
+        assert!(started.elapsed() < delay, "{:?}", started.elapsed());
+        let sent = std::time::Instant::now();
+        client.send(b"slow\r\n.\r\n").await;
+        tokio::time::sleep(delay / 4).await;
+        assert_eq!(sink.received(), 0, "not accepted before the delay is over");
+        assert_eq!(code(&client.reply().await), "250");
+        assert!(
+            sent.elapsed() >= delay,
+            "answered after {:?}",
+            sent.elapsed()
+        );
+        assert_eq!(sink.received(), 1);
+        assert_eq!(sink.messages()[0].data, b"slow\r\n");
     }
 
     #[tokio::test]
