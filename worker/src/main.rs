@@ -45,21 +45,28 @@ enum Command {
     },
 }
 
-async fn shutdown_signal() -> anyhow::Result<&'static str> {
+/// SIGTERM or Ctrl-C, listened for from the moment this is called: call it before anything
+/// that announces readiness, so a signal sent right after "ready" is never missed (and never
+/// kills the process the default way).
+fn shutdown_signal(
+) -> anyhow::Result<impl std::future::Future<Output = anyhow::Result<&'static str>>> {
     #[cfg(unix)]
-    {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            _ = terminate.recv() => Ok("SIGTERM"),
-            result = tokio::signal::ctrl_c() => result.map(|()| "SIGINT").map_err(Into::into),
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let interrupt = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = terminate.recv() => Ok("SIGTERM"),
+                result = interrupt => result.map(|()| "SIGINT").map_err(Into::into),
+            }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await?;
-        Ok("Ctrl-C")
-    }
+        #[cfg(not(unix))]
+        {
+            interrupt.await?;
+            Ok("Ctrl-C")
+        }
+    })
 }
 
 /// A pool on a database whose schema is current.
@@ -83,12 +90,13 @@ async fn ready_pool(config: &Config, size: usize) -> anyhow::Result<DbPool> {
 async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
     let pool = ready_pool(&config, runners + 2).await?;
     let worker = Worker::from_env(&config, pool.clone())?;
+    let shutdown = shutdown_signal()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn({
         let database_url = config.database_url.clone();
         async move { worker.run(&database_url, runners, stop_rx).await }
     });
-    let signal = shutdown_signal().await?;
+    let signal = shutdown.await?;
     tracing::info!(signal, "shutting down");
     stop_tx.send(true).ok();
     running.await.context("worker task")??;
@@ -101,8 +109,9 @@ async fn smtp_sink(bind: std::net::SocketAddr, delay_ms: u64) -> anyhow::Result<
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     sink.set_delay(Duration::from_millis(delay_ms));
+    let shutdown = shutdown_signal()?;
     println!("SMTP sink listening on {}", sink.url());
-    let signal = shutdown_signal().await?;
+    let signal = shutdown.await?;
     println!("{signal}: received {} message(s)", sink.received());
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures_util::TryStreamExt;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
@@ -38,7 +39,7 @@ use crate::rules::completeness::{
     ValueKind,
 };
 use crate::rules::compliance as compliance_rules;
-use crate::rules::consolidation::{consolidate, value_kind, UnitValue};
+use crate::rules::consolidation::{value_kind, RunningConsolidation};
 use crate::rules::timeliness::{assess, Timeliness};
 use crate::schema::{
     indicator_versions, period_extensions, period_indicators, period_units, periods,
@@ -1803,7 +1804,7 @@ pub async fn consolidation(
         query
     };
     let conn: &AsyncPgConnection = conn;
-    let (title, included, values, indicators) = futures_util::try_join!(
+    let (title, included, indicators) = futures_util::try_join!(
         period_title(conn, period_id),
         async {
             let mut conn = conn;
@@ -1816,74 +1817,89 @@ pub async fn consolidation(
                     .await?,
             )
         },
-        async {
-            let mut conn = conn;
-            Ok::<_, Error>(
-                submission_values::table
-                    .filter(
-                        submission_values::submission_id
-                            .eq_any(included_query().select(submissions::id)),
-                    )
-                    .select(ValueRow::as_select())
-                    .load::<ValueRow>(&mut conn)
-                    .await?,
-            )
-        },
         period_indicators_of(conn, period_id),
     )?;
-    let by_key: HashMap<(i64, i64), &ValueRow> = values
+    let definitions = indicators
         .iter()
-        .map(|v| ((v.submission_id, v.indicator_id), v))
+        .map(|facts| Ok((facts.version.definition()?, spec_of(facts)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let position: HashMap<i64, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, facts)| (facts.indicator_id, i))
         .collect();
-    let indicators = indicators
+    let mut running: Vec<RunningConsolidation> = definitions
         .iter()
-        .map(|facts| {
-            let def = facts.version.definition()?;
-            let spec = spec_of(facts)?;
-            let mut unit_values = Vec::new();
-            let mut breakdown = Vec::new();
-            let mut discrepancies = Vec::new();
-            for (submission_id, unit_code, unit_name) in &included {
-                let Some(row) = by_key.get(&(*submission_id, facts.indicator_id)) else {
-                    continue;
-                };
-                let value = reported(row, 0);
-                let figure =
-                    unit_figure(value_kind(def.kind), &value).map(|f| f.round_dp(4).normalize());
-                if let (Some(system_value), Some(difference)) =
-                    (row.system_value, discrepancy(&spec, &value))
-                {
-                    if difference > spec.tolerance {
-                        discrepancies.push(Discrepancy {
-                            unit_code: unit_code.clone(),
-                            unit_figure: figure,
-                            system_value,
-                            difference: difference.round_dp(4).normalize(),
-                            explanation: row.explanation.clone(),
-                        });
-                    }
-                }
-                if with_breakdown {
-                    breakdown.push(UnitContribution {
-                        unit_code: unit_code.clone(),
-                        unit_name: unit_name.clone(),
-                        numerator: row.numerator,
-                        denominator: row.denominator,
-                        figure: figure.filter(|_| !row.not_applicable),
-                        flag: row.flag,
-                        text: row.text_value.clone(),
-                        not_applicable: row.not_applicable,
-                        explanation: row.explanation.clone(),
-                        note: row.note.clone(),
-                    });
-                }
-                unit_values.push(UnitValue {
+        .map(|(def, _)| RunningConsolidation::new(def.kind, def.target.as_ref()))
+        .collect();
+    let mut breakdowns: Vec<Vec<UnitContribution>> = vec![Vec::new(); indicators.len()];
+    let mut discrepancies: Vec<Vec<Discrepancy>> = vec![Vec::new(); indicators.len()];
+    // The values stream in unit-code order and are folded as they come, so memory does not
+    // grow with the number of units × indicators (120,000 values at national scale).
+    let mut values_query = submission_values::table
+        .inner_join(submissions::table.inner_join(units_table::table))
+        .filter(submissions::period_id.eq(period_id))
+        .filter(submissions::status.eq_any(statuses.clone()))
+        .into_boxed();
+    if let Some(ids) = &subtree {
+        values_query = values_query.filter(submissions::unit_id.eq_any(ids.clone()));
+    }
+    let mut stream_conn = conn;
+    let mut rows = values_query
+        .order((
+            units_table::code.asc(),
+            submission_values::indicator_id.asc(),
+        ))
+        .select((ValueRow::as_select(), units_table::code, units_table::name))
+        .load_stream::<(ValueRow, String, String)>(&mut stream_conn)
+        .await?;
+    while let Some((row, unit_code, unit_name)) = rows.try_next().await? {
+        let Some(&i) = position.get(&row.indicator_id) else {
+            continue;
+        };
+        let (def, spec) = &definitions[i];
+        let value = reported(&row, 0);
+        let figure = unit_figure(value_kind(def.kind), &value).map(|f| f.round_dp(4).normalize());
+        if let (Some(system_value), Some(difference)) =
+            (row.system_value, discrepancy(spec, &value))
+        {
+            if difference > spec.tolerance {
+                discrepancies[i].push(Discrepancy {
                     unit_code: unit_code.clone(),
-                    value,
+                    unit_figure: figure,
+                    system_value,
+                    difference: difference.round_dp(4).normalize(),
+                    explanation: row.explanation.clone(),
                 });
             }
-            let rolled = consolidate(def.kind, def.target.as_ref(), &unit_values);
-            Ok(ConsolidatedIndicator {
+        }
+        running[i].add(&unit_code, &value);
+        if with_breakdown {
+            breakdowns[i].push(UnitContribution {
+                unit_code,
+                unit_name,
+                numerator: row.numerator,
+                denominator: row.denominator,
+                figure: figure.filter(|_| !row.not_applicable),
+                flag: row.flag,
+                text: row.text_value,
+                not_applicable: row.not_applicable,
+                explanation: row.explanation,
+                note: row.note,
+            });
+        }
+    }
+    drop(rows);
+    let rolled: Vec<_> = running
+        .into_iter()
+        .map(RunningConsolidation::finish)
+        .collect();
+    let indicators = definitions
+        .into_iter()
+        .zip(rolled)
+        .zip(breakdowns.into_iter().zip(discrepancies))
+        .map(
+            |(((def, _), rolled), (breakdown, discrepancies))| ConsolidatedIndicator {
                 code: def.code,
                 name: def.name,
                 kind: def.kind,
@@ -1902,9 +1918,9 @@ pub async fn consolidation(
                 target_met: rolled.target_met,
                 breakdown,
                 discrepancies,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            },
+        )
+        .collect();
     Ok(Consolidation {
         period_id,
         period_code: period.code,

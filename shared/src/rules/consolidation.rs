@@ -53,103 +53,155 @@ pub fn consolidate(
     target: Option<&Target>,
     values: &[UnitValue],
 ) -> Consolidated {
-    let value_kind = value_kind(kind);
-    let usable: Vec<(&str, &ReportedValue, Decimal)> = values
-        .iter()
-        .filter(|v| !v.value.not_applicable)
-        .filter_map(|v| {
-            unit_figure(value_kind, &v.value).map(|figure| (v.unit_code.as_str(), &v.value, figure))
-        })
-        .collect();
-    // Text answers have no figure but still count as reported.
-    let reporting = if kind == IndicatorKind::Text {
-        values
-            .iter()
-            .filter(|v| !v.value.not_applicable)
-            .filter(|v| {
-                v.value
-                    .text
-                    .as_deref()
-                    .is_some_and(|t| !t.trim().is_empty())
-            })
-            .count()
-    } else {
-        usable.len()
-    };
-    let units_reporting = u32::try_from(reporting).unwrap_or(u32::MAX);
-    let sum = |pick: fn(&ReportedValue) -> Option<Decimal>| -> Option<Decimal> {
-        usable
-            .iter()
-            .filter_map(|(_, v, _)| pick(v))
-            .try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x))
-    };
-    let (numerator_sum, denominator_sum, value) = match kind {
-        IndicatorKind::Ratio => {
-            let numerators = sum(|v| v.numerator);
-            let denominators = sum(|v| v.denominator);
-            let value = match (numerators, denominators) {
-                (Some(n), Some(d)) if !d.is_zero() => n
-                    .checked_mul(Decimal::ONE_HUNDRED)
-                    .and_then(|n| n.checked_div(d))
-                    .map(|p| p.round_dp(4).normalize()),
-                _ => None,
-            };
-            (
-                numerators.filter(|_| units_reporting > 0),
-                denominators.filter(|_| units_reporting > 0),
-                value,
-            )
+    let mut consolidation = RunningConsolidation::new(kind, target);
+    for value in values {
+        consolidation.add(&value.unit_code, &value.value);
+    }
+    consolidation.finish()
+}
+
+/// [`consolidate`] one unit at a time, holding only running totals, so a period of thousands
+/// of units is consolidated while its values stream in (in unit order: ties keep the first).
+#[derive(Debug, Clone)]
+pub struct RunningConsolidation<'a> {
+    kind: IndicatorKind,
+    target: Option<&'a Target>,
+    /// Units with a figure (not marked not applicable).
+    usable: usize,
+    /// Units with a non-blank text answer (text indicators count those as reporting).
+    texts: usize,
+    /// Running sums over the usable units; `None` once a sum overflows.
+    numerators: Option<Decimal>,
+    denominators: Option<Decimal>,
+    numbers: Option<Decimal>,
+    yes: usize,
+    lowest: Option<(String, Decimal)>,
+    highest: Option<(String, Decimal)>,
+    /// Whether every usable figure so far meets the target (the yes/no rule).
+    all_meet_target: bool,
+}
+
+/// Adds `x` to a running sum that stays `None` once it has overflowed; a missing `x` adds
+/// nothing.
+fn add_to(sum: Option<Decimal>, x: Option<Decimal>) -> Option<Decimal> {
+    match (sum, x) {
+        (Some(sum), Some(x)) => sum.checked_add(x),
+        (sum, None) => sum,
+        (None, Some(_)) => None,
+    }
+}
+
+/// Keeps `current` unless `figure` is strictly `better` (so ties keep the first unit); the
+/// kept figure is rounded to 4 places, as shown.
+fn keep_extreme(
+    current: &mut Option<(String, Decimal)>,
+    unit_code: &str,
+    figure: Decimal,
+    better: fn(Decimal, Decimal) -> bool,
+) {
+    if current
+        .as_ref()
+        .is_none_or(|(_, kept)| better(figure, *kept))
+    {
+        *current = Some((unit_code.to_owned(), figure.round_dp(4).normalize()));
+    }
+}
+
+impl<'a> RunningConsolidation<'a> {
+    pub fn new(kind: IndicatorKind, target: Option<&'a Target>) -> Self {
+        Self {
+            kind,
+            target,
+            usable: 0,
+            texts: 0,
+            numerators: Some(Decimal::ZERO),
+            denominators: Some(Decimal::ZERO),
+            numbers: Some(Decimal::ZERO),
+            yes: 0,
+            lowest: None,
+            highest: None,
+            all_meet_target: true,
         }
-        IndicatorKind::Count | IndicatorKind::Decimal => (
-            None,
-            None,
-            sum(|v| v.number)
-                .filter(|_| units_reporting > 0)
-                .map(|s| s.normalize()),
-        ),
-        IndicatorKind::Boolean => {
-            let yes = usable
-                .iter()
-                .filter(|(_, v, _)| v.flag == Some(true))
-                .count();
-            (
+    }
+
+    pub fn add(&mut self, unit_code: &str, value: &ReportedValue) {
+        if value.not_applicable {
+            return;
+        }
+        if value.text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            self.texts += 1;
+        }
+        let Some(figure) = unit_figure(value_kind(self.kind), value) else {
+            return;
+        };
+        self.usable += 1;
+        self.numerators = add_to(self.numerators, value.numerator);
+        self.denominators = add_to(self.denominators, value.denominator);
+        self.numbers = add_to(self.numbers, value.number);
+        if value.flag == Some(true) {
+            self.yes += 1;
+        }
+        if self.kind != IndicatorKind::Text {
+            keep_extreme(&mut self.lowest, unit_code, figure, |a, b| a < b);
+            keep_extreme(&mut self.highest, unit_code, figure, |a, b| a > b);
+        }
+        if self.target.is_some_and(|target| !meets(target, figure)) {
+            self.all_meet_target = false;
+        }
+    }
+
+    pub fn finish(self) -> Consolidated {
+        // Text answers have no figure but still count as reported.
+        let reporting = if self.kind == IndicatorKind::Text {
+            self.texts
+        } else {
+            self.usable
+        };
+        let units_reporting = u32::try_from(reporting).unwrap_or(u32::MAX);
+        let (numerator_sum, denominator_sum, value) = match self.kind {
+            IndicatorKind::Ratio => {
+                let value = match (self.numerators, self.denominators) {
+                    (Some(n), Some(d)) if !d.is_zero() => n
+                        .checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|n| n.checked_div(d))
+                        .map(|p| p.round_dp(4).normalize()),
+                    _ => None,
+                };
+                (
+                    self.numerators.filter(|_| units_reporting > 0),
+                    self.denominators.filter(|_| units_reporting > 0),
+                    value,
+                )
+            }
+            IndicatorKind::Count | IndicatorKind::Decimal => (
                 None,
                 None,
-                (units_reporting > 0).then(|| Decimal::from(yes)),
-            )
-        }
-        IndicatorKind::Text => (None, None, None),
-    };
-    let extreme = |better: fn(Decimal, Decimal) -> bool| -> Option<(String, Decimal)> {
-        if kind == IndicatorKind::Text {
-            return None;
-        }
-        usable.iter().fold(
-            None,
-            |best: Option<(String, Decimal)>, (code, _, figure)| match &best {
-                Some((_, current)) if !better(*figure, *current) => best,
-                _ => Some(((*code).to_owned(), figure.round_dp(4).normalize())),
-            },
-        )
-    };
-    let lowest = extreme(|candidate, current| candidate < current);
-    let highest = extreme(|candidate, current| candidate > current);
-    let target_met = match (target, kind) {
-        (Some(target), IndicatorKind::Boolean) if units_reporting > 0 => {
+                self.numbers
+                    .filter(|_| units_reporting > 0)
+                    .map(|s| s.normalize()),
+            ),
+            IndicatorKind::Boolean => (
+                None,
+                None,
+                (units_reporting > 0).then(|| Decimal::from(self.yes)),
+            ),
+            IndicatorKind::Text => (None, None, None),
+        };
+        let target_met = match (self.target, self.kind) {
             // Met when every reporting unit gives the target answer.
-            Some(usable.iter().all(|(_, _, figure)| meets(target, *figure)))
+            (Some(_), IndicatorKind::Boolean) if units_reporting > 0 => Some(self.all_meet_target),
+            (Some(target), _) => value.map(|v| meets(target, v)),
+            (None, _) => None,
+        };
+        Consolidated {
+            units_reporting,
+            numerator_sum,
+            denominator_sum,
+            value,
+            lowest: self.lowest,
+            highest: self.highest,
+            target_met,
         }
-        (Some(target), _) => value.map(|v| meets(target, v)),
-        (None, _) => None,
-    };
-    Consolidated {
-        units_reporting,
-        numerator_sum,
-        denominator_sum,
-        value,
-        lowest,
-        highest,
-        target_met,
     }
 }
 
@@ -193,6 +245,37 @@ mod tests {
             Some(("A".to_owned(), Decimal::from(90)))
         );
         assert_eq!(consolidated.units_reporting, 2);
+    }
+
+    #[test]
+    fn one_at_a_time_keeps_the_first_unit_on_ties_and_drops_an_overflowing_sum() {
+        let target = gte(50);
+        let mut running = RunningConsolidation::new(IndicatorKind::Ratio, Some(&target));
+        for value in [ratio("A", 5, 10), ratio("B", 1, 2), ratio("C", 9, 10)] {
+            running.add(&value.unit_code, &value.value);
+        }
+        let consolidated = running.finish();
+        assert_eq!(
+            consolidated.lowest,
+            Some(("A".to_owned(), Decimal::from(50)))
+        );
+        assert_eq!(
+            consolidated.highest,
+            Some(("C".to_owned(), Decimal::from(90)))
+        );
+        assert_eq!(consolidated.numerator_sum, Some(Decimal::from(15)));
+        assert_eq!(consolidated.units_reporting, 3);
+
+        let huge = |code: &str| UnitValue {
+            unit_code: code.to_owned(),
+            value: ReportedValue {
+                number: Some(Decimal::MAX),
+                ..ReportedValue::default()
+            },
+        };
+        let overflowed = consolidate(IndicatorKind::Count, None, &[huge("A"), huge("B")]);
+        assert_eq!(overflowed.units_reporting, 2);
+        assert_eq!(overflowed.value, None, "no figure rather than a wrong one");
     }
 
     #[test]
