@@ -84,16 +84,24 @@ impl Shared {
         *self.delay.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Keeps (or only counts) a message; the count is updated atomically, so concurrent
+    /// sessions never lose one and it never goes backwards.
     fn keep(&self, message: ReceivedMessage) -> usize {
-        let count = if self.keep_messages {
+        if self.keep_messages {
             let mut messages = self.messages();
             messages.push(message);
-            messages.len()
+            let count = messages.len();
+            // Still under the lock: the published count follows the list's order.
+            self.received.send_replace(count);
+            count
         } else {
-            *self.received.borrow() + 1
-        };
-        self.received.send_replace(count);
-        count
+            let mut count = 0;
+            self.received.send_modify(|received| {
+                *received += 1;
+                count = *received;
+            });
+            count
+        }
     }
 }
 
@@ -638,6 +646,37 @@ mod tests {
                 recipients: vec!["lan@x.vn".into(), "hung@x.vn".into()],
                 data: b"Subject: x\r\n\r\n.leading dot\r\n.\r\nnot the end\r\n".to_vec(),
             }]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_counting_sink_loses_no_count_under_concurrent_sessions() {
+        let sink = SmtpSink::bind(SocketAddr::from(([127, 0, 0, 1], 0)), false)
+            .await
+            .unwrap();
+        let mut clients = JoinSet::new();
+        for _ in 0..8 {
+            let (mut client, _) = Client::connect(&sink).await;
+            clients.spawn(async move {
+                client.say("EHLO t").await;
+                for n in 0..50 {
+                    client.say("MAIL FROM:<s@x.vn>").await;
+                    client.say("RCPT TO:<r@x.vn>").await;
+                    client.say("DATA").await;
+                    client
+                        .send(format!("message {n}\r\n.\r\n").as_bytes())
+                        .await;
+                    assert_eq!(code(&client.reply().await), "250");
+                }
+            });
+        }
+        while let Some(done) = clients.join_next().await {
+            done.unwrap();
+        }
+        assert_eq!(
+            sink.received(),
+            400,
+            "every accepted message is counted once"
         );
     }
 

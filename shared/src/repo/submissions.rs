@@ -1834,8 +1834,9 @@ pub async fn consolidation(
         .collect();
     let mut breakdowns: Vec<Vec<UnitContribution>> = vec![Vec::new(); indicators.len()];
     let mut discrepancies: Vec<Vec<Discrepancy>> = vec![Vec::new(); indicators.len()];
-    // The values stream in unit-code order and are folded as they come, so memory does not
-    // grow with the number of units × indicators (120,000 values at national scale).
+    // The values stream in, in whatever order the plan gives (no sort of 120,000 rows), and are
+    // folded as they come, so memory does not grow with units × indicators; the lists are put
+    // in unit-code order at the end.
     let mut values_query = submission_values::table
         .inner_join(submissions::table.inner_join(units_table::table))
         .filter(submissions::period_id.eq(period_id))
@@ -1846,10 +1847,6 @@ pub async fn consolidation(
     }
     let mut stream_conn = conn;
     let mut rows = values_query
-        .order((
-            units_table::code.asc(),
-            submission_values::indicator_id.asc(),
-        ))
         .select((ValueRow::as_select(), units_table::code, units_table::name))
         .load_stream::<(ValueRow, String, String)>(&mut stream_conn)
         .await?;
@@ -1890,6 +1887,12 @@ pub async fn consolidation(
         }
     }
     drop(rows);
+    for list in &mut breakdowns {
+        list.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    }
+    for list in &mut discrepancies {
+        list.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    }
     let rolled: Vec<_> = running
         .into_iter()
         .map(RunningConsolidation::finish)

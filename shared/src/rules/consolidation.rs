@@ -24,7 +24,7 @@ pub struct Consolidated {
     /// Ratio: Σnumerator / Σdenominator × 100; count and decimal: the sum; yes/no: the number of
     /// units answering yes; text: none.
     pub value: Option<Decimal>,
-    /// The unit with the lowest and the highest figure (first in order on ties).
+    /// The unit with the lowest and the highest figure (on ties, the smallest unit code).
     pub lowest: Option<(String, Decimal)>,
     pub highest: Option<(String, Decimal)>,
     pub target_met: Option<bool>,
@@ -61,7 +61,8 @@ pub fn consolidate(
 }
 
 /// [`consolidate`] one unit at a time, holding only running totals, so a period of thousands
-/// of units is consolidated while its values stream in (in unit order: ties keep the first).
+/// of units is consolidated while its values stream in, in any order (ties for the lowest and
+/// highest figure go to the smallest unit code).
 #[derive(Debug, Clone)]
 pub struct RunningConsolidation<'a> {
     kind: IndicatorKind,
@@ -91,19 +92,23 @@ fn add_to(sum: Option<Decimal>, x: Option<Decimal>) -> Option<Decimal> {
     }
 }
 
-/// Keeps `current` unless `figure` is strictly `better` (so ties keep the first unit); the
-/// kept figure is rounded to 4 places, as shown.
+/// Keeps `current` unless `figure`, rounded to 4 places as shown, is strictly `better`, or
+/// equal with a smaller unit code: the outcome does not depend on the order units come in.
 fn keep_extreme(
     current: &mut Option<(String, Decimal)>,
     unit_code: &str,
     figure: Decimal,
     better: fn(Decimal, Decimal) -> bool,
 ) {
-    if current
-        .as_ref()
-        .is_none_or(|(_, kept)| better(figure, *kept))
-    {
-        *current = Some((unit_code.to_owned(), figure.round_dp(4).normalize()));
+    let figure = figure.round_dp(4).normalize();
+    let replace = match current {
+        None => true,
+        Some((kept_code, kept)) => {
+            better(figure, *kept) || (figure == *kept && unit_code < kept_code.as_str())
+        }
+    };
+    if replace {
+        *current = Some((unit_code.to_owned(), figure));
     }
 }
 
@@ -248,10 +253,10 @@ mod tests {
     }
 
     #[test]
-    fn one_at_a_time_keeps_the_first_unit_on_ties_and_drops_an_overflowing_sum() {
+    fn ties_go_to_the_smallest_unit_code_in_any_order_and_an_overflowing_sum_gives_no_figure() {
         let target = gte(50);
         let mut running = RunningConsolidation::new(IndicatorKind::Ratio, Some(&target));
-        for value in [ratio("A", 5, 10), ratio("B", 1, 2), ratio("C", 9, 10)] {
+        for value in [ratio("C", 9, 10), ratio("B", 1, 2), ratio("A", 5, 10)] {
             running.add(&value.unit_code, &value.value);
         }
         let consolidated = running.finish();
