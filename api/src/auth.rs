@@ -94,9 +94,18 @@ impl FromRequest for Auth {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+        // Already authenticated by the idempotency layer (a POST with an Idempotency-Key).
+        if let Some(principal) = req.extensions().get::<Principal>().cloned() {
+            return Box::pin(async move {
+                Ok(Auth {
+                    principal,
+                    request_id,
+                })
+            });
+        }
         let secret = bearer_secret(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
         Box::pin(async move {
             let secret = secret?;
             let state =

@@ -104,39 +104,35 @@ fn error(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
     req.error_response(error)
 }
 
+/// Hands the request on untouched.
+async fn pass(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
 /// The middleware (`actix_web::middleware::from_fn`).
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if req.method() != Method::POST {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return pass(req, next).await;
     }
     let key = match parse_key(req.headers()) {
         Ok(Some(key)) => key,
-        Ok(None) => {
-            return next
-                .call(req)
-                .await
-                .map(ServiceResponse::map_into_boxed_body)
-        }
+        Ok(None) => return pass(req, next).await,
         Err(problem) => return Ok(error(req, problem)),
     };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return pass(req, next).await;
     };
     // The caller: without a valid token the handler answers 401 and nothing is kept.
     let Ok(secret) = crate::auth::bearer_secret(req.request()) else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return pass(req, next).await;
     };
     let now = state.clock.now();
     let principal = {
@@ -150,12 +146,11 @@ pub async fn middleware(
         }
     };
     let Some(principal) = principal else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return pass(req, next).await;
     };
     let token_id = principal.token_id;
+    // The `Auth` extractor takes it from here instead of looking the token up again.
+    req.extensions_mut().insert(principal);
 
     // Read the body to fingerprint it, then hand it on unchanged.
     let limit = body_limit(&state);

@@ -67,7 +67,7 @@ impl RateLimiter {
 
 /// Whole seconds to announce in `Retry-After`: never 0, or the client would retry at once.
 pub fn retry_after_secs(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0).max(u64::from(wait.is_zero()))
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 #[cfg(test)]

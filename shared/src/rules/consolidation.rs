@@ -7,13 +7,6 @@ use rust_decimal::Decimal;
 use crate::model::indicator::{Comparator, IndicatorKind, Target};
 use crate::rules::completeness::{unit_figure, ReportedValue, ValueKind};
 
-/// One unit's value of one indicator.
-#[derive(Debug, Clone)]
-pub struct UnitValue {
-    pub unit_code: String,
-    pub value: ReportedValue,
-}
-
 /// The consolidated figure of one indicator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consolidated {
@@ -48,20 +41,8 @@ pub fn meets(target: &Target, value: Decimal) -> bool {
     }
 }
 
-pub fn consolidate(
-    kind: IndicatorKind,
-    target: Option<&Target>,
-    values: &[UnitValue],
-) -> Consolidated {
-    let mut consolidation = RunningConsolidation::new(kind, target);
-    for value in values {
-        consolidation.add(&value.unit_code, &value.value);
-    }
-    consolidation.finish()
-}
-
-/// [`consolidate`] one unit at a time, holding only running totals, so a period of thousands
-/// of units is consolidated while its values stream in, in any order (ties for the lowest and
+/// The consolidated figure of one indicator, one unit at a time, holding only running totals,
+/// so a period of thousands of units is consolidated while its values stream in, in any order (ties for the lowest and
 /// highest figure go to the smallest unit code).
 #[derive(Debug, Clone)]
 pub struct RunningConsolidation<'a> {
@@ -213,6 +194,25 @@ impl<'a> RunningConsolidation<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One unit's value of one indicator.
+    #[derive(Debug, Clone)]
+    struct UnitValue {
+        unit_code: String,
+        value: ReportedValue,
+    }
+
+    fn consolidate(
+        kind: IndicatorKind,
+        target: Option<&Target>,
+        values: &[UnitValue],
+    ) -> Consolidated {
+        let mut consolidation = RunningConsolidation::new(kind, target);
+        for value in values {
+            consolidation.add(&value.unit_code, &value.value);
+        }
+        consolidation.finish()
+    }
 
     fn ratio(code: &str, numerator: i64, denominator: i64) -> UnitValue {
         UnitValue {
