@@ -9,6 +9,7 @@ use cchc_shared::config::Config;
 use cchc_shared::db::{build_pool_with_timeout, run_migrations};
 use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
+use cchc_shared::repo::submissions::BoardCaches;
 use cchc_shared::repo::tokens;
 use cchc_shared::storage::Storage;
 use chrono::{DateTime, FixedOffset};
@@ -311,6 +312,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         clock: Arc::new(SystemClock),
         rate_limiter: crate::limits::RateLimiter::per_minute(config.rate_limit_per_minute),
         storage,
+        boards: Arc::new(BoardCaches::new(config.board_cache_entries)),
         config: Arc::new(config),
     };
     let spec = Arc::new(crate::app::openapi());

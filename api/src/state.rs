@@ -3,6 +3,7 @@ use std::sync::Arc;
 use cchc_shared::clock::Clock;
 use cchc_shared::config::Config;
 use cchc_shared::db::{DbConn, DbPool};
+use cchc_shared::repo::submissions::BoardCaches;
 use cchc_shared::storage::Storage;
 
 use crate::error::ApiError;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Requests per caller per minute, shared by the process's worker threads.
     pub rate_limiter: RateLimiter,
+    /// Compliance boards and consolidated reports computed earlier, while still current.
+    pub boards: Arc<BoardCaches>,
 }
 
 impl AppState {

@@ -44,10 +44,18 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// How long an `Idempotency-Key` and its answer are kept (`CCHC_IDEMPOTENCY_TTL_HOURS`).
     pub idempotency_ttl: chrono::Duration,
+    /// Compliance boards and consolidated reports one API process keeps computed in memory
+    /// (each kind), current until a change that could alter them; 0 turns it off
+    /// (`CCHC_BOARD_CACHE_ENTRIES`).
+    pub board_cache_entries: usize,
 }
 
 /// Idempotency keys are kept for a day unless configured otherwise.
 pub const DEFAULT_IDEMPOTENCY_TTL_HOURS: i64 = 24;
+
+/// Boards kept per kind unless `CCHC_BOARD_CACHE_ENTRIES` says otherwise: a national board
+/// is ~1 MB in memory, a consolidation without breakdown ~50 kB.
+pub const DEFAULT_BOARD_CACHE_ENTRIES: usize = 32;
 
 /// Requests per minute per caller unless `CCHC_RATE_LIMIT_PER_MINUTE` says otherwise.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 1200;
@@ -285,6 +293,10 @@ impl Config {
                     None => DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS,
                 },
             },
+            board_cache_entries: match lookup("CCHC_BOARD_CACHE_ENTRIES") {
+                Some(v) => parse("CCHC_BOARD_CACHE_ENTRIES", &v)?,
+                None => DEFAULT_BOARD_CACHE_ENTRIES,
+            },
             idempotency_ttl: chrono::Duration::hours(match lookup("CCHC_IDEMPOTENCY_TTL_HOURS") {
                 Some(v) => match parse::<i64>("CCHC_IDEMPOTENCY_TTL_HOURS", &v)? {
                     hours @ 1..=8760 => hours,
@@ -484,6 +496,7 @@ mod tests {
     fn rate_limit_and_request_timeout_come_from_env() {
         let defaults = config(&[]).unwrap();
         assert_eq!(defaults.rate_limit_per_minute, 1200);
+        assert_eq!(defaults.board_cache_entries, 32);
         assert_eq!(
             defaults.request_timeout,
             std::time::Duration::from_secs(120)
@@ -491,12 +504,15 @@ mod tests {
         let set = config(&[
             ("CCHC_RATE_LIMIT_PER_MINUTE", "0"),
             ("CCHC_REQUEST_TIMEOUT_SECS", "15"),
+            ("CCHC_BOARD_CACHE_ENTRIES", "0"),
         ])
         .unwrap();
+        assert_eq!(set.board_cache_entries, 0, "0 turns the board cache off");
         assert_eq!(set.rate_limit_per_minute, 0, "0 turns the limit off");
         assert_eq!(set.request_timeout, std::time::Duration::from_secs(15));
         for (name, bad) in [
             ("CCHC_RATE_LIMIT_PER_MINUTE", "-1"),
+            ("CCHC_BOARD_CACHE_ENTRIES", "many"),
             ("CCHC_REQUEST_TIMEOUT_SECS", "0"),
             ("CCHC_REQUEST_TIMEOUT_SECS", "2m"),
         ] {

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod excel;
 pub mod filing;
+pub mod generation_cache;
 pub mod model;
 pub mod repo;
 pub mod rules;

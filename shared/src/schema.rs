@@ -460,6 +460,13 @@ diesel::table! {
 
 diesel::joinable!(idempotency_keys -> api_tokens (token_id));
 
+diesel::table! {
+    board_generation (singleton) {
+        singleton -> Bool,
+        generation -> Int8,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_contacts,
@@ -490,4 +497,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     integration_events,
     webhook_deliveries,
     idempotency_keys,
+    board_generation,
 );

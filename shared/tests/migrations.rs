@@ -153,7 +153,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         webhook_subscriptions,
         integration_events,
         webhook_deliveries,
-        idempotency_keys
+        idempotency_keys,
+        board_generation
     );
     actual.sort();
     expected.sort();

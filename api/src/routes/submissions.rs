@@ -360,7 +360,16 @@ pub async fn compliance(
         .unwrap_or_else(|| state.clock.now());
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        submissions::compliance(&mut conn, *id, as_of, &query, *page, auth.principal()).await?,
+        submissions::compliance_cached(
+            &mut conn,
+            &state.boards,
+            *id,
+            as_of,
+            &query,
+            *page,
+            auth.principal(),
+        )
+        .await?,
     ))
 }
 
@@ -385,12 +394,16 @@ pub async fn consolidation(
     id: web::Path<i64>,
     query: Query<ConsolidationQuery>,
     detail: Query<ConsolidationDetail>,
-) -> Result<web::Json<Consolidation>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
-    let with_breakdown = detail.breakdown.unwrap_or(false);
-    Ok(web::Json(
-        submissions::consolidation(&mut conn, *id, &query, with_breakdown, auth.principal())
-            .await?,
-    ))
+    if detail.breakdown.unwrap_or(false) {
+        let report =
+            submissions::consolidation(&mut conn, *id, &query, true, auth.principal()).await?;
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let report =
+        submissions::consolidation_cached(&mut conn, &state.boards, *id, &query, auth.principal())
+            .await?;
+    Ok(HttpResponse::Ok().json(&*report))
 }

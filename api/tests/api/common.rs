@@ -136,6 +136,9 @@ impl TestApp {
             clock: Arc::new(clock.clone()),
             rate_limiter: cchc_api::limits::RateLimiter::per_minute(config.rate_limit_per_minute),
             storage,
+            boards: Arc::new(cchc_shared::repo::submissions::BoardCaches::new(
+                config.board_cache_entries,
+            )),
             config: Arc::new(config),
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");

@@ -441,3 +441,110 @@ fn codes_of(items: &Value) -> Vec<String> {
         .map(|item| item["unit_code"].as_str().unwrap().to_owned())
         .collect()
 }
+
+async fn board_generation(app: &TestApp) -> i64 {
+    let mut conn = app.state.pool.get().await.unwrap();
+    cchc_shared::repo::submissions::board_generation(&mut conn)
+        .await
+        .unwrap()
+}
+
+fn row_of<'a>(board: &'a Value, code: &str) -> &'a Value {
+    board["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_code"] == code)
+        .unwrap()
+}
+
+/// Boards and reports kept in memory are served again only while nothing they show has
+/// changed: a new draft, a submission or a unit renamed straight in the database is seen at
+/// once; a draft's values edited in place do not cost a recomputation.
+#[actix_web::test]
+async fn kept_boards_follow_every_change_that_shows() {
+    let app = TestApp::spawn().await;
+    {
+        let mut conn = app.state.pool.get().await.unwrap();
+        cchc_shared::demo::load(&mut conn, &app.state.config.default_policy)
+            .await
+            .unwrap();
+    }
+    let periods = app.get("/api/v1/periods?q=2023-Q1").await.expect(200);
+    let period_id = periods["items"][0]["id"].as_i64().unwrap();
+    let period = app
+        .get(&format!("/api/v1/periods/{period_id}"))
+        .await
+        .expect(200);
+    let (values, evidence) = full_answers(&period);
+    let board_path = format!("/api/v1/periods/{period_id}/compliance?per_page=200");
+    let report_path = format!("/api/v1/periods/{period_id}/consolidation?include=submitted");
+    let stats = || app.state.boards.stats();
+
+    let first = app.get(&board_path).await.expect(200);
+    assert_eq!(row_of(&first, "KHTC")["status"], Value::Null);
+    let again = app.get(&board_path).await.expect(200);
+    assert_eq!(again, first);
+    assert_eq!(
+        (stats().0.hits, stats().0.misses),
+        (1, 1),
+        "the second read is served from memory"
+    );
+    let empty_report = app.get(&report_path).await.expect(200);
+    assert_eq!(empty_report["units"], json!([]));
+
+    // A new draft shows on the board at once.
+    let generation = board_generation(&app).await;
+    let mut khtc = start(&app, period_id, "KHTC").await;
+    assert!(board_generation(&app).await > generation);
+    let drafting = app.get(&board_path).await.expect(200);
+    assert_eq!(row_of(&drafting, "KHTC")["status"], "draft");
+    assert_eq!(stats().0.misses, 2);
+
+    // Editing the draft changes neither the board nor the report: no recomputation.
+    let generation = board_generation(&app).await;
+    let token = khtc.token.clone();
+    patch(
+        &app,
+        &token,
+        &mut khtc,
+        json!({"values": values, "evidence": evidence}),
+    )
+    .await;
+    assert_eq!(board_generation(&app).await, generation);
+    assert_eq!(app.get(&board_path).await.expect(200), drafting);
+    assert_eq!(stats().0.hits, 2);
+    assert_eq!(app.get(&report_path).await.expect(200), empty_report);
+
+    // Submitting shows on the board and in the report.
+    let submitted = submit(&app, &khtc).await.expect(200);
+    assert_eq!(submitted["status"], "submitted");
+    let reported = app.get(&board_path).await.expect(200);
+    assert_eq!(row_of(&reported, "KHTC")["status"], "submitted");
+    assert_eq!(reported["totals"]["reported"], 1);
+    let report = app.get(&report_path).await.expect(200);
+    assert_eq!(report["units"], json!(["KHTC"]));
+    assert_eq!(app.get(&report_path).await.expect(200), report);
+    assert_eq!(
+        (stats().1.hits, stats().1.misses),
+        (1, 3),
+        "one report per generation computed, the repeat served from memory"
+    );
+
+    // A change made straight in the database, outside the API, is seen too.
+    {
+        use diesel_async::RunQueryDsl;
+        let mut conn = app.state.pool.get().await.unwrap();
+        diesel::sql_query(
+            "UPDATE units SET name = 'Phòng Kế hoạch - Tài chính (mới)' WHERE code = 'KHTC'",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let renamed = app.get(&board_path).await.expect(200);
+    assert_eq!(
+        row_of(&renamed, "KHTC")["unit_name"],
+        "Phòng Kế hoạch - Tài chính (mới)"
+    );
+}

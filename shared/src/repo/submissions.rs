@@ -2,6 +2,7 @@
 //! the caller's principal, so every path enforces the same scoping.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -11,6 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, FieldError, Result};
+use crate::generation_cache::{CacheStats, GenerationCache};
 use crate::model::attachment::{Attachment, AttachmentPurpose};
 use crate::model::audit::{Actor, EntityType};
 use crate::model::indicator::IndicatorKind;
@@ -40,10 +42,12 @@ use crate::rules::completeness::{
 };
 use crate::rules::compliance as compliance_rules;
 use crate::rules::consolidation::{value_kind, RunningConsolidation};
+use crate::rules::reminders::EscalationLevel;
 use crate::rules::timeliness::{assess, Timeliness};
 use crate::schema::{
-    indicator_versions, period_extensions, period_indicators, period_units, periods,
-    submission_evidence, submission_values, submission_versions, submissions, units as units_table,
+    board_generation, indicator_versions, period_extensions, period_indicators, period_units,
+    periods, submission_evidence, submission_values, submission_versions, submissions,
+    units as units_table,
 };
 use crate::validation::Checker;
 
@@ -1629,6 +1633,43 @@ fn board_standing(standing: compliance_rules::Standing) -> Standing {
     }
 }
 
+/// The counter that moves whenever a compliance board or a consolidated report could change
+/// (migration `2026-12-02-000100_board_generation`): read it before the data a cached value is
+/// computed from.
+pub async fn board_generation(conn: &mut AsyncPgConnection) -> Result<i64> {
+    Ok(board_generation::table
+        .select(board_generation::generation)
+        .first(conn)
+        .await?)
+}
+
+/// Which consolidated report: the period, the reports counted and the subtree.
+type ConsolidationKey = (i64, ConsolidationScope, Option<String>);
+
+/// Computed boards kept in memory between requests, current as long as the database's board
+/// generation has not moved. A compliance board depends on the instant it is read at, so what
+/// is kept is what it is computed from (one narrow row per unit), not the answer.
+#[derive(Debug)]
+pub struct BoardCaches {
+    compliance: GenerationCache<i64, Arc<BoardInputs>>,
+    consolidation: GenerationCache<ConsolidationKey, Arc<Consolidation>>,
+}
+
+impl BoardCaches {
+    /// Caches holding at most `capacity` boards and `capacity` reports (0 turns them off).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            compliance: GenerationCache::new(capacity),
+            consolidation: GenerationCache::new(capacity),
+        }
+    }
+
+    /// Hits and misses of the compliance boards and of the consolidated reports.
+    pub fn stats(&self) -> (CacheStats, CacheStats) {
+        (self.compliance.stats(), self.consolidation.stats())
+    }
+}
+
 /// The compliance board of a period at `as_of`: the reporting and on-time rates over every
 /// participating unit, and one page of the units (those of `query.standing`, if given) with
 /// their standing.
@@ -1642,7 +1683,34 @@ pub async fn compliance(
 ) -> Result<ComplianceBoard> {
     refuse_reporters(principal, "the compliance board")?;
     let page = page.validate()?;
-    board(conn, period_id, as_of, query.standing, Some(page)).await
+    let inputs = board_inputs(conn, period_id).await?;
+    board(&inputs, as_of, query.standing, Some(page))
+}
+
+/// [`compliance`], computed from what `caches` keeps while the board generation stands.
+pub async fn compliance_cached(
+    conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+    query: &ComplianceQuery,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<ComplianceBoard> {
+    refuse_reporters(principal, "the compliance board")?;
+    let page = page.validate()?;
+    let generation = board_generation(conn).await?;
+    let inputs = match caches.compliance.get(&period_id, generation) {
+        Some(inputs) => inputs,
+        None => {
+            let inputs = Arc::new(board_inputs(conn, period_id).await?);
+            caches
+                .compliance
+                .insert(period_id, generation, Arc::clone(&inputs));
+            inputs
+        }
+    };
+    board(&inputs, as_of, query.standing, Some(page))
 }
 
 /// The whole compliance board, every unit on one page (for the filing manifest).
@@ -1653,18 +1721,21 @@ pub async fn compliance_of_all_units(
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
     refuse_reporters(principal, "the compliance board")?;
-    board(conn, period_id, as_of, None, None).await
+    let inputs = board_inputs(conn, period_id).await?;
+    board(&inputs, as_of, None, None)
 }
 
-/// The board with the units of `standing` (all without), on the page `(page, per_page)` or all
-/// on one page.
-async fn board(
-    conn: &AsyncPgConnection,
+/// What a period's compliance board is computed from, whatever the instant.
+#[derive(Debug)]
+pub struct BoardInputs {
     period_id: i64,
-    as_of: DateTime<Utc>,
-    standing: Option<Standing>,
-    page: Option<(i64, i64)>,
-) -> Result<ComplianceBoard> {
+    period: PeriodFacts,
+    title: String,
+    rows: Vec<BoardRow>,
+    escalation_levels: HashMap<i64, EscalationLevel>,
+}
+
+async fn board_inputs(conn: &AsyncPgConnection, period_id: i64) -> Result<BoardInputs> {
     // The period first: an unknown one is 404 before anything else is read.
     let period = period_facts(conn, period_id).await?;
     let (title, rows, escalation_levels) = futures_util::try_join!(
@@ -1672,9 +1743,33 @@ async fn board(
         board_rows(conn, period_id),
         schedule::levels(conn, period_id),
     )?;
+    Ok(BoardInputs {
+        period_id,
+        period,
+        title,
+        rows,
+        escalation_levels,
+    })
+}
+
+/// The board at `as_of` with the units of `standing` (all without), on the page
+/// `(page, per_page)` or all on one page.
+fn board(
+    inputs: &BoardInputs,
+    as_of: DateTime<Utc>,
+    standing: Option<Standing>,
+    page: Option<(i64, i64)>,
+) -> Result<ComplianceBoard> {
+    let BoardInputs {
+        period_id,
+        period,
+        title,
+        rows,
+        escalation_levels,
+    } = inputs;
     let mut standings = Vec::with_capacity(rows.len());
     let (mut accepted, mut returned) = (0, 0);
-    for row in &rows {
+    for row in rows {
         let report = compliance_rules::UnitReport {
             first_submitted_at: row.first_submitted_at,
             timeliness: row
@@ -1692,8 +1787,8 @@ async fn board(
         }
     }
     let totals = compliance_rules::totals(&standings);
-    let matching: Vec<(BoardRow, compliance_rules::Standing)> = rows
-        .into_iter()
+    let matching: Vec<(&BoardRow, compliance_rules::Standing)> = rows
+        .iter()
         .zip(standings)
         .filter(|(_, unit)| standing.is_none_or(|s| s == board_standing(*unit)))
         .collect();
@@ -1712,8 +1807,8 @@ async fn board(
                 .transpose()?;
             Ok(ComplianceRow {
                 unit_id: row.unit_id,
-                unit_code: row.unit_code,
-                unit_name: row.unit_name,
+                unit_code: row.unit_code.clone(),
+                unit_name: row.unit_name.clone(),
                 standing: board_standing(standing),
                 submission_id: row.submission_id,
                 status: row.status.as_deref().map(parse_stored).transpose()?,
@@ -1734,9 +1829,9 @@ async fn board(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(ComplianceBoard {
-        period_id,
-        period_code: period.code,
-        period_title: title,
+        period_id: *period_id,
+        period_code: period.code.clone(),
+        period_title: title.clone(),
         as_of: local(as_of),
         deadline: local(period.deadline),
         units,
@@ -1771,6 +1866,42 @@ pub async fn consolidation(
     principal: &Principal,
 ) -> Result<Consolidation> {
     refuse_reporters(principal, "the consolidated report")?;
+    consolidate(conn, period_id, query, with_breakdown).await
+}
+
+/// [`consolidation`] without the per-unit breakdown, kept in `caches` while the board
+/// generation stands (the breakdown, 5,000 × 40 contributions at national scale, is always
+/// computed afresh: too large to keep).
+pub async fn consolidation_cached(
+    conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
+    period_id: i64,
+    query: &ConsolidationQuery,
+    principal: &Principal,
+) -> Result<Arc<Consolidation>> {
+    refuse_reporters(principal, "the consolidated report")?;
+    let generation = board_generation(conn).await?;
+    let key = (
+        period_id,
+        query.include.unwrap_or(ConsolidationScope::Accepted),
+        query.under.clone(),
+    );
+    if let Some(report) = caches.consolidation.get(&key, generation) {
+        return Ok(report);
+    }
+    let report = Arc::new(consolidate(conn, period_id, query, false).await?);
+    caches
+        .consolidation
+        .insert(key, generation, Arc::clone(&report));
+    Ok(report)
+}
+
+async fn consolidate(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    query: &ConsolidationQuery,
+    with_breakdown: bool,
+) -> Result<Consolidation> {
     let period = period_facts(conn, period_id).await?;
     let scope = query.include.unwrap_or(ConsolidationScope::Accepted);
     let statuses: Vec<&str> = match scope {

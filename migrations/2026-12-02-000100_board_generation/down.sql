@@ -1,0 +1,10 @@
+DROP TRIGGER escalations_board_generation ON escalations;
+DROP TRIGGER units_board_generation ON units;
+DROP TRIGGER period_extensions_board_generation ON period_extensions;
+DROP TRIGGER period_indicators_board_generation ON period_indicators;
+DROP TRIGGER period_units_board_generation ON period_units;
+DROP TRIGGER periods_board_generation ON periods;
+DROP TRIGGER submissions_board_generation_changes ON submissions;
+DROP TRIGGER submissions_board_generation_rows ON submissions;
+DROP FUNCTION bump_board_generation();
+DROP TABLE board_generation;
