@@ -1731,8 +1731,16 @@ pub struct BoardInputs {
     period_id: i64,
     period: PeriodFacts,
     title: String,
-    rows: Vec<BoardRow>,
+    rows: Vec<BoardUnit>,
     escalation_levels: HashMap<i64, EscalationLevel>,
+}
+
+/// A board row with its stored texts parsed once, not on every read of a kept board.
+#[derive(Debug)]
+struct BoardUnit {
+    row: BoardRow,
+    status: Option<SubmissionStatus>,
+    timeliness: Option<Timeliness>,
 }
 
 async fn board_inputs(conn: &AsyncPgConnection, period_id: i64) -> Result<BoardInputs> {
@@ -1743,6 +1751,20 @@ async fn board_inputs(conn: &AsyncPgConnection, period_id: i64) -> Result<BoardI
         board_rows(conn, period_id),
         schedule::levels(conn, period_id),
     )?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            Ok(BoardUnit {
+                status: row.status.as_deref().map(parse_stored).transpose()?,
+                timeliness: row
+                    .first_timeliness
+                    .as_deref()
+                    .map(parse_timeliness)
+                    .transpose()?,
+                row,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(BoardInputs {
         period_id,
         period,
@@ -1769,25 +1791,21 @@ fn board(
     } = inputs;
     let mut standings = Vec::with_capacity(rows.len());
     let (mut accepted, mut returned) = (0, 0);
-    for row in rows {
+    for unit in rows {
         let report = compliance_rules::UnitReport {
-            first_submitted_at: row.first_submitted_at,
-            timeliness: row
-                .first_timeliness
-                .as_deref()
-                .map(parse_timeliness)
-                .transpose()?,
-            deadline: row.extension.unwrap_or(period.deadline),
+            first_submitted_at: unit.row.first_submitted_at,
+            timeliness: unit.timeliness,
+            deadline: unit.row.extension.unwrap_or(period.deadline),
         };
         standings.push(compliance_rules::standing(&report, as_of));
-        match row.status.as_deref() {
-            Some(status) if status == SubmissionStatus::Accepted.as_str() => accepted += 1,
-            Some(status) if status == SubmissionStatus::Returned.as_str() => returned += 1,
+        match unit.status {
+            Some(SubmissionStatus::Accepted) => accepted += 1,
+            Some(SubmissionStatus::Returned) => returned += 1,
             _ => {}
         }
     }
     let totals = compliance_rules::totals(&standings);
-    let matching: Vec<(&BoardRow, compliance_rules::Standing)> = rows
+    let matching: Vec<(&BoardUnit, compliance_rules::Standing)> = rows
         .iter()
         .zip(standings)
         .filter(|(_, unit)| standing.is_none_or(|s| s == board_standing(*unit)))
@@ -1798,22 +1816,18 @@ fn board(
         .into_iter()
         .skip(usize::try_from(PageParams::offset(page, per_page)).unwrap_or(usize::MAX))
         .take(usize::try_from(per_page).unwrap_or(usize::MAX))
-        .map(|(row, standing)| {
+        .map(|(unit, standing)| {
             let reported = matches!(standing, compliance_rules::Standing::Reported(_));
-            let timeliness = row
-                .first_timeliness
-                .as_deref()
-                .map(parse_timeliness)
-                .transpose()?;
-            Ok(ComplianceRow {
+            let row = &unit.row;
+            ComplianceRow {
                 unit_id: row.unit_id,
                 unit_code: row.unit_code.clone(),
                 unit_name: row.unit_name.clone(),
                 standing: board_standing(standing),
                 submission_id: row.submission_id,
-                status: row.status.as_deref().map(parse_stored).transpose()?,
+                status: unit.status,
                 first_submitted_at: row.first_submitted_at.filter(|_| reported).map(local),
-                timeliness: timeliness.filter(|_| reported),
+                timeliness: unit.timeliness.filter(|_| reported),
                 minutes_late: row.first_minutes_late.filter(|_| reported),
                 overdue_minutes: match standing {
                     compliance_rules::Standing::Missing { overdue_minutes } => {
@@ -1825,9 +1839,9 @@ fn board(
                 deadline: local(row.extension.unwrap_or(period.deadline)),
                 has_extension: row.extension.is_some(),
                 escalation_level: escalation_levels.get(&row.unit_id).copied(),
-            })
+            }
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     Ok(ComplianceBoard {
         period_id: *period_id,
         period_code: period.code.clone(),
