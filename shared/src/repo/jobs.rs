@@ -182,6 +182,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Prepared<'_> {
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
+        debug_assert_eq!(self.sql.matches('?').count(), self.binds.len());
         let mut parts = self.sql.split('?');
         out.push_sql(parts.next().unwrap_or_default());
         for (bind, part) in self.binds.iter().zip(parts) {
