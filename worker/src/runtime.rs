@@ -8,8 +8,8 @@ use std::time::Duration;
 use anyhow::Context;
 use cchc_shared::clock::Clock;
 use cchc_shared::config::NotificationConfig;
-use cchc_shared::db::DbPool;
-use cchc_shared::repo::jobs::{self, JobHandler, RunOutcome, NOTIFY_CHANNEL};
+use cchc_shared::db::{DbConn, DbPool};
+use cchc_shared::repo::jobs::{self, ClaimedJob, JobHandler, RunOutcome, NOTIFY_CHANNEL};
 use cchc_shared::repo::schedule::{self, PlanReport};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::StreamExt;
@@ -98,7 +98,8 @@ impl Worker {
         Ok(report)
     }
 
-    /// Runs due jobs until none is left (or `stop` turns true between jobs).
+    /// Runs due jobs until none is left (or `stop` turns true between jobs), claiming them
+    /// [`jobs::CLAIM_BATCH`] at a time.
     pub async fn drain(&self, stop: Option<&watch::Receiver<bool>>) -> anyhow::Result<DrainReport> {
         let mut report = DrainReport::default();
         let mut conn = self.pool.get().await.context("database connection")?;
@@ -106,30 +107,62 @@ impl Worker {
             if stop.is_some_and(|s| *s.borrow()) {
                 break;
             }
-            let Some((job, outcome)) =
-                jobs::run_next(&mut conn, self.handler.as_ref(), self.clock.now()).await?
-            else {
+            let (batch, locked) =
+                match jobs::claim(&mut conn, self.clock.now(), jobs::CLAIM_BATCH).await {
+                    Ok(claimed) => claimed,
+                    Err(error) => {
+                        // A failed claim may have taken locks it did not report.
+                        discard(conn);
+                        return Err(error.into());
+                    }
+                };
+            if locked.is_empty() {
                 break;
-            };
-            match &outcome {
-                RunOutcome::Done { outcome } => {
-                    report.done += 1;
-                    let total = self.counters.done.fetch_add(1, Ordering::Relaxed) + 1;
-                    tracing::info!(job = job.id, kind = %job.kind, %outcome, done_total = total, "job done");
+            }
+            let mut ran = Ok(());
+            for job in &batch {
+                if stop.is_some_and(|s| *s.borrow()) {
+                    break;
                 }
-                RunOutcome::Retrying { at, error } => {
-                    report.retrying += 1;
-                    let total = self.counters.retrying.fetch_add(1, Ordering::Relaxed) + 1;
-                    tracing::warn!(job = job.id, kind = %job.kind, %error, retry_at = %at, retried_total = total, "job will be retried");
+                match jobs::run_claimed(&mut conn, self.handler.as_ref(), job, self.clock.now())
+                    .await
+                {
+                    Ok(outcome) => self.record(&mut report, job, &outcome),
+                    Err(error) => {
+                        ran = Err(error);
+                        break;
+                    }
                 }
-                RunOutcome::Failed { error } => {
-                    report.failed += 1;
-                    let total = self.counters.failed.fetch_add(1, Ordering::Relaxed) + 1;
-                    tracing::error!(job = job.id, kind = %job.kind, %error, failed_total = total, "job failed");
-                }
+            }
+            let released = jobs::release(&mut conn, &locked).await;
+            if let Err(error) = ran.and(released) {
+                // Locks must not outlive the failure in a pooled connection: closing the
+                // connection releases them (and the jobs are claimed again at once).
+                discard(conn);
+                return Err(error.into());
             }
         }
         Ok(report)
+    }
+
+    fn record(&self, report: &mut DrainReport, job: &ClaimedJob, outcome: &RunOutcome) {
+        match outcome {
+            RunOutcome::Done { outcome } => {
+                report.done += 1;
+                let total = self.counters.done.fetch_add(1, Ordering::Relaxed) + 1;
+                tracing::info!(job = job.id, kind = %job.kind, %outcome, done_total = total, "job done");
+            }
+            RunOutcome::Retrying { at, error } => {
+                report.retrying += 1;
+                let total = self.counters.retrying.fetch_add(1, Ordering::Relaxed) + 1;
+                tracing::warn!(job = job.id, kind = %job.kind, %error, retry_at = %at, retried_total = total, "job will be retried");
+            }
+            RunOutcome::Failed { error } => {
+                report.failed += 1;
+                let total = self.counters.failed.fetch_add(1, Ordering::Relaxed) + 1;
+                tracing::error!(job = job.id, kind = %job.kind, %error, failed_total = total, "job failed");
+            }
+        }
     }
 
     /// Plans once and drains the queue: `cchc-worker once`.
@@ -221,6 +254,13 @@ impl Worker {
             }
         }
     }
+}
+
+/// Closes a pooled connection instead of returning it to the pool.
+fn discard(conn: DbConn) {
+    drop(diesel_async::pooled_connection::deadpool::Object::take(
+        conn,
+    ));
 }
 
 /// Turns NOTIFYs on the queue's channel into wake-ups, reconnecting when the connection drops.
