@@ -146,7 +146,8 @@ pub enum RunOutcome {
 pub const CLAIM_BATCH: i64 = 8;
 
 /// Namespace of the job locks (the two-key form of PostgreSQL's advisory locks, which never
-/// meets the one-key locks used elsewhere); the second key is the job's id.
+/// meets the one-key locks used elsewhere); the second key is the job's id's low 31 bits, so
+/// ids past 2³¹ still lock (two jobs 2³¹ apart share a key: one waits for the other's batch).
 const LOCK_CLASS: i32 = 4_242_201;
 
 /// Constant SQL with its binds, run as a statement prepared once per connection (cached by its
@@ -232,7 +233,7 @@ pub async fn claim(
                     AND (j.run_at, j.id) > (due.run_at, due.id) \
                   ORDER BY j.run_at, j.id LIMIT 1) AS next \
             ) \
-            SELECT id FROM due WHERE pg_try_advisory_lock(?, id::integer) LIMIT ?",
+            SELECT id FROM due WHERE pg_try_advisory_lock(?, (id & 2147483647)::integer) LIMIT ?",
         binds: &[
             Bind::Timestamptz(now),
             Bind::Timestamptz(now),
@@ -269,7 +270,7 @@ pub async fn release(conn: &mut AsyncPgConnection, locked: &[i64]) -> Result<()>
         return Ok(());
     }
     Prepared {
-        sql: "SELECT pg_advisory_unlock(?, id::integer) FROM unnest(?) AS id",
+        sql: "SELECT pg_advisory_unlock(?, (id & 2147483647)::integer) FROM unnest(?) AS id",
         binds: &[Bind::Integer(LOCK_CLASS), Bind::BigInts(locked)],
     }
     .execute(conn)
