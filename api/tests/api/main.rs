@@ -20,6 +20,7 @@ mod jobs;
 mod limits;
 mod openapi;
 mod periods;
+mod pinned_versions;
 mod qlvb_events;
 mod robustness;
 mod seed_scenario;

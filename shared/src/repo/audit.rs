@@ -107,8 +107,10 @@ impl Entry {
 }
 
 /// Appends an event. Call it inside the transaction that makes the change.
+/// Takes a shared connection so a caller may send it together with its other writes
+/// (pipelined); `&mut` connections coerce.
 pub async fn record(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     actor: &Actor,
     at: DateTime<Utc>,
     entry: Entry,
@@ -126,14 +128,14 @@ pub async fn record(
             audit_events::before.eq(entry.before),
             audit_events::after.eq(entry.after),
         ))
-        .execute(conn)
+        .execute(&mut conn)
         .await?;
     Ok(())
 }
 
 /// Records `entry` when there is one (see [`Entry::changed`]).
 pub async fn record_opt(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     actor: &Actor,
     at: DateTime<Utc>,
     entry: Option<Entry>,

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
 pub mod periods;
+mod pinned_versions;
 pub mod qlvb;
 pub mod schedule;
 pub mod submissions;

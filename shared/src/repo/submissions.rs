@@ -33,6 +33,7 @@ use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::VersionRow;
 use crate::repo::jobs::{self, NewJob};
+use crate::repo::pinned_versions::{self, PinnedVersion};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
 use crate::repo::{attachments, holidays, local, local_opt, refuse_reporters, units};
@@ -103,6 +104,13 @@ struct PeriodFacts {
 struct PeriodIndicatorFacts {
     indicator_id: i64,
     version: VersionRow,
+}
+
+/// One indicator of a report's period, in the version the period pins (from memory).
+#[derive(Debug, Clone)]
+struct PinnedIndicator {
+    indicator_id: i64,
+    version: Arc<PinnedVersion>,
 }
 
 /// The review state of a submission as the audit trail records its transitions.
@@ -300,7 +308,7 @@ struct Loaded {
     period: PeriodFacts,
     unit_code: String,
     unit_name: String,
-    indicators: Vec<PeriodIndicatorFacts>,
+    indicators: Vec<PinnedIndicator>,
     values: HashMap<i64, ValueRow>,
     evidence: Vec<(Option<i64>, EvidenceCitation)>,
     attachments: Vec<Attachment>,
@@ -316,17 +324,6 @@ type EvidenceRow = (
     Option<i32>,
     Option<i64>,
 );
-
-async fn unit_code_and_name(
-    mut conn: &AsyncPgConnection,
-    unit_id: i64,
-) -> Result<(String, String)> {
-    Ok(units_table::table
-        .find(unit_id)
-        .select((units_table::code, units_table::name))
-        .first(&mut conn)
-        .await?)
-}
 
 async fn values_of(mut conn: &AsyncPgConnection, submission_id: i64) -> Result<Vec<ValueRow>> {
     Ok(submission_values::table
@@ -352,32 +349,261 @@ async fn evidence_of(mut conn: &AsyncPgConnection, submission_id: i64) -> Result
         .await?)
 }
 
-/// Reads everything the submission's answer needs. The eight reads are independent, so they
-/// are pipelined on the one connection: one round trip instead of eight.
-async fn load(conn: &AsyncPgConnection, row: SubmissionRow) -> Result<Loaded> {
-    let (
-        period,
-        (unit_code, unit_name),
-        indicators,
-        values,
-        evidence,
-        attachments,
-        official_documents,
+/// Declares a scalar subquery of the select list correlated with the outer `submissions` row:
+/// diesel's builder has no correlated subqueries, so the SQL is a constant written here. As a
+/// type with a static query id it keeps the whole statement prepared once per connection,
+/// which a `sql_query` would not be.
+macro_rules! submission_subquery {
+    ($(#[$doc:meta])* $name:ident: $sql_type:ty = $sql:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+        struct $name;
+
+        impl diesel::expression::Expression for $name {
+            type SqlType = $sql_type;
+        }
+
+        impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for $name {
+            fn walk_ast<'b>(
+                &'b self,
+                mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+            ) -> diesel::QueryResult<()> {
+                out.push_sql($sql);
+                Ok(())
+            }
+        }
+
+        impl<QS> diesel::expression::AppearsOnTable<QS> for $name where
+            QS: diesel::query_source::AppearsInFromClause<submissions::table, Count = diesel::query_source::Once>
+        {
+        }
+
+        impl<QS> diesel::expression::SelectableExpression<QS> for $name where
+            QS: diesel::query_source::AppearsInFromClause<submissions::table, Count = diesel::query_source::Once>
+        {
+        }
+
+        impl diesel::expression::ValidGrouping<()> for $name {
+            type IsAggregate = diesel::expression::is_aggregate::Never;
+        }
+    };
+}
+
+submission_subquery! {
+    /// The indicators of the submission's period, in the period's order.
+    PinnedIndicatorIds: diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::BigInt>> =
+        "(SELECT array_agg(pi.indicator_id ORDER BY pi.sort_order, pi.indicator_id) \
+          FROM period_indicators pi WHERE pi.period_id = \"submissions\".\"period_id\")"
+}
+
+submission_subquery! {
+    /// The versions the period pins, in the same order as [`PinnedIndicatorIds`].
+    PinnedVersionIds: diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::BigInt>> =
+        "(SELECT array_agg(pi.indicator_version_id ORDER BY pi.sort_order, pi.indicator_id) \
+          FROM period_indicators pi WHERE pi.period_id = \"submissions\".\"period_id\")"
+}
+
+submission_subquery! {
+    /// Whether the submission cites any evidence.
+    HasEvidence: diesel::sql_types::Bool =
+        "EXISTS (SELECT 1 FROM submission_evidence e WHERE e.submission_id = \"submissions\".\"id\")"
+}
+
+submission_subquery! {
+    /// Whether the submission has any files.
+    HasAttachments: diesel::sql_types::Bool =
+        "EXISTS (SELECT 1 FROM submission_attachments a WHERE a.submission_id = \"submissions\".\"id\")"
+}
+
+submission_subquery! {
+    /// Whether any official document is linked to the submission.
+    HasDocuments: diesel::sql_types::Bool =
+        "EXISTS (SELECT 1 FROM document_submission_links l WHERE l.submission_id = \"submissions\".\"id\")"
+}
+
+submission_subquery! {
+    /// The database's oid: indicator version ids are only unique within one database, and the
+    /// in-memory versions are shared by the whole process.
+    DatabaseOid: diesel::sql_types::BigInt =
+        "(SELECT oid::int8 FROM pg_catalog.pg_database WHERE datname = current_database())"
+}
+
+/// A submission with what its answer needs of its period and unit, read in one statement.
+struct Head {
+    row: SubmissionRow,
+    period: PeriodFacts,
+    unit_code: String,
+    unit_name: String,
+    extension: Option<DateTime<Utc>>,
+    indicator_ids: Vec<i64>,
+    version_ids: Vec<i64>,
+    has_evidence: bool,
+    has_attachments: bool,
+    has_documents: bool,
+    database: i64,
+}
+
+type HeadColumns = (
+    SubmissionRow,
+    String,
+    String,
+    DateTime<Utc>,
+    Value,
+    String,
+    String,
+    Option<DateTime<Utc>>,
+    Option<Vec<i64>>,
+    Option<Vec<i64>>,
+    bool,
+    bool,
+    bool,
+    i64,
+);
+
+async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Option<Head>> {
+    let found: Option<HeadColumns> = submissions::table
+        .inner_join(periods::table)
+        .inner_join(units_table::table)
+        .left_join(
+            period_extensions::table.on(period_extensions::period_id
+                .eq(submissions::period_id)
+                .and(period_extensions::unit_id.eq(submissions::unit_id))),
+        )
+        .filter(submissions::id.eq(id))
+        .select((
+            SubmissionRow::as_select(),
+            periods::code,
+            periods::status,
+            periods::deadline,
+            periods::policy,
+            units_table::code,
+            units_table::name,
+            period_extensions::deadline.nullable(),
+            PinnedIndicatorIds,
+            PinnedVersionIds,
+            HasEvidence,
+            HasAttachments,
+            HasDocuments,
+            DatabaseOid,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()?;
+    let Some((
+        row,
+        period_code,
+        period_status,
+        deadline,
+        policy,
+        unit_code,
+        unit_name,
         extension,
-    ) = futures_util::try_join!(
-        period_facts(conn, row.period_id),
-        unit_code_and_name(conn, row.unit_id),
-        period_indicators_of(conn, row.period_id),
-        values_of(conn, row.id),
-        evidence_of(conn, row.id),
-        attachments::of_submission(conn, row.id),
-        crate::repo::documents::of_submission(conn, row.id),
-        extension_deadline(conn, row.period_id, row.unit_id),
+        indicator_ids,
+        version_ids,
+        has_evidence,
+        has_attachments,
+        has_documents,
+        database,
+    )) = found
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Head {
+        row,
+        period: PeriodFacts {
+            code: period_code,
+            status: parse_stored(&period_status)?,
+            deadline,
+            policy: serde_json::from_value(policy)
+                .map_err(|e| Error::Internal(format!("stored policy: {e}")))?,
+        },
+        unit_code,
+        unit_name,
+        extension,
+        indicator_ids: indicator_ids.unwrap_or_default(),
+        version_ids: version_ids.unwrap_or_default(),
+        has_evidence,
+        has_attachments,
+        has_documents,
+        database,
+    }))
+}
+
+async fn locked_row(mut conn: &AsyncPgConnection, id: i64) -> Result<SubmissionRow> {
+    submissions::table
+        .find(id)
+        .select(SubmissionRow::as_select())
+        .for_update()
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(Error::not_found("submission"))
+}
+
+/// Reads submission `id` with its period, unit and extension, and its values, in one round
+/// trip. `lock` takes the row lock first, for use inside a write transaction: the statements
+/// run in the order sent, so the reads after it see the row as locked.
+async fn read_head(conn: &AsyncPgConnection, id: i64, lock: bool) -> Result<(Head, Vec<ValueRow>)> {
+    let (locked, head, values) = futures_util::try_join!(
+        async {
+            if lock {
+                locked_row(conn, id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        head_of(conn, id),
+        values_of(conn, id),
     )?;
+    let mut head = head.ok_or(Error::not_found("submission"))?;
+    if let Some(row) = locked {
+        head.row = row;
+    }
+    Ok((head, values))
+}
+
+/// Completes what [`read_head`] read: the pinned indicator versions (from memory once known)
+/// and, only where the submission has any, its citations, files and official documents, in
+/// one round trip at most.
+async fn load(conn: &AsyncPgConnection, head: Head, values: Vec<ValueRow>) -> Result<Loaded> {
+    let id = head.row.id;
+    let (versions, evidence, attachments, official_documents) = futures_util::try_join!(
+        pinned_versions::versions(conn, head.database, &head.version_ids),
+        async {
+            if head.has_evidence {
+                evidence_of(conn, id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if head.has_attachments {
+                attachments::of_submission(conn, id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if head.has_documents {
+                crate::repo::documents::of_submission(conn, id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    let indicators: Vec<PinnedIndicator> = head
+        .indicator_ids
+        .iter()
+        .zip(versions)
+        .map(|(indicator_id, version)| PinnedIndicator {
+            indicator_id: *indicator_id,
+            version,
+        })
+        .collect();
     let values: HashMap<i64, ValueRow> = values.into_iter().map(|v| (v.indicator_id, v)).collect();
     let code_of: HashMap<i64, &str> = indicators
         .iter()
-        .map(|i| (i.indicator_id, i.version.code.as_str()))
+        .map(|i| (i.indicator_id, i.version.row.code.as_str()))
         .collect();
     let evidence = evidence
         .into_iter()
@@ -399,16 +625,16 @@ async fn load(conn: &AsyncPgConnection, row: SubmissionRow) -> Result<Loaded> {
         )
         .collect();
     Ok(Loaded {
-        row,
-        period,
-        unit_code,
-        unit_name,
+        row: head.row,
+        period: head.period,
+        unit_code: head.unit_code,
+        unit_name: head.unit_name,
         indicators,
         values,
         evidence,
         attachments,
         official_documents,
-        extension,
+        extension: head.extension,
     })
 }
 
@@ -418,7 +644,7 @@ impl Loaded {
     }
 
     /// Evidence for one indicator: citations naming it, and evidence files uploaded for it.
-    fn evidence_count(&self, facts: &PeriodIndicatorFacts) -> usize {
+    fn evidence_count(&self, facts: &PinnedIndicator) -> usize {
         let cited = self
             .evidence
             .iter()
@@ -428,7 +654,7 @@ impl Loaded {
             .attachments
             .iter()
             .filter(|a| a.purpose == AttachmentPurpose::Evidence)
-            .filter(|a| a.indicator_code.as_deref() == Some(facts.version.code.as_str()))
+            .filter(|a| a.indicator_code.as_deref() == Some(facts.version.row.code.as_str()))
             .count();
         cited + uploaded
     }
@@ -438,19 +664,19 @@ impl Loaded {
             .indicators
             .iter()
             .map(|facts| {
-                let def = facts.version.definition()?;
-                let spec = spec_of(facts)?;
+                let def = &facts.version.definition;
+                let spec = &facts.version.spec;
                 let row = self.values.get(&facts.indicator_id);
                 let reported_value = row
                     .map(|r| reported(r, self.evidence_count(facts)))
                     .unwrap_or_default();
-                let gap = discrepancy(&spec, &reported_value);
+                let gap = discrepancy(spec, &reported_value);
                 Ok(IndicatorValue {
                     indicator_id: facts.indicator_id,
-                    code: def.code,
-                    name: def.name,
+                    code: def.code.clone(),
+                    name: def.name.clone(),
                     kind: def.kind,
-                    unit_of_measure: def.unit_of_measure,
+                    unit_of_measure: def.unit_of_measure.clone(),
                     numerator: row.and_then(|r| r.numerator),
                     denominator: row.and_then(|r| r.denominator),
                     number: row.and_then(|r| r.number),
@@ -537,7 +763,7 @@ impl Loaded {
             put("system_value", json!(row.system_value));
             put("explanation", json!(row.explanation));
             put("note", json!(row.note));
-            values.insert(facts.version.code.clone(), Value::Object(value));
+            values.insert(facts.version.row.code.clone(), Value::Object(value));
         }
         json!({
             "narrative": self.row.narrative,
@@ -568,9 +794,9 @@ pub async fn get(
     id: i64,
     principal: &Principal,
 ) -> Result<Submission> {
-    let row = find_row(conn, id, false).await?;
-    check_can_read(principal, row.unit_id)?;
-    load(conn, row).await?.to_api()
+    let (head, values) = read_head(conn, id, false).await?;
+    check_can_read(principal, head.row.unit_id)?;
+    load(conn, head, values).await?.to_api()
 }
 
 pub async fn list(
@@ -876,17 +1102,18 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     conn.transaction(async |conn| -> Result<Loaded> {
-        let row = find_row(conn, id, true).await?;
+        let (head, values) = read_head(conn, id, true).await?;
+        let row = head.row.clone();
         check_can_file(principal, row.unit_id)?;
         check_revision(&row, if_match)?;
         check_editable(&row)?;
-        let mut loaded = load(conn, row.clone()).await?;
+        let mut loaded = load(conn, head, values).await?;
         let before = loaded.content();
         check_filing_window(&loaded.period, loaded.extension.is_some())?;
-        let by_code: HashMap<&str, &PeriodIndicatorFacts> = loaded
+        let by_code: HashMap<&str, &PinnedIndicator> = loaded
             .indicators
             .iter()
-            .map(|f| (f.version.code.as_str(), f))
+            .map(|f| (f.version.row.code.as_str(), f))
             .collect();
         let mut check = Checker::new();
         if let Some(Some(narrative)) = &input.narrative {
@@ -947,8 +1174,7 @@ pub async fn update(
                 explanation: trimmed(value.explanation.as_deref()),
                 note: trimmed(value.note.as_deref()),
             };
-            let spec = spec_of(facts)?;
-            for problem in shape_problems(&spec, &reported(&new, 0)) {
+            for problem in shape_problems(&facts.version.spec, &reported(&new, 0)) {
                 check.push(problem.field, problem.code, problem.message);
             }
             if let Some(note) = &new.note {
@@ -1014,51 +1240,67 @@ pub async fn update(
         }
         check.finish()?;
 
-        write_values(conn, id, new_rows, &mut loaded.values).await?;
+        let (upserts, cleared) = split_changes(new_rows);
+        for indicator_id in &cleared {
+            loaded.values.remove(indicator_id);
+        }
+        for row in &upserts {
+            loaded.values.insert(row.indicator_id, row.clone());
+        }
         if input.evidence.is_some() {
-            diesel::delete(submission_evidence::table.filter(submission_evidence::submission_id.eq(id)))
-                .execute(conn)
-                .await?;
-            if !evidence_rows.is_empty() {
-                diesel::insert_into(submission_evidence::table)
-                    .values(evidence_rows)
-                    .execute(conn)
-                    .await?;
-            }
             loaded.evidence = new_evidence;
         }
         let narrative = match &input.narrative {
             Some(narrative) => trimmed(narrative.as_deref()),
             None => row.narrative.clone(),
         };
-        // The state after is what was just written, so neither the trail nor the answer
-        // costs a second read.
-        loaded.row = diesel::update(submissions::table.find(id))
-            .set((
-                submissions::narrative.eq(&narrative),
-                submissions::revision.eq(row.revision + 1),
-                submissions::updated_at.eq(now),
-            ))
-            .returning(SubmissionRow::as_returning())
-            .get_result(conn)
-            .await?;
+        // Everything the writes leave is known now, so is the trail's "after": the writes go
+        // out together (one round trip) and the answer needs no second read.
+        loaded.row.narrative = narrative.clone();
         let entry = Entry::changed_json(EntityType::Submission, id, "updated", &before, &loaded.content());
-        audit::record_opt(conn, actor, now, entry).await?;
+        let shared: &AsyncPgConnection = conn;
+        let ((), (), updated, ()) = futures_util::try_join!(
+            write_values(shared, id, &upserts, &cleared),
+            async {
+                if input.evidence.is_some() {
+                    let mut conn = shared;
+                    diesel::delete(submission_evidence::table.filter(submission_evidence::submission_id.eq(id)))
+                        .execute(&mut conn)
+                        .await?;
+                    if !evidence_rows.is_empty() {
+                        diesel::insert_into(submission_evidence::table)
+                            .values(evidence_rows)
+                            .execute(&mut conn)
+                            .await?;
+                    }
+                }
+                Ok::<_, Error>(())
+            },
+            async {
+                let mut conn = shared;
+                Ok::<_, Error>(
+                    diesel::update(submissions::table.find(id))
+                        .set((
+                            submissions::narrative.eq(&narrative),
+                            submissions::revision.eq(row.revision + 1),
+                            submissions::updated_at.eq(now),
+                        ))
+                        .returning(SubmissionRow::as_returning())
+                        .get_result(&mut conn)
+                        .await?,
+                )
+            },
+            audit::record_opt(shared, actor, now, entry),
+        )?;
+        loaded.row = updated;
         Ok(loaded)
     })
     .await?
     .to_api()
 }
 
-/// Writes a PATCH's values in two statements (an upsert of the new rows, a delete of the
-/// cleared ones) and mirrors them into `current`.
-async fn write_values(
-    conn: &mut AsyncPgConnection,
-    submission_id: i64,
-    changes: Vec<(i64, Option<ValueRow>)>,
-    current: &mut HashMap<i64, ValueRow>,
-) -> Result<()> {
-    use diesel::upsert::excluded;
+/// Splits a PATCH's value changes into rows to write and indicators to clear.
+fn split_changes(changes: Vec<(i64, Option<ValueRow>)>) -> (Vec<ValueRow>, Vec<i64>) {
     let mut upserts = Vec::new();
     let mut cleared = Vec::new();
     for (indicator_id, new) in changes {
@@ -1067,45 +1309,70 @@ async fn write_values(
             None => cleared.push(indicator_id),
         }
     }
-    if !cleared.is_empty() {
-        diesel::delete(
-            submission_values::table
-                .filter(submission_values::submission_id.eq(submission_id))
-                .filter(submission_values::indicator_id.eq_any(&cleared)),
-        )
-        .execute(conn)
-        .await?;
+    (upserts, cleared)
+}
+
+/// Writes a PATCH's values in two statements at most, sent together: an upsert of the new
+/// rows and a delete of the cleared ones.
+async fn write_values(
+    conn: &AsyncPgConnection,
+    submission_id: i64,
+    upserts: &[ValueRow],
+    cleared: &[i64],
+) -> Result<()> {
+    use diesel::upsert::excluded;
+    macro_rules! upsert {
+        ($rows:expr) => {{
+            let mut conn = conn;
+            diesel::insert_into(submission_values::table)
+                .values($rows)
+                .on_conflict((
+                    submission_values::submission_id,
+                    submission_values::indicator_id,
+                ))
+                .do_update()
+                .set((
+                    submission_values::numerator.eq(excluded(submission_values::numerator)),
+                    submission_values::denominator.eq(excluded(submission_values::denominator)),
+                    submission_values::number.eq(excluded(submission_values::number)),
+                    submission_values::flag.eq(excluded(submission_values::flag)),
+                    submission_values::text_value.eq(excluded(submission_values::text_value)),
+                    submission_values::not_applicable
+                        .eq(excluded(submission_values::not_applicable)),
+                    submission_values::system_value.eq(excluded(submission_values::system_value)),
+                    submission_values::system_value_source
+                        .eq(excluded(submission_values::system_value_source)),
+                    submission_values::explanation.eq(excluded(submission_values::explanation)),
+                    submission_values::note.eq(excluded(submission_values::note)),
+                ))
+                .execute(&mut conn)
+                .await
+        }};
     }
-    if !upserts.is_empty() {
-        diesel::insert_into(submission_values::table)
-            .values(&upserts)
-            .on_conflict((
-                submission_values::submission_id,
-                submission_values::indicator_id,
-            ))
-            .do_update()
-            .set((
-                submission_values::numerator.eq(excluded(submission_values::numerator)),
-                submission_values::denominator.eq(excluded(submission_values::denominator)),
-                submission_values::number.eq(excluded(submission_values::number)),
-                submission_values::flag.eq(excluded(submission_values::flag)),
-                submission_values::text_value.eq(excluded(submission_values::text_value)),
-                submission_values::not_applicable.eq(excluded(submission_values::not_applicable)),
-                submission_values::system_value.eq(excluded(submission_values::system_value)),
-                submission_values::system_value_source
-                    .eq(excluded(submission_values::system_value_source)),
-                submission_values::explanation.eq(excluded(submission_values::explanation)),
-                submission_values::note.eq(excluded(submission_values::note)),
-            ))
-            .execute(conn)
-            .await?;
-    }
-    for indicator_id in cleared {
-        current.remove(&indicator_id);
-    }
-    for row in upserts {
-        current.insert(row.indicator_id, row);
-    }
+    futures_util::try_join!(
+        async {
+            if cleared.is_empty() {
+                return Ok(0);
+            }
+            let mut conn = conn;
+            diesel::delete(
+                submission_values::table
+                    .filter(submission_values::submission_id.eq(submission_id))
+                    .filter(submission_values::indicator_id.eq_any(cleared)),
+            )
+            .execute(&mut conn)
+            .await
+        },
+        async {
+            // One row (the usual edit) as a single-row insert: diesel prepares that statement
+            // once per connection, a multi-row one on every call.
+            match upserts {
+                [] => Ok(0),
+                [one] => upsert!(one),
+                many => upsert!(many),
+            }
+        },
+    )?;
     Ok(())
 }
 
@@ -1119,11 +1386,11 @@ pub async fn check_update(
     if_match: &IfMatch,
     principal: &Principal,
 ) -> Result<Submission> {
-    let row = find_row(conn, id, false).await?;
-    check_can_file(principal, row.unit_id)?;
-    check_revision(&row, if_match)?;
-    check_editable(&row)?;
-    let loaded = load(conn, row).await?;
+    let (head, values) = read_head(conn, id, false).await?;
+    check_can_file(principal, head.row.unit_id)?;
+    check_revision(&head.row, if_match)?;
+    check_editable(&head.row)?;
+    let loaded = load(conn, head, values).await?;
     check_filing_window(&loaded.period, loaded.extension.is_some())?;
     loaded.to_api()
 }
@@ -1138,7 +1405,8 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     conn.transaction(async |conn| -> Result<()> {
-        let row = find_row(conn, id, true).await?;
+        let (head, values) = read_head(conn, id, true).await?;
+        let row = head.row.clone();
         check_can_file(principal, row.unit_id)?;
         let status = parse_stored::<SubmissionStatus>(&row.status)?;
         if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
@@ -1147,16 +1415,16 @@ pub async fn submit(
                 format!("cannot submit a {status} submission; only drafts and returned reports are submitted"),
             ));
         }
-        let loaded = load(conn, row.clone()).await?;
+        let loaded = load(conn, head, values).await?;
         check_filing_window(&loaded.period, loaded.extension.is_some())?;
-        let specs = loaded.indicators.iter().map(spec_of).collect::<Result<Vec<_>>>()?;
+        let specs: Vec<IndicatorSpec> = loaded.indicators.iter().map(|f| f.version.spec.clone()).collect();
         let reported_values: HashMap<String, ReportedValue> = loaded
             .indicators
             .iter()
             .filter_map(|facts| {
                 loaded.values.get(&facts.indicator_id).map(|row| {
                     (
-                        facts.version.code.clone(),
+                        facts.version.row.code.clone(),
                         reported(row, loaded.evidence_count(facts)),
                     )
                 })
