@@ -18,11 +18,6 @@ const REVIEWED: &[(&str, &str, &str)] = &[
         "a constant query",
     ),
     (
-        "shared/src/repo/schedule.rs",
-        "format!(\"{STANDINGS} AND u.id = $2",
-        "a constant query; ids are bound",
-    ),
-    (
         "worker/src/runtime.rs",
         "format!(\"LISTEN {NOTIFY_CHANNEL}",
         "a constant channel name",

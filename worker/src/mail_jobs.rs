@@ -145,75 +145,6 @@ async fn standing(
         .map_err(JobError::from)
 }
 
-/// One unit's standing in a period, as `schedule::unit_standing` reads it (participating and
-/// active, its extension and its report), written with the query builder so the statement is
-/// prepared once per connection: that text query is parsed and planned on every call, and a
-/// reminder runs it once per mail.
-async fn reminder_standing(
-    mut conn: &AsyncPgConnection,
-    period_id: i64,
-    unit_id: i64,
-) -> Result<Option<UnitStanding>, JobError> {
-    type Row = (
-        i64,
-        String,
-        String,
-        Option<DateTime<Utc>>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    );
-    let row: Option<Row> = period_units::table
-        .inner_join(units::table)
-        .left_join(
-            period_extensions::table.on(period_extensions::period_id
-                .eq(period_units::period_id)
-                .and(period_extensions::unit_id.eq(period_units::unit_id))),
-        )
-        .left_join(
-            submissions::table.on(submissions::period_id
-                .eq(period_units::period_id)
-                .and(submissions::unit_id.eq(period_units::unit_id))),
-        )
-        .filter(period_units::period_id.eq(period_id))
-        .filter(units::id.eq(unit_id))
-        .filter(units::active)
-        .select((
-            units::id,
-            units::code,
-            units::name,
-            period_extensions::deadline.nullable(),
-            submissions::id.nullable(),
-            submissions::status.nullable(),
-            submissions::return_reason.nullable(),
-        ))
-        .first(&mut conn)
-        .await
-        .optional()
-        .map_err(db)?;
-    Ok(row.map(
-        |(
-            unit_id,
-            code,
-            name,
-            extension_deadline,
-            submission_id,
-            submission_status,
-            return_reason,
-        )| {
-            UnitStanding {
-                unit_id,
-                code,
-                name,
-                extension_deadline,
-                submission_id,
-                submission_status,
-                return_reason,
-            }
-        },
-    ))
-}
-
 #[derive(Deserialize)]
 struct ReminderJob {
     period_id: i64,
@@ -230,10 +161,11 @@ async fn reminder(
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
     // Both reads in one round trip (pipelined on the connection).
-    let (period, unit) = futures_util::try_join!(
-        period(conn, job.period_id),
-        reminder_standing(conn, job.period_id, job.unit_id)
-    )?;
+    let (period, unit) = futures_util::try_join!(period(conn, job.period_id), async {
+        unit_standing(conn, job.period_id, job.unit_id)
+            .await
+            .map_err(JobError::from)
+    })?;
     if !period.open {
         return Ok(Decision::Skip("the period is no longer open".into()));
     }

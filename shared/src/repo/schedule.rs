@@ -29,7 +29,9 @@ use crate::rules::reminders::{
     digest_due, due_escalations, due_reminder, next_working_slot, reminder_schedule,
     EscalationLevel,
 };
-use crate::schema::{escalations, periods, unit_contacts, units};
+use crate::schema::{
+    escalations, period_extensions, period_units, periods, submissions, unit_contacts, units,
+};
 
 /// What one planning pass enqueued.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,7 +49,7 @@ impl PlanReport {
 }
 
 /// A participating unit of an open period and where its report is.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName, Queryable)]
 pub struct UnitStanding {
     #[diesel(sql_type = BigInt)]
     pub unit_id: i64,
@@ -107,16 +109,40 @@ pub async fn unit_standings(
         .await?)
 }
 
-/// One unit's standing in a period (`None` when it does not take part or is inactive).
+/// One unit's standing in a period (`None` when it does not take part or is inactive): what
+/// [`unit_standings`] reads for every unit, written with the query builder so the statement
+/// is prepared once per connection (a reminder runs it once per mail; a text query would be
+/// parsed and planned every time). It takes a shared connection so it can be pipelined.
 pub async fn unit_standing(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     period_id: i64,
     unit_id: i64,
 ) -> Result<Option<UnitStanding>> {
-    Ok(diesel::sql_query(format!("{STANDINGS} AND u.id = $2"))
-        .bind::<BigInt, _>(period_id)
-        .bind::<BigInt, _>(unit_id)
-        .get_result(conn)
+    Ok(period_units::table
+        .inner_join(units::table)
+        .left_join(
+            period_extensions::table.on(period_extensions::period_id
+                .eq(period_units::period_id)
+                .and(period_extensions::unit_id.eq(period_units::unit_id))),
+        )
+        .left_join(
+            submissions::table.on(submissions::period_id
+                .eq(period_units::period_id)
+                .and(submissions::unit_id.eq(period_units::unit_id))),
+        )
+        .filter(period_units::period_id.eq(period_id))
+        .filter(units::id.eq(unit_id))
+        .filter(units::active)
+        .select((
+            units::id,
+            units::code,
+            units::name,
+            period_extensions::deadline.nullable(),
+            submissions::id.nullable(),
+            submissions::status.nullable(),
+            submissions::return_reason.nullable(),
+        ))
+        .first::<UnitStanding>(&mut conn)
         .await
         .optional()?)
 }
