@@ -13,9 +13,7 @@ use cchc_shared::model::job::Recipient;
 use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
 use cchc_shared::repo::schedule::{unit_standing, unit_standings, UnitStanding};
 use cchc_shared::rules::local_time::local_instant;
-use cchc_shared::schema::{
-    escalations, period_extensions, period_units, periods, submissions, units,
-};
+use cchc_shared::schema::{escalations, periods, submissions, units};
 
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
