@@ -100,8 +100,8 @@ async fn submit(app: &TestApp, unit: &Unit) -> Answer {
     .await
 }
 
-#[actix_web::test]
-async fn quarter_one_2023_from_filing_to_acceptance() {
+/// An app with the demo data, and its Q1/2023 period (id and answer).
+async fn demo_q1_2023() -> (TestApp, i64, Value) {
     let app = TestApp::spawn().await;
     {
         let mut conn = app.state.pool.get().await.unwrap();
@@ -115,6 +115,12 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
         .get(&format!("/api/v1/periods/{period_id}"))
         .await
         .expect(200);
+    (app, period_id, period)
+}
+
+#[actix_web::test]
+async fn quarter_one_2023_from_filing_to_acceptance() {
+    let (app, period_id, period) = demo_q1_2023().await;
     assert_eq!(period["deadline"]["effective"], "2023-03-10T16:30:00+07:00");
     let (values, evidence) = full_answers(&period);
 
@@ -463,19 +469,7 @@ fn row_of<'a>(board: &'a Value, code: &str) -> &'a Value {
 /// once; a draft's values edited in place do not cost a recomputation.
 #[actix_web::test]
 async fn kept_boards_follow_every_change_that_shows() {
-    let app = TestApp::spawn().await;
-    {
-        let mut conn = app.state.pool.get().await.unwrap();
-        cchc_shared::demo::load(&mut conn, &app.state.config.default_policy)
-            .await
-            .unwrap();
-    }
-    let periods = app.get("/api/v1/periods?q=2023-Q1").await.expect(200);
-    let period_id = periods["items"][0]["id"].as_i64().unwrap();
-    let period = app
-        .get(&format!("/api/v1/periods/{period_id}"))
-        .await
-        .expect(200);
+    let (app, period_id, period) = demo_q1_2023().await;
     let (values, evidence) = full_answers(&period);
     let board_path = format!("/api/v1/periods/{period_id}/compliance?per_page=200");
     let report_path = format!("/api/v1/periods/{period_id}/consolidation?include=submitted");

@@ -12,6 +12,8 @@ use crate::model::indicator::{
 use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
 use crate::repo::{contains_pattern, local, map_unique};
+use crate::rules::completeness::IndicatorSpec;
+use crate::rules::consolidation::value_kind;
 use crate::schema::{indicator_versions, indicators, period_indicators, periods};
 use crate::validation::Checker;
 
@@ -127,6 +129,16 @@ impl VersionRow {
             self.tolerance,
             self.evidence_required,
         )
+    }
+
+    /// What the completeness and discrepancy rules need to know of this version.
+    pub(crate) fn spec(&self) -> Result<IndicatorSpec> {
+        Ok(IndicatorSpec {
+            code: self.code.clone(),
+            kind: value_kind(parse_stored(&self.kind)?),
+            tolerance: self.tolerance,
+            evidence_required: self.evidence_required,
+        })
     }
 
     fn into_api(self) -> Result<IndicatorVersion> {

@@ -18,10 +18,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, Result};
 use crate::model::indicator::IndicatorDefinition;
-use crate::model::parse_stored;
 use crate::repo::indicators::VersionRow;
 use crate::rules::completeness::IndicatorSpec;
-use crate::rules::consolidation::value_kind;
 use crate::schema::indicator_versions;
 
 /// One indicator version with what is derived from it once: its definition and its rules.
@@ -34,17 +32,10 @@ pub(crate) struct PinnedVersion {
 
 impl PinnedVersion {
     fn new(row: VersionRow) -> Result<Self> {
-        let definition = row.definition()?;
-        let spec = IndicatorSpec {
-            code: row.code.clone(),
-            kind: value_kind(parse_stored(&row.kind)?),
-            tolerance: row.tolerance,
-            evidence_required: row.evidence_required,
-        };
         Ok(PinnedVersion {
+            definition: row.definition()?,
+            spec: row.spec()?,
             row,
-            definition,
-            spec,
         })
     }
 }

@@ -293,15 +293,6 @@ fn reported(row: &ValueRow, evidence_count: usize) -> ReportedValue {
     }
 }
 
-fn spec_of(facts: &PeriodIndicatorFacts) -> Result<IndicatorSpec> {
-    Ok(IndicatorSpec {
-        code: facts.version.code.clone(),
-        kind: value_kind(parse_stored(&facts.version.kind)?),
-        tolerance: facts.version.tolerance,
-        evidence_required: facts.version.evidence_required,
-    })
-}
-
 /// Everything about one submission, loaded once.
 struct Loaded {
     row: SubmissionRow,
@@ -2234,7 +2225,7 @@ async fn consolidate(
     )?;
     let definitions = indicators
         .iter()
-        .map(|facts| Ok((facts.version.definition()?, spec_of(facts)?)))
+        .map(|facts| Ok((facts.version.definition()?, facts.version.spec()?)))
         .collect::<Result<Vec<_>>>()?;
     let position: HashMap<i64, usize> = indicators
         .iter()
