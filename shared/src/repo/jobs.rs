@@ -114,6 +114,11 @@ impl From<Error> for JobError {
         match error {
             // A database hiccup is worth retrying; anything else is a bug or bad data.
             Error::Database(e) => JobError::Temporary(e.to_string()),
+            Error::Conflict {
+                code: "concurrent_change",
+                detail,
+                ..
+            } => JobError::Temporary(detail),
             other => JobError::Permanent(other.to_string()),
         }
     }
