@@ -40,15 +40,16 @@ text_enum! {
 
 /// A value for one indicator, as given. Which fields apply depends on the indicator's kind:
 /// `numerator` and `denominator` for ratios (the percentage is derived, never stored), `number`
-/// for counts and decimals, `flag` for yes/no, `text` for text.
+/// for counts and decimals, `flag` for yes/no, `text` for text. Every figure is within ±10^15
+/// (`out_of_range` beyond), so whole figures are exact.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValueInput {
-    #[schema(value_type = Option<f64>, example = 95)]
+    #[schema(value_type = Option<f64>, example = 95, minimum = -1e15, maximum = 1e15)]
     pub numerator: Option<Decimal>,
-    #[schema(value_type = Option<f64>, example = 100)]
+    #[schema(value_type = Option<f64>, example = 100, minimum = -1e15, maximum = 1e15)]
     pub denominator: Option<Decimal>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -1e15, maximum = 1e15)]
     pub number: Option<Decimal>,
     pub flag: Option<bool>,
     pub text: Option<String>,
@@ -57,7 +58,7 @@ pub struct ValueInput {
     #[schema(nullable = false)]
     pub not_applicable: Option<bool>,
     /// The system-of-record figure (percentage for ratios) the unit's figure is checked against.
-    #[schema(value_type = Option<f64>, example = 96)]
+    #[schema(value_type = Option<f64>, example = 96, minimum = -1e15, maximum = 1e15)]
     pub system_value: Option<Decimal>,
     /// Why the unit's figure differs from the system's (giải trình), or why not applicable.
     pub explanation: Option<String>,
@@ -295,6 +296,7 @@ pub struct GrantExtension {
     pub unit_code: String,
     /// The unit's new deadline, RFC 3339 with offset.
     #[schema(example = "2023-03-15T16:30:00+07:00")]
+    #[serde(deserialize_with = "crate::model::time_input::instant")]
     pub deadline: DateTime<FixedOffset>,
     #[schema(example = "Phòng đang chờ số liệu từ Cổng dịch vụ công.")]
     pub reason: String,
@@ -490,6 +492,10 @@ pub struct ComplianceBoard {
 #[into_params(parameter_in = Query)]
 pub struct ComplianceQuery {
     /// RFC 3339 with offset, e.g. `2023-03-10T16:30:00+07:00`; default now.
+    #[serde(
+        default,
+        deserialize_with = "crate::model::time_input::optional_instant"
+    )]
     pub at: Option<DateTime<FixedOffset>>,
     /// Only units of this standing, e.g. `missing` for the list to chase.
     pub standing: Option<Standing>,

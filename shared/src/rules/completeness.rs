@@ -20,7 +20,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use self::problem_codes::{
     DENOMINATOR_ZERO, EVIDENCE_REQUIRED, EXPLANATION_REQUIRED, NEGATIVE, NOT_FOR_KIND, NOT_WHOLE,
-    NUMERATOR_EXCEEDS_DENOMINATOR, REQUIRED, TOO_LONG, UNKNOWN_INDICATOR,
+    NUMERATOR_EXCEEDS_DENOMINATOR, OUT_OF_RANGE, REQUIRED, TOO_LONG, UNKNOWN_INDICATOR,
 };
 
 /// The longest text answer accepted, in characters.
@@ -54,7 +54,15 @@ pub mod problem_codes {
     pub const NOT_WHOLE: &str = "not_whole";
     /// A text or explanation is longer than its limit.
     pub const TOO_LONG: &str = "too_long";
+    /// A figure is beyond ±[`MAX_FIGURE`](super::MAX_FIGURE).
+    pub const OUT_OF_RANGE: &str = "out_of_range";
 }
+
+/// Largest magnitude of a reported figure (numerator, denominator, number, system value):
+/// 10^15, far above any count of dossiers or budget in đồng a unit reports, so that sums over
+/// every unit and their percentages stay exact in `Decimal`, and every whole figure is exact
+/// as a JSON number (below 2^53) for clients that read numbers as doubles.
+pub const MAX_FIGURE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
 /// Decimal places shown when a message quotes a figure; enough that two
 /// figures differing by more than a realistic tolerance never look equal.
@@ -208,10 +216,11 @@ fn difference(figure: Decimal, system_value: Decimal) -> Decimal {
 
 /// Problems that make `value` malformed whatever the stage: fields that do
 /// not belong to the indicator's kind, negative numerators, denominators
-/// and counts, fractional counts, and over-long text or explanation.
+/// and counts, fractional counts, figures beyond ±[`MAX_FIGURE`], and
+/// over-long text or explanation.
 ///
 /// Problems are listed field by field in the order numerator, denominator,
-/// number, flag, text, explanation.
+/// number, flag, text, explanation, system value.
 pub fn shape_problems(spec: &IndicatorSpec, value: &ReportedValue) -> Vec<Problem> {
     let code = spec.code.as_str();
     let kind = spec.kind;
@@ -233,19 +242,32 @@ pub fn shape_problems(spec: &IndicatorSpec, value: &ReportedValue) -> Vec<Proble
         )
     };
 
+    let out_of_range = |subfield: &str, label: &str| {
+        Problem::new(
+            code,
+            Some(subfield),
+            OUT_OF_RANGE,
+            format!("{label} must be between -1000000000000000 and 1000000000000000 (10^15)"),
+        )
+    };
+
     for (subfield, label, given) in [
         ("numerator", "the numerator", value.numerator),
         ("denominator", "the denominator", value.denominator),
     ] {
         let Some(given) = given else { continue };
-        if kind != ValueKind::Ratio {
+        if given.abs() > MAX_FIGURE {
+            problems.push(out_of_range(subfield, label));
+        } else if kind != ValueKind::Ratio {
             problems.push(not_for_kind(subfield, &format!("a {subfield}")));
         } else if given.is_sign_negative() && !given.is_zero() {
             problems.push(negative(subfield, label));
         }
     }
 
-    if let Some(number) = value.number {
+    if value.number.is_some_and(|n| n.abs() > MAX_FIGURE) {
+        problems.push(out_of_range("number", "the number"));
+    } else if let Some(number) = value.number {
         match kind {
             ValueKind::Count => {
                 if number.is_sign_negative() && !number.is_zero() {
@@ -291,6 +313,10 @@ pub fn shape_problems(spec: &IndicatorSpec, value: &ReportedValue) -> Vec<Proble
         ) {
             problems.push(problem);
         }
+    }
+
+    if value.system_value.is_some_and(|v| v.abs() > MAX_FIGURE) {
+        problems.push(out_of_range("system_value", "the system-of-record figure"));
     }
 
     problems
@@ -803,6 +829,45 @@ mod tests {
             ..ratio("1", "2")
         };
         assert_eq!(shape_problems(&ratio_spec(), &value), Vec::new());
+    }
+
+    #[test]
+    fn the_figure_limit_is_ten_to_the_fifteenth() {
+        assert_eq!(MAX_FIGURE, Decimal::from(1_000_000_000_000_000_i64));
+    }
+
+    #[test]
+    fn figures_beyond_the_limit_are_out_of_range_at_any_stage() {
+        let huge = "79000000000000000000000000000";
+        let problems = shape_problems(&ratio_spec(), &ratio(huge, "1"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, OUT_OF_RANGE);
+        assert_eq!(problems[0].field, "values.TTHC-DUNGHAN.numerator");
+        // The limit itself is fine, one past it is not.
+        assert_eq!(
+            shape_problems(
+                &ratio_spec(),
+                &ratio("1000000000000000", "1000000000000000")
+            ),
+            Vec::new()
+        );
+        let past = shape_problems(&ratio_spec(), &ratio("1", "-1000000000000001"));
+        assert_eq!(past[0].code, OUT_OF_RANGE);
+        assert_eq!(past[0].field, "values.TTHC-DUNGHAN.denominator");
+        let mut value = number("1000000000000000.5");
+        value.system_value = Some(dec("-2000000000000000"));
+        let decimal = spec("CHI-PHI", ValueKind::Decimal, "0", false);
+        let fields: Vec<_> = shape_problems(&decimal, &value)
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("values.CHI-PHI.number".to_owned(), OUT_OF_RANGE),
+                ("values.CHI-PHI.system_value".to_owned(), OUT_OF_RANGE)
+            ]
+        );
     }
 
     #[test]
