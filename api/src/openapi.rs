@@ -20,8 +20,12 @@ working-day calendar.\n\n\
 All endpoints under `/api/v1` take `Authorization: Bearer <token>` (create one with `cchc-api token create`). \
 Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
 Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
-stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00). Request \
-bodies reject unknown fields. Every answer carries an `X-Request-Id` header; quote it when reporting a problem.\n\n\
+stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00); dates are \
+`YYYY-MM-DD`. Dates and timestamps sent must fall in the years 1900–9999 and must not be a leap second (`:60`); \
+others are refused with 400 `invalid_body` (or `invalid_query`) naming the field. Names and other texts must \
+not contain control, zero-width or text-direction characters (422 `invalid_character`). Request \
+bodies reject unknown fields. A request that loses a race with another (the same record created twice at \
+once) answers 409 with the code of the duplicate, never 500. Every answer carries an `X-Request-Id` header; quote it when reporting a problem.\n\n\
 The events this service sends to subscribed URLs (`/api/v1/webhooks`) are described in this document's \
 `webhooks` section: each is POSTed as JSON, signed with HMAC-SHA256, and retried until the receiver answers 2xx.",
         license(name = "MIT", identifier = "MIT"),

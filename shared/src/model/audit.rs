@@ -97,8 +97,16 @@ pub struct AuditFilter {
     /// Only changes by callers whose name contains this text.
     pub actor: Option<String>,
     /// Only events at or after this instant (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "crate::model::time_input::optional_instant"
+    )]
     pub since: Option<DateTime<FixedOffset>>,
     /// Only events before this instant (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "crate::model::time_input::optional_instant"
+    )]
     pub until: Option<DateTime<FixedOffset>>,
 }
 

@@ -147,6 +147,7 @@ pub struct CreateDocument {
     pub number: String,
     /// Date of issue (YYYY-MM-DD).
     #[schema(example = "2026-11-02")]
+    #[serde(deserialize_with = "crate::model::time_input::date")]
     pub issued_on: NaiveDate,
     #[schema(example = "Sở Công Thương")]
     pub issuing_agency: String,
@@ -244,6 +245,7 @@ pub struct QlvbEvent {
     #[serde(rename = "type")]
     pub event_type: QlvbEventType,
     /// When it happened in QLVB (RFC 3339 with offset).
+    #[serde(deserialize_with = "crate::model::time_input::instant")]
     pub occurred_at: DateTime<FixedOffset>,
     pub data: QlvbEventData,
 }
@@ -274,6 +276,7 @@ pub struct QlvbSender {
 pub struct QlvbDocument {
     #[schema(example = "12/BC-QLCN")]
     pub number: String,
+    #[serde(deserialize_with = "crate::model::time_input::date")]
     pub issued_on: NaiveDate,
     #[schema(example = "Phòng Quản lý Công nghiệp")]
     pub issuing_agency: String,

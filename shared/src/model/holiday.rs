@@ -26,6 +26,7 @@ pub struct Holiday {
 #[serde(deny_unknown_fields)]
 pub struct CreateHoliday {
     #[schema(example = "2027-02-08")]
+    #[serde(deserialize_with = "crate::model::time_input::date")]
     pub date: NaiveDate,
     pub kind: DayKind,
     #[schema(example = "Tết Nguyên đán Đinh Mùi")]
@@ -60,8 +61,10 @@ pub struct HolidayFilter {
     /// Only this calendar year.
     pub year: Option<i32>,
     /// From this date (inclusive).
+    #[serde(default, deserialize_with = "crate::model::time_input::optional_date")]
     pub from: Option<NaiveDate>,
     /// Up to this date (inclusive).
+    #[serde(default, deserialize_with = "crate::model::time_input::optional_date")]
     pub to: Option<NaiveDate>,
     pub kind: Option<DayKind>,
 }

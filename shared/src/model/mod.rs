@@ -13,6 +13,7 @@ pub mod job;
 pub mod period;
 pub mod policy;
 pub mod submission;
+pub mod time_input;
 pub mod token;
 pub mod unit;
 pub mod webhook;

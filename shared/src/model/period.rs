@@ -39,6 +39,7 @@ pub struct LegalDocument {
     #[schema(example = "733/SNV-TT")]
     pub number: String,
     #[schema(example = "2023-03-06")]
+    #[serde(deserialize_with = "crate::model::time_input::date")]
     pub issued_on: NaiveDate,
     #[schema(example = "Công văn về việc báo cáo cải cách hành chính định kỳ năm 2023")]
     pub title: String,
@@ -177,12 +178,13 @@ pub struct CreatePeriod {
     pub sequence: Option<i32>,
     /// Start of the data cut-off window. Omit both `data_from` and `data_to` to use the
     /// Decree 09 default of the frequency; required for ad-hoc periods.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::time_input::optional_date")]
     pub data_from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::time_input::optional_date")]
     pub data_to: Option<NaiveDate>,
     /// Local deadline, RFC 3339 with offset, e.g. `2023-03-10T16:30:00+07:00`.
     #[schema(example = "2023-03-10T16:30:00+07:00")]
+    #[serde(deserialize_with = "crate::model::time_input::instant")]
     pub deadline: DateTime<FixedOffset>,
     /// Default true.
     #[serde(default)]
@@ -229,17 +231,20 @@ pub struct UpdatePeriod {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i32>, nullable)]
     pub sequence: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "non_null")]
+    #[serde(default, deserialize_with = "crate::model::time_input::present_date")]
     #[schema(nullable = false)]
     pub data_from: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "non_null")]
+    #[serde(default, deserialize_with = "crate::model::time_input::present_date")]
     #[schema(nullable = false)]
     pub data_to: Option<NaiveDate>,
     /// Set true to go back to the Decree 09 default window.
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub use_default_window: Option<bool>,
-    #[serde(default, deserialize_with = "non_null")]
+    #[serde(
+        default,
+        deserialize_with = "crate::model::time_input::present_instant"
+    )]
     #[schema(nullable = false)]
     pub deadline: Option<DateTime<FixedOffset>>,
     #[serde(default, deserialize_with = "non_null")]

@@ -64,7 +64,10 @@ pub struct CreateToken {
     #[schema(example = "KHTC")]
     pub unit_code: Option<String>,
     /// Optional expiry (RFC 3339 with offset).
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::model::time_input::optional_instant"
+    )]
     pub expires_at: Option<DateTime<FixedOffset>>,
 }
 
