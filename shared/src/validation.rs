@@ -4,6 +4,22 @@ use validator::ValidateEmail;
 
 use crate::error::{Error, FieldError};
 
+/// Characters that print nothing but change how text reads: zero-width spaces and joiners,
+/// left-to-right/right-to-left marks, bidi embeddings, overrides and isolates, the word joiner
+/// and the byte-order mark. In a name they let `KHTC` and `KH\u{200B}TC`, or a reversed
+/// string, pass for each other; Vietnamese text never needs them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 #[derive(Debug, Default)]
 pub struct Checker {
     errors: Vec<FieldError>,
@@ -38,6 +54,16 @@ impl Checker {
                 field,
                 "invalid_character",
                 "must not contain control characters",
+            );
+        } else if let Some(c) = value.chars().find(|c| is_invisible_format(*c)) {
+            self.push(
+                field,
+                "invalid_character",
+                format!(
+                    "must not contain invisible or text-direction characters (found U+{:04X}); \
+                     they make one name look like another",
+                    u32::from(c)
+                ),
             );
         } else if value.chars().count() > max {
             self.push(
@@ -158,5 +184,25 @@ mod tests {
         check.phone("phone", "+84 258.3822.123");
         check.code("code", "KHTC", 16, "_-");
         assert!(check.finish().is_ok());
+    }
+
+    #[test]
+    fn invisible_and_direction_characters_are_refused_in_text() {
+        for name in [
+            "Phòng \u{202E}CTHK",
+            "KH\u{200B}TC",
+            "\u{FEFF}Văn phòng",
+            "Thanh tra\u{2066}",
+            "A\u{200F}B",
+        ] {
+            let mut check = Checker::new();
+            check.text("name", name, 200);
+            let Err(Error::Validation { errors }) = check.finish() else {
+                panic!("{name:?} was accepted");
+            };
+            assert_eq!(errors[0].code, "invalid_character", "{name:?}");
+        }
+        assert!(!is_invisible_format('ệ'));
+        assert!(!is_invisible_format(' '));
     }
 }
