@@ -160,3 +160,61 @@ async fn a_statement_stuck_behind_a_lock_is_cancelled_with_a_503() {
         .unwrap();
     app.get("/api/v1/units").await.expect(200);
 }
+
+#[actix_web::test]
+async fn bidi_and_zero_width_characters_are_refused_in_names() {
+    let app = TestApp::spawn().await;
+    for name in [
+        "Phòng \u{202E}CTHK",
+        "Phòng KH\u{200B}TC",
+        "\u{2067}Thanh tra",
+    ] {
+        let problem = app
+            .post(
+                "/api/v1/units",
+                json!({"code": "KHTC", "name": name, "kind": "division"}),
+            )
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "name", "{name:?}");
+        assert_eq!(problem["errors"][0]["code"], "invalid_character");
+    }
+    assert_eq!(app.get("/api/v1/units").await.expect(200)["total"], 0);
+}
+
+#[actix_web::test]
+async fn dates_outside_1900_to_9999_and_leap_seconds_are_refused() {
+    let app = TestApp::spawn().await;
+    let period = |deadline: &str| {
+        json!({"code": "P1", "title": "Kỳ", "report_type": "periodic", "frequency": "annual",
+               "year": 2026, "deadline": deadline})
+    };
+    for deadline in [
+        "+10000-01-01T16:30:00+07:00",
+        "1899-12-31T16:30:00+07:00",
+        "2016-12-31T23:59:60+07:00",
+    ] {
+        let problem = app
+            .post("/api/v1/periods", period(deadline))
+            .await
+            .problem(400, "invalid_body");
+        assert_eq!(problem["errors"][0]["field"], "deadline", "{deadline}");
+    }
+    for date in ["+10000-01-01", "1899-12-31", "12026-01-01"] {
+        let problem = app
+            .post(
+                "/api/v1/holidays",
+                json!({"date": date, "name": "Ngày nghỉ", "kind": "public_holiday"}),
+            )
+            .await
+            .problem(400, "invalid_body");
+        assert_eq!(problem["errors"][0]["field"], "date", "{date}");
+    }
+    app.get("/api/v1/holidays?from=%2B10000-01-01")
+        .await
+        .problem(400, "invalid_query");
+    app.get("/api/v1/audit?since=%2B10000-01-01T00:00:00%2B07:00")
+        .await
+        .problem(400, "invalid_query");
+    assert_eq!(app.get("/api/v1/periods").await.expect(200)["total"], 0);
+}

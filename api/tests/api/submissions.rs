@@ -508,6 +508,28 @@ async fn creating_is_refused_for_the_wrong_unit_or_role() {
 }
 
 #[actix_web::test]
+async fn concurrent_creation_of_one_units_report_is_one_201_and_409s() {
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let token = app.token(Role::Reporter, Some("KHTC")).await;
+    let path = format!("/api/v1/periods/{period}/submissions");
+    // Many at once, so some pass the pre-check together and meet at the unique key.
+    let answers =
+        futures_util::future::join_all((0..16).map(|_| app.post_as(&token, &path, json!({}))))
+            .await;
+    let mut created = 0;
+    for answer in answers {
+        if answer.status.as_u16() == 201 {
+            created += 1;
+        } else {
+            answer.problem(409, "submission_exists");
+        }
+    }
+    assert_eq!(created, 1, "exactly one report is created");
+    assert_eq!(app.get(&path).await.expect(200)["total"], 1);
+}
+
+#[actix_web::test]
 async fn drafts_need_an_open_period() {
     let app = TestApp::spawn().await;
     organisation(&app).await;
@@ -937,6 +959,16 @@ async fn values_that_do_not_fit_are_refused_on_save() {
         (
             json!({"CO-MOTCUA": {"text": "Có"}}),
             vec![("values.CO-MOTCUA.text", "not_for_kind")],
+        ),
+        // Beyond ±10^15 (a ratio's sums would lose their percentage, a whole number past
+        // 2^53 its last digits in JSON): refused, not silently changed.
+        (
+            json!({"TL-DUNGHAN": {"numerator": 7.9e28, "denominator": 10}}),
+            vec![("values.TL-DUNGHAN.numerator", "out_of_range")],
+        ),
+        (
+            json!({"SL-VANBAN": {"number": 9_007_199_254_740_993_u64}}),
+            vec![("values.SL-VANBAN.number", "out_of_range")],
         ),
         // A good value next to a bad one is not saved either.
         (
