@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
-use crate::limits::{retry_after_secs, CallerKey};
+use crate::limits::retry_after_secs;
 use crate::routes::{configure_v1, health};
 use crate::state::AppState;
 
@@ -71,7 +71,7 @@ pub fn app(
         .wrap_fn(move |req, srv| {
             let counted = req.path().starts_with("/api/") && req.method() != Method::OPTIONS;
             let verdict = if counted {
-                rate_limiter.check(&CallerKey::of(&req))
+                rate_limiter.admit(&req)
             } else {
                 Ok(())
             };

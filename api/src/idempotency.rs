@@ -21,12 +21,13 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 use cchc_shared::error::{Error as CoreError, FieldError};
 use cchc_shared::repo::idempotency::{self, Claim, Fingerprint, StoredAnswer};
-use cchc_shared::repo::tokens;
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::auth::FailedAuthentication;
 use crate::error::ApiError;
+use crate::limits::client_address;
 use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -135,18 +136,15 @@ pub async fn middleware(
         return pass(req, next).await;
     };
     let now = state.clock.now();
-    let principal = {
-        let mut conn = match state.conn().await {
-            Ok(conn) => conn,
-            Err(problem) => return Ok(error(req, problem)),
-        };
-        match tokens::authenticate(&mut conn, &secret, now).await {
-            Ok(principal) => principal,
-            Err(problem) => return Ok(error(req, problem.into())),
+    let address = client_address(req.peer_addr());
+    let principal = match crate::auth::authenticate(&state, address, &secret).await {
+        Ok(Some(principal)) => principal,
+        // The `Auth` extractor answers 401 without a second lookup or a second failure spent.
+        Ok(None) => {
+            req.extensions_mut().insert(FailedAuthentication);
+            return pass(req, next).await;
         }
-    };
-    let Some(principal) = principal else {
-        return pass(req, next).await;
+        Err(problem) => return Ok(error(req, problem)),
     };
     let token_id = principal.token_id;
     // The `Auth` extractor takes it from here instead of looking the token up again.

@@ -91,7 +91,7 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "429",
         "TooManyRequests",
-        "This caller (token, or address without one) sent more requests than the per-minute limit (`rate_limited`); `Retry-After` says when to try again",
+        "This caller (token, or address without one) sent more requests than the per-minute limit, or, for a request with a token, its address had more failed authentications than its per-minute budget (`rate_limited`); `Retry-After` says when to try again",
     ),
     ("500", "InternalError", "A bug; it has been logged"),
     (
