@@ -218,7 +218,8 @@ The same caller sending the same key with the same request (method, path, body) 
 with `Idempotent-Replayed: true`, and nothing is done twice. The same key with another request: 422 \
 `idempotency_key_reused`; while the first is still running: 409 `idempotency_key_in_progress`. \
 5xx answers are not kept, so such a request may be retried with the same key. An invalid key: 400 \
-`invalid_header`.",
+`invalid_header`. With a key the body is read before the operation runs, up to the operation's own \
+limit (`CCHC_MAX_BODY_BYTES`; uploads `CCHC_MAX_UPLOAD_BYTES`): past it 413.",
         ))
         .schema(Some(
             ObjectBuilder::new()
@@ -239,6 +240,7 @@ with `Idempotent-Replayed: true`, and nothing is done twice. The same key with a
             .push(parameter.clone());
         add_problem(operation, "400");
         add_problem(operation, "409");
+        add_problem(operation, "413");
         add_problem(operation, "422");
     }
 }
