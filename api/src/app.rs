@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::limits::retry_after_secs;
+use crate::request_log::RedactedRootSpan;
 use crate::routes::{configure_v1, health};
 use crate::state::AppState;
 
@@ -116,7 +117,7 @@ pub fn app(
                 Ok(response)
             }
         })
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<RedactedRootSpan>::new())
         .app_data(web::Data::new(state))
         .app_data(BodyLimit(body_limit))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::RouteNotFound.into()))
