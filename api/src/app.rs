@@ -14,7 +14,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
-use crate::limits::{retry_after_secs, CallerKey};
+use crate::limits::retry_after_secs;
+use crate::request_log::RedactedRootSpan;
 use crate::routes::{configure_v1, health};
 use crate::state::AppState;
 
@@ -71,7 +72,7 @@ pub fn app(
         .wrap_fn(move |req, srv| {
             let counted = req.path().starts_with("/api/") && req.method() != Method::OPTIONS;
             let verdict = if counted {
-                rate_limiter.check(&CallerKey::of(&req))
+                rate_limiter.admit(&req)
             } else {
                 Ok(())
             };
@@ -116,7 +117,7 @@ pub fn app(
                 Ok(response)
             }
         })
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<RedactedRootSpan>::new())
         .app_data(web::Data::new(state))
         .app_data(BodyLimit(body_limit))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::RouteNotFound.into()))

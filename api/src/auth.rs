@@ -1,5 +1,7 @@
 //! Bearer-token authentication and role checks.
 
+use std::net::IpAddr;
+
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::HttpMessage;
@@ -11,6 +13,7 @@ use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
 use crate::error::ApiError;
+use crate::limits::client_address;
 use crate::state::AppState;
 
 /// The authenticated caller of a request.
@@ -67,6 +70,9 @@ impl Auth {
     }
 }
 
+/// The bearer secret of a request: the `Authorization` header trimmed, its scheme `Bearer` in
+/// any case, the secret after any spaces. The rate limiter keys on the same parse, so every
+/// spelling that authenticates as one token also counts as one caller.
 pub(crate) fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
@@ -89,6 +95,30 @@ pub(crate) fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(secret.trim().to_owned())
 }
 
+/// Left in a request's extensions by a layer whose lookup found no usable token, so that the
+/// extractor answers 401 without looking (and counting the failure) again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FailedAuthentication;
+
+fn unknown_token() -> ApiError {
+    ApiError::Unauthenticated("the token is unknown, revoked or expired".into())
+}
+
+/// Looks a bearer secret up. One that names no usable token (unknown, revoked, expired) spends
+/// the client address's failed-authentication budget (see `crate::limits`).
+pub(crate) async fn authenticate(
+    state: &AppState,
+    address: IpAddr,
+    secret: &str,
+) -> Result<Option<Principal>, ApiError> {
+    let mut conn = state.conn().await?;
+    let principal = tokens::authenticate(&mut conn, secret, state.clock.now()).await?;
+    if principal.is_none() {
+        state.rate_limiter.failed_authentication(address);
+    }
+    Ok(principal)
+}
+
 impl FromRequest for Auth {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -104,22 +134,22 @@ impl FromRequest for Auth {
                 })
             });
         }
+        if req.extensions().get::<FailedAuthentication>().is_some() {
+            return Box::pin(async { Err(unknown_token()) });
+        }
         let secret = bearer_secret(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let address = client_address(req.peer_addr());
         Box::pin(async move {
             let secret = secret?;
             let state =
                 state.ok_or_else(|| ApiError::NotReady("application state missing".into()))?;
-            let mut conn = state.conn().await?;
-            let now = state.clock.now();
-            match tokens::authenticate(&mut conn, &secret, now).await? {
+            match authenticate(&state, address, &secret).await? {
                 Some(principal) => Ok(Auth {
                     principal,
                     request_id,
                 }),
-                None => Err(ApiError::Unauthenticated(
-                    "the token is unknown, revoked or expired".into(),
-                )),
+                None => Err(unknown_token()),
             }
         })
     }

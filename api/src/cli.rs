@@ -310,7 +310,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         pool,
         clock: Arc::new(SystemClock),
-        rate_limiter: crate::limits::RateLimiter::per_minute(config.rate_limit_per_minute),
+        rate_limiter: crate::limits::RateLimiter::from_config(&config),
         storage,
         boards: Arc::new(BoardCaches::new(config.board_cache_entries)),
         config: Arc::new(config),

@@ -13,20 +13,27 @@
 //! the connection) is taken over by the next request with the key. Keys last `CCHC_IDEMPOTENCY_TTL_HOURS` (24 h by default); expired ones are removed
 //! when a new key is claimed. Requests without a valid token pass through untouched (the
 //! handler answers 401), as do all other methods.
+//!
+//! The body is read (to fingerprint it) only up to the route's own limit, with the answer its
+//! handler would give past it (413): `CCHC_MAX_BODY_BYTES` for JSON, the upload limit for
+//! multipart uploads, the event limit for QLVB events.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
+use cchc_shared::config::Config;
 use cchc_shared::error::{Error as CoreError, FieldError};
 use cchc_shared::repo::idempotency::{self, Claim, Fingerprint, StoredAnswer};
-use cchc_shared::repo::tokens;
-use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::auth::FailedAuthentication;
 use crate::error::ApiError;
+use crate::extract::read_body;
+use crate::limits::client_address;
+use crate::routes::integrations::event_body_limit;
 use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -70,15 +77,38 @@ pub fn parse_key(headers: &header::HeaderMap) -> Result<Option<String>, ApiError
     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-/// The largest body this layer reads to fingerprint it: the largest the handlers take
-/// (JSON, uploads, QLVB events with inline files), plus room for multipart framing.
-fn body_limit(state: &AppState) -> usize {
-    let config = &state.config;
-    config
-        .max_body_bytes
-        .max(config.max_upload_bytes)
-        .max(config.qlvb.max_inline_bytes.saturating_mul(2))
-        .saturating_add(1024 * 1024)
+/// Routes whose handlers read a `multipart/form-data` upload ([`crate::upload`]), as actix
+/// patterns (which are the OpenAPI paths; a unit test holds the list to the document).
+pub const UPLOAD_ROUTES: [&str; 2] = [
+    "/api/v1/submissions/{id}/attachments",
+    "/api/v1/documents/{id}/files",
+];
+/// The route whose handler reads events with inline files ([`event_body_limit`]).
+const QLVB_EVENTS_ROUTE: &str = "/api/v1/integrations/qlvb/events";
+
+/// The most of a POST's body this layer reads to fingerprint it, and the problem past it: the
+/// route's own limit and the answer its handler would give. The largest limit of all (an
+/// upload's) for every route would let any POST with a key make the server buffer it.
+fn route_body_limit(req: &ServiceRequest, config: &Config) -> (usize, ApiError) {
+    // Before routing, actix matches the pattern from the path alone.
+    match req.match_pattern().as_deref() {
+        Some(route) if UPLOAD_ROUTES.contains(&route) => (
+            crate::upload::form_limit(config.max_upload_bytes),
+            ApiError::FileTooLarge {
+                limit: config.max_upload_bytes,
+            },
+        ),
+        Some(QLVB_EVENTS_ROUTE) => {
+            let limit = event_body_limit(config);
+            (limit, ApiError::PayloadTooLarge { limit })
+        }
+        _ => (
+            config.max_body_bytes,
+            ApiError::PayloadTooLarge {
+                limit: config.max_body_bytes,
+            },
+        ),
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -135,35 +165,33 @@ pub async fn middleware(
         return pass(req, next).await;
     };
     let now = state.clock.now();
-    let principal = {
-        let mut conn = match state.conn().await {
-            Ok(conn) => conn,
-            Err(problem) => return Ok(error(req, problem)),
-        };
-        match tokens::authenticate(&mut conn, &secret, now).await {
-            Ok(principal) => principal,
-            Err(problem) => return Ok(error(req, problem.into())),
+    let address = client_address(req.peer_addr());
+    let principal = match crate::auth::authenticate(&state, address, &secret).await {
+        Ok(Some(principal)) => principal,
+        // The `Auth` extractor answers 401 without a second lookup or a second failure spent.
+        Ok(None) => {
+            req.extensions_mut().insert(FailedAuthentication);
+            return pass(req, next).await;
         }
-    };
-    let Some(principal) = principal else {
-        return pass(req, next).await;
+        Err(problem) => return Ok(error(req, problem)),
     };
     let token_id = principal.token_id;
     // The `Auth` extractor takes it from here instead of looking the token up again.
     req.extensions_mut().insert(principal);
 
     // Read the body to fingerprint it, then hand it on unchanged.
-    let limit = body_limit(&state);
+    let (limit, too_large) = route_body_limit(&req, &state.config);
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > limit {
-            return Ok(error(req, ApiError::PayloadTooLarge { limit }));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = body.freeze();
+    let body = match read_body(declared_length, limit, &mut payload).await {
+        Ok(body) => body.freeze(),
+        Err(ApiError::PayloadTooLarge { .. }) => return Ok(error(req, too_large)),
+        Err(problem) => return Ok(error(req, problem)),
+    };
     let request = Fingerprint {
         method: req.method().to_string(),
         path: req
@@ -322,5 +350,26 @@ mod tests {
             assert!(parse_key(&headers(&[bad])).is_err(), "{bad:?}");
         }
         assert!(parse_key(&headers(&[b"a", b"b"])).is_err());
+    }
+
+    #[test]
+    fn the_upload_routes_are_the_documented_multipart_posts() {
+        let spec = serde_json::to_value(crate::app::openapi()).unwrap();
+        let mut multipart: Vec<&str> = spec["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, item)| {
+                item["post"]["requestBody"]["content"]
+                    .get("multipart/form-data")
+                    .is_some()
+            })
+            .map(|(path, _)| path.as_str())
+            .collect();
+        multipart.sort_unstable();
+        let mut listed = UPLOAD_ROUTES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(multipart, listed);
+        assert!(spec["paths"][QLVB_EVENTS_ROUTE]["post"].is_object());
     }
 }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod limits;
 pub mod openapi;
+pub mod request_log;
 pub mod routes;
 pub mod state;
 pub mod upload;

@@ -95,7 +95,7 @@ const PROBLEM_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "429",
         "TooManyRequests",
-        "This caller (token, or address without one) sent more requests than the per-minute limit (`rate_limited`); `Retry-After` says when to try again",
+        "This caller (token, or address without one) sent more requests than the per-minute limit, or, for a request with a token, its address had more failed authentications than its per-minute budget (`rate_limited`); `Retry-After` says when to try again",
     ),
     ("500", "InternalError", "A bug; it has been logged"),
     (
@@ -222,7 +222,8 @@ The same caller sending the same key with the same request (method, path, body) 
 with `Idempotent-Replayed: true`, and nothing is done twice. The same key with another request: 422 \
 `idempotency_key_reused`; while the first is still running: 409 `idempotency_key_in_progress`. \
 5xx answers are not kept, so such a request may be retried with the same key. An invalid key: 400 \
-`invalid_header`.",
+`invalid_header`. With a key the body is read before the operation runs, up to the operation's own \
+limit (`CCHC_MAX_BODY_BYTES`; uploads `CCHC_MAX_UPLOAD_BYTES`): past it 413.",
         ))
         .schema(Some(
             ObjectBuilder::new()
@@ -243,6 +244,7 @@ with `Idempotent-Replayed: true`, and nothing is done twice. The same key with a
             .push(parameter.clone());
         add_problem(operation, "400");
         add_problem(operation, "409");
+        add_problem(operation, "413");
         add_problem(operation, "422");
     }
 }

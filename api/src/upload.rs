@@ -20,6 +20,11 @@ const MAX_PARTS: usize = 16;
 
 const MULTIPART: &str = "multipart/form-data";
 
+/// The most an upload form may hold: the file and room for the rest of the form.
+pub fn form_limit(max_file_bytes: usize) -> usize {
+    max_file_bytes.saturating_add(FORM_OVERHEAD_BYTES)
+}
+
 fn is_multipart_form(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
@@ -81,7 +86,7 @@ pub async fn read_upload_form(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared_length.is_some_and(|len| len > max_file_bytes.saturating_add(FORM_OVERHEAD_BYTES)) {
+    if declared_length.is_some_and(|len| len > form_limit(max_file_bytes)) {
         return Err(ApiError::FileTooLarge {
             limit: max_file_bytes,
         });
@@ -96,7 +101,7 @@ pub async fn read_upload_form(
     let file_too_large = || ApiError::FileTooLarge {
         limit: max_file_bytes,
     };
-    let mut budget = max_file_bytes.saturating_add(FORM_OVERHEAD_BYTES);
+    let mut budget = form_limit(max_file_bytes);
     let mut form = UploadForm::default();
     let mut parts = 0;
     while let Some(field) = multipart.next().await {

@@ -39,6 +39,11 @@ pub struct Config {
     /// to one API process, in bursts of up to as many; 0 turns the limit off
     /// (`CCHC_RATE_LIMIT_PER_MINUTE`).
     pub rate_limit_per_minute: u32,
+    /// Failed token authentications (unknown, revoked or expired tokens) per minute one client
+    /// address may cause, in bursts of up to as many; past it that address's requests carrying
+    /// a token get 429 before any lookup until the budget refills. 0 turns it off
+    /// (`CCHC_AUTH_FAILURES_PER_MINUTE`).
+    pub auth_failures_per_minute: u32,
     /// Longest one request may take, body upload included, before it is cancelled with a 503
     /// and nothing written (`CCHC_REQUEST_TIMEOUT_SECS`).
     pub request_timeout: std::time::Duration,
@@ -59,6 +64,10 @@ pub const DEFAULT_BOARD_CACHE_ENTRIES: usize = 32;
 
 /// Requests per minute per caller unless `CCHC_RATE_LIMIT_PER_MINUTE` says otherwise.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 1200;
+/// Failed authentications per minute per address unless `CCHC_AUTH_FAILURES_PER_MINUTE` says
+/// otherwise: a misconfigured client retrying, or a few behind one NAT, stay well under it,
+/// while token guessing from one address costs at most one database lookup a second.
+pub const DEFAULT_AUTH_FAILURES_PER_MINUTE: u32 = 60;
 /// Longest request unless `CCHC_REQUEST_TIMEOUT_SECS` says otherwise: a 20 MiB upload at
 /// 2 Mbit/s takes about 84 s.
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
@@ -248,6 +257,10 @@ impl Config {
             rate_limit_per_minute: match lookup("CCHC_RATE_LIMIT_PER_MINUTE") {
                 Some(v) => parse("CCHC_RATE_LIMIT_PER_MINUTE", &v)?,
                 None => DEFAULT_RATE_LIMIT_PER_MINUTE,
+            },
+            auth_failures_per_minute: match lookup("CCHC_AUTH_FAILURES_PER_MINUTE") {
+                Some(v) => parse("CCHC_AUTH_FAILURES_PER_MINUTE", &v)?,
+                None => DEFAULT_AUTH_FAILURES_PER_MINUTE,
             },
             request_timeout: match lookup("CCHC_REQUEST_TIMEOUT_SECS") {
                 Some(v) => match parse::<u64>("CCHC_REQUEST_TIMEOUT_SECS", &v)? {
@@ -517,6 +530,19 @@ mod tests {
             ("CCHC_REQUEST_TIMEOUT_SECS", "2m"),
         ] {
             assert_eq!(config(&[(name, bad)]).unwrap_err().name, name, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_failed_authentication_budget_comes_from_env() {
+        assert_eq!(config(&[]).unwrap().auth_failures_per_minute, 60);
+        let set = config(&[("CCHC_AUTH_FAILURES_PER_MINUTE", "5")]).unwrap();
+        assert_eq!(set.auth_failures_per_minute, 5);
+        let off = config(&[("CCHC_AUTH_FAILURES_PER_MINUTE", "0")]).unwrap();
+        assert_eq!(off.auth_failures_per_minute, 0, "0 turns it off");
+        for bad in ["-1", "many", "1.5"] {
+            let error = config(&[("CCHC_AUTH_FAILURES_PER_MINUTE", bad)]).unwrap_err();
+            assert_eq!(error.name, "CCHC_AUTH_FAILURES_PER_MINUTE", "{bad}");
         }
     }
 

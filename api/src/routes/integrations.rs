@@ -14,6 +14,14 @@ use crate::state::AppState;
 /// Header set on an answer repeated for an event id seen before.
 pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 
+/// The largest event body read: room for one inline file of the largest size (base64 is 4/3
+/// of the bytes) and the metadata; larger batches should send URLs.
+pub fn event_body_limit(config: &cchc_shared::config::Config) -> usize {
+    config
+        .max_body_bytes
+        .max(config.qlvb.max_inline_bytes / 3 * 4 + 1024 * 1024)
+}
+
 fn header_text<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
@@ -84,11 +92,7 @@ pub async fn receive_qlvb_event(
     // Refuse other roles before reading a body of megabytes.
     qlvb::require_integration(auth.principal())?;
     let config = &state.config;
-    // Room for one inline file of the largest size (base64 is 4/3 of the bytes) and the
-    // metadata; larger batches should send URLs.
-    let limit = config
-        .max_body_bytes
-        .max(config.qlvb.max_inline_bytes / 3 * 4 + 1024 * 1024);
+    let limit = event_body_limit(config);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

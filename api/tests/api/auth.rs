@@ -1,6 +1,9 @@
+use std::sync::{Arc, Mutex};
+
 use cchc_shared::model::token::Role;
 use reqwest::Method;
 use serde_json::json;
+use tracing_subscriber::fmt::format::FmtSpan;
 
 use crate::common::{Answer, TestApp};
 
@@ -188,4 +191,58 @@ async fn token_creation_is_validated() {
         Some(true)
     );
     assert_eq!(created.expect(201)["token"]["unit_code"], "KHTC");
+}
+
+/// Collects what a tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[actix_web::test]
+async fn a_token_in_the_query_string_is_refused_and_kept_out_of_the_log() {
+    let app = TestApp::spawn().await;
+    // The app's own middleware stack, served on this thread so that a subscriber set for the
+    // thread sees its spans; each span's fields are written when it closes.
+    let service = actix_web::test::init_service(cchc_api::app::app(
+        app.state.clone(),
+        Arc::new(cchc_api::app::openapi()),
+    ))
+    .await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    let request = actix_web::test::TestRequest::get()
+        .uri(&format!("/api/v1/units?access_token={}&page=1", app.admin))
+        .to_request();
+    let response = actix_web::test::call_service(&service, request).await;
+    assert_eq!(
+        response.status().as_u16(),
+        401,
+        "a query token is not a credential"
+    );
+    let body: serde_json::Value = actix_web::test::read_body_json(response).await;
+    assert_eq!(body["code"], "unauthenticated");
+    drop(guard);
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("http.target=/api/v1/units?access_token=REDACTED&page=REDACTED"),
+        "the request is logged, its query values redacted: {log}"
+    );
+    assert!(!log.contains(&app.admin), "the secret is not logged: {log}");
 }

@@ -134,7 +134,7 @@ impl TestApp {
         let state = AppState {
             pool,
             clock: Arc::new(clock.clone()),
-            rate_limiter: cchc_api::limits::RateLimiter::per_minute(config.rate_limit_per_minute),
+            rate_limiter: cchc_api::limits::RateLimiter::from_config(&config),
             storage,
             boards: Arc::new(cchc_shared::repo::submissions::BoardCaches::new(
                 config.board_cache_entries,

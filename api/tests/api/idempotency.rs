@@ -2,11 +2,13 @@
 //! answer and done once; a key reused for another request, or while the first is running, is
 //! refused; keys are per caller and expire; 5xx answers are not kept.
 
+use cchc_shared::config::Config;
 use cchc_shared::model::token::Role;
 use cchc_shared::repo::idempotency::{self, Claim, Fingerprint};
 use chrono::Duration;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -386,6 +388,88 @@ async fn a_server_error_is_not_kept_so_the_request_may_be_retried() {
     let again = TestApp::send(upload()).await;
     assert_eq!(again.status.as_u16(), 503);
     assert_eq!(header(&again, "idempotent-replayed"), None, "run again");
+}
+
+/// With a key the body is read before the handler runs, but only up to the route's own limit:
+/// 1 MiB for JSON, not the 21 MiB an upload may take. The client below never finishes its
+/// body, so any answer before the request deadline shows the server stopped reading.
+#[actix_web::test]
+async fn a_body_over_the_routes_limit_is_refused_without_reading_it_whole() {
+    const MIB: usize = 1024 * 1024;
+    let config =
+        Config::from_lookup(|name| (name == "CCHC_REQUEST_TIMEOUT_SECS").then(|| "20".to_owned()))
+            .unwrap();
+    let app = TestApp::spawn_with(config).await;
+    let post = |declared: Option<usize>, sent: usize| {
+        let stalled =
+            futures_util::stream::once(async move { Ok::<_, std::io::Error>(vec![b' '; sent]) })
+                .chain(futures_util::stream::once(async {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    Ok(Vec::new())
+                }));
+        let mut request = app
+            .client
+            .post(format!("{}/api/v1/units", app.base_url))
+            .bearer_auth(&app.admin)
+            .header("Idempotency-Key", KEY)
+            .header("content-type", "application/json");
+        if let Some(length) = declared {
+            request = request.header("content-length", length);
+        }
+        TestApp::send(request.body(reqwest::Body::wrap_stream(stalled)))
+    };
+    // 21 MiB declared: refused on the header, before reading.
+    let problem = post(Some(21 * MIB), 64 * 1024)
+        .await
+        .problem(413, "payload_too_large");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("1048576"),
+        "{problem:#}"
+    );
+    // No length declared: refused once past 1 MiB.
+    post(None, 2 * MIB).await.problem(413, "payload_too_large");
+    assert_eq!(stored_keys(&app).await, 0, "nothing claimed");
+
+    // An upload keeps its own, larger limit.
+    app.unit("KHTC", "division", None).await;
+    let document = app
+        .post(
+            "/api/v1/documents",
+            json!({
+                "number": "12/BC-SCT",
+                "issued_on": "2026-11-10",
+                "issuing_agency": "Sở Công Thương",
+                "subject": "Báo cáo cải cách hành chính",
+                "direction": "outgoing",
+            }),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let mut large = pdf();
+    large.push(b'%');
+    large.resize(2 * MIB, b'x');
+    let upload = app
+        .client
+        .post(format!(
+            "{}/api/v1/documents/{document}/files",
+            app.base_url
+        ))
+        .bearer_auth(&app.admin)
+        .header("Idempotency-Key", KEY)
+        .multipart(
+            Form::new().part(
+                "file",
+                Part::bytes(large)
+                    .file_name("bao-cao.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            ),
+        );
+    let stored = TestApp::send(upload).await.expect(201);
+    assert_eq!(stored["size_bytes"], 2 * MIB, "{stored:#}");
+    assert_eq!(stored_keys(&app).await, 1, "its answer is kept");
 }
 
 #[test]

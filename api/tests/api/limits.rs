@@ -7,7 +7,7 @@ use cchc_shared::model::token::Role;
 use futures_util::StreamExt;
 use reqwest::Method;
 
-use crate::common::TestApp;
+use crate::common::{Answer, TestApp};
 
 fn config(vars: &'static [(&'static str, &'static str)]) -> Config {
     Config::from_lookup(|name| {
@@ -59,6 +59,106 @@ async fn a_token_over_its_budget_gets_429_with_retry_after_and_others_go_on() {
             .problem(401, "unauthenticated");
     }
     app.request(Method::GET, "/api/v1/units", Some("made-up"), None)
+        .await
+        .problem(429, "rate_limited");
+}
+
+async fn get_with_authorization(app: &TestApp, value: &str) -> Answer {
+    TestApp::send(
+        app.client
+            .get(format!("{}/api/v1/units", app.base_url))
+            .header("authorization", value),
+    )
+    .await
+}
+
+#[track_caller]
+fn retry_after(answer: &Answer) -> u64 {
+    answer
+        .headers
+        .get("retry-after")
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn spellings_of_one_token_share_its_budget() {
+    let app = TestApp::spawn_with(config(&[("CCHC_RATE_LIMIT_PER_MINUTE", "3")])).await;
+    let token = &app.admin;
+    for spelling in ["Bearer {}", "bearer {}", "Bearer  {}"] {
+        let value = spelling.replace("{}", token);
+        get_with_authorization(&app, &value).await.expect(200);
+    }
+    for spelling in ["BEARER {}", " Bearer {} ", "Bearer {}"] {
+        let value = spelling.replace("{}", token);
+        let refused = get_with_authorization(&app, &value).await;
+        assert!((1..=20).contains(&retry_after(&refused)));
+        refused.problem(429, "rate_limited");
+    }
+}
+
+#[actix_web::test]
+async fn made_up_tokens_from_one_address_are_refused_once_its_failures_are_spent() {
+    let app = TestApp::spawn_with(config(&[
+        ("CCHC_RATE_LIMIT_PER_MINUTE", "1000"),
+        ("CCHC_AUTH_FAILURES_PER_MINUTE", "3"),
+    ]))
+    .await;
+    // A valid token does not spend the failure budget.
+    for _ in 0..5 {
+        app.get("/api/v1/units").await.expect(200);
+    }
+    for n in 0..3 {
+        app.get_as(&format!("cchc_made-up-{n}"), "/api/v1/units")
+            .await
+            .problem(401, "unauthenticated");
+    }
+    // Each a new token with its own request budget, yet refused without a lookup.
+    for n in 3..6 {
+        let refused = app
+            .get_as(&format!("cchc_made-up-{n}"), "/api/v1/units")
+            .await;
+        assert!(
+            (1..=20).contains(&retry_after(&refused)),
+            "one failure refills every 20 s"
+        );
+        refused.problem(429, "rate_limited");
+    }
+    // So are the address's other requests with a token, an idempotent POST among them, until
+    // the budget refills; those without one cost no lookup and are answered as before.
+    app.get("/api/v1/units").await.problem(429, "rate_limited");
+    TestApp::send(
+        app.client
+            .post(format!("{}/api/v1/units", app.base_url))
+            .bearer_auth("cchc_made-up-post")
+            .header("Idempotency-Key", "k-1")
+            .json(&serde_json::json!({})),
+    )
+    .await
+    .problem(429, "rate_limited");
+    app.request(Method::GET, "/api/v1/units", None, None)
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn failed_authentications_through_the_idempotency_layer_are_counted_once() {
+    let app = TestApp::spawn_with(config(&[("CCHC_AUTH_FAILURES_PER_MINUTE", "2")])).await;
+    for n in 0..2 {
+        TestApp::send(
+            app.client
+                .post(format!("{}/api/v1/units", app.base_url))
+                .bearer_auth(format!("cchc_made-up-{n}"))
+                .header("Idempotency-Key", format!("k-{n}"))
+                .json(&serde_json::json!({})),
+        )
+        .await
+        .problem(401, "unauthenticated");
+    }
+    app.get_as("cchc_made-up-2", "/api/v1/units")
         .await
         .problem(429, "rate_limited");
 }
