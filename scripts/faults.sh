@@ -150,7 +150,7 @@ start_api() {
     port="$(free_port)"
     BASE="http://127.0.0.1:$port"
     DATABASE_URL="$DB_URL" CCHC_BIND="127.0.0.1:$port" CCHC_STORAGE_URL="$storage" \
-        CCHC_RATE_LIMIT_PER_MINUTE=0 RUST_LOG=warn "$API_BIN" serve >"$WORK/api-$name.log" 2>&1 &
+        CCHC_RATE_LIMIT_PER_MINUTE=0 CCHC_AUTH_FAILURES_PER_MINUTE=0 RUST_LOG=warn "$API_BIN" serve >"$WORK/api-$name.log" 2>&1 &
     API_PID=$!
     started "$API_PID"
     for i in $(seq 1 60); do
