@@ -249,7 +249,7 @@ impl Resolve for GuardedResolver {
         Box::pin(async move {
             let (kept, refused) = lookup(&allow, &host).await?;
             if kept.is_empty() {
-                let error = refused.unwrap_or_else(|| AddressNotAllowed {
+                let error = refused.unwrap_or(AddressNotAllowed {
                     host,
                     address: None,
                     reason: "the name has no address",
