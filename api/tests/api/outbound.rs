@@ -225,6 +225,39 @@ async fn every_failed_download_reads_the_same() {
 }
 
 #[actix_web::test]
+async fn a_download_over_the_limit_is_cut_short_whether_or_not_its_size_is_declared() {
+    let s = scene_with(config_of(&[
+        LOOPBACK_ALLOWED,
+        ("CCHC_MAX_UPLOAD_BYTES", "4096"),
+    ]))
+    .await;
+    let mut big = pdf();
+    big.resize(64 * 1024, b' ');
+    let declared = Local::answering("200 OK", &[], &big);
+    // No Content-Length: the body runs until the connection closes.
+    let mut undeclared_answer = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+    undeclared_answer.extend_from_slice(&big);
+    let undeclared = Local::start(Behaviour::Answer {
+        delay: Duration::ZERO,
+        response: undeclared_answer,
+    });
+    for (id, local) in [("evt-declared", &declared), ("evt-undeclared", &undeclared)] {
+        let problem = s
+            .send(&received(id, one_file(&local.url("/lon.pdf"))))
+            .await
+            .problem(413, "file_too_large");
+        assert_eq!(
+            errors(&problem),
+            pairs(&[("data.document.files[0].url", "too_large")]),
+            "{id}"
+        );
+        assert_eq!(local.connections(), 1, "{id}");
+    }
+    assert_eq!(s.count("document_files").await, 0);
+    assert_eq!(s.stored_objects(), 0);
+}
+
+#[actix_web::test]
 async fn slow_downloads_hold_no_database_connection() {
     // One connection in the pool: a download holding it would stop every other request.
     let s = scene_with(config_of(&[LOOPBACK_ALLOWED, ("CCHC_DB_POOL_SIZE", "1")])).await;
