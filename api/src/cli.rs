@@ -313,6 +313,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         rate_limiter: crate::limits::RateLimiter::from_config(&config),
         storage,
         boards: Arc::new(BoardCaches::new(config.board_cache_entries)),
+        outbound: cchc_shared::repo::qlvb::download_client(&config.outbound_allow)
+            .context("the HTTP client for QLVB file downloads")?,
         config: Arc::new(config),
     };
     let spec = Arc::new(crate::app::openapi());

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use cchc_shared::clock::Clock;
 use cchc_shared::config::Config;
 use cchc_shared::db::{DbConn, DbPool};
+use cchc_shared::outbound::Outbound;
 use cchc_shared::repo::submissions::BoardCaches;
 use cchc_shared::storage::Storage;
 
@@ -21,6 +22,9 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     /// Compliance boards and consolidated reports computed earlier, while still current.
     pub boards: Arc<BoardCaches>,
+    /// The one client for requests to other servers (QLVB file downloads), refusing internal
+    /// addresses unless `CCHC_OUTBOUND_ALLOW` lists them.
+    pub outbound: Outbound,
 }
 
 impl AppState {

@@ -6,6 +6,7 @@ use chrono::NaiveTime;
 
 use crate::model::job::Recipient;
 use crate::model::policy::ReminderPolicy;
+use crate::outbound::AllowList;
 use crate::storage::StorageLocation;
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/cchc";
@@ -53,6 +54,10 @@ pub struct Config {
     /// (each kind), current until a change that could alter them; 0 turns it off
     /// (`CCHC_BOARD_CACHE_ENTRIES`).
     pub board_cache_entries: usize,
+    /// Networks and host names outbound requests (QLVB file downloads, webhooks) may reach
+    /// although they are loopback, private or otherwise internal (`CCHC_OUTBOUND_ALLOW`);
+    /// empty: public addresses only.
+    pub outbound_allow: AllowList,
 }
 
 /// Idempotency keys are kept for a day unless configured otherwise.
@@ -310,6 +315,10 @@ impl Config {
                 Some(v) => parse("CCHC_BOARD_CACHE_ENTRIES", &v)?,
                 None => DEFAULT_BOARD_CACHE_ENTRIES,
             },
+            outbound_allow: match lookup("CCHC_OUTBOUND_ALLOW") {
+                Some(v) => AllowList::parse(&v).map_err(|e| invalid("CCHC_OUTBOUND_ALLOW", e))?,
+                None => AllowList::default(),
+            },
             idempotency_ttl: chrono::Duration::hours(match lookup("CCHC_IDEMPOTENCY_TTL_HOURS") {
                 Some(v) => match parse::<i64>("CCHC_IDEMPOTENCY_TTL_HOURS", &v)? {
                     hours @ 1..=8760 => hours,
@@ -431,6 +440,32 @@ mod tests {
             config_error("CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS", "soon").name,
             "CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS"
         );
+    }
+
+    #[test]
+    fn the_outbound_allow_list_comes_from_env_and_is_checked() {
+        assert!(config(&[]).unwrap().outbound_allow.is_empty());
+        let allowed = config(&[(
+            "CCHC_OUTBOUND_ALLOW",
+            "10.20.0.0/16, 192.168.5.10, qlvb.sct.local",
+        )])
+        .unwrap()
+        .outbound_allow;
+        assert_eq!(
+            allowed.to_string(),
+            "10.20.0.0/16,192.168.5.10/32,qlvb.sct.local"
+        );
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        assert_eq!(allowed.refuses(None, ip("10.20.1.2")), None);
+        assert!(allowed.refuses(None, ip("10.21.1.2")).is_some());
+        assert_eq!(
+            allowed.refuses(Some("qlvb.sct.local"), ip("10.9.9.9")),
+            None
+        );
+        for bad in ["10.0.0.0/40", "http://qlvb.sct.local/", "two words"] {
+            let error = config_error("CCHC_OUTBOUND_ALLOW", bad);
+            assert_eq!(error.name, "CCHC_OUTBOUND_ALLOW", "{bad}");
+        }
     }
 
     fn config_error(name: &str, value: &str) -> ConfigError {

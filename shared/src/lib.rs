@@ -10,6 +10,7 @@ pub mod excel;
 pub mod filing;
 pub mod generation_cache;
 pub mod model;
+pub mod outbound;
 pub mod repo;
 pub mod rules;
 pub mod schema;

@@ -7,11 +7,16 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use object_store::aws::AmazonS3Builder;
+use object_store::buffered::BufWriter;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+/// Part size of objects written from files: S3's smallest multipart part. A smaller file is
+/// written with one put; a larger one in parts, so memory stays bounded whatever its size.
+const PART_BYTES: usize = 5 * 1024 * 1024;
 
 /// Default directory of the local store, relative to the working directory.
 pub const DEFAULT_STORAGE_DIR: &str = "./data/files";
@@ -164,6 +169,31 @@ impl Storage {
             .map_err(|e| self.failed("writing", key, e))
     }
 
+    /// Writes an object from the whole of `file` (read from its start), streamed in parts;
+    /// whole, or not at all.
+    pub async fn put_file(&self, key: &str, file: std::fs::File) -> Result<(), StorageError> {
+        use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+
+        let failed = |error: std::io::Error| StorageError {
+            store: self.description.clone(),
+            message: format!("writing {key}: {error}"),
+        };
+        let mut file = tokio::fs::File::from_std(file);
+        file.rewind().await.map_err(failed)?;
+        // Two parts in flight at most: a few spooled downloads at once stay within tens of MB.
+        let mut writer = BufWriter::with_capacity(self.store.clone(), Self::path(key)?, PART_BYTES)
+            .with_max_concurrency(2);
+        if let Err(error) = tokio::io::copy(&mut file, &mut writer).await {
+            // Best effort: a multipart upload begun is cancelled (nothing was put otherwise).
+            if let Err(abort) = writer.abort().await {
+                tracing::warn!(key, error = %abort, "could not abort a failed multipart write");
+            }
+            return Err(failed(error));
+        }
+        // Completes the upload (or makes the single put); a failure leaves no object.
+        writer.shutdown().await.map_err(failed)
+    }
+
     pub async fn get(&self, key: &str) -> Result<Bytes, StorageError> {
         let result = self
             .store
@@ -265,6 +295,28 @@ mod tests {
             .await
             .unwrap_err();
         assert!(error.to_string().contains("writing submissions/1/abc"));
+    }
+
+    #[tokio::test]
+    async fn files_are_written_whole_small_or_in_parts() {
+        use std::io::Write;
+
+        let dir = tempfile::tempdir().unwrap();
+        for storage in [
+            Storage::memory(),
+            Storage::local(&dir.path().join("files")).unwrap(),
+        ] {
+            for size in [0, 10, PART_BYTES - 1, 2 * PART_BYTES + 17] {
+                let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+                let mut file = tempfile::tempfile().unwrap();
+                file.write_all(&bytes).unwrap();
+                // Left at its end: put_file reads from the start.
+                storage.put_file("documents/f", file).await.unwrap();
+                let read = storage.get("documents/f").await.unwrap();
+                assert_eq!(read.len(), size, "{}", storage.description());
+                assert!(read[..] == bytes[..], "{}", storage.description());
+            }
+        }
     }
 
     #[tokio::test]

@@ -62,7 +62,8 @@ impl Worker {
             Arc::new(cchc_shared::clock::SystemClock),
             Arc::new(crate::dispatch::JobDispatcher::new(
                 crate::mail_jobs::MailJobs::new(mailer),
-                crate::webhook_jobs::WebhookJobs::new().context("the webhook HTTP client")?,
+                crate::webhook_jobs::WebhookJobs::new(&config.outbound_allow)
+                    .context("the webhook HTTP client")?,
             )),
         ))
     }

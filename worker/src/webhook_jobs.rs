@@ -2,6 +2,12 @@
 //! signed with the subscription's secret, and logs the attempt. A 2xx answer is done; any other
 //! answer, a timeout or a connection error is retried with the queue's backoff. A subscription
 //! deleted or deactivated meanwhile is skipped.
+//!
+//! Requests go through the guarded client ([`cchc_shared::outbound`]): a URL whose host is (or
+//! resolves to) an internal address is never contacted unless `CCHC_OUTBOUND_ALLOW` lists it,
+//! and redirects are not followed. Every failure to get an answer is logged with the same
+//! words, whatever the cause (the cause goes to the worker's log), so the delivery log cannot
+//! be used to scan ports.
 
 use std::time::Instant;
 
@@ -11,6 +17,7 @@ use futures_util::future::BoxFuture;
 use serde::Deserialize;
 
 use cchc_shared::model::webhook::EventType;
+use cchc_shared::outbound::{AllowList, Options, Outbound};
 use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
 use cchc_shared::repo::webhooks::{self, NewDelivery};
 use cchc_shared::rules::signature;
@@ -27,17 +34,24 @@ struct DeliveryJob {
 
 /// The job handler of webhook deliveries.
 pub struct WebhookJobs {
-    client: reqwest::Client,
+    client: Outbound,
 }
 
+/// What the delivery log says of any attempt that got no answer.
+pub const UNREACHABLE: &str = "the receiver could not be reached; the cause is in the worker's log";
+
 impl WebhookJobs {
-    pub fn new() -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .user_agent(USER_AGENT)
-            // A redirect is an answer that is not 2xx: the subscription's URL should be fixed.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+    /// Deliveries may reach the internal addresses `allow` lists (`CCHC_OUTBOUND_ALLOW`).
+    pub fn new(allow: &AllowList) -> Result<Self, reqwest::Error> {
+        // A redirect is an answer that is not 2xx: the subscription's URL should be fixed.
+        let client = Outbound::new(
+            allow.clone(),
+            Options {
+                timeout: Some(TIMEOUT),
+                user_agent: Some(USER_AGENT),
+                ..Options::default()
+            },
+        )?;
         Ok(Self { client })
     }
 }
@@ -51,14 +65,26 @@ struct Attempt {
 
 impl WebhookJobs {
     async fn post(&self, url: &str, headers: [(&str, String); 3], body: Vec<u8>) -> Attempt {
+        let unreachable = |cause: &dyn std::fmt::Display| {
+            tracing::warn!(url, %cause, "a webhook delivery got no answer");
+            Attempt {
+                status: None,
+                error: Some(UNREACHABLE.to_owned()),
+                excerpt: None,
+            }
+        };
+        let url = match reqwest::Url::parse(url) {
+            Ok(url) => url,
+            Err(error) => return unreachable(&error),
+        };
         let mut request = self
             .client
-            .post(url)
+            .request(reqwest::Method::POST, url)
             .header(reqwest::header::CONTENT_TYPE, "application/json");
         for (name, value) in headers {
             request = request.header(name, value);
         }
-        match request.body(body).send().await {
+        match self.client.send(request.body(body)).await {
             Ok(mut response) => {
                 let status = response.status().as_u16();
                 // Read only what the log keeps (UTF-8 takes up to 4 bytes a character). The
@@ -78,32 +104,9 @@ impl WebhookJobs {
                     excerpt: excerpt(&bytes),
                 }
             }
-            Err(error) => Attempt {
-                status: None,
-                error: Some(describe(&error)),
-                excerpt: None,
-            },
+            Err(error) => unreachable(&error),
         }
     }
-}
-
-/// A transport error in words, with its causes (reqwest's own message is terse).
-fn describe(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        format!("no answer within {} s", TIMEOUT.as_secs())
-    } else if error.is_connect() {
-        "could not connect".to_owned()
-    } else {
-        "the request failed".to_owned()
-    };
-    let mut text = kind;
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl JobHandler for WebhookJobs {

@@ -3,7 +3,7 @@ use std::time::Duration;
 use actix_web::http::{header, StatusCode};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use cchc_shared::model::document::{QlvbEvent, QlvbEventAnswer};
-use cchc_shared::repo::qlvb::{self, Limits, Signed};
+use cchc_shared::repo::qlvb::{self, Limits, Prepared, Signed};
 use cchc_shared::rules::signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 use crate::auth::Auth;
@@ -47,8 +47,13 @@ fn header_text<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 ///
 /// **Files.** Each file is a `url` the service downloads (timeout `CCHC_QLVB_DOWNLOAD_TIMEOUT_SECS`,
 /// at most `CCHC_MAX_UPLOAD_BYTES`) or `content_base64` (at most `CCHC_QLVB_MAX_INLINE_BYTES`
-/// decoded): PDF, DOCX, DOC, XLSX or XLS by content. A failed download is 502
-/// `file_download_failed` and nothing is recorded.
+/// decoded): PDF, DOCX, DOC, XLSX or XLS by content. A URL whose host is, or resolves only
+/// to, a loopback, private, link-local, unique-local, shared, multicast, documentation or
+/// reserved address is refused with 422 `url_not_allowed` naming `data.document.files[i].url`
+/// (a QLVB on a private network is listed in `CCHC_OUTBOUND_ALLOW`); redirects are not
+/// followed. Any other failed download (refused or reset connection, timeout, an answer that
+/// is not 2xx, a redirect) is 502 `file_download_failed` with the same words whatever the
+/// cause, and nothing is recorded.
 ///
 /// **Matching** (`document.received`). The sender is our unit by `sender.unit_code` or
 /// `sender.agency_code` (the unit's `qlvb_code`); the period by `period_code`, or without it by
@@ -78,8 +83,8 @@ fn header_text<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
         (status = 409, description = "The event id was used before with a different body (`event_id_reused`), or the number was registered by a concurrent event (`duplicate_document_number`; retry)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is over its limit (`payload_too_large`), or a file is over its limit (`file_too_large`, naming `data.document.files[i].content_base64` or `.url`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file's content is not PDF, DOCX, DOC, XLSX or XLS (`unsupported_file_type`, naming the file), or the body is not JSON (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields: `data.document.number` (`invalid_document_number`, with the reason), `id` (`event_id_mismatch` with the header), files (`one_source`, `invalid_url`, `invalid_base64`, `invalid_filename`), texts", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 502, description = "A file could not be downloaded (`file_download_failed`, naming the file); nothing was recorded, send the event again", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (`validation_failed`): `data.document.number` (`invalid_document_number`, with the reason), `id` (`event_id_mismatch` with the header), files (`one_source`, `invalid_url`, `url_not_allowed` for a URL whose host is an internal address, `invalid_base64`, `invalid_filename`), texts", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 502, description = "A file could not be downloaded (`file_download_failed`, naming the file; the same words whatever the cause); nothing was recorded, send the event again", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/integrations/qlvb/events")]
@@ -101,6 +106,14 @@ pub async fn receive_qlvb_event(
     let mut payload = payload.into_inner();
     let body = read_body(declared, limit, &mut payload).await?.freeze();
     let now = state.clock.now();
+    let limits = Limits {
+        max_inline_bytes: config.qlvb.max_inline_bytes,
+        max_download_bytes: config.max_upload_bytes,
+        download_timeout: Duration::from_secs(config.qlvb.download_timeout_secs),
+    };
+    // A connection for the signature and the replay lookup, given back before any download
+    // (a slow file server must not hold one of the pool's few connections), and one again for
+    // the transaction.
     let mut conn = state.conn().await?;
     qlvb::verify(
         &mut conn,
@@ -122,23 +135,40 @@ pub async fn receive_qlvb_event(
         });
     }
     let event: QlvbEvent = parse_json(&body)?;
-    let limits = Limits {
-        max_inline_bytes: config.qlvb.max_inline_bytes,
-        max_download_bytes: config.max_upload_bytes,
-        download_timeout: Duration::from_secs(config.qlvb.download_timeout_secs),
-    };
-    let answer = qlvb::receive(
+    let prepared = qlvb::prepare(
         &mut conn,
-        &state.storage,
-        &limits,
         &event,
         header_text(&req, EVENT_ID_HEADER),
         &body,
         auth.principal(),
-        &auth.actor(),
-        now,
+        &limits,
+        &state.outbound,
     )
     .await?;
+    drop(conn);
+    let answer = match prepared {
+        Prepared::Replay(answer) => answer,
+        Prepared::New(new) => {
+            let files = qlvb::fetch(&new, &state.storage, &state.outbound, &limits).await?;
+            let mut conn = match state.conn().await {
+                Ok(conn) => conn,
+                Err(error) => {
+                    files.discard(&state.storage).await;
+                    return Err(error);
+                }
+            };
+            qlvb::commit(
+                &mut conn,
+                &state.storage,
+                &new,
+                files,
+                auth.principal(),
+                &auth.actor(),
+                now,
+            )
+            .await?
+        }
+    };
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     let mut response = HttpResponse::build(status);
     if status == StatusCode::CREATED {

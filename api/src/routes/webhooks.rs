@@ -40,11 +40,19 @@ pub async fn list(
 ///
 /// The signing secret is generated unless given, and is in this answer only (it is stored so
 /// deliveries can be signed, but never shown again; rotate it to get a new one).
+///
+/// The URL's host must be a public address or a name that resolves only to public addresses:
+/// loopback, private, link-local, unique-local, shared, multicast, documentation and reserved
+/// addresses are refused (`url_not_allowed`) unless the deployment lists them in
+/// `CCHC_OUTBOUND_ALLOW`. The worker checks again on every delivery and never follows redirects.
 #[utoipa::path(
     operation_id = "create_webhook",
     tag = "webhooks",
     request_body = CreateWebhook,
-    responses((status = 201, description = "Created; keep the secret", body = WebhookWithSecret))
+    responses(
+        (status = 201, description = "Created; keep the secret", body = WebhookWithSecret),
+        (status = 422, description = "Invalid fields (`validation_failed`), each named: `url` (`invalid_url`, or `url_not_allowed` for an internal address), `event_types[i]`, `secret`, `description`", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/webhooks")]
 pub async fn create(
@@ -54,8 +62,11 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let body = body.into_inner()?;
+    // Looks the host up: before taking a connection.
+    let target = webhooks::target_problem(&state.outbound, Some(&body.url)).await;
     let mut conn = state.conn().await?;
-    let webhook = webhooks::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
+    let webhook =
+        webhooks::create(&mut conn, &body, target, &auth.actor(), state.clock.now()).await?;
     Ok(created(
         format!("/api/v1/webhooks/{}", webhook.webhook.id),
         &webhook,
@@ -82,12 +93,16 @@ pub async fn get(
 /// Change a webhook subscription (admin)
 ///
 /// URL, event types, description, active. Deliveries already queued for a subscription made
-/// inactive are skipped.
+/// inactive are skipped. A new URL is checked as on creation (`url_not_allowed` for an
+/// internal address).
 #[utoipa::path(
     operation_id = "update_webhook",
     tag = "webhooks",
     request_body = UpdateWebhook,
-    responses((status = 200, description = "The subscription", body = Webhook))
+    responses(
+        (status = 200, description = "The subscription", body = Webhook),
+        (status = 422, description = "Invalid fields (`validation_failed`), each named: `url` (`invalid_url`, or `url_not_allowed` for an internal address), `event_types[i]`, `description`", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update(
@@ -98,9 +113,19 @@ pub async fn update(
 ) -> Result<web::Json<Webhook>, ApiError> {
     auth.require_admin()?;
     let body = body.into_inner()?;
+    // Looks the host up: before taking a connection.
+    let target = webhooks::target_problem(&state.outbound, body.url.as_deref()).await;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        webhooks::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
+        webhooks::update(
+            &mut conn,
+            *id,
+            &body,
+            target,
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 

@@ -101,6 +101,25 @@ impl Answer {
     }
 }
 
+/// A configuration from these variables, defaults for the rest.
+pub fn config_of(vars: &[(&str, &str)]) -> Config {
+    Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| (*value).to_owned())
+    })
+    .expect("a valid test configuration")
+}
+
+/// Lets outbound requests reach loopback: the fake QLVB and the tests' own listeners are on
+/// 127.0.0.1, which the service refuses otherwise.
+pub const LOOPBACK_ALLOWED: (&str, &str) = ("CCHC_OUTBOUND_ALLOW", "127.0.0.0/8");
+
+/// The default configuration with [`LOOPBACK_ALLOWED`].
+pub fn loopback_config() -> Config {
+    config_of(&[LOOPBACK_ALLOWED])
+}
+
 /// 2026-11-20 09:00 local, a Friday.
 pub fn default_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-20T09:00:00+07:00")
@@ -128,9 +147,13 @@ impl TestApp {
             std::fs::remove_dir(&dir).expect("remove the store's directory");
             std::fs::write(&dir, b"not a directory").expect("put a file in its place");
         }
-        let pool =
-            cchc_shared::db::build_pool_with_timeout(db.url(), 4, config.db_statement_timeout)
-                .expect("a pool");
+        // Four connections unless the test asks for fewer (`CCHC_DB_POOL_SIZE`).
+        let pool = cchc_shared::db::build_pool_with_timeout(
+            db.url(),
+            config.db_pool_size.min(4),
+            config.db_statement_timeout,
+        )
+        .expect("a pool");
         let state = AppState {
             pool,
             clock: Arc::new(clock.clone()),
@@ -139,6 +162,8 @@ impl TestApp {
             boards: Arc::new(cchc_shared::repo::submissions::BoardCaches::new(
                 config.board_cache_entries,
             )),
+            outbound: cchc_shared::repo::qlvb::download_client(&config.outbound_allow)
+                .expect("an HTTP client"),
             config: Arc::new(config),
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");

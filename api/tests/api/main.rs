@@ -19,6 +19,7 @@ mod input;
 mod jobs;
 mod limits;
 mod openapi;
+mod outbound;
 mod periods;
 mod pinned_versions;
 mod qlvb_events;

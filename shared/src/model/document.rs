@@ -308,7 +308,8 @@ pub struct QlvbFile {
     #[schema(example = "12-BC-QLCN.pdf")]
     pub filename: String,
     /// HTTP(S) URL the service downloads the file from (with a timeout and the upload size
-    /// limit).
+    /// limit; redirects are not followed). Its host must be a public address unless the
+    /// deployment allows it (`CCHC_OUTBOUND_ALLOW`); otherwise `url_not_allowed`.
     #[serde(default)]
     pub url: Option<String>,
     /// The bytes in standard base64, up to `CCHC_QLVB_MAX_INLINE_BYTES` decoded.

@@ -743,16 +743,19 @@ fn check_form(form: UploadForm) -> Result<(String, &'static str, Bytes)> {
 pub(crate) fn checked_type(field: &str, bytes: &[u8]) -> Result<&'static str> {
     check_document_file(bytes)
         .map(|t| t.content_type())
-        .map_err(|problem| {
-            let message = problem.document_message();
-            match problem {
-                FileProblem::Empty => Error::invalid(field, problem.code(), message),
-                FileProblem::Unsupported { .. } => Error::UnsupportedFileType {
-                    detail: format!("{field}: {message}"),
-                    errors: vec![FieldError::new(field, problem.code(), message)],
-                },
-            }
-        })
+        .map_err(|problem| type_problem(field, problem))
+}
+
+/// The 415/422 naming `field` for a file a document may not have.
+pub(crate) fn type_problem(field: &str, problem: FileProblem) -> Error {
+    let message = problem.document_message();
+    match problem {
+        FileProblem::Empty => Error::invalid(field, problem.code(), message),
+        FileProblem::Unsupported { .. } => Error::UnsupportedFileType {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError::new(field, problem.code(), message)],
+        },
+    }
 }
 
 /// Adds a file to a document (the Office).

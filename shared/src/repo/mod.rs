@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod periods;
 mod pinned_versions;
 pub mod qlvb;
+mod qlvb_files;
 pub mod schedule;
 pub mod submissions;
 pub mod tokens;

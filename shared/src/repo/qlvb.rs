@@ -4,11 +4,15 @@
 //!
 //! 1. [`verify`]: the integration's HMAC signature over the raw body and timestamp
 //!    (`rules::signature`), before the body is even parsed;
-//! 2. [`receive`]: an event id answered before is answered again from the record (same status,
+//! 2. [`prepare`]: an event id answered before is answered again from the record (same status,
 //!    same body) with no second effect, or refused with 409 `event_id_reused` if the body
-//!    differs; then the document's fields are checked, its files decoded or downloaded (a
-//!    timeout and the size limit while reading) and checked by content, and written to the
-//!    store; then one transaction claims the event id (the unique key decides between two
+//!    differs; then the document's fields are checked (file URLs naming a refused address
+//!    included, see [`crate::outbound`]);
+//! 3. [`fetch`], **without a database connection** (a slow file server must not hold one
+//!    of the pool's connections): the files decoded or downloaded (a timeout and the size
+//!    limit while reading, streamed through a temporary file), checked by content, and written
+//!    to the store;
+//! 4. [`commit`]: one transaction claims the event id (the unique key decides between two
 //!    concurrent deliveries: the second waits for the first and then replays its answer),
 //!    registers the document, its files and its links, and records the answer. If anything
 //!    fails, the objects written are removed and nothing is recorded, so the sender may retry.
@@ -22,17 +26,14 @@
 //! SHA-256) are added, and a `document.received` that matches a unit's report links it if it
 //! was not linked; the answer says `already_registered: true` with status 200.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use base64::Engine;
-use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, Result};
 use crate::model::audit::{Actor, EntityType};
 use crate::model::document::{
     DocumentDirection, DocumentSource, DocumentStatus, EventDocument, MatchAnswer, QlvbDocument,
@@ -40,8 +41,11 @@ use crate::model::document::{
 };
 use crate::model::parse_stored;
 use crate::model::token::Role;
+use crate::outbound::{AllowList, Options, Outbound};
 use crate::repo::audit::{self, Entry};
 use crate::repo::documents::{self, NewDocument, StoredFile};
+pub use crate::repo::qlvb_files::StoredFiles;
+use crate::repo::qlvb_files::{self, files_field, too_large, url_not_allowed};
 use crate::repo::tokens::Principal;
 use crate::repo::units;
 use crate::rules::attachments::{sanitize_filename, sha256_hex};
@@ -59,6 +63,21 @@ use crate::validation::Checker;
 pub const MAX_EVENT_ID_CHARS: usize = 200;
 /// Most files one event may carry.
 pub const MAX_FILES: usize = 20;
+
+/// Files downloaded at once by one API process, every event together.
+pub const MAX_CONCURRENT_DOWNLOADS: usize = 4;
+
+/// The client that downloads events' files: internal addresses refused unless `allow` lists
+/// them, no redirects, at most [`MAX_CONCURRENT_DOWNLOADS`] at once.
+pub fn download_client(allow: &AllowList) -> std::result::Result<Outbound, reqwest::Error> {
+    Outbound::new(
+        allow.clone(),
+        Options {
+            max_concurrent: MAX_CONCURRENT_DOWNLOADS,
+            ..Options::default()
+        },
+    )
+}
 
 /// Limits of one event.
 #[derive(Debug, Clone, Copy)]
@@ -173,105 +192,12 @@ async fn recorded(
     }
 }
 
-/// A file of the event, decoded or downloaded and checked.
-struct FetchedFile {
-    filename: String,
-    content_type: &'static str,
-    bytes: Bytes,
-}
-
-fn files_field(index: usize, part: &str) -> String {
-    format!("data.document.files[{index}].{part}")
-}
-
-fn too_large(field: String, filename: &str, limit: usize) -> Error {
-    let detail =
-        format!("{field}: the file {filename:?} is larger than the limit of {limit} bytes");
-    Error::TooLarge {
-        code: "file_too_large",
-        errors: vec![FieldError::new(
-            field,
-            "too_large",
-            format!("must be at most {limit} bytes"),
-        )],
-        detail,
-    }
-}
-
-fn download_failed(field: String, url: &str, why: String) -> Error {
-    let detail = format!(
-        "{field}: could not download {url}: {why}; nothing was recorded, send the event again"
-    );
-    Error::Upstream {
-        code: "file_download_failed",
-        errors: vec![FieldError::new(field, "download_failed", why)],
-        detail,
-    }
-}
-
-fn client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .unwrap_or_default()
-    })
-}
-
-async fn download(field: String, filename: &str, url: &str, limits: &Limits) -> Result<Bytes> {
-    let limit = limits.max_download_bytes;
-    let fail = |why: String| download_failed(field.clone(), url, why);
-    let read = async {
-        let mut response = client()
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| fail(describe(&e)))?;
-        if !response.status().is_success() {
-            return Err(fail(format!("the server answered {}", response.status())));
-        }
-        if response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
-        {
-            return Err(too_large(field.clone(), filename, limit));
-        }
-        let mut bytes = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| fail(describe(&e)))? {
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_large(field.clone(), filename, limit));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes.freeze())
-    };
-    match tokio::time::timeout(limits.download_timeout, read).await {
-        Ok(result) => result,
-        Err(_) => Err(fail(format!(
-            "no complete answer within {} s",
-            limits.download_timeout.as_secs()
-        ))),
-    }
-}
-
-/// A reqwest error with its causes (the top level alone says only "error sending request").
-fn describe(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 /// Checks the event's fields; returns the parsed number and the files' names.
 fn check_event(
     event: &QlvbEvent,
     event_id_header: Option<&str>,
     limits: &Limits,
+    outbound: &Outbound,
 ) -> Result<(document_number::DocumentNumber, Vec<String>)> {
     let mut check = Checker::new();
     let id = event.id.trim();
@@ -332,17 +258,20 @@ fn check_event(
                 "one_source",
                 "send exactly one of url and content_base64",
             ),
-            (Some(url), None) => {
-                let scheme_ok = url::Url::parse(url.trim())
-                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-                if !scheme_ok {
-                    check.push(
-                        files_field(index, "url"),
-                        "invalid_url",
-                        "must be an absolute http or https URL",
-                    );
+            (Some(url), None) => match url::Url::parse(url.trim()) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {
+                    // Literal addresses now; names when they are resolved, at download.
+                    if let Err(refused) = outbound.check_literal(&u) {
+                        tracing::warn!(%refused, "a QLVB file URL names a refused address");
+                        check.extend(Some(url_not_allowed(files_field(index, "url"))));
+                    }
                 }
-            }
+                _ => check.push(
+                    files_field(index, "url"),
+                    "invalid_url",
+                    "must be an absolute http or https URL",
+                ),
+            },
             (None, Some(_)) => {}
         }
     }
@@ -362,49 +291,6 @@ fn check_event(
     }
     let parsed = parsed.ok_or_else(|| Error::Internal("a checked number is missing".into()))?;
     Ok((parsed, names))
-}
-
-async fn fetch_files(
-    document: &QlvbDocument,
-    names: &[String],
-    limits: &Limits,
-) -> Result<Vec<FetchedFile>> {
-    let mut fetched = Vec::new();
-    for (index, file) in document.files.iter().enumerate() {
-        let filename = names[index].clone();
-        let (field, bytes) = match (&file.url, &file.content_base64) {
-            (_, Some(text)) => {
-                let field = files_field(index, "content_base64");
-                let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(compact)
-                    .map_err(|e| {
-                        Error::invalid(
-                            field.clone(),
-                            "invalid_base64",
-                            format!("not standard base64: {e}"),
-                        )
-                    })?;
-                if bytes.len() > limits.max_inline_bytes {
-                    return Err(too_large(field, &filename, limits.max_inline_bytes));
-                }
-                (field, Bytes::from(bytes))
-            }
-            (Some(url), None) => {
-                let field = files_field(index, "url");
-                let bytes = download(field.clone(), &filename, url.trim(), limits).await?;
-                (field, bytes)
-            }
-            (None, None) => return Err(Error::Internal("a checked file has no source".into())),
-        };
-        let content_type = documents::checked_type(&field, &bytes)?;
-        fetched.push(FetchedFile {
-            filename,
-            content_type,
-            bytes,
-        });
-    }
-    Ok(fetched)
 }
 
 /// The sender as far as our units know it.
@@ -553,37 +439,86 @@ enum Outcome {
     },
 }
 
-/// Handles a verified event. See the module comment.
-#[allow(clippy::too_many_arguments)]
-pub async fn receive(
+/// A checked event not answered before, waiting for its files.
+pub struct NewEvent<'a> {
+    event: &'a QlvbEvent,
+    event_id: String,
+    body_sha256: String,
+    parsed: document_number::DocumentNumber,
+    names: Vec<String>,
+}
+
+/// What [`prepare`] found.
+pub enum Prepared<'a> {
+    /// Answered before: send this again, nothing else to do.
+    Replay(Answer),
+    New(Box<NewEvent<'a>>),
+}
+
+/// Step 2 of the module comment: the answer recorded for this event id, or the checked event.
+pub async fn prepare<'a>(
     conn: &mut AsyncPgConnection,
-    storage: &Storage,
-    limits: &Limits,
-    event: &QlvbEvent,
+    event: &'a QlvbEvent,
     event_id_header: Option<&str>,
     body: &[u8],
+    principal: &Principal,
+    limits: &Limits,
+    outbound: &Outbound,
+) -> Result<Prepared<'a>> {
+    let body_sha256 = sha256_hex(body);
+    let event_id = event.id.trim().to_owned();
+    if let Some(answer) = recorded(conn, principal.token_id, &event_id, &body_sha256).await? {
+        return Ok(Prepared::Replay(answer));
+    }
+    let (parsed, names) = check_event(event, event_id_header, limits, outbound)?;
+    Ok(Prepared::New(Box::new(NewEvent {
+        event,
+        event_id,
+        body_sha256,
+        parsed,
+        names,
+    })))
+}
+
+/// Step 3: the event's files, in the store. Takes no connection on purpose.
+pub async fn fetch(
+    new: &NewEvent<'_>,
+    storage: &Storage,
+    outbound: &Outbound,
+    limits: &Limits,
+) -> Result<StoredFiles> {
+    qlvb_files::fetch(
+        &new.event.data.document,
+        &new.names,
+        limits,
+        storage,
+        outbound,
+    )
+    .await
+}
+
+/// Step 4: records the event, its document and its files in one transaction; on failure the
+/// files' objects are removed.
+pub async fn commit(
+    conn: &mut AsyncPgConnection,
+    storage: &Storage,
+    new: &NewEvent<'_>,
+    files: StoredFiles,
     principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Answer> {
-    let body_sha256 = sha256_hex(body);
-    let event_id = event.id.trim().to_owned();
-    if let Some(answer) = recorded(conn, principal.token_id, &event_id, &body_sha256).await? {
-        return Ok(answer);
-    }
-    let (parsed, names) = check_event(event, event_id_header, limits)?;
+    let NewEvent {
+        event,
+        event_id,
+        body_sha256,
+        parsed,
+        ..
+    } = new;
+    let event_id = event_id.clone();
+    let body_sha256 = body_sha256.as_str();
     let document = &event.data.document;
-    let fetched = fetch_files(document, &names, limits).await?;
-    let mut stored = Vec::new();
-    for file in fetched {
-        match documents::store(storage, file.filename, file.content_type, file.bytes).await {
-            Ok(file) => stored.push(file),
-            Err(error) => {
-                documents::discard(storage, &stored).await;
-                return Err(error);
-            }
-        }
-    }
+    let stored = files.0;
     let outcome = conn
         .transaction(async |conn| -> Result<Outcome> {
             let claimed: Option<i64> = diesel::insert_into(qlvb_events::table)
@@ -592,7 +527,7 @@ pub async fn receive(
                     qlvb_events::event_id.eq(&event_id),
                     qlvb_events::event_type.eq(event.event_type.as_str()),
                     qlvb_events::received_at.eq(now),
-                    qlvb_events::body_sha256.eq(&body_sha256),
+                    qlvb_events::body_sha256.eq(body_sha256),
                     qlvb_events::answer_status.eq(0_i16),
                     qlvb_events::answer.eq(json!({})),
                 ))
@@ -606,8 +541,8 @@ pub async fn receive(
                 return Ok(Outcome::Raced);
             };
             let received = event.event_type == QlvbEventType::DocumentReceived;
-            let year = documents::issue_year(&parsed, document.issued_on);
-            let existing = documents::find_same_number(conn, &parsed, year, true).await?;
+            let year = documents::issue_year(parsed, document.issued_on);
+            let existing = documents::find_same_number(conn, parsed, year, true).await?;
             let already_registered = existing.is_some();
             let (document_id, mut status) = match existing {
                 Some(row) => (row.id, parse_stored::<DocumentStatus>(&row.status)?),
@@ -620,7 +555,7 @@ pub async fn receive(
                     let created = documents::insert(
                         conn,
                         &NewDocument {
-                            parsed: &parsed,
+                            parsed,
                             issued_on: document.issued_on,
                             issuing_agency: &document.issuing_agency,
                             subject: &document.subject,
@@ -758,7 +693,7 @@ pub async fn receive(
         }
         Ok(Outcome::Raced) => {
             documents::discard(storage, &stored).await;
-            recorded(conn, principal.token_id, &event_id, &body_sha256)
+            recorded(conn, principal.token_id, &event_id, body_sha256)
                 .await?
                 .ok_or_else(|| Error::Internal("a claimed event has no record".into()))
         }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::model::audit::{Actor, EntityType};
 use crate::model::job::Job;
 use crate::model::webhook::{
@@ -14,6 +14,7 @@ use crate::model::webhook::{
     WebhookDelivery, WebhookDeliveryPage, WebhookPage, WebhookWithSecret,
 };
 use crate::model::{parse_stored, PageParams};
+use crate::outbound::Outbound;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events::{enqueue_delivery, record};
 use crate::repo::{jobs, local};
@@ -113,15 +114,38 @@ pub async fn list(conn: &mut AsyncPgConnection, page: PageParams) -> Result<Webh
     })
 }
 
+/// What is wrong with where a subscription's URL points, if anything: a host that is, or
+/// resolves to, an address the worker would refuse to deliver to (see [`crate::outbound`]).
+/// Looks the name up, so call it before taking a database connection and give the result to
+/// [`create`] or [`update`]; the worker checks again on every delivery.
+pub async fn target_problem(outbound: &Outbound, url: Option<&str>) -> Option<FieldError> {
+    let url = url?;
+    if url_problem("url", url).is_some() {
+        // Reported by create/update as it is.
+        return None;
+    }
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let refused = outbound.check_target(&parsed).await.err()?;
+    tracing::info!(%refused, "a webhook URL names a refused address");
+    Some(FieldError::new(
+        "url",
+        "url_not_allowed",
+        "the host is, or resolves to, a loopback, private, link-local or otherwise internal address, which webhooks are not sent to (unless the deployment allows it in CCHC_OUTBOUND_ALLOW)",
+    ))
+}
+
 /// Creates a subscription; the secret is generated unless given, and answered this once.
+/// `target` is [`target_problem`] of the URL.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateWebhook,
+    target: Option<FieldError>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<WebhookWithSecret> {
     let mut check = Checker::new();
     check.extend(url_problem("url", &input.url));
+    check.extend(target);
     let types = check_event_types(&mut check, &input.event_types);
     check_description(&mut check, input.description.as_deref());
     if let Some(secret) = &input.secret {
@@ -160,10 +184,12 @@ pub async fn create(
     .await
 }
 
+/// Changes a subscription; `target` is [`target_problem`] of a new URL.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdateWebhook,
+    target: Option<FieldError>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Webhook> {
@@ -171,6 +197,7 @@ pub async fn update(
     if let Some(url) = &input.url {
         check.extend(url_problem("url", url));
     }
+    check.extend(target);
     let types = input
         .event_types
         .as_ref()

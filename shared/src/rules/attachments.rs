@@ -2,7 +2,7 @@
 //! content (never from the name or the declared Content-Type), each purpose takes its own
 //! types, names are cleaned for download, and every file gets its SHA-256.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -78,34 +78,71 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// `[Content_Types].xml` is small; a larger one is not a document we want to inflate.
 const MAX_CONTENT_TYPES_BYTES: u64 = 1024 * 1024;
 
+/// Leading bytes read from a file to recognise it (the archive readers seek further).
+const HEAD_BYTES: u64 = 64 * 1024;
+
 /// Decides what `bytes` are from their content.
 pub fn sniff(bytes: &[u8]) -> Sniffed {
     // The archive and compound-file readers parse untrusted input; a panic in them must not
     // take the request (or the worker thread) down with it.
-    std::panic::catch_unwind(|| sniff_unguarded(bytes))
-        .unwrap_or_else(|_| Sniffed::Other("a damaged or unrecognised file".to_owned()))
+    std::panic::catch_unwind(|| sniff_unguarded(bytes, Cursor::new(bytes), is_text(bytes)))
+        .unwrap_or_else(|_| damaged())
 }
 
-fn sniff_unguarded(bytes: &[u8]) -> Sniffed {
-    if infer::archive::is_pdf(bytes) {
+/// Decides what a file is from its content, reading only what it needs (a download spooled
+/// to disk is not loaded into memory). Blocking.
+pub fn sniff_reader<R: Read + Seek>(mut reader: R) -> Sniffed {
+    let mut head = Vec::new();
+    let read = reader.rewind().and_then(|()| {
+        reader.by_ref().take(HEAD_BYTES).read_to_end(&mut head)?;
+        reader.rewind()
+    });
+    if read.is_err() {
+        return Sniffed::Other("an unreadable file".to_owned());
+    }
+    // As in `sniff`; the reader is dropped after a panic, so its state does not matter.
+    let text = is_text(&head);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sniff_unguarded(&head, reader, text)
+    }))
+    .unwrap_or_else(|_| damaged())
+}
+
+fn damaged() -> Sniffed {
+    Sniffed::Other("a damaged or unrecognised file".to_owned())
+}
+
+/// UTF-8 without NUL; a character cut at the end of a head still counts.
+fn is_text(bytes: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes,
+        Err(e) if e.error_len().is_none() => &bytes[..e.valid_up_to()],
+        Err(_) => return false,
+    };
+    !valid.contains(&0)
+}
+
+/// `head` is the start of the content, `whole` all of it.
+fn sniff_unguarded<R: Read + Seek>(head: &[u8], whole: R, text: bool) -> Sniffed {
+    if infer::archive::is_pdf(head) {
         return Sniffed::Known(FileType::Pdf);
     }
-    if infer::image::is_png(bytes) {
+    if infer::image::is_png(head) {
         return Sniffed::Known(FileType::Png);
     }
-    if infer::image::is_jpeg(bytes) {
+    if infer::image::is_jpeg(head) {
         return Sniffed::Known(FileType::Jpeg);
     }
-    if bytes.starts_with(ZIP_MAGIC) {
-        return office_open_xml(bytes);
+    if head.starts_with(ZIP_MAGIC) {
+        return office_open_xml(whole);
     }
-    if bytes.starts_with(OLE2_MAGIC) {
-        return compound_file(bytes);
+    if head.starts_with(OLE2_MAGIC) {
+        return compound_file(whole);
     }
-    if let Some(kind) = infer::get(bytes) {
+    if let Some(kind) = infer::get(head) {
         return Sniffed::Other(format!("{} (.{})", kind.mime_type(), kind.extension()));
     }
-    if std::str::from_utf8(bytes).is_ok_and(|text| !text.contains('\0')) {
+    if text {
         return Sniffed::Other("plain text".to_owned());
     }
     Sniffed::Other("an unrecognised format".to_owned())
@@ -113,9 +150,9 @@ fn sniff_unguarded(bytes: &[u8]) -> Sniffed {
 
 /// A ZIP is a DOCX or XLSX only if its `[Content_Types].xml` declares the main part of one
 /// and that part is in the archive; any other ZIP (including macro-enabled documents) is not.
-fn office_open_xml(bytes: &[u8]) -> Sniffed {
+fn office_open_xml<R: Read + Seek>(reader: R) -> Sniffed {
     let not_office = || Sniffed::Other("a ZIP archive that is not a Word or Excel document".into());
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Ok(mut archive) = zip::ZipArchive::new(reader) else {
         return Sniffed::Other("a damaged ZIP archive".into());
     };
     let mut content_types = String::new();
@@ -195,8 +232,8 @@ fn overrides(xml: &str) -> Vec<(String, String)> {
 }
 
 /// An OLE compound file is a DOC or XLS by the stream its application keeps the content in.
-fn compound_file(bytes: &[u8]) -> Sniffed {
-    let Ok(file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+fn compound_file<R: Read + Seek>(reader: R) -> Sniffed {
+    let Ok(file) = cfb::CompoundFile::open(reader) else {
         return Sniffed::Other("a damaged Office 97–2003 file".into());
     };
     if file.is_stream("/EncryptedPackage") {
@@ -270,15 +307,30 @@ pub fn check_document_file(bytes: &[u8]) -> Result<FileType, FileProblem> {
     check_types(DOCUMENT_FILE_TYPES, bytes)
 }
 
+/// [`check_document_file`] of a file of `size` bytes, read as needed. Blocking.
+pub fn check_document_reader<R: Read + Seek>(
+    reader: R,
+    size: u64,
+) -> Result<FileType, FileProblem> {
+    if size == 0 {
+        return Err(FileProblem::Empty);
+    }
+    judge(DOCUMENT_FILE_TYPES, sniff_reader(reader))
+}
+
 fn check_types(allowed: &[FileType], bytes: &[u8]) -> Result<FileType, FileProblem> {
     if bytes.is_empty() {
         return Err(FileProblem::Empty);
     }
+    judge(allowed, sniff(bytes))
+}
+
+fn judge(allowed: &[FileType], sniffed: Sniffed) -> Result<FileType, FileProblem> {
     let describe_allowed = || {
         let labels: Vec<&str> = allowed.iter().map(|t| t.label()).collect();
         labels.join(", ")
     };
-    match sniff(bytes) {
+    match sniffed {
         Sniffed::Known(file_type) if allowed.contains(&file_type) => Ok(file_type),
         Sniffed::Known(file_type) => Err(FileProblem::Unsupported {
             detected: format!("{} ({})", file_type.label(), file_type.content_type()),
@@ -432,6 +484,51 @@ mod tests {
             Sniffed::Known(FileType::Doc)
         );
         assert_eq!(sniff(&compound("/Workbook")), Sniffed::Known(FileType::Xls));
+    }
+
+    #[test]
+    fn a_file_read_as_needed_is_judged_as_its_bytes() {
+        // A DOCX far larger than the head: its directory is at the end, read by seeking.
+        let mut padding = String::new();
+        while padding.len() < 3 * HEAD_BYTES as usize {
+            padding.push_str(&format!("{:x}", padding.len() * 7919));
+        }
+        let big = zip_of(&[
+            (
+                "[Content_Types].xml",
+                &content_types(
+                    "/word/document.xml",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                ),
+            ),
+            ("word/media/filler.txt", &padding),
+            ("word/document.xml", "<w:document/>"),
+        ]);
+        assert!(big.len() as u64 > HEAD_BYTES);
+        let samples: Vec<Vec<u8>> = vec![
+            PDF.to_vec(),
+            docx(),
+            big,
+            xlsx(),
+            compound("/WordDocument"),
+            compound("/PowerPoint Document"),
+            zip_of(&[("a.txt", "a")]),
+            "Báo cáo".as_bytes().to_vec(),
+            vec![0x00, 0x01, 0x02, 0xFF],
+        ];
+        for bytes in samples {
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(&bytes).unwrap();
+            assert_eq!(sniff_reader(&mut file), sniff(&bytes));
+            assert_eq!(
+                check_document_reader(&mut file, bytes.len() as u64),
+                check_document_file(&bytes)
+            );
+        }
+        assert_eq!(
+            check_document_reader(Cursor::new(Vec::new()), 0),
+            Err(FileProblem::Empty)
+        );
     }
 
     #[test]
