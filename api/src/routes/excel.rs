@@ -142,7 +142,7 @@ pub async fn import(
     let submission = excel::import_form(
         &mut conn,
         *id,
-        &body,
+        body,
         &if_match,
         auth.principal(),
         &auth.actor(),
