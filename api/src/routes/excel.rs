@@ -113,7 +113,9 @@ pub async fn template(
 /// indicator (the Office's system-of-record figure stays); indicators the form does not list
 /// keep theirs. Numbers stored as text are read the Vietnamese way (`1.234` is 1234, `1,5` is
 /// 1.5). Requires `If-Match` like `PATCH`. Problems are 422 listing every cell at once, e.g.
-/// `{"field": "E8", "code": "not_a_number", "message": "phải là số"}`.
+/// `{"field": "E8", "code": "not_a_number", "message": "phải là số"}`. The workbook is read
+/// within fixed bounds (at most 5000 rows × 64 columns per sheet, 32 MB inflated, 10 s);
+/// past them it is refused without being read further.
 #[utoipa::path(
     operation_id = "import_statistics_form",
     tag = "submissions",
@@ -123,8 +125,9 @@ pub async fn template(
         (status = 200, description = "The changed submission", body = Submission, headers(("ETag" = String, description = "The new entity tag"))),
         (status = 409, description = "Not a draft or returned report (`submission_not_editable`), or the period no longer takes reports", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it (`precondition_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over the request body limit (`payload_too_large`), or the workbook is past what a form can be (`workbook_too_large`): it inflates past 32 MB, one part inflates more than 100 times its compressed size, or it has more than 2000 parts; `detail` says which, in Vietnamese", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a readable workbook (`invalid_workbook`), the form of another period or unit (`form_mismatch`), or invalid cells (`validation_failed`); `errors` names each cell", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a readable workbook (`invalid_workbook`), a sheet declaring or using cells beyond 5000 rows × 64 columns (`sheet_too_large`; `errors` names the cell), a workbook that takes more than 10 s to read (`workbook_timeout`), the form of another period or unit (`form_mismatch`), or invalid cells (`validation_failed`); `errors` names each cell", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` missing (`precondition_required`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -142,7 +145,7 @@ pub async fn import(
     let submission = excel::import_form(
         &mut conn,
         *id,
-        &body,
+        body,
         &if_match,
         auth.principal(),
         &auth.actor(),

@@ -37,7 +37,7 @@ fn pdf_of_size(size: usize) -> Vec<u8> {
     bytes
 }
 
-fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in entries {
         writer
@@ -130,7 +130,7 @@ async fn post_form(app: &TestApp, token: &str, submission: i64, form: Form) -> A
 }
 
 /// Uploads `bytes` as `filename` for `purpose`, declared as a generic binary.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     submission: i64,
@@ -175,7 +175,7 @@ fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
 }
 
 /// Regular files under the app's store.
-fn stored_objects(app: &TestApp) -> Vec<std::path::PathBuf> {
+pub(crate) fn stored_objects(app: &TestApp) -> Vec<std::path::PathBuf> {
     fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -194,7 +194,7 @@ fn stored_objects(app: &TestApp) -> Vec<std::path::PathBuf> {
     found
 }
 
-async fn attachment_rows(app: &TestApp) -> i64 {
+pub(crate) async fn attachment_rows(app: &TestApp) -> i64 {
     diesel::table! { submission_attachments (id) { id -> Int8, } }
     let mut conn = app.state.pool.get().await.unwrap();
     submission_attachments::table
@@ -205,18 +205,18 @@ async fn attachment_rows(app: &TestApp) -> i64 {
 }
 
 /// The period, its units and each unit's draft.
-struct Scene {
+pub(crate) struct Scene {
     period: i64,
-    khtc: Unit,
+    pub(crate) khtc: Unit,
     qltm: Unit,
 }
 
-struct Unit {
-    token: String,
-    submission: i64,
+pub(crate) struct Unit {
+    pub(crate) token: String,
+    pub(crate) submission: i64,
 }
 
-async fn scene(app: &TestApp) -> Scene {
+pub(crate) async fn scene(app: &TestApp) -> Scene {
     app.unit("SCT", "department", None).await;
     app.unit("KHTC", "division", Some("SCT")).await;
     app.unit("QLTM", "division", Some("SCT")).await;

@@ -53,13 +53,19 @@ fn document(number: &str, issued_on: &str) -> Value {
     })
 }
 
-async fn register(app: &TestApp, number: &str, issued_on: &str) -> Value {
+pub(crate) async fn register(app: &TestApp, number: &str, issued_on: &str) -> Value {
     app.post("/api/v1/documents", document(number, issued_on))
         .await
         .expect(201)
 }
 
-async fn upload(app: &TestApp, token: &str, id: i64, filename: &str, bytes: Vec<u8>) -> Answer {
+pub(crate) async fn upload(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> Answer {
     let part = Part::bytes(bytes)
         .file_name(filename.to_owned())
         .mime_str("application/octet-stream")

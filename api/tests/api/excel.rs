@@ -18,7 +18,7 @@ use umya_spreadsheet::structs::{DataValidationOperatorValues, DataValidationValu
 
 use crate::common::{errors, pairs, Answer, TestApp};
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const FORM_SHEET: &str = "Biểu mẫu";
 
 /// The period's indicators in the period's order (rows 8 to 12 of the form).
@@ -72,7 +72,7 @@ async fn create_period(app: &TestApp, code: &str, year: i32, sequence: i32, dead
 }
 
 /// The organisation and the open period 2026-Q4; returns its id.
-async fn open_period(app: &TestApp) -> i64 {
+pub(crate) async fn open_period(app: &TestApp) -> i64 {
     organisation(app).await;
     let period = create_period(app, "2026-Q4", 2026, 4, "2026-12-15T16:30:00+07:00").await;
     app.post(&format!("/api/v1/periods/{period}/open"), json!({}))
@@ -82,13 +82,13 @@ async fn open_period(app: &TestApp) -> i64 {
 }
 
 /// A unit's draft as its reporter holds it.
-struct Draft {
-    token: String,
-    id: i64,
-    etag: String,
+pub(crate) struct Draft {
+    pub(crate) token: String,
+    pub(crate) id: i64,
+    pub(crate) etag: String,
 }
 
-async fn start(app: &TestApp, period: i64, unit: &str) -> Draft {
+pub(crate) async fn start(app: &TestApp, period: i64, unit: &str) -> Draft {
     let token = app.token(Role::Reporter, Some(unit)).await;
     let answer = app
         .post_as(
@@ -106,7 +106,7 @@ async fn start(app: &TestApp, period: i64, unit: &str) -> Draft {
     }
 }
 
-fn etag_of(headers: &HeaderMap) -> String {
+pub(crate) fn etag_of(headers: &HeaderMap) -> String {
     headers
         .get("etag")
         .expect("an ETag")
@@ -201,7 +201,7 @@ fn template_path(period: i64, unit: Option<&str>) -> String {
 }
 
 /// POSTs a workbook to the import endpoint.
-async fn import(
+pub(crate) async fn import(
     app: &TestApp,
     token: &str,
     id: i64,

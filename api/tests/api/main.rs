@@ -4,12 +4,14 @@
 mod common;
 
 mod attachments;
+mod attachments_macros;
 mod audit;
 mod auth;
 mod authz_matrix;
 mod cli;
 mod documents;
 mod excel;
+mod excel_limits;
 mod fake_qlvb;
 mod health;
 mod holidays;

@@ -12,9 +12,8 @@
 //! empty cell, as it does for `PATCH`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Data, DataType, Range, Reader, Xlsx};
+use calamine::{Data, DataType, Range};
 use rust_decimal::Decimal;
 
 use super::cells::{
@@ -24,6 +23,7 @@ use super::form::{
     meta_keys, Column, FIRST_DATA_ROW, FORM_KIND, FORM_SHEET, FORM_VERSION, HEADER_ROW, META_SHEET,
     PERIOD_ROW, UNIT_ROW,
 };
+use super::guard::{open_bounded, Limits, WorkbookRefusal};
 use crate::error::FieldError;
 use crate::model::indicator::IndicatorKind;
 use crate::model::submission::ValueInput;
@@ -46,6 +46,17 @@ pub enum FormError {
     Mismatch(Vec<FieldError>),
     /// Cells that cannot be read, every one.
     Cells(Vec<FieldError>),
+    /// Past the limits of what the service reads (see `excel::guard`).
+    Refused(WorkbookRefusal),
+}
+
+impl From<WorkbookRefusal> for FormError {
+    fn from(refusal: WorkbookRefusal) -> Self {
+        match refusal {
+            WorkbookRefusal::Unreadable => Self::InvalidWorkbook(refusal.message()),
+            other => Self::Refused(other),
+        }
+    }
 }
 
 /// The values a form gives, by indicator code, and where each indicator's row is.
@@ -80,20 +91,23 @@ fn cell(range: &Range<Data>, row: u32, column: Column) -> &Data {
         .unwrap_or(&Data::Empty)
 }
 
-/// Reads the form in `bytes`, checking it is the one `expected` describes.
+/// Reads the form in `bytes`, checking it is the one `expected` describes, within the
+/// workbook limits. Synchronous and CPU-bound: call it off the async worker threads.
 pub fn parse_form(bytes: &[u8], expected: &ExpectedForm) -> Result<ParsedForm, FormError> {
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| {
-        FormError::InvalidWorkbook(
-            "không đọc được tệp: tệp không phải bảng tính Excel (.xlsx) hoặc đã bị hỏng".into(),
-        )
-    })?;
-    let Ok(meta) = workbook.worksheet_range(META_SHEET) else {
-        return Err(not_a_form());
+    let mut workbook = open_bounded(bytes, Limits::WORKBOOK)?;
+    let meta = match workbook.sheet(META_SHEET) {
+        Ok(Some(meta)) => meta,
+        Ok(None) | Err(WorkbookRefusal::Unreadable) => return Err(not_a_form()),
+        Err(refusal) => return Err(refusal.into()),
     };
     check_identity(&meta, expected)?;
-    let sheet = workbook.worksheet_range(FORM_SHEET).map_err(|_| {
-        FormError::InvalidWorkbook(format!("tệp thiếu trang \"{FORM_SHEET}\" của biểu mẫu"))
-    })?;
+    let missing =
+        || FormError::InvalidWorkbook(format!("tệp thiếu trang \"{FORM_SHEET}\" của biểu mẫu"));
+    let sheet = match workbook.sheet(FORM_SHEET) {
+        Ok(Some(sheet)) => sheet,
+        Ok(None) | Err(WorkbookRefusal::Unreadable) => return Err(missing()),
+        Err(refusal) => return Err(refusal.into()),
+    };
     check_layout(&sheet)?;
     read_rows(&sheet, expected)
 }
@@ -546,6 +560,29 @@ mod tests {
             cell_errors(parse(&other.save_to_buffer().unwrap(), "2026-Q4", "KHTC")),
             pairs(&[("A1", "not_a_form")])
         );
+    }
+
+    #[test]
+    fn a_workbook_past_the_limits_is_refused_before_its_grid_is_built() {
+        use crate::excel::guard::tests::{deflate_bomb, far_corners};
+
+        // The metadata sheet is read first: the whole grid there used to be allocated.
+        for declared in [true, false] {
+            let Err(FormError::Refused(refusal)) =
+                parse(&far_corners(META_SHEET, declared), "2026-Q4", "KHTC")
+            else {
+                panic!("expected a refusal");
+            };
+            assert_eq!(refusal.code(), "sheet_too_large");
+        }
+        let Err(FormError::Refused(refusal)) = parse(
+            &deflate_bomb(META_SHEET, 8 * 1024 * 1024),
+            "2026-Q4",
+            "KHTC",
+        ) else {
+            panic!("expected a refusal");
+        };
+        assert_eq!(refusal.code(), "workbook_too_large");
     }
 
     #[test]

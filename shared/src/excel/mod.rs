@@ -6,6 +6,7 @@
 
 pub mod cells;
 pub mod form;
+pub mod guard;
 pub mod import;
 pub mod report;
 

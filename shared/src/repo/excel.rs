@@ -2,14 +2,18 @@
 //! importing a filled form through the same update path as `PATCH /submissions/{id}`, so every
 //! rule, the revision bump and the caller's scoping apply unchanged.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::error::{Error, FieldError, Result};
 use crate::excel::form::{FormHeader, FormRow, StatisticsForm};
-use crate::excel::import::{parse_form, ExpectedForm, FormError};
+use crate::excel::guard::{WorkbookRefusal, TIME_LIMIT};
+use crate::excel::import::{parse_form, ExpectedForm, FormError, ParsedForm};
 use crate::model::audit::Actor;
+use crate::model::indicator::IndicatorKind;
 use crate::model::submission::{
     IfMatch, IndicatorValue, Submission, SystemValueSource, UpdateSubmission, ValueInput,
 };
@@ -167,12 +171,43 @@ fn cell_list(errors: &[FieldError]) -> String {
         .join(", ")
 }
 
+/// Reads the form on the blocking pool: parsing is CPU-bound and must not stall the async
+/// worker thread (and every request queued on it). The guard stops itself at its time limit;
+/// the outer timeout only covers a stall it cannot see.
+async fn parse_off_thread(
+    workbook: bytes::Bytes,
+    period_code: String,
+    unit_code: String,
+    indicators: Vec<(String, IndicatorKind)>,
+) -> Result<ParsedForm, FormError> {
+    let task = tokio::task::spawn_blocking(move || {
+        let expected = ExpectedForm {
+            period_code: &period_code,
+            unit_code: &unit_code,
+            indicators: &indicators,
+        };
+        parse_form(&workbook, &expected)
+    });
+    let timed_out = || FormError::Refused(WorkbookRefusal::TimedOut { limit: TIME_LIMIT });
+    match tokio::time::timeout(TIME_LIMIT + Duration::from_secs(5), task).await {
+        Ok(Ok(parsed)) => parsed,
+        // A panic in the workbook reader on hostile input: the file is unreadable.
+        Ok(Err(error)) => {
+            tracing::error!(%error, "reading an imported workbook failed");
+            Err(FormError::from(WorkbookRefusal::Unreadable))
+        }
+        Err(_) => Err(timed_out()),
+    }
+}
+
 /// Applies a filled statistics form to a submission, as `PATCH` would apply the values it
-/// gives (see `excel::import` for how rows are read). Problems are 422 with every cell named.
+/// gives (see `excel::import` for how rows are read). Problems are 422 with every cell named;
+/// a workbook past the limits of `excel::guard` is 413 `workbook_too_large` or 422
+/// `sheet_too_large` / `workbook_timeout`.
 pub async fn import_form(
     conn: &mut AsyncPgConnection,
     id: i64,
-    workbook: &[u8],
+    workbook: bytes::Bytes,
     if_match: &IfMatch,
     principal: &Principal,
     actor: &Actor,
@@ -184,17 +219,20 @@ pub async fn import_form(
         .iter()
         .map(|v| (v.code.clone(), v.kind))
         .collect();
-    let expected = ExpectedForm {
-        period_code: &current.period_code,
-        unit_code: &current.unit_code,
-        indicators: &indicators,
-    };
-    let parsed = parse_form(workbook, &expected).map_err(|error| match error {
+    let parsed = parse_off_thread(
+        workbook,
+        current.period_code.clone(),
+        current.unit_code.clone(),
+        indicators,
+    )
+    .await
+    .map_err(|error| match error {
         FormError::InvalidWorkbook(reason) => Error::Unprocessable {
             code: "invalid_workbook",
             detail: format!("the body is not a readable statistics form: {reason}"),
             errors: Vec::new(),
         },
+        FormError::Refused(refusal) => refused(&refusal),
         FormError::Mismatch(errors) => Error::Unprocessable {
             code: "form_mismatch",
             detail: format!(
@@ -244,4 +282,29 @@ pub async fn import_form(
             }
             other => other,
         })
+}
+
+/// A workbook past the guard's limits: 413 when it is the package's size, else 422; the
+/// offending cell is named when there is one.
+fn refused(refusal: &WorkbookRefusal) -> Error {
+    let code = refusal.code();
+    let message = refusal.message();
+    let detail = format!("the workbook was not read: {message}");
+    let errors = refusal
+        .cell()
+        .map(|cell| vec![FieldError::new(cell, code, message.clone())])
+        .unwrap_or_default();
+    if refusal.is_too_large() {
+        Error::TooLarge {
+            code,
+            detail,
+            errors,
+        }
+    } else {
+        Error::Unprocessable {
+            code,
+            detail,
+            errors,
+        }
+    }
 }

@@ -75,8 +75,6 @@ pub enum Sniffed {
 
 const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-/// `[Content_Types].xml` is small; a larger one is not a document we want to inflate.
-const MAX_CONTENT_TYPES_BYTES: u64 = 1024 * 1024;
 
 /// Leading bytes read from a file to recognise it (the archive readers seek further).
 const HEAD_BYTES: u64 = 64 * 1024;
@@ -134,7 +132,7 @@ fn sniff_unguarded<R: Read + Seek>(head: &[u8], whole: R, text: bool) -> Sniffed
         return Sniffed::Known(FileType::Jpeg);
     }
     if head.starts_with(ZIP_MAGIC) {
-        return office_open_xml(whole);
+        return super::ooxml::office_open_xml(whole);
     }
     if head.starts_with(OLE2_MAGIC) {
         return compound_file(whole);
@@ -146,89 +144,6 @@ fn sniff_unguarded<R: Read + Seek>(head: &[u8], whole: R, text: bool) -> Sniffed
         return Sniffed::Other("plain text".to_owned());
     }
     Sniffed::Other("an unrecognised format".to_owned())
-}
-
-/// A ZIP is a DOCX or XLSX only if its `[Content_Types].xml` declares the main part of one
-/// and that part is in the archive; any other ZIP (including macro-enabled documents) is not.
-fn office_open_xml<R: Read + Seek>(reader: R) -> Sniffed {
-    let not_office = || Sniffed::Other("a ZIP archive that is not a Word or Excel document".into());
-    let Ok(mut archive) = zip::ZipArchive::new(reader) else {
-        return Sniffed::Other("a damaged ZIP archive".into());
-    };
-    let mut content_types = String::new();
-    let read = match archive.by_name("[Content_Types].xml") {
-        Ok(entry) => entry
-            .take(MAX_CONTENT_TYPES_BYTES)
-            .read_to_string(&mut content_types)
-            .is_ok(),
-        Err(_) => false,
-    };
-    if !read {
-        return not_office();
-    }
-    for (part, content_type) in overrides(&content_types) {
-        let found = match content_type.as_str() {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" => {
-                Sniffed::Known(FileType::Docx)
-            }
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml" => {
-                Sniffed::Known(FileType::Xlsx)
-            }
-            "application/vnd.ms-word.document.macroEnabled.main+xml" => {
-                Sniffed::Other("a Word document with macros (DOCM)".into())
-            }
-            "application/vnd.ms-excel.sheet.macroEnabled.main+xml" => {
-                Sniffed::Other("an Excel workbook with macros (XLSM)".into())
-            }
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml" => {
-                Sniffed::Other("a Word template (DOTX)".into())
-            }
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml" => {
-                Sniffed::Other("an Excel template (XLTX)".into())
-            }
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" => {
-                Sniffed::Other("a PowerPoint presentation (PPTX)".into())
-            }
-            _ => continue,
-        };
-        let present = archive
-            .by_name(part.trim_start_matches('/'))
-            .is_ok_and(|entry| entry.is_file());
-        return if present { found } else { not_office() };
-    }
-    not_office()
-}
-
-/// `(PartName, ContentType)` of every `<Override>` of a content-types document.
-fn overrides(xml: &str) -> Vec<(String, String)> {
-    use quick_xml::events::Event;
-
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut found = Vec::new();
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(element) | Event::Empty(element))
-                if element.local_name().as_ref() == b"Override" =>
-            {
-                let attribute = |name: &str| {
-                    element
-                        .try_get_attribute(name)
-                        .ok()
-                        .flatten()
-                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-                        .map(|v| v.into_owned())
-                };
-                if let (Some(part), Some(content_type)) =
-                    (attribute("PartName"), attribute("ContentType"))
-                {
-                    found.push((part, content_type));
-                }
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => {}
-        }
-    }
-    found
 }
 
 /// An OLE compound file is a DOC or XLS by the stream its application keeps the content in.
@@ -354,7 +269,7 @@ pub fn sanitize_filename(raw: &str) -> Option<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .nfc()
-        .filter(|c| !c.is_control() && !is_invisible_format(*c))
+        .filter(|c| !c.is_control() && !crate::validation::is_invisible_format(*c))
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     if cleaned.is_empty() {
@@ -373,10 +288,6 @@ pub fn sanitize_filename(raw: &str) -> Option<String> {
         Some(ext) => format!("{}.{ext}", stem.trim_end()),
         None => stem,
     })
-}
-
-fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// An ASCII stand-in for a name, for clients that ignore `filename*`: Vietnamese letters lose
