@@ -105,7 +105,8 @@ fn unknown_token() -> ApiError {
 }
 
 /// Looks a bearer secret up. One that names no usable token (unknown, revoked, expired) spends
-/// the client address's failed-authentication budget (see `crate::limits`).
+/// the client address's failed-authentication budget; one that does is let past that budget
+/// for a while (see `crate::limits`).
 pub(crate) async fn authenticate(
     state: &AppState,
     address: IpAddr,
@@ -113,8 +114,9 @@ pub(crate) async fn authenticate(
 ) -> Result<Option<Principal>, ApiError> {
     let mut conn = state.conn().await?;
     let principal = tokens::authenticate(&mut conn, secret, state.clock.now()).await?;
-    if principal.is_none() {
-        state.rate_limiter.failed_authentication(address);
+    match &principal {
+        Some(_) => state.rate_limiter.authenticated(secret),
+        None => state.rate_limiter.failed_authentication(address),
     }
     Ok(principal)
 }

@@ -8,7 +8,9 @@
 //! - failed authentications, per client address: every unknown, revoked or expired token
 //!   spends one. Made-up tokens each start with a fresh request budget, so this is what bounds
 //!   their lookups: once an address has spent it, its requests that carry a token are refused
-//!   before the lookup until the budget refills.
+//!   before the lookup until the budget refills — except tokens that authenticated in the last
+//!   [`VERIFIED_FOR`]: a province's offices often share one public address, and one client
+//!   with a stale token must not lock every colleague behind the same NAT out.
 //!
 //! The client address is the TCP peer. There is no trusted-proxy setting, so `Forwarded` and
 //! `X-Forwarded-For` are not believed: anyone could rotate them.
@@ -65,11 +67,17 @@ pub fn client_address(peer: Option<SocketAddr>) -> IpAddr {
 /// when a client cycles through made-up tokens or addresses).
 const PRUNE_ABOVE_KEYS: usize = 100_000;
 
+/// How long a token that authenticated keeps passing its address's failure gate. It is still
+/// looked up (and refused if revoked) on every request; only the gate is skipped.
+pub const VERIFIED_FOR: Duration = Duration::from_secs(10 * 60);
+
 /// One API process's budgets, shared by every worker thread of the process.
 #[derive(Clone)]
 pub struct RateLimiter {
     requests: Option<Arc<DefaultKeyedRateLimiter<CallerKey>>>,
     failures: Option<Arc<FailureBudget>>,
+    /// Credentials (hashed) that authenticated recently, until when they pass the failure gate.
+    verified: Arc<Mutex<HashMap<[u8; 32], Instant>>>,
 }
 
 impl RateLimiter {
@@ -84,6 +92,7 @@ impl RateLimiter {
             }),
             failures: NonZeroU32::new(failures_per_minute)
                 .map(|n| Arc::new(FailureBudget::per_minute(n))),
+            verified: Arc::default(),
         }
     }
 
@@ -99,12 +108,37 @@ impl RateLimiter {
     /// one without, its address's request budget. `Err`: how long until it would be allowed.
     pub fn admit(&self, req: &ServiceRequest) -> Result<(), Duration> {
         let key = CallerKey::of(req);
-        if matches!(key, CallerKey::Credential(_)) {
+        if let CallerKey::Credential(hash) = &key {
             if let Some(failures) = &self.failures {
-                failures.check(client_address(req.peer_addr()), Instant::now())?;
+                let now = Instant::now();
+                if !self.recently_verified(hash, now) {
+                    failures.check(client_address(req.peer_addr()), now)?;
+                }
             }
         }
         self.check(&key)
+    }
+
+    fn recently_verified(&self, hash: &[u8; 32], now: Instant) -> bool {
+        let verified = self.verified.lock().unwrap_or_else(PoisonError::into_inner);
+        verified.get(hash).is_some_and(|until| *until > now)
+    }
+
+    /// Records a token lookup that found a usable token: its credential passes the failure
+    /// gate for [`VERIFIED_FOR`].
+    pub fn authenticated(&self, secret: &str) {
+        if self.failures.is_none() {
+            return;
+        }
+        let CallerKey::Credential(hash) = CallerKey::credential(secret) else {
+            return;
+        };
+        let now = Instant::now();
+        let mut verified = self.verified.lock().unwrap_or_else(PoisonError::into_inner);
+        if verified.len() > PRUNE_ABOVE_KEYS {
+            verified.retain(|_, until| *until > now);
+        }
+        verified.insert(hash, now + VERIFIED_FOR);
     }
 
     /// Spends one of the caller's requests: `Ok` when it may go on, else how long until its
@@ -250,6 +284,29 @@ mod tests {
             budget.spend(attacker, idle);
         }
         assert!(budget.check(attacker, idle).is_err());
+    }
+
+    #[test]
+    fn a_token_that_authenticated_passes_its_addresss_spent_failure_budget() {
+        let limiter = RateLimiter::new(1000, 1);
+        let peer: SocketAddr = "10.0.0.1:5000".parse().unwrap();
+        let request = |secret: &str| {
+            actix_web::test::TestRequest::default()
+                .peer_addr(peer)
+                .insert_header(("Authorization", format!("Bearer {secret}")))
+                .to_srv_request()
+        };
+        assert_eq!(limiter.admit(&request("good")), Ok(()));
+        limiter.authenticated("good");
+        limiter.failed_authentication(peer.ip());
+        assert!(limiter.admit(&request("made-up")).is_err(), "budget spent");
+        assert!(limiter.admit(&request("other")).is_err(), "not seen yet");
+        assert_eq!(
+            limiter.admit(&request("good")),
+            Ok(()),
+            "seen, so let through"
+        );
+        assert_eq!(limiter.admit(&request("good")), Ok(()), "again");
     }
 
     #[test]
