@@ -1,35 +1,9 @@
 //! The error type of the shared layer. The API turns it into `application/problem+json`;
 //! every variant but `Database`/`Internal` is the caller's fault and maps to a 4xx.
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// Path of the field in the request, e.g. `focal_persons[0].email` or `deadline`.
-    pub field: String,
-    /// Stable machine-readable code, e.g. `required`, `too_long`, `invalid_email`, `unknown_code`.
-    pub code: String,
-    /// Human-readable explanation.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use cchc_domain::error::{FieldError, Invalid};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -131,6 +105,23 @@ impl Error {
         Self::Validation {
             errors: vec![FieldError::new(field, code, message)],
         }
+    }
+}
+
+/// Every problem a [`Checker`](crate::validation::Checker) found: 422 listing them.
+impl From<Invalid> for Error {
+    fn from(invalid: Invalid) -> Self {
+        Self::Validation {
+            errors: invalid.errors,
+        }
+    }
+}
+
+/// A stored text column this build does not know: the database holds something the code
+/// does not understand, which is a server-side error.
+impl From<crate::model::UnknownVariant> for Error {
+    fn from(unknown: crate::model::UnknownVariant) -> Self {
+        Self::Internal(unknown.to_string())
     }
 }
 

@@ -16,6 +16,7 @@ use rand::Rng;
 use serde_json::json;
 
 use crate::error::{Error, FieldError, Result};
+use crate::files::check_file;
 use crate::model::attachment::{Attachment, AttachmentPage, AttachmentPurpose};
 use crate::model::audit::{Actor, EntityType};
 use crate::model::token::Role;
@@ -24,7 +25,7 @@ use crate::repo::audit::{self, Entry};
 use crate::repo::local;
 use crate::repo::submissions::{editable, readable, touch, EditableSubmission};
 use crate::repo::tokens::Principal;
-use crate::rules::attachments::{check_file, sanitize_filename, sha256_hex, FileProblem};
+use crate::rules::attachments::{sanitize_filename, sha256_hex, FileProblem};
 use crate::schema::{
     indicators, period_indicators, submission_attachments, submission_evidence, submissions,
 };

@@ -21,6 +21,7 @@ use rand::Rng;
 use serde_json::json;
 
 use crate::error::{Error, FieldError, Result};
+use crate::files::check_document_file;
 use crate::model::audit::{Actor, EntityType};
 use crate::model::document::{
     CreateDocument, Document, DocumentDirection, DocumentFile, DocumentFilter, DocumentLink,
@@ -34,7 +35,7 @@ use crate::repo::attachments::UploadForm;
 use crate::repo::audit::{self, Entry};
 use crate::repo::tokens::Principal;
 use crate::repo::{contains_pattern, local, local_opt, periods as periods_repo, units};
-use crate::rules::attachments::{check_document_file, sanitize_filename, sha256_hex, FileProblem};
+use crate::rules::attachments::{sanitize_filename, sha256_hex, FileProblem};
 use crate::rules::document_number::{self, DocumentNumber};
 use crate::schema::{
     document_files, document_period_links, document_submission_links, documents, period_units,

@@ -960,12 +960,12 @@ pub async fn open(
         let derived = derive(&state, &calendar, &mut check);
         if check.has_errors() {
             return Err(match check.finish() {
-                Err(Error::Validation { errors }) => Error::Conflict {
+                Err(crate::error::Invalid { errors }) => Error::Conflict {
                     code: "period_incomplete",
                     detail: "the period cannot open until these are fixed".into(),
                     errors,
                 },
-                _ => Error::Internal("checker reported errors but finished cleanly".into()),
+                Ok(()) => Error::Internal("checker reported errors but finished cleanly".into()),
             });
         }
         let derived = derived

@@ -16,11 +16,11 @@ use tokio::io::AsyncWriteExt;
 use url::Url;
 
 use crate::error::{Error, FieldError, Result};
+use crate::files::check_document_reader;
 use crate::model::document::{QlvbDocument, QlvbFile};
 use crate::outbound::{AddressNotAllowed, Outbound, OutboundError};
 use crate::repo::documents::{self, StoredFile};
 use crate::repo::qlvb::Limits;
-use crate::rules::attachments::check_document_reader;
 use crate::storage::Storage;
 
 pub(crate) fn files_field(index: usize, part: &str) -> String {

@@ -43,7 +43,7 @@ impl SubscriptionRow {
                 .event_types
                 .iter()
                 .map(|t| parse_stored(t))
-                .collect::<Result<_>>()?,
+                .collect::<Result<_, _>>()?,
             description: self.description,
             active: self.active,
             created_at: local(self.created_at),

@@ -10,8 +10,8 @@
 
 use std::io::{Read, Seek};
 
-use super::attachments::{FileType, Sniffed};
 use crate::excel::guard::{Limits, Package, WorkbookRefusal};
+use crate::rules::attachments::{FileType, Sniffed};
 
 /// `[Content_Types].xml` and `_rels/.rels` are small; larger ones are not read.
 const MAX_PACKAGE_XML_BYTES: u64 = 1024 * 1024;

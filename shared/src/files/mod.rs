@@ -1,77 +1,17 @@
-//! What an uploaded file is and whether it may be attached: the type is decided from the
-//! content (never from the name or the declared Content-Type), each purpose takes its own
-//! types, names are cleaned for download, and every file gets its SHA-256.
+//! What an uploaded file really is, decided from its content (never from the name or the
+//! declared Content-Type): PDF and images by their signature, DOCX/XLSX by the main part an
+//! OOXML package names (read through the workbook guard), DOC/XLS by their compound-file
+//! streams. The pure side — the types each purpose takes, why a file is refused, file names and
+//! hashes — is `cchc_domain::rules::attachments`.
+
+mod ooxml;
 
 use std::io::{Cursor, Read, Seek};
 
-use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
-
 use crate::model::attachment::AttachmentPurpose;
-
-/// A file type an attachment may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileType {
-    Pdf,
-    Docx,
-    /// Word 97–2003 (an OLE compound file with a `WordDocument` stream).
-    Doc,
-    Xlsx,
-    /// Excel 97–2003 (an OLE compound file with a `Workbook` stream).
-    Xls,
-    Png,
-    Jpeg,
-}
-
-impl FileType {
-    /// The Content-Type stored and served.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Pdf => "application/pdf",
-            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            Self::Doc => "application/msword",
-            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Self::Xls => "application/vnd.ms-excel",
-            Self::Png => "image/png",
-            Self::Jpeg => "image/jpeg",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pdf => "PDF",
-            Self::Docx => "DOCX",
-            Self::Doc => "DOC",
-            Self::Xlsx => "XLSX",
-            Self::Xls => "XLS",
-            Self::Png => "PNG",
-            Self::Jpeg => "JPEG",
-        }
-    }
-}
-
-/// The types each purpose takes.
-pub fn allowed_types(purpose: AttachmentPurpose) -> &'static [FileType] {
-    match purpose {
-        AttachmentPurpose::Narrative => &[FileType::Docx, FileType::Doc, FileType::Pdf],
-        AttachmentPurpose::Statistics => &[FileType::Xlsx, FileType::Xls],
-        AttachmentPurpose::Evidence => &[
-            FileType::Pdf,
-            FileType::Docx,
-            FileType::Xlsx,
-            FileType::Png,
-            FileType::Jpeg,
-        ],
-    }
-}
-
-/// What the content turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sniffed {
-    Known(FileType),
-    /// Something else, described for the person who sent it.
-    Other(String),
-}
+use crate::rules::attachments::{
+    allowed_types, judge, FileProblem, FileType, Sniffed, DOCUMENT_FILE_TYPES,
+};
 
 const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -132,7 +72,7 @@ fn sniff_unguarded<R: Read + Seek>(head: &[u8], whole: R, text: bool) -> Sniffed
         return Sniffed::Known(FileType::Jpeg);
     }
     if head.starts_with(ZIP_MAGIC) {
-        return super::ooxml::office_open_xml(whole);
+        return ooxml::office_open_xml(whole);
     }
     if head.starts_with(OLE2_MAGIC) {
         return compound_file(whole);
@@ -166,55 +106,10 @@ fn compound_file<R: Read + Seek>(reader: R) -> Sniffed {
     Sniffed::Other("an Office 97–2003 file that is neither Word nor Excel".into())
 }
 
-/// Why a file cannot be attached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileProblem {
-    Empty,
-    Unsupported { detected: String, allowed: String },
-}
-
-impl FileProblem {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Empty => "empty",
-            Self::Unsupported { .. } => "unsupported_file_type",
-        }
-    }
-
-    /// The message for a file of an official document.
-    pub fn document_message(&self) -> String {
-        match self {
-            Self::Empty => "the file is empty".to_owned(),
-            Self::Unsupported { detected, allowed } => {
-                format!("the file's content is {detected}; a document's file must be {allowed}")
-            }
-        }
-    }
-
-    pub fn message(&self, purpose: AttachmentPurpose) -> String {
-        match self {
-            Self::Empty => "the file is empty".to_owned(),
-            Self::Unsupported { detected, allowed } => {
-                format!("the file's content is {detected}; a {purpose} file must be {allowed}")
-            }
-        }
-    }
-}
-
 /// The file's type, if `purpose` takes it.
 pub fn check_file(purpose: AttachmentPurpose, bytes: &[u8]) -> Result<FileType, FileProblem> {
     check_types(allowed_types(purpose), bytes)
 }
-
-/// The types a file of an official document may have: what a document-management system
-/// exchanges (the signed PDF, the Word draft, Excel annexes).
-pub const DOCUMENT_FILE_TYPES: &[FileType] = &[
-    FileType::Pdf,
-    FileType::Docx,
-    FileType::Doc,
-    FileType::Xlsx,
-    FileType::Xls,
-];
 
 /// The type of an official document's file, if it may have it; `message` of the problem is
 /// [`FileProblem::document_message`].
@@ -238,82 +133,6 @@ fn check_types(allowed: &[FileType], bytes: &[u8]) -> Result<FileType, FileProbl
         return Err(FileProblem::Empty);
     }
     judge(allowed, sniff(bytes))
-}
-
-fn judge(allowed: &[FileType], sniffed: Sniffed) -> Result<FileType, FileProblem> {
-    let describe_allowed = || {
-        let labels: Vec<&str> = allowed.iter().map(|t| t.label()).collect();
-        labels.join(", ")
-    };
-    match sniffed {
-        Sniffed::Known(file_type) if allowed.contains(&file_type) => Ok(file_type),
-        Sniffed::Known(file_type) => Err(FileProblem::Unsupported {
-            detected: format!("{} ({})", file_type.label(), file_type.content_type()),
-            allowed: describe_allowed(),
-        }),
-        Sniffed::Other(detected) => Err(FileProblem::Unsupported {
-            detected,
-            allowed: describe_allowed(),
-        }),
-    }
-}
-
-/// Longest kept file name, in characters.
-pub const MAX_FILENAME_CHARS: usize = 255;
-
-/// The name to keep for a file: its last path component (browsers on Windows may send the
-/// whole path), in NFC, without control or bidirectional-override characters (which can
-/// disguise `gpj.exe` as `exe.jpg`), trimmed, at most 255 characters with the extension kept.
-/// `None` when nothing is left.
-pub fn sanitize_filename(raw: &str) -> Option<String> {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last
-        .nfc()
-        .filter(|c| !c.is_control() && !crate::validation::is_invisible_format(*c))
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
-    if cleaned.is_empty() {
-        return None;
-    }
-    if cleaned.chars().count() <= MAX_FILENAME_CHARS {
-        return Some(cleaned.to_owned());
-    }
-    let (stem, extension) = match cleaned.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && ext.chars().count() <= 16 => (stem, Some(ext)),
-        _ => (cleaned, None),
-    };
-    let room = MAX_FILENAME_CHARS - extension.map_or(0, |e| e.chars().count() + 1);
-    let stem: String = stem.chars().take(room).collect();
-    Some(match extension {
-        Some(ext) => format!("{}.{ext}", stem.trim_end()),
-        None => stem,
-    })
-}
-
-/// An ASCII stand-in for a name, for clients that ignore `filename*`: Vietnamese letters lose
-/// their marks (`Báo cáo Quý IV.docx` → `Bao cao Quy IV.docx`), anything else unsafe in a
-/// quoted header value becomes `_`.
-pub fn ascii_filename(name: &str) -> String {
-    let ascii = deunicode::deunicode(name);
-    let cleaned: String = ascii
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '/' | ';' => '_',
-            c if c.is_ascii_graphic() || c == ' ' => c,
-            _ => '_',
-        })
-        .collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() {
-        "file".to_owned()
-    } else {
-        cleaned.to_owned()
-    }
-}
-
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
 }
 
 #[cfg(test)]
@@ -536,60 +355,5 @@ mod tests {
         assert!(check_file(Narrative, PNG).is_err());
         assert!(check_file(Evidence, &compound("/WordDocument")).is_err());
         assert_eq!(check_file(Evidence, b""), Err(FileProblem::Empty));
-    }
-
-    #[test]
-    fn filenames_lose_paths_and_control_characters() {
-        assert_eq!(
-            sanitize_filename(r"C:\Users\An\Desktop\Báo cáo Quý IV.docx").as_deref(),
-            Some("Báo cáo Quý IV.docx")
-        );
-        assert_eq!(
-            sanitize_filename("../../etc/passwd").as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(
-            sanitize_filename("bad\u{0}\r\nname\u{7}.pdf").as_deref(),
-            Some("badname.pdf")
-        );
-        assert_eq!(
-            sanitize_filename("invoice\u{202E}fdp.exe").as_deref(),
-            Some("invoicefdp.exe")
-        );
-        assert_eq!(
-            sanitize_filename("  ..hidden.pdf ").as_deref(),
-            Some("hidden.pdf")
-        );
-        assert_eq!(sanitize_filename("dir/"), None);
-        assert_eq!(sanitize_filename(".."), None);
-        assert_eq!(sanitize_filename(" \t"), None);
-        // Decomposed (as macOS sends it) and composed spellings end up equal.
-        assert_eq!(
-            sanitize_filename("Ba\u{301}o ca\u{301}o.pdf").as_deref(),
-            Some("Báo cáo.pdf")
-        );
-        let long = format!("{}.xlsx", "Biểu ".repeat(100));
-        let kept = sanitize_filename(&long).unwrap();
-        assert!(kept.chars().count() <= MAX_FILENAME_CHARS);
-        assert!(kept.starts_with("Biểu Biểu"));
-        assert!(kept.ends_with(".xlsx"));
-    }
-
-    #[test]
-    fn ascii_fallback_drops_vietnamese_marks() {
-        assert_eq!(
-            ascii_filename("Báo cáo Quý IV – Đơn vị.docx"),
-            "Bao cao Quy IV - Don vi.docx"
-        );
-        assert_eq!(ascii_filename("a\"b\\c;d.pdf"), "a_b_c_d.pdf");
-        assert_eq!(ascii_filename("文件"), "Wen Jian");
-    }
-
-    #[test]
-    fn sha256_is_lowercase_hex() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

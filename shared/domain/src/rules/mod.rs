@@ -15,7 +15,6 @@ pub mod deadline;
 pub mod document_match;
 pub mod document_number;
 pub mod local_time;
-mod ooxml;
 pub mod reminders;
 pub mod signature;
 pub mod timeliness;

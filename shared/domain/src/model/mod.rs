@@ -100,11 +100,11 @@ pub fn doc_text(lines: &[&str]) -> String {
 }
 
 /// Parses a stored text column into its enum; a mismatch means the database holds something
-/// this build does not understand, which is a server-side error.
-pub fn parse_stored<T: std::str::FromStr<Err = UnknownVariant>>(value: &str) -> crate::Result<T> {
-    value
-        .parse()
-        .map_err(|e: UnknownVariant| crate::Error::Internal(e.to_string()))
+/// this build does not understand, which callers report as a server-side error.
+pub fn parse_stored<T: std::str::FromStr<Err = UnknownVariant>>(
+    value: &str,
+) -> Result<T, UnknownVariant> {
+    value.parse()
 }
 
 /// Lets PATCH bodies tell "absent" (outer `None`) from `null` (`Some(None)`).
@@ -143,7 +143,7 @@ pub const MAX_PER_PAGE: i64 = 200;
 pub const DEFAULT_PER_PAGE: i64 = 50;
 
 impl PageParams {
-    pub fn validate(&self) -> crate::Result<(i64, i64)> {
+    pub fn validate(&self) -> Result<(i64, i64), crate::error::Invalid> {
         let mut check = crate::validation::Checker::new();
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);

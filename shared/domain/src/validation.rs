@@ -2,7 +2,7 @@
 
 use validator::ValidateEmail;
 
-use crate::error::{Error, FieldError};
+use crate::error::{FieldError, Invalid};
 
 /// Characters that print nothing but change how text reads: zero-width spaces and joiners,
 /// left-to-right/right-to-left marks, bidi embeddings, overrides and isolates, the word joiner
@@ -133,11 +133,12 @@ impl Checker {
         }
     }
 
-    pub fn finish(self) -> Result<(), Error> {
+    /// `Ok` when nothing was found, else every problem at once.
+    pub fn finish(self) -> Result<(), Invalid> {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(Error::Validation {
+            Err(Invalid {
                 errors: self.errors,
             })
         }
@@ -156,7 +157,7 @@ mod tests {
         check.email("email", "not-an-email");
         check.phone("phone", "abc");
         check.code("code", "vp", 16, "_-");
-        let Err(Error::Validation { errors }) = check.finish() else {
+        let Err(Invalid { errors }) = check.finish() else {
             panic!("expected validation errors");
         };
         let codes: Vec<_> = errors
@@ -197,7 +198,7 @@ mod tests {
         ] {
             let mut check = Checker::new();
             check.text("name", name, 200);
-            let Err(Error::Validation { errors }) = check.finish() else {
+            let Err(Invalid { errors }) = check.finish() else {
                 panic!("{name:?} was accepted");
             };
             assert_eq!(errors[0].code, "invalid_character", "{name:?}");
