@@ -14,6 +14,7 @@ pub mod excel;
 pub mod files;
 pub mod filing;
 pub mod generation_cache;
+pub mod jobs;
 pub mod outbound;
 pub mod repo;
 pub mod schema;
