@@ -1,17 +1,21 @@
-//! The worker's one job handler: sends each job to the handler of its kind.
+//! The worker's one job handler: reads each job's payload as its kind's type and sends it to
+//! the code of that kind. The one place that knows every kind the worker runs.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 
-use cchc_shared::repo::events::DELIVERY_JOB;
+use cchc_shared::jobs::{
+    BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder, WebhookDelivery,
+};
 use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
 use crate::webhook_jobs::WebhookJobs;
 
-/// Webhook deliveries go to [`WebhookJobs`]; every other kind (reminders, escalations,
-/// receipts, digests) to [`MailJobs`], which refuses kinds it does not know.
+/// Webhook deliveries go to [`WebhookJobs`]; the mail kinds (reminders, escalations, receipts,
+/// digests) to [`MailJobs`]. An unknown kind, or a payload that is not its kind's, fails for
+/// good.
 pub struct JobDispatcher {
     mail: MailJobs,
     webhooks: WebhookJobs,
@@ -30,10 +34,26 @@ impl JobHandler for JobDispatcher {
         job: &'a ClaimedJob,
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<String, JobError>> {
-        if job.kind == DELIVERY_JOB {
-            self.webhooks.handle(conn, job, now)
-        } else {
-            self.mail.handle(conn, job, now)
-        }
+        let mail = &self.mail;
+        Box::pin(async move {
+            match job.kind.as_str() {
+                Reminder::JOB_NAME => mail.run(conn, job, Reminder::from_claimed(job)?, now).await,
+                EscalationHead::JOB_NAME => {
+                    mail.run(conn, job, EscalationHead::from_claimed(job)?, now)
+                        .await
+                }
+                EscalationLeadership::JOB_NAME => {
+                    let payload = EscalationLeadership::from_claimed(job)?;
+                    mail.run(conn, job, payload, now).await
+                }
+                Receipt::JOB_NAME => mail.run(conn, job, Receipt::from_claimed(job)?, now).await,
+                Digest::JOB_NAME => mail.run(conn, job, Digest::from_claimed(job)?, now).await,
+                WebhookDelivery::JOB_NAME => {
+                    let payload = WebhookDelivery::from_claimed(job)?;
+                    self.webhooks.deliver(conn, job, payload, now).await
+                }
+                other => Err(JobError::Permanent(format!("unknown job kind {other:?}"))),
+            }
+        })
     }
 }

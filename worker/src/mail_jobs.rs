@@ -2,15 +2,16 @@
 //! digests. Each job re-reads the database when it runs, so a unit that submitted after its
 //! reminder was queued gets none, and every mail says what is true when it leaves.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::BoxFuture;
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
+use cchc_shared::jobs::{
+    BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder,
+};
 use cchc_shared::model::job::Recipient;
-use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
+use cchc_shared::repo::jobs::{ClaimedJob, JobError};
 use cchc_shared::repo::schedule::{unit_standing, unit_standings, UnitStanding};
 use cchc_shared::rules::local_time::local_instant;
 use cchc_shared::schema::{escalations, periods, submissions, units};
@@ -18,16 +19,16 @@ use cchc_shared::schema::{escalations, periods, submissions, units};
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
     Mail, MailContent, Mailer, MissingStatus, MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent,
-    ReminderContext, ReminderStep, Timeliness, UnitRef,
+    ReminderContext, Timeliness, UnitRef,
 };
 
 /// What a job decided: a mail to send, or nothing, with the reason.
-enum Decision {
+pub(crate) enum Decision {
     Send(Box<Mail>),
     Skip(String),
 }
 
-/// The job handler of the mail kinds.
+/// Runs the mail kinds, handed over by [`crate::dispatch::JobDispatcher`].
 pub struct MailJobs {
     mailer: Mailer,
 }
@@ -38,47 +39,93 @@ impl MailJobs {
     }
 }
 
-impl JobHandler for MailJobs {
-    fn handle<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        job: &'a ClaimedJob,
+/// A mail kind: what its payload decides when the job runs.
+pub(crate) trait MailJob: BackgroundJob {
+    fn decide(
+        self,
+        conn: &mut AsyncPgConnection,
+        key: String,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<String, JobError>> {
-        Box::pin(async move {
-            let key = job
-                .dedup_key
-                .clone()
-                .unwrap_or_else(|| format!("job.{}", job.id));
-            let decision = match job.kind.as_str() {
-                "reminder" => reminder(conn, payload(job)?, key, now).await?,
-                "escalation_head" => escalation_head(conn, payload(job)?, key, now).await?,
-                "escalation_leadership" => {
-                    escalation_leadership(conn, payload(job)?, key, now).await?
-                }
-                "receipt" => receipt(conn, payload(job)?, key).await?,
-                "digest" => digest(conn, payload(job)?, key, now).await?,
-                other => {
-                    return Err(JobError::Permanent(format!("unknown job kind {other:?}")));
-                }
-            };
-            match decision {
-                Decision::Skip(reason) => Ok(format!("skipped: {reason}")),
-                Decision::Send(mail) => match self.mailer.send(&mail, now).await {
-                    Ok(message_id) => Ok(format!("sent {message_id}")),
-                    Err(error) if error.is_temporary() => {
-                        Err(JobError::Temporary(error.to_string()))
-                    }
-                    Err(error) => Err(JobError::Permanent(error.to_string())),
-                },
-            }
-        })
+    ) -> BoxFuture<'_, Result<Decision, JobError>>;
+}
+
+impl MailJobs {
+    /// Runs a mail job whose payload the dispatcher has read: decides, then sends or skips.
+    pub(crate) async fn run<J: MailJob>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        job: &ClaimedJob,
+        payload: J,
+        now: DateTime<Utc>,
+    ) -> Result<String, JobError> {
+        let key = job
+            .dedup_key
+            .clone()
+            .unwrap_or_else(|| format!("job.{}", job.id));
+        match payload.decide(conn, key, now).await? {
+            Decision::Skip(reason) => Ok(format!("skipped: {reason}")),
+            Decision::Send(mail) => match self.mailer.send(&mail, now).await {
+                Ok(message_id) => Ok(format!("sent {message_id}")),
+                Err(error) if error.is_temporary() => Err(JobError::Temporary(error.to_string())),
+                Err(error) => Err(JobError::Permanent(error.to_string())),
+            },
+        }
     }
 }
 
-fn payload<T: DeserializeOwned>(job: &ClaimedJob) -> Result<T, JobError> {
-    serde_json::from_value(job.payload.clone())
-        .map_err(|e| JobError::Permanent(format!("bad {} payload: {e}", job.kind)))
+impl MailJob for Reminder {
+    fn decide(
+        self,
+        conn: &mut AsyncPgConnection,
+        key: String,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+        Box::pin(reminder(conn, self, key, now))
+    }
+}
+
+impl MailJob for EscalationHead {
+    fn decide(
+        self,
+        conn: &mut AsyncPgConnection,
+        key: String,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+        Box::pin(escalation_head(conn, self, key, now))
+    }
+}
+
+impl MailJob for EscalationLeadership {
+    fn decide(
+        self,
+        conn: &mut AsyncPgConnection,
+        key: String,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+        Box::pin(escalation_leadership(conn, self, key, now))
+    }
+}
+
+impl MailJob for Receipt {
+    fn decide(
+        self,
+        conn: &mut AsyncPgConnection,
+        key: String,
+        _now: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+        Box::pin(receipt(conn, self, key))
+    }
+}
+
+impl MailJob for Digest {
+    fn decide(
+        self,
+        conn: &mut AsyncPgConnection,
+        key: String,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+        Box::pin(digest(conn, self, key, now))
+    }
 }
 
 fn db(error: diesel::result::Error) -> JobError {
@@ -143,18 +190,9 @@ async fn standing(
         .map_err(JobError::from)
 }
 
-#[derive(Deserialize)]
-struct ReminderJob {
-    period_id: i64,
-    unit_id: i64,
-    step: ReminderStep,
-    deadline: DateTime<Utc>,
-    recipient: Recipient,
-}
-
 async fn reminder(
     conn: &mut AsyncPgConnection,
-    job: ReminderJob,
+    job: Reminder,
     key: String,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
@@ -195,19 +233,9 @@ async fn reminder(
     })))
 }
 
-#[derive(Deserialize)]
-struct EscalationHeadJob {
-    period_id: i64,
-    unit_id: i64,
-    deadline: DateTime<Utc>,
-    to: Vec<Recipient>,
-    #[serde(default)]
-    cc: Vec<Recipient>,
-}
-
 async fn escalation_head(
     conn: &mut AsyncPgConnection,
-    job: EscalationHeadJob,
+    job: EscalationHead,
     key: String,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
@@ -239,16 +267,9 @@ async fn escalation_head(
     })))
 }
 
-#[derive(Deserialize)]
-struct EscalationLeadershipJob {
-    period_id: i64,
-    escalation_ids: Vec<i64>,
-    recipient: Recipient,
-}
-
 async fn escalation_leadership(
     conn: &mut AsyncPgConnection,
-    job: EscalationLeadershipJob,
+    job: EscalationLeadership,
     key: String,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
@@ -289,13 +310,6 @@ async fn escalation_leadership(
     })))
 }
 
-#[derive(Deserialize)]
-struct ReceiptJob {
-    submission_id: i64,
-    event: String,
-    recipient: Recipient,
-}
-
 type SubmissionFacts = (
     i64,
     i64,
@@ -309,7 +323,7 @@ type SubmissionFacts = (
 
 async fn receipt(
     conn: &mut AsyncPgConnection,
-    job: ReceiptJob,
+    job: Receipt,
     key: String,
 ) -> Result<Decision, JobError> {
     let (
@@ -389,15 +403,9 @@ async fn receipt(
     })))
 }
 
-#[derive(Deserialize)]
-struct DigestJob {
-    date: NaiveDate,
-    recipient: Recipient,
-}
-
 async fn digest(
     conn: &mut AsyncPgConnection,
-    job: DigestJob,
+    job: Digest,
     key: String,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {

@@ -13,26 +13,16 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use futures_util::future::BoxFuture;
-use serde::Deserialize;
 
+use cchc_shared::jobs::WebhookDelivery;
 use cchc_shared::model::webhook::EventType;
 use cchc_shared::outbound::{AllowList, Options, Outbound};
-use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
+use cchc_shared::repo::jobs::{ClaimedJob, JobError};
 use cchc_shared::repo::webhooks::{self, NewDelivery};
 use cchc_shared::rules::signature;
 use cchc_shared::rules::webhooks::{excerpt, is_delivered, EXCERPT_CHARS, TIMEOUT, USER_AGENT};
 
-/// The payload of a `webhook_delivery` job.
-#[derive(Debug, Deserialize)]
-struct DeliveryJob {
-    subscription_id: i64,
-    event_id: String,
-    #[serde(default)]
-    redelivery: bool,
-}
-
-/// The job handler of webhook deliveries.
+/// Runs webhook deliveries, handed over by [`crate::dispatch::JobDispatcher`].
 pub struct WebhookJobs {
     client: Outbound,
 }
@@ -109,78 +99,75 @@ impl WebhookJobs {
     }
 }
 
-impl JobHandler for WebhookJobs {
-    fn handle<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        job: &'a ClaimedJob,
+impl WebhookJobs {
+    /// Runs a delivery whose payload the dispatcher has read.
+    pub(crate) async fn deliver(
+        &self,
+        conn: &mut AsyncPgConnection,
+        job: &ClaimedJob,
+        payload: WebhookDelivery,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<String, JobError>> {
-        Box::pin(async move {
-            let payload: DeliveryJob = serde_json::from_value(job.payload.clone())
-                .map_err(|e| JobError::Permanent(format!("bad {} payload: {e}", job.kind)))?;
-            let Some(target) = webhooks::delivery_target(conn, payload.subscription_id).await?
-            else {
-                return Ok("skipped: the subscription was deleted".into());
-            };
-            if !target.active {
-                return Ok("skipped: the subscription is inactive".into());
-            }
-            let envelope = webhooks::envelope(conn, &payload.event_id)
-                .await?
-                .ok_or_else(|| {
-                    JobError::Permanent(format!("event {} does not exist", payload.event_id))
-                })?;
-            let wanted = target.event_types.contains(&envelope.event_type)
-                || envelope.event_type == EventType::Ping.as_str();
-            if !wanted && !payload.redelivery {
-                return Ok(format!(
-                    "skipped: the subscription no longer takes {}",
-                    envelope.event_type
-                ));
-            }
-            let body = serde_json::to_vec(&envelope)
-                .map_err(|e| JobError::Permanent(format!("event JSON: {e}")))?;
-            let timestamp = now.timestamp();
-            let headers = [
-                (signature::TIMESTAMP_HEADER, timestamp.to_string()),
-                (
-                    signature::SIGNATURE_HEADER,
-                    signature::sign(target.secret.as_bytes(), timestamp, &body),
-                ),
-                (signature::EVENT_ID_HEADER, envelope.id.clone()),
-            ];
-            let started = Instant::now();
-            let attempt = self.post(&target.url, headers, body).await;
-            let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
-            let succeeded = attempt.status.is_some_and(is_delivered);
-            webhooks::record_delivery(
-                conn,
-                &NewDelivery {
-                    subscription_id: payload.subscription_id,
-                    event_id: &envelope.id,
-                    job_id: job.id,
-                    attempt: job.attempts + 1,
-                    redelivery: payload.redelivery,
-                    url: &target.url,
-                    requested_at: now,
-                    duration_ms,
-                    response_status: attempt.status.map(i32::from),
-                    error: attempt.error.clone(),
-                    response_excerpt: attempt.excerpt,
-                    succeeded,
-                },
-            )
-            .await?;
-            match (succeeded, attempt.status) {
-                (true, Some(status)) => Ok(format!(
-                    "delivered {} to {}: HTTP {status} in {duration_ms} ms",
-                    envelope.id, target.url
-                )),
-                _ => Err(JobError::Temporary(attempt.error.unwrap_or_else(|| {
-                    "the receiver did not accept the event".into()
-                }))),
-            }
-        })
+    ) -> Result<String, JobError> {
+        let Some(target) = webhooks::delivery_target(conn, payload.subscription_id).await? else {
+            return Ok("skipped: the subscription was deleted".into());
+        };
+        if !target.active {
+            return Ok("skipped: the subscription is inactive".into());
+        }
+        let envelope = webhooks::envelope(conn, &payload.event_id)
+            .await?
+            .ok_or_else(|| {
+                JobError::Permanent(format!("event {} does not exist", payload.event_id))
+            })?;
+        let wanted = target.event_types.contains(&envelope.event_type)
+            || envelope.event_type == EventType::Ping.as_str();
+        if !wanted && !payload.redelivery {
+            return Ok(format!(
+                "skipped: the subscription no longer takes {}",
+                envelope.event_type
+            ));
+        }
+        let body = serde_json::to_vec(&envelope)
+            .map_err(|e| JobError::Permanent(format!("event JSON: {e}")))?;
+        let timestamp = now.timestamp();
+        let headers = [
+            (signature::TIMESTAMP_HEADER, timestamp.to_string()),
+            (
+                signature::SIGNATURE_HEADER,
+                signature::sign(target.secret.as_bytes(), timestamp, &body),
+            ),
+            (signature::EVENT_ID_HEADER, envelope.id.clone()),
+        ];
+        let started = Instant::now();
+        let attempt = self.post(&target.url, headers, body).await;
+        let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+        let succeeded = attempt.status.is_some_and(is_delivered);
+        webhooks::record_delivery(
+            conn,
+            &NewDelivery {
+                subscription_id: payload.subscription_id,
+                event_id: &envelope.id,
+                job_id: job.id,
+                attempt: job.attempts + 1,
+                redelivery: payload.redelivery,
+                url: &target.url,
+                requested_at: now,
+                duration_ms,
+                response_status: attempt.status.map(i32::from),
+                error: attempt.error.clone(),
+                response_excerpt: attempt.excerpt,
+                succeeded,
+            },
+        )
+        .await?;
+        match (succeeded, attempt.status) {
+            (true, Some(status)) => Ok(format!(
+                "delivered {} to {}: HTTP {status} in {duration_ms} ms",
+                envelope.id, target.url
+            )),
+            _ => Err(JobError::Temporary(attempt.error.unwrap_or_else(|| {
+                "the receiver did not accept the event".into()
+            }))),
+        }
     }
 }

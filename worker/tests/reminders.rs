@@ -24,15 +24,18 @@ use cchc_shared::model::submission::{CreateSubmission, IfMatch, UpdateSubmission
 use cchc_shared::model::token::Role;
 use cchc_shared::model::unit::{Contact, CreateUnit, UnitKind};
 use cchc_shared::model::PageParams;
+use cchc_shared::outbound::AllowList;
 use cchc_shared::repo::tokens::Principal;
 use cchc_shared::repo::{holidays, indicators, jobs, periods, schedule, submissions, units};
 use cchc_shared::rules::cutoff::{Frequency, ReportType};
 use cchc_shared::rules::reminders::EscalationLevel;
 use cchc_shared::test_db::TestDatabase;
+use cchc_worker::dispatch::JobDispatcher;
 use cchc_worker::email::{Composer, Mailer, Transport};
 use cchc_worker::mail_jobs::MailJobs;
 use cchc_worker::runtime::Worker;
 use cchc_worker::smtp_sink::{FailureMode, ReceivedMessage, SmtpSink};
+use cchc_worker::webhook_jobs::WebhookJobs;
 use chrono::{DateTime, Utc};
 use mail_parser::MessageParser;
 use rust_decimal::Decimal;
@@ -199,7 +202,10 @@ fn worker_with(
         pool.clone(),
         notify,
         Arc::new(clock.clone()),
-        Arc::new(MailJobs::new(mailer)),
+        Arc::new(JobDispatcher::new(
+            MailJobs::new(mailer),
+            WebhookJobs::new(&AllowList::default()).unwrap(),
+        )),
     )
 }
 
