@@ -8,20 +8,17 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::error::{Error, Result};
+use crate::jobs::{BackgroundJob, WebhookDelivery};
 use crate::model::period::Period;
 use crate::model::webhook::{EscalationEventData, EventType, PeriodEventData, SubmissionEventData};
 use crate::model::{parse_stored, submission::SubmissionStatus};
-use crate::repo::jobs::{self, NewJob};
+use crate::repo::jobs;
 use crate::repo::local;
 use crate::rules::reminders::EscalationLevel;
 use crate::rules::webhooks::new_event_id;
 use crate::schema::{integration_events, webhook_subscriptions};
-
-/// The job kind that delivers one event to one subscription.
-pub const DELIVERY_JOB: &str = "webhook_delivery";
 
 /// Records an event and enqueues its delivery to every active subscription that takes its
 /// type. Call it inside the transaction of the change. Returns the event's id.
@@ -84,16 +81,12 @@ pub(crate) async fn enqueue_delivery(
             &new_event_id()[4..12]
         ));
     }
-    let job = NewJob {
-        kind: DELIVERY_JOB,
-        payload: json!({
-            "subscription_id": subscription_id,
-            "event_id": event_id,
-            "redelivery": redelivery_of.is_some(),
-        }),
-        dedup_key: Some(key),
-        run_at: now,
-    };
+    let job = WebhookDelivery {
+        subscription_id,
+        event_id: event_id.to_owned(),
+        redelivery: redelivery_of.is_some(),
+    }
+    .to_new_job(key, now)?;
     jobs::enqueue(conn, &job, now).await
 }
 

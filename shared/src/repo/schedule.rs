@@ -10,16 +10,16 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use crate::config::NotificationConfig;
 use crate::error::{Error, Result};
+use crate::jobs::{BackgroundJob, Digest, EscalationHead, EscalationLeadership, Reminder};
 use crate::model::job::{Escalation, EscalationPage, Recipient};
 use crate::model::policy::ReminderPolicy;
 use crate::model::submission::SubmissionStatus;
 use crate::model::PageParams;
 use crate::repo::events::{self, EscalationFacts};
-use crate::repo::jobs::{enqueue, NewJob};
+use crate::repo::jobs::enqueue;
 use crate::repo::tokens::Principal;
 use crate::repo::units::{ROLE_FOCAL, ROLE_HEAD};
 use crate::repo::{holidays, local, refuse_reporters};
@@ -243,12 +243,11 @@ pub async fn plan(
     if digest_due(now, notify.digest_time, &calendar) {
         let date = local_date(now);
         for recipient in &notify.office {
-            let job = NewJob {
-                kind: "digest",
-                payload: json!({"date": date, "recipient": recipient}),
-                dedup_key: Some(format!("digest:{date}:{}", key_email(recipient))),
-                run_at: now,
-            };
+            let job = Digest {
+                date,
+                recipient: recipient.clone(),
+            }
+            .to_new_job(format!("digest:{date}:{}", key_email(recipient)), now)?;
             if enqueue(conn, &job, now).await?.is_some() {
                 report.digests += 1;
             }
@@ -297,24 +296,23 @@ async fn plan_period(
                 // The deadline is part of the key: an extension starts a fresh cycle.
                 let step = due.step.to_string();
                 for recipient in &unit_contacts.focal_persons {
-                    let job = NewJob {
-                        kind: "reminder",
-                        payload: json!({
-                            "period_id": period.id,
-                            "unit_id": unit.unit_id,
-                            "step": step,
-                            "deadline": deadline,
-                            "recipient": recipient,
-                        }),
-                        dedup_key: Some(format!(
+                    let job = Reminder {
+                        period_id: period.id,
+                        unit_id: unit.unit_id,
+                        step: due.step,
+                        deadline,
+                        recipient: recipient.clone(),
+                    }
+                    .to_new_job(
+                        format!(
                             "reminder:{}:{}:{}:{step}:{}",
                             period.id,
                             unit.unit_id,
                             deadline.timestamp(),
                             key_email(recipient)
-                        )),
-                        run_at: now,
-                    };
+                        ),
+                        now,
+                    )?;
                     if enqueue(conn, &job, now).await?.is_some() {
                         report.reminders += 1;
                     }
@@ -362,25 +360,27 @@ async fn plan_period(
                     let Some(first) = <[Recipient]>::first(&to) else {
                         continue;
                     };
-                    let job = NewJob {
-                        kind: "escalation_head",
-                        payload: json!({
-                            "period_id": period.id,
-                            "unit_id": unit.unit_id,
-                            "escalation_id": escalation_id,
-                            "deadline": deadline,
-                            "to": to,
-                            "cc": if unit_contacts.head.is_some() { unit_contacts.focal_persons.clone() } else { Vec::new() },
-                        }),
-                        dedup_key: Some(format!(
-                            "escalation_head:{}:{}:{}:{}",
-                            period.id,
-                            unit.unit_id,
-                            deadline.timestamp(),
-                            key_email(first)
-                        )),
-                        run_at: now,
+                    let key = format!(
+                        "escalation_head:{}:{}:{}:{}",
+                        period.id,
+                        unit.unit_id,
+                        deadline.timestamp(),
+                        key_email(first)
+                    );
+                    let cc = if unit_contacts.head.is_some() {
+                        unit_contacts.focal_persons.clone()
+                    } else {
+                        Vec::new()
                     };
+                    let job = EscalationHead {
+                        period_id: period.id,
+                        unit_id: unit.unit_id,
+                        escalation_id,
+                        deadline,
+                        to,
+                        cc,
+                    }
+                    .to_new_job(key, now)?;
                     if enqueue(conn, &job, now).await?.is_some() {
                         report.head_escalations += 1;
                     }
@@ -393,20 +393,19 @@ async fn plan_period(
         // One mail per leadership or Office mailbox listing every unit escalated in this pass;
         // the first escalation's id makes the batch's key.
         for recipient in notify.leadership.iter().chain(&notify.office) {
-            let job = NewJob {
-                kind: "escalation_leadership",
-                payload: json!({
-                    "period_id": period.id,
-                    "escalation_ids": newly_escalated_to_leadership,
-                    "recipient": recipient,
-                }),
-                dedup_key: Some(format!(
+            let job = EscalationLeadership {
+                period_id: period.id,
+                escalation_ids: newly_escalated_to_leadership.clone(),
+                recipient: recipient.clone(),
+            }
+            .to_new_job(
+                format!(
                     "escalation_leadership:{}:{first}:{}",
                     period.id,
                     key_email(recipient)
-                )),
-                run_at: now,
-            };
+                ),
+                now,
+            )?;
             if enqueue(conn, &job, now).await?.is_some() {
                 report.leadership_escalations += 1;
             }

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, FieldError, Result};
 use crate::generation_cache::{CacheStats, GenerationCache};
+use crate::jobs::{BackgroundJob, Receipt};
 use crate::model::attachment::{Attachment, AttachmentPurpose};
 use crate::model::audit::{Actor, EntityType};
 use crate::model::indicator::IndicatorKind;
@@ -32,7 +33,7 @@ use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::VersionRow;
-use crate::repo::jobs::{self, NewJob};
+use crate::repo::jobs;
 use crate::repo::pinned_versions::{self, PinnedVersion};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
@@ -140,16 +141,17 @@ async fn enqueue_receipts(
         .map(|c| c.focal_persons.clone())
         .unwrap_or_default();
     for recipient in focal_persons {
-        let job = NewJob {
-            kind: "receipt",
-            payload: json!({"submission_id": row.id, "event": event, "recipient": recipient}),
-            dedup_key: Some(format!(
-                "receipt:{}:{event}:{sequence}:{}",
-                row.id,
-                recipient.email.trim().to_lowercase()
-            )),
-            run_at: now,
-        };
+        let key = format!(
+            "receipt:{}:{event}:{sequence}:{}",
+            row.id,
+            recipient.email.trim().to_lowercase()
+        );
+        let job = Receipt {
+            submission_id: row.id,
+            event: event.to_owned(),
+            recipient,
+        }
+        .to_new_job(key, now)?;
         jobs::enqueue(conn, &job, now).await?;
     }
     Ok(())
