@@ -19,15 +19,17 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY shared/Cargo.toml shared/Cargo.toml
 COPY shared/domain/Cargo.toml shared/domain/Cargo.toml
+COPY shared/testkit/Cargo.toml shared/testkit/Cargo.toml
 COPY api/Cargo.toml api/Cargo.toml
 COPY worker/Cargo.toml worker/Cargo.toml
-RUN mkdir -p shared/domain/src shared/src api/src worker/src \
-    && touch shared/domain/src/lib.rs shared/src/lib.rs api/src/lib.rs worker/src/lib.rs \
+RUN mkdir -p shared/domain/src shared/testkit/src shared/src api/src worker/src \
+    && touch shared/domain/src/lib.rs shared/testkit/src/lib.rs shared/src/lib.rs api/src/lib.rs \
+        worker/src/lib.rs \
     && printf 'fn main() {}\n' > api/src/main.rs \
     && printf 'fn main() {}\n' > worker/src/main.rs \
     && (cargo build --release --locked -p cchc-api -p cchc-worker \
         || echo "dependency pre-build failed; continuing with the full build") \
-    && rm -rf shared/domain/src shared/src api/src worker/src \
+    && rm -rf shared/domain/src shared/testkit/src shared/src api/src worker/src \
         target/release/.fingerprint/cchc-* \
         target/release/deps/cchc_* target/release/deps/libcchc_* \
         target/release/cchc-api target/release/cchc-worker

@@ -1,6 +1,6 @@
 //! Shared core of the cchc service: configuration, the database schema and the queries, file
-//! storage, Excel forms and reports, content sniffing of uploads, outbound HTTP, demo data and
-//! the test-database harness, used by both the API and the worker.
+//! storage, Excel forms and reports, content sniffing of uploads, outbound HTTP and demo data,
+//! used by both the API and the worker. Test support is in `cchc-testkit` (`shared/testkit`).
 //!
 //! The vocabulary and the pure rules live in the `cchc-domain` crate (`shared/domain`) and are
 //! re-exported here under their old paths (`cchc_shared::model`, `cchc_shared::rules`…). This
@@ -22,8 +22,5 @@ pub mod storage;
 pub mod tokens;
 
 pub use cchc_domain::{clock, model, rules, validation};
-
-#[cfg(feature = "test-support")]
-pub mod test_db;
 
 pub use error::{Error, Result};

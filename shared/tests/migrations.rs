@@ -4,7 +4,7 @@
 use cchc_shared::db::{
     embedded_migration_versions, readiness, revert_all_migrations, run_migrations, Readiness,
 };
-use cchc_shared::test_db::TestDatabase;
+use cchc_testkit::test_db::TestDatabase;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};

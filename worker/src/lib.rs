@@ -4,5 +4,4 @@ pub mod dispatch;
 pub mod email;
 pub mod mail_jobs;
 pub mod runtime;
-pub mod smtp_sink;
 pub mod webhook_jobs;

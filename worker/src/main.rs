@@ -39,6 +39,8 @@ enum Command {
     Once,
     /// A local SMTP server that accepts and counts every message, keeping none (the
     /// benchmark's zero-latency mail server). Prints the count on SIGTERM or Ctrl-C.
+    // The test kit's SMTP sink (feature `smtp-sink`, on by default).
+    #[cfg(feature = "smtp-sink")]
     #[command(hide = true)]
     SmtpSink {
         /// Address to listen on.
@@ -110,8 +112,9 @@ async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "smtp-sink")]
 async fn smtp_sink(bind: std::net::SocketAddr, delay_ms: u64) -> anyhow::Result<()> {
-    let sink = cchc_worker::smtp_sink::SmtpSink::bind(bind, false)
+    let sink = cchc_testkit::smtp_sink::SmtpSink::bind(bind, false)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     sink.set_delay(Duration::from_millis(delay_ms));
@@ -150,6 +153,7 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    #[cfg(feature = "smtp-sink")]
     if let Some(Command::SmtpSink { bind, delay_ms }) = cli.command {
         return exit_code(smtp_sink(bind, delay_ms).await);
     }
@@ -159,6 +163,7 @@ async fn main() -> std::process::ExitCode {
         }) {
             Command::Run { runners } => run(config, runners).await,
             Command::Once => once(config).await,
+            #[cfg(feature = "smtp-sink")]
             Command::SmtpSink { bind, delay_ms } => smtp_sink(bind, delay_ms).await,
         },
         Err(error) => Err(error.into()),

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
+use cchc_testkit::smtp_sink::{FailureMode, SmtpSink};
 use cchc_worker::email::{
     Composer, DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext,
     LateUnit, Mail, MailConfig, MailContent, Mailer, MissingStatus, MissingUnit, PeriodRef,
     ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Rendered, Timeliness,
     Transport, UnitRef,
 };
-use cchc_worker::smtp_sink::{FailureMode, SmtpSink};
 use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{MessageParser, PartType};
 

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cchc_shared::test_db::TestDatabase;
+use cchc_testkit::test_db::TestDatabase;
 
 fn worker(database_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cchc-worker"));

@@ -24,7 +24,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{pdf, Answer, TestApp};
-use crate::fake_qlvb::FakeQlvb;
+use cchc_testkit::fake_qlvb::FakeQlvb;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {

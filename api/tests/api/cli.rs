@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use cchc_shared::test_db::TestDatabase;
+use cchc_testkit::test_db::TestDatabase;
 use serde_json::Value;
 
 use crate::common::TestApp;

@@ -9,7 +9,7 @@ use cchc_shared::model::audit::Actor;
 use cchc_shared::model::token::{CreateToken, Role};
 use cchc_shared::repo::tokens;
 use cchc_shared::storage::Storage;
-use cchc_shared::test_db::TestDatabase;
+use cchc_testkit::test_db::TestDatabase;
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;

@@ -12,7 +12,6 @@ mod cli;
 mod documents;
 mod excel;
 mod excel_limits;
-mod fake_qlvb;
 mod health;
 mod holidays;
 mod idempotency;

@@ -18,7 +18,7 @@ use crate::common::{
     config_of, errors, loopback_config, pairs, pdf, Answer, TestApp, LOOPBACK_ALLOWED,
 };
 use crate::documents::period_scene;
-use crate::fake_qlvb::FakeQlvb;
+use cchc_testkit::fake_qlvb::FakeQlvb;
 
 const EVENTS: &str = "/api/v1/integrations/qlvb/events";
 

@@ -24,7 +24,7 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde_json::{json, Value};
 
 use crate::common::{errors, loopback_config, pairs, TestApp};
-use crate::fake_qlvb::{FakeQlvb, ReceivedWebhook};
+use cchc_testkit::fake_qlvb::{FakeQlvb, ReceivedWebhook};
 
 const DEADLINE: &str = "2026-12-15T16:30:00+07:00";
 

@@ -149,7 +149,7 @@ impl SmtpSink {
         self.addr
     }
 
-    /// `smtp://127.0.0.1:PORT`, a plain-SMTP URL for [`crate::email::Transport::smtp`].
+    /// `smtp://127.0.0.1:PORT`, a plain-SMTP URL for the worker's `email::Transport::smtp`.
     pub fn url(&self) -> String {
         format!("smtp://{}", self.addr)
     }

@@ -183,54 +183,59 @@ impl FakeQlvb {
     }
 }
 
-/// The fake itself: files are served, webhooks recorded and answered as told, and a signed
-/// event verifies under the scheme the API checks.
-#[actix_web::test]
-async fn the_fake_serves_files_records_webhooks_and_signs_events() {
-    let qlvb = FakeQlvb::start();
-    let client = reqwest::Client::new();
-    let url = qlvb.serve("bao-cao.pdf", b"%PDF-1.7 test");
-    let bytes = client
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(&bytes[..], b"%PDF-1.7 test");
-    let missing = client
-        .get(format!("{}/files/none.pdf", qlvb.base_url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status().as_u16(), 404);
-    assert_eq!(qlvb.file_downloads(), 2);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    qlvb.answer_webhooks_with(503);
-    let body = serde_json::json!({"id": "evt-1", "type": "document.received"});
-    let answer = FakeQlvb::signed_event(
-        &client,
-        &qlvb.webhook_url(),
-        "t",
-        "s3cret",
-        1_795_500_000,
-        &body,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(answer.status().as_u16(), 503);
-    let received = qlvb.wait_for_webhooks(1).await;
-    assert_eq!(received[0].json(), body);
-    assert_eq!(received[0].header("X-CCHC-Event-Id"), Some("evt-1"));
-    let now = chrono::DateTime::from_timestamp(1_795_500_010, 0).unwrap();
-    signature::verify(
-        b"s3cret",
-        received[0].header(signature::TIMESTAMP_HEADER),
-        received[0].header(signature::SIGNATURE_HEADER),
-        &received[0].body,
-        now,
-    )
-    .expect("the fake's signature verifies");
+    /// The fake itself: files are served, webhooks recorded and answered as told, and a signed
+    /// event verifies under the scheme the API checks.
+    #[actix_web::test]
+    async fn the_fake_serves_files_records_webhooks_and_signs_events() {
+        let qlvb = FakeQlvb::start();
+        let client = reqwest::Client::new();
+        let url = qlvb.serve("bao-cao.pdf", b"%PDF-1.7 test");
+        let bytes = client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(&bytes[..], b"%PDF-1.7 test");
+        let missing = client
+            .get(format!("{}/files/none.pdf", qlvb.base_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status().as_u16(), 404);
+        assert_eq!(qlvb.file_downloads(), 2);
+
+        qlvb.answer_webhooks_with(503);
+        let body = serde_json::json!({"id": "evt-1", "type": "document.received"});
+        let answer = FakeQlvb::signed_event(
+            &client,
+            &qlvb.webhook_url(),
+            "t",
+            "s3cret",
+            1_795_500_000,
+            &body,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(answer.status().as_u16(), 503);
+        let received = qlvb.wait_for_webhooks(1).await;
+        assert_eq!(received[0].json(), body);
+        assert_eq!(received[0].header("X-CCHC-Event-Id"), Some("evt-1"));
+        let now = chrono::DateTime::from_timestamp(1_795_500_010, 0).unwrap();
+        signature::verify(
+            b"s3cret",
+            received[0].header(signature::TIMESTAMP_HEADER),
+            received[0].header(signature::SIGNATURE_HEADER),
+            &received[0].body,
+            now,
+        )
+        .expect("the fake's signature verifies");
+    }
 }
