@@ -17,7 +17,7 @@ use crate::model::{parse_stored, PageParams};
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::{self, VersionRow};
-use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique};
+use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique, stored_policy};
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::cutoff::{
     decree09_window, validate_window, CutoffError, CutoffWindow, Frequency, ReportType,
@@ -468,8 +468,7 @@ async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<P
 
 impl PeriodRow {
     fn policy(&self) -> Result<ReminderPolicy> {
-        serde_json::from_value(self.policy.clone())
-            .map_err(|e| Error::Internal(format!("stored policy: {e}")))
+        stored_policy(self.policy.clone())
     }
 
     fn data_window(&self) -> Result<DataWindow> {

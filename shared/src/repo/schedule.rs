@@ -22,7 +22,7 @@ use crate::repo::events::{self, EscalationFacts};
 use crate::repo::jobs::enqueue;
 use crate::repo::tokens::Principal;
 use crate::repo::units::{ROLE_FOCAL, ROLE_HEAD};
-use crate::repo::{holidays, local, refuse_reporters};
+use crate::repo::{holidays, local, refuse_reporters, stored_policy};
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::local_time::local_date;
 use crate::rules::reminders::{
@@ -211,8 +211,7 @@ async fn open_periods(conn: &mut AsyncPgConnection) -> Result<Vec<OpenPeriod>> {
                 id,
                 code,
                 deadline,
-                policy: serde_json::from_value(policy)
-                    .map_err(|e| Error::Internal(format!("stored policy: {e}")))?,
+                policy: stored_policy(policy)?,
             })
         })
         .collect()

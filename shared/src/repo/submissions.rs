@@ -37,7 +37,9 @@ use crate::repo::jobs;
 use crate::repo::pinned_versions::{self, PinnedVersion};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
-use crate::repo::{attachments, holidays, local, local_opt, refuse_reporters, units};
+use crate::repo::{
+    attachments, holidays, local, local_opt, refuse_reporters, stored_policy, units,
+};
 use crate::rules::completeness::{
     completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
     ValueKind,
@@ -228,8 +230,7 @@ async fn period_facts(mut conn: &AsyncPgConnection, period_id: i64) -> Result<Pe
         code,
         status: parse_stored(&status)?,
         deadline,
-        policy: serde_json::from_value(policy)
-            .map_err(|e| Error::Internal(format!("stored policy: {e}")))?,
+        policy: stored_policy(policy)?,
     })
 }
 
@@ -507,8 +508,7 @@ async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Option<Head>> 
             code: period_code,
             status: parse_stored(&period_status)?,
             deadline,
-            policy: serde_json::from_value(policy)
-                .map_err(|e| Error::Internal(format!("stored policy: {e}")))?,
+            policy: stored_policy(policy)?,
         },
         unit_code,
         unit_name,
