@@ -1,0 +1,113 @@
+//! Starting a unit's draft.
+
+use super::*;
+
+/// Whether the unit may still file: the period is open, or closed with an extension for it.
+pub(super) fn check_filing_window(period: &PeriodFacts, has_extension: bool) -> Result<()> {
+    match period.status {
+        PeriodStatus::Open => Ok(()),
+        PeriodStatus::Closed if has_extension => Ok(()),
+        PeriodStatus::Closed => Err(Error::conflict(
+            "period_closed",
+            "the period is closed; the Office can grant this unit an extension",
+        )),
+        PeriodStatus::Draft => Err(Error::conflict(
+            "period_not_open",
+            "the period is not open yet",
+        )),
+    }
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    input: &CreateSubmission,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    let id = conn
+        .transaction(async |conn| -> Result<i64> {
+            let period = period_facts(conn, period_id).await?;
+            let unit_id = match (principal.role, &input.unit_code) {
+                (Role::Reporter, None) => principal.unit_id.ok_or(Error::not_found("unit"))?,
+                (Role::Reporter, Some(code)) => {
+                    let id = units::find_id_by_code(conn, code).await?;
+                    if id.is_none() || id != principal.unit_id {
+                        return Err(Error::invalid(
+                            "unit_code",
+                            "not_your_unit",
+                            "a reporter files only for the unit its token is bound to",
+                        ));
+                    }
+                    principal.unit_id.ok_or(Error::not_found("unit"))?
+                }
+                (Role::Admin, Some(code)) => {
+                    units::find_id_by_code(conn, code).await?.ok_or_else(|| {
+                        Error::invalid(
+                            "unit_code",
+                            "unknown_code",
+                            format!("no unit has code {code:?}"),
+                        )
+                    })?
+                }
+                (Role::Admin, None) => {
+                    return Err(Error::invalid(
+                        "unit_code",
+                        "required",
+                        "name the unit filing",
+                    ));
+                }
+                (role, _) => {
+                    return Err(Error::Forbidden(format!(
+                        "the {role} role cannot file submissions"
+                    )))
+                }
+            };
+            let participates: i64 = period_units::table
+                .filter(period_units::period_id.eq(period_id))
+                .filter(period_units::unit_id.eq(unit_id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if participates == 0 {
+                return Err(Error::invalid(
+                    "unit_code",
+                    "not_participating",
+                    "this unit does not take part in the period",
+                ));
+            }
+            let extension = extension_deadline(conn, period_id, unit_id).await?;
+            check_filing_window(&period, extension.is_some())?;
+            let existing: Option<i64> = submissions::table
+                .filter(submissions::period_id.eq(period_id))
+                .filter(submissions::unit_id.eq(unit_id))
+                .select(submissions::id)
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some(existing) = existing {
+                return Err(Error::conflict(
+                    "submission_exists",
+                    format!("this unit already has submission {existing} for the period"),
+                ));
+            }
+            let id: i64 = diesel::insert_into(submissions::table)
+                .values((
+                    submissions::period_id.eq(period_id),
+                    submissions::unit_id.eq(unit_id),
+                    submissions::status.eq(SubmissionStatus::Draft.as_str()),
+                    submissions::created_at.eq(now),
+                    submissions::updated_at.eq(now),
+                ))
+                .returning(submissions::id)
+                .get_result(conn)
+                .await?;
+            let created = json!({"period_id": period_id, "unit_id": unit_id, "status": SubmissionStatus::Draft});
+            let entry = Entry::created(EntityType::Submission, id, &created)?;
+            audit::record(conn, actor, now, entry).await?;
+            Ok(id)
+        })
+        .await?;
+    get(conn, id, principal).await
+}

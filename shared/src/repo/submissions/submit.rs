@@ -1,0 +1,201 @@
+//! Submitting and the Office's review: completeness, timeliness, versions, return and accept.
+
+use super::*;
+
+/// Submits: checks completeness (every problem at once), judges timeliness against the
+/// unit's deadline, and records an immutable version.
+pub async fn submit(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    conn.transaction(async |conn| -> Result<()> {
+        let (head, values) = read_head(conn, id, true).await?;
+        let row = head.row.clone();
+        check_can_file(principal, row.unit_id)?;
+        let status = parse_stored::<SubmissionStatus>(&row.status)?;
+        if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
+            return Err(Error::conflict(
+                "invalid_transition",
+                format!("cannot submit a {status} submission; only drafts and returned reports are submitted"),
+            ));
+        }
+        let loaded = load(conn, head, values).await?;
+        check_filing_window(&loaded.period, loaded.extension.is_some())?;
+        let specs: Vec<IndicatorSpec> = loaded.indicators.iter().map(|f| f.version.spec.clone()).collect();
+        let reported_values: HashMap<String, ReportedValue> = loaded
+            .indicators
+            .iter()
+            .filter_map(|facts| {
+                loaded.values.get(&facts.indicator_id).map(|row| {
+                    (
+                        facts.version.row.code.clone(),
+                        reported(row, loaded.evidence_count(facts)),
+                    )
+                })
+            })
+            .collect();
+        let problems = completeness_problems(&specs, &reported_values);
+        if !problems.is_empty() {
+            return Err(Error::Validation {
+                errors: problems
+                    .into_iter()
+                    .map(|p| FieldError::new(p.field, p.code, p.message))
+                    .collect(),
+            });
+        }
+        let calendar = holidays::load_calendar(conn).await?;
+        let deadline = loaded.deadline();
+        let assessment = assess(now, deadline, &calendar, loaded.period.policy.early_margin_working_days);
+        let minutes_late = i32::try_from(assessment.minutes_late).unwrap_or(i32::MAX);
+        let content = loaded.content();
+        let previous: Option<Value> = submission_versions::table
+            .filter(submission_versions::submission_id.eq(id))
+            .order(submission_versions::version.desc())
+            .select(submission_versions::content)
+            .first(conn)
+            .await
+            .optional()?;
+        // The first version is compared with an empty report, so it lists what was given.
+        let empty = json!({"narrative": null, "values": {}, "evidence": [], "attachments": []});
+        let changes = diff(previous.as_ref().unwrap_or(&empty), &content);
+        let version = row.submit_count + 1;
+        diesel::insert_into(submission_versions::table)
+            .values((
+                submission_versions::submission_id.eq(id),
+                submission_versions::version.eq(version),
+                submission_versions::submitted_at.eq(now),
+                submission_versions::submitted_by.eq(&principal.name),
+                submission_versions::timeliness.eq(assessment.timeliness.as_str()),
+                submission_versions::minutes_late.eq(minutes_late),
+                submission_versions::deadline.eq(deadline),
+                submission_versions::content.eq(&content),
+                submission_versions::changes
+                    .eq(serde_json::to_value(&changes).map_err(|e| Error::Internal(e.to_string()))?),
+            ))
+            .execute(conn)
+            .await?;
+        let first = row.first_submitted_at.is_none();
+        let updated: SubmissionRow = diesel::update(submissions::table.find(id))
+            .set((
+                submissions::status.eq(SubmissionStatus::Submitted.as_str()),
+                submissions::first_submitted_at.eq(row.first_submitted_at.or(Some(now))),
+                // A returned and resubmitted report keeps its first timeliness.
+                submissions::first_timeliness.eq(if first {
+                    Some(assessment.timeliness.as_str().to_owned())
+                } else {
+                    row.first_timeliness.clone()
+                }),
+                submissions::first_minutes_late.eq(if first { Some(minutes_late) } else { row.first_minutes_late }),
+                submissions::last_submitted_at.eq(now),
+                submissions::submit_count.eq(version),
+                submissions::revision.eq(row.revision + 1),
+                submissions::updated_at.eq(now),
+            ))
+            .returning(SubmissionRow::as_returning())
+            .get_result(conn)
+            .await?;
+        enqueue_receipts(conn, &row, "submitted", version, now).await?;
+        events::submission_changed(conn, EventType::SubmissionSubmitted, id, now).await?;
+        record_transition(conn, &row, &updated, "submitted", actor, now).await
+    })
+    .await?;
+    get(conn, id, principal).await
+}
+
+/// A review decision by the Office.
+pub(super) struct Review<'a> {
+    pub(super) to: SubmissionStatus,
+    pub(super) reason: Option<&'a str>,
+}
+
+pub(super) async fn review(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    decision: Review<'_>,
+) -> Result<Submission> {
+    let Review { to, reason } = decision;
+    let (action, recorded) = if to == SubmissionStatus::Returned {
+        ("return", "returned")
+    } else {
+        ("accept", "accepted")
+    };
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find_row(conn, id, true).await?;
+        check_can_read(principal, row.unit_id)?;
+        check_admin(principal, action)?;
+        let status = parse_stored::<SubmissionStatus>(&row.status)?;
+        if status != SubmissionStatus::Submitted {
+            return Err(Error::conflict(
+                "invalid_transition",
+                format!(
+                    "cannot {action} a {status} submission; only submitted reports are reviewed"
+                ),
+            ));
+        }
+        let returned = to == SubmissionStatus::Returned;
+        let updated: SubmissionRow = diesel::update(submissions::table.find(id))
+            .set((
+                submissions::status.eq(to.as_str()),
+                // The last return reason stays on record after an acceptance.
+                submissions::return_reason
+                    .eq(reason.map(str::to_owned).or(row.return_reason.clone())),
+                submissions::returned_at.eq(if returned { Some(now) } else { row.returned_at }),
+                submissions::accepted_at.eq(if returned { row.accepted_at } else { Some(now) }),
+                submissions::revision.eq(row.revision + 1),
+                submissions::updated_at.eq(now),
+            ))
+            .returning(SubmissionRow::as_returning())
+            .get_result(conn)
+            .await?;
+        enqueue_receipts(conn, &row, recorded, updated.revision, now).await?;
+        let event = if returned {
+            EventType::SubmissionReturned
+        } else {
+            EventType::SubmissionAccepted
+        };
+        events::submission_changed(conn, event, id, now).await?;
+        record_transition(conn, &row, &updated, recorded, actor, now).await
+    })
+    .await?;
+    get(conn, id, principal).await
+}
+
+/// `submitted → returned`, with the reason the unit will see.
+pub async fn return_for_changes(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    reason: &str,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    let mut check = Checker::new();
+    check.text("reason", reason, 2000);
+    check.finish()?;
+    let decision = Review {
+        to: SubmissionStatus::Returned,
+        reason: Some(reason.trim()),
+    };
+    review(conn, id, principal, actor, now, decision).await
+}
+
+/// `submitted → accepted`.
+pub async fn accept(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    let decision = Review {
+        to: SubmissionStatus::Accepted,
+        reason: None,
+    };
+    review(conn, id, principal, actor, now, decision).await
+}

@@ -1,0 +1,308 @@
+//! Changing a draft: values, narrative, evidence, under If-Match.
+
+use super::*;
+
+/// Changes a draft or returned submission while the unit may still file; `if_match` must name
+/// the current revision.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    input: &UpdateSubmission,
+    if_match: &IfMatch,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    conn.transaction(async |conn| -> Result<Loaded> {
+        let (head, values) = read_head(conn, id, true).await?;
+        let row = head.row.clone();
+        check_can_file(principal, row.unit_id)?;
+        check_revision(&row, if_match)?;
+        check_editable(&row)?;
+        let mut loaded = load(conn, head, values).await?;
+        let before = loaded.content();
+        check_filing_window(&loaded.period, loaded.extension.is_some())?;
+        let by_code: HashMap<&str, &PinnedIndicator> = loaded
+            .indicators
+            .iter()
+            .map(|f| (f.version.row.code.as_str(), f))
+            .collect();
+        let mut check = Checker::new();
+        if let Some(Some(narrative)) = &input.narrative {
+            if narrative.chars().count() > 100_000 {
+                check.push("narrative", "too_long", "must be at most 100000 characters");
+            }
+        }
+        let source = if principal.role == Role::Admin {
+            SystemValueSource::Office
+        } else {
+            SystemValueSource::Unit
+        };
+        let mut new_rows: Vec<(i64, Option<ValueRow>)> = Vec::new();
+        for (code, value) in input.values.iter().flatten() {
+            let Some(facts) = by_code.get(code.as_str()) else {
+                check.push(
+                    format!("values.{code}"),
+                    "unknown_indicator",
+                    format!("{code} is not an indicator of this period"),
+                );
+                continue;
+            };
+            let current = loaded.values.get(&facts.indicator_id);
+            // The Office's system-of-record figure is authoritative: a unit cannot overwrite or
+            // clear it.
+            let office_value = current
+                .filter(|c| c.system_value_source.as_deref() == Some(SystemValueSource::Office.as_str()))
+                .and_then(|c| c.system_value);
+            let kept_office_value = if source == SystemValueSource::Unit { office_value } else { None };
+            if is_empty_input(value) && kept_office_value.is_none() {
+                new_rows.push((facts.indicator_id, None));
+                continue;
+            }
+            if source == SystemValueSource::Unit && value.system_value.is_some_and(|v| Some(v) != office_value) && office_value.is_some() {
+                check.push(
+                    format!("values.{code}.system_value"),
+                    "set_by_office",
+                    "the Office set this system-of-record figure; send it unchanged or leave it out",
+                );
+            }
+            let system_value = value.system_value.or(if source == SystemValueSource::Unit { office_value } else { None });
+            let system_source = match (system_value, office_value) {
+                (None, _) => None,
+                (Some(_), Some(_)) if source == SystemValueSource::Unit => Some(SystemValueSource::Office),
+                (Some(_), _) => Some(source),
+            };
+            let new = ValueRow {
+                submission_id: id,
+                indicator_id: facts.indicator_id,
+                numerator: value.numerator,
+                denominator: value.denominator,
+                number: value.number,
+                flag: value.flag,
+                text_value: trimmed(value.text.as_deref()),
+                not_applicable: value.not_applicable.unwrap_or(false),
+                system_value,
+                system_value_source: system_source.map(|s| s.as_str().to_owned()),
+                explanation: trimmed(value.explanation.as_deref()),
+                note: trimmed(value.note.as_deref()),
+            };
+            for problem in shape_problems(&facts.version.spec, &reported(&new, 0)) {
+                check.push(problem.field, problem.code, problem.message);
+            }
+            if let Some(note) = &new.note {
+                if note.chars().count() > 4000 {
+                    check.push(format!("values.{code}.note"), "too_long", "must be at most 4000 characters");
+                }
+            }
+            new_rows.push((facts.indicator_id, Some(new)));
+        }
+        let mut evidence_rows = Vec::new();
+        let mut new_evidence = Vec::new();
+        for (i, citation) in input.evidence.iter().flatten().enumerate() {
+            let field = |name: &str| format!("evidence[{i}].{name}");
+            check.text(&field("title"), &citation.title, 500);
+            check.optional_text(&field("document_number"), citation.document_number.as_deref(), 100);
+            check.optional_text(&field("section"), citation.section.as_deref(), 200);
+            if citation.page.is_some_and(|p| p < 1) {
+                check.push(field("page"), "out_of_range", "pages start at 1");
+            }
+            if let Some(attachment_id) = citation.attachment_id {
+                if !loaded.attachments.iter().any(|a| a.id == attachment_id) {
+                    check.push(
+                        field("attachment_id"),
+                        "unknown_attachment",
+                        format!("{attachment_id} is not a file of this submission"),
+                    );
+                }
+            }
+            let indicator_id = match &citation.indicator_code {
+                Some(code) => match by_code.get(code.as_str()) {
+                    Some(facts) => Some(facts.indicator_id),
+                    None => {
+                        check.push(field("indicator_code"), "unknown_indicator", format!("{code} is not an indicator of this period"));
+                        None
+                    }
+                },
+                None => None,
+            };
+            new_evidence.push((
+                indicator_id,
+                EvidenceCitation {
+                    indicator_code: indicator_id.and(citation.indicator_code.clone()),
+                    document_number: trimmed(citation.document_number.as_deref()),
+                    title: citation.title.trim().to_owned(),
+                    section: trimmed(citation.section.as_deref()),
+                    page: citation.page,
+                    attachment_id: citation.attachment_id,
+                },
+            ));
+            evidence_rows.push((
+                submission_evidence::submission_id.eq(id),
+                submission_evidence::indicator_id.eq(indicator_id),
+                submission_evidence::document_number.eq(trimmed(citation.document_number.as_deref())),
+                submission_evidence::title.eq(citation.title.trim().to_owned()),
+                submission_evidence::section.eq(trimmed(citation.section.as_deref())),
+                submission_evidence::page.eq(citation.page),
+                submission_evidence::attachment_id.eq(citation.attachment_id),
+                submission_evidence::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
+            ));
+        }
+        if input.evidence.as_ref().is_some_and(|e| e.len() > 200) {
+            check.push("evidence", "too_many", "at most 200 citations");
+        }
+        check.finish()?;
+
+        let (upserts, cleared) = split_changes(new_rows);
+        for indicator_id in &cleared {
+            loaded.values.remove(indicator_id);
+        }
+        for row in &upserts {
+            loaded.values.insert(row.indicator_id, row.clone());
+        }
+        if input.evidence.is_some() {
+            loaded.evidence = new_evidence;
+        }
+        let narrative = match &input.narrative {
+            Some(narrative) => trimmed(narrative.as_deref()),
+            None => row.narrative.clone(),
+        };
+        // Everything the writes leave is known now, so is the trail's "after": the writes go
+        // out together (one round trip) and the answer needs no second read.
+        loaded.row.narrative = narrative.clone();
+        let entry = Entry::changed_json(EntityType::Submission, id, "updated", &before, &loaded.content());
+        let shared: &AsyncPgConnection = conn;
+        let ((), (), updated, ()) = futures_util::try_join!(
+            write_values(shared, id, &upserts, &cleared),
+            async {
+                if input.evidence.is_some() {
+                    let mut conn = shared;
+                    diesel::delete(submission_evidence::table.filter(submission_evidence::submission_id.eq(id)))
+                        .execute(&mut conn)
+                        .await?;
+                    if !evidence_rows.is_empty() {
+                        diesel::insert_into(submission_evidence::table)
+                            .values(evidence_rows)
+                            .execute(&mut conn)
+                            .await?;
+                    }
+                }
+                Ok::<_, Error>(())
+            },
+            async {
+                let mut conn = shared;
+                Ok::<_, Error>(
+                    diesel::update(submissions::table.find(id))
+                        .set((
+                            submissions::narrative.eq(&narrative),
+                            submissions::revision.eq(row.revision + 1),
+                            submissions::updated_at.eq(now),
+                        ))
+                        .returning(SubmissionRow::as_returning())
+                        .get_result(&mut conn)
+                        .await?,
+                )
+            },
+            audit::record_opt(shared, actor, now, entry),
+        )?;
+        loaded.row = updated;
+        Ok(loaded)
+    })
+    .await?
+    .to_api()
+}
+
+/// Splits a PATCH's value changes into rows to write and indicators to clear.
+pub(super) fn split_changes(changes: Vec<(i64, Option<ValueRow>)>) -> (Vec<ValueRow>, Vec<i64>) {
+    let mut upserts = Vec::new();
+    let mut cleared = Vec::new();
+    for (indicator_id, new) in changes {
+        match new {
+            Some(new) => upserts.push(new),
+            None => cleared.push(indicator_id),
+        }
+    }
+    (upserts, cleared)
+}
+
+/// Writes a PATCH's values in two statements at most, sent together: an upsert of the new
+/// rows and a delete of the cleared ones.
+pub(super) async fn write_values(
+    conn: &AsyncPgConnection,
+    submission_id: i64,
+    upserts: &[ValueRow],
+    cleared: &[i64],
+) -> Result<()> {
+    use diesel::upsert::excluded;
+    macro_rules! upsert {
+        ($rows:expr) => {{
+            let mut conn = conn;
+            diesel::insert_into(submission_values::table)
+                .values($rows)
+                .on_conflict((
+                    submission_values::submission_id,
+                    submission_values::indicator_id,
+                ))
+                .do_update()
+                .set((
+                    submission_values::numerator.eq(excluded(submission_values::numerator)),
+                    submission_values::denominator.eq(excluded(submission_values::denominator)),
+                    submission_values::number.eq(excluded(submission_values::number)),
+                    submission_values::flag.eq(excluded(submission_values::flag)),
+                    submission_values::text_value.eq(excluded(submission_values::text_value)),
+                    submission_values::not_applicable
+                        .eq(excluded(submission_values::not_applicable)),
+                    submission_values::system_value.eq(excluded(submission_values::system_value)),
+                    submission_values::system_value_source
+                        .eq(excluded(submission_values::system_value_source)),
+                    submission_values::explanation.eq(excluded(submission_values::explanation)),
+                    submission_values::note.eq(excluded(submission_values::note)),
+                ))
+                .execute(&mut conn)
+                .await
+        }};
+    }
+    futures_util::try_join!(
+        async {
+            if cleared.is_empty() {
+                return Ok(0);
+            }
+            let mut conn = conn;
+            diesel::delete(
+                submission_values::table
+                    .filter(submission_values::submission_id.eq(submission_id))
+                    .filter(submission_values::indicator_id.eq_any(cleared)),
+            )
+            .execute(&mut conn)
+            .await
+        },
+        async {
+            // One row (the usual edit) as a single-row insert: diesel prepares that statement
+            // once per connection, a multi-row one on every call.
+            match upserts {
+                [] => Ok(0),
+                [one] => upsert!(one),
+                many => upsert!(many),
+            }
+        },
+    )?;
+    Ok(())
+}
+
+/// Checks, without writing, what [`update`] checks before it looks at the changes: the caller
+/// may change the submission, `if_match` names its current revision, and it is editable while
+/// the unit may file. A file import runs it before reading the file, so its answers come in
+/// the same order as `PATCH`'s; `update` checks again under its lock.
+pub async fn check_update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    if_match: &IfMatch,
+    principal: &Principal,
+) -> Result<Submission> {
+    let (head, values) = read_head(conn, id, false).await?;
+    check_can_file(principal, head.row.unit_id)?;
+    check_revision(&head.row, if_match)?;
+    check_editable(&head.row)?;
+    let loaded = load(conn, head, values).await?;
+    check_filing_window(&loaded.period, loaded.extension.is_some())?;
+    loaded.to_api()
+}
