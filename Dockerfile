@@ -17,19 +17,21 @@ WORKDIR /src
 #    Best effort only: if the stub build fails (e.g. a manifest names a target
 #    file the stubs do not provide), the full build below still does all work.
 COPY Cargo.toml Cargo.lock ./
-COPY shared/Cargo.toml shared/Cargo.toml
 COPY shared/domain/Cargo.toml shared/domain/Cargo.toml
+COPY shared/db/Cargo.toml shared/db/Cargo.toml
+COPY shared/excel/Cargo.toml shared/excel/Cargo.toml
+COPY shared/app/Cargo.toml shared/app/Cargo.toml
 COPY shared/testkit/Cargo.toml shared/testkit/Cargo.toml
 COPY api/Cargo.toml api/Cargo.toml
 COPY worker/Cargo.toml worker/Cargo.toml
-RUN mkdir -p shared/domain/src shared/testkit/src shared/src api/src worker/src \
-    && touch shared/domain/src/lib.rs shared/testkit/src/lib.rs shared/src/lib.rs api/src/lib.rs \
-        worker/src/lib.rs \
+RUN for crate in shared/domain shared/db shared/excel shared/app shared/testkit api worker; do \
+        mkdir -p "$crate/src" && touch "$crate/src/lib.rs"; done \
     && printf 'fn main() {}\n' > api/src/main.rs \
     && printf 'fn main() {}\n' > worker/src/main.rs \
     && (cargo build --release --locked -p cchc-api -p cchc-worker \
         || echo "dependency pre-build failed; continuing with the full build") \
-    && rm -rf shared/domain/src shared/testkit/src shared/src api/src worker/src \
+    && rm -rf shared/domain/src shared/db/src shared/excel/src shared/app/src shared/testkit/src \
+        api/src worker/src \
         target/release/.fingerprint/cchc-* \
         target/release/deps/cchc_* target/release/deps/libcchc_* \
         target/release/cchc-api target/release/cchc-worker

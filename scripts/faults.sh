@@ -12,7 +12,7 @@
 #      (`cchc-worker smtp-sink --delay-ms`), SIGKILL once some are done, a new worker finishes
 #      the queue. Every job is done (none lost, none failed) and the sink received between N and
 #      N + runners messages: at most one duplicate per runner, the mail accepted by SMTP just
-#      before the crash (shared/src/repo/jobs.rs).
+#      before the crash (shared/app/src/repo/jobs.rs).
 #   3. SMTP down for a while: jobs queued while nothing listens on the SMTP port are retried
 #      (attempts > 0, last_error set, still queued); the sink started on that port receives
 #      the whole backlog, exactly once each, on the queue's own retry schedule (30 s).
@@ -465,7 +465,7 @@ scenario_smtp_down() {
     error="$(sql "SELECT last_error FROM jobs WHERE dedup_key LIKE 'faults:smtp-down:%' LIMIT 1")"
     log "SMTP down: all $FAULTS_BACKLOG jobs tried, queued for retry; e.g. last_error: ${error:0:160}"
     # The sink comes up on the same port. No shortcut: the jobs run again when their retry is
-    # due (30 s after the failed attempt, shared/src/repo/jobs.rs retry_delay), at the
+    # due (30 s after the failed attempt, shared/app/src/repo/jobs.rs retry_delay), at the
     # worker's next poll.
     start_sink smtp-down "$port"
     log "SMTP sink up after $(seconds_since "$outage_ms") s of outage"

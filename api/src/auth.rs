@@ -6,9 +6,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::HttpMessage;
 use actix_web::{web, FromRequest, HttpRequest};
-use cchc_shared::model::audit::Actor;
-use cchc_shared::model::token::Role;
-use cchc_shared::repo::tokens::{self, Principal};
+use cchc_app::repo::tokens::{self, Principal};
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::token::Role;
 use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use actix_web::HttpServer;
 use anyhow::Context;
-use cchc_shared::clock::SystemClock;
-use cchc_shared::config::Config;
-use cchc_shared::db::{build_pool_with_timeout, run_migrations};
-use cchc_shared::model::audit::Actor;
-use cchc_shared::model::token::{CreateToken, Role};
-use cchc_shared::repo::submissions::BoardCaches;
-use cchc_shared::repo::tokens;
-use cchc_shared::storage::Storage;
+use cchc_app::config::Config;
+use cchc_app::repo::submissions::BoardCaches;
+use cchc_app::repo::tokens;
+use cchc_app::storage::Storage;
+use cchc_db::{build_pool_with_timeout, run_migrations};
+use cchc_domain::clock::SystemClock;
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::token::{CreateToken, Role};
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
 use diesel::prelude::*;
@@ -121,7 +121,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             let mut conn = connect(&config).await?;
-            let summary = cchc_shared::demo::load(&mut conn, &config.default_policy)
+            let summary = cchc_app::demo::load(&mut conn, &config.default_policy)
                 .await
                 .map_err(describe_core_error)?;
             println!("{summary}");
@@ -132,9 +132,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Turns a shared-layer error into a message naming every bad field.
-fn describe_core_error(error: cchc_shared::Error) -> anyhow::Error {
+fn describe_core_error(error: cchc_domain::Error) -> anyhow::Error {
     match error {
-        cchc_shared::Error::Validation { errors } | cchc_shared::Error::Conflict { errors, .. }
+        cchc_domain::Error::Validation { errors } | cchc_domain::Error::Conflict { errors, .. }
             if !errors.is_empty() =>
         {
             let lines: Vec<_> = errors
@@ -239,7 +239,7 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
     create_database_if_missing(&config.database_url).await?;
     migrate(&config).await?;
     let mut conn = connect(&config).await?;
-    let summary = cchc_shared::demo::load(&mut conn, &config.default_policy)
+    let summary = cchc_app::demo::load(&mut conn, &config.default_policy)
         .await
         .map_err(describe_core_error)?;
     println!("{summary}");
@@ -313,7 +313,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         rate_limiter: crate::limits::RateLimiter::from_config(&config),
         storage,
         boards: Arc::new(BoardCaches::new(config.board_cache_entries)),
-        outbound: cchc_shared::repo::qlvb::download_client(&config.outbound_allow)
+        outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
             .context("the HTTP client for QLVB file downloads")?,
         config: Arc::new(config),
     };

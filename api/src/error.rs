@@ -2,8 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use cchc_shared::db::is_statement_timeout;
-use cchc_shared::error::{Error as CoreError, FieldError};
+use cchc_domain::error::{Error as CoreError, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -98,7 +97,7 @@ impl ApiError {
                 | CoreError::TooLarge { code, .. }
                 | CoreError::Upstream { code, .. },
             ) => code,
-            Self::Core(CoreError::Database(e)) if is_statement_timeout(e) => "database_timeout",
+            Self::Core(CoreError::Database(e)) if e.is_statement_timeout() => "database_timeout",
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => "internal_error",
             Self::BadRequest { code, .. } => code,
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -141,7 +140,7 @@ impl ApiError {
                 | CoreError::TooLarge { detail, errors, .. }
                 | CoreError::Upstream { detail, errors, .. },
             ) => (detail.clone(), errors.clone()),
-            Self::Core(CoreError::Database(e)) if is_statement_timeout(e) => (
+            Self::Core(CoreError::Database(e)) if e.is_statement_timeout() => (
                 "the database took too long to answer, so the request was cancelled and nothing \
                  was changed; try again later"
                     .to_owned(),
@@ -188,7 +187,7 @@ impl ResponseError for ApiError {
             Self::Core(CoreError::Unauthorized { .. }) => StatusCode::UNAUTHORIZED,
             Self::Core(CoreError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Core(CoreError::Upstream { .. }) => StatusCode::BAD_GATEWAY,
-            Self::Core(CoreError::Database(e)) if is_statement_timeout(e) => {
+            Self::Core(CoreError::Database(e)) if e.is_statement_timeout() => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Core(CoreError::Database(_) | CoreError::Internal(_)) => {

@@ -23,9 +23,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
-use cchc_shared::config::Config;
-use cchc_shared::error::{Error as CoreError, FieldError};
-use cchc_shared::repo::idempotency::{self, Claim, Fingerprint, StoredAnswer};
+use cchc_app::config::Config;
+use cchc_app::repo::idempotency::{self, Claim, Fingerprint, StoredAnswer};
+use cchc_domain::error::{Error as CoreError, FieldError};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 

@@ -1,11 +1,11 @@
 use std::sync::Arc;
 
-use cchc_shared::clock::Clock;
-use cchc_shared::config::Config;
-use cchc_shared::db::{DbConn, DbPool};
-use cchc_shared::outbound::Outbound;
-use cchc_shared::repo::submissions::BoardCaches;
-use cchc_shared::storage::Storage;
+use cchc_app::config::Config;
+use cchc_app::outbound::Outbound;
+use cchc_app::repo::submissions::BoardCaches;
+use cchc_app::storage::Storage;
+use cchc_db::{DbConn, DbPool};
+use cchc_domain::clock::Clock;
 
 use crate::error::ApiError;
 use crate::limits::RateLimiter;

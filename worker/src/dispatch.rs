@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 
-use cchc_shared::jobs::{
+use cchc_app::jobs::{
     BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder, WebhookDelivery,
 };
-use cchc_shared::repo::jobs::{ClaimedJob, JobError, JobHandler};
+use cchc_app::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
 use crate::webhook_jobs::WebhookJobs;

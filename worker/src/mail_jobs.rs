@@ -7,14 +7,14 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::BoxFuture;
 
-use cchc_shared::jobs::{
+use cchc_app::jobs::{
     BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder,
 };
-use cchc_shared::model::job::Recipient;
-use cchc_shared::repo::jobs::{ClaimedJob, JobError};
-use cchc_shared::repo::schedule::{unit_standing, unit_standings, UnitStanding};
-use cchc_shared::rules::local_time::local_instant;
-use cchc_shared::schema::{escalations, periods, submissions, units};
+use cchc_app::repo::jobs::{ClaimedJob, JobError};
+use cchc_app::repo::schedule::{unit_standing, unit_standings, UnitStanding};
+use cchc_db::schema::{escalations, periods, submissions, units};
+use cchc_domain::model::job::Recipient;
+use cchc_domain::rules::local_time::local_instant;
 
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use cchc_shared::config::Config;
-use cchc_shared::db::{build_pool_with_timeout, readiness, DbPool, Readiness};
+use cchc_app::config::Config;
+use cchc_db::{build_pool_with_timeout, readiness, DbPool, Readiness};
 use cchc_worker::runtime::Worker;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;

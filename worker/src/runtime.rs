@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use cchc_shared::clock::Clock;
-use cchc_shared::config::NotificationConfig;
-use cchc_shared::db::{DbConn, DbPool};
-use cchc_shared::repo::jobs::{self, ClaimedJob, JobHandler, RunOutcome, NOTIFY_CHANNEL};
-use cchc_shared::repo::schedule::{self, PlanReport};
+use cchc_app::config::NotificationConfig;
+use cchc_app::repo::jobs::{self, ClaimedJob, JobHandler, RunOutcome, NOTIFY_CHANNEL};
+use cchc_app::repo::schedule::{self, PlanReport};
+use cchc_db::{DbConn, DbPool};
+use cchc_domain::clock::Clock;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::StreamExt;
 use tokio::sync::{watch, Notify};
@@ -52,14 +52,14 @@ pub struct Worker {
 impl Worker {
     /// The production worker: mail through `SMTP_URL`, or to .eml files in `CCHC_MAIL_DIR`,
     /// and webhook deliveries.
-    pub fn from_env(config: &cchc_shared::config::Config, pool: DbPool) -> anyhow::Result<Self> {
+    pub fn from_env(config: &cchc_app::config::Config, pool: DbPool) -> anyhow::Result<Self> {
         let mail = crate::email::MailConfig::from_env()?;
         tracing::info!(transport = ?mail.transport, "mail transport");
         let mailer = crate::email::Mailer::from_config(&mail, &config.public_base_url)?;
         Ok(Self::new(
             pool,
             config.notifications.clone(),
-            Arc::new(cchc_shared::clock::SystemClock),
+            Arc::new(cchc_domain::clock::SystemClock),
             Arc::new(crate::dispatch::JobDispatcher::new(
                 crate::mail_jobs::MailJobs::new(mailer),
                 crate::webhook_jobs::WebhookJobs::new(&config.outbound_allow)

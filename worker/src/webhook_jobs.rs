@@ -3,7 +3,7 @@
 //! answer, a timeout or a connection error is retried with the queue's backoff. A subscription
 //! deleted or deactivated meanwhile is skipped.
 //!
-//! Requests go through the guarded client ([`cchc_shared::outbound`]): a URL whose host is (or
+//! Requests go through the guarded client ([`cchc_app::outbound`]): a URL whose host is (or
 //! resolves to) an internal address is never contacted unless `CCHC_OUTBOUND_ALLOW` lists it,
 //! and redirects are not followed. Every failure to get an answer is logged with the same
 //! words, whatever the cause (the cause goes to the worker's log), so the delivery log cannot
@@ -14,13 +14,13 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
-use cchc_shared::jobs::WebhookDelivery;
-use cchc_shared::model::webhook::EventType;
-use cchc_shared::outbound::{AllowList, Options, Outbound};
-use cchc_shared::repo::jobs::{ClaimedJob, JobError};
-use cchc_shared::repo::webhooks::{self, NewDelivery};
-use cchc_shared::rules::signature;
-use cchc_shared::rules::webhooks::{excerpt, is_delivered, EXCERPT_CHARS, TIMEOUT, USER_AGENT};
+use cchc_app::jobs::WebhookDelivery;
+use cchc_app::outbound::{AllowList, Options, Outbound};
+use cchc_app::repo::jobs::{ClaimedJob, JobError};
+use cchc_app::repo::webhooks::{self, NewDelivery};
+use cchc_domain::model::webhook::EventType;
+use cchc_domain::rules::signature;
+use cchc_domain::rules::webhooks::{excerpt, is_delivered, EXCERPT_CHARS, TIMEOUT, USER_AGENT};
 
 /// Runs webhook deliveries, handed over by [`crate::dispatch::JobDispatcher`].
 pub struct WebhookJobs {

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cchc_shared::repo::jobs::{self, ClaimedJob, JobError, JobHandler, NewJob, RunOutcome};
+use cchc_app::repo::jobs::{self, ClaimedJob, JobError, JobHandler, NewJob, RunOutcome};
 use cchc_testkit::test_db::TestDatabase;
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};

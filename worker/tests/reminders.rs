@@ -11,24 +11,24 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use cchc_shared::clock::{Clock, FixedClock};
-use cchc_shared::config::NotificationConfig;
-use cchc_shared::db::{build_pool, DbPool};
-use cchc_shared::model::audit::Actor;
-use cchc_shared::model::holiday::CreateHoliday;
-use cchc_shared::model::indicator::{ContentArea, CreateIndicator, IndicatorKind};
-use cchc_shared::model::job::{JobStatus, Recipient};
-use cchc_shared::model::period::CreatePeriod;
-use cchc_shared::model::policy::ReminderPolicy;
-use cchc_shared::model::submission::{CreateSubmission, IfMatch, UpdateSubmission, ValueInput};
-use cchc_shared::model::token::Role;
-use cchc_shared::model::unit::{Contact, CreateUnit, UnitKind};
-use cchc_shared::model::PageParams;
-use cchc_shared::outbound::AllowList;
-use cchc_shared::repo::tokens::Principal;
-use cchc_shared::repo::{holidays, indicators, jobs, periods, schedule, submissions, units};
-use cchc_shared::rules::cutoff::{Frequency, ReportType};
-use cchc_shared::rules::reminders::EscalationLevel;
+use cchc_app::config::NotificationConfig;
+use cchc_app::outbound::AllowList;
+use cchc_app::repo::tokens::Principal;
+use cchc_app::repo::{holidays, indicators, jobs, periods, schedule, submissions, units};
+use cchc_db::{build_pool, DbPool};
+use cchc_domain::clock::{Clock, FixedClock};
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::holiday::CreateHoliday;
+use cchc_domain::model::indicator::{ContentArea, CreateIndicator, IndicatorKind};
+use cchc_domain::model::job::{JobStatus, Recipient};
+use cchc_domain::model::period::CreatePeriod;
+use cchc_domain::model::policy::ReminderPolicy;
+use cchc_domain::model::submission::{CreateSubmission, IfMatch, UpdateSubmission, ValueInput};
+use cchc_domain::model::token::Role;
+use cchc_domain::model::unit::{Contact, CreateUnit, UnitKind};
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::cutoff::{Frequency, ReportType};
+use cchc_domain::rules::reminders::EscalationLevel;
 use cchc_testkit::smtp_sink::{FailureMode, ReceivedMessage, SmtpSink};
 use cchc_testkit::test_db::TestDatabase;
 use cchc_worker::dispatch::JobDispatcher;
@@ -422,7 +422,7 @@ async fn a_reminder_already_queued_is_skipped_when_the_unit_submits_first() {
     let mut conn = f.pool.get().await.unwrap();
     let page = jobs::list(
         &mut conn,
-        &cchc_shared::model::job::JobFilter {
+        &cchc_domain::model::job::JobFilter {
             status: Some(JobStatus::Done),
             kind: Some("reminder".into()),
         },
@@ -452,7 +452,7 @@ async fn a_holiday_moves_a_reminder_to_the_working_day_before() {
         &mut conn,
         &CreateHoliday {
             date: "2026-12-11".parse().unwrap(),
-            kind: cchc_shared::rules::calendar::DayKind::DayOff,
+            kind: cchc_domain::rules::calendar::DayKind::DayOff,
             name: "Nghỉ bù".into(),
             note: None,
             provisional: None,

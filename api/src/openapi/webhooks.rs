@@ -5,10 +5,10 @@
 //! put at the document's root through its extensions map (serialized flat, like `x-…` keys).
 //! The document served at runtime and `cchc-api openapi` both go through here.
 
-use cchc_shared::model::webhook::EventType;
-use cchc_shared::repo::jobs::{retry_delay, DEFAULT_MAX_ATTEMPTS};
-use cchc_shared::rules::signature;
-use cchc_shared::rules::webhooks::{TIMEOUT, USER_AGENT};
+use cchc_app::repo::jobs::{retry_delay, DEFAULT_MAX_ATTEMPTS};
+use cchc_domain::model::webhook::EventType;
+use cchc_domain::rules::signature;
+use cchc_domain::rules::webhooks::{TIMEOUT, USER_AGENT};
 use serde_json::json;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::{

@@ -1,10 +1,10 @@
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use cchc_shared::model::attachment::{Attachment, AttachmentPage, AttachmentUpload};
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::attachments;
-use cchc_shared::rules::attachments::ascii_filename;
+use cchc_app::repo::attachments;
+use cchc_domain::model::attachment::{Attachment, AttachmentPage, AttachmentUpload};
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::attachments::ascii_filename;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

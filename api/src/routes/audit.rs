@@ -1,7 +1,7 @@
 use actix_web::{get, web};
-use cchc_shared::model::audit::{AuditFilter, AuditPage};
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::audit;
+use cchc_app::repo::audit;
+use cchc_domain::model::audit::{AuditFilter, AuditPage};
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

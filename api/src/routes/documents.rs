@@ -1,12 +1,12 @@
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use cchc_shared::model::document::{
+use cchc_app::repo::documents;
+use cchc_domain::model::document::{
     CreateDocument, Document, DocumentFile, DocumentFilter, DocumentPage, LinkDocument,
 };
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::documents;
-use cchc_shared::rules::attachments::ascii_filename;
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::attachments::ascii_filename;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

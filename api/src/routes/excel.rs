@@ -2,13 +2,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use cchc_shared::excel::form::build_form;
-use cchc_shared::excel::report::build_consolidation;
-use cchc_shared::excel::XLSX_MIME;
-use cchc_shared::model::submission::{ConsolidationQuery, Submission};
-use cchc_shared::repo::filing::{self, FilingQuery};
-use cchc_shared::repo::{excel, submissions};
-use cchc_shared::rules::local_time::to_local;
+use cchc_app::repo::filing::{self, FilingQuery};
+use cchc_app::repo::{excel, submissions};
+use cchc_domain::model::submission::{ConsolidationQuery, Submission};
+use cchc_domain::rules::local_time::to_local;
+use cchc_excel::form::build_form;
+use cchc_excel::report::build_consolidation;
+use cchc_excel::XLSX_MIME;
 use serde::Deserialize;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::RefOr;

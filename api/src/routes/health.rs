@@ -1,5 +1,5 @@
 use actix_web::{get, web, HttpResponse};
-use cchc_shared::db::{readiness, Readiness};
+use cchc_db::{readiness, Readiness};
 use serde::Serialize;
 use utoipa::ToSchema;
 

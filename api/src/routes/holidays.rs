@@ -1,9 +1,9 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cchc_shared::model::holiday::{
+use cchc_app::repo::holidays;
+use cchc_domain::model::holiday::{
     CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday,
 };
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::holidays;
+use cchc_domain::model::PageParams;
 use chrono::NaiveDate;
 
 use crate::auth::Auth;

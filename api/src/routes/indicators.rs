@@ -1,10 +1,10 @@
 use actix_web::{get, patch, post, web, HttpResponse};
-use cchc_shared::model::indicator::{
+use cchc_app::repo::indicators;
+use cchc_domain::model::indicator::{
     CreateIndicator, Indicator, IndicatorFilter, IndicatorPage, IndicatorVersionPage,
     UpdateIndicator,
 };
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::indicators;
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

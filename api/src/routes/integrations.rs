@@ -2,9 +2,9 @@ use std::time::Duration;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use cchc_shared::model::document::{QlvbEvent, QlvbEventAnswer};
-use cchc_shared::repo::qlvb::{self, Limits, Prepared, Signed};
-use cchc_shared::rules::signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use cchc_app::repo::qlvb::{self, Limits, Prepared, Signed};
+use cchc_domain::model::document::{QlvbEvent, QlvbEventAnswer};
+use cchc_domain::rules::signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -16,7 +16,7 @@ pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 
 /// The largest event body read: room for one inline file of the largest size (base64 is 4/3
 /// of the bytes) and the metadata; larger batches should send URLs.
-pub fn event_body_limit(config: &cchc_shared::config::Config) -> usize {
+pub fn event_body_limit(config: &cchc_app::config::Config) -> usize {
     config
         .max_body_bytes
         .max(config.qlvb.max_inline_bytes / 3 * 4 + 1024 * 1024)

@@ -1,7 +1,7 @@
 use actix_web::{get, post, web};
-use cchc_shared::model::job::{EscalationPage, Job, JobFilter, JobPage, JobStats};
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::{jobs, schedule};
+use cchc_app::repo::{jobs, schedule};
+use cchc_domain::model::job::{EscalationPage, Job, JobFilter, JobPage, JobStats};
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

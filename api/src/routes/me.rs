@@ -1,5 +1,5 @@
 use actix_web::{get, web};
-use cchc_shared::model::token::Me;
+use cchc_domain::model::token::Me;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

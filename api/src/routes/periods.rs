@@ -1,7 +1,7 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cchc_shared::model::period::{CreatePeriod, Period, PeriodFilter, PeriodPage, UpdatePeriod};
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::periods;
+use cchc_app::repo::periods;
+use cchc_domain::model::period::{CreatePeriod, Period, PeriodFilter, PeriodPage, UpdatePeriod};
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

@@ -1,12 +1,12 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use cchc_shared::model::submission::{
+use cchc_app::repo::submissions;
+use cchc_domain::model::submission::{
     ComplianceBoard, ComplianceQuery, Consolidation, ConsolidationDetail, ConsolidationQuery,
     CreateSubmission, Extension, ExtensionPage, GrantExtension, IfMatch, ReturnSubmission,
     Submission, SubmissionFilter, SubmissionPage, SubmissionVersionPage, UpdateSubmission,
 };
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::submissions;
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

@@ -1,7 +1,7 @@
 use actix_web::{delete, get, post, web, HttpResponse};
-use cchc_shared::model::token::{CreateToken, CreatedToken, Token, TokenFilter, TokenPage};
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::tokens;
+use cchc_app::repo::tokens;
+use cchc_domain::model::token::{CreateToken, CreatedToken, Token, TokenFilter, TokenPage};
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -96,7 +96,7 @@ pub async fn revoke(
     operation_id = "rotate_signing_secret",
     tag = "tokens",
     responses(
-        (status = 200, description = "The new signing secret; keep it", body = cchc_shared::model::document::SigningSecret),
+        (status = 200, description = "The new signing secret; keep it", body = cchc_domain::model::document::SigningSecret),
         (status = 409, description = "Not an integration token (`not_an_integration`) or revoked/expired (`token_inactive`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -105,7 +105,7 @@ pub async fn rotate_signing_secret(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<i64>,
-) -> Result<web::Json<cchc_shared::model::document::SigningSecret>, ApiError> {
+) -> Result<web::Json<cchc_domain::model::document::SigningSecret>, ApiError> {
     auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(

@@ -1,7 +1,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
-use cchc_shared::model::unit::{CreateUnit, Unit, UnitFilter, UnitPage, UpdateUnit};
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::units;
+use cchc_app::repo::units;
+use cchc_domain::model::unit::{CreateUnit, Unit, UnitFilter, UnitPage, UpdateUnit};
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

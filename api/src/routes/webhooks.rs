@@ -2,13 +2,13 @@
 //! events themselves are described in the document's `webhooks` section.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use cchc_shared::model::job::Job;
-use cchc_shared::model::webhook::{
+use cchc_app::repo::webhooks;
+use cchc_domain::model::job::Job;
+use cchc_domain::model::webhook::{
     CreateWebhook, DeliveryFilter, UpdateWebhook, Webhook, WebhookDeliveryPage, WebhookPage,
     WebhookWithSecret,
 };
-use cchc_shared::model::PageParams;
-use cchc_shared::repo::webhooks;
+use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;

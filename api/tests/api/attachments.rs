@@ -8,8 +8,8 @@
 
 use std::io::{Cursor, Write};
 
-use cchc_shared::config::Config;
-use cchc_shared::model::token::Role;
+use cchc_app::config::Config;
+use cchc_domain::model::token::Role;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use reqwest::multipart::{Form, Part};

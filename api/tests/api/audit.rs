@@ -1,7 +1,7 @@
 //! The audit trail: every state and value change is recorded with who, when, the request and
 //! only what changed; only admins read it; nothing rewrites it; a refused write leaves no trace.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 use std::sync::{Arc, Mutex};
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use reqwest::Method;
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;

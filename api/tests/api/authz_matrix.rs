@@ -16,7 +16,7 @@
 
 use std::cell::Cell;
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use chrono::Utc;
 use diesel_async::RunQueryDsl;
 use reqwest::multipart::{Form, Part};
@@ -537,9 +537,9 @@ impl Fixtures {
     async fn failed_job(&self) -> i64 {
         let mut conn = self.app.state.pool.get().await.unwrap();
         let now = Utc::now();
-        let job = cchc_shared::repo::jobs::enqueue(
+        let job = cchc_app::repo::jobs::enqueue(
             &mut conn,
-            &cchc_shared::repo::jobs::NewJob {
+            &cchc_app::repo::jobs::NewJob {
                 kind: "reminder",
                 payload: json!({"note": "authz"}),
                 dedup_key: Some(format!("authz-{}", self.next())),

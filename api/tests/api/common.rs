@@ -3,12 +3,12 @@ use std::sync::Arc;
 
 use actix_web::HttpServer;
 use cchc_api::state::AppState;
-use cchc_shared::clock::FixedClock;
-use cchc_shared::config::Config;
-use cchc_shared::model::audit::Actor;
-use cchc_shared::model::token::{CreateToken, Role};
-use cchc_shared::repo::tokens;
-use cchc_shared::storage::Storage;
+use cchc_app::config::Config;
+use cchc_app::repo::tokens;
+use cchc_app::storage::Storage;
+use cchc_domain::clock::FixedClock;
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::token::{CreateToken, Role};
 use cchc_testkit::test_db::TestDatabase;
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
@@ -148,7 +148,7 @@ impl TestApp {
             std::fs::write(&dir, b"not a directory").expect("put a file in its place");
         }
         // Four connections unless the test asks for fewer (`CCHC_DB_POOL_SIZE`).
-        let pool = cchc_shared::db::build_pool_with_timeout(
+        let pool = cchc_db::build_pool_with_timeout(
             db.url(),
             config.db_pool_size.min(4),
             config.db_statement_timeout,
@@ -159,10 +159,10 @@ impl TestApp {
             clock: Arc::new(clock.clone()),
             rate_limiter: cchc_api::limits::RateLimiter::from_config(&config),
             storage,
-            boards: Arc::new(cchc_shared::repo::submissions::BoardCaches::new(
+            boards: Arc::new(cchc_app::repo::submissions::BoardCaches::new(
                 config.board_cache_entries,
             )),
-            outbound: cchc_shared::repo::qlvb::download_client(&config.outbound_allow)
+            outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
                 .expect("an HTTP client"),
             config: Arc::new(config),
         };

@@ -4,7 +4,7 @@
 //!
 //! Fixture: units QLCN and KHTC of the department SCT take part in the open period 2026-Q4.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 

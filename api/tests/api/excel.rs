@@ -10,7 +10,7 @@
 use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, Reader, SheetVisible, Xlsx};
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

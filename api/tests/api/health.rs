@@ -140,7 +140,7 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
 
 #[actix_web::test]
 async fn cors_admits_only_configured_origins() {
-    let mut config = cchc_shared::config::Config::from_lookup(|_| None).unwrap();
+    let mut config = cchc_app::config::Config::from_lookup(|_| None).unwrap();
     config.cors_allowed_origins = vec!["https://congdvc.example.vn".into()];
     let app = TestApp::spawn_with(config).await;
     let preflight = |origin: &'static str| {

@@ -1,7 +1,7 @@
 //! The working calendar through the HTTP API: the pre-filled 2025–2027 days, CRUD by date, and
 //! the calendar's effect on period deadlines.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
 

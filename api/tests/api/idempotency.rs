@@ -2,9 +2,9 @@
 //! answer and done once; a key reused for another request, or while the first is running, is
 //! refused; keys are per caller and expire; 5xx answers are not kept.
 
-use cchc_shared::config::Config;
-use cchc_shared::model::token::Role;
-use cchc_shared::repo::idempotency::{self, Claim, Fingerprint};
+use cchc_app::config::Config;
+use cchc_app::repo::idempotency::{self, Claim, Fingerprint};
+use cchc_domain::model::token::Role;
 use chrono::Duration;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -60,7 +60,7 @@ async fn audit_actions(app: &TestApp, entity_type: &str, entity_id: &str) -> Vec
 }
 
 async fn stored_keys(app: &TestApp) -> i64 {
-    use cchc_shared::schema::idempotency_keys;
+    use cchc_db::schema::idempotency_keys;
     let mut conn = app.state.pool.get().await.unwrap();
     idempotency_keys::table
         .count()
@@ -346,7 +346,7 @@ async fn keys_expire_after_the_ttl_and_are_removed() {
 
 #[actix_web::test]
 async fn a_server_error_is_not_kept_so_the_request_may_be_retried() {
-    let config = cchc_shared::config::Config::from_lookup(|_| None).unwrap();
+    let config = cchc_app::config::Config::from_lookup(|_| None).unwrap();
     let app = TestApp::spawn_with_files(config, Files::Unwritable).await;
     app.unit("KHTC", "division", None).await;
     let document = app

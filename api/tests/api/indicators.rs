@@ -1,6 +1,6 @@
 //! `/api/v1/indicators`: versioned indicator definitions and their targets.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use serde_json::{json, Value};
 
 use crate::common::{codes, enc, Answer, TestApp};

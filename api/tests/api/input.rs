@@ -1,8 +1,8 @@
 //! Bad input through the real stack: every kind of malformed request gets a precise 4xx
 //! problem, never a 500, and nothing is half-written.
 
-use cchc_shared::config::Config;
-use cchc_shared::model::token::Role;
+use cchc_app::config::Config;
+use cchc_domain::model::token::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
 

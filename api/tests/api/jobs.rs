@@ -2,8 +2,8 @@
 //! admin, counted; escalations per period. Jobs are run here by a stand-in handler through the
 //! same queue code the worker uses.
 
-use cchc_shared::model::token::Role;
-use cchc_shared::repo::jobs::{self, ClaimedJob, JobError, JobHandler, NewJob, RunOutcome};
+use cchc_app::repo::jobs::{self, ClaimedJob, JobError, JobHandler, NewJob, RunOutcome};
+use cchc_domain::model::token::Role;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;

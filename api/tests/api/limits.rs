@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use cchc_shared::config::Config;
-use cchc_shared::model::token::Role;
+use cchc_app::config::Config;
+use cchc_domain::model::token::Role;
 use futures_util::StreamExt;
 use reqwest::Method;
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cchc_shared::outbound::AllowList;
+use cchc_app::outbound::AllowList;
 use cchc_worker::webhook_jobs::UNREACHABLE;
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! Reporting periods through the HTTP API: Decree 09 cut-off windows, deadline rules, defaults,
 //! validation, the draft → open → closed lifecycle, pinned indicator versions and the list.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use serde_json::{json, Value};
 
 use crate::common::{errors, pairs, Answer, TestApp};

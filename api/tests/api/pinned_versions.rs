@@ -2,7 +2,7 @@
 //! once read: what a report shows must not depend on what was read before, in this database
 //! or another one of the same process.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};

@@ -7,9 +7,9 @@
 //! whose request letter 3394/SCT-VP is registered; an integration token with its secret.
 
 use base64::Engine;
-use cchc_shared::clock::Clock;
-use cchc_shared::config::Config;
-use cchc_shared::model::token::Role;
+use cchc_app::config::Config;
+use cchc_domain::clock::Clock;
+use cchc_domain::model::token::Role;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
@@ -180,7 +180,7 @@ async fn events_must_be_signed_recently_with_the_integrations_secret() {
         .contains("does not match"));
     // A body changed after signing.
     let bytes = serde_json::to_vec(&body).unwrap();
-    let signature = cchc_shared::rules::signature::sign(s.secret.as_bytes(), s.now(), &bytes);
+    let signature = cchc_domain::rules::signature::sign(s.secret.as_bytes(), s.now(), &bytes);
     let mut tampered = bytes.clone();
     tampered.extend_from_slice(b" ");
     let request = |sig: Option<&str>, ts: Option<String>, payload: Vec<u8>| {
@@ -643,7 +643,7 @@ async fn issued_documents_are_registered_and_a_number_sent_again_adds_files() {
         .header("X-CCHC-Timestamp", s.now().to_string())
         .header(
             "X-CCHC-Signature",
-            cchc_shared::rules::signature::sign(s.secret.as_bytes(), s.now(), &bytes),
+            cchc_domain::rules::signature::sign(s.secret.as_bytes(), s.now(), &bytes),
         )
         .header("X-CCHC-Event-Id", "evt-y")
         .body(bytes);

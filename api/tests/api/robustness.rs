@@ -126,7 +126,7 @@ async fn an_indicator_turned_into_a_ratio_is_shown_as_a_percentage() {
 async fn a_statement_stuck_behind_a_lock_is_cancelled_with_a_503() {
     use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-    let config = cchc_shared::config::Config::from_lookup(|name| {
+    let config = cchc_app::config::Config::from_lookup(|name| {
         (name == "CCHC_DB_STATEMENT_TIMEOUT_MS").then(|| "300".to_owned())
     })
     .unwrap();

@@ -1,7 +1,7 @@
 //! The scenario of seed 000 end to end: Sở Công Thương's Q1/2023 report, deadline 16:30 on
 //! 10/03/2023, through filing, timeliness, a refused discrepancy, a return and an acceptance.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
@@ -105,7 +105,7 @@ async fn demo_q1_2023() -> (TestApp, i64, Value) {
     let app = TestApp::spawn().await;
     {
         let mut conn = app.state.pool.get().await.unwrap();
-        cchc_shared::demo::load(&mut conn, &app.state.config.default_policy)
+        cchc_app::demo::load(&mut conn, &app.state.config.default_policy)
             .await
             .unwrap();
     }
@@ -450,7 +450,7 @@ fn codes_of(items: &Value) -> Vec<String> {
 
 async fn board_generation(app: &TestApp) -> i64 {
     let mut conn = app.state.pool.get().await.unwrap();
-    cchc_shared::repo::submissions::board_generation(&mut conn)
+    cchc_app::repo::submissions::board_generation(&mut conn)
         .await
         .unwrap()
 }

@@ -6,7 +6,7 @@
 //! part in period 2026-Q4 (deadline Tuesday 2026-12-15 16:30 local); TTRA exists but does not
 //! take part.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};

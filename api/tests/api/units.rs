@@ -1,6 +1,6 @@
 //! `/api/v1/units`: the department's tree of units with their head and CCHC focal persons.
 
-use cchc_shared::model::token::Role;
+use cchc_domain::model::token::Role;
 use serde_json::{json, Value};
 
 use crate::common::{codes, enc, Answer, TestApp};

@@ -8,12 +8,12 @@
 
 use std::sync::Arc;
 
-use cchc_shared::clock::Clock;
-use cchc_shared::model::audit::Actor;
-use cchc_shared::model::token::Role;
-use cchc_shared::outbound::AllowList;
-use cchc_shared::repo::periods;
-use cchc_shared::rules::signature;
+use cchc_app::outbound::AllowList;
+use cchc_app::repo::periods;
+use cchc_domain::clock::Clock;
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::token::Role;
+use cchc_domain::rules::signature;
 use cchc_worker::dispatch::JobDispatcher;
 use cchc_worker::email::{Composer, Mailer, Transport};
 use cchc_worker::mail_jobs::MailJobs;
@@ -799,13 +799,13 @@ async fn a_change_that_does_not_commit_emits_nothing() {
     let mut conn = app.state.pool.get().await.unwrap();
     let now = app.clock.now();
     let rolled_back = conn
-        .transaction(async |conn| -> Result<(), cchc_shared::Error> {
+        .transaction(async |conn| -> Result<(), cchc_domain::Error> {
             periods::open(conn, period, &Actor::system("test"), now).await?;
             let events = diesel::sql_query("SELECT 1 FROM integration_events")
                 .execute(conn)
                 .await?;
             assert_eq!(events, 1, "inside the transaction the event exists");
-            Err(cchc_shared::Error::Internal("roll back".into()))
+            Err(cchc_domain::Error::Internal("roll back".into()))
         })
         .await;
     assert!(rolled_back.is_err());

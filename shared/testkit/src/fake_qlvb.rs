@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use cchc_shared::rules::signature;
+use cchc_domain::rules::signature;
 use serde_json::Value;
 
 /// One request QLVB received on its webhook endpoint.

@@ -15,7 +15,7 @@ use diesel_async::AsyncPgConnection;
 use diesel_migrations::MigrationHarness;
 use rand::Rng;
 
-use cchc_shared::db::{embedded_migration_versions, MIGRATIONS};
+use cchc_db::{embedded_migration_versions, MIGRATIONS};
 
 type SyncConn = AsyncConnectionWrapper<AsyncPgConnection>;
 
@@ -178,8 +178,8 @@ impl TestDatabase {
         &self.url
     }
 
-    pub fn pool(&self) -> cchc_shared::db::DbPool {
-        cchc_shared::db::build_pool(&self.url, 4).unwrap_or_else(|e| panic!("test pool: {e}"))
+    pub fn pool(&self) -> cchc_db::DbPool {
+        cchc_db::build_pool(&self.url, 4).unwrap_or_else(|e| panic!("test pool: {e}"))
     }
 }
 

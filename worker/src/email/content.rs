@@ -20,7 +20,7 @@ pub struct Mail {
 
 /// An addressee, with an optional display name (may contain diacritics): the same type the
 /// planner puts in job payloads.
-pub use cchc_shared::model::job::Recipient;
+pub use cchc_domain::model::job::Recipient;
 
 /// The five kinds of mail, each with its context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +72,7 @@ pub struct UnitRef {
 }
 
 /// Which reminder of a period this is; written `d5`, `d2`, `d0`, `deadline_day`.
-pub use cchc_shared::rules::reminders::ReminderStep;
+pub use cchc_domain::rules::reminders::ReminderStep;
 
 /// Why a unit counts as missing. A returned report counts as not submitted until it is
 /// submitted again.

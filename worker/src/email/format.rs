@@ -4,9 +4,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 /// The local date of an instant (Asia/Ho_Chi_Minh).
-pub use cchc_shared::rules::local_time::local_date;
+pub use cchc_domain::rules::local_time::local_date;
 /// `16:30 ngày 10/03/2023`.
-pub use cchc_shared::rules::local_time::vietnamese_date_time as date_time;
+pub use cchc_domain::rules::local_time::vietnamese_date_time as date_time;
 
 /// `16:30`.
 pub fn time_of_day(instant: DateTime<Utc>) -> String {

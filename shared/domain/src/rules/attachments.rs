@@ -1,6 +1,6 @@
 //! Which files an attachment may be and what is kept of them: the types each purpose takes,
 //! why a file is refused, names cleaned for download, and every file's SHA-256. Deciding what
-//! a file's content is (sniffing) reads archives and lives in `cchc_shared::files`; it passes
+//! a file's content is (sniffing) reads archives and lives in `cchc_excel::files`; it passes
 //! its verdict, a [`Sniffed`], to [`judge`].
 
 use sha2::{Digest, Sha256};

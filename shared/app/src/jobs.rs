@@ -1,0 +1,299 @@
+//! The kinds of background job. Each kind is one type: its name in the `jobs` table and the
+//! shape of its payload are defined here once, so the code that enqueues a job and the worker
+//! that runs it cannot disagree about either.
+//!
+//! The names and the payloads' JSON are stored data (and shown by `/api/v1/jobs`): renaming a
+//! field or a kind strands the jobs already queued.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::repo::jobs::{ClaimedJob, JobError, NewJob};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::job::Recipient;
+use cchc_domain::rules::reminders::ReminderStep;
+
+/// A kind of job: its payload type, named by [`JOB_NAME`](Self::JOB_NAME).
+pub trait BackgroundJob: Serialize + DeserializeOwned {
+    /// The job's `kind` in the `jobs` table.
+    const JOB_NAME: &'static str;
+
+    /// The job to enqueue with this payload. Jobs with the same `dedup_key` are enqueued once.
+    fn to_new_job(&self, dedup_key: String, run_at: DateTime<Utc>) -> Result<NewJob> {
+        let payload = serde_json::to_value(self)
+            .map_err(|e| Error::Internal(format!("{} payload: {e}", Self::JOB_NAME)))?;
+        Ok(NewJob {
+            kind: Self::JOB_NAME,
+            payload,
+            dedup_key: Some(dedup_key),
+            run_at,
+        })
+    }
+
+    /// The payload of a claimed job of this kind. A payload that does not fit will never run:
+    /// the error is permanent.
+    fn from_claimed(job: &ClaimedJob) -> std::result::Result<Self, JobError> {
+        serde_json::from_value(job.payload.clone())
+            .map_err(|e| JobError::Permanent(format!("bad {} payload: {e}", job.kind)))
+    }
+}
+
+/// Reminds a unit's focal person of a coming deadline. The deadline is the one the reminder
+/// was planned for: an extension makes it stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub period_id: i64,
+    pub unit_id: i64,
+    pub step: ReminderStep,
+    pub deadline: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for Reminder {
+    const JOB_NAME: &'static str = "reminder";
+}
+
+/// Tells a late unit's head (or, with no head on record, its focal persons) of an escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationHead {
+    pub period_id: i64,
+    pub unit_id: i64,
+    pub escalation_id: i64,
+    pub deadline: DateTime<Utc>,
+    pub to: Vec<Recipient>,
+    /// The focal persons, when the head is `to`.
+    #[serde(default)]
+    pub cc: Vec<Recipient>,
+}
+
+impl BackgroundJob for EscalationHead {
+    const JOB_NAME: &'static str = "escalation_head";
+}
+
+/// Lists to one leadership or Office mailbox the units escalated to the leadership in one pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationLeadership {
+    pub period_id: i64,
+    pub escalation_ids: Vec<i64>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for EscalationLeadership {
+    const JOB_NAME: &'static str = "escalation_leadership";
+}
+
+/// Confirms to a focal person what became of the unit's submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub submission_id: i64,
+    /// `submitted`, `returned` or `accepted`; the worker refuses any other.
+    pub event: String,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for Receipt {
+    const JOB_NAME: &'static str = "receipt";
+}
+
+/// The Office's daily digest of the open periods, for one mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digest {
+    /// The local day it is for: a digest not sent that day is dropped.
+    pub date: NaiveDate,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for Digest {
+    const JOB_NAME: &'static str = "digest";
+}
+
+/// Delivers one integration event to one webhook subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    pub subscription_id: i64,
+    pub event_id: String,
+    /// Asked for by an operator: sent even if the subscription no longer takes the event type.
+    #[serde(default)]
+    pub redelivery: bool,
+}
+
+impl BackgroundJob for WebhookDelivery {
+    const JOB_NAME: &'static str = "webhook_delivery";
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each kind's name and payload JSON must stay what the `json!` literals that enqueued it
+    //! before these types produced (the expected values are those literals).
+
+    use chrono::TimeZone;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn check<J: BackgroundJob + std::fmt::Debug + PartialEq>(job: &J, name: &str, old: &Value) {
+        assert_eq!(J::JOB_NAME, name);
+        let run_at = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+        let new = job.to_new_job("key".into(), run_at).unwrap();
+        assert_eq!(new.kind, name);
+        assert_eq!(&new.payload, old);
+        assert_eq!(new.dedup_key.as_deref(), Some("key"));
+        assert_eq!(new.run_at, run_at);
+        // The worker reads back what was enqueued.
+        let back: J = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!(&back, job);
+    }
+
+    fn deadline() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 10, 10, 0, 0).unwrap()
+    }
+
+    fn focal() -> Recipient {
+        Recipient::new("Nguyễn Văn A", "a@so-tc.gov.vn")
+    }
+
+    #[test]
+    fn reminder() {
+        let (period_id, unit_id, deadline, recipient) = (7_i64, 12_i64, deadline(), focal());
+        let step = ReminderStep::WorkingDaysBefore(2).to_string();
+        let old = json!({
+            "period_id": period_id,
+            "unit_id": unit_id,
+            "step": step,
+            "deadline": deadline,
+            "recipient": recipient,
+        });
+        let job = Reminder {
+            period_id,
+            unit_id,
+            step: ReminderStep::WorkingDaysBefore(2),
+            deadline,
+            recipient,
+        };
+        check(&job, "reminder", &old);
+        assert_eq!(old["step"], "d2");
+        assert_eq!(old["deadline"], "2026-03-10T10:00:00Z");
+    }
+
+    #[test]
+    fn escalation_head() {
+        let (period_id, unit_id, escalation_id, deadline) = (7_i64, 12_i64, 31_i64, deadline());
+        let to = vec![Recipient::address_only("head@so-tc.gov.vn")];
+        let focal_persons = vec![focal()];
+        let head_known = true;
+        let old = json!({
+            "period_id": period_id,
+            "unit_id": unit_id,
+            "escalation_id": escalation_id,
+            "deadline": deadline,
+            "to": to,
+            "cc": if head_known { focal_persons.clone() } else { Vec::new() },
+        });
+        let job = EscalationHead {
+            period_id,
+            unit_id,
+            escalation_id,
+            deadline,
+            to,
+            cc: focal_persons,
+        };
+        check(&job, "escalation_head", &old);
+        // Without a head the focal persons are `to`, and `cc` is empty, not missing.
+        let job = EscalationHead {
+            cc: Vec::new(),
+            ..job
+        };
+        let payload = job.to_new_job("key".into(), deadline).unwrap().payload;
+        assert_eq!(payload["cc"], json!([]));
+    }
+
+    #[test]
+    fn escalation_leadership() {
+        let (period_id, recipient) = (7_i64, focal());
+        let newly_escalated_to_leadership = vec![31_i64, 32, 40];
+        let old = json!({
+            "period_id": period_id,
+            "escalation_ids": newly_escalated_to_leadership,
+            "recipient": recipient,
+        });
+        let job = EscalationLeadership {
+            period_id,
+            escalation_ids: newly_escalated_to_leadership,
+            recipient,
+        };
+        check(&job, "escalation_leadership", &old);
+    }
+
+    #[test]
+    fn receipt() {
+        let (id, event, recipient) = (55_i64, "returned", focal());
+        let old = json!({"submission_id": id, "event": event, "recipient": recipient});
+        let job = Receipt {
+            submission_id: id,
+            event: event.into(),
+            recipient,
+        };
+        check(&job, "receipt", &old);
+    }
+
+    #[test]
+    fn digest() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let recipient = Recipient::address_only("vp@so-nv.gov.vn");
+        let old = json!({"date": date, "recipient": recipient});
+        let job = Digest { date, recipient };
+        check(&job, "digest", &old);
+        assert_eq!(old["date"], "2026-03-02");
+        assert_eq!(old["recipient"]["name"], Value::Null);
+    }
+
+    #[test]
+    fn webhook_delivery() {
+        let (subscription_id, event_id) = (3_i64, "evt_01hx2k3m4n5p6q7r");
+        for redelivery_of in [None, Some(9_i64)] {
+            let old = json!({
+                "subscription_id": subscription_id,
+                "event_id": event_id,
+                "redelivery": redelivery_of.is_some(),
+            });
+            let job = WebhookDelivery {
+                subscription_id,
+                event_id: event_id.into(),
+                redelivery: redelivery_of.is_some(),
+            };
+            check(&job, "webhook_delivery", &old);
+        }
+    }
+
+    #[test]
+    fn payloads_that_do_not_fit_fail_for_good() {
+        let job = ClaimedJob {
+            id: 1,
+            kind: "reminder".into(),
+            payload: json!({"period_id": "seven"}),
+            dedup_key: None,
+            attempts: 0,
+            max_attempts: 8,
+            run_at: deadline(),
+        };
+        let error = Reminder::from_claimed(&job).unwrap_err();
+        assert!(
+            matches!(&error, JobError::Permanent(m) if m.starts_with("bad reminder payload: ")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn older_payloads_without_defaults_still_read() {
+        let delivery: WebhookDelivery =
+            serde_json::from_value(json!({"subscription_id": 3, "event_id": "evt_1"})).unwrap();
+        assert!(!delivery.redelivery);
+        let head: EscalationHead = serde_json::from_value(json!({
+            "period_id": 7, "unit_id": 12, "escalation_id": 31,
+            "deadline": "2026-03-10T10:00:00Z", "to": [],
+        }))
+        .unwrap();
+        assert!(head.cc.is_empty());
+    }
+}

@@ -1,0 +1,19 @@
+//! The application layer of the cchc service: the use cases the API and the worker run (`repo`:
+//! read, check, write, audit, and the event outbox, each write in one transaction), and what
+//! they need around them: configuration, file storage, the guarded outbound HTTP client, API
+//! token secrets, the typed background jobs, the cache of generated workbooks and the demo
+//! data `quickstart` loads.
+//!
+//! Builds on `cchc-domain` (vocabulary, rules, the error), `cchc-db` (schema, pool) and
+//! `cchc-excel` (office files). Nothing here knows HTTP: handlers in `cchc-api` parse and
+//! answer, the worker runs jobs. Test support is in `cchc-testkit`, which production binaries
+//! do not link.
+
+pub mod config;
+pub mod demo;
+pub mod generation_cache;
+pub mod jobs;
+pub mod outbound;
+pub mod repo;
+pub mod storage;
+pub mod tokens;

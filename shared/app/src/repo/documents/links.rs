@@ -1,0 +1,455 @@
+//! Links between documents and periods or reports, and the reads that follow them.
+
+use super::*;
+
+/// Sets a document `linked`, records the link; call inside a transaction.
+pub(super) async fn mark_linked(
+    conn: &mut AsyncPgConnection,
+    document_id: i64,
+    link: serde_json::Value,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let before: String = documents::table
+        .find(document_id)
+        .select(documents::status)
+        .first(conn)
+        .await?;
+    diesel::update(documents::table.find(document_id))
+        .set((
+            documents::status.eq(DocumentStatus::Linked.as_str()),
+            documents::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Entry {
+            entity_type: EntityType::Document,
+            entity_id: document_id.to_string(),
+            action: "linked",
+            before: Some(json!({ "status": before })),
+            after: Some(json!({ "status": DocumentStatus::Linked, "link": link })),
+        },
+    )
+    .await
+}
+
+/// Links a document to a unit's submission as its report; linking twice changes nothing.
+/// The submission gets a new revision (its JSON now lists the document). Call inside a
+/// transaction.
+pub(crate) async fn link_submission(
+    conn: &mut AsyncPgConnection,
+    document_id: i64,
+    submission_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let inserted = diesel::insert_into(document_submission_links::table)
+        .values((
+            document_submission_links::document_id.eq(document_id),
+            document_submission_links::submission_id.eq(submission_id),
+            document_submission_links::role.eq(DocumentLinkRole::UnitReport.as_str()),
+            document_submission_links::linked_at.eq(now),
+            document_submission_links::linked_by.eq(&actor.name),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    if inserted == 0 {
+        return Ok(());
+    }
+    diesel::update(submissions::table.find(submission_id))
+        .set((
+            submissions::revision.eq(submissions::revision + 1),
+            submissions::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    let link = json!({ "role": DocumentLinkRole::UnitReport, "submission_id": submission_id });
+    mark_linked(conn, document_id, link, actor, now).await
+}
+
+/// The unit's submission for the period, created as a draft (and recorded) if it has none.
+/// The caller has checked that the unit takes part. Call inside a transaction.
+pub(crate) async fn find_or_create_submission(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let created: Option<i64> = diesel::insert_into(submissions::table)
+        .values((
+            submissions::period_id.eq(period_id),
+            submissions::unit_id.eq(unit_id),
+            submissions::status.eq(SubmissionStatus::Draft.as_str()),
+            submissions::created_at.eq(now),
+            submissions::updated_at.eq(now),
+        ))
+        .on_conflict((submissions::period_id, submissions::unit_id))
+        .do_nothing()
+        .returning(submissions::id)
+        .get_result(conn)
+        .await
+        .optional()?;
+    if let Some(id) = created {
+        let recorded =
+            json!({"period_id": period_id, "unit_id": unit_id, "status": SubmissionStatus::Draft});
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::Submission, id, &recorded)?,
+        )
+        .await?;
+        return Ok(id);
+    }
+    Ok(submissions::table
+        .filter(submissions::period_id.eq(period_id))
+        .filter(submissions::unit_id.eq(unit_id))
+        .select(submissions::id)
+        .first(conn)
+        .await?)
+}
+
+/// Whether a unit takes part in a period.
+pub(crate) async fn participates(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<bool> {
+    let n: i64 = period_units::table
+        .filter(period_units::period_id.eq(period_id))
+        .filter(period_units::unit_id.eq(unit_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// What a link body asks for, once checked.
+pub(super) enum LinkTarget {
+    Period {
+        period_id: i64,
+        role: DocumentLinkRole,
+    },
+    Submission(i64),
+    UnitPeriod {
+        unit_code: String,
+        period_code: String,
+    },
+}
+
+pub(super) fn link_target(input: &LinkDocument) -> Result<LinkTarget> {
+    let forms = [
+        input.period_id.is_some(),
+        input.submission_id.is_some(),
+        input.unit_code.is_some() || input.period_code.is_some(),
+    ];
+    if forms.iter().filter(|f| **f).count() != 1 {
+        return Err(Error::invalid(
+            "body",
+            "one_target",
+            "send exactly one of: period_id with role, submission_id, or unit_code with period_code",
+        ));
+    }
+    let mut check = Checker::new();
+    let target = if let Some(period_id) = input.period_id {
+        match input.role {
+            Some(role @ (DocumentLinkRole::LegalBasis | DocumentLinkRole::RequestLetter)) => {
+                Some(LinkTarget::Period { period_id, role })
+            }
+            Some(DocumentLinkRole::UnitReport) => {
+                check.push("role", "invalid_value", "a period link is legal_basis or request_letter; a unit's report is linked with submission_id or unit_code and period_code");
+                None
+            }
+            None => {
+                check.push(
+                    "role",
+                    "required",
+                    "say what the document is to the period: legal_basis or request_letter",
+                );
+                None
+            }
+        }
+    } else {
+        if input
+            .role
+            .is_some_and(|role| role != DocumentLinkRole::UnitReport)
+        {
+            check.push(
+                "role",
+                "invalid_value",
+                "a document linked to a submission is its unit_report",
+            );
+        }
+        if let Some(submission_id) = input.submission_id {
+            Some(LinkTarget::Submission(submission_id))
+        } else {
+            let unit_code = input.unit_code.clone().unwrap_or_default();
+            let period_code = input.period_code.clone().unwrap_or_default();
+            if unit_code.trim().is_empty() {
+                check.push(
+                    "unit_code",
+                    "required",
+                    "name the unit with the period_code",
+                );
+            }
+            if period_code.trim().is_empty() {
+                check.push(
+                    "period_code",
+                    "required",
+                    "name the period with the unit_code",
+                );
+            }
+            Some(LinkTarget::UnitPeriod {
+                unit_code,
+                period_code,
+            })
+        }
+    };
+    check.finish()?;
+    target.ok_or_else(|| Error::Internal("a checked link has no target".into()))
+}
+
+/// Links a document by hand (the Office): to a period as its legal basis or request letter,
+/// or to a unit's submission as its report. The inbox's way out.
+pub async fn link(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    input: &LinkDocument,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Document> {
+    require_admin(principal)?;
+    let target = link_target(input)?;
+    conn.transaction(async |conn| -> Result<()> {
+        find_row(conn, id, true).await?;
+        match target {
+            LinkTarget::Period { period_id, role } => {
+                let exists: i64 = periods::table
+                    .find(period_id)
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if exists == 0 {
+                    return Err(Error::invalid(
+                        "period_id",
+                        "unknown_period",
+                        format!("no period has id {period_id}"),
+                    ));
+                }
+                let inserted = diesel::insert_into(document_period_links::table)
+                    .values((
+                        document_period_links::document_id.eq(id),
+                        document_period_links::period_id.eq(period_id),
+                        document_period_links::role.eq(role.as_str()),
+                        document_period_links::linked_at.eq(now),
+                        document_period_links::linked_by.eq(&actor.name),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+                if inserted == 0 {
+                    let current: String = document_period_links::table
+                        .find((id, period_id))
+                        .select(document_period_links::role)
+                        .first(conn)
+                        .await?;
+                    if current != role.as_str() {
+                        return Err(Error::conflict_on(
+                            "document_already_linked",
+                            "role",
+                            format!("the document is already linked to this period as {current}"),
+                        ));
+                    }
+                    return Ok(());
+                }
+                let link = json!({ "role": role, "period_id": period_id });
+                mark_linked(conn, id, link, actor, now).await
+            }
+            LinkTarget::Submission(submission_id) => {
+                let exists: i64 = submissions::table
+                    .find(submission_id)
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if exists == 0 {
+                    return Err(Error::invalid(
+                        "submission_id",
+                        "unknown_submission",
+                        format!("no submission has id {submission_id}"),
+                    ));
+                }
+                link_submission(conn, id, submission_id, actor, now).await
+            }
+            LinkTarget::UnitPeriod {
+                unit_code,
+                period_code,
+            } => {
+                let unit_id = units::find_id_by_code(conn, unit_code.trim()).await?;
+                let period_id = periods_repo::id_by_code(conn, period_code.trim()).await?;
+                let mut check = Checker::new();
+                if unit_id.is_none() {
+                    check.push(
+                        "unit_code",
+                        "unknown_code",
+                        format!("no unit has code {unit_code:?}"),
+                    );
+                }
+                if period_id.is_none() {
+                    check.push(
+                        "period_code",
+                        "unknown_code",
+                        format!("no period has code {period_code:?}"),
+                    );
+                }
+                check.finish()?;
+                let (Some(unit_id), Some(period_id)) = (unit_id, period_id) else {
+                    return Err(Error::Internal("checked codes are missing".into()));
+                };
+                if !participates(conn, period_id, unit_id).await? {
+                    return Err(Error::invalid(
+                        "unit_code",
+                        "not_participating",
+                        format!(
+                            "the unit {unit_code} does not take part in the period {period_code}"
+                        ),
+                    ));
+                }
+                let status: String = periods::table
+                    .find(period_id)
+                    .select(periods::status)
+                    .first(conn)
+                    .await?;
+                if status == PeriodStatus::Draft.as_str() {
+                    return Err(Error::conflict(
+                        "period_not_open",
+                        "the period is not open yet, so its units have no reports",
+                    ));
+                }
+                let submission_id =
+                    find_or_create_submission(conn, period_id, unit_id, actor, now).await?;
+                link_submission(conn, id, submission_id, actor, now).await
+            }
+        }
+    })
+    .await?;
+    get(conn, id, principal).await
+}
+
+/// The official documents linked to a submission, oldest link first; no access check.
+pub(crate) async fn of_submission(
+    mut conn: &AsyncPgConnection,
+    submission_id: i64,
+) -> Result<Vec<OfficialDocument>> {
+    type Row = (
+        i64,
+        String,
+        NaiveDate,
+        String,
+        String,
+        Option<DateTime<Utc>>,
+        DateTime<Utc>,
+    );
+    let rows: Vec<Row> = document_submission_links::table
+        .inner_join(documents::table)
+        .filter(document_submission_links::submission_id.eq(submission_id))
+        .order((
+            document_submission_links::linked_at,
+            document_submission_links::document_id,
+        ))
+        .select((
+            documents::id,
+            documents::number_symbol,
+            documents::issued_on,
+            documents::subject,
+            documents::source,
+            documents::received_at,
+            document_submission_links::linked_at,
+        ))
+        .load(&mut conn)
+        .await?;
+    rows.into_iter()
+        .map(
+            |(id, number, issued_on, subject, source, received_at, linked_at)| {
+                Ok(OfficialDocument {
+                    id,
+                    number,
+                    issued_on,
+                    subject,
+                    source: parse_stored(&source)?,
+                    received_at: local_opt(received_at),
+                    linked_at: local(linked_at),
+                })
+            },
+        )
+        .collect()
+}
+
+/// The registry's documents linked to a period: its request letter (the latest, if several)
+/// and its legal basis, as the filing manifest names them.
+pub(crate) async fn of_period(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+) -> Result<(
+    Option<String>,
+    Vec<cchc_domain::model::period::LegalDocument>,
+)> {
+    let rows: Vec<(String, String, NaiveDate, String)> = document_period_links::table
+        .inner_join(documents::table)
+        .filter(document_period_links::period_id.eq(period_id))
+        .order((documents::issued_on, documents::id))
+        .select((
+            document_period_links::role,
+            documents::number_symbol,
+            documents::issued_on,
+            documents::subject,
+        ))
+        .load(conn)
+        .await?;
+    let mut request_letter = None;
+    let mut legal_basis = Vec::new();
+    for (role, number, issued_on, subject) in rows {
+        if role == "request_letter" {
+            request_letter = Some(number);
+        } else {
+            legal_basis.push(cchc_domain::model::period::LegalDocument {
+                number,
+                issued_on,
+                title: subject,
+            });
+        }
+    }
+    Ok((request_letter, legal_basis))
+}
+
+/// Numbers of the official documents each submission of a period was sent with, oldest first.
+pub(crate) async fn numbers_by_submission(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let rows: Vec<(i64, String)> = document_submission_links::table
+        .inner_join(documents::table)
+        .inner_join(cchc_db::schema::submissions::table)
+        .filter(cchc_db::schema::submissions::period_id.eq(period_id))
+        .order((
+            document_submission_links::linked_at,
+            document_submission_links::document_id,
+        ))
+        .select((
+            document_submission_links::submission_id,
+            documents::number_symbol,
+        ))
+        .load(conn)
+        .await?;
+    let mut numbers = std::collections::HashMap::<i64, Vec<String>>::new();
+    for (submission_id, number) in rows {
+        numbers.entry(submission_id).or_default().push(number);
+    }
+    Ok(numbers)
+}

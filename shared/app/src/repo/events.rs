@@ -1,0 +1,217 @@
+//! The outbox of integration events. A change that integrators hear about (a period opened, a
+//! report submitted, a unit escalated…) calls [`emit`] inside its own transaction: the event row
+//! and one delivery job per interested subscription commit with the change, or not at all. The
+//! worker delivers the jobs (`webhook_delivery`).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+
+use crate::jobs::{BackgroundJob, WebhookDelivery};
+use crate::repo::jobs;
+use crate::repo::local;
+use cchc_db::schema::{integration_events, webhook_subscriptions};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::period::Period;
+use cchc_domain::model::webhook::{
+    EscalationEventData, EventType, PeriodEventData, SubmissionEventData,
+};
+use cchc_domain::model::{parse_stored, submission::SubmissionStatus};
+use cchc_domain::rules::reminders::EscalationLevel;
+use cchc_domain::rules::webhooks::new_event_id;
+
+/// Records an event and enqueues its delivery to every active subscription that takes its
+/// type. Call it inside the transaction of the change. Returns the event's id.
+pub async fn emit<T: Serialize>(
+    conn: &mut AsyncPgConnection,
+    event_type: EventType,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let id = record(conn, event_type, data, now).await?;
+    let subscribers: Vec<i64> = webhook_subscriptions::table
+        .filter(webhook_subscriptions::active.eq(true))
+        .filter(webhook_subscriptions::event_types.contains(vec![event_type.as_str()]))
+        .order(webhook_subscriptions::id)
+        .select(webhook_subscriptions::id)
+        .load(conn)
+        .await?;
+    for subscription_id in subscribers {
+        enqueue_delivery(conn, subscription_id, &id, None, now).await?;
+    }
+    Ok(id)
+}
+
+/// Records an event without delivering it (a ping is delivered to one subscription only).
+pub(crate) async fn record<T: Serialize>(
+    conn: &mut AsyncPgConnection,
+    event_type: EventType,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let data =
+        serde_json::to_value(data).map_err(|e| Error::Internal(format!("event data: {e}")))?;
+    let id = new_event_id();
+    diesel::insert_into(integration_events::table)
+        .values((
+            integration_events::id.eq(&id),
+            integration_events::event_type.eq(event_type.as_str()),
+            integration_events::occurred_at.eq(now),
+            integration_events::data.eq(&data),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
+/// Enqueues the delivery of an event to a subscription. The first delivery's key,
+/// `webhook:{subscription}:{event}`, makes it happen once; a redelivery gets a key of its own
+/// (`…:redelivery:{delivery}:{random}`), so every request sends again.
+pub(crate) async fn enqueue_delivery(
+    conn: &mut AsyncPgConnection,
+    subscription_id: i64,
+    event_id: &str,
+    redelivery_of: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let mut key = format!("webhook:{subscription_id}:{event_id}");
+    if let Some(delivery) = redelivery_of {
+        key.push_str(&format!(
+            ":redelivery:{delivery}:{}",
+            &new_event_id()[4..12]
+        ));
+    }
+    let job = WebhookDelivery {
+        subscription_id,
+        event_id: event_id.to_owned(),
+        redelivery: redelivery_of.is_some(),
+    }
+    .to_new_job(key, now)?;
+    jobs::enqueue(conn, &job, now).await
+}
+
+/// `period.opened` / `period.closed`, from the period as the transition left it.
+pub async fn period_changed(
+    conn: &mut AsyncPgConnection,
+    event_type: EventType,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let data = PeriodEventData {
+        period_id: period.id,
+        period_code: period.code.clone(),
+        period_title: period.title.clone(),
+        status: period.status,
+        deadline: period.deadline.effective,
+        unit_count: i64::try_from(period.units.len()).unwrap_or(i64::MAX),
+    };
+    emit(conn, event_type, &data, now).await
+}
+
+#[derive(QueryableByName)]
+struct SubmissionFacts {
+    #[diesel(sql_type = BigInt)]
+    submission_id: i64,
+    #[diesel(sql_type = BigInt)]
+    period_id: i64,
+    #[diesel(sql_type = Text)]
+    period_code: String,
+    #[diesel(sql_type = BigInt)]
+    unit_id: i64,
+    #[diesel(sql_type = Text)]
+    unit_code: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Integer)]
+    version: i32,
+    #[diesel(sql_type = Timestamptz)]
+    deadline: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Text>)]
+    timeliness: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    minutes_late: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    return_reason: Option<String>,
+}
+
+/// `submission.submitted` / `.returned` / `.accepted`, read from the submission as the change
+/// left it (inside the same transaction).
+pub async fn submission_changed(
+    conn: &mut AsyncPgConnection,
+    event_type: EventType,
+    submission_id: i64,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let facts: SubmissionFacts = diesel::sql_query(
+        "SELECT s.id AS submission_id, p.id AS period_id, p.code AS period_code, \
+           u.id AS unit_id, u.code AS unit_code, s.status, s.submit_count AS version, \
+           COALESCE(e.deadline, p.deadline) AS deadline, s.first_timeliness AS timeliness, \
+           s.first_minutes_late AS minutes_late, s.return_reason \
+         FROM submissions s \
+         JOIN periods p ON p.id = s.period_id \
+         JOIN units u ON u.id = s.unit_id \
+         LEFT JOIN period_extensions e ON e.period_id = s.period_id AND e.unit_id = s.unit_id \
+         WHERE s.id = $1",
+    )
+    .bind::<BigInt, _>(submission_id)
+    .get_result(conn)
+    .await?;
+    let status: SubmissionStatus = parse_stored(&facts.status)?;
+    let timeliness = facts
+        .timeliness
+        .as_deref()
+        .map(|t| {
+            t.parse()
+                .map_err(|_| Error::Internal(format!("unknown timeliness {t:?}")))
+        })
+        .transpose()?;
+    let data = SubmissionEventData {
+        submission_id: facts.submission_id,
+        period_id: facts.period_id,
+        period_code: facts.period_code,
+        unit_id: facts.unit_id,
+        unit_code: facts.unit_code,
+        status,
+        version: facts.version,
+        deadline: local(facts.deadline),
+        timeliness,
+        minutes_late: facts.minutes_late,
+        // The last reason stays on the record after acceptance; the event carries it only
+        // when it is news.
+        return_reason: facts
+            .return_reason
+            .filter(|_| status == SubmissionStatus::Returned),
+    };
+    emit(conn, event_type, &data, now).await
+}
+
+/// One escalation as `unit.escalated`.
+#[derive(Debug, Clone)]
+pub struct EscalationFacts<'a> {
+    pub period_id: i64,
+    pub period_code: &'a str,
+    pub unit_id: i64,
+    pub unit_code: &'a str,
+    pub level: EscalationLevel,
+    pub deadline: DateTime<Utc>,
+    pub minutes_late: i32,
+}
+
+pub async fn unit_escalated(
+    conn: &mut AsyncPgConnection,
+    facts: &EscalationFacts<'_>,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let data = EscalationEventData {
+        period_id: facts.period_id,
+        period_code: facts.period_code.to_owned(),
+        unit_id: facts.unit_id,
+        unit_code: facts.unit_code.to_owned(),
+        level: facts.level,
+        deadline: local(facts.deadline),
+        minutes_late: facts.minutes_late,
+    };
+    emit(conn, EventType::UnitEscalated, &data, now).await
+}

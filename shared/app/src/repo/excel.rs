@@ -1,0 +1,310 @@
+//! The database side of the Excel files: whose statistics form a caller may download, and
+//! importing a filled form through the same update path as `PATCH /submissions/{id}`, so every
+//! rule, the revision bump and the caller's scoping apply unchanged.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::repo::tokens::Principal;
+use crate::repo::{local, periods, submissions, units};
+use cchc_db::schema::{period_extensions, submissions as submissions_table};
+use cchc_domain::error::{Error, FieldError, Result};
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::indicator::IndicatorKind;
+use cchc_domain::model::submission::{
+    IfMatch, IndicatorValue, Submission, SystemValueSource, UpdateSubmission, ValueInput,
+};
+use cchc_domain::model::token::Role;
+use cchc_excel::form::{FormHeader, FormRow, StatisticsForm};
+use cchc_excel::guard::{WorkbookRefusal, TIME_LIMIT};
+use cchc_excel::import::{parse_form, ExpectedForm, FormError, ParsedForm};
+
+fn unit_problem(code: &'static str, message: impl Into<String>) -> Error {
+    Error::invalid("unit", code, message)
+}
+
+/// The unit whose form is asked for: a reporter's own (naming another is "not found", as for
+/// its reports); anyone else names a participating unit.
+async fn form_unit(
+    conn: &mut AsyncPgConnection,
+    unit: Option<&str>,
+    participants: &[(i64, String)],
+    principal: &Principal,
+) -> Result<i64> {
+    let unit_id = match (principal.role, unit) {
+        (Role::Reporter, named) => {
+            let own = principal.unit_id.ok_or(Error::not_found("unit"))?;
+            if let Some(code) = named {
+                if units::find_id_by_code(conn, code).await? != Some(own) {
+                    return Err(Error::not_found("unit"));
+                }
+            }
+            own
+        }
+        (_, None) => {
+            return Err(unit_problem(
+                "required",
+                "name the unit whose form you want (?unit=CODE)",
+            ))
+        }
+        (_, Some(code)) => units::find_id_by_code(conn, code)
+            .await?
+            .ok_or_else(|| unit_problem("unknown_code", format!("no unit has code {code:?}")))?,
+    };
+    if !participants.iter().any(|(id, _)| *id == unit_id) {
+        return Err(unit_problem(
+            "not_participating",
+            "this unit does not take part in the period",
+        ));
+    }
+    Ok(unit_id)
+}
+
+fn value_input(value: &IndicatorValue) -> ValueInput {
+    ValueInput {
+        numerator: value.numerator,
+        denominator: value.denominator,
+        number: value.number,
+        flag: value.flag,
+        text: value.text.clone(),
+        not_applicable: value.not_applicable.then_some(true),
+        system_value: value.system_value,
+        explanation: value.explanation.clone(),
+        note: value.note.clone(),
+    }
+}
+
+/// The statistics form of `unit` (a reporter's own by default) for a period, prefilled with
+/// the unit's current submission when it has one.
+pub async fn statistics_form(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit: Option<&str>,
+    principal: &Principal,
+) -> Result<StatisticsForm> {
+    let period = periods::get(conn, period_id).await?;
+    let participants: Vec<(i64, String)> = period
+        .units
+        .iter()
+        .map(|u| (u.unit_id, u.code.clone()))
+        .collect();
+    let unit_id = form_unit(conn, unit, &participants, principal).await?;
+    let unit = period
+        .units
+        .iter()
+        .find(|u| u.unit_id == unit_id)
+        .ok_or(Error::not_found("unit"))?;
+    let submission_id: Option<i64> = submissions_table::table
+        .filter(submissions_table::period_id.eq(period_id))
+        .filter(submissions_table::unit_id.eq(unit_id))
+        .select(submissions_table::id)
+        .first(conn)
+        .await
+        .optional()?;
+    let submission = match submission_id {
+        Some(id) => Some(submissions::get(conn, id, principal).await?),
+        None => None,
+    };
+    let deadline = match &submission {
+        Some(submission) => submission.deadline,
+        None => period_extensions::table
+            .find((period_id, unit_id))
+            .select(period_extensions::deadline)
+            .first::<DateTime<Utc>>(conn)
+            .await
+            .optional()?
+            .map_or(period.deadline.effective, local),
+    };
+    let rows = period
+        .indicators
+        .iter()
+        .map(|indicator| {
+            let current = submission
+                .as_ref()
+                .and_then(|s| s.values.iter().find(|v| v.code == indicator.code));
+            FormRow {
+                code: indicator.code.clone(),
+                name: indicator.name.clone(),
+                kind: indicator.kind,
+                unit_of_measure: indicator.unit_of_measure.clone(),
+                value: current.map(value_input).unwrap_or_default(),
+                // The unit cannot change the Office's figure; show it, locked.
+                system_value_locked: principal.role == Role::Reporter
+                    && current
+                        .is_some_and(|v| v.system_value_source == Some(SystemValueSource::Office)),
+            }
+        })
+        .collect();
+    Ok(StatisticsForm {
+        header: FormHeader {
+            period_code: period.code.clone(),
+            period_title: period.title.clone(),
+            unit_code: unit.code.clone(),
+            unit_name: unit.name.clone(),
+            deadline,
+        },
+        rows,
+    })
+}
+
+/// Vietnamese for the problems the submission rules find in an imported value; the rules'
+/// own English message otherwise.
+fn message_vi(error: &FieldError) -> String {
+    match error.code.as_str() {
+        "negative" => "không được là số âm".into(),
+        "not_whole" => "phải là số nguyên".into(),
+        "not_for_kind" => "ô này không dùng cho loại chỉ tiêu của dòng; hãy để trống".into(),
+        "too_long" => "nội dung quá dài".into(),
+        "set_by_office" => "số liệu hệ thống do Văn phòng nhập; giữ nguyên hoặc để trống".into(),
+        _ => error.message.clone(),
+    }
+}
+
+fn cell_list(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads the form on the blocking pool: parsing is CPU-bound and must not stall the async
+/// worker thread (and every request queued on it). The guard stops itself at its time limit;
+/// the outer timeout only covers a stall it cannot see.
+async fn parse_off_thread(
+    workbook: bytes::Bytes,
+    period_code: String,
+    unit_code: String,
+    indicators: Vec<(String, IndicatorKind)>,
+) -> Result<ParsedForm, FormError> {
+    let task = tokio::task::spawn_blocking(move || {
+        let expected = ExpectedForm {
+            period_code: &period_code,
+            unit_code: &unit_code,
+            indicators: &indicators,
+        };
+        parse_form(&workbook, &expected)
+    });
+    let timed_out = || FormError::Refused(WorkbookRefusal::TimedOut { limit: TIME_LIMIT });
+    match tokio::time::timeout(TIME_LIMIT + Duration::from_secs(5), task).await {
+        Ok(Ok(parsed)) => parsed,
+        // A panic in the workbook reader on hostile input: the file is unreadable.
+        Ok(Err(error)) => {
+            tracing::error!(%error, "reading an imported workbook failed");
+            Err(FormError::from(WorkbookRefusal::Unreadable))
+        }
+        Err(_) => Err(timed_out()),
+    }
+}
+
+/// Applies a filled statistics form to a submission, as `PATCH` would apply the values it
+/// gives (see `excel::import` for how rows are read). Problems are 422 with every cell named;
+/// a workbook past the limits of `excel::guard` is 413 `workbook_too_large` or 422
+/// `sheet_too_large` / `workbook_timeout`.
+pub async fn import_form(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    workbook: bytes::Bytes,
+    if_match: &IfMatch,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submission> {
+    let current = submissions::check_update(conn, id, if_match, principal).await?;
+    let indicators: Vec<_> = current
+        .values
+        .iter()
+        .map(|v| (v.code.clone(), v.kind))
+        .collect();
+    let parsed = parse_off_thread(
+        workbook,
+        current.period_code.clone(),
+        current.unit_code.clone(),
+        indicators,
+    )
+    .await
+    .map_err(|error| match error {
+        FormError::InvalidWorkbook(reason) => Error::Unprocessable {
+            code: "invalid_workbook",
+            detail: format!("the body is not a readable statistics form: {reason}"),
+            errors: Vec::new(),
+        },
+        FormError::Refused(refusal) => refused(&refusal),
+        FormError::Mismatch(errors) => Error::Unprocessable {
+            code: "form_mismatch",
+            detail: format!(
+                "the workbook is not the statistics form of period {} for unit {}; download \
+                 that form and fill it in ({})",
+                current.period_code,
+                current.unit_code,
+                cell_list(&errors)
+            ),
+            errors,
+        },
+        FormError::Cells(errors) => Error::Unprocessable {
+            code: "validation_failed",
+            detail: format!(
+                "the form has {} invalid cell(s): {}",
+                errors.len(),
+                cell_list(&errors)
+            ),
+            errors,
+        },
+    })?;
+    let changes = UpdateSubmission {
+        values: Some(parsed.values.clone()),
+        ..UpdateSubmission::default()
+    };
+    submissions::update(conn, id, &changes, if_match, principal, actor, now)
+        .await
+        .map_err(|error| match error {
+            // Problems the submission rules found: name the cell where the form has one.
+            Error::Validation { errors } => {
+                let errors: Vec<FieldError> = errors
+                    .into_iter()
+                    .map(|e| match parsed.cell_of(&e.field) {
+                        Some(cell) => FieldError::new(cell, e.code.clone(), message_vi(&e)),
+                        None => e,
+                    })
+                    .collect();
+                Error::Unprocessable {
+                    code: "validation_failed",
+                    detail: format!(
+                        "the form has {} invalid cell(s): {}",
+                        errors.len(),
+                        cell_list(&errors)
+                    ),
+                    errors,
+                }
+            }
+            other => other,
+        })
+}
+
+/// A workbook past the guard's limits: 413 when it is the package's size, else 422; the
+/// offending cell is named when there is one.
+fn refused(refusal: &WorkbookRefusal) -> Error {
+    let code = refusal.code();
+    let message = refusal.message();
+    let detail = format!("the workbook was not read: {message}");
+    let errors = refusal
+        .cell()
+        .map(|cell| vec![FieldError::new(cell, code, message.clone())])
+        .unwrap_or_default();
+    if refusal.is_too_large() {
+        Error::TooLarge {
+            code,
+            detail,
+            errors,
+        }
+    } else {
+        Error::Unprocessable {
+            code,
+            detail,
+            errors,
+        }
+    }
+}

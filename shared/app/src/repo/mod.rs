@@ -1,0 +1,83 @@
+//! Queries. Every write runs in one transaction so nothing is half-written.
+
+pub mod attachments;
+pub mod audit;
+pub mod documents;
+pub mod events;
+pub mod excel;
+pub mod filing;
+pub mod holidays;
+pub mod idempotency;
+pub mod indicators;
+pub mod jobs;
+pub mod periods;
+mod pinned_versions;
+pub mod qlvb;
+mod qlvb_files;
+pub mod schedule;
+pub mod submissions;
+pub mod tokens;
+pub mod units;
+pub mod webhooks;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use cchc_domain::error::Error;
+use cchc_domain::rules::local_time::to_local;
+
+pub(crate) fn local(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
+    to_local(instant)
+}
+
+pub(crate) fn local_opt(instant: Option<DateTime<Utc>>) -> Option<DateTime<FixedOffset>> {
+    instant.map(to_local)
+}
+
+/// Views across units (the compliance board, the consolidation, escalations) are for the Office
+/// and the leadership; a reporter sees only its own unit elsewhere.
+pub(crate) fn refuse_reporters(
+    principal: &tokens::Principal,
+    what: &str,
+) -> cchc_domain::Result<()> {
+    if principal.role == cchc_domain::model::token::Role::Reporter {
+        return Err(Error::Forbidden(format!(
+            "{what} is for the Office and the leadership"
+        )));
+    }
+    Ok(())
+}
+
+/// `ILIKE` pattern matching `text` anywhere, with the pattern characters escaped.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Turns a unique violation that slipped past the pre-check (two concurrent creates) into the
+/// same 409 the pre-check gives.
+pub(crate) fn map_unique(
+    error: DieselError,
+    code: &'static str,
+    field: &str,
+    detail: String,
+) -> Error {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            Error::conflict_on(code, field, detail)
+        }
+        other => Error::from(other),
+    }
+}
+
+/// A period's reminder policy as stored (JSONB, written from a checked `ReminderPolicy`): one
+/// that no longer reads is a bug or a hand edit, never the caller's fault.
+pub(crate) fn stored_policy(
+    value: serde_json::Value,
+) -> cchc_domain::Result<cchc_domain::model::policy::ReminderPolicy> {
+    serde_json::from_value(value).map_err(|e| Error::Internal(format!("stored policy: {e}")))
+}

@@ -1,0 +1,114 @@
+//! Indicator versions as periods pin them, kept in memory: a report's answer needs the
+//! definition of every indicator of its period (40 rows), and reading them on every request
+//! cost more than the report itself.
+//!
+//! A row of `indicator_versions` never changes once written (an edit of an indicator writes a
+//! new version), so a cached version needs no invalidation. Which versions a period pins can
+//! change (opening a period pins the current ones); that list is not cached, every read of a
+//! report brings it along with the report's row.
+//!
+//! Ids are only unique within one database, and one process may talk to several (the tests
+//! give each test its own), so entries are keyed by the database's oid as well.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::repo::indicators::VersionRow;
+use cchc_db::schema::indicator_versions;
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::indicator::IndicatorDefinition;
+use cchc_domain::rules::completeness::IndicatorSpec;
+
+/// One indicator version with what is derived from it once: its definition and its rules.
+#[derive(Debug)]
+pub(crate) struct PinnedVersion {
+    pub row: VersionRow,
+    pub definition: IndicatorDefinition,
+    pub spec: IndicatorSpec,
+}
+
+impl PinnedVersion {
+    fn new(row: VersionRow) -> Result<Self> {
+        Ok(PinnedVersion {
+            definition: row.definition()?,
+            spec: row.spec()?,
+            row,
+        })
+    }
+}
+
+/// (database oid, indicator version id)
+type Key = (i64, i64);
+
+/// Far more versions than any deployment writes; only a process that meets very many databases
+/// (a test run) reaches it, and then starts over rather than grow without bound.
+const MAX_ENTRIES: usize = 100_000;
+
+fn cache() -> &'static RwLock<HashMap<Key, Arc<PinnedVersion>>> {
+    static CACHE: OnceLock<RwLock<HashMap<Key, Arc<PinnedVersion>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn cached(database: i64, ids: &[i64]) -> Vec<Option<Arc<PinnedVersion>>> {
+    let map = cache()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    ids.iter()
+        .map(|id| map.get(&(database, *id)).cloned())
+        .collect()
+}
+
+fn remember(database: i64, versions: &[(i64, Arc<PinnedVersion>)]) {
+    let mut map = cache()
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if map.len() + versions.len() > MAX_ENTRIES {
+        map.clear();
+    }
+    for (id, version) in versions {
+        map.insert((database, *id), Arc::clone(version));
+    }
+}
+
+/// The versions `ids` of database `database` (see [`DatabaseOid`](crate::repo::submissions)),
+/// in the order given; only those not yet in memory are read, in one statement.
+pub(crate) async fn versions(
+    mut conn: &AsyncPgConnection,
+    database: i64,
+    ids: &[i64],
+) -> Result<Vec<Arc<PinnedVersion>>> {
+    let mut found = cached(database, ids);
+    let missing: Vec<i64> = ids
+        .iter()
+        .zip(&found)
+        .filter(|(_, version)| version.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    if !missing.is_empty() {
+        let rows: Vec<(i64, VersionRow)> = indicator_versions::table
+            .filter(indicator_versions::id.eq_any(&missing))
+            .select((indicator_versions::id, VersionRow::as_select()))
+            .load(&mut conn)
+            .await?;
+        let read = rows
+            .into_iter()
+            .map(|(id, row)| Ok((id, Arc::new(PinnedVersion::new(row)?))))
+            .collect::<Result<Vec<_>>>()?;
+        remember(database, &read);
+        let read: HashMap<i64, Arc<PinnedVersion>> = read.into_iter().collect();
+        for (id, slot) in ids.iter().zip(found.iter_mut()) {
+            if slot.is_none() {
+                *slot = read.get(id).cloned();
+            }
+        }
+    }
+    ids.iter()
+        .zip(found)
+        .map(|(id, version)| {
+            version.ok_or_else(|| Error::Internal(format!("indicator version {id} is missing")))
+        })
+        .collect()
+}

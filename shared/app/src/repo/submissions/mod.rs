@@ -1,0 +1,415 @@
+//! Submissions: filing, review and versions. Who may see and do what is decided here, from
+//! the caller's principal, so every path enforces the same scoping.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures_util::TryStreamExt;
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use crate::generation_cache::{CacheStats, GenerationCache};
+use crate::jobs::{BackgroundJob, Receipt};
+use crate::repo::audit::{self, Entry};
+use crate::repo::events;
+use crate::repo::indicators::VersionRow;
+use crate::repo::jobs;
+use crate::repo::pinned_versions::{self, PinnedVersion};
+use crate::repo::schedule;
+use crate::repo::tokens::Principal;
+use crate::repo::{
+    attachments, holidays, local, local_opt, refuse_reporters, stored_policy, units,
+};
+use cchc_db::schema::{
+    board_generation, indicator_versions, period_extensions, period_indicators, period_units,
+    periods, submission_evidence, submission_values, submission_versions, submissions,
+    units as units_table,
+};
+use cchc_domain::error::{Error, FieldError, Result};
+use cchc_domain::model::attachment::{Attachment, AttachmentPurpose};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::indicator::IndicatorKind;
+use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::policy::ReminderPolicy;
+use cchc_domain::model::submission::{
+    diff, ComplianceBoard, ComplianceQuery, ComplianceRow, ComplianceTotals, ConsolidatedIndicator,
+    Consolidation, ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy,
+    EvidenceCitation, Extension, ExtensionPage, GrantExtension, IfMatch, IndicatorValue, Standing,
+    Submission, SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary,
+    SubmissionVersion, SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure,
+    UpdateSubmission, ValueInput,
+};
+use cchc_domain::model::token::Role;
+use cchc_domain::model::webhook::EventType;
+use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::rules::completeness::{
+    completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
+    ValueKind,
+};
+use cchc_domain::rules::compliance as compliance_rules;
+use cchc_domain::rules::consolidation::{value_kind, RunningConsolidation};
+use cchc_domain::rules::reminders::EscalationLevel;
+use cchc_domain::rules::timeliness::{assess, Timeliness};
+use cchc_domain::validation::Checker;
+
+mod boards;
+mod create;
+mod extensions;
+mod read;
+mod submit;
+mod update;
+
+pub use boards::*;
+pub use create::*;
+pub use extensions::*;
+pub use read::*;
+pub use submit::*;
+pub use update::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submissions)]
+struct SubmissionRow {
+    id: i64,
+    period_id: i64,
+    unit_id: i64,
+    status: String,
+    narrative: Option<String>,
+    revision: i32,
+    first_submitted_at: Option<DateTime<Utc>>,
+    first_timeliness: Option<String>,
+    first_minutes_late: Option<i32>,
+    last_submitted_at: Option<DateTime<Utc>>,
+    submit_count: i32,
+    return_reason: Option<String>,
+    returned_at: Option<DateTime<Utc>>,
+    accepted_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = submission_values)]
+struct ValueRow {
+    submission_id: i64,
+    indicator_id: i64,
+    numerator: Option<Decimal>,
+    denominator: Option<Decimal>,
+    number: Option<Decimal>,
+    flag: Option<bool>,
+    text_value: Option<String>,
+    not_applicable: bool,
+    system_value: Option<Decimal>,
+    system_value_source: Option<String>,
+    explanation: Option<String>,
+    note: Option<String>,
+}
+
+/// The period facts a submission needs.
+#[derive(Debug, Clone)]
+struct PeriodFacts {
+    code: String,
+    status: PeriodStatus,
+    deadline: DateTime<Utc>,
+    policy: ReminderPolicy,
+}
+
+/// One indicator of the period in the version the period uses.
+#[derive(Debug, Clone)]
+struct PeriodIndicatorFacts {
+    indicator_id: i64,
+    version: VersionRow,
+}
+
+/// One indicator of a report's period, in the version the period pins (from memory).
+#[derive(Debug, Clone)]
+struct PinnedIndicator {
+    indicator_id: i64,
+    version: Arc<PinnedVersion>,
+}
+
+/// The review state of a submission as the audit trail records its transitions.
+fn state_view(row: &SubmissionRow) -> Value {
+    json!({
+        "status": row.status,
+        "timeliness": row.first_timeliness,
+        "minutes_late": row.first_minutes_late,
+        "submit_count": row.submit_count,
+        "return_reason": row.return_reason,
+    })
+}
+
+/// Enqueues the unit's receipt of `event` (`submitted`, `returned`, `accepted`) for each of its
+/// focal persons, in the transaction of the change itself (outbox): the mail goes out if and
+/// only if the change commits. `sequence` tells repeated events apart (the n-th submit).
+async fn enqueue_receipts(
+    conn: &mut AsyncPgConnection,
+    row: &SubmissionRow,
+    event: &str,
+    sequence: i32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let contacts = schedule::contacts_of(conn, &[row.unit_id]).await?;
+    let focal_persons = contacts
+        .get(&row.unit_id)
+        .map(|c| c.focal_persons.clone())
+        .unwrap_or_default();
+    for recipient in focal_persons {
+        let key = format!(
+            "receipt:{}:{event}:{sequence}:{}",
+            row.id,
+            recipient.email.trim().to_lowercase()
+        );
+        let job = Receipt {
+            submission_id: row.id,
+            event: event.to_owned(),
+            recipient,
+        }
+        .to_new_job(key, now)?;
+        jobs::enqueue(conn, &job, now).await?;
+    }
+    Ok(())
+}
+
+/// Records a transition of a submission from `before` to `after` (the row the update returned).
+async fn record_transition(
+    conn: &mut AsyncPgConnection,
+    before: &SubmissionRow,
+    after: &SubmissionRow,
+    action: &'static str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let entry = Entry::changed_json(
+        EntityType::Submission,
+        before.id,
+        action,
+        &state_view(before),
+        &state_view(after),
+    );
+    audit::record_opt(conn, actor, now, entry).await
+}
+
+fn parse_timeliness(value: &str) -> Result<Timeliness> {
+    value
+        .parse()
+        .map_err(|_| Error::Internal(format!("unknown timeliness {value:?}")))
+}
+
+/// Reporters see only their own unit's submissions; others are "not found" to them.
+fn check_can_read(principal: &Principal, unit_id: i64) -> Result<()> {
+    if principal.role == Role::Reporter && principal.unit_id != Some(unit_id) {
+        return Err(Error::not_found("submission"));
+    }
+    Ok(())
+}
+
+/// Filing is for the unit's reporter and the Office.
+fn check_can_file(principal: &Principal, unit_id: i64) -> Result<()> {
+    check_can_read(principal, unit_id)?;
+    match principal.role {
+        Role::Admin | Role::Reporter => Ok(()),
+        role => Err(Error::Forbidden(format!(
+            "the {role} role cannot change submissions"
+        ))),
+    }
+}
+
+fn check_admin(principal: &Principal, action: &str) -> Result<()> {
+    if principal.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "only the Office (admin) can {action} a submission"
+        )))
+    }
+}
+
+async fn period_facts(mut conn: &AsyncPgConnection, period_id: i64) -> Result<PeriodFacts> {
+    let row: Option<(String, String, DateTime<Utc>, Value)> = periods::table
+        .find(period_id)
+        .select((
+            periods::code,
+            periods::status,
+            periods::deadline,
+            periods::policy,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()?;
+    let (code, status, deadline, policy) = row.ok_or(Error::not_found("period"))?;
+    Ok(PeriodFacts {
+        code,
+        status: parse_stored(&status)?,
+        deadline,
+        policy: stored_policy(policy)?,
+    })
+}
+
+async fn period_indicators_of(
+    mut conn: &AsyncPgConnection,
+    period_id: i64,
+) -> Result<Vec<PeriodIndicatorFacts>> {
+    let rows: Vec<(i64, VersionRow)> = period_indicators::table
+        .inner_join(indicator_versions::table)
+        .filter(period_indicators::period_id.eq(period_id))
+        .order((
+            period_indicators::sort_order,
+            period_indicators::indicator_id,
+        ))
+        .select((period_indicators::indicator_id, VersionRow::as_select()))
+        .load(&mut conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(indicator_id, version)| PeriodIndicatorFacts {
+            indicator_id,
+            version,
+        })
+        .collect())
+}
+
+async fn extension_deadline(
+    mut conn: &AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(period_extensions::table
+        .find((period_id, unit_id))
+        .select(period_extensions::deadline)
+        .first(&mut conn)
+        .await
+        .optional()?)
+}
+
+async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<SubmissionRow> {
+    let query = submissions::table
+        .find(id)
+        .select(SubmissionRow::as_select());
+    let row = if lock {
+        query.for_update().first(conn).await.optional()?
+    } else {
+        query.first(conn).await.optional()?
+    };
+    row.ok_or(Error::not_found("submission"))
+}
+
+fn reported(row: &ValueRow, evidence_count: usize) -> ReportedValue {
+    ReportedValue {
+        numerator: row.numerator,
+        denominator: row.denominator,
+        number: row.number,
+        flag: row.flag,
+        text: row.text_value.clone(),
+        not_applicable: row.not_applicable,
+        system_value: row.system_value,
+        explanation: row.explanation.clone(),
+        evidence_count,
+    }
+}
+
+fn trimmed(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn is_empty_input(input: &ValueInput) -> bool {
+    input.numerator.is_none()
+        && input.denominator.is_none()
+        && input.number.is_none()
+        && input.flag.is_none()
+        && trimmed(input.text.as_deref()).is_none()
+        && !input.not_applicable.unwrap_or(false)
+        && input.system_value.is_none()
+        && trimmed(input.explanation.as_deref()).is_none()
+        && trimmed(input.note.as_deref()).is_none()
+}
+
+/// Checks `If-Match` against the current revision.
+fn check_revision(row: &SubmissionRow, if_match: &IfMatch) -> Result<()> {
+    match if_match {
+        IfMatch::Missing => Err(Error::PreconditionRequired),
+        IfMatch::Any => Ok(()),
+        IfMatch::Revision {
+            submission_id,
+            revision,
+        } if *submission_id == row.id && *revision == row.revision => Ok(()),
+        IfMatch::Revision { .. } | IfMatch::Unmatchable(_) => Err(Error::PreconditionFailed(format!(
+            "the submission is at revision {} (ETag \"{}.{}\"); If-Match does not match it: read it again",
+            row.revision, row.id, row.revision
+        ))),
+    }
+}
+
+fn check_editable(row: &SubmissionRow) -> Result<SubmissionStatus> {
+    let status = parse_stored::<SubmissionStatus>(&row.status)?;
+    match status {
+        SubmissionStatus::Draft | SubmissionStatus::Returned => Ok(status),
+        other => Err(Error::conflict(
+            "submission_not_editable",
+            format!("a {other} submission cannot be changed; only drafts and returned reports can"),
+        )),
+    }
+}
+
+/// A submission its caller may change now.
+pub(crate) struct EditableSubmission {
+    pub id: i64,
+    pub period_id: i64,
+    pub revision: i32,
+}
+
+/// The submission `id` if `principal` may change it now: its unit's reporter or the Office,
+/// a draft or returned report, while the unit may still file. `lock` takes the row lock, for
+/// use inside a write transaction. Another unit's report is "not found" to a reporter.
+pub(crate) async fn editable(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    lock: bool,
+) -> Result<EditableSubmission> {
+    let row = find_row(conn, id, lock).await?;
+    check_can_file(principal, row.unit_id)?;
+    check_editable(&row)?;
+    let (period, extension) = futures_util::try_join!(
+        period_facts(conn, row.period_id),
+        extension_deadline(conn, row.period_id, row.unit_id),
+    )?;
+    check_filing_window(&period, extension.is_some())?;
+    Ok(EditableSubmission {
+        id: row.id,
+        period_id: row.period_id,
+        revision: row.revision,
+    })
+}
+
+/// The unit of submission `id`, if `principal` may read it.
+pub(crate) async fn readable(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+) -> Result<i64> {
+    let row = find_row(conn, id, false).await?;
+    check_can_read(principal, row.unit_id)?;
+    Ok(row.unit_id)
+}
+
+/// Records a change to the submission's files: a new revision, so its ETag changes.
+pub(crate) async fn touch(
+    conn: &mut AsyncPgConnection,
+    submission: &EditableSubmission,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::update(submissions::table.find(submission.id))
+        .set((
+            submissions::revision.eq(submission.revision + 1),
+            submissions::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,590 @@
+//! Reading a submission: the row, its values, evidence and files loaded once, and the list.
+
+use super::*;
+
+/// Everything about one submission, loaded once.
+pub(super) struct Loaded {
+    pub(super) row: SubmissionRow,
+    pub(super) period: PeriodFacts,
+    pub(super) unit_code: String,
+    pub(super) unit_name: String,
+    pub(super) indicators: Vec<PinnedIndicator>,
+    pub(super) values: HashMap<i64, ValueRow>,
+    pub(super) evidence: Vec<(Option<i64>, EvidenceCitation)>,
+    pub(super) attachments: Vec<Attachment>,
+    pub(super) official_documents: Vec<cchc_domain::model::document::OfficialDocument>,
+    pub(super) extension: Option<DateTime<Utc>>,
+}
+
+pub(super) type EvidenceRow = (
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i32>,
+    Option<i64>,
+);
+
+pub(super) async fn values_of(
+    mut conn: &AsyncPgConnection,
+    submission_id: i64,
+) -> Result<Vec<ValueRow>> {
+    Ok(submission_values::table
+        .filter(submission_values::submission_id.eq(submission_id))
+        .select(ValueRow::as_select())
+        .load(&mut conn)
+        .await?)
+}
+
+pub(super) async fn evidence_of(
+    mut conn: &AsyncPgConnection,
+    submission_id: i64,
+) -> Result<Vec<EvidenceRow>> {
+    Ok(submission_evidence::table
+        .filter(submission_evidence::submission_id.eq(submission_id))
+        .order((submission_evidence::sort_order, submission_evidence::id))
+        .select((
+            submission_evidence::indicator_id,
+            submission_evidence::document_number,
+            submission_evidence::title,
+            submission_evidence::section,
+            submission_evidence::page,
+            submission_evidence::attachment_id,
+        ))
+        .load(&mut conn)
+        .await?)
+}
+
+/// Declares a scalar subquery of the select list correlated with the outer `submissions` row:
+/// diesel's builder has no correlated subqueries, so the SQL is a constant written here. As a
+/// type with a static query id it keeps the whole statement prepared once per connection,
+/// which a `sql_query` would not be.
+macro_rules! submission_subquery {
+    ($(#[$doc:meta])* $name:ident: $sql_type:ty = $sql:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+        struct $name;
+
+        impl diesel::expression::Expression for $name {
+            type SqlType = $sql_type;
+        }
+
+        impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for $name {
+            fn walk_ast<'b>(
+                &'b self,
+                mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+            ) -> diesel::QueryResult<()> {
+                out.push_sql($sql);
+                Ok(())
+            }
+        }
+
+        impl<QS> diesel::expression::AppearsOnTable<QS> for $name where
+            QS: diesel::query_source::AppearsInFromClause<submissions::table, Count = diesel::query_source::Once>
+        {
+        }
+
+        impl<QS> diesel::expression::SelectableExpression<QS> for $name where
+            QS: diesel::query_source::AppearsInFromClause<submissions::table, Count = diesel::query_source::Once>
+        {
+        }
+
+        impl diesel::expression::ValidGrouping<()> for $name {
+            type IsAggregate = diesel::expression::is_aggregate::Never;
+        }
+    };
+}
+
+submission_subquery! {
+    /// The indicators of the submission's period, in the period's order.
+    PinnedIndicatorIds: diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::BigInt>> =
+        "(SELECT array_agg(pi.indicator_id ORDER BY pi.sort_order, pi.indicator_id) \
+          FROM period_indicators pi WHERE pi.period_id = \"submissions\".\"period_id\")"
+}
+
+submission_subquery! {
+    /// The versions the period pins, in the same order as [`PinnedIndicatorIds`].
+    PinnedVersionIds: diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::BigInt>> =
+        "(SELECT array_agg(pi.indicator_version_id ORDER BY pi.sort_order, pi.indicator_id) \
+          FROM period_indicators pi WHERE pi.period_id = \"submissions\".\"period_id\")"
+}
+
+submission_subquery! {
+    /// Whether the submission cites any evidence.
+    HasEvidence: diesel::sql_types::Bool =
+        "EXISTS (SELECT 1 FROM submission_evidence e WHERE e.submission_id = \"submissions\".\"id\")"
+}
+
+submission_subquery! {
+    /// Whether the submission has any files.
+    HasAttachments: diesel::sql_types::Bool =
+        "EXISTS (SELECT 1 FROM submission_attachments a WHERE a.submission_id = \"submissions\".\"id\")"
+}
+
+submission_subquery! {
+    /// Whether any official document is linked to the submission.
+    HasDocuments: diesel::sql_types::Bool =
+        "EXISTS (SELECT 1 FROM document_submission_links l WHERE l.submission_id = \"submissions\".\"id\")"
+}
+
+submission_subquery! {
+    /// The database's oid: indicator version ids are only unique within one database, and the
+    /// in-memory versions are shared by the whole process.
+    DatabaseOid: diesel::sql_types::BigInt =
+        "(SELECT oid::int8 FROM pg_catalog.pg_database WHERE datname = current_database())"
+}
+
+/// A submission with what its answer needs of its period and unit, read in one statement.
+pub(super) struct Head {
+    pub(super) row: SubmissionRow,
+    pub(super) period: PeriodFacts,
+    pub(super) unit_code: String,
+    pub(super) unit_name: String,
+    pub(super) extension: Option<DateTime<Utc>>,
+    pub(super) indicator_ids: Vec<i64>,
+    pub(super) version_ids: Vec<i64>,
+    pub(super) has_evidence: bool,
+    pub(super) has_attachments: bool,
+    pub(super) has_documents: bool,
+    pub(super) database: i64,
+}
+
+pub(super) type HeadColumns = (
+    SubmissionRow,
+    String,
+    String,
+    DateTime<Utc>,
+    Value,
+    String,
+    String,
+    Option<DateTime<Utc>>,
+    Option<Vec<i64>>,
+    Option<Vec<i64>>,
+    bool,
+    bool,
+    bool,
+    i64,
+);
+
+pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Option<Head>> {
+    let found: Option<HeadColumns> = submissions::table
+        .inner_join(periods::table)
+        .inner_join(units_table::table)
+        .left_join(
+            period_extensions::table.on(period_extensions::period_id
+                .eq(submissions::period_id)
+                .and(period_extensions::unit_id.eq(submissions::unit_id))),
+        )
+        .filter(submissions::id.eq(id))
+        .select((
+            SubmissionRow::as_select(),
+            periods::code,
+            periods::status,
+            periods::deadline,
+            periods::policy,
+            units_table::code,
+            units_table::name,
+            period_extensions::deadline.nullable(),
+            PinnedIndicatorIds,
+            PinnedVersionIds,
+            HasEvidence,
+            HasAttachments,
+            HasDocuments,
+            DatabaseOid,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()?;
+    let Some((
+        row,
+        period_code,
+        period_status,
+        deadline,
+        policy,
+        unit_code,
+        unit_name,
+        extension,
+        indicator_ids,
+        version_ids,
+        has_evidence,
+        has_attachments,
+        has_documents,
+        database,
+    )) = found
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Head {
+        row,
+        period: PeriodFacts {
+            code: period_code,
+            status: parse_stored(&period_status)?,
+            deadline,
+            policy: stored_policy(policy)?,
+        },
+        unit_code,
+        unit_name,
+        extension,
+        indicator_ids: indicator_ids.unwrap_or_default(),
+        version_ids: version_ids.unwrap_or_default(),
+        has_evidence,
+        has_attachments,
+        has_documents,
+        database,
+    }))
+}
+
+pub(super) async fn locked_row(mut conn: &AsyncPgConnection, id: i64) -> Result<SubmissionRow> {
+    submissions::table
+        .find(id)
+        .select(SubmissionRow::as_select())
+        .for_update()
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(Error::not_found("submission"))
+}
+
+/// Reads submission `id` with its period, unit and extension, and its values, in one round
+/// trip. `lock` takes the row lock first, for use inside a write transaction: the statements
+/// run in the order sent, so the reads after it see the row as locked.
+pub(super) async fn read_head(
+    conn: &AsyncPgConnection,
+    id: i64,
+    lock: bool,
+) -> Result<(Head, Vec<ValueRow>)> {
+    let (locked, head, values) = futures_util::try_join!(
+        async {
+            if lock {
+                locked_row(conn, id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        head_of(conn, id),
+        values_of(conn, id),
+    )?;
+    let mut head = head.ok_or(Error::not_found("submission"))?;
+    if let Some(row) = locked {
+        head.row = row;
+    }
+    Ok((head, values))
+}
+
+/// Completes what [`read_head`] read: the pinned indicator versions (from memory once known)
+/// and, only where the submission has any, its citations, files and official documents, in
+/// one round trip at most.
+pub(super) async fn load(
+    conn: &AsyncPgConnection,
+    head: Head,
+    values: Vec<ValueRow>,
+) -> Result<Loaded> {
+    let id = head.row.id;
+    let (versions, evidence, attachments, official_documents) = futures_util::try_join!(
+        pinned_versions::versions(conn, head.database, &head.version_ids),
+        async {
+            if head.has_evidence {
+                evidence_of(conn, id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if head.has_attachments {
+                attachments::of_submission(conn, id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if head.has_documents {
+                crate::repo::documents::of_submission(conn, id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    let indicators: Vec<PinnedIndicator> = head
+        .indicator_ids
+        .iter()
+        .zip(versions)
+        .map(|(indicator_id, version)| PinnedIndicator {
+            indicator_id: *indicator_id,
+            version,
+        })
+        .collect();
+    let values: HashMap<i64, ValueRow> = values.into_iter().map(|v| (v.indicator_id, v)).collect();
+    let code_of: HashMap<i64, &str> = indicators
+        .iter()
+        .map(|i| (i.indicator_id, i.version.row.code.as_str()))
+        .collect();
+    let evidence = evidence
+        .into_iter()
+        .map(
+            |(indicator_id, document_number, title, section, page, attachment_id)| {
+                (
+                    indicator_id,
+                    EvidenceCitation {
+                        indicator_code: indicator_id
+                            .and_then(|id| code_of.get(&id).map(|code| (*code).to_owned())),
+                        document_number,
+                        title,
+                        section,
+                        page,
+                        attachment_id,
+                    },
+                )
+            },
+        )
+        .collect();
+    Ok(Loaded {
+        row: head.row,
+        period: head.period,
+        unit_code: head.unit_code,
+        unit_name: head.unit_name,
+        indicators,
+        values,
+        evidence,
+        attachments,
+        official_documents,
+        extension: head.extension,
+    })
+}
+
+impl Loaded {
+    pub(super) fn deadline(&self) -> DateTime<Utc> {
+        self.extension.unwrap_or(self.period.deadline)
+    }
+
+    /// Evidence for one indicator: citations naming it, and evidence files uploaded for it.
+    pub(super) fn evidence_count(&self, facts: &PinnedIndicator) -> usize {
+        let cited = self
+            .evidence
+            .iter()
+            .filter(|(id, _)| *id == Some(facts.indicator_id))
+            .count();
+        let uploaded = self
+            .attachments
+            .iter()
+            .filter(|a| a.purpose == AttachmentPurpose::Evidence)
+            .filter(|a| a.indicator_code.as_deref() == Some(facts.version.row.code.as_str()))
+            .count();
+        cited + uploaded
+    }
+
+    pub(super) fn to_api(&self) -> Result<Submission> {
+        let values = self
+            .indicators
+            .iter()
+            .map(|facts| {
+                let def = &facts.version.definition;
+                let spec = &facts.version.spec;
+                let row = self.values.get(&facts.indicator_id);
+                let reported_value = row
+                    .map(|r| reported(r, self.evidence_count(facts)))
+                    .unwrap_or_default();
+                let gap = discrepancy(spec, &reported_value);
+                Ok(IndicatorValue {
+                    indicator_id: facts.indicator_id,
+                    code: def.code.clone(),
+                    name: def.name.clone(),
+                    kind: def.kind,
+                    unit_of_measure: def.unit_of_measure.clone(),
+                    numerator: row.and_then(|r| r.numerator),
+                    denominator: row.and_then(|r| r.denominator),
+                    number: row.and_then(|r| r.number),
+                    flag: row.and_then(|r| r.flag),
+                    text: row.and_then(|r| r.text_value.clone()),
+                    not_applicable: row.is_some_and(|r| r.not_applicable),
+                    percentage: (def.kind == IndicatorKind::Ratio)
+                        .then(|| unit_figure(ValueKind::Ratio, &reported_value))
+                        .flatten()
+                        .map(|p| p.round_dp(4).normalize()),
+                    system_value: row.and_then(|r| r.system_value),
+                    system_value_source: row
+                        .and_then(|r| r.system_value_source.as_deref())
+                        .map(parse_stored::<SystemValueSource>)
+                        .transpose()?,
+                    discrepancy: gap.map(|g| g.round_dp(4).normalize()),
+                    explanation_required: gap.is_some_and(|g| g > spec.tolerance),
+                    explanation: row.and_then(|r| r.explanation.clone()),
+                    note: row.and_then(|r| r.note.clone()),
+                    answered: row.is_some(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let row = &self.row;
+        Ok(Submission {
+            id: row.id,
+            period_id: row.period_id,
+            period_code: self.period.code.clone(),
+            unit_id: row.unit_id,
+            unit_code: self.unit_code.clone(),
+            unit_name: self.unit_name.clone(),
+            status: parse_stored(&row.status)?,
+            narrative: row.narrative.clone(),
+            values,
+            evidence: self.evidence.iter().map(|(_, e)| e.clone()).collect(),
+            attachments: self.attachments.clone(),
+            delivered_via_qlvb_at: self
+                .official_documents
+                .iter()
+                .filter_map(|d| d.received_at)
+                .min(),
+            official_documents: self.official_documents.clone(),
+            revision: row.revision,
+            deadline: local(self.deadline()),
+            has_extension: self.extension.is_some(),
+            first_submitted_at: local_opt(row.first_submitted_at),
+            timeliness: row
+                .first_timeliness
+                .as_deref()
+                .map(parse_timeliness)
+                .transpose()?,
+            minutes_late: row.first_minutes_late,
+            last_submitted_at: local_opt(row.last_submitted_at),
+            submit_count: row.submit_count,
+            return_reason: row.return_reason.clone(),
+            returned_at: local_opt(row.returned_at),
+            accepted_at: local_opt(row.accepted_at),
+            created_at: local(row.created_at),
+            updated_at: local(row.updated_at),
+        })
+    }
+
+    /// The content a version records: what the unit states, by indicator code.
+    pub(super) fn content(&self) -> Value {
+        let mut values = Map::new();
+        for facts in &self.indicators {
+            let Some(row) = self.values.get(&facts.indicator_id) else {
+                continue;
+            };
+            let mut value = Map::new();
+            let mut put = |key: &str, v: Value| {
+                if !v.is_null() {
+                    value.insert(key.to_owned(), v);
+                }
+            };
+            put("numerator", json!(row.numerator));
+            put("denominator", json!(row.denominator));
+            put("number", json!(row.number));
+            put("flag", json!(row.flag));
+            put("text", json!(row.text_value));
+            if row.not_applicable {
+                put("not_applicable", json!(true));
+            }
+            put("system_value", json!(row.system_value));
+            put("explanation", json!(row.explanation));
+            put("note", json!(row.note));
+            values.insert(facts.version.row.code.clone(), Value::Object(value));
+        }
+        json!({
+            "narrative": self.row.narrative,
+            "values": values,
+            "evidence": self.evidence.iter().map(|(_, e)| e).collect::<Vec<_>>(),
+            // Which files were part of the report, by checksum: the bytes may be replaced
+            // after a return, the record of what was submitted stays.
+            "attachments": self
+                .attachments
+                .iter()
+                .map(|a| {
+                    json!({
+                        "id": a.id,
+                        "purpose": a.purpose,
+                        "filename": a.filename,
+                        "sha256": a.sha256,
+                        "size_bytes": a.size_bytes,
+                        "indicator_code": a.indicator_code,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        })
+    }
+}
+
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+) -> Result<Submission> {
+    let (head, values) = read_head(conn, id, false).await?;
+    check_can_read(principal, head.row.unit_id)?;
+    load(conn, head, values).await?.to_api()
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    filter: &SubmissionFilter,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<SubmissionPage> {
+    let (page, per_page) = page.validate()?;
+    period_facts(conn, period_id).await?;
+    let unit_id = match &filter.unit_code {
+        Some(code) => Some(units::find_id_by_code(conn, code).await?.ok_or_else(|| {
+            Error::invalid(
+                "unit_code",
+                "unknown_code",
+                format!("no unit has code {code:?}"),
+            )
+        })?),
+        None => None,
+    };
+    let own_unit = (principal.role == Role::Reporter).then_some(principal.unit_id.unwrap_or(-1));
+    let query = || {
+        let mut query = submissions::table
+            .inner_join(units_table::table)
+            .filter(submissions::period_id.eq(period_id))
+            .into_boxed();
+        if let Some(status) = filter.status {
+            query = query.filter(submissions::status.eq(status.as_str()));
+        }
+        if let Some(unit_id) = unit_id {
+            query = query.filter(submissions::unit_id.eq(unit_id));
+        }
+        if let Some(own) = own_unit {
+            query = query.filter(submissions::unit_id.eq(own));
+        }
+        query
+    };
+    let total: i64 = query().count().get_result(conn).await?;
+    let rows: Vec<(SubmissionRow, String, String)> = query()
+        .order(units_table::code.asc())
+        .limit(per_page)
+        .offset(PageParams::offset(page, per_page))
+        .select((
+            SubmissionRow::as_select(),
+            units_table::code,
+            units_table::name,
+        ))
+        .load(conn)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(row, unit_code, unit_name)| {
+            Ok(SubmissionSummary {
+                id: row.id,
+                unit_code,
+                unit_name,
+                status: parse_stored(&row.status)?,
+                revision: row.revision,
+                first_submitted_at: local_opt(row.first_submitted_at),
+                timeliness: row
+                    .first_timeliness
+                    .as_deref()
+                    .map(parse_timeliness)
+                    .transpose()?,
+                minutes_late: row.first_minutes_late,
+                submit_count: row.submit_count,
+                updated_at: local(row.updated_at),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SubmissionPage {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
