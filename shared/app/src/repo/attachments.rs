@@ -16,9 +16,9 @@ use rand::Rng;
 use serde_json::json;
 
 use crate::repo::audit::{self, Entry};
-use crate::repo::local;
 use crate::repo::submissions::{editable, readable, touch, EditableSubmission};
 use crate::repo::tokens::Principal;
+use crate::repo::{local, upload_form};
 use crate::storage::Storage;
 use cchc_db::schema::{
     indicators, period_indicators, submission_attachments, submission_evidence, submissions,
@@ -28,7 +28,7 @@ use cchc_domain::model::attachment::{Attachment, AttachmentPage, AttachmentPurpo
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::token::Role;
 use cchc_domain::model::{parse_stored, PageParams};
-use cchc_domain::rules::attachments::{sanitize_filename, sha256_hex, FileProblem};
+use cchc_domain::rules::attachments::sha256_hex;
 use cchc_domain::validation::Checker;
 use cchc_excel::files::check_file;
 
@@ -137,9 +137,7 @@ async fn check_form(
             "not a field of this form; send file, purpose and optionally indicator_code",
         );
     }
-    for name in &form.repeated_fields {
-        check.push(name.as_str(), "repeated", "send this field once");
-    }
+    upload_form::check_repeated(&mut check, &form);
     let purpose = match form.purpose.as_deref().map(str::trim) {
         None | Some("") => {
             check.push(
@@ -184,47 +182,14 @@ async fn check_form(
             id
         }
     };
-    let mut filename = None;
-    match &form.file {
-        None => check.push(
-            "file",
-            "required",
-            "send the file as a form part named file, with its file name",
-        ),
-        Some(file) => {
-            match file.filename.as_deref() {
-                None => check.push(
-                    "file",
-                    "not_a_file",
-                    "send file as a file part, with a file name in its Content-Disposition",
-                ),
-                Some(raw) => match sanitize_filename(raw) {
-                    Some(clean) => filename = Some(clean),
-                    None => check.push(
-                        "file",
-                        "invalid_filename",
-                        "the file name is empty once folders and control characters are removed",
-                    ),
-                },
-            }
-            if file.bytes.is_empty() {
-                check.push("file", FileProblem::Empty.code(), "the file is empty");
-            }
-        }
-    }
+    let filename = upload_form::check_file_part(&mut check, &form);
     check.finish()?;
     let (Some(purpose), Some(file), Some(filename)) = (purpose, form.file, filename) else {
         return Err(Error::Internal("upload checked without its parts".into()));
     };
     let file_type = check_file(purpose, &file.bytes).map_err(|problem| {
         let message = problem.message(purpose);
-        match problem {
-            FileProblem::Empty => Error::invalid("file", problem.code(), message),
-            FileProblem::Unsupported { .. } => Error::UnsupportedFileType {
-                detail: format!("file: {message}"),
-                errors: vec![FieldError::new("file", problem.code(), message)],
-            },
-        }
+        upload_form::refused_file("file", problem, message)
     })?;
     Ok(CheckedUpload {
         purpose,

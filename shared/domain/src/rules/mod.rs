@@ -15,6 +15,7 @@ pub mod deadline;
 pub mod document_match;
 pub mod document_number;
 pub mod local_time;
+pub mod period_setup;
 pub mod reminders;
 pub mod signature;
 pub mod timeliness;

@@ -109,7 +109,7 @@ pub async fn check_can_add_file(
 
 pub(super) fn check_form(form: UploadForm) -> Result<(String, &'static str, Bytes)> {
     let mut check = Checker::new();
-    let mut unknown = form.unknown_fields;
+    let mut unknown = form.unknown_fields.clone();
     if form.purpose.is_some() {
         unknown.push("purpose".into());
     }
@@ -123,35 +123,8 @@ pub(super) fn check_form(form: UploadForm) -> Result<(String, &'static str, Byte
             "not a field of this form; send only file",
         );
     }
-    for name in &form.repeated_fields {
-        check.push(name.as_str(), "repeated", "send this field once");
-    }
-    let mut filename = None;
-    match &form.file {
-        None => check.push(
-            "file",
-            "required",
-            "send the file as a form part named file, with its file name",
-        ),
-        Some(file) => {
-            match file.filename.as_deref().map(sanitize_filename) {
-                None => check.push(
-                    "file",
-                    "not_a_file",
-                    "send file as a file part, with a file name in its Content-Disposition",
-                ),
-                Some(None) => check.push(
-                    "file",
-                    "invalid_filename",
-                    "the file name is empty once folders and control characters are removed",
-                ),
-                Some(Some(clean)) => filename = Some(clean),
-            }
-            if file.bytes.is_empty() {
-                check.push("file", FileProblem::Empty.code(), "the file is empty");
-            }
-        }
-    }
+    upload_form::check_repeated(&mut check, &form);
+    let filename = upload_form::check_file_part(&mut check, &form);
     check.finish()?;
     let (Some(file), Some(filename)) = (form.file, filename) else {
         return Err(Error::Internal("upload checked without its parts".into()));
@@ -170,13 +143,7 @@ pub(crate) fn checked_type(field: &str, bytes: &[u8]) -> Result<&'static str> {
 /// The 415/422 naming `field` for a file a document may not have.
 pub(crate) fn type_problem(field: &str, problem: FileProblem) -> Error {
     let message = problem.document_message();
-    match problem {
-        FileProblem::Empty => Error::invalid(field, problem.code(), message),
-        FileProblem::Unsupported { .. } => Error::UnsupportedFileType {
-            detail: format!("{field}: {message}"),
-            errors: vec![FieldError::new(field, problem.code(), message)],
-        },
-    }
+    upload_form::refused_file(field, problem, message)
 }
 
 /// Adds a file to a document (the Office).

@@ -23,7 +23,9 @@ use serde_json::json;
 use crate::repo::attachments::UploadForm;
 use crate::repo::audit::{self, Entry};
 use crate::repo::tokens::Principal;
-use crate::repo::{contains_pattern, local, local_opt, periods as periods_repo, units};
+use crate::repo::{
+    contains_pattern, local, local_opt, periods as periods_repo, units, upload_form,
+};
 use crate::storage::Storage;
 use cchc_db::schema::{
     document_files, document_period_links, document_submission_links, documents, period_units,
@@ -39,7 +41,7 @@ use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::model::token::Role;
 use cchc_domain::model::{parse_stored, PageParams};
-use cchc_domain::rules::attachments::{sanitize_filename, sha256_hex, FileProblem};
+use cchc_domain::rules::attachments::{sha256_hex, FileProblem};
 use cchc_domain::rules::document_number::{self, DocumentNumber};
 use cchc_domain::validation::Checker;
 use cchc_excel::files::check_document_file;

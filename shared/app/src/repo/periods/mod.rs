@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
@@ -12,7 +12,7 @@ use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique, stor
 use cchc_db::schema::{
     indicator_versions, period_documents, period_indicators, period_units, periods, units,
 };
-use cchc_domain::error::{Error, FieldError, Result};
+use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::period::{
     CreatePeriod, DataWindow, Deadline, LegalDocument, Period, PeriodFilter, PeriodIndicator,
@@ -21,13 +21,9 @@ use cchc_domain::model::period::{
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::webhook::EventType;
 use cchc_domain::model::{parse_stored, PageParams};
-use cchc_domain::rules::calendar::WorkingCalendar;
-use cchc_domain::rules::cutoff::{
-    decree09_window, validate_window, CutoffError, CutoffWindow, Frequency, ReportType,
-};
-use cchc_domain::rules::deadline::{
-    check_deadline_after_cutoff, resolve_deadline, DeadlineResolution,
-};
+use cchc_domain::rules::cutoff::{Frequency, ReportType};
+pub use cchc_domain::rules::period_setup::DEADLINE_TOO_CLOSE;
+use cchc_domain::rules::period_setup::{derive, Derived, PeriodState};
 use cchc_domain::validation::Checker;
 
 mod setup;
@@ -62,29 +58,6 @@ struct PeriodRow {
     updated_at: DateTime<Utc>,
     opened_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
-}
-
-/// Stable code of the warning about a deadline that leaves no working day after the cut-off.
-pub const DEADLINE_TOO_CLOSE: &str = "deadline_too_close_to_cutoff";
-const MAX_LEGAL_DOCUMENTS: usize = 20;
-
-/// Everything that defines a period, before it is checked and derived.
-#[derive(Debug, Clone)]
-struct PeriodState {
-    code: String,
-    title: String,
-    description: Option<String>,
-    report_type: ReportType,
-    frequency: Frequency,
-    year: Option<i32>,
-    sequence: Option<i32>,
-    /// `None`: the Decree 09 default window.
-    custom_window: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
-    deadline: DateTime<FixedOffset>,
-    shift: bool,
-    strict: bool,
-    legal_basis: Vec<LegalDocument>,
-    policy: ReminderPolicy,
 }
 
 async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<PeriodRow> {
