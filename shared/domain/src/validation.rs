@@ -145,6 +145,14 @@ impl Checker {
     }
 }
 
+/// An optional text as stored: trimmed, and absent when nothing is left.
+pub fn non_blank(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +182,13 @@ mod tests {
                 ("code", "invalid_code"),
             ]
         );
+    }
+
+    #[test]
+    fn non_blank_trims_and_drops_what_is_empty() {
+        assert_eq!(non_blank(Some("  Mục II.2 ")), Some("Mục II.2".to_owned()));
+        assert_eq!(non_blank(Some(" \t ")), None);
+        assert_eq!(non_blank(None), None);
     }
 
     #[test]

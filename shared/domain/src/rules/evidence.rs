@@ -1,0 +1,188 @@
+//! The evidence a unit cites for its report (căn cứ, tài liệu kiểm chứng): each citation names
+//! a document (title, number, section, page), may tie it to one indicator of the period and to
+//! a file uploaded with the report. The checks here decide what a report's citations may say;
+//! the use case passes in what the report has (its files, its period's indicators).
+
+use crate::model::submission::EvidenceCitation;
+use crate::validation::{non_blank, Checker};
+
+/// Most citations one report may carry.
+pub const MAX_CITATIONS: usize = 200;
+
+/// A checked citation, as it is stored: trimmed, and tied to its indicator's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedCitation {
+    pub indicator_id: Option<i64>,
+    pub citation: EvidenceCitation,
+}
+
+/// Checks a report's citations, every problem into `check` under `evidence[i].…`: a title, the
+/// lengths of the texts, pages from 1, a file that is one of the report's (`has_attachment`)
+/// and an indicator of the period (`indicator_id` by code). Returns the citations as they would
+/// be stored; they are only stored if `check` holds no problem.
+pub fn check_citations(
+    check: &mut Checker,
+    citations: &[EvidenceCitation],
+    has_attachment: impl Fn(i64) -> bool,
+    indicator_id: impl Fn(&str) -> Option<i64>,
+) -> Vec<CheckedCitation> {
+    let mut checked = Vec::with_capacity(citations.len());
+    for (i, citation) in citations.iter().enumerate() {
+        let field = |name: &str| format!("evidence[{i}].{name}");
+        check.text(&field("title"), &citation.title, 500);
+        check.optional_text(
+            &field("document_number"),
+            citation.document_number.as_deref(),
+            100,
+        );
+        check.optional_text(&field("section"), citation.section.as_deref(), 200);
+        if citation.page.is_some_and(|p| p < 1) {
+            check.push(field("page"), "out_of_range", "pages start at 1");
+        }
+        if let Some(attachment_id) = citation.attachment_id {
+            if !has_attachment(attachment_id) {
+                check.push(
+                    field("attachment_id"),
+                    "unknown_attachment",
+                    format!("{attachment_id} is not a file of this submission"),
+                );
+            }
+        }
+        let indicator = match &citation.indicator_code {
+            Some(code) => {
+                let id = indicator_id(code);
+                if id.is_none() {
+                    check.push(
+                        field("indicator_code"),
+                        "unknown_indicator",
+                        format!("{code} is not an indicator of this period"),
+                    );
+                }
+                id
+            }
+            None => None,
+        };
+        checked.push(CheckedCitation {
+            indicator_id: indicator,
+            citation: EvidenceCitation {
+                indicator_code: indicator.and(citation.indicator_code.clone()),
+                document_number: non_blank(citation.document_number.as_deref()),
+                title: citation.title.trim().to_owned(),
+                section: non_blank(citation.section.as_deref()),
+                page: citation.page,
+                attachment_id: citation.attachment_id,
+            },
+        });
+    }
+    if citations.len() > MAX_CITATIONS {
+        check.push(
+            "evidence",
+            "too_many",
+            format!("at most {MAX_CITATIONS} citations"),
+        );
+    }
+    checked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn citation(title: &str) -> EvidenceCitation {
+        EvidenceCitation {
+            indicator_code: None,
+            document_number: None,
+            title: title.into(),
+            section: None,
+            page: None,
+            attachment_id: None,
+        }
+    }
+
+    fn problems(check: Checker) -> Vec<(String, String)> {
+        match check.finish() {
+            Ok(()) => Vec::new(),
+            Err(invalid) => invalid
+                .errors
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect(),
+        }
+    }
+
+    fn indicator(code: &str) -> Option<i64> {
+        (code == "TTHC-CONGKHAI").then_some(7)
+    }
+
+    #[test]
+    fn a_good_citation_is_trimmed_and_tied_to_its_indicator() {
+        let mut check = Checker::new();
+        let sent = EvidenceCitation {
+            indicator_code: Some("TTHC-CONGKHAI".into()),
+            document_number: Some(" 125/QĐ-SCT ".into()),
+            title: "  Quyết định công bố danh mục thủ tục hành chính ".into(),
+            section: Some(" Mục II.2 ".into()),
+            page: Some(3),
+            attachment_id: Some(42),
+        };
+        let checked = check_citations(&mut check, &[sent], |id| id == 42, indicator);
+        assert_eq!(problems(check), []);
+        assert_eq!(checked[0].indicator_id, Some(7));
+        assert_eq!(
+            checked[0].citation,
+            EvidenceCitation {
+                indicator_code: Some("TTHC-CONGKHAI".into()),
+                document_number: Some("125/QĐ-SCT".into()),
+                title: "Quyết định công bố danh mục thủ tục hành chính".into(),
+                section: Some("Mục II.2".into()),
+                page: Some(3),
+                attachment_id: Some(42),
+            }
+        );
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_place() {
+        let mut check = Checker::new();
+        let mut bad = citation(" ");
+        bad.page = Some(0);
+        bad.attachment_id = Some(9);
+        bad.indicator_code = Some("KHAC".into());
+        let checked = check_citations(
+            &mut check,
+            &[citation("Báo cáo"), bad],
+            |_| false,
+            indicator,
+        );
+        assert_eq!(
+            problems(check),
+            [
+                ("evidence[1].title".into(), "required".into()),
+                ("evidence[1].page".into(), "out_of_range".into()),
+                (
+                    "evidence[1].attachment_id".into(),
+                    "unknown_attachment".into()
+                ),
+                (
+                    "evidence[1].indicator_code".into(),
+                    "unknown_indicator".into()
+                ),
+            ]
+        );
+        // An unknown indicator is not kept on the citation.
+        assert_eq!(checked[1].indicator_id, None);
+        assert_eq!(checked[1].citation.indicator_code, None);
+    }
+
+    #[test]
+    fn at_most_two_hundred_citations() {
+        let mut check = Checker::new();
+        let many = vec![citation("Kế hoạch"); MAX_CITATIONS];
+        check_citations(&mut check, &many, |_| false, indicator);
+        assert_eq!(problems(check), []);
+        let mut check = Checker::new();
+        let too_many = vec![citation("Kế hoạch"); MAX_CITATIONS + 1];
+        check_citations(&mut check, &too_many, |_| false, indicator);
+        assert_eq!(problems(check), [("evidence".into(), "too_many".into())]);
+    }
+}
