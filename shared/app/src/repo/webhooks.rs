@@ -22,7 +22,7 @@ use cchc_domain::model::{parse_stored, PageParams};
 use cchc_domain::rules::webhooks::{
     generate_secret, parse_event_types, secret_problem, url_problem,
 };
-use cchc_domain::validation::Checker;
+use cchc_domain::validation::{non_blank, Checker};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = webhook_subscriptions)]
@@ -52,13 +52,6 @@ impl SubscriptionRow {
             updated_at: local(self.updated_at),
         })
     }
-}
-
-fn trimmed(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
 }
 
 fn check_description(check: &mut Checker, description: Option<&str>) {
@@ -161,7 +154,7 @@ pub async fn create(
                 webhook_subscriptions::url.eq(input.url.trim()),
                 webhook_subscriptions::event_types.eq(&types),
                 webhook_subscriptions::secret.eq(&secret),
-                webhook_subscriptions::description.eq(trimmed(input.description.as_deref())),
+                webhook_subscriptions::description.eq(non_blank(input.description.as_deref())),
                 webhook_subscriptions::active.eq(input.active.unwrap_or(true)),
                 webhook_subscriptions::created_at.eq(now),
                 webhook_subscriptions::updated_at.eq(now),
@@ -212,7 +205,7 @@ pub async fn update(
         let row = find_row(conn, id, true).await?;
         let before = row.clone().into_api()?;
         let description = match &input.description {
-            Some(description) => trimmed(description.as_deref()),
+            Some(description) => non_blank(description.as_deref()),
             None => row.description.clone(),
         };
         diesel::update(webhook_subscriptions::table.find(id))

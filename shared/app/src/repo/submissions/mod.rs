@@ -53,7 +53,7 @@ use cchc_domain::rules::compliance as compliance_rules;
 use cchc_domain::rules::consolidation::{value_kind, RunningConsolidation};
 use cchc_domain::rules::reminders::EscalationLevel;
 use cchc_domain::rules::timeliness::{assess, Timeliness};
-use cchc_domain::validation::Checker;
+use cchc_domain::validation::{non_blank, Checker};
 
 mod boards;
 mod create;
@@ -310,23 +310,16 @@ fn reported(row: &ValueRow, evidence_count: usize) -> ReportedValue {
     }
 }
 
-fn trimmed(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
 fn is_empty_input(input: &ValueInput) -> bool {
     input.numerator.is_none()
         && input.denominator.is_none()
         && input.number.is_none()
         && input.flag.is_none()
-        && trimmed(input.text.as_deref()).is_none()
+        && non_blank(input.text.as_deref()).is_none()
         && !input.not_applicable.unwrap_or(false)
         && input.system_value.is_none()
-        && trimmed(input.explanation.as_deref()).is_none()
-        && trimmed(input.note.as_deref()).is_none()
+        && non_blank(input.explanation.as_deref()).is_none()
+        && non_blank(input.note.as_deref()).is_none()
 }
 
 /// Checks `If-Match` against the current revision.

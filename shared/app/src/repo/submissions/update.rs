@@ -1,5 +1,8 @@
 //! Changing a draft: values, narrative, evidence, under If-Match.
 
+use cchc_domain::rules::evidence::{self, CheckedCitation};
+use cchc_domain::rules::system_figure::{self, SystemFigure};
+
 use super::*;
 
 /// Changes a draft or returned submission while the unit may still file; `if_match` must name
@@ -33,11 +36,7 @@ pub async fn update(
                 check.push("narrative", "too_long", "must be at most 100000 characters");
             }
         }
-        let source = if principal.role == Role::Admin {
-            SystemValueSource::Office
-        } else {
-            SystemValueSource::Unit
-        };
+        let writer = system_figure::writer(principal.role == Role::Admin);
         let mut new_rows: Vec<(i64, Option<ValueRow>)> = Vec::new();
         for (code, value) in input.values.iter().flatten() {
             let Some(facts) = by_code.get(code.as_str()) else {
@@ -48,30 +47,26 @@ pub async fn update(
                 );
                 continue;
             };
-            let current = loaded.values.get(&facts.indicator_id);
-            // The Office's system-of-record figure is authoritative: a unit cannot overwrite or
-            // clear it.
-            let office_value = current
-                .filter(|c| c.system_value_source.as_deref() == Some(SystemValueSource::Office.as_str()))
-                .and_then(|c| c.system_value);
-            let kept_office_value = if source == SystemValueSource::Unit { office_value } else { None };
-            if is_empty_input(value) && kept_office_value.is_none() {
+            let stored = loaded
+                .values
+                .get(&facts.indicator_id)
+                .map(ValueRow::system_figure)
+                .transpose()?
+                .unwrap_or_default();
+            if is_empty_input(value) && system_figure::kept_office_figure(writer, stored).is_none()
+            {
                 new_rows.push((facts.indicator_id, None));
                 continue;
             }
-            if source == SystemValueSource::Unit && value.system_value.is_some_and(|v| Some(v) != office_value) && office_value.is_some() {
+            let figure = system_figure::write(writer, stored, value.system_value);
+            if figure.overrides_office {
                 check.push(
                     format!("values.{code}.system_value"),
                     "set_by_office",
-                    "the Office set this system-of-record figure; send it unchanged or leave it out",
+                    "the Office set this system-of-record figure; send it unchanged or leave it \
+                     out",
                 );
             }
-            let system_value = value.system_value.or(if source == SystemValueSource::Unit { office_value } else { None });
-            let system_source = match (system_value, office_value) {
-                (None, _) => None,
-                (Some(_), Some(_)) if source == SystemValueSource::Unit => Some(SystemValueSource::Office),
-                (Some(_), _) => Some(source),
-            };
             let new = ValueRow {
                 submission_id: id,
                 indicator_id: facts.indicator_id,
@@ -79,77 +74,32 @@ pub async fn update(
                 denominator: value.denominator,
                 number: value.number,
                 flag: value.flag,
-                text_value: trimmed(value.text.as_deref()),
+                text_value: non_blank(value.text.as_deref()),
                 not_applicable: value.not_applicable.unwrap_or(false),
-                system_value,
-                system_value_source: system_source.map(|s| s.as_str().to_owned()),
-                explanation: trimmed(value.explanation.as_deref()),
-                note: trimmed(value.note.as_deref()),
+                system_value: figure.figure.value,
+                system_value_source: figure.figure.source.map(|s| s.as_str().to_owned()),
+                explanation: non_blank(value.explanation.as_deref()),
+                note: non_blank(value.note.as_deref()),
             };
             for problem in shape_problems(&facts.version.spec, &reported(&new, 0)) {
                 check.push(problem.field, problem.code, problem.message);
             }
             if let Some(note) = &new.note {
                 if note.chars().count() > 4000 {
-                    check.push(format!("values.{code}.note"), "too_long", "must be at most 4000 characters");
+                    let field = format!("values.{code}.note");
+                    check.push(field, "too_long", "must be at most 4000 characters");
                 }
             }
             new_rows.push((facts.indicator_id, Some(new)));
         }
-        let mut evidence_rows = Vec::new();
-        let mut new_evidence = Vec::new();
-        for (i, citation) in input.evidence.iter().flatten().enumerate() {
-            let field = |name: &str| format!("evidence[{i}].{name}");
-            check.text(&field("title"), &citation.title, 500);
-            check.optional_text(&field("document_number"), citation.document_number.as_deref(), 100);
-            check.optional_text(&field("section"), citation.section.as_deref(), 200);
-            if citation.page.is_some_and(|p| p < 1) {
-                check.push(field("page"), "out_of_range", "pages start at 1");
-            }
-            if let Some(attachment_id) = citation.attachment_id {
-                if !loaded.attachments.iter().any(|a| a.id == attachment_id) {
-                    check.push(
-                        field("attachment_id"),
-                        "unknown_attachment",
-                        format!("{attachment_id} is not a file of this submission"),
-                    );
-                }
-            }
-            let indicator_id = match &citation.indicator_code {
-                Some(code) => match by_code.get(code.as_str()) {
-                    Some(facts) => Some(facts.indicator_id),
-                    None => {
-                        check.push(field("indicator_code"), "unknown_indicator", format!("{code} is not an indicator of this period"));
-                        None
-                    }
-                },
-                None => None,
-            };
-            new_evidence.push((
-                indicator_id,
-                EvidenceCitation {
-                    indicator_code: indicator_id.and(citation.indicator_code.clone()),
-                    document_number: trimmed(citation.document_number.as_deref()),
-                    title: citation.title.trim().to_owned(),
-                    section: trimmed(citation.section.as_deref()),
-                    page: citation.page,
-                    attachment_id: citation.attachment_id,
-                },
-            ));
-            evidence_rows.push((
-                submission_evidence::submission_id.eq(id),
-                submission_evidence::indicator_id.eq(indicator_id),
-                submission_evidence::document_number.eq(trimmed(citation.document_number.as_deref())),
-                submission_evidence::title.eq(citation.title.trim().to_owned()),
-                submission_evidence::section.eq(trimmed(citation.section.as_deref())),
-                submission_evidence::page.eq(citation.page),
-                submission_evidence::attachment_id.eq(citation.attachment_id),
-                submission_evidence::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
-            ));
-        }
-        if input.evidence.as_ref().is_some_and(|e| e.len() > 200) {
-            check.push("evidence", "too_many", "at most 200 citations");
-        }
+        let citations = input.evidence.as_deref().map(|citations| {
+            evidence::check_citations(
+                &mut check,
+                citations,
+                |id| loaded.attachments.iter().any(|a| a.id == id),
+                |code| by_code.get(code).map(|facts| facts.indicator_id),
+            )
+        });
         check.finish()?;
 
         let (upserts, cleared) = split_changes(new_rows);
@@ -159,32 +109,32 @@ pub async fn update(
         for row in &upserts {
             loaded.values.insert(row.indicator_id, row.clone());
         }
-        if input.evidence.is_some() {
-            loaded.evidence = new_evidence;
+        if let Some(citations) = &citations {
+            loaded.evidence = citations
+                .iter()
+                .map(|c| (c.indicator_id, c.citation.clone()))
+                .collect();
         }
         let narrative = match &input.narrative {
-            Some(narrative) => trimmed(narrative.as_deref()),
+            Some(narrative) => non_blank(narrative.as_deref()),
             None => row.narrative.clone(),
         };
         // Everything the writes leave is known now, so is the trail's "after": the writes go
         // out together (one round trip) and the answer needs no second read.
         loaded.row.narrative = narrative.clone();
-        let entry = Entry::changed_json(EntityType::Submission, id, "updated", &before, &loaded.content());
+        let entry = Entry::changed_json(
+            EntityType::Submission,
+            id,
+            "updated",
+            &before,
+            &loaded.content(),
+        );
         let shared: &AsyncPgConnection = conn;
         let ((), (), updated, ()) = futures_util::try_join!(
             write_values(shared, id, &upserts, &cleared),
             async {
-                if input.evidence.is_some() {
-                    let mut conn = shared;
-                    diesel::delete(submission_evidence::table.filter(submission_evidence::submission_id.eq(id)))
-                        .execute(&mut conn)
-                        .await?;
-                    if !evidence_rows.is_empty() {
-                        diesel::insert_into(submission_evidence::table)
-                            .values(evidence_rows)
-                            .execute(&mut conn)
-                            .await?;
-                    }
+                if let Some(citations) = &citations {
+                    replace_evidence(shared, id, citations).await?;
                 }
                 Ok::<_, Error>(())
             },
@@ -209,6 +159,57 @@ pub async fn update(
     })
     .await?
     .to_api()
+}
+
+impl ValueRow {
+    /// The system-of-record figure this row holds, with who gave it.
+    fn system_figure(&self) -> Result<SystemFigure> {
+        Ok(SystemFigure {
+            value: self.system_value,
+            source: self
+                .system_value_source
+                .as_deref()
+                .map(parse_stored)
+                .transpose()?,
+        })
+    }
+}
+
+/// Replaces a report's citations with `citations`, in their order.
+async fn replace_evidence(
+    mut conn: &AsyncPgConnection,
+    submission_id: i64,
+    citations: &[CheckedCitation],
+) -> Result<()> {
+    diesel::delete(
+        submission_evidence::table.filter(submission_evidence::submission_id.eq(submission_id)),
+    )
+    .execute(&mut conn)
+    .await?;
+    if citations.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = citations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                submission_evidence::submission_id.eq(submission_id),
+                submission_evidence::indicator_id.eq(c.indicator_id),
+                submission_evidence::document_number.eq(c.citation.document_number.clone()),
+                submission_evidence::title.eq(c.citation.title.clone()),
+                submission_evidence::section.eq(c.citation.section.clone()),
+                submission_evidence::page.eq(c.citation.page),
+                submission_evidence::attachment_id.eq(c.citation.attachment_id),
+                submission_evidence::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
+            )
+        })
+        .collect();
+    diesel::insert_into(submission_evidence::table)
+        .values(rows)
+        .execute(&mut conn)
+        .await?;
+    Ok(())
 }
 
 /// Splits a PATCH's value changes into rows to write and indicators to clear.
