@@ -6,7 +6,7 @@ use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::HttpRequest;
 use bytes::{Bytes, BytesMut};
-use cchc_app::repo::attachments::{UploadForm, UploadedFile};
+use cchc_app::repo::upload_form::{UploadForm, UploadedFile};
 use futures_util::StreamExt;
 
 use crate::error::ApiError;

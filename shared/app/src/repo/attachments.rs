@@ -32,25 +32,7 @@ use cchc_domain::rules::attachments::sha256_hex;
 use cchc_domain::validation::Checker;
 use cchc_excel::files::check_file;
 
-/// An upload as the form carried it, before any check.
-#[derive(Debug, Clone, Default)]
-pub struct UploadForm {
-    pub purpose: Option<String>,
-    pub indicator_code: Option<String>,
-    pub file: Option<UploadedFile>,
-    /// Parts this form does not have.
-    pub unknown_fields: Vec<String>,
-    /// Parts sent more than once.
-    pub repeated_fields: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct UploadedFile {
-    /// The name in the part's `Content-Disposition`; `None` when the part was sent as a plain
-    /// field rather than a file.
-    pub filename: Option<String>,
-    pub bytes: Bytes,
-}
+pub use crate::repo::upload_form::{UploadForm, UploadedFile};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = submission_attachments)]

@@ -18,7 +18,7 @@ pub mod schedule;
 pub mod submissions;
 pub mod tokens;
 pub mod units;
-mod upload_form;
+pub mod upload_form;
 pub mod webhooks;
 
 use chrono::{DateTime, FixedOffset, Utc};

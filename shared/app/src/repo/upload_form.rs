@@ -1,13 +1,32 @@
-//! The checks every multipart upload form shares, a submission's file and a document's file
-//! alike: parts sent twice, the file part present as a file with a usable name and not empty,
-//! and a file of a type its purpose does not take refused as the 415 (422 when empty) naming
-//! the field. Each form adds its own fields around these.
+//! A multipart upload as the API hands it over, and the checks every upload form shares (a
+//! submission's file and a document's file alike): parts sent twice, the file part present as
+//! a file with a usable name and not empty, and a file of a type its purpose does not take
+//! refused as the 415 (422 when empty) naming the field. Each form adds its own fields.
 
+use bytes::Bytes;
 use cchc_domain::error::{Error, FieldError};
 use cchc_domain::rules::attachments::{sanitize_filename, FileProblem};
 use cchc_domain::validation::Checker;
 
-use crate::repo::attachments::UploadForm;
+/// An upload as the form carried it, before any check.
+#[derive(Debug, Clone, Default)]
+pub struct UploadForm {
+    pub purpose: Option<String>,
+    pub indicator_code: Option<String>,
+    pub file: Option<UploadedFile>,
+    /// Parts this form does not have.
+    pub unknown_fields: Vec<String>,
+    /// Parts sent more than once.
+    pub repeated_fields: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The name in the part's `Content-Disposition`; `None` when the part was sent as a plain
+    /// field rather than a file.
+    pub filename: Option<String>,
+    pub bytes: Bytes,
+}
 
 /// Every part the form carried more than once.
 pub(crate) fn check_repeated(check: &mut Checker, form: &UploadForm) {

@@ -20,9 +20,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use rand::Rng;
 use serde_json::json;
 
-use crate::repo::attachments::UploadForm;
 use crate::repo::audit::{self, Entry};
 use crate::repo::tokens::Principal;
+use crate::repo::upload_form::UploadForm;
 use crate::repo::{
     contains_pattern, local, local_opt, periods as periods_repo, units, upload_form,
 };
