@@ -3,7 +3,6 @@
 use std::net::IpAddr;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::HttpMessage;
 use actix_web::{web, FromRequest, HttpRequest};
 use cchc_app::repo::tokens::{self, Principal};
@@ -12,6 +11,7 @@ use cchc_domain::model::token::Role;
 use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
+use crate::bearer::bearer_secret;
 use crate::error::ApiError;
 use crate::limits::client_address;
 use crate::state::AppState;
@@ -68,31 +68,6 @@ impl Auth {
             )))
         }
     }
-}
-
-/// The bearer secret of a request: the `Authorization` header trimmed, its scheme `Bearer` in
-/// any case, the secret after any spaces. The rate limiter keys on the same parse, so every
-/// spelling that authenticates as one token also counts as one caller.
-pub(crate) fn bearer_secret(req: &HttpRequest) -> Result<String, ApiError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| {
-            ApiError::Unauthenticated("send an API token as Authorization: Bearer <token>".into())
-        })?
-        .to_str()
-        .map_err(|_| {
-            ApiError::Unauthenticated("the Authorization header is not valid text".into())
-        })?;
-    let (scheme, secret) = value.trim().split_once(' ').ok_or_else(|| {
-        ApiError::Unauthenticated("the Authorization header must be Bearer <token>".into())
-    })?;
-    if !scheme.eq_ignore_ascii_case("bearer") || secret.trim().is_empty() {
-        return Err(ApiError::Unauthenticated(
-            "the Authorization header must be Bearer <token>".into(),
-        ));
-    }
-    Ok(secret.trim().to_owned())
 }
 
 /// Left in a request's extensions by a layer whose lookup found no usable token, so that the

@@ -161,7 +161,7 @@ pub async fn middleware(
         return pass(req, next).await;
     };
     // The caller: without a valid token the handler answers 401 and nothing is kept.
-    let Ok(secret) = crate::auth::bearer_secret(req.request()) else {
+    let Ok(secret) = crate::bearer::bearer_secret(req.request()) else {
         return pass(req, next).await;
     };
     let now = state.clock.now();

@@ -36,10 +36,10 @@ pub enum CallerKey {
 }
 
 impl CallerKey {
-    /// A request's key: the secret as [`crate::auth::bearer_secret`] parses it, or the address
+    /// A request's key: the secret as [`crate::bearer::bearer_secret`] parses it, or the address
     /// when there is none (or the header is malformed, which is refused without a lookup).
     pub fn of(req: &ServiceRequest) -> Self {
-        match crate::auth::bearer_secret(req.request()) {
+        match crate::bearer::bearer_secret(req.request()) {
             Ok(secret) => Self::credential(&secret),
             Err(_) => Self::Address(client_address(req.peer_addr())),
         }

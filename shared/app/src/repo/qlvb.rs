@@ -26,8 +26,6 @@
 //! SHA-256) are added, and a `document.received` that matches a unit's report links it if it
 //! was not linked; the answer says `already_registered: true` with status 200.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -36,8 +34,8 @@ use serde_json::{json, Value};
 use crate::outbound::{AllowList, Options, Outbound};
 use crate::repo::audit::{self, Entry};
 use crate::repo::documents::{self, NewDocument, StoredFile};
-pub use crate::repo::qlvb_files::StoredFiles;
 use crate::repo::qlvb_files::{self, files_field, too_large, url_not_allowed};
+pub use crate::repo::qlvb_files::{Limits, StoredFiles};
 use crate::repo::tokens::Principal;
 use crate::repo::units;
 use crate::storage::Storage;
@@ -77,17 +75,6 @@ pub fn download_client(allow: &AllowList) -> std::result::Result<Outbound, reqwe
             ..Options::default()
         },
     )
-}
-
-/// Limits of one event.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Largest inline (base64) file, decoded.
-    pub max_inline_bytes: usize,
-    /// Largest downloaded file.
-    pub max_download_bytes: usize,
-    /// How long one download may take, whole.
-    pub download_timeout: Duration,
 }
 
 /// What the sender's signature headers said.

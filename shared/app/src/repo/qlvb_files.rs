@@ -9,6 +9,8 @@
 //! from a filtered one, goes to the log); a URL whose host is an address this service does
 //! not fetch from is a 422 naming the file's `url`.
 
+use std::time::Duration;
+
 use base64::Engine;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -17,7 +19,6 @@ use url::Url;
 
 use crate::outbound::{AddressNotAllowed, Outbound, OutboundError};
 use crate::repo::documents::{self, StoredFile};
-use crate::repo::qlvb::Limits;
 use crate::storage::Storage;
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::document::{QlvbDocument, QlvbFile};
@@ -39,6 +40,17 @@ pub(crate) fn too_large(field: String, filename: &str, limit: usize) -> Error {
         )],
         detail,
     }
+}
+
+/// Limits of one event.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest inline (base64) file, decoded.
+    pub max_inline_bytes: usize,
+    /// Largest downloaded file.
+    pub max_download_bytes: usize,
+    /// How long one download may take, whole.
+    pub download_timeout: Duration,
 }
 
 /// The problem of a URL whose host is (or resolves only to) a refused address.

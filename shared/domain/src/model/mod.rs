@@ -21,13 +21,7 @@ pub mod webhook;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A database text column held a value this build does not know.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("unknown {kind} value {value:?}")]
-pub struct UnknownVariant {
-    pub kind: &'static str,
-    pub value: String,
-}
+pub use crate::error::UnknownVariant;
 
 /// Declares a closed set of values stored as text and exchanged as snake_case strings.
 #[macro_export]
