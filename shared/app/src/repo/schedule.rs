@@ -325,7 +325,7 @@ async fn plan_period(
                 .values((
                     escalations::period_id.eq(period.id),
                     escalations::unit_id.eq(unit.unit_id),
-                    escalations::level.eq(level.as_str()),
+                    escalations::level.eq(level),
                     escalations::deadline.eq(deadline),
                     escalations::escalated_at.eq(now),
                     escalations::minutes_late.eq(minutes_late),
@@ -418,15 +418,13 @@ pub async fn levels(
     mut conn: &AsyncPgConnection,
     period_id: i64,
 ) -> Result<HashMap<i64, EscalationLevel>> {
-    let rows: Vec<(i64, String)> = escalations::table
+    let rows: Vec<(i64, EscalationLevel)> = escalations::table
         .filter(escalations::period_id.eq(period_id))
         .select((escalations::unit_id, escalations::level))
         .load(&mut conn)
         .await?;
     let mut levels: HashMap<i64, EscalationLevel> = HashMap::new();
     for (unit_id, level) in rows {
-        let level = EscalationLevel::parse(&level)
-            .ok_or_else(|| Error::Internal(format!("unknown escalation level {level:?}")))?;
         let entry = levels.entry(unit_id).or_insert(level);
         *entry = (*entry).max(level);
     }
@@ -455,7 +453,14 @@ pub async fn escalations_of(
         .count()
         .get_result(conn)
         .await?;
-    type Row = (String, String, String, DateTime<Utc>, DateTime<Utc>, i32);
+    type Row = (
+        String,
+        String,
+        EscalationLevel,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        i32,
+    );
     let rows: Vec<Row> = escalations::table
         .inner_join(units::table)
         .filter(escalations::period_id.eq(period_id))
@@ -479,9 +484,7 @@ pub async fn escalations_of(
                 Ok(Escalation {
                     unit_code,
                     unit_name,
-                    level: EscalationLevel::parse(&level).ok_or_else(|| {
-                        Error::Internal(format!("unknown escalation level {level:?}"))
-                    })?,
+                    level,
                     deadline: local(deadline),
                     escalated_at: local(escalated_at),
                     minutes_late,
