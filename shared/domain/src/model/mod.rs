@@ -329,6 +329,7 @@ mod text_column_tests {
         assert_round_trip(ConsolidationScope::ALL, ConsolidationScope::as_str);
         assert_round_trip(Role::ALL, Role::as_str);
         assert_round_trip(UnitKind::ALL, UnitKind::as_str);
+        assert_round_trip(ContactRole::ALL, ContactRole::as_str);
         assert_round_trip(EventType::ALL, EventType::as_str);
         assert_round_trip(&DayKind::ALL, DayKind::as_str);
         assert_round_trip(&Frequency::ALL, Frequency::as_str);
