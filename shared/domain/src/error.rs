@@ -159,14 +159,6 @@ impl From<Invalid> for Error {
     }
 }
 
-/// A stored text column this build does not know: the database holds something the code
-/// does not understand, which is a server-side error.
-impl From<crate::model::UnknownVariant> for Error {
-    fn from(unknown: crate::model::UnknownVariant) -> Self {
-        Self::Internal(unknown.to_string())
-    }
-}
-
 /// A database failure that is not the caller's fault, kept as text with the one fact callers
 /// act on: whether the statement ran past the statement timeout (SQLSTATE 57014: a 503, not
 /// a 500).

@@ -151,14 +151,6 @@ pub fn doc_text(lines: &[&str]) -> String {
         .join(" ")
 }
 
-/// Parses a stored text column into its enum; a mismatch means the database holds something
-/// this build does not understand, which callers report as a server-side error.
-pub fn parse_stored<T: std::str::FromStr<Err = UnknownVariant>>(
-    value: &str,
-) -> Result<T, UnknownVariant> {
-    value.parse()
-}
-
 /// Lets PATCH bodies tell "absent" (outer `None`) from `null` (`Some(None)`).
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

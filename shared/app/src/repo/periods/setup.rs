@@ -1,6 +1,7 @@
 //! Setting a period up: the rules derive its window and deadline from its state; its codes, documents, indicators and units are resolved and replaced.
 
 use super::*;
+use cchc_domain::model::unit::UnitKind;
 
 /// What the rules derive from a period's state.
 #[derive(Debug, Clone)]
@@ -232,7 +233,7 @@ pub(super) async fn resolve_units(
         None => {
             units::table
                 .filter(units::active.eq(true))
-                .filter(units::kind.ne("department"))
+                .filter(units::kind.ne(UnitKind::Department))
                 .order(units::code.asc())
                 .select(units::code)
                 .load(conn)
@@ -341,13 +342,13 @@ pub(super) async fn replace_units(
 pub(super) struct PeriodValues<'a> {
     pub(super) title: &'a str,
     pub(super) description: Option<&'a str>,
-    pub(super) report_type: &'a str,
-    pub(super) frequency: &'a str,
+    pub(super) report_type: ReportType,
+    pub(super) frequency: Frequency,
     pub(super) year: Option<i32>,
     pub(super) sequence: Option<i32>,
     pub(super) data_from: NaiveDate,
     pub(super) data_to: NaiveDate,
-    pub(super) window_source: &'a str,
+    pub(super) window_source: WindowSource,
     pub(super) requested_deadline: DateTime<Utc>,
     pub(super) deadline: DateTime<Utc>,
     pub(super) deadline_shifted: bool,
@@ -367,13 +368,13 @@ impl<'a> PeriodValues<'a> {
         Ok(Self {
             title: &state.title,
             description: state.description.as_deref(),
-            report_type: state.report_type.as_str(),
-            frequency: state.frequency.as_str(),
+            report_type: state.report_type,
+            frequency: state.frequency,
             year: state.year,
             sequence: state.sequence,
             data_from: derived.window.data_from,
             data_to: derived.window.data_to,
-            window_source: derived.source.as_str(),
+            window_source: derived.source,
             requested_deadline: derived.deadline.requested,
             deadline: derived.deadline.effective,
             deadline_shifted: derived.deadline.shifted,

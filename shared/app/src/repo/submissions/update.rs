@@ -52,7 +52,7 @@ pub async fn update(
             // The Office's system-of-record figure is authoritative: a unit cannot overwrite or
             // clear it.
             let office_value = current
-                .filter(|c| c.system_value_source.as_deref() == Some(SystemValueSource::Office.as_str()))
+                .filter(|c| c.system_value_source == Some(SystemValueSource::Office))
                 .and_then(|c| c.system_value);
             let kept_office_value = if source == SystemValueSource::Unit { office_value } else { None };
             if is_empty_input(value) && kept_office_value.is_none() {
@@ -82,7 +82,7 @@ pub async fn update(
                 text_value: trimmed(value.text.as_deref()),
                 not_applicable: value.not_applicable.unwrap_or(false),
                 system_value,
-                system_value_source: system_source.map(|s| s.as_str().to_owned()),
+                system_value_source: system_source,
                 explanation: trimmed(value.explanation.as_deref()),
                 note: trimmed(value.note.as_deref()),
             };
