@@ -14,7 +14,10 @@ use cchc_app::repo::jobs::{ClaimedJob, JobError};
 use cchc_app::repo::schedule::{unit_standing, unit_standings, UnitStanding};
 use cchc_db::schema::{escalations, periods, submissions, units};
 use cchc_domain::model::job::Recipient;
+use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::rules::local_time::local_instant;
+use cchc_domain::rules::timeliness::Timeliness as StoredTimeliness;
 
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
@@ -143,24 +146,27 @@ struct PeriodFacts {
 }
 
 async fn period(mut conn: &AsyncPgConnection, id: i64) -> Result<PeriodFacts, JobError> {
-    let (code, title, deadline, status): (String, String, DateTime<Utc>, String) = periods::table
-        .find(id)
-        .select((
-            periods::code,
-            periods::title,
-            periods::deadline,
-            periods::status,
-        ))
-        .first(&mut conn)
-        .await
-        .map_err(|e| match e {
-            diesel::result::Error::NotFound => JobError::Permanent(format!("period {id} is gone")),
-            other => db(other),
-        })?;
+    let (code, title, deadline, status): (String, String, DateTime<Utc>, PeriodStatus) =
+        periods::table
+            .find(id)
+            .select((
+                periods::code,
+                periods::title,
+                periods::deadline,
+                periods::status,
+            ))
+            .first(&mut conn)
+            .await
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => {
+                    JobError::Permanent(format!("period {id} is gone"))
+                }
+                other => db(other),
+            })?;
     Ok(PeriodFacts {
         reference: PeriodRef { id, code, title },
         deadline,
-        open: status == "open",
+        open: status == PeriodStatus::Open,
     })
 }
 
@@ -314,7 +320,7 @@ type SubmissionFacts = (
     i64,
     i64,
     Option<DateTime<Utc>>,
-    Option<String>,
+    Option<StoredTimeliness>,
     Option<i32>,
     Option<String>,
     Option<DateTime<Utc>>,
@@ -361,12 +367,12 @@ async fn receipt(
     let event = match job.event.as_str() {
         "submitted" => ReceiptEvent::Submitted {
             submitted_at: last_submitted_at.ok_or_else(|| missing("submission time"))?,
-            timeliness: match timeliness.as_deref() {
-                Some("early") => Timeliness::Early,
-                Some("late") => Timeliness::Late {
+            timeliness: match timeliness {
+                Some(StoredTimeliness::Early) => Timeliness::Early,
+                Some(StoredTimeliness::Late) => Timeliness::Late {
                     minutes: u32::try_from(minutes_late.unwrap_or(0)).unwrap_or(0),
                 },
-                _ => Timeliness::OnTime,
+                Some(StoredTimeliness::OnTime) | None => Timeliness::OnTime,
             },
         },
         "returned" => ReceiptEvent::Returned {
@@ -418,7 +424,7 @@ async fn digest(
         return Ok(Decision::Skip("the digest's day is over".into()));
     }
     let open: Vec<i64> = periods::table
-        .filter(periods::status.eq("open"))
+        .filter(periods::status.eq(PeriodStatus::Open))
         .order(periods::deadline)
         .select(periods::id)
         .load(conn)
@@ -436,7 +442,7 @@ async fn digest(
             period: period.reference,
             participating: count(&|_| true),
             submitted: count(&|u| !u.is_missing()),
-            accepted: count(&|u| u.submission_status.as_deref() == Some("accepted")),
+            accepted: count(&|u| u.submission_status == Some(SubmissionStatus::Accepted)),
             missing_units: standings
                 .iter()
                 .filter(|u| u.is_missing())

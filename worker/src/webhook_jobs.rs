@@ -114,17 +114,15 @@ impl WebhookJobs {
         if !target.active {
             return Ok("skipped: the subscription is inactive".into());
         }
-        let envelope = webhooks::envelope(conn, &payload.event_id)
+        let (event_type, envelope) = webhooks::envelope(conn, &payload.event_id)
             .await?
             .ok_or_else(|| {
                 JobError::Permanent(format!("event {} does not exist", payload.event_id))
             })?;
-        let wanted = target.event_types.contains(&envelope.event_type)
-            || envelope.event_type == EventType::Ping.as_str();
+        let wanted = target.event_types.contains(&event_type) || event_type == EventType::Ping;
         if !wanted && !payload.redelivery {
             return Ok(format!(
-                "skipped: the subscription no longer takes {}",
-                envelope.event_type
+                "skipped: the subscription no longer takes {event_type}"
             ));
         }
         let body = serde_json::to_vec(&envelope)

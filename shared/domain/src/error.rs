@@ -37,14 +37,6 @@ impl FieldError {
     }
 }
 
-/// A database text column held a value this build does not know.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("unknown {kind} value {value:?}")]
-pub struct UnknownVariant {
-    pub kind: &'static str,
-    pub value: String,
-}
-
 /// Semantically invalid input: every problem found, at once (what
 /// [`Checker::finish`](crate::validation::Checker::finish) reports).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,14 +156,6 @@ impl From<Invalid> for Error {
         Self::Validation {
             errors: invalid.errors,
         }
-    }
-}
-
-/// A stored text column this build does not know: the database holds something the code
-/// does not understand, which is a server-side error.
-impl From<UnknownVariant> for Error {
-    fn from(unknown: UnknownVariant) -> Self {
-        Self::Internal(unknown.to_string())
     }
 }
 

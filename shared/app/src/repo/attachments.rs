@@ -27,7 +27,7 @@ use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::attachment::{Attachment, AttachmentPage, AttachmentPurpose};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::token::Role;
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::rules::attachments::sha256_hex;
 use cchc_domain::validation::Checker;
 use cchc_excel::files::check_file;
@@ -39,7 +39,7 @@ pub use crate::repo::upload_form::{UploadForm, UploadedFile};
 struct AttachmentRow {
     id: i64,
     submission_id: i64,
-    purpose: String,
+    purpose: AttachmentPurpose,
     filename: String,
     content_type: String,
     size_bytes: i64,
@@ -54,11 +54,11 @@ pub fn download_url(id: i64) -> String {
     format!("/api/v1/attachments/{id}/content")
 }
 
-fn to_api(row: AttachmentRow, indicator_code: Option<String>) -> Result<Attachment> {
-    Ok(Attachment {
+fn to_api(row: AttachmentRow, indicator_code: Option<String>) -> Attachment {
+    Attachment {
         id: row.id,
         submission_id: row.submission_id,
-        purpose: parse_stored(&row.purpose)?,
+        purpose: row.purpose,
         filename: row.filename,
         content_type: row.content_type,
         size_bytes: row.size_bytes,
@@ -67,7 +67,7 @@ fn to_api(row: AttachmentRow, indicator_code: Option<String>) -> Result<Attachme
         uploaded_at: local(row.uploaded_at),
         uploaded_by: row.uploaded_by,
         download_url: download_url(row.id),
-    })
+    }
 }
 
 /// Every file of a submission, oldest first; no access check (callers have done it).
@@ -82,9 +82,10 @@ pub(crate) async fn of_submission(
         .select((AttachmentRow::as_select(), indicators::code.nullable()))
         .load(&mut conn)
         .await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|(row, code)| to_api(row, code))
-        .collect()
+        .collect())
 }
 
 /// Whether `principal` may add files to submission `id` now. Checked before the body is read,
@@ -213,7 +214,7 @@ pub async fn upload(
             let attachment_id = diesel::insert_into(submission_attachments::table)
                 .values((
                     submission_attachments::submission_id.eq(id),
-                    submission_attachments::purpose.eq(upload.purpose.as_str()),
+                    submission_attachments::purpose.eq(upload.purpose),
                     submission_attachments::filename.eq(&upload.filename),
                     submission_attachments::content_type.eq(upload.content_type),
                     submission_attachments::size_bytes.eq(size_bytes),
@@ -289,7 +290,7 @@ pub async fn get(
     principal: &Principal,
 ) -> Result<Attachment> {
     let (row, code) = find_readable(conn, id, principal).await?;
-    to_api(row, code)
+    Ok(to_api(row, code))
 }
 
 pub async fn list(
@@ -318,7 +319,7 @@ pub async fn list(
         items: rows
             .into_iter()
             .map(|(row, code)| to_api(row, code))
-            .collect::<Result<_>>()?,
+            .collect(),
         page,
         per_page,
         total,
@@ -339,7 +340,7 @@ pub async fn download(
 ) -> Result<Download> {
     let (row, code) = find_readable(conn, id, principal).await?;
     let bytes = storage.get(&row.storage_key).await?;
-    let attachment = to_api(row, code)?;
+    let attachment = to_api(row, code);
     Ok(Download { attachment, bytes })
 }
 

@@ -13,7 +13,8 @@ use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{
     delta, Actor, AuditActor, AuditEvent, AuditFilter, AuditPage, EntityType,
 };
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::token::Role;
+use cchc_domain::model::PageParams;
 use cchc_domain::validation::Checker;
 
 /// Fields left out of snapshots: they change with every write and say nothing the event's own
@@ -120,9 +121,9 @@ pub async fn record(
             audit_events::occurred_at.eq(at),
             audit_events::actor_name.eq(&actor.name),
             audit_events::actor_token_id.eq(actor.token_id),
-            audit_events::actor_role.eq(actor.role.map(|r| r.as_str())),
+            audit_events::actor_role.eq(actor.role),
             audit_events::request_id.eq(actor.request_id.as_deref()),
-            audit_events::entity_type.eq(entry.entity_type.as_str()),
+            audit_events::entity_type.eq(entry.entity_type),
             audit_events::entity_id.eq(&entry.entity_id),
             audit_events::action.eq(entry.action),
             audit_events::before.eq(entry.before),
@@ -153,9 +154,9 @@ struct EventRow {
     occurred_at: DateTime<Utc>,
     actor_name: String,
     actor_token_id: Option<i64>,
-    actor_role: Option<String>,
+    actor_role: Option<Role>,
     request_id: Option<String>,
-    entity_type: String,
+    entity_type: EntityType,
     entity_id: String,
     action: String,
     before: Option<Value>,
@@ -163,22 +164,22 @@ struct EventRow {
 }
 
 impl EventRow {
-    fn into_api(self) -> Result<AuditEvent> {
-        Ok(AuditEvent {
+    fn into_api(self) -> AuditEvent {
+        AuditEvent {
             id: self.id,
             occurred_at: local(self.occurred_at),
             actor: AuditActor {
                 name: self.actor_name,
                 token_id: self.actor_token_id,
-                role: self.actor_role.as_deref().map(parse_stored).transpose()?,
+                role: self.actor_role,
             },
             request_id: self.request_id,
-            entity_type: parse_stored(&self.entity_type)?,
+            entity_type: self.entity_type,
             entity_id: self.entity_id,
             action: self.action,
             before: self.before,
             after: self.after,
-        })
+        }
     }
 }
 
@@ -206,7 +207,7 @@ pub async fn list(
     let query = || {
         let mut query = audit_events::table.into_boxed();
         if let Some(entity_type) = filter.entity_type {
-            query = query.filter(audit_events::entity_type.eq(entity_type.as_str()));
+            query = query.filter(audit_events::entity_type.eq(entity_type));
         }
         if let Some(entity_id) = &filter.entity_id {
             query = query.filter(audit_events::entity_id.eq(entity_id.trim().to_owned()));
@@ -234,10 +235,7 @@ pub async fn list(
         .load(conn)
         .await?;
     Ok(AuditPage {
-        items: rows
-            .into_iter()
-            .map(EventRow::into_api)
-            .collect::<Result<_>>()?,
+        items: rows.into_iter().map(EventRow::into_api).collect(),
         page,
         per_page,
         total,

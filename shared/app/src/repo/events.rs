@@ -15,11 +15,12 @@ use crate::repo::local;
 use cchc_db::schema::{integration_events, webhook_subscriptions};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::period::Period;
+use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::model::webhook::{
     EscalationEventData, EventType, PeriodEventData, SubmissionEventData,
 };
-use cchc_domain::model::{parse_stored, submission::SubmissionStatus};
 use cchc_domain::rules::reminders::EscalationLevel;
+use cchc_domain::rules::timeliness::Timeliness;
 use cchc_domain::rules::webhooks::new_event_id;
 
 /// Records an event and enqueues its delivery to every active subscription that takes its
@@ -33,7 +34,7 @@ pub async fn emit<T: Serialize>(
     let id = record(conn, event_type, data, now).await?;
     let subscribers: Vec<i64> = webhook_subscriptions::table
         .filter(webhook_subscriptions::active.eq(true))
-        .filter(webhook_subscriptions::event_types.contains(vec![event_type.as_str()]))
+        .filter(webhook_subscriptions::event_types.contains(vec![event_type]))
         .order(webhook_subscriptions::id)
         .select(webhook_subscriptions::id)
         .load(conn)
@@ -57,7 +58,7 @@ pub(crate) async fn record<T: Serialize>(
     diesel::insert_into(integration_events::table)
         .values((
             integration_events::id.eq(&id),
-            integration_events::event_type.eq(event_type.as_str()),
+            integration_events::event_type.eq(event_type),
             integration_events::occurred_at.eq(now),
             integration_events::data.eq(&data),
         ))
@@ -123,13 +124,13 @@ struct SubmissionFacts {
     #[diesel(sql_type = Text)]
     unit_code: String,
     #[diesel(sql_type = Text)]
-    status: String,
+    status: SubmissionStatus,
     #[diesel(sql_type = Integer)]
     version: i32,
     #[diesel(sql_type = Timestamptz)]
     deadline: DateTime<Utc>,
     #[diesel(sql_type = Nullable<Text>)]
-    timeliness: Option<String>,
+    timeliness: Option<Timeliness>,
     #[diesel(sql_type = Nullable<Integer>)]
     minutes_late: Option<i32>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -158,15 +159,7 @@ pub async fn submission_changed(
     .bind::<BigInt, _>(submission_id)
     .get_result(conn)
     .await?;
-    let status: SubmissionStatus = parse_stored(&facts.status)?;
-    let timeliness = facts
-        .timeliness
-        .as_deref()
-        .map(|t| {
-            t.parse()
-                .map_err(|_| Error::Internal(format!("unknown timeliness {t:?}")))
-        })
-        .transpose()?;
+    let status = facts.status;
     let data = SubmissionEventData {
         submission_id: facts.submission_id,
         period_id: facts.period_id,
@@ -176,7 +169,7 @@ pub async fn submission_changed(
         status,
         version: facts.version,
         deadline: local(facts.deadline),
-        timeliness,
+        timeliness: facts.timeliness,
         minutes_late: facts.minutes_late,
         // The last reason stays on the record after acceptance; the event carries it only
         // when it is news.

@@ -18,7 +18,7 @@ use cchc_domain::validation::Checker;
 #[diesel(table_name = holidays)]
 struct HolidayRow {
     day: NaiveDate,
-    kind: String,
+    kind: DayKind,
     name: String,
     note: Option<String>,
     provisional: bool,
@@ -27,23 +27,17 @@ struct HolidayRow {
 }
 
 impl HolidayRow {
-    fn into_api(self) -> Result<Holiday> {
-        Ok(Holiday {
+    fn into_api(self) -> Holiday {
+        Holiday {
             date: self.day,
-            kind: parse_stored_kind(&self.kind)?,
+            kind: self.kind,
             name: self.name,
             note: self.note,
             provisional: self.provisional,
             created_at: local(self.created_at),
             updated_at: local(self.updated_at),
-        })
+        }
     }
-}
-
-fn parse_stored_kind(value: &str) -> Result<DayKind> {
-    value
-        .parse::<DayKind>()
-        .map_err(|e| Error::Internal(format!("unknown day kind {value:?}: {e}")))
 }
 
 fn is_weekend(day: NaiveDate) -> bool {
@@ -69,26 +63,22 @@ fn check_kind(check: &mut Checker, day: NaiveDate, kind: DayKind) {
 
 /// The working calendar as the database has it now.
 pub async fn load_calendar(conn: &mut AsyncPgConnection) -> Result<WorkingCalendar> {
-    let rows: Vec<(NaiveDate, String)> = holidays::table
+    let entries: Vec<(NaiveDate, DayKind)> = holidays::table
         .select((holidays::day, holidays::kind))
         .load(conn)
         .await?;
-    let entries = rows
-        .into_iter()
-        .map(|(day, kind)| Ok((day, parse_stored_kind(&kind)?)))
-        .collect::<Result<Vec<_>>>()?;
     Ok(WorkingCalendar::new(entries))
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<Holiday> {
-    holidays::table
+    Ok(holidays::table
         .find(day)
         .select(HolidayRow::as_select())
         .first(conn)
         .await
         .optional()?
         .ok_or(Error::not_found("calendar day"))?
-        .into_api()
+        .into_api())
 }
 
 pub async fn list(
@@ -129,7 +119,7 @@ pub async fn list(
             query = query.filter(holidays::day.le(to));
         }
         if let Some(kind) = filter.kind {
-            query = query.filter(holidays::kind.eq(kind.as_str()));
+            query = query.filter(holidays::kind.eq(kind));
         }
         query
     };
@@ -142,10 +132,7 @@ pub async fn list(
         .load(conn)
         .await?;
     Ok(HolidayPage {
-        items: rows
-            .into_iter()
-            .map(HolidayRow::into_api)
-            .collect::<Result<_>>()?,
+        items: rows.into_iter().map(HolidayRow::into_api).collect(),
         page,
         per_page,
         total,
@@ -182,7 +169,7 @@ pub async fn create(
         diesel::insert_into(holidays::table)
             .values((
                 holidays::day.eq(input.date),
-                holidays::kind.eq(input.kind.as_str()),
+                holidays::kind.eq(input.kind),
                 holidays::name.eq(input.name.trim()),
                 holidays::note.eq(input.note.as_deref().map(str::trim)),
                 holidays::provisional.eq(input.provisional.unwrap_or(false)),
@@ -222,7 +209,7 @@ pub async fn update(
         let before = get(conn, day).await?;
         diesel::update(holidays::table.find(day))
             .set((
-                holidays::kind.eq(input.kind.unwrap_or(current.kind).as_str()),
+                holidays::kind.eq(input.kind.unwrap_or(current.kind)),
                 holidays::name.eq(input
                     .name
                     .as_deref()

@@ -9,10 +9,11 @@ use cchc_db::schema::{indicator_versions, indicators, period_indicators, periods
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::indicator::{
-    Comparator, CreateIndicator, Indicator, IndicatorDefinition, IndicatorFilter, IndicatorKind,
-    IndicatorPage, IndicatorVersion, IndicatorVersionPage, Target, UpdateIndicator,
+    Comparator, ContentArea, CreateIndicator, Indicator, IndicatorDefinition, IndicatorFilter,
+    IndicatorKind, IndicatorPage, IndicatorVersion, IndicatorVersionPage, Target, UpdateIndicator,
 };
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::PageParams;
 use cchc_domain::rules::completeness::IndicatorSpec;
 use cchc_domain::rules::consolidation::value_kind;
 use cchc_domain::validation::Checker;
@@ -25,10 +26,10 @@ struct IndicatorRow {
     current_version: i32,
     name: String,
     description: Option<String>,
-    content_area: String,
-    kind: String,
+    content_area: ContentArea,
+    kind: IndicatorKind,
     unit_of_measure: Option<String>,
-    target_comparator: Option<String>,
+    target_comparator: Option<Comparator>,
     target_threshold: Option<Decimal>,
     tolerance: Decimal,
     evidence_required: bool,
@@ -45,10 +46,10 @@ pub(crate) struct VersionRow {
     pub code: String,
     pub name: String,
     pub description: Option<String>,
-    pub content_area: String,
-    pub kind: String,
+    pub content_area: ContentArea,
+    pub kind: IndicatorKind,
     pub unit_of_measure: Option<String>,
-    pub target_comparator: Option<String>,
+    pub target_comparator: Option<Comparator>,
     pub target_threshold: Option<Decimal>,
     pub tolerance: Decimal,
     pub evidence_required: bool,
@@ -63,68 +64,68 @@ fn definition(
     code: &str,
     name: &str,
     description: Option<&str>,
-    content_area: &str,
-    kind: &str,
+    content_area: ContentArea,
+    kind: IndicatorKind,
     unit_of_measure: Option<&str>,
-    comparator: Option<&str>,
+    comparator: Option<Comparator>,
     threshold: Option<Decimal>,
     tolerance: Decimal,
     evidence_required: bool,
-) -> Result<IndicatorDefinition> {
+) -> IndicatorDefinition {
     let target = match (comparator, threshold) {
         (Some(comparator), Some(threshold)) => Some(Target {
-            comparator: parse_stored::<Comparator>(comparator)?,
+            comparator,
             threshold: threshold.normalize(),
         }),
         _ => None,
     };
-    Ok(IndicatorDefinition {
+    IndicatorDefinition {
         code: code.to_owned(),
         name: name.to_owned(),
         description: description.map(str::to_owned),
-        content_area: parse_stored(content_area)?,
-        kind: parse_stored(kind)?,
+        content_area,
+        kind,
         unit_of_measure: unit_of_measure.map(str::to_owned),
         target,
         tolerance: tolerance.normalize(),
         evidence_required,
-    })
+    }
 }
 
 impl IndicatorRow {
-    fn into_api(self) -> Result<Indicator> {
-        Ok(Indicator {
+    fn into_api(self) -> Indicator {
+        Indicator {
             id: self.id,
             version: self.current_version,
             definition: definition(
                 &self.code,
                 &self.name,
                 self.description.as_deref(),
-                &self.content_area,
-                &self.kind,
+                self.content_area,
+                self.kind,
                 self.unit_of_measure.as_deref(),
-                self.target_comparator.as_deref(),
+                self.target_comparator,
                 self.target_threshold,
                 self.tolerance,
                 self.evidence_required,
-            )?,
+            ),
             active: self.active,
             created_at: local(self.created_at),
             updated_at: local(self.updated_at),
-        })
+        }
     }
 }
 
 impl VersionRow {
-    pub(crate) fn definition(&self) -> Result<IndicatorDefinition> {
+    pub(crate) fn definition(&self) -> IndicatorDefinition {
         definition(
             &self.code,
             &self.name,
             self.description.as_deref(),
-            &self.content_area,
-            &self.kind,
+            self.content_area,
+            self.kind,
             self.unit_of_measure.as_deref(),
-            self.target_comparator.as_deref(),
+            self.target_comparator,
             self.target_threshold,
             self.tolerance,
             self.evidence_required,
@@ -132,22 +133,22 @@ impl VersionRow {
     }
 
     /// What the completeness and discrepancy rules need to know of this version.
-    pub(crate) fn spec(&self) -> Result<IndicatorSpec> {
-        Ok(IndicatorSpec {
+    pub(crate) fn spec(&self) -> IndicatorSpec {
+        IndicatorSpec {
             code: self.code.clone(),
-            kind: value_kind(parse_stored(&self.kind)?),
+            kind: value_kind(self.kind),
             tolerance: self.tolerance,
             evidence_required: self.evidence_required,
-        })
+        }
     }
 
-    fn into_api(self) -> Result<IndicatorVersion> {
-        Ok(IndicatorVersion {
+    fn into_api(self) -> IndicatorVersion {
+        IndicatorVersion {
             indicator_id: self.indicator_id,
             version: self.version,
-            definition: self.definition()?,
+            definition: self.definition(),
             created_at: local(self.created_at),
-        })
+        }
     }
 }
 
@@ -157,10 +158,10 @@ impl VersionRow {
 struct DefinitionValues<'a> {
     name: &'a str,
     description: Option<&'a str>,
-    content_area: &'a str,
-    kind: &'a str,
+    content_area: ContentArea,
+    kind: IndicatorKind,
     unit_of_measure: Option<&'a str>,
-    target_comparator: Option<&'a str>,
+    target_comparator: Option<Comparator>,
     target_threshold: Option<Decimal>,
     tolerance: Decimal,
     evidence_required: bool,
@@ -172,10 +173,10 @@ impl<'a> DefinitionValues<'a> {
         Self {
             name: &def.name,
             description: def.description.as_deref(),
-            content_area: def.content_area.as_str(),
-            kind: def.kind.as_str(),
+            content_area: def.content_area,
+            kind: def.kind,
             unit_of_measure: def.unit_of_measure.as_deref(),
-            target_comparator: def.target.map(|t| t.comparator.as_str()),
+            target_comparator: def.target.map(|t| t.comparator),
             target_threshold: def.target.map(|t| t.threshold),
             tolerance: def.tolerance,
             evidence_required: def.evidence_required,
@@ -253,7 +254,7 @@ async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<I
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Indicator> {
-    find_row(conn, id, false).await?.into_api()
+    Ok(find_row(conn, id, false).await?.into_api())
 }
 
 pub async fn list(
@@ -265,10 +266,10 @@ pub async fn list(
     let query = || {
         let mut query = indicators::table.into_boxed();
         if let Some(area) = filter.content_area {
-            query = query.filter(indicators::content_area.eq(area.as_str()));
+            query = query.filter(indicators::content_area.eq(area));
         }
         if let Some(kind) = filter.kind {
-            query = query.filter(indicators::kind.eq(kind.as_str()));
+            query = query.filter(indicators::kind.eq(kind));
         }
         if let Some(active) = filter.active {
             query = query.filter(indicators::active.eq(active));
@@ -292,10 +293,7 @@ pub async fn list(
         .load(conn)
         .await?;
     Ok(IndicatorPage {
-        items: rows
-            .into_iter()
-            .map(IndicatorRow::into_api)
-            .collect::<Result<_>>()?,
+        items: rows.into_iter().map(IndicatorRow::into_api).collect(),
         page,
         per_page,
         total,
@@ -323,10 +321,7 @@ pub async fn versions(
         .load(conn)
         .await?;
     Ok(IndicatorVersionPage {
-        items: rows
-            .into_iter()
-            .map(VersionRow::into_api)
-            .collect::<Result<_>>()?,
+        items: rows.into_iter().map(VersionRow::into_api).collect(),
         page,
         per_page,
         total,
@@ -348,10 +343,10 @@ async fn insert_version(
             indicator_versions::code.eq(&def.code),
             indicator_versions::name.eq(&def.name),
             indicator_versions::description.eq(&def.description),
-            indicator_versions::content_area.eq(def.content_area.as_str()),
-            indicator_versions::kind.eq(def.kind.as_str()),
+            indicator_versions::content_area.eq(def.content_area),
+            indicator_versions::kind.eq(def.kind),
             indicator_versions::unit_of_measure.eq(&def.unit_of_measure),
-            indicator_versions::target_comparator.eq(def.target.map(|t| t.comparator.as_str())),
+            indicator_versions::target_comparator.eq(def.target.map(|t| t.comparator)),
             indicator_versions::target_threshold.eq(def.target.map(|t| t.threshold)),
             indicator_versions::tolerance.eq(def.tolerance),
             indicator_versions::evidence_required.eq(def.evidence_required),
@@ -432,7 +427,7 @@ pub async fn update(
         let row = find_row(conn, id, true).await?;
         let before = get(conn, id).await?;
         let active = input.active.unwrap_or(row.active);
-        let current = row.into_api()?.definition;
+        let current = row.into_api().definition;
         let kind = input.kind.unwrap_or(current.kind);
         let next = IndicatorDefinition {
             code: current.code.clone(),
@@ -488,7 +483,7 @@ pub async fn update(
             let version_id = insert_version(conn, id, version, &next, now).await?;
             // Drafts follow the latest definition; open and closed periods keep theirs.
             let drafts = periods::table
-                .filter(periods::status.eq("draft"))
+                .filter(periods::status.eq(PeriodStatus::Draft))
                 .select(periods::id);
             diesel::update(
                 period_indicators::table

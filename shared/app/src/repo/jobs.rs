@@ -27,7 +27,7 @@ use crate::repo::{local, local_opt};
 use cchc_db::schema::jobs;
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::job::{Job, JobFilter, JobKindStats, JobPage, JobStats, JobStatus};
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 
 /// The channel the queue's trigger notifies on every queued job.
 pub const NOTIFY_CHANNEL: &str = "cchc_jobs";
@@ -171,6 +171,7 @@ enum Bind<'a> {
     Text(&'a str),
     NullableText(Option<&'a str>),
     Timestamptz(DateTime<Utc>),
+    Status(JobStatus),
 }
 
 impl diesel::query_builder::QueryId for Prepared<'_> {
@@ -201,6 +202,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Prepared<'_> {
                 Bind::Text(v) => out.push_bind_param::<Text, _>(v)?,
                 Bind::NullableText(v) => out.push_bind_param::<Nullable<Text>, _>(v)?,
                 Bind::Timestamptz(v) => out.push_bind_param::<Timestamptz, _>(v)?,
+                Bind::Status(v) => out.push_bind_param::<Text, _>(v)?,
             }
             out.push_sql(part);
         }
@@ -227,6 +229,8 @@ pub async fn claim(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<(Vec<ClaimedJob>, Vec<i64>)> {
+    // `'queued'` is spelled in the SQL, not bound: the queue's partial index (`jobs_due_idx`,
+    // `WHERE status = 'queued'`) serves only a query whose own predicate proves it.
     let locked: Vec<JobId> = Prepared {
         sql: "WITH RECURSIVE due AS ( \
                 (SELECT id, run_at FROM jobs WHERE status = 'queued' AND run_at <= ? \
@@ -360,7 +364,7 @@ async fn finish(
               last_error = coalesce(?, last_error), updated_at = ?, finished_at = ? \
               WHERE id = ?",
         binds: &[
-            Bind::Text(status.as_str()),
+            Bind::Status(status),
             Bind::Integer(attempt),
             Bind::NullableText(outcome),
             Bind::NullableText(error),
@@ -401,7 +405,7 @@ struct JobRow {
     kind: String,
     payload: Value,
     dedup_key: Option<String>,
-    status: String,
+    status: JobStatus,
     attempts: i32,
     max_attempts: i32,
     run_at: DateTime<Utc>,
@@ -413,13 +417,13 @@ struct JobRow {
 }
 
 impl JobRow {
-    fn into_api(self) -> Result<Job> {
-        Ok(Job {
+    fn into_api(self) -> Job {
+        Job {
             id: self.id,
             kind: self.kind,
             payload: self.payload,
             dedup_key: self.dedup_key,
-            status: parse_stored(&self.status)?,
+            status: self.status,
             attempts: self.attempts,
             max_attempts: self.max_attempts,
             run_at: local(self.run_at),
@@ -428,19 +432,19 @@ impl JobRow {
             created_at: local(self.created_at),
             updated_at: local(self.updated_at),
             finished_at: local_opt(self.finished_at),
-        })
+        }
     }
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Job> {
-    jobs::table
+    Ok(jobs::table
         .find(id)
         .select(JobRow::as_select())
         .first(conn)
         .await
         .optional()?
         .ok_or(Error::not_found("job"))?
-        .into_api()
+        .into_api())
 }
 
 pub async fn list(
@@ -452,7 +456,7 @@ pub async fn list(
     let query = || {
         let mut query = jobs::table.into_boxed();
         if let Some(status) = filter.status {
-            query = query.filter(jobs::status.eq(status.as_str()));
+            query = query.filter(jobs::status.eq(status));
         }
         if let Some(kind) = &filter.kind {
             query = query.filter(jobs::kind.eq(kind.trim().to_owned()));
@@ -468,10 +472,7 @@ pub async fn list(
         .load(conn)
         .await?;
     Ok(JobPage {
-        items: rows
-            .into_iter()
-            .map(JobRow::into_api)
-            .collect::<Result<_>>()?,
+        items: rows.into_iter().map(JobRow::into_api).collect(),
         page,
         per_page,
         total,
@@ -481,7 +482,7 @@ pub async fn list(
 /// Requeues a failed job now, with a fresh set of attempts.
 pub async fn retry(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Job> {
     conn.transaction(async |conn| -> Result<Job> {
-        let status: String = jobs::table
+        let status: JobStatus = jobs::table
             .find(id)
             .for_update()
             .select(jobs::status)
@@ -489,7 +490,6 @@ pub async fn retry(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) ->
             .await
             .optional()?
             .ok_or(Error::not_found("job"))?;
-        let status: JobStatus = parse_stored(&status)?;
         if status != JobStatus::Failed {
             return Err(Error::conflict(
                 "job_not_failed",
@@ -498,7 +498,7 @@ pub async fn retry(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) ->
         }
         diesel::update(jobs::table.find(id))
             .set((
-                jobs::status.eq(JobStatus::Queued.as_str()),
+                jobs::status.eq(JobStatus::Queued),
                 jobs::attempts.eq(0),
                 jobs::run_at.eq(now),
                 jobs::updated_at.eq(now),
@@ -533,15 +533,18 @@ struct KindCounts {
 pub async fn stats(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<JobStats> {
     let rows: Vec<KindCounts> = diesel::sql_query(
         "SELECT kind, \
-           count(*) FILTER (WHERE status = 'queued') AS queued, \
-           count(*) FILTER (WHERE status = 'done') AS done, \
-           count(*) FILTER (WHERE status = 'failed') AS failed, \
-           count(*) FILTER (WHERE attempts > 1 OR (status = 'queued' AND attempts > 0)) AS retried, \
-           count(*) FILTER (WHERE status = 'queued' AND run_at <= $1) AS due, \
-           min(run_at) FILTER (WHERE status = 'queued' AND run_at <= $1) AS oldest_due_at \
+           count(*) FILTER (WHERE status = $2) AS queued, \
+           count(*) FILTER (WHERE status = $3) AS done, \
+           count(*) FILTER (WHERE status = $4) AS failed, \
+           count(*) FILTER (WHERE attempts > 1 OR (status = $2 AND attempts > 0)) AS retried, \
+           count(*) FILTER (WHERE status = $2 AND run_at <= $1) AS due, \
+           min(run_at) FILTER (WHERE status = $2 AND run_at <= $1) AS oldest_due_at \
          FROM jobs GROUP BY kind ORDER BY kind",
     )
     .bind::<Timestamptz, _>(now)
+    .bind::<Text, _>(JobStatus::Queued)
+    .bind::<Text, _>(JobStatus::Done)
+    .bind::<Text, _>(JobStatus::Failed)
     .load(conn)
     .await?;
     let mut stats = JobStats::default();

@@ -31,12 +31,12 @@ pub(crate) struct PinnedVersion {
 }
 
 impl PinnedVersion {
-    fn new(row: VersionRow) -> Result<Self> {
-        Ok(PinnedVersion {
-            definition: row.definition()?,
-            spec: row.spec()?,
+    fn new(row: VersionRow) -> Self {
+        PinnedVersion {
+            definition: row.definition(),
+            spec: row.spec(),
             row,
-        })
+        }
     }
 }
 
@@ -95,8 +95,8 @@ pub(crate) async fn versions(
             .await?;
         let read = rows
             .into_iter()
-            .map(|(id, row)| Ok((id, Arc::new(PinnedVersion::new(row)?))))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|(id, row)| (id, Arc::new(PinnedVersion::new(row))))
+            .collect::<Vec<_>>();
         remember(database, &read);
         let read: HashMap<i64, Arc<PinnedVersion>> = read.into_iter().collect();
         for (id, slot) in ids.iter().zip(found.iter_mut()) {

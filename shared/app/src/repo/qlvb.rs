@@ -46,10 +46,10 @@ use cchc_db::schema::{
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::document::{
-    DocumentDirection, DocumentSource, DocumentStatus, EventDocument, MatchAnswer, QlvbDocument,
-    QlvbEvent, QlvbEventAnswer, QlvbEventType,
+    DocumentDirection, DocumentLinkRole, DocumentSource, DocumentStatus, EventDocument,
+    MatchAnswer, QlvbDocument, QlvbEvent, QlvbEventAnswer, QlvbEventType,
 };
-use cchc_domain::model::parse_stored;
+use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::token::Role;
 use cchc_domain::rules::attachments::{sanitize_filename, sha256_hex};
 use cchc_domain::rules::document_match::{decide, Candidate, Match, PeriodLookup, Sender};
@@ -331,7 +331,7 @@ async fn sender_facts(conn: &mut AsyncPgConnection, document: &QlvbDocument) -> 
 }
 
 async fn candidate(conn: &mut AsyncPgConnection, period_id: i64) -> Result<Candidate> {
-    let (code, status): (String, String) = periods::table
+    let (code, status): (String, PeriodStatus) = periods::table
         .find(period_id)
         .select((periods::code, periods::status))
         .first(conn)
@@ -344,7 +344,7 @@ async fn candidate(conn: &mut AsyncPgConnection, period_id: i64) -> Result<Candi
     Ok(Candidate {
         period_id,
         code,
-        status: parse_stored(&status)?,
+        status,
         unit_ids,
     })
 }
@@ -396,7 +396,7 @@ async fn period_facts(
         .await?;
     let period_ids: Vec<i64> = document_period_links::table
         .filter(document_period_links::document_id.eq_any(&letters))
-        .filter(document_period_links::role.eq("request_letter"))
+        .filter(document_period_links::role.eq(DocumentLinkRole::RequestLetter))
         .select(document_period_links::period_id)
         .distinct()
         .order(document_period_links::period_id)
@@ -512,7 +512,7 @@ pub async fn commit(
                 .values((
                     qlvb_events::token_id.eq(principal.token_id),
                     qlvb_events::event_id.eq(&event_id),
-                    qlvb_events::event_type.eq(event.event_type.as_str()),
+                    qlvb_events::event_type.eq(event.event_type),
                     qlvb_events::received_at.eq(now),
                     qlvb_events::body_sha256.eq(body_sha256),
                     qlvb_events::answer_status.eq(0_i16),
@@ -532,7 +532,7 @@ pub async fn commit(
             let existing = documents::find_same_number(conn, parsed, year, true).await?;
             let already_registered = existing.is_some();
             let (document_id, mut status) = match existing {
-                Some(row) => (row.id, parse_stored::<DocumentStatus>(&row.status)?),
+                Some(row) => (row.id, row.status),
                 None => {
                     let status = if received {
                         DocumentStatus::Unmatched

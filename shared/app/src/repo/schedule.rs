@@ -16,15 +16,16 @@ use crate::jobs::{BackgroundJob, Digest, EscalationHead, EscalationLeadership, R
 use crate::repo::events::{self, EscalationFacts};
 use crate::repo::jobs::enqueue;
 use crate::repo::tokens::Principal;
-use crate::repo::units::{ROLE_FOCAL, ROLE_HEAD};
 use crate::repo::{holidays, local, refuse_reporters, stored_policy};
 use cchc_db::schema::{
     escalations, period_extensions, period_units, periods, submissions, unit_contacts, units,
 };
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::job::{Escalation, EscalationPage, Recipient};
+use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::SubmissionStatus;
+use cchc_domain::model::unit::ContactRole;
 use cchc_domain::model::PageParams;
 use cchc_domain::rules::calendar::WorkingCalendar;
 use cchc_domain::rules::local_time::local_date;
@@ -62,7 +63,7 @@ pub struct UnitStanding {
     #[diesel(sql_type = Nullable<BigInt>)]
     pub submission_id: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
-    pub submission_status: Option<String>,
+    pub submission_status: Option<SubmissionStatus>,
     #[diesel(sql_type = Nullable<Text>)]
     pub return_reason: Option<String>,
 }
@@ -70,18 +71,15 @@ pub struct UnitStanding {
 impl UnitStanding {
     /// A returned report counts as not submitted until it is submitted again.
     pub fn is_returned(&self) -> bool {
-        self.submission_status.as_deref() == Some(SubmissionStatus::Returned.as_str())
+        self.submission_status == Some(SubmissionStatus::Returned)
     }
 
     /// Not submitted: no report, a draft, or a report returned and not yet resubmitted.
     pub fn is_missing(&self) -> bool {
-        match self.submission_status.as_deref() {
-            None => true,
-            Some(status) => {
-                status == SubmissionStatus::Draft.as_str()
-                    || status == SubmissionStatus::Returned.as_str()
-            }
-        }
+        matches!(
+            self.submission_status,
+            None | Some(SubmissionStatus::Draft | SubmissionStatus::Returned)
+        )
     }
 
     pub fn deadline(&self, period_deadline: DateTime<Utc>) -> DateTime<Utc> {
@@ -158,7 +156,7 @@ pub async fn contacts_of(
     conn: &mut AsyncPgConnection,
     unit_ids: &[i64],
 ) -> Result<HashMap<i64, UnitContacts>> {
-    let rows: Vec<(i64, String, String, String)> = unit_contacts::table
+    let rows: Vec<(i64, ContactRole, String, String)> = unit_contacts::table
         .filter(unit_contacts::unit_id.eq_any(unit_ids))
         .order((unit_contacts::unit_id, unit_contacts::sort_order))
         .select((
@@ -176,10 +174,9 @@ pub async fn contacts_of(
             name: Some(name),
             email,
         };
-        if role == ROLE_HEAD {
-            entry.head = Some(recipient);
-        } else if role == ROLE_FOCAL {
-            entry.focal_persons.push(recipient);
+        match role {
+            ContactRole::Head => entry.head = Some(recipient),
+            ContactRole::FocalPerson => entry.focal_persons.push(recipient),
         }
     }
     Ok(contacts)
@@ -195,7 +192,7 @@ struct OpenPeriod {
 
 async fn open_periods(conn: &mut AsyncPgConnection) -> Result<Vec<OpenPeriod>> {
     let rows: Vec<(i64, String, DateTime<Utc>, serde_json::Value)> = periods::table
-        .filter(periods::status.eq("open"))
+        .filter(periods::status.eq(PeriodStatus::Open))
         .order(periods::id)
         .select((
             periods::id,
@@ -325,7 +322,7 @@ async fn plan_period(
                 .values((
                     escalations::period_id.eq(period.id),
                     escalations::unit_id.eq(unit.unit_id),
-                    escalations::level.eq(level.as_str()),
+                    escalations::level.eq(level),
                     escalations::deadline.eq(deadline),
                     escalations::escalated_at.eq(now),
                     escalations::minutes_late.eq(minutes_late),
@@ -418,15 +415,13 @@ pub async fn levels(
     mut conn: &AsyncPgConnection,
     period_id: i64,
 ) -> Result<HashMap<i64, EscalationLevel>> {
-    let rows: Vec<(i64, String)> = escalations::table
+    let rows: Vec<(i64, EscalationLevel)> = escalations::table
         .filter(escalations::period_id.eq(period_id))
         .select((escalations::unit_id, escalations::level))
         .load(&mut conn)
         .await?;
     let mut levels: HashMap<i64, EscalationLevel> = HashMap::new();
     for (unit_id, level) in rows {
-        let level = EscalationLevel::parse(&level)
-            .ok_or_else(|| Error::Internal(format!("unknown escalation level {level:?}")))?;
         let entry = levels.entry(unit_id).or_insert(level);
         *entry = (*entry).max(level);
     }
@@ -455,7 +450,14 @@ pub async fn escalations_of(
         .count()
         .get_result(conn)
         .await?;
-    type Row = (String, String, String, DateTime<Utc>, DateTime<Utc>, i32);
+    type Row = (
+        String,
+        String,
+        EscalationLevel,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        i32,
+    );
     let rows: Vec<Row> = escalations::table
         .inner_join(units::table)
         .filter(escalations::period_id.eq(period_id))
@@ -475,20 +477,16 @@ pub async fn escalations_of(
     let items = rows
         .into_iter()
         .map(
-            |(unit_code, unit_name, level, deadline, escalated_at, minutes_late)| {
-                Ok(Escalation {
-                    unit_code,
-                    unit_name,
-                    level: EscalationLevel::parse(&level).ok_or_else(|| {
-                        Error::Internal(format!("unknown escalation level {level:?}"))
-                    })?,
-                    deadline: local(deadline),
-                    escalated_at: local(escalated_at),
-                    minutes_late,
-                })
+            |(unit_code, unit_name, level, deadline, escalated_at, minutes_late)| Escalation {
+                unit_code,
+                unit_name,
+                level,
+                deadline: local(deadline),
+                escalated_at: local(escalated_at),
+                minutes_late,
             },
         )
-        .collect::<Result<_>>()?;
+        .collect();
     Ok(EscalationPage {
         items,
         page,

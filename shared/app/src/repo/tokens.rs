@@ -10,7 +10,7 @@ use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::document::SigningSecret;
 use cchc_domain::model::token::{CreateToken, CreatedToken, Role, Token, TokenFilter, TokenPage};
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::validation::Checker;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,7 +18,7 @@ use cchc_domain::validation::Checker;
 struct TokenRow {
     id: i64,
     name: String,
-    role: String,
+    role: Role,
     unit_id: Option<i64>,
     token_prefix: String,
     created_at: DateTime<Utc>,
@@ -40,12 +40,12 @@ pub struct Principal {
 /// `last_used_at` is refreshed at most this often, so reads don't each cost a write.
 const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
 
-fn to_token(row: TokenRow, unit_code: Option<String>, now: DateTime<Utc>) -> Result<Token> {
+fn to_token(row: TokenRow, unit_code: Option<String>, now: DateTime<Utc>) -> Token {
     let active = row.revoked_at.is_none() && row.expires_at.is_none_or(|e| e > now);
-    Ok(Token {
+    Token {
         id: row.id,
         name: row.name,
-        role: parse_stored(&row.role)?,
+        role: row.role,
         unit_code,
         token_prefix: row.token_prefix,
         created_at: local(row.created_at),
@@ -53,7 +53,7 @@ fn to_token(row: TokenRow, unit_code: Option<String>, now: DateTime<Utc>) -> Res
         last_used_at: local_opt(row.last_used_at),
         revoked_at: local_opt(row.revoked_at),
         active,
-    })
+    }
 }
 
 #[diesel::dsl::auto_type(no_type_alias)]
@@ -71,7 +71,7 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> R
         .await
         .optional()?
         .ok_or(Error::not_found("token"))?;
-    to_token(row, unit_code, now)
+    Ok(to_token(row, unit_code, now))
 }
 
 pub async fn list(
@@ -94,7 +94,7 @@ pub async fn list(
     let query = || {
         let mut query = api_tokens::table.into_boxed();
         if let Some(role) = filter.role {
-            query = query.filter(api_tokens::role.eq(role.as_str()));
+            query = query.filter(api_tokens::role.eq(role));
         }
         if let Some(unit_id) = unit_id {
             query = query.filter(api_tokens::unit_id.eq(unit_id));
@@ -120,7 +120,7 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|(row, code)| to_token(row, code, now))
-        .collect::<Result<_>>()?;
+        .collect();
     Ok(TokenPage {
         items,
         page,
@@ -174,7 +174,7 @@ pub async fn create(
         let id: i64 = diesel::insert_into(api_tokens::table)
             .values((
                 api_tokens::name.eq(input.name.trim()),
-                api_tokens::role.eq(input.role.as_str()),
+                api_tokens::role.eq(input.role),
                 api_tokens::unit_id.eq(unit_id),
                 api_tokens::token_hash.eq(&secret.hash),
                 api_tokens::token_prefix.eq(&secret.display_prefix),
@@ -345,7 +345,7 @@ pub async fn authenticate(
     Ok(Some(Principal {
         token_id: row.id,
         name: row.name,
-        role: parse_stored(&row.role)?,
+        role: row.role,
         unit_id: row.unit_id,
         unit_code,
     }))

@@ -11,9 +11,9 @@ use cchc_db::schema::{unit_contacts, units};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::unit::{
-    Contact, CreateUnit, Unit, UnitFilter, UnitKind, UnitPage, UpdateUnit,
+    Contact, ContactRole, CreateUnit, Unit, UnitFilter, UnitKind, UnitPage, UpdateUnit,
 };
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::validation::Checker;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -22,7 +22,7 @@ pub struct UnitRow {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -34,15 +34,13 @@ pub struct UnitRow {
 #[diesel(table_name = unit_contacts)]
 struct ContactRow {
     unit_id: i64,
-    role: String,
+    role: ContactRole,
     name: String,
     position_title: Option<String>,
     email: String,
     phone: Option<String>,
 }
 
-pub(crate) const ROLE_HEAD: &str = "head";
-pub(crate) const ROLE_FOCAL: &str = "focal_person";
 const MAX_FOCAL_PERSONS: usize = 20;
 
 /// A QLVB identifier code (mã định danh, e.g. `000.00.12.H56`), checked loosely: products
@@ -176,7 +174,8 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
     for contact in contacts {
         by_unit.entry(contact.unit_id).or_default().push(contact);
     }
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|row| {
             let contacts = by_unit.remove(&row.id).unwrap_or_default();
             let to_contact = |c: &ContactRow| Contact {
@@ -185,17 +184,17 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
                 email: c.email.clone(),
                 phone: c.phone.clone(),
             };
-            Ok(Unit {
+            Unit {
                 id: row.id,
-                kind: parse_stored::<UnitKind>(&row.kind)?,
+                kind: row.kind,
                 parent_code: row.parent_id.and_then(|p| parent_codes.get(&p).cloned()),
                 head: contacts
                     .iter()
-                    .find(|c| c.role == ROLE_HEAD)
+                    .find(|c| c.role == ContactRole::Head)
                     .map(to_contact),
                 focal_persons: contacts
                     .iter()
-                    .filter(|c| c.role == ROLE_FOCAL)
+                    .filter(|c| c.role == ContactRole::FocalPerson)
                     .map(to_contact)
                     .collect(),
                 code: row.code,
@@ -205,9 +204,9 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
                 qlvb_code: row.qlvb_code,
                 created_at: local(row.created_at),
                 updated_at: local(row.updated_at),
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Unit> {
@@ -250,7 +249,7 @@ pub async fn list(
             query = query.filter(units::id.eq_any(ids.clone()));
         }
         if let Some(kind) = filter.kind {
-            query = query.filter(units::kind.eq(kind.as_str()));
+            query = query.filter(units::kind.eq(kind));
         }
         if let Some(active) = filter.active {
             query = query.filter(units::active.eq(active));
@@ -284,7 +283,7 @@ pub async fn list(
 async fn replace_contacts(
     conn: &mut AsyncPgConnection,
     unit_id: i64,
-    role: &str,
+    role: ContactRole,
     contacts: &[Contact],
 ) -> Result<()> {
     diesel::delete(
@@ -354,7 +353,7 @@ pub async fn create(
             .values((
                 units::code.eq(&input.code),
                 units::name.eq(input.name.trim()),
-                units::kind.eq(input.kind.as_str()),
+                units::kind.eq(input.kind),
                 units::parent_id.eq(parent_id),
                 units::active.eq(input.active.unwrap_or(true)),
                 units::qlvb_code.eq(input.qlvb_code.as_deref()),
@@ -373,9 +372,9 @@ pub async fn create(
                 )
             })?;
         if let Some(head) = &input.head {
-            replace_contacts(conn, id, ROLE_HEAD, std::slice::from_ref(head)).await?;
+            replace_contacts(conn, id, ContactRole::Head, std::slice::from_ref(head)).await?;
         }
-        replace_contacts(conn, id, ROLE_FOCAL, &input.focal_persons).await?;
+        replace_contacts(conn, id, ContactRole::FocalPerson, &input.focal_persons).await?;
         let unit = get(conn, id).await?;
         audit::record(
             conn,
@@ -444,7 +443,7 @@ pub async fn update(
         diesel::update(units::table.find(id))
             .set((
                 units::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&current.name)),
-                units::kind.eq(input.kind.map(|k| k.as_str()).unwrap_or(&current.kind)),
+                units::kind.eq(input.kind.unwrap_or(current.kind)),
                 units::parent_id.eq(parent_id),
                 units::active.eq(input.active.unwrap_or(current.active)),
                 units::qlvb_code.eq(match &input.qlvb_code {
@@ -466,10 +465,10 @@ pub async fn update(
             })?;
         if let Some(head) = &input.head {
             let heads: Vec<Contact> = head.iter().cloned().collect();
-            replace_contacts(conn, id, ROLE_HEAD, &heads).await?;
+            replace_contacts(conn, id, ContactRole::Head, &heads).await?;
         }
         if let Some(focal_persons) = &input.focal_persons {
-            replace_contacts(conn, id, ROLE_FOCAL, focal_persons).await?;
+            replace_contacts(conn, id, ContactRole::FocalPerson, focal_persons).await?;
         }
         let after = get(conn, id).await?;
         let entry = Entry::changed(EntityType::Unit, id, "updated", &before, &after)?;

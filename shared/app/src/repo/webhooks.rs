@@ -18,7 +18,7 @@ use cchc_domain::model::webhook::{
     CreateWebhook, DeliveryFilter, EventEnvelope, EventType, PingEventData, UpdateWebhook, Webhook,
     WebhookDelivery, WebhookDeliveryPage, WebhookPage, WebhookWithSecret,
 };
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::rules::webhooks::{
     generate_secret, parse_event_types, secret_problem, url_problem,
 };
@@ -29,7 +29,7 @@ use cchc_domain::validation::{non_blank, Checker};
 struct SubscriptionRow {
     id: i64,
     url: String,
-    event_types: Vec<String>,
+    event_types: Vec<EventType>,
     description: Option<String>,
     active: bool,
     created_at: DateTime<Utc>,
@@ -37,20 +37,16 @@ struct SubscriptionRow {
 }
 
 impl SubscriptionRow {
-    fn into_api(self) -> Result<Webhook> {
-        Ok(Webhook {
+    fn into_api(self) -> Webhook {
+        Webhook {
             id: self.id,
             url: self.url,
-            event_types: self
-                .event_types
-                .iter()
-                .map(|t| parse_stored(t))
-                .collect::<Result<_, _>>()?,
+            event_types: self.event_types,
             description: self.description,
             active: self.active,
             created_at: local(self.created_at),
             updated_at: local(self.updated_at),
-        })
+        }
     }
 }
 
@@ -58,9 +54,9 @@ fn check_description(check: &mut Checker, description: Option<&str>) {
     check.optional_text("description", description, 500);
 }
 
-fn check_event_types(check: &mut Checker, types: &[String]) -> Vec<String> {
+fn check_event_types(check: &mut Checker, types: &[String]) -> Vec<EventType> {
     match parse_event_types("event_types", types) {
-        Ok(types) => types.iter().map(|t| t.as_str().to_owned()).collect(),
+        Ok(types) => types,
         Err(problems) => {
             check.extend(problems);
             Vec::new()
@@ -81,7 +77,7 @@ async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<S
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Webhook> {
-    find_row(conn, id, false).await?.into_api()
+    Ok(find_row(conn, id, false).await?.into_api())
 }
 
 /// Subscriptions by id.
@@ -99,10 +95,7 @@ pub async fn list(conn: &mut AsyncPgConnection, page: PageParams) -> Result<Webh
         .load(conn)
         .await?;
     Ok(WebhookPage {
-        items: rows
-            .into_iter()
-            .map(SubscriptionRow::into_api)
-            .collect::<Result<_>>()?,
+        items: rows.into_iter().map(SubscriptionRow::into_api).collect(),
         page,
         per_page,
         total,
@@ -203,7 +196,7 @@ pub async fn update(
     check.finish()?;
     conn.transaction(async |conn| -> Result<Webhook> {
         let row = find_row(conn, id, true).await?;
-        let before = row.clone().into_api()?;
+        let before = row.clone().into_api();
         let description = match &input.description {
             Some(description) => non_blank(description.as_deref()),
             None => row.description.clone(),
@@ -238,7 +231,7 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.transaction(async |conn| -> Result<()> {
-        let before = find_row(conn, id, true).await?.into_api()?;
+        let before = find_row(conn, id, true).await?.into_api();
         diesel::delete(webhook_subscriptions::table.find(id))
             .execute(conn)
             .await?;
@@ -383,7 +376,7 @@ type DeliveryRow = (
         Option<String>,
         bool,
     ),
-    String,
+    EventType,
 );
 
 /// A subscription's delivery log, newest first.
@@ -401,7 +394,7 @@ pub async fn deliveries(
             .filter(webhook_deliveries::subscription_id.eq(id))
             .into_boxed();
         if let Some(event_type) = filter.event_type {
-            query = query.filter(integration_events::event_type.eq(event_type.as_str()));
+            query = query.filter(integration_events::event_type.eq(event_type));
         }
         if let Some(succeeded) = filter.succeeded {
             query = query.filter(webhook_deliveries::succeeded.eq(succeeded));
@@ -426,7 +419,7 @@ pub async fn deliveries(
                 id: d.0,
                 subscription_id: d.1,
                 event_id: d.2,
-                event_type: parse_stored(&event_type)?,
+                event_type,
                 job_id: d.3,
                 attempt: d.4,
                 redelivery: d.5,
@@ -458,7 +451,7 @@ pub struct DeliveryTarget {
     pub url: String,
     pub secret: String,
     pub active: bool,
-    pub event_types: Vec<String>,
+    pub event_types: Vec<EventType>,
 }
 
 /// `None` when the subscription was deleted.
@@ -466,7 +459,7 @@ pub async fn delivery_target(
     conn: &mut AsyncPgConnection,
     subscription_id: i64,
 ) -> Result<Option<DeliveryTarget>> {
-    let row: Option<(String, String, bool, Vec<String>)> = webhook_subscriptions::table
+    let row: Option<(String, String, bool, Vec<EventType>)> = webhook_subscriptions::table
         .find(subscription_id)
         .select((
             webhook_subscriptions::url,
@@ -487,30 +480,32 @@ pub async fn delivery_target(
     )
 }
 
-/// The event as it is sent; `None` when there is no such event.
+/// The event's type and the event as it is sent; `None` when there is no such event.
 pub async fn envelope(
     conn: &mut AsyncPgConnection,
     event_id: &str,
-) -> Result<Option<EventEnvelope>> {
-    let row: Option<(String, String, DateTime<Utc>, serde_json::Value)> = integration_events::table
-        .find(event_id)
-        .select((
-            integration_events::id,
-            integration_events::event_type,
-            integration_events::occurred_at,
-            integration_events::data,
-        ))
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(
-        row.map(|(id, event_type, occurred_at, data)| EventEnvelope {
+) -> Result<Option<(EventType, EventEnvelope)>> {
+    let row: Option<(String, EventType, DateTime<Utc>, serde_json::Value)> =
+        integration_events::table
+            .find(event_id)
+            .select((
+                integration_events::id,
+                integration_events::event_type,
+                integration_events::occurred_at,
+                integration_events::data,
+            ))
+            .first(conn)
+            .await
+            .optional()?;
+    Ok(row.map(|(id, event_type, occurred_at, data)| {
+        let envelope = EventEnvelope {
             id,
-            event_type,
+            event_type: event_type.as_str().to_owned(),
             occurred_at: local(occurred_at),
             data,
-        }),
-    )
+        };
+        (event_type, envelope)
+    }))
 }
 
 /// One attempt, as the worker logs it.

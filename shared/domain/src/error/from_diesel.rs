@@ -31,6 +31,18 @@ impl From<diesel::result::Error> for Error {
                 error.to_string(),
                 info.message().contains("statement timeout"),
             )),
+            // A stored value this build cannot read, such as an unknown vocabulary value: the
+            // code's fault, not the database's. Diesel's message names only the field; the
+            // causes below it name the type and the value, so the log keeps them.
+            DieselError::DeserializationError(cause) => {
+                let mut message = error.to_string();
+                let mut source = cause.source();
+                while let Some(cause) = source {
+                    message = format!("{message}: {cause}");
+                    source = cause.source();
+                }
+                Self::Internal(message)
+            }
             _ => Self::Database(DatabaseFailure::new(error.to_string(), false)),
         }
     }
@@ -205,6 +217,38 @@ mod tests {
             panic!("a missing row is a database failure here");
         };
         assert!(!failure.is_statement_timeout());
+    }
+
+    /// A field that could not be read, with what was wrong with it (as diesel reports it).
+    #[derive(Debug)]
+    struct Field(crate::model::UnknownVariant);
+
+    impl std::fmt::Display for Field {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Error deserializing field 'status'")
+        }
+    }
+
+    impl std::error::Error for Field {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn an_unreadable_stored_value_is_internal_and_names_its_cause() {
+        let unknown = crate::model::UnknownVariant {
+            kind: "PeriodStatus",
+            value: "reopened".into(),
+        };
+        let error = Error::from(DieselError::DeserializationError(Box::new(Field(unknown))));
+        let Error::Internal(message) = error else {
+            panic!("expected an internal error, got {error:?}");
+        };
+        assert_eq!(
+            message,
+            r#"Error deserializing field 'status': unknown PeriodStatus value "reopened""#
+        );
     }
 
     #[test]

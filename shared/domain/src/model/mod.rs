@@ -21,7 +21,14 @@ pub mod webhook;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-pub use crate::error::UnknownVariant;
+/// A text that is not one of a closed set's values: a stored column this build does not know,
+/// or a form field out of the set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} value {value:?}")]
+pub struct UnknownVariant {
+    pub kind: &'static str,
+    pub value: String,
+}
 
 /// Declares a closed set of values stored as text and exchanged as snake_case strings.
 #[macro_export]
@@ -29,6 +36,11 @@ macro_rules! text_enum {
     ($(#[doc = $doc:literal])* pub enum $name:ident { $($(#[doc = $vdoc:literal])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(
+            feature = "diesel",
+            derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+            diesel(sql_type = diesel::sql_types::Text)
+        )]
         pub enum $name {
             $($(#[doc = $vdoc])* #[serde(rename = $text)] $variant),+
         }
@@ -80,7 +92,53 @@ macro_rules! text_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        $crate::text_column!($name);
     };
+}
+
+/// With the `diesel` feature, maps a closed set of values to a text column: written as its
+/// `as_str()`, read back with its `FromStr`, so row structs and filters hold the type itself
+/// and a stored value this build does not know fails the query, naming the type and the
+/// value. The type also derives `AsExpression` and `FromSqlRow` for `Text` (as `text_enum!`
+/// does); the `cfg` is the domain's, the only crate that declares such types.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! text_column {
+    ($name:ident) => {
+        #[cfg(feature = "diesel")]
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                $crate::model::from_column(value.as_bytes())
+            }
+        }
+    };
+}
+
+/// The value of a stored text column (the `FromSql` of [`text_column!`]): text this build
+/// does not know is refused with the type's own parse error, which names the type and the
+/// value.
+#[cfg(feature = "diesel")]
+#[doc(hidden)]
+pub fn from_column<T>(bytes: &[u8]) -> diesel::deserialize::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    Ok(std::str::from_utf8(bytes)?.parse::<T>()?)
 }
 
 /// The text of doc-comment lines, as one paragraph (used for hand-written schemas).
@@ -91,14 +149,6 @@ pub fn doc_text(lines: &[&str]) -> String {
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Parses a stored text column into its enum; a mismatch means the database holds something
-/// this build does not understand, which callers report as a server-side error.
-pub fn parse_stored<T: std::str::FromStr<Err = UnknownVariant>>(
-    value: &str,
-) -> Result<T, UnknownVariant> {
-    value.parse()
 }
 
 /// Lets PATCH bodies tell "absent" (outer `None`) from `null` (`Some(None)`).
@@ -218,4 +268,93 @@ pub mod hhmm {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Ack {
     pub ok: bool,
+}
+
+#[cfg(all(test, feature = "diesel"))]
+mod text_column_tests {
+    use diesel::deserialize::FromSqlRow;
+    use diesel::expression::AsExpression;
+    use diesel::pg::Pg;
+    use diesel::sql_types::{Nullable, Text};
+
+    use super::from_column;
+    use crate::rules::calendar::DayKind;
+    use crate::rules::cutoff::{Frequency, ReportType};
+    use crate::rules::reminders::EscalationLevel;
+    use crate::rules::timeliness::Timeliness;
+
+    /// Every value of a set reads back from its own text, and the type binds as `Text` and
+    /// `Nullable<Text>` and loads from both (as `Option` from the latter).
+    fn assert_round_trip<T>(all: &[T], as_str: fn(&T) -> &'static str)
+    where
+        T: std::str::FromStr + PartialEq + std::fmt::Debug,
+        T::Err: std::error::Error + Send + Sync + 'static,
+        T: AsExpression<Text> + AsExpression<Nullable<Text>> + FromSqlRow<Text, Pg>,
+        Option<T>: FromSqlRow<Nullable<Text>, Pg>,
+    {
+        for value in all {
+            let read = from_column::<T>(as_str(value).as_bytes()).expect("known value");
+            assert_eq!(&read, value);
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_value_reads_back_from_its_text() {
+        use super::{attachment::*, audit::*, document::*, indicator::*, job::*, period::*};
+        use super::{submission::*, token::*, unit::*, webhook::*};
+        assert_round_trip(AttachmentPurpose::ALL, AttachmentPurpose::as_str);
+        assert_round_trip(EntityType::ALL, EntityType::as_str);
+        assert_round_trip(DocumentDirection::ALL, DocumentDirection::as_str);
+        assert_round_trip(DocumentSource::ALL, DocumentSource::as_str);
+        assert_round_trip(DocumentStatus::ALL, DocumentStatus::as_str);
+        assert_round_trip(DocumentLinkRole::ALL, DocumentLinkRole::as_str);
+        assert_round_trip(QlvbEventType::ALL, QlvbEventType::as_str);
+        assert_round_trip(ContentArea::ALL, ContentArea::as_str);
+        assert_round_trip(IndicatorKind::ALL, IndicatorKind::as_str);
+        assert_round_trip(Comparator::ALL, Comparator::as_str);
+        assert_round_trip(JobStatus::ALL, JobStatus::as_str);
+        assert_round_trip(PeriodStatus::ALL, PeriodStatus::as_str);
+        assert_round_trip(WindowSource::ALL, WindowSource::as_str);
+        assert_round_trip(SubmissionStatus::ALL, SubmissionStatus::as_str);
+        assert_round_trip(SystemValueSource::ALL, SystemValueSource::as_str);
+        assert_round_trip(Standing::ALL, Standing::as_str);
+        assert_round_trip(ConsolidationScope::ALL, ConsolidationScope::as_str);
+        assert_round_trip(Role::ALL, Role::as_str);
+        assert_round_trip(UnitKind::ALL, UnitKind::as_str);
+        assert_round_trip(ContactRole::ALL, ContactRole::as_str);
+        assert_round_trip(EventType::ALL, EventType::as_str);
+        assert_round_trip(&DayKind::ALL, DayKind::as_str);
+        assert_round_trip(&Frequency::ALL, Frequency::as_str);
+        assert_round_trip(&ReportType::ALL, ReportType::as_str);
+        assert_round_trip(&Timeliness::ALL, Timeliness::as_str);
+        assert_round_trip(
+            &[EscalationLevel::Head, EscalationLevel::Leadership],
+            EscalationLevel::as_str,
+        );
+    }
+
+    #[test]
+    fn an_unknown_stored_value_is_refused_naming_the_type_and_the_value() {
+        let error = from_column::<super::period::PeriodStatus>(b"reopened").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"unknown PeriodStatus value "reopened""#
+        );
+        let error = from_column::<Frequency>(b"weekly").unwrap_err();
+        assert!(
+            error.to_string().contains("unknown frequency 'weekly'"),
+            "{error}"
+        );
+        let error = from_column::<EscalationLevel>(b"Head").unwrap_err();
+        assert_eq!(error.to_string(), r#"unknown EscalationLevel value "Head""#);
+    }
+
+    #[test]
+    fn stored_text_is_matched_exactly() {
+        for text in ["", "Open", " open", "open ", "OPEN"] {
+            let refused = from_column::<super::period::PeriodStatus>(text.as_bytes());
+            assert!(refused.is_err(), "{text:?} was read");
+        }
+        assert!(from_column::<super::period::PeriodStatus>(b"op\xffen").is_err());
+    }
 }

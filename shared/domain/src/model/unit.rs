@@ -23,6 +23,17 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What a contact is to its unit. Stored only: the API names the roles by field (`head`,
+    /// `focal_persons`).
+    pub enum ContactRole {
+        /// The unit's head: escalations go to them.
+        Head => "head",
+        /// A focal person: reminders and receipts go to them.
+        FocalPerson => "focal_person",
+    }
+}
+
 /// A person to contact at a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -27,6 +27,11 @@ pub const MAX_SEARCH_DAYS: u32 = 3660;
 /// Monday–Friday week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 pub enum DayKind {
     /// A statutory public holiday (Labour Code 2019, Art. 112), including the
     /// Tết days and the day adjacent to National Day.
@@ -64,6 +69,8 @@ impl fmt::Display for DayKind {
         f.write_str(self.as_str())
     }
 }
+
+crate::text_column!(DayKind);
 
 /// A string that is not one of the [`DayKind`] names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

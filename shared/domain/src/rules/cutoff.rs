@@ -26,6 +26,11 @@ const WINDOW_END_DAY: u32 = 14;
 /// How often a report is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 pub enum Frequency {
     /// Every month; sequence 1–12 is the month.
     Monthly,
@@ -95,6 +100,8 @@ impl fmt::Display for Frequency {
     }
 }
 
+crate::text_column!(Frequency);
+
 /// A string that is not one of the [`Frequency`] names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -121,6 +128,11 @@ impl FromStr for Frequency {
 /// The kind of report, which decides whether a period recurs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 pub enum ReportType {
     /// A recurring report on a fixed frequency (báo cáo định kỳ).
     Periodic,
@@ -153,6 +165,8 @@ impl fmt::Display for ReportType {
         f.write_str(self.as_str())
     }
 }
+
+crate::text_column!(ReportType);
 
 /// A string that is not one of the [`ReportType`] names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

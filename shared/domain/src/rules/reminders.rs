@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::model::policy::ReminderPolicy;
+use crate::model::UnknownVariant;
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::local_time::{local_date, local_instant, local_time_of_day};
 
@@ -81,6 +82,11 @@ impl From<ReminderStep> for String {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 pub enum EscalationLevel {
     /// The unit head was told the report is overdue (quá hạn), focal persons in copy.
     Head,
@@ -95,15 +101,24 @@ impl EscalationLevel {
             Self::Leadership => "leadership",
         }
     }
+}
 
-    pub fn parse(value: &str) -> Option<Self> {
+impl FromStr for EscalationLevel {
+    type Err = UnknownVariant;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
-            "head" => Some(Self::Head),
-            "leadership" => Some(Self::Leadership),
-            _ => None,
+            "head" => Ok(Self::Head),
+            "leadership" => Ok(Self::Leadership),
+            _ => Err(UnknownVariant {
+                kind: "EscalationLevel",
+                value: value.to_owned(),
+            }),
         }
     }
 }
+
+crate::text_column!(EscalationLevel);
 
 /// A reminder and the instant it is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -505,7 +520,9 @@ mod tests {
 
     #[test]
     fn escalation_levels_parse() {
-        assert_eq!(EscalationLevel::parse("head"), Some(EscalationLevel::Head));
-        assert_eq!(EscalationLevel::parse("x"), None);
+        assert_eq!("head".parse(), Ok(EscalationLevel::Head));
+        assert_eq!("leadership".parse(), Ok(EscalationLevel::Leadership));
+        let unknown = "x".parse::<EscalationLevel>().unwrap_err();
+        assert_eq!(unknown.to_string(), r#"unknown EscalationLevel value "x""#);
     }
 }

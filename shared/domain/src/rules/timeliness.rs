@@ -24,6 +24,11 @@ pub const DEFAULT_EARLY_MARGIN_WORKING_DAYS: u32 = 1;
 /// How a submission's time compares with its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 pub enum Timeliness {
     /// Submitted before the early threshold: the deadline's local time of
     /// day, the configured number of working days before the deadline.
@@ -54,6 +59,8 @@ impl fmt::Display for Timeliness {
         f.write_str(self.as_str())
     }
 }
+
+crate::text_column!(Timeliness);
 
 /// A string that is not one of the [`Timeliness`] names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

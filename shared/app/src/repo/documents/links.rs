@@ -10,14 +10,14 @@ pub(super) async fn mark_linked(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let before: String = documents::table
+    let before: DocumentStatus = documents::table
         .find(document_id)
         .select(documents::status)
         .first(conn)
         .await?;
     diesel::update(documents::table.find(document_id))
         .set((
-            documents::status.eq(DocumentStatus::Linked.as_str()),
+            documents::status.eq(DocumentStatus::Linked),
             documents::updated_at.eq(now),
         ))
         .execute(conn)
@@ -51,7 +51,7 @@ pub(crate) async fn link_submission(
         .values((
             document_submission_links::document_id.eq(document_id),
             document_submission_links::submission_id.eq(submission_id),
-            document_submission_links::role.eq(DocumentLinkRole::UnitReport.as_str()),
+            document_submission_links::role.eq(DocumentLinkRole::UnitReport),
             document_submission_links::linked_at.eq(now),
             document_submission_links::linked_by.eq(&actor.name),
         ))
@@ -85,7 +85,7 @@ pub(crate) async fn find_or_create_submission(
         .values((
             submissions::period_id.eq(period_id),
             submissions::unit_id.eq(unit_id),
-            submissions::status.eq(SubmissionStatus::Draft.as_str()),
+            submissions::status.eq(SubmissionStatus::Draft),
             submissions::created_at.eq(now),
             submissions::updated_at.eq(now),
         ))
@@ -247,7 +247,7 @@ pub async fn link(
                     .values((
                         document_period_links::document_id.eq(id),
                         document_period_links::period_id.eq(period_id),
-                        document_period_links::role.eq(role.as_str()),
+                        document_period_links::role.eq(role),
                         document_period_links::linked_at.eq(now),
                         document_period_links::linked_by.eq(&actor.name),
                     ))
@@ -255,12 +255,12 @@ pub async fn link(
                     .execute(conn)
                     .await?;
                 if inserted == 0 {
-                    let current: String = document_period_links::table
+                    let current: DocumentLinkRole = document_period_links::table
                         .find((id, period_id))
                         .select(document_period_links::role)
                         .first(conn)
                         .await?;
-                    if current != role.as_str() {
+                    if current != role {
                         return Err(Error::conflict_on(
                             "document_already_linked",
                             "role",
@@ -321,12 +321,12 @@ pub async fn link(
                         ),
                     ));
                 }
-                let status: String = periods::table
+                let status: PeriodStatus = periods::table
                     .find(period_id)
                     .select(periods::status)
                     .first(conn)
                     .await?;
-                if status == PeriodStatus::Draft.as_str() {
+                if status == PeriodStatus::Draft {
                     return Err(Error::conflict(
                         "period_not_open",
                         "the period is not open yet, so its units have no reports",
@@ -352,7 +352,7 @@ pub(crate) async fn of_submission(
         String,
         NaiveDate,
         String,
-        String,
+        DocumentSource,
         Option<DateTime<Utc>>,
         DateTime<Utc>,
     );
@@ -374,21 +374,20 @@ pub(crate) async fn of_submission(
         ))
         .load(&mut conn)
         .await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(
-            |(id, number, issued_on, subject, source, received_at, linked_at)| {
-                Ok(OfficialDocument {
-                    id,
-                    number,
-                    issued_on,
-                    subject,
-                    source: parse_stored(&source)?,
-                    received_at: local_opt(received_at),
-                    linked_at: local(linked_at),
-                })
+            |(id, number, issued_on, subject, source, received_at, linked_at)| OfficialDocument {
+                id,
+                number,
+                issued_on,
+                subject,
+                source,
+                received_at: local_opt(received_at),
+                linked_at: local(linked_at),
             },
         )
-        .collect()
+        .collect())
 }
 
 /// The registry's documents linked to a period: its request letter (the latest, if several)
@@ -400,7 +399,7 @@ pub(crate) async fn of_period(
     Option<String>,
     Vec<cchc_domain::model::period::LegalDocument>,
 )> {
-    let rows: Vec<(String, String, NaiveDate, String)> = document_period_links::table
+    let rows: Vec<(DocumentLinkRole, String, NaiveDate, String)> = document_period_links::table
         .inner_join(documents::table)
         .filter(document_period_links::period_id.eq(period_id))
         .order((documents::issued_on, documents::id))
@@ -415,7 +414,7 @@ pub(crate) async fn of_period(
     let mut request_letter = None;
     let mut legal_basis = Vec::new();
     for (role, number, issued_on, subject) in rows {
-        if role == "request_letter" {
+        if role == DocumentLinkRole::RequestLetter {
             request_letter = Some(number);
         } else {
             legal_basis.push(cchc_domain::model::period::LegalDocument {

@@ -40,7 +40,7 @@ use cchc_domain::model::document::{
 use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::model::token::Role;
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::rules::attachments::{sha256_hex, FileProblem};
 use cchc_domain::rules::document_number::{self, DocumentNumber};
 use cchc_domain::validation::Checker;
@@ -67,11 +67,11 @@ pub(crate) struct DocumentRow {
     pub issuing_agency: String,
     pub subject: String,
     pub signer: Option<String>,
-    pub direction: String,
-    pub source: String,
+    pub direction: DocumentDirection,
+    pub source: DocumentSource,
     pub integration_token_id: Option<i64>,
     pub received_at: Option<DateTime<Utc>>,
-    pub status: String,
+    pub status: DocumentStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -162,7 +162,7 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<DocumentRow>) -> Result
             .push(file_to_api(row));
     }
     let mut links: HashMap<i64, Vec<DocumentLink>> = HashMap::new();
-    let period_links: Vec<(i64, String, DateTime<Utc>, String, i64, String)> =
+    let period_links: Vec<(i64, DocumentLinkRole, DateTime<Utc>, String, i64, String)> =
         document_period_links::table
             .inner_join(periods::table)
             .filter(document_period_links::document_id.eq_any(&ids))
@@ -182,7 +182,7 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<DocumentRow>) -> Result
             .await?;
     for (document_id, role, linked_at, linked_by, period_id, period_code) in period_links {
         links.entry(document_id).or_default().push(DocumentLink {
-            role: parse_stored(&role)?,
+            role,
             period_id,
             period_code,
             submission_id: None,
@@ -191,7 +191,16 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<DocumentRow>) -> Result
             linked_by,
         });
     }
-    type SubmissionLink = (i64, String, DateTime<Utc>, String, i64, i64, String, String);
+    type SubmissionLink = (
+        i64,
+        DocumentLinkRole,
+        DateTime<Utc>,
+        String,
+        i64,
+        i64,
+        String,
+        String,
+    );
     let submission_links: Vec<SubmissionLink> = document_submission_links::table
         .inner_join(
             submissions::table
@@ -219,7 +228,7 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<DocumentRow>) -> Result
         submission_links
     {
         links.entry(document_id).or_default().push(DocumentLink {
-            role: parse_stored(&role)?,
+            role,
             period_id,
             period_code,
             submission_id: Some(submission_id),
@@ -228,34 +237,33 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<DocumentRow>) -> Result
             linked_by,
         });
     }
-    rows.into_iter()
-        .map(|row| {
-            Ok(Document {
-                type_name: type_name(row.document_type.as_deref()),
-                files: files.remove(&row.id).unwrap_or_default(),
-                links: links.remove(&row.id).unwrap_or_default(),
-                id: row.id,
-                number: row.number_symbol,
-                number_value: row.number,
-                symbol_year: row.symbol_year,
-                document_type: row.document_type,
-                issuer: row.issuer,
-                drafter: row.drafter,
-                issued_on: row.issued_on,
-                issue_year: row.issue_year,
-                issuing_agency: row.issuing_agency,
-                subject: row.subject,
-                signer: row.signer,
-                direction: parse_stored(&row.direction)?,
-                source: parse_stored(&row.source)?,
-                integration_token_id: row.integration_token_id,
-                status: parse_stored(&row.status)?,
-                received_at: local_opt(row.received_at),
-                created_at: local(row.created_at),
-                updated_at: local(row.updated_at),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| Document {
+            type_name: type_name(row.document_type.as_deref()),
+            files: files.remove(&row.id).unwrap_or_default(),
+            links: links.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            number: row.number_symbol,
+            number_value: row.number,
+            symbol_year: row.symbol_year,
+            document_type: row.document_type,
+            issuer: row.issuer,
+            drafter: row.drafter,
+            issued_on: row.issued_on,
+            issue_year: row.issue_year,
+            issuing_agency: row.issuing_agency,
+            subject: row.subject,
+            signer: row.signer,
+            direction: row.direction,
+            source: row.source,
+            integration_token_id: row.integration_token_id,
+            status: row.status,
+            received_at: local_opt(row.received_at),
+            created_at: local(row.created_at),
+            updated_at: local(row.updated_at),
         })
-        .collect()
+        .collect())
 }
 
 async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<DocumentRow> {
@@ -321,13 +329,13 @@ pub async fn list(
     let query = || {
         let mut query = documents::table.into_boxed();
         if let Some(status) = filter.status {
-            query = query.filter(documents::status.eq(status.as_str()));
+            query = query.filter(documents::status.eq(status));
         }
         if let Some(direction) = filter.direction {
-            query = query.filter(documents::direction.eq(direction.as_str()));
+            query = query.filter(documents::direction.eq(direction));
         }
         if let Some(source) = filter.source {
-            query = query.filter(documents::source.eq(source.as_str()));
+            query = query.filter(documents::source.eq(source));
         }
         if let Some(period_id) = filter.period_id {
             query = query.filter(
@@ -500,11 +508,11 @@ pub(crate) async fn insert(
             documents::issuing_agency.eq(new.issuing_agency.trim()),
             documents::subject.eq(new.subject.trim()),
             documents::signer.eq(new.signer.map(str::trim)),
-            documents::direction.eq(new.direction.as_str()),
-            documents::source.eq(new.source.as_str()),
+            documents::direction.eq(new.direction),
+            documents::source.eq(new.source),
             documents::integration_token_id.eq(new.integration_token_id),
             documents::received_at.eq(new.received_at),
-            documents::status.eq(new.status.as_str()),
+            documents::status.eq(new.status),
             documents::created_at.eq(now),
             documents::updated_at.eq(now),
         ))

@@ -20,7 +20,7 @@ use cchc_domain::model::period::{
 };
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::webhook::EventType;
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::rules::cutoff::{Frequency, ReportType};
 pub use cchc_domain::rules::period_setup::DEADLINE_TOO_CLOSE;
 use cchc_domain::rules::period_setup::{derive, Derived, PeriodState};
@@ -39,20 +39,20 @@ struct PeriodRow {
     code: String,
     title: String,
     description: Option<String>,
-    report_type: String,
-    frequency: String,
+    report_type: ReportType,
+    frequency: Frequency,
     year: Option<i32>,
     sequence: Option<i32>,
     data_from: NaiveDate,
     data_to: NaiveDate,
-    window_source: String,
+    window_source: WindowSource,
     requested_deadline: DateTime<Utc>,
     deadline: DateTime<Utc>,
     deadline_shifted: bool,
     shift_deadline_off_non_working_day: bool,
     strict_deadline_check: bool,
     deadline_warning: Option<String>,
-    status: String,
+    status: PeriodStatus,
     policy: serde_json::Value,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -75,12 +75,12 @@ impl PeriodRow {
         stored_policy(self.policy.clone())
     }
 
-    fn data_window(&self) -> Result<DataWindow> {
-        Ok(DataWindow {
+    fn data_window(&self) -> DataWindow {
+        DataWindow {
             data_from: self.data_from,
             data_to: self.data_to,
-            source: parse_stored(&self.window_source)?,
-        })
+            source: self.window_source,
+        }
     }
 
     fn deadline(&self) -> Deadline {
@@ -108,11 +108,11 @@ impl PeriodRow {
             code: self.code.clone(),
             title: self.title.clone(),
             description: self.description.clone(),
-            report_type: parse_report_type(&self.report_type)?,
-            frequency: parse_frequency(&self.frequency)?,
+            report_type: self.report_type,
+            frequency: self.frequency,
             year: self.year,
             sequence: self.sequence,
-            custom_window: (self.window_source == WindowSource::Custom.as_str())
+            custom_window: (self.window_source == WindowSource::Custom)
                 .then_some((Some(self.data_from), Some(self.data_to))),
             deadline: local(self.requested_deadline),
             shift: self.shift_deadline_off_non_working_day,
@@ -121,18 +121,6 @@ impl PeriodRow {
             policy: self.policy()?,
         })
     }
-}
-
-fn parse_frequency(value: &str) -> Result<Frequency> {
-    value
-        .parse()
-        .map_err(|_| Error::Internal(format!("unknown frequency {value:?}")))
-}
-
-fn parse_report_type(value: &str) -> Result<ReportType> {
-    value
-        .parse()
-        .map_err(|_| Error::Internal(format!("unknown report type {value:?}")))
 }
 
 async fn load_documents(
@@ -174,8 +162,8 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
     let indicators = versions
         .into_iter()
         .map(|v| {
-            let def = v.definition()?;
-            Ok(PeriodIndicator {
+            let def = v.definition();
+            PeriodIndicator {
                 indicator_id: v.indicator_id,
                 version: v.version,
                 code: def.code,
@@ -186,9 +174,9 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
                 target: def.target,
                 tolerance: def.tolerance,
                 evidence_required: def.evidence_required,
-            })
+            }
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     let units = period_units::table
         .inner_join(units::table)
         .filter(period_units::period_id.eq(id))
@@ -208,13 +196,13 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
         code: row.code.clone(),
         title: row.title.clone(),
         description: row.description.clone(),
-        report_type: parse_report_type(&row.report_type)?,
-        frequency: parse_frequency(&row.frequency)?,
+        report_type: row.report_type,
+        frequency: row.frequency,
         year: row.year,
         sequence: row.sequence,
-        data_window: row.data_window()?,
+        data_window: row.data_window(),
         deadline: row.deadline(),
-        status: parse_stored(&row.status)?,
+        status: row.status,
         legal_basis,
         indicators,
         units,
@@ -236,13 +224,13 @@ pub async fn list(
     let query = || {
         let mut query = periods::table.into_boxed();
         if let Some(status) = filter.status {
-            query = query.filter(periods::status.eq(status.as_str()));
+            query = query.filter(periods::status.eq(status));
         }
         if let Some(frequency) = filter.frequency {
-            query = query.filter(periods::frequency.eq(frequency.as_str()));
+            query = query.filter(periods::frequency.eq(frequency));
         }
         if let Some(report_type) = filter.report_type {
-            query = query.filter(periods::report_type.eq(report_type.as_str()));
+            query = query.filter(periods::report_type.eq(report_type));
         }
         if let Some(year) = filter.year {
             query = query.filter(periods::year.eq(year));
@@ -284,26 +272,24 @@ pub async fn list(
         .collect();
     let items = rows
         .into_iter()
-        .map(|row| {
-            Ok(PeriodSummary {
-                id: row.id,
-                data_window: row.data_window()?,
-                deadline: row.deadline(),
-                warnings: row.warnings(),
-                status: parse_stored(&row.status)?,
-                report_type: parse_report_type(&row.report_type)?,
-                frequency: parse_frequency(&row.frequency)?,
-                indicator_count: indicator_counts.get(&row.id).copied().unwrap_or(0),
-                unit_count: unit_counts.get(&row.id).copied().unwrap_or(0),
-                code: row.code,
-                title: row.title,
-                year: row.year,
-                sequence: row.sequence,
-                created_at: local(row.created_at),
-                updated_at: local(row.updated_at),
-            })
+        .map(|row| PeriodSummary {
+            id: row.id,
+            data_window: row.data_window(),
+            deadline: row.deadline(),
+            warnings: row.warnings(),
+            status: row.status,
+            report_type: row.report_type,
+            frequency: row.frequency,
+            indicator_count: indicator_counts.get(&row.id).copied().unwrap_or(0),
+            unit_count: unit_counts.get(&row.id).copied().unwrap_or(0),
+            code: row.code,
+            title: row.title,
+            year: row.year,
+            sequence: row.sequence,
+            created_at: local(row.created_at),
+            updated_at: local(row.updated_at),
         })
-        .collect::<Result<_>>()?;
+        .collect();
     Ok(PeriodPage {
         items,
         page,
@@ -368,7 +354,7 @@ pub async fn create(
         let id: i64 = diesel::insert_into(periods::table)
             .values((
                 periods::code.eq(&state.code),
-                periods::status.eq(PeriodStatus::Draft.as_str()),
+                periods::status.eq(PeriodStatus::Draft),
                 periods::created_at.eq(now),
                 PeriodValues::new(&state, &derived, now)?,
             ))
@@ -402,7 +388,7 @@ pub async fn update(
     conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
         let before = get(conn, id).await?;
-        match parse_stored::<PeriodStatus>(&row.status)? {
+        match row.status {
             PeriodStatus::Closed => {
                 return Err(Error::conflict(
                     "period_closed",
@@ -525,7 +511,7 @@ pub async fn rederive_deadlines(
 ) -> Result<usize> {
     let calendar = holidays::load_calendar(conn).await?;
     let rows: Vec<PeriodRow> = periods::table
-        .filter(periods::status.ne(PeriodStatus::Closed.as_str()))
+        .filter(periods::status.ne(PeriodStatus::Closed))
         .order(periods::id)
         .for_update()
         .select(PeriodRow::as_select())

@@ -3,6 +3,7 @@
 //! pure rule `cchc_domain::rules::period_setup`.
 
 use super::*;
+use cchc_domain::model::unit::UnitKind;
 
 /// Resolves codes to ids in the given order, reporting unknown, inactive and repeated codes.
 pub(super) fn resolve_codes<T: Copy>(
@@ -66,7 +67,7 @@ pub(super) async fn resolve_units(
         None => {
             units::table
                 .filter(units::active.eq(true))
-                .filter(units::kind.ne("department"))
+                .filter(units::kind.ne(UnitKind::Department))
                 .order(units::code.asc())
                 .select(units::code)
                 .load(conn)
@@ -175,13 +176,13 @@ pub(super) async fn replace_units(
 pub(super) struct PeriodValues<'a> {
     pub(super) title: &'a str,
     pub(super) description: Option<&'a str>,
-    pub(super) report_type: &'a str,
-    pub(super) frequency: &'a str,
+    pub(super) report_type: ReportType,
+    pub(super) frequency: Frequency,
     pub(super) year: Option<i32>,
     pub(super) sequence: Option<i32>,
     pub(super) data_from: NaiveDate,
     pub(super) data_to: NaiveDate,
-    pub(super) window_source: &'a str,
+    pub(super) window_source: WindowSource,
     pub(super) requested_deadline: DateTime<Utc>,
     pub(super) deadline: DateTime<Utc>,
     pub(super) deadline_shifted: bool,
@@ -201,13 +202,13 @@ impl<'a> PeriodValues<'a> {
         Ok(Self {
             title: &state.title,
             description: state.description.as_deref(),
-            report_type: state.report_type.as_str(),
-            frequency: state.frequency.as_str(),
+            report_type: state.report_type,
+            frequency: state.frequency,
             year: state.year,
             sequence: state.sequence,
             data_from: derived.window.data_from,
             data_to: derived.window.data_to,
-            window_source: derived.source.as_str(),
+            window_source: derived.source,
             requested_deadline: derived.deadline.requested,
             deadline: derived.deadline.effective,
             deadline_shifted: derived.deadline.shifted,

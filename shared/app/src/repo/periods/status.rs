@@ -19,7 +19,7 @@ pub async fn open(
 ) -> Result<Period> {
     conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
-        let status = parse_stored::<PeriodStatus>(&row.status)?;
+        let status = row.status;
         if status != PeriodStatus::Draft {
             return Err(invalid_transition(status, "open"));
         }
@@ -91,7 +91,7 @@ pub async fn open(
         }
         diesel::update(periods::table.find(id))
             .set((
-                periods::status.eq(PeriodStatus::Open.as_str()),
+                periods::status.eq(PeriodStatus::Open),
                 periods::deadline.eq(derived.deadline.effective),
                 periods::deadline_shifted.eq(derived.deadline.shifted),
                 periods::deadline_warning.eq(&derived.warning),
@@ -131,14 +131,14 @@ pub async fn close(
 ) -> Result<Period> {
     conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
-        let status = parse_stored::<PeriodStatus>(&row.status)?;
+        let status = row.status;
         if status != PeriodStatus::Open {
             return Err(invalid_transition(status, "close"));
         }
         let before = get(conn, id).await?;
         diesel::update(periods::table.find(id))
             .set((
-                periods::status.eq(PeriodStatus::Closed.as_str()),
+                periods::status.eq(PeriodStatus::Closed),
                 periods::closed_at.eq(now),
                 periods::updated_at.eq(now),
             ))
@@ -160,7 +160,7 @@ pub async fn delete(
 ) -> Result<()> {
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
-        let status = parse_stored::<PeriodStatus>(&row.status)?;
+        let status = row.status;
         if status != PeriodStatus::Draft {
             return Err(Error::conflict(
                 "period_not_draft",

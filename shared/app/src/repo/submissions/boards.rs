@@ -10,9 +10,9 @@ pub(super) struct BoardRow {
     pub(super) unit_code: String,
     pub(super) unit_name: String,
     pub(super) submission_id: Option<i64>,
-    pub(super) status: Option<String>,
+    pub(super) status: Option<SubmissionStatus>,
     pub(super) first_submitted_at: Option<DateTime<Utc>>,
-    pub(super) first_timeliness: Option<String>,
+    pub(super) first_timeliness: Option<Timeliness>,
     pub(super) first_minutes_late: Option<i32>,
     pub(super) submit_count: Option<i32>,
     pub(super) extension: Option<DateTime<Utc>>,
@@ -168,16 +168,8 @@ pub struct BoardInputs {
     pub(super) period_id: i64,
     pub(super) period: PeriodFacts,
     pub(super) title: String,
-    pub(super) rows: Vec<BoardUnit>,
+    pub(super) rows: Vec<BoardRow>,
     pub(super) escalation_levels: HashMap<i64, EscalationLevel>,
-}
-
-/// A board row with its stored texts parsed once, not on every read of a kept board.
-#[derive(Debug)]
-pub(super) struct BoardUnit {
-    pub(super) row: BoardRow,
-    pub(super) status: Option<SubmissionStatus>,
-    pub(super) timeliness: Option<Timeliness>,
 }
 
 pub(super) async fn board_inputs(conn: &AsyncPgConnection, period_id: i64) -> Result<BoardInputs> {
@@ -188,20 +180,6 @@ pub(super) async fn board_inputs(conn: &AsyncPgConnection, period_id: i64) -> Re
         board_rows(conn, period_id),
         schedule::levels(conn, period_id),
     )?;
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            Ok(BoardUnit {
-                status: row.status.as_deref().map(parse_stored).transpose()?,
-                timeliness: row
-                    .first_timeliness
-                    .as_deref()
-                    .map(parse_timeliness)
-                    .transpose()?,
-                row,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok(BoardInputs {
         period_id,
         period,
@@ -230,9 +208,9 @@ pub(super) fn board(
     let (mut accepted, mut returned) = (0, 0);
     for unit in rows {
         let report = compliance_rules::UnitReport {
-            first_submitted_at: unit.row.first_submitted_at,
-            timeliness: unit.timeliness,
-            deadline: unit.row.extension.unwrap_or(period.deadline),
+            first_submitted_at: unit.first_submitted_at,
+            timeliness: unit.first_timeliness,
+            deadline: unit.extension.unwrap_or(period.deadline),
         };
         standings.push(compliance_rules::standing(&report, as_of));
         match unit.status {
@@ -242,7 +220,7 @@ pub(super) fn board(
         }
     }
     let totals = compliance_rules::totals(&standings);
-    let matching: Vec<(&BoardUnit, compliance_rules::Standing)> = rows
+    let matching: Vec<(&BoardRow, compliance_rules::Standing)> = rows
         .iter()
         .zip(standings)
         .filter(|(_, unit)| standing.is_none_or(|s| s == board_standing(*unit)))
@@ -253,18 +231,17 @@ pub(super) fn board(
         .into_iter()
         .skip(usize::try_from(PageParams::offset(page, per_page)).unwrap_or(usize::MAX))
         .take(usize::try_from(per_page).unwrap_or(usize::MAX))
-        .map(|(unit, standing)| {
+        .map(|(row, standing)| {
             let reported = matches!(standing, compliance_rules::Standing::Reported(_));
-            let row = &unit.row;
             ComplianceRow {
                 unit_id: row.unit_id,
                 unit_code: row.unit_code.clone(),
                 unit_name: row.unit_name.clone(),
                 standing: board_standing(standing),
                 submission_id: row.submission_id,
-                status: unit.status,
+                status: row.status,
                 first_submitted_at: row.first_submitted_at.filter(|_| reported).map(local),
-                timeliness: unit.timeliness.filter(|_| reported),
+                timeliness: row.first_timeliness.filter(|_| reported),
                 minutes_late: row.first_minutes_late.filter(|_| reported),
                 overdue_minutes: match standing {
                     compliance_rules::Standing::Missing { overdue_minutes } => {
@@ -355,12 +332,11 @@ pub(super) async fn consolidate(
 ) -> Result<Consolidation> {
     let period = period_facts(conn, period_id).await?;
     let scope = query.include.unwrap_or(ConsolidationScope::Accepted);
-    let statuses: Vec<&str> = match scope {
-        ConsolidationScope::Accepted => vec![SubmissionStatus::Accepted.as_str()],
-        ConsolidationScope::Submitted => vec![
-            SubmissionStatus::Submitted.as_str(),
-            SubmissionStatus::Accepted.as_str(),
-        ],
+    let statuses: Vec<SubmissionStatus> = match scope {
+        ConsolidationScope::Accepted => vec![SubmissionStatus::Accepted],
+        ConsolidationScope::Submitted => {
+            vec![SubmissionStatus::Submitted, SubmissionStatus::Accepted]
+        }
     };
     let subtree = match &query.under {
         Some(code) => {
@@ -403,8 +379,8 @@ pub(super) async fn consolidate(
     )?;
     let definitions = indicators
         .iter()
-        .map(|facts| Ok((facts.version.definition()?, facts.version.spec()?)))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|facts| (facts.version.definition(), facts.version.spec()))
+        .collect::<Vec<_>>();
     let position: HashMap<i64, usize> = indicators
         .iter()
         .enumerate()

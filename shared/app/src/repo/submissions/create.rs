@@ -96,7 +96,7 @@ pub async fn create(
                 .values((
                     submissions::period_id.eq(period_id),
                     submissions::unit_id.eq(unit_id),
-                    submissions::status.eq(SubmissionStatus::Draft.as_str()),
+                    submissions::status.eq(SubmissionStatus::Draft),
                     submissions::created_at.eq(now),
                     submissions::updated_at.eq(now),
                 ))

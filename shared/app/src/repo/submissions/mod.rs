@@ -44,7 +44,7 @@ use cchc_domain::model::submission::{
 };
 use cchc_domain::model::token::Role;
 use cchc_domain::model::webhook::EventType;
-use cchc_domain::model::{parse_stored, PageParams};
+use cchc_domain::model::PageParams;
 use cchc_domain::rules::completeness::{
     completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
     ValueKind,
@@ -75,11 +75,11 @@ struct SubmissionRow {
     id: i64,
     period_id: i64,
     unit_id: i64,
-    status: String,
+    status: SubmissionStatus,
     narrative: Option<String>,
     revision: i32,
     first_submitted_at: Option<DateTime<Utc>>,
-    first_timeliness: Option<String>,
+    first_timeliness: Option<Timeliness>,
     first_minutes_late: Option<i32>,
     last_submitted_at: Option<DateTime<Utc>>,
     submit_count: i32,
@@ -102,7 +102,7 @@ struct ValueRow {
     text_value: Option<String>,
     not_applicable: bool,
     system_value: Option<Decimal>,
-    system_value_source: Option<String>,
+    system_value_source: Option<SystemValueSource>,
     explanation: Option<String>,
     note: Option<String>,
 }
@@ -192,12 +192,6 @@ async fn record_transition(
     audit::record_opt(conn, actor, now, entry).await
 }
 
-fn parse_timeliness(value: &str) -> Result<Timeliness> {
-    value
-        .parse()
-        .map_err(|_| Error::Internal(format!("unknown timeliness {value:?}")))
-}
-
 /// Reporters see only their own unit's submissions; others are "not found" to them.
 fn check_can_read(principal: &Principal, unit_id: i64) -> Result<()> {
     if principal.role == Role::Reporter && principal.unit_id != Some(unit_id) {
@@ -228,7 +222,7 @@ fn check_admin(principal: &Principal, action: &str) -> Result<()> {
 }
 
 async fn period_facts(mut conn: &AsyncPgConnection, period_id: i64) -> Result<PeriodFacts> {
-    let row: Option<(String, String, DateTime<Utc>, Value)> = periods::table
+    let row: Option<(String, PeriodStatus, DateTime<Utc>, Value)> = periods::table
         .find(period_id)
         .select((
             periods::code,
@@ -242,7 +236,7 @@ async fn period_facts(mut conn: &AsyncPgConnection, period_id: i64) -> Result<Pe
     let (code, status, deadline, policy) = row.ok_or(Error::not_found("period"))?;
     Ok(PeriodFacts {
         code,
-        status: parse_stored(&status)?,
+        status,
         deadline,
         policy: stored_policy(policy)?,
     })
@@ -339,7 +333,7 @@ fn check_revision(row: &SubmissionRow, if_match: &IfMatch) -> Result<()> {
 }
 
 fn check_editable(row: &SubmissionRow) -> Result<SubmissionStatus> {
-    let status = parse_stored::<SubmissionStatus>(&row.status)?;
+    let status = row.status;
     match status {
         SubmissionStatus::Draft | SubmissionStatus::Returned => Ok(status),
         other => Err(Error::conflict(

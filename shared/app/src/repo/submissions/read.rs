@@ -152,7 +152,7 @@ pub(super) struct Head {
 pub(super) type HeadColumns = (
     SubmissionRow,
     String,
-    String,
+    PeriodStatus,
     DateTime<Utc>,
     Value,
     String,
@@ -218,7 +218,7 @@ pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Opt
         row,
         period: PeriodFacts {
             code: period_code,
-            status: parse_stored(&period_status)?,
+            status: period_status,
             deadline,
             policy: stored_policy(policy)?,
         },
@@ -401,10 +401,7 @@ impl Loaded {
                         .flatten()
                         .map(|p| p.round_dp(4).normalize()),
                     system_value: row.and_then(|r| r.system_value),
-                    system_value_source: row
-                        .and_then(|r| r.system_value_source.as_deref())
-                        .map(parse_stored::<SystemValueSource>)
-                        .transpose()?,
+                    system_value_source: row.and_then(|r| r.system_value_source),
                     discrepancy: gap.map(|g| g.round_dp(4).normalize()),
                     explanation_required: gap.is_some_and(|g| g > spec.tolerance),
                     explanation: row.and_then(|r| r.explanation.clone()),
@@ -421,7 +418,7 @@ impl Loaded {
             unit_id: row.unit_id,
             unit_code: self.unit_code.clone(),
             unit_name: self.unit_name.clone(),
-            status: parse_stored(&row.status)?,
+            status: row.status,
             narrative: row.narrative.clone(),
             values,
             evidence: self.evidence.iter().map(|(_, e)| e.clone()).collect(),
@@ -436,11 +433,7 @@ impl Loaded {
             deadline: local(self.deadline()),
             has_extension: self.extension.is_some(),
             first_submitted_at: local_opt(row.first_submitted_at),
-            timeliness: row
-                .first_timeliness
-                .as_deref()
-                .map(parse_timeliness)
-                .transpose()?,
+            timeliness: row.first_timeliness,
             minutes_late: row.first_minutes_late,
             last_submitted_at: local_opt(row.last_submitted_at),
             submit_count: row.submit_count,
@@ -538,7 +531,7 @@ pub async fn list(
             .filter(submissions::period_id.eq(period_id))
             .into_boxed();
         if let Some(status) = filter.status {
-            query = query.filter(submissions::status.eq(status.as_str()));
+            query = query.filter(submissions::status.eq(status));
         }
         if let Some(unit_id) = unit_id {
             query = query.filter(submissions::unit_id.eq(unit_id));
@@ -567,14 +560,10 @@ pub async fn list(
                 id: row.id,
                 unit_code,
                 unit_name,
-                status: parse_stored(&row.status)?,
+                status: row.status,
                 revision: row.revision,
                 first_submitted_at: local_opt(row.first_submitted_at),
-                timeliness: row
-                    .first_timeliness
-                    .as_deref()
-                    .map(parse_timeliness)
-                    .transpose()?,
+                timeliness: row.first_timeliness,
                 minutes_late: row.first_minutes_late,
                 submit_count: row.submit_count,
                 updated_at: local(row.updated_at),

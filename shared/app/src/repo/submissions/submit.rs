@@ -15,7 +15,7 @@ pub async fn submit(
         let (head, values) = read_head(conn, id, true).await?;
         let row = head.row.clone();
         check_can_file(principal, row.unit_id)?;
-        let status = parse_stored::<SubmissionStatus>(&row.status)?;
+        let status = row.status;
         if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
             return Err(Error::conflict(
                 "invalid_transition",
@@ -68,7 +68,7 @@ pub async fn submit(
                 submission_versions::version.eq(version),
                 submission_versions::submitted_at.eq(now),
                 submission_versions::submitted_by.eq(&principal.name),
-                submission_versions::timeliness.eq(assessment.timeliness.as_str()),
+                submission_versions::timeliness.eq(assessment.timeliness),
                 submission_versions::minutes_late.eq(minutes_late),
                 submission_versions::deadline.eq(deadline),
                 submission_versions::content.eq(&content),
@@ -80,13 +80,13 @@ pub async fn submit(
         let first = row.first_submitted_at.is_none();
         let updated: SubmissionRow = diesel::update(submissions::table.find(id))
             .set((
-                submissions::status.eq(SubmissionStatus::Submitted.as_str()),
+                submissions::status.eq(SubmissionStatus::Submitted),
                 submissions::first_submitted_at.eq(row.first_submitted_at.or(Some(now))),
                 // A returned and resubmitted report keeps its first timeliness.
                 submissions::first_timeliness.eq(if first {
-                    Some(assessment.timeliness.as_str().to_owned())
+                    Some(assessment.timeliness)
                 } else {
-                    row.first_timeliness.clone()
+                    row.first_timeliness
                 }),
                 submissions::first_minutes_late.eq(if first { Some(minutes_late) } else { row.first_minutes_late }),
                 submissions::last_submitted_at.eq(now),
@@ -129,7 +129,7 @@ pub(super) async fn review(
         let row = find_row(conn, id, true).await?;
         check_can_read(principal, row.unit_id)?;
         check_admin(principal, action)?;
-        let status = parse_stored::<SubmissionStatus>(&row.status)?;
+        let status = row.status;
         if status != SubmissionStatus::Submitted {
             return Err(Error::conflict(
                 "invalid_transition",
@@ -141,7 +141,7 @@ pub(super) async fn review(
         let returned = to == SubmissionStatus::Returned;
         let updated: SubmissionRow = diesel::update(submissions::table.find(id))
             .set((
-                submissions::status.eq(to.as_str()),
+                submissions::status.eq(to),
                 // The last return reason stays on record after an acceptance.
                 submissions::return_reason
                     .eq(reason.map(str::to_owned).or(row.return_reason.clone())),

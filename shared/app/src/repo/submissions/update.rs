@@ -51,7 +51,6 @@ pub async fn update(
                 .values
                 .get(&facts.indicator_id)
                 .map(ValueRow::system_figure)
-                .transpose()?
                 .unwrap_or_default();
             if is_empty_input(value) && system_figure::kept_office_figure(writer, stored).is_none()
             {
@@ -77,7 +76,7 @@ pub async fn update(
                 text_value: non_blank(value.text.as_deref()),
                 not_applicable: value.not_applicable.unwrap_or(false),
                 system_value: figure.figure.value,
-                system_value_source: figure.figure.source.map(|s| s.as_str().to_owned()),
+                system_value_source: figure.figure.source,
                 explanation: non_blank(value.explanation.as_deref()),
                 note: non_blank(value.note.as_deref()),
             };
@@ -163,15 +162,11 @@ pub async fn update(
 
 impl ValueRow {
     /// The system-of-record figure this row holds, with who gave it.
-    fn system_figure(&self) -> Result<SystemFigure> {
-        Ok(SystemFigure {
+    fn system_figure(&self) -> SystemFigure {
+        SystemFigure {
             value: self.system_value,
-            source: self
-                .system_value_source
-                .as_deref()
-                .map(parse_stored)
-                .transpose()?,
-        })
+            source: self.system_value_source,
+        }
     }
 }
 
