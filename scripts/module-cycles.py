@@ -29,8 +29,9 @@ for src,cname in crates.items():
     graph={m:set() for m in mods}
     for m,text in mods.items():
         # strip tests module
-        i=text.find('#[cfg(test)]\nmod tests')
-        if i>=0: text=text[:i]
+        # Test modules (`#[cfg(test)] mod …`, `#[cfg(all(test, …))] mod …`) do not count.
+        cut=re.search(r'^#\[cfg\([^\n]*\btest\b[^\n]*\)\]\s*\nmod \w+', text, re.M)
+        if cut: text=text[:cut.start()]
         text='\n'.join(l for l in text.split('\n') if not l.strip().startswith('//'))
         parts=m.split('::') if m else []
         refs=set()

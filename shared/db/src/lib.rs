@@ -4,6 +4,8 @@
 //! Builds on the domain only (its `diesel` feature: a diesel error becomes the domain's
 //! `Error`). No use case lives here: authorization, audit and the outbox are in `cchc-app`.
 
+pub mod attachments;
+pub mod calendar;
 pub mod pool;
 pub mod schema;
 

@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::repo::audit::{self, Entry};
 use crate::repo::submissions::{editable, readable, touch, EditableSubmission};
 use crate::repo::tokens::Principal;
-use crate::repo::{local, upload_form};
+use crate::repo::upload_form;
 use crate::storage::Storage;
 use cchc_db::schema::{
     indicators, period_indicators, submission_attachments, submission_evidence, submissions,
@@ -34,59 +34,7 @@ use cchc_excel::files::check_file;
 
 pub use crate::repo::upload_form::{UploadForm, UploadedFile};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = submission_attachments)]
-struct AttachmentRow {
-    id: i64,
-    submission_id: i64,
-    purpose: AttachmentPurpose,
-    filename: String,
-    content_type: String,
-    size_bytes: i64,
-    sha256: String,
-    storage_key: String,
-    uploaded_at: DateTime<Utc>,
-    uploaded_by: String,
-}
-
-/// The path downloads are served from.
-pub fn download_url(id: i64) -> String {
-    format!("/api/v1/attachments/{id}/content")
-}
-
-fn to_api(row: AttachmentRow, indicator_code: Option<String>) -> Attachment {
-    Attachment {
-        id: row.id,
-        submission_id: row.submission_id,
-        purpose: row.purpose,
-        filename: row.filename,
-        content_type: row.content_type,
-        size_bytes: row.size_bytes,
-        sha256: row.sha256,
-        indicator_code,
-        uploaded_at: local(row.uploaded_at),
-        uploaded_by: row.uploaded_by,
-        download_url: download_url(row.id),
-    }
-}
-
-/// Every file of a submission, oldest first; no access check (callers have done it).
-pub(crate) async fn of_submission(
-    mut conn: &AsyncPgConnection,
-    submission_id: i64,
-) -> Result<Vec<Attachment>> {
-    let rows: Vec<(AttachmentRow, Option<String>)> = submission_attachments::table
-        .left_join(indicators::table)
-        .filter(submission_attachments::submission_id.eq(submission_id))
-        .order(submission_attachments::id)
-        .select((AttachmentRow::as_select(), indicators::code.nullable()))
-        .load(&mut conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(row, code)| to_api(row, code))
-        .collect())
-}
+use cchc_db::attachments::AttachmentRow;
 
 /// Whether `principal` may add files to submission `id` now. Checked before the body is read,
 /// so a caller without rights is told at once; [`upload`] checks again under the row lock.
@@ -290,7 +238,7 @@ pub async fn get(
     principal: &Principal,
 ) -> Result<Attachment> {
     let (row, code) = find_readable(conn, id, principal).await?;
-    Ok(to_api(row, code))
+    Ok(row.into_model(code))
 }
 
 pub async fn list(
@@ -318,7 +266,7 @@ pub async fn list(
     Ok(AttachmentPage {
         items: rows
             .into_iter()
-            .map(|(row, code)| to_api(row, code))
+            .map(|(row, code)| row.into_model(code))
             .collect(),
         page,
         per_page,
@@ -340,7 +288,7 @@ pub async fn download(
 ) -> Result<Download> {
     let (row, code) = find_readable(conn, id, principal).await?;
     let bytes = storage.get(&row.storage_key).await?;
-    let attachment = to_api(row, code);
+    let attachment = row.into_model(code);
     Ok(Download { attachment, bytes })
 }
 

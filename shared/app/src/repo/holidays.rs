@@ -11,7 +11,7 @@ use cchc_domain::model::holiday::{
     CreateHoliday, Holiday, HolidayFilter, HolidayPage, UpdateHoliday,
 };
 use cchc_domain::model::PageParams;
-use cchc_domain::rules::calendar::{DayKind, WorkingCalendar};
+use cchc_domain::rules::calendar::DayKind;
 use cchc_domain::validation::Checker;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -59,15 +59,6 @@ fn check_kind(check: &mut Checker, day: NaiveDate, kind: DayKind) {
         ),
         _ => {}
     }
-}
-
-/// The working calendar as the database has it now.
-pub async fn load_calendar(conn: &mut AsyncPgConnection) -> Result<WorkingCalendar> {
-    let entries: Vec<(NaiveDate, DayKind)> = holidays::table
-        .select((holidays::day, holidays::kind))
-        .load(conn)
-        .await?;
-    Ok(WorkingCalendar::new(entries))
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<Holiday> {

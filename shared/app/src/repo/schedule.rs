@@ -16,7 +16,8 @@ use crate::jobs::{BackgroundJob, Digest, EscalationHead, EscalationLeadership, R
 use crate::repo::events::{self, EscalationFacts};
 use crate::repo::jobs::enqueue;
 use crate::repo::tokens::Principal;
-use crate::repo::{holidays, local, refuse_reporters, stored_policy};
+use crate::repo::{local, refuse_reporters, stored_policy};
+use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     escalations, period_extensions, period_units, periods, submissions, unit_contacts, units,
 };
@@ -226,7 +227,7 @@ pub async fn plan(
     notify: &NotificationConfig,
     now: DateTime<Utc>,
 ) -> Result<PlanReport> {
-    let calendar = holidays::load_calendar(conn).await?;
+    let calendar = load_calendar(conn).await?;
     let mut report = PlanReport::default();
     for period in open_periods(conn).await? {
         let part = conn

@@ -65,3 +65,8 @@ pub struct AttachmentUpload {
     #[schema(example = "TTHC-CONGKHAI")]
     pub indicator_code: Option<String>,
 }
+
+/// The path a file of a report is downloaded from.
+pub fn download_url(id: i64) -> String {
+    format!("/api/v1/attachments/{id}/content")
+}

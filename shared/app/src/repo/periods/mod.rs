@@ -8,7 +8,8 @@ use serde_json::json;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::{self, VersionRow};
-use crate::repo::{contains_pattern, holidays, local, local_opt, map_unique, stored_policy};
+use crate::repo::{contains_pattern, local, local_opt, map_unique, stored_policy};
+use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     indicator_versions, period_documents, period_indicators, period_units, periods, units,
 };
@@ -338,7 +339,7 @@ pub async fn create(
         },
     };
     conn.transaction(async |conn| -> Result<Period> {
-        let calendar = holidays::load_calendar(conn).await?;
+        let calendar = load_calendar(conn).await?;
         let mut check = Checker::new();
         let derived = derive(&state, &calendar, &mut check);
         let indicator_set =
@@ -452,7 +453,7 @@ pub async fn update(
             None => load_documents(conn, id).await?,
         };
 
-        let calendar = holidays::load_calendar(conn).await?;
+        let calendar = load_calendar(conn).await?;
         let mut check = Checker::new();
         if input.use_default_window == Some(true)
             && (input.data_from.is_some() || input.data_to.is_some())
@@ -509,7 +510,7 @@ pub async fn rederive_deadlines(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    let calendar = holidays::load_calendar(conn).await?;
+    let calendar = load_calendar(conn).await?;
     let rows: Vec<PeriodRow> = periods::table
         .filter(periods::status.ne(PeriodStatus::Closed))
         .order(periods::id)

@@ -49,7 +49,7 @@ pub async fn open(
                 "a period needs at least one participating unit to open",
             );
         }
-        let calendar = holidays::load_calendar(conn).await?;
+        let calendar = load_calendar(conn).await?;
         let mut state = row.state()?;
         state.legal_basis = load_documents(conn, id).await?;
         let derived = derive(&state, &calendar, &mut check);

@@ -20,9 +20,8 @@ use crate::repo::jobs;
 use crate::repo::pinned_versions::{self, PinnedVersion};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
-use crate::repo::{
-    attachments, holidays, local, local_opt, refuse_reporters, stored_policy, units,
-};
+use crate::repo::{local, local_opt, refuse_reporters, stored_policy, units};
+use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     board_generation, indicator_versions, period_extensions, period_indicators, period_units,
     periods, submission_evidence, submission_values, submission_versions, submissions,

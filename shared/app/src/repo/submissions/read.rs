@@ -291,7 +291,7 @@ pub(super) async fn load(
         },
         async {
             if head.has_attachments {
-                attachments::of_submission(conn, id).await
+                cchc_db::attachments::of_submission(conn, id).await
             } else {
                 Ok(Vec::new())
             }

@@ -46,7 +46,7 @@ pub async fn submit(
                     .collect(),
             });
         }
-        let calendar = holidays::load_calendar(conn).await?;
+        let calendar = load_calendar(conn).await?;
         let deadline = loaded.deadline();
         let assessment = assess(now, deadline, &calendar, loaded.period.policy.early_margin_working_days);
         let minutes_late = i32::try_from(assessment.minutes_late).unwrap_or(i32::MAX);
