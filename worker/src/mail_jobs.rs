@@ -3,8 +3,7 @@
 //! reminder was queued gets none, and every mail says what is true when it leaves.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 
 use cchc_app::jobs::{
@@ -12,7 +11,7 @@ use cchc_app::jobs::{
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError};
 use cchc_app::repo::schedule::{unit_standing, unit_standings, UnitStanding};
-use cchc_db::schema::{escalations, periods, submissions, units};
+use cchc_db::{escalations, periods, submissions, units};
 use cchc_domain::model::job::Recipient;
 use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::submission::SubmissionStatus;
@@ -131,10 +130,6 @@ impl MailJob for Digest {
     }
 }
 
-fn db(error: diesel::result::Error) -> JobError {
-    JobError::Temporary(error.to_string())
-}
-
 fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
     u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX)
 }
@@ -145,28 +140,18 @@ struct PeriodFacts {
     open: bool,
 }
 
-async fn period(mut conn: &AsyncPgConnection, id: i64) -> Result<PeriodFacts, JobError> {
-    let (code, title, deadline, status): (String, String, DateTime<Utc>, PeriodStatus) =
-        periods::table
-            .find(id)
-            .select((
-                periods::code,
-                periods::title,
-                periods::deadline,
-                periods::status,
-            ))
-            .first(&mut conn)
-            .await
-            .map_err(|e| match e {
-                diesel::result::Error::NotFound => {
-                    JobError::Permanent(format!("period {id} is gone"))
-                }
-                other => db(other),
-            })?;
+async fn period(conn: &AsyncPgConnection, id: i64) -> Result<PeriodFacts, JobError> {
+    let facts = periods::period_facts(conn, id)
+        .await?
+        .ok_or_else(|| JobError::Permanent(format!("period {id} is gone")))?;
     Ok(PeriodFacts {
-        reference: PeriodRef { id, code, title },
-        deadline,
-        open: status == PeriodStatus::Open,
+        reference: PeriodRef {
+            id,
+            code: facts.code,
+            title: facts.title,
+        },
+        deadline: facts.deadline,
+        open: facts.status == PeriodStatus::Open,
     })
 }
 
@@ -280,12 +265,7 @@ async fn escalation_leadership(
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
     let period = period(conn, job.period_id).await?;
-    let escalated: Vec<(i64, DateTime<Utc>)> = escalations::table
-        .filter(escalations::id.eq_any(&job.escalation_ids))
-        .select((escalations::unit_id, escalations::deadline))
-        .load(conn)
-        .await
-        .map_err(db)?;
+    let escalated = escalations::units_and_deadlines(conn, &job.escalation_ids).await?;
     let standings = unit_standings(conn, job.period_id)
         .await
         .map_err(JobError::from)?;
@@ -316,71 +296,43 @@ async fn escalation_leadership(
     })))
 }
 
-type SubmissionFacts = (
-    i64,
-    i64,
-    Option<DateTime<Utc>>,
-    Option<StoredTimeliness>,
-    Option<i32>,
-    Option<String>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-);
-
 async fn receipt(
     conn: &mut AsyncPgConnection,
     job: Receipt,
     key: String,
 ) -> Result<Decision, JobError> {
-    let (
-        period_id,
-        unit_id,
-        last_submitted_at,
-        timeliness,
-        minutes_late,
-        return_reason,
-        returned_at,
-        accepted_at,
-    ): SubmissionFacts = submissions::table
-        .find(job.submission_id)
-        .select((
-            submissions::period_id,
-            submissions::unit_id,
-            submissions::last_submitted_at,
-            submissions::first_timeliness,
-            submissions::first_minutes_late,
-            submissions::return_reason,
-            submissions::returned_at,
-            submissions::accepted_at,
-        ))
-        .first(conn)
-        .await
-        .map_err(db)?;
+    let facts = submissions::receipt_facts(conn, job.submission_id)
+        .await?
+        .ok_or_else(|| JobError::Permanent(format!("submission {} is gone", job.submission_id)))?;
+    let (period_id, unit_id) = (facts.period_id, facts.unit_id);
     let period = period(conn, period_id).await?;
-    let (code, name): (String, String) = units::table
-        .find(unit_id)
-        .select((units::code, units::name))
-        .first(conn)
-        .await
-        .map_err(db)?;
+    let (code, name) = units::code_and_name(conn, unit_id)
+        .await?
+        .ok_or_else(|| JobError::Permanent(format!("unit {unit_id} is gone")))?;
     let missing = |what: &str| JobError::Permanent(format!("the submission has no {what}"));
     let event = match job.event.as_str() {
         "submitted" => ReceiptEvent::Submitted {
-            submitted_at: last_submitted_at.ok_or_else(|| missing("submission time"))?,
-            timeliness: match timeliness {
+            submitted_at: facts
+                .last_submitted_at
+                .ok_or_else(|| missing("submission time"))?,
+            timeliness: match facts.first_timeliness {
                 Some(StoredTimeliness::Early) => Timeliness::Early,
                 Some(StoredTimeliness::Late) => Timeliness::Late {
-                    minutes: u32::try_from(minutes_late.unwrap_or(0)).unwrap_or(0),
+                    minutes: u32::try_from(facts.first_minutes_late.unwrap_or(0)).unwrap_or(0),
                 },
                 Some(StoredTimeliness::OnTime) | None => Timeliness::OnTime,
             },
         },
         "returned" => ReceiptEvent::Returned {
-            returned_at: returned_at.ok_or_else(|| missing("return time"))?,
-            reason: return_reason.ok_or_else(|| missing("return reason"))?,
+            returned_at: facts.returned_at.ok_or_else(|| missing("return time"))?,
+            reason: facts
+                .return_reason
+                .ok_or_else(|| missing("return reason"))?,
         },
         "accepted" => ReceiptEvent::Accepted {
-            accepted_at: accepted_at.ok_or_else(|| missing("acceptance time"))?,
+            accepted_at: facts
+                .accepted_at
+                .ok_or_else(|| missing("acceptance time"))?,
         },
         other => {
             return Err(JobError::Permanent(format!(
@@ -423,13 +375,7 @@ async fn digest(
     {
         return Ok(Decision::Skip("the digest's day is over".into()));
     }
-    let open: Vec<i64> = periods::table
-        .filter(periods::status.eq(PeriodStatus::Open))
-        .order(periods::deadline)
-        .select(periods::id)
-        .load(conn)
-        .await
-        .map_err(db)?;
+    let open = periods::open_period_ids(conn).await?;
     let mut digest_periods = Vec::new();
     for id in open {
         let period = period(conn, id).await?;

@@ -6,7 +6,11 @@
 
 pub mod attachments;
 pub mod calendar;
+pub mod escalations;
+pub mod periods;
 pub mod pool;
 pub mod schema;
+pub mod submissions;
+pub mod units;
 
 pub use pool::*;

@@ -220,24 +220,15 @@ fn check_admin(principal: &Principal, action: &str) -> Result<()> {
     }
 }
 
-async fn period_facts(mut conn: &AsyncPgConnection, period_id: i64) -> Result<PeriodFacts> {
-    let row: Option<(String, PeriodStatus, DateTime<Utc>, Value)> = periods::table
-        .find(period_id)
-        .select((
-            periods::code,
-            periods::status,
-            periods::deadline,
-            periods::policy,
-        ))
-        .first(&mut conn)
-        .await
-        .optional()?;
-    let (code, status, deadline, policy) = row.ok_or(Error::not_found("period"))?;
+async fn period_facts(conn: &AsyncPgConnection, period_id: i64) -> Result<PeriodFacts> {
+    let facts = cchc_db::periods::period_facts(conn, period_id)
+        .await?
+        .ok_or(Error::not_found("period"))?;
     Ok(PeriodFacts {
-        code,
-        status,
-        deadline,
-        policy: stored_policy(policy)?,
+        code: facts.code,
+        status: facts.status,
+        deadline: facts.deadline,
+        policy: stored_policy(facts.policy)?,
     })
 }
 
