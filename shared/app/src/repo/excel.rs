@@ -30,8 +30,8 @@ fn unit_problem(code: &'static str, message: impl Into<String>) -> Error {
 /// its reports); anyone else names a participating unit.
 async fn form_unit(
     conn: &mut AsyncPgConnection,
+    period_id: i64,
     unit: Option<&str>,
-    participants: &[(i64, String)],
     principal: &Principal,
 ) -> Result<i64> {
     let unit_id = match (principal.role, unit) {
@@ -54,10 +54,10 @@ async fn form_unit(
             .await?
             .ok_or_else(|| unit_problem("unknown_code", format!("no unit has code {code:?}")))?,
     };
-    if !participants.iter().any(|(id, _)| *id == unit_id) {
+    if !periods::participates(conn, period_id, unit_id).await? {
         return Err(unit_problem(
             "not_participating",
-            "this unit does not take part in the period",
+            periods::NOT_PARTICIPATING,
         ));
     }
     Ok(unit_id)
@@ -86,12 +86,7 @@ pub async fn statistics_form(
     principal: &Principal,
 ) -> Result<StatisticsForm> {
     let period = periods::get(conn, period_id).await?;
-    let participants: Vec<(i64, String)> = period
-        .units
-        .iter()
-        .map(|u| (u.unit_id, u.code.clone()))
-        .collect();
-    let unit_id = form_unit(conn, unit, &participants, principal).await?;
+    let unit_id = form_unit(conn, period_id, unit, principal).await?;
     let unit = period
         .units
         .iter()

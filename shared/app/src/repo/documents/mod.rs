@@ -26,8 +26,8 @@ use crate::repo::tokens::Principal;
 use crate::repo::{contains_pattern, local, local_opt, periods as periods_repo, units};
 use crate::storage::Storage;
 use cchc_db::schema::{
-    document_files, document_period_links, document_submission_links, documents, period_units,
-    periods, submissions, units as units_table,
+    document_files, document_period_links, document_submission_links, documents, periods,
+    submissions, units as units_table,
 };
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::audit::{Actor, EntityType};

@@ -537,6 +537,25 @@ pub async fn update(
     .await
 }
 
+/// What a unit that does not take part in a period is told when named for it.
+pub(crate) const NOT_PARTICIPATING: &str = "this unit does not take part in the period";
+
+/// Whether a unit takes part in a period: the one question every use case that names a unit
+/// for a period (filing, extensions, forms, linking documents) asks, asked here only.
+pub(crate) async fn participates(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<bool> {
+    let n: i64 = period_units::table
+        .filter(period_units::period_id.eq(period_id))
+        .filter(period_units::unit_id.eq(unit_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Finds a period id by code (used by the demo loader and integrations).
 pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
     find_id_by_code(conn, code).await

@@ -64,17 +64,11 @@ pub async fn create(
                     )))
                 }
             };
-            let participates: i64 = period_units::table
-                .filter(period_units::period_id.eq(period_id))
-                .filter(period_units::unit_id.eq(unit_id))
-                .count()
-                .get_result(conn)
-                .await?;
-            if participates == 0 {
+            if !periods_repo::participates(conn, period_id, unit_id).await? {
                 return Err(Error::invalid(
                     "unit_code",
                     "not_participating",
-                    "this unit does not take part in the period",
+                    periods_repo::NOT_PARTICIPATING,
                 ));
             }
             let extension = extension_deadline(conn, period_id, unit_id).await?;

@@ -17,6 +17,7 @@ use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::VersionRow;
 use crate::repo::jobs;
+use crate::repo::periods as periods_repo;
 use crate::repo::pinned_versions::{self, PinnedVersion};
 use crate::repo::schedule;
 use crate::repo::tokens::Principal;
