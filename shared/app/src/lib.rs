@@ -9,6 +9,7 @@
 //! answer, the worker runs jobs. Test support is in `cchc-testkit`, which production binaries
 //! do not link.
 
+pub mod authz;
 pub mod config;
 pub mod demo;
 pub mod generation_cache;
