@@ -43,11 +43,16 @@ pub fn read_reference(_principal: &Principal) -> Result<()> {
 /// Changing the reporting set-up, and the Office's own tools (tokens, audit trail, jobs,
 /// webhooks, the document registry's changes): the Office only.
 pub fn require_admin(principal: &Principal) -> Result<()> {
-    if principal.role == Role::Admin {
+    require_role(principal, Role::Admin, "this action needs the admin role")
+}
+
+/// Lets `role` through; refuses the others with `refusal` and the role they have.
+fn require_role(principal: &Principal, role: Role, refusal: &str) -> Result<()> {
+    if principal.role == role {
         return Ok(());
     }
     Err(Error::Forbidden(format!(
-        "this action needs the admin role; this token has the {} role",
+        "{refusal}; this token has the {} role",
         principal.role
     )))
 }
@@ -97,13 +102,11 @@ pub fn view_across_units(principal: &Principal, what: &str) -> Result<()> {
 
 /// Sending QLVB events: integration tokens only.
 pub fn require_integration(principal: &Principal) -> Result<()> {
-    if principal.role == Role::Integration {
-        return Ok(());
-    }
-    Err(Error::Forbidden(format!(
-        "only integration tokens send QLVB events; this token has the {} role",
-        principal.role
-    )))
+    require_role(
+        principal,
+        Role::Integration,
+        "only integration tokens send QLVB events",
+    )
 }
 
 /// Which units' records a caller sees.
