@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::authz::{self, PeopleOnly, UnitScope};
 use crate::repo::tokens::Principal;
 use crate::repo::{local, periods, submissions, units};
 use cchc_db::schema::{period_extensions, submissions as submissions_table};
@@ -17,7 +18,6 @@ use cchc_domain::model::indicator::IndicatorKind;
 use cchc_domain::model::submission::{
     IfMatch, IndicatorValue, Submission, SystemValueSource, UpdateSubmission, ValueInput,
 };
-use cchc_domain::model::token::Role;
 use cchc_excel::form::{FormHeader, FormRow, StatisticsForm};
 use cchc_excel::guard::{WorkbookRefusal, TIME_LIMIT};
 use cchc_excel::import::{parse_form, ExpectedForm, FormError, ParsedForm};
@@ -34,9 +34,9 @@ async fn form_unit(
     unit: Option<&str>,
     principal: &Principal,
 ) -> Result<i64> {
-    let unit_id = match (principal.role, unit) {
-        (Role::Reporter, named) => {
-            let own = principal.unit_id.ok_or(Error::not_found("unit"))?;
+    let unit_id = match (authz::unit_scope(principal), unit) {
+        (UnitScope::Own(own), named) => {
+            let own = own.ok_or(Error::not_found("unit"))?;
             if let Some(code) = named {
                 if units::find_id_by_code(conn, code).await? != Some(own) {
                     return Err(Error::not_found("unit"));
@@ -85,7 +85,8 @@ pub async fn statistics_form(
     unit: Option<&str>,
     principal: &Principal,
 ) -> Result<StatisticsForm> {
-    let period = periods::get(conn, period_id).await?;
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
+    let period = periods::load(conn, period_id).await?;
     let unit_id = form_unit(conn, period_id, unit, principal).await?;
     let unit = period
         .units
@@ -113,6 +114,7 @@ pub async fn statistics_form(
             .optional()?
             .map_or(period.deadline.effective, local),
     };
+    let scope = authz::unit_scope(principal);
     let rows = period
         .indicators
         .iter()
@@ -127,7 +129,7 @@ pub async fn statistics_form(
                 unit_of_measure: indicator.unit_of_measure.clone(),
                 value: current.map(value_input).unwrap_or_default(),
                 // The unit cannot change the Office's figure; show it, locked.
-                system_value_locked: principal.role == Role::Reporter
+                system_value_locked: matches!(scope, UnitScope::Own(_))
                     && current
                         .is_some_and(|v| v.system_value_source == Some(SystemValueSource::Office)),
             }

@@ -210,7 +210,7 @@ pub async fn link(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Document> {
-    require_admin(principal)?;
+    authorize_change(principal)?;
     let target = link_target(input)?;
     conn.transaction(async |conn| -> Result<()> {
         find_row(conn, id, true).await?;
