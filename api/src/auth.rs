@@ -1,13 +1,15 @@
-//! Bearer-token authentication and role checks.
+//! Bearer-token authentication: who the caller is, never what it may do. Authorization (every
+//! role and unit rule) is decided in `cchc_app::authz`, which each use case asks first; handlers
+//! hand it the caller's principal.
 
 use std::net::IpAddr;
 
 use actix_web::dev::Payload;
 use actix_web::HttpMessage;
 use actix_web::{web, FromRequest, HttpRequest};
-use cchc_app::repo::tokens::{self, Principal};
+use cchc_app::authz::Principal;
+use cchc_app::repo::tokens::{self};
 use cchc_domain::model::audit::Actor;
-use cchc_domain::model::token::Role;
 use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
@@ -35,37 +37,6 @@ impl Auth {
             token_id: Some(self.principal.token_id),
             role: Some(self.principal.role),
             request_id: self.request_id.clone(),
-        }
-    }
-
-    /// Reading shared reference data (units, indicators, periods, calendar): every role.
-    pub fn require_reader(&self) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    /// Units' reports, their files and the views across units (boards, consolidation,
-    /// escalations, Excel forms and exports) are for people. An integration token sends QLVB
-    /// events and reads only the reference data; a front end that fetches reports uses a
-    /// viewer token (docs/integrations.md).
-    pub fn refuse_integrations(&self) -> Result<(), ApiError> {
-        if self.principal.role == Role::Integration {
-            Err(ApiError::Forbidden(
-                "integration tokens send events to /api/v1/integrations/qlvb/events; reports and their files are for people".into(),
-            ))
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Changing anything in the reporting set-up: the Office coordinator only.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.principal.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "this action needs the admin role; this token has the {} role",
-                self.principal.role
-            )))
         }
     }
 }

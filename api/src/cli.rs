@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use actix_web::HttpServer;
 use anyhow::Context;
+use cchc_app::authz;
 use cchc_app::config::Config;
 use cchc_app::repo::submissions::BoardCaches;
 use cchc_app::repo::tokens;
@@ -104,10 +105,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 unit_code: unit,
                 expires_at,
             };
-            let created =
-                tokens::create(&mut conn, &input, &Actor::system("cli"), chrono::Utc::now())
-                    .await
-                    .map_err(describe_core_error)?;
+            let created = tokens::create(
+                &mut conn,
+                &input,
+                &authz::system("cli"),
+                &Actor::system("cli"),
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(describe_core_error)?;
             println!(
                 "Created token {} ({}) for {:?}",
                 created.token.id, created.token.role, created.token.name
@@ -251,6 +257,7 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
             unit_code: None,
             expires_at: None,
         },
+        &authz::system("quickstart"),
         &Actor::system("quickstart"),
         chrono::Utc::now(),
     )

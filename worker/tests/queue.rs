@@ -107,7 +107,9 @@ async fn a_batch_is_claimed_oldest_first_and_other_runners_skip_it() {
     let (batch, locked) = jobs::claim(&mut b, now(), 8).await.unwrap();
     assert_eq!(ids(&batch), queued[2..]);
     jobs::release(&mut b, &locked).await.unwrap();
-    let stats = jobs::stats(&mut b, now()).await.unwrap();
+    let stats = jobs::stats(&mut b, &cchc_app::authz::system("test"), now())
+        .await
+        .unwrap();
     assert_eq!((stats.done, stats.queued), (2, 1));
 }
 
@@ -126,7 +128,9 @@ async fn each_outcome_is_committed_before_the_batch_ends() {
         .unwrap();
     // The first job is done for everyone while its runner still holds the batch: a crash now
     // would not send it again.
-    let job = jobs::get(&mut observer, queued[0]).await.unwrap();
+    let job = jobs::get(&mut observer, queued[0], &cchc_app::authz::system("test"))
+        .await
+        .unwrap();
     assert_eq!(job.status.as_str(), "done");
     assert_eq!(job.attempts, 1);
     let outcome = jobs::run_claimed(&mut a, &handler, &batch[1], now())
@@ -136,7 +140,9 @@ async fn each_outcome_is_committed_before_the_batch_ends() {
         matches!(outcome, RunOutcome::Retrying { at, .. } if at == now() + chrono::Duration::seconds(30))
     );
     jobs::release(&mut a, &locked).await.unwrap();
-    let job = jobs::get(&mut observer, queued[1]).await.unwrap();
+    let job = jobs::get(&mut observer, queued[1], &cchc_app::authz::system("test"))
+        .await
+        .unwrap();
     assert_eq!(
         (job.status.as_str(), job.attempts, job.last_error.as_deref()),
         ("queued", 1, Some("421 try later"))

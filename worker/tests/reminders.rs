@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use cchc_app::authz::Principal;
 use cchc_app::config::NotificationConfig;
 use cchc_app::outbound::AllowList;
-use cchc_app::repo::tokens::Principal;
 use cchc_app::repo::{holidays, indicators, jobs, periods, schedule, submissions, units};
 use cchc_db::{build_pool, DbPool};
 use cchc_domain::clock::{Clock, FixedClock};
@@ -113,6 +113,7 @@ async fn fixture() -> Fixture {
                 )),
                 focal_persons: focal,
             },
+            &office(),
             &actor,
             now,
         )
@@ -133,6 +134,7 @@ async fn fixture() -> Fixture {
             evidence_required: None,
             active: None,
         },
+        &office(),
         &actor,
         now,
     )
@@ -159,12 +161,13 @@ async fn fixture() -> Fixture {
             policy: None,
         },
         &ReminderPolicy::default(),
+        &office(),
         &actor,
         now,
     )
     .await
     .unwrap();
-    periods::open(&mut conn, period.id, &actor, now)
+    periods::open(&mut conn, period.id, &office(), &actor, now)
         .await
         .unwrap();
     drop(conn);
@@ -372,7 +375,9 @@ async fn mail_waits_out_an_smtp_outage_and_is_delivered_after() {
     assert_eq!(f.sink.messages().len(), 3);
 
     let mut conn = f.pool.get().await.unwrap();
-    let stats = jobs::stats(&mut conn, f.clock.now()).await.unwrap();
+    let stats = jobs::stats(&mut conn, &office(), f.clock.now())
+        .await
+        .unwrap();
     assert_eq!((stats.done, stats.failed, stats.retried), (3, 0, 3));
 }
 
@@ -427,6 +432,7 @@ async fn a_reminder_already_queued_is_skipped_when_the_unit_submits_first() {
             kind: Some("reminder".into()),
         },
         PageParams::default(),
+        &office(),
     )
     .await
     .unwrap();
@@ -457,6 +463,7 @@ async fn a_holiday_moves_a_reminder_to_the_working_day_before() {
             note: None,
             provisional: None,
         },
+        &office(),
         &Actor::system("test"),
         Utc::now(),
     )

@@ -47,11 +47,11 @@ pub async fn upload(
     id: web::Path<i64>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    // Rights first, so a caller who may not upload is told before sending megabytes; the
-    // connection goes back to the pool while the body arrives.
+    // The use case's first step, so a caller who may not upload is told before sending
+    // megabytes; the connection goes back to the pool while the body arrives.
     {
         let mut conn = state.conn().await?;
-        attachments::check_can_upload(&mut conn, *id, auth.principal()).await?;
+        attachments::authorize_upload(&mut conn, *id, auth.principal()).await?;
     }
     let form = read_upload_form(&req, multipart, state.config.max_upload_bytes).await?;
     let mut conn = state.conn().await?;
@@ -87,7 +87,6 @@ pub async fn list(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<AttachmentPage>, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         attachments::list(&mut conn, *id, *page, auth.principal()).await?,
@@ -106,7 +105,6 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Attachment>, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         attachments::get(&mut conn, *id, auth.principal()).await?,
@@ -165,7 +163,6 @@ pub async fn content(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let attachment = attachments::get(&mut conn, *id, auth.principal()).await?;
     let etag = quoted_etag(&attachment.sha256);

@@ -26,7 +26,8 @@ pub async fn list(
     filter: Query<AuditFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<AuditPage>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(audit::list(&mut conn, &filter, *page).await?))
+    Ok(web::Json(
+        audit::list(&mut conn, &filter, *page, auth.principal()).await?,
+    ))
 }

@@ -48,7 +48,8 @@ pub async fn create(
     auth: Auth,
     body: Json<CreateDocument>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    documents::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let document = documents::create(
@@ -135,7 +136,8 @@ pub async fn link(
     id: web::Path<i64>,
     body: Json<LinkDocument>,
 ) -> Result<web::Json<Document>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    documents::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
@@ -175,9 +177,11 @@ pub async fn add_file(
     id: web::Path<i64>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
+    // The use case's first step, before the body is read; the connection goes back to the
+    // pool while the body arrives.
     {
         let mut conn = state.conn().await?;
-        documents::check_can_add_file(&mut conn, *id, auth.principal()).await?;
+        documents::authorize_add_file(&mut conn, *id, auth.principal()).await?;
     }
     let form = read_upload_form(&req, multipart, state.config.max_upload_bytes).await?;
     let mut conn = state.conn().await?;

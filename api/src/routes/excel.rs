@@ -91,7 +91,6 @@ pub async fn template(
     id: web::Path<i64>,
     query: Query<FormQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let form =
         excel::statistics_form(&mut conn, *id, query.unit.as_deref(), auth.principal()).await?;
@@ -178,7 +177,6 @@ pub async fn consolidation(
     id: web::Path<i64>,
     query: Query<ConsolidationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let report = submissions::consolidation(&mut conn, *id, &query, true, auth.principal()).await?;
     let bytes = build_consolidation(&report, to_local(state.clock.now()))?;
@@ -237,7 +235,6 @@ pub async fn filing_archive(
     id: web::Path<i64>,
     query: Query<FilingQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let filing =
         filing::filing(&mut conn, *id, &query, auth.principal(), state.clock.now()).await?;

@@ -26,9 +26,10 @@ pub async fn list(
     filter: Query<HolidayFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<HolidayPage>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(holidays::list(&mut conn, &filter, *page).await?))
+    Ok(web::Json(
+        holidays::list(&mut conn, &filter, *page, auth.principal()).await?,
+    ))
 }
 
 /// Add a calendar day
@@ -51,10 +52,18 @@ pub async fn create(
     auth: Auth,
     body: Json<CreateHoliday>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    holidays::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let holiday = holidays::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
+    let holiday = holidays::create(
+        &mut conn,
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(
         format!("/api/v1/holidays/{}", holiday.date),
         &holiday,
@@ -71,9 +80,10 @@ pub async fn get(
     auth: Auth,
     date: web::Path<NaiveDate>,
 ) -> Result<web::Json<Holiday>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(holidays::get(&mut conn, *date).await?))
+    Ok(web::Json(
+        holidays::get(&mut conn, *date, auth.principal()).await?,
+    ))
 }
 
 /// Change a calendar day
@@ -87,11 +97,20 @@ pub async fn update(
     date: web::Path<NaiveDate>,
     body: Json<UpdateHoliday>,
 ) -> Result<web::Json<Holiday>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    holidays::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        holidays::update(&mut conn, *date, &body, &auth.actor(), state.clock.now()).await?,
+        holidays::update(
+            &mut conn,
+            *date,
+            &body,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -108,8 +127,14 @@ pub async fn delete(
     auth: Auth,
     date: web::Path<NaiveDate>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    holidays::delete(&mut conn, *date, &auth.actor(), state.clock.now()).await?;
+    holidays::delete(
+        &mut conn,
+        *date,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

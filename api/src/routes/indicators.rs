@@ -25,10 +25,9 @@ pub async fn list(
     filter: Query<IndicatorFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<IndicatorPage>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        indicators::list(&mut conn, &filter, *page).await?,
+        indicators::list(&mut conn, &filter, *page, auth.principal()).await?,
     ))
 }
 
@@ -48,10 +47,18 @@ pub async fn create(
     auth: Auth,
     body: Json<CreateIndicator>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    indicators::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let indicator = indicators::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
+    let indicator = indicators::create(
+        &mut conn,
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(
         format!("/api/v1/indicators/{}", indicator.id),
         &indicator,
@@ -68,9 +75,10 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Indicator>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(indicators::get(&mut conn, *id).await?))
+    Ok(web::Json(
+        indicators::get(&mut conn, *id, auth.principal()).await?,
+    ))
 }
 
 /// Change an indicator
@@ -87,11 +95,20 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateIndicator>,
 ) -> Result<web::Json<Indicator>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    indicators::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        indicators::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
+        indicators::update(
+            &mut conn,
+            *id,
+            &body,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -108,9 +125,8 @@ pub async fn versions(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<IndicatorVersionPage>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        indicators::versions(&mut conn, *id, *page).await?,
+        indicators::versions(&mut conn, *id, *page, auth.principal()).await?,
     ))
 }

@@ -94,8 +94,8 @@ pub async fn receive_qlvb_event(
     auth: Auth,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    // Refuse other roles before reading a body of megabytes.
-    qlvb::require_integration(auth.principal())?;
+    // The use case's first step, so other roles are refused before a body of megabytes is read.
+    qlvb::authorize_event(auth.principal())?;
     let config = &state.config;
     let limit = event_body_limit(config);
     let declared = req

@@ -24,9 +24,10 @@ pub async fn list(
     filter: Query<JobFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<JobPage>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(jobs::list(&mut conn, &filter, *page).await?))
+    Ok(web::Json(
+        jobs::list(&mut conn, &filter, *page, auth.principal()).await?,
+    ))
 }
 
 /// Queue counts (admin)
@@ -43,9 +44,10 @@ pub async fn stats(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> Result<web::Json<JobStats>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(jobs::stats(&mut conn, state.clock.now()).await?))
+    Ok(web::Json(
+        jobs::stats(&mut conn, auth.principal(), state.clock.now()).await?,
+    ))
 }
 
 /// Get a job (admin)
@@ -60,9 +62,10 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Job>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(jobs::get(&mut conn, *id).await?))
+    Ok(web::Json(
+        jobs::get(&mut conn, *id, auth.principal()).await?,
+    ))
 }
 
 /// Retry a failed job (admin)
@@ -82,10 +85,9 @@ pub async fn retry(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Job>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        jobs::retry(&mut conn, *id, state.clock.now()).await?,
+        jobs::retry(&mut conn, *id, auth.principal(), state.clock.now()).await?,
     ))
 }
 
@@ -107,7 +109,6 @@ pub async fn escalations(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<EscalationPage>, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         schedule::escalations_of(&mut conn, *id, *page, auth.principal()).await?,

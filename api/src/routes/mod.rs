@@ -1,4 +1,7 @@
-//! HTTP handlers: authenticate, call the shared layer, shape the answer. No rules live here.
+//! HTTP handlers: authenticate, call the use case, shape the answer. No rules live here, and no
+//! role checks: each use case in `cchc_app::repo` authorizes its caller first (the rules are in
+//! `cchc_app::authz`). Where a body must not be read or reported before that (uploads, QLVB
+//! events, bodies with problems), the handler calls the use case's own `authorize_*` step first.
 
 pub mod attachments;
 pub mod audit;

@@ -22,9 +22,10 @@ pub async fn list(
     filter: Query<PeriodFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<PeriodPage>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(periods::list(&mut conn, &filter, *page).await?))
+    Ok(web::Json(
+        periods::list(&mut conn, &filter, *page, auth.principal()).await?,
+    ))
 }
 
 /// Create a period
@@ -49,13 +50,15 @@ pub async fn create(
     auth: Auth,
     body: Json<CreatePeriod>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    periods::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let period = periods::create(
         &mut conn,
         &body,
         &state.config.default_policy,
+        auth.principal(),
         &auth.actor(),
         state.clock.now(),
     )
@@ -76,9 +79,10 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Period>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(periods::get(&mut conn, *id).await?))
+    Ok(web::Json(
+        periods::get(&mut conn, *id, auth.principal()).await?,
+    ))
 }
 
 /// Change a period
@@ -102,11 +106,20 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdatePeriod>,
 ) -> Result<web::Json<Period>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    periods::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        periods::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
+        periods::update(
+            &mut conn,
+            *id,
+            &body,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -125,9 +138,15 @@ pub async fn delete(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    periods::delete(&mut conn, *id, &auth.actor(), state.clock.now()).await?;
+    periods::delete(
+        &mut conn,
+        *id,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -149,10 +168,16 @@ pub async fn open(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Period>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        periods::open(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
+        periods::open(
+            &mut conn,
+            *id,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -171,9 +196,15 @@ pub async fn close(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Period>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        periods::close(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
+        periods::close(
+            &mut conn,
+            *id,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }

@@ -90,7 +90,6 @@ pub async fn list(
     filter: Query<SubmissionFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<SubmissionPage>, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::list(&mut conn, *id, &filter, *page, auth.principal()).await?,
@@ -113,7 +112,6 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     let submission = submissions::get(&mut conn, *id, auth.principal()).await?;
     Ok(respond(StatusCode::OK, &submission))
@@ -209,7 +207,8 @@ pub async fn return_for_changes(
     id: web::Path<i64>,
     body: Json<ReturnSubmission>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    submissions::authorize_return(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     let submission = submissions::return_for_changes(
@@ -267,7 +266,6 @@ pub async fn versions(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<SubmissionVersionPage>, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::versions(&mut conn, *id, *page, auth.principal()).await?,
@@ -294,7 +292,8 @@ pub async fn grant_extension(
     id: web::Path<i64>,
     body: Json<GrantExtension>,
 ) -> Result<web::Json<Extension>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    submissions::authorize_grant_extension(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
@@ -324,7 +323,6 @@ pub async fn extensions(
     id: web::Path<i64>,
     page: Query<PageParams>,
 ) -> Result<web::Json<ExtensionPage>, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
         submissions::extensions(&mut conn, *id, *page, auth.principal()).await?,
@@ -353,7 +351,6 @@ pub async fn compliance(
     query: Query<ComplianceQuery>,
     page: Query<PageParams>,
 ) -> Result<web::Json<ComplianceBoard>, ApiError> {
-    auth.refuse_integrations()?;
     let as_of = query
         .at
         .map(|at| at.with_timezone(&chrono::Utc))
@@ -395,7 +392,6 @@ pub async fn consolidation(
     query: Query<ConsolidationQuery>,
     detail: Query<ConsolidationDetail>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.refuse_integrations()?;
     let mut conn = state.conn().await?;
     if detail.breakdown.unwrap_or(false) {
         let report =

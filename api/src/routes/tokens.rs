@@ -22,10 +22,16 @@ pub async fn list(
     filter: Query<TokenFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<TokenPage>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        tokens::list(&mut conn, &filter, *page, state.clock.now()).await?,
+        tokens::list(
+            &mut conn,
+            &filter,
+            *page,
+            auth.principal(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -41,10 +47,18 @@ pub async fn create(
     auth: Auth,
     body: Json<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    tokens::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let token = tokens::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
+    let token = tokens::create(
+        &mut conn,
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(
         format!("/api/v1/tokens/{}", token.token.id),
         &token,
@@ -61,10 +75,9 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Token>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        tokens::get(&mut conn, *id, state.clock.now()).await?,
+        tokens::get(&mut conn, *id, auth.principal(), state.clock.now()).await?,
     ))
 }
 
@@ -80,10 +93,16 @@ pub async fn revoke(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Token>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        tokens::revoke(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
+        tokens::revoke(
+            &mut conn,
+            *id,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -106,9 +125,15 @@ pub async fn rotate_signing_secret(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<cchc_domain::model::document::SigningSecret>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        tokens::rotate_signing_secret(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
+        tokens::rotate_signing_secret(
+            &mut conn,
+            *id,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }

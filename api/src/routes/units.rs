@@ -23,9 +23,10 @@ pub async fn list(
     filter: Query<UnitFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<UnitPage>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(units::list(&mut conn, &filter, *page).await?))
+    Ok(web::Json(
+        units::list(&mut conn, &filter, *page, auth.principal()).await?,
+    ))
 }
 
 /// Create a unit
@@ -44,10 +45,18 @@ pub async fn create(
     auth: Auth,
     body: Json<CreateUnit>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    units::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    let unit = units::create(&mut conn, &body, &auth.actor(), state.clock.now()).await?;
+    let unit = units::create(
+        &mut conn,
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(format!("/api/v1/units/{}", unit.id), &unit))
 }
 
@@ -61,9 +70,10 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Unit>, ApiError> {
-    auth.require_reader()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(units::get(&mut conn, *id).await?))
+    Ok(web::Json(
+        units::get(&mut conn, *id, auth.principal()).await?,
+    ))
 }
 
 /// Change a unit
@@ -86,10 +96,19 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateUnit>,
 ) -> Result<web::Json<Unit>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told.
+    units::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        units::update(&mut conn, *id, &body, &auth.actor(), state.clock.now()).await?,
+        units::update(
+            &mut conn,
+            *id,
+            &body,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }

@@ -31,9 +31,10 @@ pub async fn list(
     auth: Auth,
     page: Query<PageParams>,
 ) -> Result<web::Json<WebhookPage>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(webhooks::list(&mut conn, *page).await?))
+    Ok(web::Json(
+        webhooks::list(&mut conn, *page, auth.principal()).await?,
+    ))
 }
 
 /// Subscribe to events (admin)
@@ -60,13 +61,22 @@ pub async fn create(
     auth: Auth,
     body: Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told (a caller without rights
+    // learns nothing from them) and before the URL's host is looked up.
+    webhooks::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     // Looks the host up: before taking a connection.
     let target = webhooks::target_problem(&state.outbound, Some(&body.url)).await;
     let mut conn = state.conn().await?;
-    let webhook =
-        webhooks::create(&mut conn, &body, target, &auth.actor(), state.clock.now()).await?;
+    let webhook = webhooks::create(
+        &mut conn,
+        &body,
+        target,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(
         format!("/api/v1/webhooks/{}", webhook.webhook.id),
         &webhook,
@@ -85,9 +95,10 @@ pub async fn get(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Webhook>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(webhooks::get(&mut conn, *id).await?))
+    Ok(web::Json(
+        webhooks::get(&mut conn, *id, auth.principal()).await?,
+    ))
 }
 
 /// Change a webhook subscription (admin)
@@ -111,7 +122,9 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateWebhook>,
 ) -> Result<web::Json<Webhook>, ApiError> {
-    auth.require_admin()?;
+    // The use case's first step, before the body's problems are told (a caller without rights
+    // learns nothing from them) and before the URL's host is looked up.
+    webhooks::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     // Looks the host up: before taking a connection.
     let target = webhooks::target_problem(&state.outbound, body.url.as_deref()).await;
@@ -122,6 +135,7 @@ pub async fn update(
             *id,
             &body,
             target,
+            auth.principal(),
             &auth.actor(),
             state.clock.now(),
         )
@@ -143,9 +157,15 @@ pub async fn delete(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    webhooks::delete(&mut conn, *id, &auth.actor(), state.clock.now()).await?;
+    webhooks::delete(
+        &mut conn,
+        *id,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -164,10 +184,16 @@ pub async fn rotate_secret(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<WebhookWithSecret>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        webhooks::rotate_secret(&mut conn, *id, &auth.actor(), state.clock.now()).await?,
+        webhooks::rotate_secret(
+            &mut conn,
+            *id,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 
@@ -189,9 +215,8 @@ pub async fn ping(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
-    let job = webhooks::ping(&mut conn, *id, state.clock.now()).await?;
+    let job = webhooks::ping(&mut conn, *id, auth.principal(), state.clock.now()).await?;
     Ok(HttpResponse::Accepted().json(job))
 }
 
@@ -213,10 +238,9 @@ pub async fn deliveries(
     filter: Query<DeliveryFilter>,
     page: Query<PageParams>,
 ) -> Result<web::Json<WebhookDeliveryPage>, ApiError> {
-    auth.require_admin()?;
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        webhooks::deliveries(&mut conn, *id, &filter, *page).await?,
+        webhooks::deliveries(&mut conn, *id, &filter, *page, auth.principal()).await?,
     ))
 }
 
@@ -243,10 +267,16 @@ pub async fn redeliver(
     auth: Auth,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
     let (id, delivery_id) = path.into_inner();
     let mut conn = state.conn().await?;
-    let job =
-        webhooks::redeliver(&mut conn, id, delivery_id, &auth.actor(), state.clock.now()).await?;
+    let job = webhooks::redeliver(
+        &mut conn,
+        id,
+        delivery_id,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(HttpResponse::Accepted().json(job))
 }

@@ -202,6 +202,7 @@ impl TestApp {
                 unit_code: unit.map(str::to_owned),
                 expires_at: None,
             },
+            &cchc_app::authz::system("test harness"),
             &Actor::system("test harness"),
             Utc::now(),
         )

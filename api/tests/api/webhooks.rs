@@ -800,7 +800,8 @@ async fn a_change_that_does_not_commit_emits_nothing() {
     let now = app.clock.now();
     let rolled_back = conn
         .transaction(async |conn| -> Result<(), cchc_domain::Error> {
-            periods::open(conn, period, &Actor::system("test"), now).await?;
+            let system = cchc_app::authz::system("test");
+            periods::open(conn, period, &system, &Actor::system("test"), now).await?;
             let events = diesel::sql_query("SELECT 1 FROM integration_events")
                 .execute(conn)
                 .await?;

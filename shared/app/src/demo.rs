@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
+use crate::authz;
 use crate::repo::{indicators, periods, units};
 use cchc_db::schema::indicators as indicators_table;
 use cchc_domain::error::{Error, Result};
@@ -371,10 +372,12 @@ pub async fn load(
 ) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
     let now = Utc::now();
+    // No token is behind the demo data: the loader acts as the system, with the Office's rights.
+    let principal = authz::system("seed-demo");
     let actor = Actor::system("seed-demo");
     for unit in demo_units() {
         if units::find_id_by_code(conn, &unit.code).await?.is_none() {
-            units::create(conn, &unit, &actor, now).await?;
+            units::create(conn, &unit, &principal, &actor, now).await?;
             summary.units_created += 1;
         }
     }
@@ -386,14 +389,15 @@ pub async fn load(
             .await
             .optional()?;
         if exists.is_none() {
-            indicators::create(conn, &indicator, &actor, now).await?;
+            indicators::create(conn, &indicator, &principal, &actor, now).await?;
             summary.indicators_created += 1;
         }
     }
     let period = demo_period()?;
     if periods::id_by_code(conn, &period.code).await?.is_none() {
-        let created = periods::create(conn, &period, default_policy, &actor, now).await?;
-        periods::open(conn, created.id, &actor, now).await?;
+        let created =
+            periods::create(conn, &period, default_policy, &principal, &actor, now).await?;
+        periods::open(conn, created.id, &principal, &actor, now).await?;
         summary.periods_created += 1;
     }
     Ok(summary)

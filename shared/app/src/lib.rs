@@ -4,11 +4,17 @@
 //! token secrets, the typed background jobs, the cache of generated workbooks and the demo
 //! data `quickstart` loads.
 //!
+//! Authorization lives in `authz` and nowhere else: every role and unit rule, as pure
+//! functions of the caller's `Principal`. Each use case calls its rule first, before it
+//! validates anything; callers without a token (the command line, the demo loader, the worker)
+//! act as `authz::system`, with the Office's rights.
+//!
 //! Builds on `cchc-domain` (vocabulary, rules, the error), `cchc-db` (schema, pool) and
 //! `cchc-excel` (office files). Nothing here knows HTTP: handlers in `cchc-api` parse and
 //! answer, the worker runs jobs. Test support is in `cchc-testkit`, which production binaries
 //! do not link.
 
+pub mod authz;
 pub mod config;
 pub mod demo;
 pub mod generation_cache;

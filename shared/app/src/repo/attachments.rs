@@ -15,9 +15,10 @@ use rand::Rng;
 
 use serde_json::json;
 
+use crate::authz::Principal;
+use crate::authz::{self, PeopleOnly};
 use crate::repo::audit::{self, Entry};
 use crate::repo::submissions::{editable, readable, touch, EditableSubmission};
-use crate::repo::tokens::Principal;
 use crate::repo::upload_form;
 use crate::storage::Storage;
 use cchc_db::schema::{
@@ -26,7 +27,6 @@ use cchc_db::schema::{
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::attachment::{Attachment, AttachmentPage, AttachmentPurpose};
 use cchc_domain::model::audit::{Actor, EntityType};
-use cchc_domain::model::token::Role;
 use cchc_domain::model::PageParams;
 use cchc_domain::rules::attachments::sha256_hex;
 use cchc_domain::validation::Checker;
@@ -36,9 +36,11 @@ pub use crate::repo::upload_form::{UploadForm, UploadedFile};
 
 use cchc_db::attachments::AttachmentRow;
 
-/// Whether `principal` may add files to submission `id` now. Checked before the body is read,
-/// so a caller without rights is told at once; [`upload`] checks again under the row lock.
-pub async fn check_can_upload(
+/// The first step of [`upload`]: whether `principal` may add files to submission `id` now
+/// (`authz::may_file_for`, on a report that is editable while its unit may file). Exposed so
+/// a handler refuses a caller before it reads the body; [`upload`] starts with the same step
+/// and repeats it under the row lock.
+pub async fn authorize_upload(
     conn: &mut AsyncPgConnection,
     id: i64,
     principal: &Principal,
@@ -222,12 +224,10 @@ async fn find_readable(
         .optional()?;
     match found {
         // Another unit's file does not exist for a reporter.
-        Some((_, _, unit_id))
-            if principal.role == Role::Reporter && principal.unit_id != Some(unit_id) =>
-        {
-            Err(Error::not_found("attachment"))
+        Some((row, code, unit_id)) => {
+            authz::may_read_unit(principal, unit_id, "attachment")?;
+            Ok((row, code))
         }
-        Some((row, code, _)) => Ok((row, code)),
         None => Err(Error::not_found("attachment")),
     }
 }
@@ -237,6 +237,7 @@ pub async fn get(
     id: i64,
     principal: &Principal,
 ) -> Result<Attachment> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (row, code) = find_readable(conn, id, principal).await?;
     Ok(row.into_model(code))
 }
@@ -247,6 +248,7 @@ pub async fn list(
     page: PageParams,
     principal: &Principal,
 ) -> Result<AttachmentPage> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (page, per_page) = page.validate()?;
     readable(conn, submission_id, principal).await?;
     let total: i64 = submission_attachments::table
@@ -286,6 +288,7 @@ pub async fn download(
     id: i64,
     principal: &Principal,
 ) -> Result<Download> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (row, code) = find_readable(conn, id, principal).await?;
     let bytes = storage.get(&row.storage_key).await?;
     let attachment = row.into_model(code);

@@ -7,6 +7,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::{contains_pattern, local};
 use cchc_db::schema::audit_events;
 use cchc_domain::error::{Error, Result};
@@ -188,7 +190,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &AuditFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<AuditPage> {
+    authz::require_admin(principal)?;
     let (page, per_page) = page.validate()?;
     let mut check = Checker::new();
     if filter.entity_id.is_some() && filter.entity_type.is_none() {

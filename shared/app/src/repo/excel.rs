@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::repo::tokens::Principal;
+use crate::authz::Principal;
+use crate::authz::{self, PeopleOnly, UnitScope};
 use crate::repo::{local, periods, submissions, units};
 use cchc_db::schema::{period_extensions, submissions as submissions_table};
 use cchc_domain::error::{Error, FieldError, Result};
@@ -17,7 +18,6 @@ use cchc_domain::model::indicator::IndicatorKind;
 use cchc_domain::model::submission::{
     IfMatch, IndicatorValue, Submission, SystemValueSource, UpdateSubmission, ValueInput,
 };
-use cchc_domain::model::token::Role;
 use cchc_excel::form::{FormHeader, FormRow, StatisticsForm};
 use cchc_excel::guard::{WorkbookRefusal, TIME_LIMIT};
 use cchc_excel::import::{parse_form, ExpectedForm, FormError, ParsedForm};
@@ -30,13 +30,13 @@ fn unit_problem(code: &'static str, message: impl Into<String>) -> Error {
 /// its reports); anyone else names a participating unit.
 async fn form_unit(
     conn: &mut AsyncPgConnection,
+    period_id: i64,
     unit: Option<&str>,
-    participants: &[(i64, String)],
     principal: &Principal,
 ) -> Result<i64> {
-    let unit_id = match (principal.role, unit) {
-        (Role::Reporter, named) => {
-            let own = principal.unit_id.ok_or(Error::not_found("unit"))?;
+    let unit_id = match (authz::unit_scope(principal), unit) {
+        (UnitScope::Own(own), named) => {
+            let own = own.ok_or(Error::not_found("unit"))?;
             if let Some(code) = named {
                 if units::find_id_by_code(conn, code).await? != Some(own) {
                     return Err(Error::not_found("unit"));
@@ -54,10 +54,10 @@ async fn form_unit(
             .await?
             .ok_or_else(|| unit_problem("unknown_code", format!("no unit has code {code:?}")))?,
     };
-    if !participants.iter().any(|(id, _)| *id == unit_id) {
+    if !periods::participates(conn, period_id, unit_id).await? {
         return Err(unit_problem(
             "not_participating",
-            "this unit does not take part in the period",
+            periods::NOT_PARTICIPATING,
         ));
     }
     Ok(unit_id)
@@ -85,13 +85,9 @@ pub async fn statistics_form(
     unit: Option<&str>,
     principal: &Principal,
 ) -> Result<StatisticsForm> {
-    let period = periods::get(conn, period_id).await?;
-    let participants: Vec<(i64, String)> = period
-        .units
-        .iter()
-        .map(|u| (u.unit_id, u.code.clone()))
-        .collect();
-    let unit_id = form_unit(conn, unit, &participants, principal).await?;
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
+    let period = periods::load(conn, period_id).await?;
+    let unit_id = form_unit(conn, period_id, unit, principal).await?;
     let unit = period
         .units
         .iter()
@@ -118,6 +114,7 @@ pub async fn statistics_form(
             .optional()?
             .map_or(period.deadline.effective, local),
     };
+    let scope = authz::unit_scope(principal);
     let rows = period
         .indicators
         .iter()
@@ -132,7 +129,7 @@ pub async fn statistics_form(
                 unit_of_measure: indicator.unit_of_measure.clone(),
                 value: current.map(value_input).unwrap_or_default(),
                 // The unit cannot change the Office's figure; show it, locked.
-                system_value_locked: principal.role == Role::Reporter
+                system_value_locked: matches!(scope, UnitScope::Own(_))
                     && current
                         .is_some_and(|v| v.system_value_source == Some(SystemValueSource::Office)),
             }

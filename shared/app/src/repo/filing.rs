@@ -6,8 +6,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::repo::tokens::Principal;
-use crate::repo::{documents, local, periods, refuse_reporters, submissions};
+use crate::authz;
+use crate::authz::Principal;
+use crate::repo::{documents, local, periods, submissions};
 use cchc_db::schema::units;
 use cchc_domain::error::Error;
 use cchc_domain::model::period::PeriodStatus;
@@ -86,8 +87,8 @@ pub async fn filing(
     principal: &Principal,
     now: DateTime<Utc>,
 ) -> Result<Filing> {
-    refuse_reporters(principal, "filing the consolidated report")?;
-    let period = periods::get(conn, period_id).await?;
+    authz::view_across_units(principal, "filing the consolidated report")?;
+    let period = periods::load(conn, period_id).await?;
     if period.status == PeriodStatus::Draft {
         return Err(Error::Conflict {
             code: "period_not_open",
@@ -103,7 +104,7 @@ pub async fn filing(
         (None, Some(code)) => issuer(conn, Some(code), "under").await?,
         (None, None) => issuer(conn, None, "issuer").await?,
     };
-    let consolidation = submissions::consolidation(
+    let consolidation = submissions::consolidate(
         conn,
         period_id,
         &ConsolidationQuery {
@@ -111,10 +112,9 @@ pub async fn filing(
             under: query.under.clone(),
         },
         true,
-        principal,
     )
     .await?;
-    let board = submissions::compliance_of_all_units(conn, period_id, now, principal).await?;
+    let board = submissions::compliance_of_all_units(conn, period_id, now).await?;
     let (reply_to, registered_basis) = documents::of_period(conn, period_id).await?;
     let mut sent_with = documents::numbers_by_submission(conn, period_id).await?;
     // The period's own legal basis first, then registry documents linked as legal basis that

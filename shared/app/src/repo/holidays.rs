@@ -2,6 +2,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::{local, map_unique, periods};
 use cchc_db::schema::holidays;
@@ -61,7 +63,18 @@ fn check_kind(check: &mut Checker, day: NaiveDate, kind: DayKind) {
     }
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<Holiday> {
+/// A calendar day: reference data, for every role.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    day: NaiveDate,
+    principal: &Principal,
+) -> Result<Holiday> {
+    authz::read_reference(principal)?;
+    load(conn, day).await
+}
+
+/// The same without an access check (callers have done it).
+pub(crate) async fn load(conn: &mut AsyncPgConnection, day: NaiveDate) -> Result<Holiday> {
     Ok(holidays::table
         .find(day)
         .select(HolidayRow::as_select())
@@ -76,7 +89,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &HolidayFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<HolidayPage> {
+    authz::read_reference(principal)?;
     let (page, per_page) = page.validate()?;
     let mut check = Checker::new();
     let year_range = match filter.year {
@@ -130,12 +145,20 @@ pub async fn list(
     })
 }
 
+/// The first step of every change to the calendar: only the Office changes it. Exposed so a handler
+/// refuses a caller before it reports what is wrong with the body.
+pub fn authorize_change(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateHoliday,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Holiday> {
+    authorize_change(principal)?;
     let mut check = Checker::new();
     check.text("name", &input.name, 200);
     check.optional_text("note", input.note.as_deref(), 1000);
@@ -170,7 +193,7 @@ pub async fn create(
             .execute(conn)
             .await
             .map_err(|e| map_unique(e, "duplicate_date", "date", duplicate()))?;
-        let holiday = get(conn, input.date).await?;
+        let holiday = load(conn, input.date).await?;
         let entry = Entry::created(EntityType::Holiday, input.date, &holiday)?;
         audit::record(conn, actor, now, entry).await?;
         periods::rederive_deadlines(conn, actor, now).await?;
@@ -183,10 +206,12 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     day: NaiveDate,
     input: &UpdateHoliday,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Holiday> {
-    let current = get(conn, day).await?;
+    authorize_change(principal)?;
+    let current = load(conn, day).await?;
     let mut check = Checker::new();
     if let Some(name) = &input.name {
         check.text("name", name, 200);
@@ -197,7 +222,7 @@ pub async fn update(
     check_kind(&mut check, day, input.kind.unwrap_or(current.kind));
     check.finish()?;
     conn.transaction(async |conn| -> Result<Holiday> {
-        let before = get(conn, day).await?;
+        let before = load(conn, day).await?;
         diesel::update(holidays::table.find(day))
             .set((
                 holidays::kind.eq(input.kind.unwrap_or(current.kind)),
@@ -215,7 +240,7 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        let after = get(conn, day).await?;
+        let after = load(conn, day).await?;
         let entry = Entry::changed(EntityType::Holiday, day, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         periods::rederive_deadlines(conn, actor, now).await?;
@@ -227,11 +252,13 @@ pub async fn update(
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     day: NaiveDate,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<()> {
-        let before = get(conn, day).await?;
+        let before = load(conn, day).await?;
         diesel::delete(holidays::table.find(day))
             .execute(conn)
             .await?;

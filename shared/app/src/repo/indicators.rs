@@ -3,6 +3,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::{contains_pattern, local, map_unique};
 use cchc_db::schema::{indicator_versions, indicators, period_indicators, periods};
@@ -253,7 +255,18 @@ async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<I
     row.ok_or(Error::not_found("indicator"))
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Indicator> {
+/// An indicator in its current version: reference data, for every role.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+) -> Result<Indicator> {
+    authz::read_reference(principal)?;
+    load(conn, id).await
+}
+
+/// The same without an access check (callers have done it).
+pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Indicator> {
     Ok(find_row(conn, id, false).await?.into_api())
 }
 
@@ -261,7 +274,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &IndicatorFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<IndicatorPage> {
+    authz::read_reference(principal)?;
     let (page, per_page) = page.validate()?;
     let query = || {
         let mut query = indicators::table.into_boxed();
@@ -304,7 +319,9 @@ pub async fn versions(
     conn: &mut AsyncPgConnection,
     id: i64,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<IndicatorVersionPage> {
+    authz::read_reference(principal)?;
     let (page, per_page) = page.validate()?;
     find_row(conn, id, false).await?;
     let total: i64 = indicator_versions::table
@@ -361,12 +378,20 @@ fn trimmed(value: Option<&str>) -> Option<String> {
     value.map(|v| v.trim().to_owned())
 }
 
+/// The first step of [`create`] and [`update`]: only the Office changes indicators. Exposed so
+/// a handler refuses a caller before it reports what is wrong with the body.
+pub fn authorize_change(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateIndicator,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Indicator> {
+    authorize_change(principal)?;
     let def = IndicatorDefinition {
         code: input.code.clone(),
         name: input.name.trim().to_owned(),
@@ -408,7 +433,7 @@ pub async fn create(
             .await
             .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
         insert_version(conn, id, 1, &def, now).await?;
-        let indicator = get(conn, id).await?;
+        let indicator = load(conn, id).await?;
         let entry = Entry::created(EntityType::Indicator, id, &indicator)?;
         audit::record(conn, actor, now, entry).await?;
         Ok(indicator)
@@ -420,12 +445,14 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdateIndicator,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Indicator> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<Indicator> {
         let row = find_row(conn, id, true).await?;
-        let before = get(conn, id).await?;
+        let before = load(conn, id).await?;
         let active = input.active.unwrap_or(row.active);
         let current = row.into_api().definition;
         let kind = input.kind.unwrap_or(current.kind);
@@ -502,7 +529,7 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        let after = get(conn, id).await?;
+        let after = load(conn, id).await?;
         let entry = Entry::changed(EntityType::Indicator, id, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         Ok(after)

@@ -23,6 +23,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::{local, local_opt};
 use cchc_db::schema::jobs;
 use cchc_domain::error::{Error, Result};
@@ -436,7 +438,14 @@ impl JobRow {
     }
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Job> {
+/// A job of the worker's queue: the Office only.
+pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -> Result<Job> {
+    authz::require_admin(principal)?;
+    load(conn, id).await
+}
+
+/// The same without an access check (callers have done it).
+pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Job> {
     Ok(jobs::table
         .find(id)
         .select(JobRow::as_select())
@@ -451,7 +460,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &JobFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<JobPage> {
+    authz::require_admin(principal)?;
     let (page, per_page) = page.validate()?;
     let query = || {
         let mut query = jobs::table.into_boxed();
@@ -480,7 +491,13 @@ pub async fn list(
 }
 
 /// Requeues a failed job now, with a fresh set of attempts.
-pub async fn retry(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Job> {
+pub async fn retry(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Job> {
+    authz::require_admin(principal)?;
     conn.transaction(async |conn| -> Result<Job> {
         let status: JobStatus = jobs::table
             .find(id)
@@ -506,7 +523,7 @@ pub async fn retry(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) ->
             ))
             .execute(conn)
             .await?;
-        get(conn, id).await
+        load(conn, id).await
     })
     .await
 }
@@ -530,7 +547,12 @@ struct KindCounts {
 }
 
 /// Counts by kind and status, and the backlog of due jobs at `now`.
-pub async fn stats(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<JobStats> {
+pub async fn stats(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<JobStats> {
+    authz::require_admin(principal)?;
     let rows: Vec<KindCounts> = diesel::sql_query(
         "SELECT kind, \
            count(*) FILTER (WHERE status = $2) AS queued, \

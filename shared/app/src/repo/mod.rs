@@ -1,4 +1,5 @@
-//! Queries. Every write runs in one transaction so nothing is half-written.
+//! The use cases. Each one asks `crate::authz` first whether its caller may run it, then
+//! validates, reads and writes. Every write runs in one transaction so nothing is half-written.
 
 pub mod attachments;
 pub mod audit;
@@ -33,20 +34,6 @@ pub(crate) fn local(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
 
 pub(crate) fn local_opt(instant: Option<DateTime<Utc>>) -> Option<DateTime<FixedOffset>> {
     instant.map(to_local)
-}
-
-/// Views across units (the compliance board, the consolidation, escalations) are for the Office
-/// and the leadership; a reporter sees only its own unit elsewhere.
-pub(crate) fn refuse_reporters(
-    principal: &tokens::Principal,
-    what: &str,
-) -> cchc_domain::Result<()> {
-    if principal.role == cchc_domain::model::token::Role::Reporter {
-        return Err(Error::Forbidden(format!(
-            "{what} is for the Office and the leadership"
-        )));
-    }
-    Ok(())
 }
 
 /// `ILIKE` pattern matching `text` anywhere, with the pattern characters escaped.

@@ -31,12 +31,13 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::outbound::{AllowList, Options, Outbound};
 use crate::repo::audit::{self, Entry};
 use crate::repo::documents::{self, NewDocument, StoredFile};
 use crate::repo::qlvb_files::{self, files_field, too_large, url_not_allowed};
 pub use crate::repo::qlvb_files::{Limits, StoredFiles};
-use crate::repo::tokens::Principal;
 use crate::repo::units;
 use crate::storage::Storage;
 use cchc_db::schema::{
@@ -50,7 +51,6 @@ use cchc_domain::model::document::{
     MatchAnswer, QlvbDocument, QlvbEvent, QlvbEventAnswer, QlvbEventType,
 };
 use cchc_domain::model::period::PeriodStatus;
-use cchc_domain::model::token::Role;
 use cchc_domain::rules::attachments::{sanitize_filename, sha256_hex};
 use cchc_domain::rules::document_match::{decide, Candidate, Match, PeriodLookup, Sender};
 use cchc_domain::rules::document_number;
@@ -85,15 +85,10 @@ pub struct Signed<'a> {
     pub body: &'a [u8],
 }
 
-/// Only integration tokens send QLVB events (checked before the body is read, and again here).
-pub fn require_integration(principal: &Principal) -> Result<()> {
-    if principal.role != Role::Integration {
-        return Err(Error::Forbidden(format!(
-            "only integration tokens send QLVB events; this token has the {} role",
-            principal.role
-        )));
-    }
-    Ok(())
+/// The first step of receiving an event ([`verify`] starts with it): only integration tokens
+/// send QLVB events. Exposed so a handler refuses a caller before it reads a body of megabytes.
+pub fn authorize_event(principal: &Principal) -> Result<()> {
+    authz::require_integration(principal)
 }
 
 /// Checks that the caller is an integration and that its signature holds.
@@ -103,7 +98,7 @@ pub async fn verify(
     signed: Signed<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    require_integration(principal)?;
+    authorize_event(principal)?;
     let secret: Option<String> = integration_secrets::table
         .find(principal.token_id)
         .select(integration_secrets::secret)

@@ -11,12 +11,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::config::NotificationConfig;
 use crate::jobs::{BackgroundJob, Digest, EscalationHead, EscalationLeadership, Reminder};
 use crate::repo::events::{self, EscalationFacts};
 use crate::repo::jobs::enqueue;
-use crate::repo::tokens::Principal;
-use crate::repo::{local, refuse_reporters, stored_policy};
+use crate::repo::{local, stored_policy};
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     escalations, period_extensions, period_units, periods, submissions, unit_contacts, units,
@@ -436,7 +437,7 @@ pub async fn escalations_of(
     page: PageParams,
     principal: &Principal,
 ) -> Result<EscalationPage> {
-    refuse_reporters(principal, "the list of escalations")?;
+    authz::view_across_units(principal, "the list of escalations")?;
     let (page, per_page) = page.validate()?;
     let exists: i64 = periods::table
         .filter(periods::id.eq(period_id))

@@ -2,6 +2,8 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::{local, local_opt, units};
 use crate::tokens::{generate_secret, generate_signing_secret, hash_secret};
@@ -25,16 +27,6 @@ struct TokenRow {
     expires_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
-}
-
-/// The identity behind a valid bearer token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub token_id: i64,
-    pub name: String,
-    pub role: Role,
-    pub unit_id: Option<i64>,
-    pub unit_code: Option<String>,
 }
 
 /// `last_used_at` is refreshed at most this often, so reads don't each cost a write.
@@ -64,7 +56,23 @@ fn select_with_unit() -> _ {
         .select((token, units_table::code.nullable()))
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Token> {
+/// A token: the Office only.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Token> {
+    authz::require_admin(principal)?;
+    load(conn, id, now).await
+}
+
+/// The same without an access check (callers have done it).
+pub(crate) async fn load(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Token> {
     let (row, unit_code) = select_with_unit()
         .filter(api_tokens::id.eq(id))
         .first::<(TokenRow, Option<String>)>(conn)
@@ -78,8 +86,10 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &TokenFilter,
     page: PageParams,
+    principal: &Principal,
     now: DateTime<Utc>,
 ) -> Result<TokenPage> {
+    authz::require_admin(principal)?;
     let (page, per_page) = page.validate()?;
     let unit_id = match &filter.unit_code {
         Some(code) => Some(units::find_id_by_code(conn, code).await?.ok_or_else(|| {
@@ -129,12 +139,20 @@ pub async fn list(
     })
 }
 
+/// The first step of every change to tokens: only the Office issues, revokes and rotates them.
+/// Exposed so a handler refuses a caller before it reports what is wrong with the body.
+pub fn authorize_change(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateToken,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<CreatedToken> {
+    authorize_change(principal)?;
     let mut check = Checker::new();
     check.text("name", &input.name, 200);
     match (input.role, &input.unit_code) {
@@ -184,7 +202,7 @@ pub async fn create(
             .returning(api_tokens::id)
             .get_result(conn)
             .await?;
-        let token = get(conn, id, now).await?;
+        let token = load(conn, id, now).await?;
         // The snapshot is the token's public view: the secret and its hash never reach the trail.
         audit::record(
             conn,
@@ -263,11 +281,13 @@ async fn store_signing_secret(
 pub async fn rotate_signing_secret(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<SigningSecret> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<SigningSecret> {
-        let token = get(conn, id, now).await?;
+        let token = load(conn, id, now).await?;
         if token.role != Role::Integration {
             return Err(Error::conflict(
                 "not_an_integration",
@@ -292,11 +312,13 @@ pub async fn rotate_signing_secret(
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Token> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<Token> {
-        let before = get(conn, id, now).await?;
+        let before = load(conn, id, now).await?;
         let revoked = diesel::update(
             api_tokens::table
                 .find(id)
@@ -305,7 +327,7 @@ pub async fn revoke(
         .set(api_tokens::revoked_at.eq(now))
         .execute(conn)
         .await?;
-        let after = get(conn, id, now).await?;
+        let after = load(conn, id, now).await?;
         if revoked > 0 {
             let entry = Entry::changed(EntityType::Token, id, "revoked", &before, &after)?;
             audit::record_opt(conn, actor, now, entry).await?;

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::{contains_pattern, local, map_unique};
 use cchc_db::schema::{unit_contacts, units};
@@ -209,7 +211,14 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<UnitRow>) -> Result<Vec
         .collect())
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Unit> {
+/// A unit: reference data, for every role.
+pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -> Result<Unit> {
+    authz::read_reference(principal)?;
+    load(conn, id).await
+}
+
+/// A unit; no access check (callers have done it).
+pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Unit> {
     let row: UnitRow = units::table
         .find(id)
         .select(UnitRow::as_select())
@@ -227,7 +236,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &UnitFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<UnitPage> {
+    authz::read_reference(principal)?;
     let (page, per_page) = page.validate()?;
     let parent_id = match &filter.parent_code {
         Some(code) => Some(resolve_code(conn, "parent_code", code).await?),
@@ -317,12 +328,20 @@ async fn replace_contacts(
     Ok(())
 }
 
+/// The first step of [`create`] and [`update`]: only the Office changes units. Exposed so a
+/// handler refuses a caller before it reports what is wrong with the body.
+pub fn authorize_change(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateUnit,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Unit> {
+    authorize_change(principal)?;
     let mut check = Checker::new();
     check.code("code", &input.code, 32, "_-");
     check.text("name", &input.name, 300);
@@ -375,7 +394,7 @@ pub async fn create(
             replace_contacts(conn, id, ContactRole::Head, std::slice::from_ref(head)).await?;
         }
         replace_contacts(conn, id, ContactRole::FocalPerson, &input.focal_persons).await?;
-        let unit = get(conn, id).await?;
+        let unit = load(conn, id).await?;
         audit::record(
             conn,
             actor,
@@ -392,9 +411,11 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdateUnit,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Unit> {
+    authorize_change(principal)?;
     let mut check = Checker::new();
     if let Some(name) = &input.name {
         check.text("name", name, 300);
@@ -418,7 +439,7 @@ pub async fn update(
             .await
             .optional()?
             .ok_or(Error::not_found("unit"))?;
-        let before = get(conn, id).await?;
+        let before = load(conn, id).await?;
         let parent_id = match &input.parent_code {
             None => current.parent_id,
             Some(None) => None,
@@ -470,7 +491,7 @@ pub async fn update(
         if let Some(focal_persons) = &input.focal_persons {
             replace_contacts(conn, id, ContactRole::FocalPerson, focal_persons).await?;
         }
-        let after = get(conn, id).await?;
+        let after = load(conn, id).await?;
         let entry = Entry::changed(EntityType::Unit, id, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         Ok(after)

@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::outbound::Outbound;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events::{enqueue_delivery, record};
@@ -76,12 +78,24 @@ async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<S
     row.optional()?.ok_or(Error::not_found("webhook"))
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Webhook> {
+/// A subscription: the Office only.
+pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -> Result<Webhook> {
+    authz::require_admin(principal)?;
+    load(conn, id).await
+}
+
+/// The same without an access check (callers have done it).
+pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Webhook> {
     Ok(find_row(conn, id, false).await?.into_api())
 }
 
 /// Subscriptions by id.
-pub async fn list(conn: &mut AsyncPgConnection, page: PageParams) -> Result<WebhookPage> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<WebhookPage> {
+    authz::require_admin(principal)?;
     let (page, per_page) = page.validate()?;
     let total: i64 = webhook_subscriptions::table
         .count()
@@ -124,13 +138,22 @@ pub async fn target_problem(outbound: &Outbound, url: Option<&str>) -> Option<Fi
 
 /// Creates a subscription; the secret is generated unless given, and answered this once.
 /// `target` is [`target_problem`] of the URL.
+/// The first step of every change to the subscriptions: only the Office makes them. Exposed so a
+/// handler refuses a caller before it looks the URL's host up or reports what is wrong with the
+/// body.
+pub fn authorize_change(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreateWebhook,
     target: Option<FieldError>,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<WebhookWithSecret> {
+    authorize_change(principal)?;
     let mut check = Checker::new();
     check.extend(url_problem("url", &input.url));
     check.extend(target);
@@ -155,7 +178,7 @@ pub async fn create(
             .returning(webhook_subscriptions::id)
             .get_result(conn)
             .await?;
-        let webhook = get(conn, id).await?;
+        let webhook = load(conn, id).await?;
         // The snapshot is of the subscription without its secret.
         audit::record(
             conn,
@@ -178,9 +201,11 @@ pub async fn update(
     id: i64,
     input: &UpdateWebhook,
     target: Option<FieldError>,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Webhook> {
+    authorize_change(principal)?;
     let mut check = Checker::new();
     if let Some(url) = &input.url {
         check.extend(url_problem("url", url));
@@ -215,7 +240,7 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        let after = get(conn, id).await?;
+        let after = load(conn, id).await?;
         let entry = Entry::changed(EntityType::Webhook, id, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         Ok(after)
@@ -227,9 +252,11 @@ pub async fn update(
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<()> {
         let before = find_row(conn, id, true).await?.into_api();
         diesel::delete(webhook_subscriptions::table.find(id))
@@ -251,9 +278,11 @@ pub async fn delete(
 pub async fn rotate_secret(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<WebhookWithSecret> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<WebhookWithSecret> {
         find_row(conn, id, true).await?;
         let secret = generate_secret();
@@ -278,7 +307,7 @@ pub async fn rotate_secret(
         )
         .await?;
         Ok(WebhookWithSecret {
-            webhook: get(conn, id).await?,
+            webhook: load(conn, id).await?,
             secret,
         })
     })
@@ -297,7 +326,13 @@ fn refuse_inactive(row: &SubscriptionRow, action: &str) -> Result<()> {
 }
 
 /// Sends a `ping` event to this subscription only; answers the delivery job.
-pub async fn ping(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<Job> {
+pub async fn ping(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Job> {
+    authorize_change(principal)?;
     let job_id = conn
         .transaction(async |conn| -> Result<i64> {
             let row = find_row(conn, id, false).await?;
@@ -312,7 +347,7 @@ pub async fn ping(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> 
                 .ok_or_else(|| Error::Internal("a new event's delivery key was taken".into()))
         })
         .await?;
-    jobs::get(conn, job_id).await
+    jobs::load(conn, job_id).await
 }
 
 /// Enqueues a fresh delivery of the event of one of this subscription's deliveries, to the
@@ -321,9 +356,11 @@ pub async fn redeliver(
     conn: &mut AsyncPgConnection,
     id: i64,
     delivery_id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Job> {
+    authorize_change(principal)?;
     let job_id = conn
         .transaction(async |conn| -> Result<i64> {
             let row = find_row(conn, id, false).await?;
@@ -357,7 +394,7 @@ pub async fn redeliver(
             Ok(job_id)
         })
         .await?;
-    jobs::get(conn, job_id).await
+    jobs::load(conn, job_id).await
 }
 
 type DeliveryRow = (
@@ -385,7 +422,9 @@ pub async fn deliveries(
     id: i64,
     filter: &DeliveryFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<WebhookDeliveryPage> {
+    authz::require_admin(principal)?;
     let (page, per_page) = page.validate()?;
     find_row(conn, id, false).await?;
     let query = || {

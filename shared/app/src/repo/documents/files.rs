@@ -97,13 +97,14 @@ pub(crate) async fn file_hashes(
         .await?)
 }
 
-/// Whether `principal` may add files to document `id`; checked before the body is read.
-pub async fn check_can_add_file(
+/// The first step of [`add_file`]: `principal` may add files (the Office) and document `id`
+/// exists. Exposed so a handler refuses a caller before it reads the body.
+pub async fn authorize_add_file(
     conn: &mut AsyncPgConnection,
     id: i64,
     principal: &Principal,
 ) -> Result<()> {
-    require_admin(principal)?;
+    authorize_change(principal)?;
     find_row(conn, id, false).await.map(|_| ())
 }
 
@@ -156,7 +157,7 @@ pub async fn add_file(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<DocumentFile> {
-    check_can_add_file(conn, id, principal).await?;
+    authorize_add_file(conn, id, principal).await?;
     let (filename, content_type, bytes) = check_form(form)?;
     let stored = store(storage, filename, content_type, bytes).await?;
     let recorded = conn

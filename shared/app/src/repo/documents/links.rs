@@ -115,21 +115,6 @@ pub(crate) async fn find_or_create_submission(
         .await?)
 }
 
-/// Whether a unit takes part in a period.
-pub(crate) async fn participates(
-    conn: &mut AsyncPgConnection,
-    period_id: i64,
-    unit_id: i64,
-) -> Result<bool> {
-    let n: i64 = period_units::table
-        .filter(period_units::period_id.eq(period_id))
-        .filter(period_units::unit_id.eq(unit_id))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok(n > 0)
-}
-
 /// What a link body asks for, once checked.
 pub(super) enum LinkTarget {
     Period {
@@ -225,7 +210,7 @@ pub async fn link(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Document> {
-    require_admin(principal)?;
+    authorize_change(principal)?;
     let target = link_target(input)?;
     conn.transaction(async |conn| -> Result<()> {
         find_row(conn, id, true).await?;
@@ -312,7 +297,7 @@ pub async fn link(
                 let (Some(unit_id), Some(period_id)) = (unit_id, period_id) else {
                     return Err(Error::Internal("checked codes are missing".into()));
                 };
-                if !participates(conn, period_id, unit_id).await? {
+                if !periods_repo::participates(conn, period_id, unit_id).await? {
                     return Err(Error::invalid(
                         "unit_code",
                         "not_participating",

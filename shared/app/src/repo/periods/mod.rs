@@ -5,6 +5,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
+use crate::authz;
+use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::{self, VersionRow};
@@ -147,7 +149,14 @@ async fn load_documents(
         .collect())
 }
 
-pub async fn get(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
+/// A period with its set-up: reference data, for every role.
+pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -> Result<Period> {
+    authz::read_reference(principal)?;
+    load(conn, id).await
+}
+
+/// The same without an access check (callers have done it).
+pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
     let row = find_row(conn, id, false).await?;
     let legal_basis = load_documents(conn, id).await?;
     let versions: Vec<VersionRow> = period_indicators::table
@@ -220,7 +229,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &PeriodFilter,
     page: PageParams,
+    principal: &Principal,
 ) -> Result<PeriodPage> {
+    authz::read_reference(principal)?;
     let (page, per_page) = page.validate()?;
     let query = || {
         let mut query = periods::table.into_boxed();
@@ -308,13 +319,22 @@ async fn find_id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Opt
         .optional()?)
 }
 
+/// The first step of every change to periods (set-up, status, deletion): only the Office
+/// changes them. Exposed so a handler refuses a caller before it reports what is wrong with the
+/// body.
+pub fn authorize_change(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 pub async fn create(
     conn: &mut AsyncPgConnection,
     input: &CreatePeriod,
     default_policy: &ReminderPolicy,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
+    authorize_change(principal)?;
     let state = PeriodState {
         code: input.code.trim().to_owned(),
         title: input.title.trim().to_owned(),
@@ -366,7 +386,7 @@ pub async fn create(
         replace_documents(conn, id, &state.legal_basis).await?;
         replace_indicators(conn, id, &indicator_set).await?;
         replace_units(conn, id, &unit_ids).await?;
-        let period = get(conn, id).await?;
+        let period = load(conn, id).await?;
         audit::record(
             conn,
             actor,
@@ -383,12 +403,14 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     id: i64,
     input: &UpdatePeriod,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
-        let before = get(conn, id).await?;
+        let before = load(conn, id).await?;
         match row.status {
             PeriodStatus::Closed => {
                 return Err(Error::conflict(
@@ -489,12 +511,31 @@ pub async fn update(
         if let Some(unit_ids) = &unit_ids {
             replace_units(conn, id, unit_ids).await?;
         }
-        let after = get(conn, id).await?;
+        let after = load(conn, id).await?;
         let entry = Entry::changed(EntityType::Period, id, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         Ok(after)
     })
     .await
+}
+
+/// What a unit that does not take part in a period is told when named for it.
+pub(crate) const NOT_PARTICIPATING: &str = "this unit does not take part in the period";
+
+/// Whether a unit takes part in a period: the one question every use case that names a unit
+/// for a period (filing, extensions, forms, linking documents) asks, asked here only.
+pub(crate) async fn participates(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_id: i64,
+) -> Result<bool> {
+    let n: i64 = period_units::table
+        .filter(period_units::period_id.eq(period_id))
+        .filter(period_units::unit_id.eq(unit_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(n > 0)
 }
 
 /// Finds a period id by code (used by the demo loader and integrations).

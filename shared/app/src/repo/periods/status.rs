@@ -14,16 +14,18 @@ pub(super) fn invalid_transition(from: PeriodStatus, action: &str) -> Error {
 pub async fn open(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
         let status = row.status;
         if status != PeriodStatus::Draft {
             return Err(invalid_transition(status, "open"));
         }
-        let before = get(conn, id).await?;
+        let before = load(conn, id).await?;
         let mut check = Checker::new();
         let indicator_count: i64 = period_indicators::table
             .filter(period_indicators::period_id.eq(id))
@@ -116,7 +118,7 @@ pub(super) async fn transition(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
-    let after = get(conn, id).await?;
+    let after = load(conn, id).await?;
     let entry = Entry::changed(EntityType::Period, id, action, before, &after)?;
     audit::record_opt(conn, actor, now, entry).await?;
     Ok(after)
@@ -126,16 +128,18 @@ pub(super) async fn transition(
 pub async fn close(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Period> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<Period> {
         let row = find_row(conn, id, true).await?;
         let status = row.status;
         if status != PeriodStatus::Open {
             return Err(invalid_transition(status, "close"));
         }
-        let before = get(conn, id).await?;
+        let before = load(conn, id).await?;
         diesel::update(periods::table.find(id))
             .set((
                 periods::status.eq(PeriodStatus::Closed),
@@ -155,9 +159,11 @@ pub async fn close(
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     id: i64,
+    principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    authorize_change(principal)?;
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
         let status = row.status;
@@ -167,7 +173,7 @@ pub async fn delete(
                 format!("only a draft can be deleted; this period is {status}"),
             ));
         }
-        let before = get(conn, id).await?;
+        let before = load(conn, id).await?;
         diesel::delete(periods::table.find(id))
             .execute(conn)
             .await?;

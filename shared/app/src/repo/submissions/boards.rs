@@ -118,7 +118,7 @@ pub async fn compliance(
     page: PageParams,
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
-    refuse_reporters(principal, "the compliance board")?;
+    authz::view_across_units(principal, "the compliance board")?;
     let page = page.validate()?;
     let inputs = board_inputs(conn, period_id).await?;
     board(&inputs, as_of, query.standing, Some(page))
@@ -134,7 +134,7 @@ pub async fn compliance_cached(
     page: PageParams,
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
-    refuse_reporters(principal, "the compliance board")?;
+    authz::view_across_units(principal, "the compliance board")?;
     let page = page.validate()?;
     let generation = board_generation(conn).await?;
     let inputs = match caches.compliance.get(&period_id, generation) {
@@ -150,14 +150,13 @@ pub async fn compliance_cached(
     board(&inputs, as_of, query.standing, Some(page))
 }
 
-/// The whole compliance board, every unit on one page (for the filing manifest).
-pub async fn compliance_of_all_units(
+/// The whole compliance board, every unit on one page (for the filing manifest, whose use
+/// case has checked access).
+pub(crate) async fn compliance_of_all_units(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     as_of: DateTime<Utc>,
-    principal: &Principal,
 ) -> Result<ComplianceBoard> {
-    refuse_reporters(principal, "the compliance board")?;
     let inputs = board_inputs(conn, period_id).await?;
     board(&inputs, as_of, None, None)
 }
@@ -293,7 +292,7 @@ pub async fn consolidation(
     with_breakdown: bool,
     principal: &Principal,
 ) -> Result<Consolidation> {
-    refuse_reporters(principal, "the consolidated report")?;
+    authz::view_across_units(principal, "the consolidated report")?;
     consolidate(conn, period_id, query, with_breakdown).await
 }
 
@@ -307,7 +306,7 @@ pub async fn consolidation_cached(
     query: &ConsolidationQuery,
     principal: &Principal,
 ) -> Result<Arc<Consolidation>> {
-    refuse_reporters(principal, "the consolidated report")?;
+    authz::view_across_units(principal, "the consolidated report")?;
     let generation = board_generation(conn).await?;
     let key = (
         period_id,
@@ -324,7 +323,8 @@ pub async fn consolidation_cached(
     Ok(report)
 }
 
-pub(super) async fn consolidate(
+/// [`consolidation`] without an access check (callers have done it).
+pub(crate) async fn consolidate(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     query: &ConsolidationQuery,

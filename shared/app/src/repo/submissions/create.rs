@@ -29,20 +29,22 @@ pub async fn create(
     let id = conn
         .transaction(async |conn| -> Result<i64> {
             let period = period_facts(conn, period_id).await?;
-            let unit_id = match (principal.role, &input.unit_code) {
-                (Role::Reporter, None) => principal.unit_id.ok_or(Error::not_found("unit"))?,
-                (Role::Reporter, Some(code)) => {
+            // After the period, as always: a missing period is 404 to every role.
+            let scope = authz::may_start_reports(principal)?;
+            let unit_id = match (scope, &input.unit_code) {
+                (UnitScope::Own(own), None) => own.ok_or(Error::not_found("unit"))?,
+                (UnitScope::Own(own), Some(code)) => {
                     let id = units::find_id_by_code(conn, code).await?;
-                    if id.is_none() || id != principal.unit_id {
+                    if id.is_none() || id != own {
                         return Err(Error::invalid(
                             "unit_code",
                             "not_your_unit",
                             "a reporter files only for the unit its token is bound to",
                         ));
                     }
-                    principal.unit_id.ok_or(Error::not_found("unit"))?
+                    own.ok_or(Error::not_found("unit"))?
                 }
-                (Role::Admin, Some(code)) => {
+                (UnitScope::All, Some(code)) => {
                     units::find_id_by_code(conn, code).await?.ok_or_else(|| {
                         Error::invalid(
                             "unit_code",
@@ -51,30 +53,19 @@ pub async fn create(
                         )
                     })?
                 }
-                (Role::Admin, None) => {
+                (UnitScope::All, None) => {
                     return Err(Error::invalid(
                         "unit_code",
                         "required",
                         "name the unit filing",
                     ));
                 }
-                (role, _) => {
-                    return Err(Error::Forbidden(format!(
-                        "the {role} role cannot file submissions"
-                    )))
-                }
             };
-            let participates: i64 = period_units::table
-                .filter(period_units::period_id.eq(period_id))
-                .filter(period_units::unit_id.eq(unit_id))
-                .count()
-                .get_result(conn)
-                .await?;
-            if participates == 0 {
+            if !periods_repo::participates(conn, period_id, unit_id).await? {
                 return Err(Error::invalid(
                     "unit_code",
                     "not_participating",
-                    "this unit does not take part in the period",
+                    periods_repo::NOT_PARTICIPATING,
                 ));
             }
             let extension = extension_deadline(conn, period_id, unit_id).await?;

@@ -8,9 +8,10 @@ pub async fn versions(
     page: PageParams,
     principal: &Principal,
 ) -> Result<SubmissionVersionPage> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (page, per_page) = page.validate()?;
     let row = find_row(conn, id, false).await?;
-    check_can_read(principal, row.unit_id)?;
+    authz::may_read_unit(principal, row.unit_id, "submission")?;
     let total: i64 = submission_versions::table
         .filter(submission_versions::submission_id.eq(id))
         .count()
@@ -89,6 +90,12 @@ pub async fn versions(
     })
 }
 
+/// The first step of [`grant_extension`]: the Office only. Exposed so a handler refuses a
+/// caller before it reports what is wrong with the body.
+pub fn authorize_grant_extension(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 /// Grants (or changes) a unit's extension: its own deadline, which also lets it file after
 /// the period closed.
 pub async fn grant_extension(
@@ -99,7 +106,7 @@ pub async fn grant_extension(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Extension> {
-    check_admin(principal, "grant an extension for")?;
+    authorize_grant_extension(principal)?;
     let period = period_facts(conn, period_id).await?;
     let mut check = Checker::new();
     check.text("reason", &input.reason, 2000);
@@ -119,17 +126,11 @@ pub async fn grant_extension(
             format!("no unit has code {:?}", input.unit_code),
         ),
         Some(unit_id) => {
-            let participates: i64 = period_units::table
-                .filter(period_units::period_id.eq(period_id))
-                .filter(period_units::unit_id.eq(unit_id))
-                .count()
-                .get_result(conn)
-                .await?;
-            if participates == 0 {
+            if !periods_repo::participates(conn, period_id, unit_id).await? {
                 check.push(
                     "unit_code",
                     "not_participating",
-                    "this unit does not take part in the period",
+                    periods_repo::NOT_PARTICIPATING,
                 );
             }
         }
@@ -198,9 +199,10 @@ pub async fn extensions(
     page: PageParams,
     principal: &Principal,
 ) -> Result<ExtensionPage> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (page, per_page) = page.validate()?;
     period_facts(conn, period_id).await?;
-    let own_unit = (principal.role == Role::Reporter).then_some(principal.unit_id.unwrap_or(-1));
+    let own_unit = authz::unit_scope(principal).only_unit();
     let query = || {
         let mut query = period_extensions::table
             .inner_join(units_table::table)

@@ -1,5 +1,5 @@
-//! Submissions: filing, review and versions. Who may see and do what is decided here, from
-//! the caller's principal, so every path enforces the same scoping.
+//! Submissions: filing, review and versions. Who may see and do what is decided by
+//! `crate::authz`, from the caller's principal, so every path enforces the same scoping.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -11,16 +11,18 @@ use futures_util::TryStreamExt;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::authz::Principal;
+use crate::authz::{self, PeopleOnly, UnitScope};
 use crate::generation_cache::{CacheStats, GenerationCache};
 use crate::jobs::{BackgroundJob, Receipt};
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::VersionRow;
 use crate::repo::jobs;
+use crate::repo::periods as periods_repo;
 use crate::repo::pinned_versions::{self, PinnedVersion};
 use crate::repo::schedule;
-use crate::repo::tokens::Principal;
-use crate::repo::{local, local_opt, refuse_reporters, stored_policy, units};
+use crate::repo::{local, local_opt, stored_policy, units};
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     board_generation, indicator_versions, period_extensions, period_indicators, period_units,
@@ -41,7 +43,6 @@ use cchc_domain::model::submission::{
     SubmissionVersion, SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure,
     UpdateSubmission, ValueInput,
 };
-use cchc_domain::model::token::Role;
 use cchc_domain::model::webhook::EventType;
 use cchc_domain::model::PageParams;
 use cchc_domain::rules::completeness::{
@@ -191,35 +192,6 @@ async fn record_transition(
     audit::record_opt(conn, actor, now, entry).await
 }
 
-/// Reporters see only their own unit's submissions; others are "not found" to them.
-fn check_can_read(principal: &Principal, unit_id: i64) -> Result<()> {
-    if principal.role == Role::Reporter && principal.unit_id != Some(unit_id) {
-        return Err(Error::not_found("submission"));
-    }
-    Ok(())
-}
-
-/// Filing is for the unit's reporter and the Office.
-fn check_can_file(principal: &Principal, unit_id: i64) -> Result<()> {
-    check_can_read(principal, unit_id)?;
-    match principal.role {
-        Role::Admin | Role::Reporter => Ok(()),
-        role => Err(Error::Forbidden(format!(
-            "the {role} role cannot change submissions"
-        ))),
-    }
-}
-
-fn check_admin(principal: &Principal, action: &str) -> Result<()> {
-    if principal.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(format!(
-            "only the Office (admin) can {action} a submission"
-        )))
-    }
-}
-
 async fn period_facts(conn: &AsyncPgConnection, period_id: i64) -> Result<PeriodFacts> {
     let facts = cchc_db::periods::period_facts(conn, period_id)
         .await?
@@ -350,7 +322,7 @@ pub(crate) async fn editable(
     lock: bool,
 ) -> Result<EditableSubmission> {
     let row = find_row(conn, id, lock).await?;
-    check_can_file(principal, row.unit_id)?;
+    authz::may_file_for(principal, row.unit_id)?;
     check_editable(&row)?;
     let (period, extension) = futures_util::try_join!(
         period_facts(conn, row.period_id),
@@ -371,7 +343,7 @@ pub(crate) async fn readable(
     principal: &Principal,
 ) -> Result<i64> {
     let row = find_row(conn, id, false).await?;
-    check_can_read(principal, row.unit_id)?;
+    authz::may_read_unit(principal, row.unit_id, "submission")?;
     Ok(row.unit_id)
 }
 

@@ -500,8 +500,9 @@ pub async fn get(
     id: i64,
     principal: &Principal,
 ) -> Result<Submission> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (head, values) = read_head(conn, id, false).await?;
-    check_can_read(principal, head.row.unit_id)?;
+    authz::may_read_unit(principal, head.row.unit_id, "submission")?;
     load(conn, head, values).await?.to_api()
 }
 
@@ -512,6 +513,7 @@ pub async fn list(
     page: PageParams,
     principal: &Principal,
 ) -> Result<SubmissionPage> {
+    authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (page, per_page) = page.validate()?;
     period_facts(conn, period_id).await?;
     let unit_id = match &filter.unit_code {
@@ -524,7 +526,7 @@ pub async fn list(
         })?),
         None => None,
     };
-    let own_unit = (principal.role == Role::Reporter).then_some(principal.unit_id.unwrap_or(-1));
+    let own_unit = authz::unit_scope(principal).only_unit();
     let query = || {
         let mut query = submissions::table
             .inner_join(units_table::table)

@@ -14,7 +14,7 @@ pub async fn submit(
     conn.transaction(async |conn| -> Result<()> {
         let (head, values) = read_head(conn, id, true).await?;
         let row = head.row.clone();
-        check_can_file(principal, row.unit_id)?;
+        authz::may_file_for(principal, row.unit_id)?;
         let status = row.status;
         if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
             return Err(Error::conflict(
@@ -127,8 +127,8 @@ pub(super) async fn review(
     };
     conn.transaction(async |conn| -> Result<()> {
         let row = find_row(conn, id, true).await?;
-        check_can_read(principal, row.unit_id)?;
-        check_admin(principal, action)?;
+        authz::may_read_unit(principal, row.unit_id, "submission")?;
+        authz::require_office_to(principal, action)?;
         let status = row.status;
         if status != SubmissionStatus::Submitted {
             return Err(Error::conflict(
@@ -166,6 +166,12 @@ pub(super) async fn review(
     get(conn, id, principal).await
 }
 
+/// The first step of [`return_for_changes`]: the Office only, whoever's the report. Exposed so
+/// a handler refuses a caller before it reports what is wrong with the body.
+pub fn authorize_return(principal: &Principal) -> Result<()> {
+    authz::require_admin(principal)
+}
+
 /// `submitted → returned`, with the reason the unit will see.
 pub async fn return_for_changes(
     conn: &mut AsyncPgConnection,
@@ -175,6 +181,7 @@ pub async fn return_for_changes(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
+    authorize_return(principal)?;
     let mut check = Checker::new();
     check.text("reason", reason, 2000);
     check.finish()?;

@@ -19,7 +19,7 @@ pub async fn update(
     conn.transaction(async |conn| -> Result<Loaded> {
         let (head, values) = read_head(conn, id, true).await?;
         let row = head.row.clone();
-        check_can_file(principal, row.unit_id)?;
+        authz::may_file_for(principal, row.unit_id)?;
         check_revision(&row, if_match)?;
         check_editable(&row)?;
         let mut loaded = load(conn, head, values).await?;
@@ -36,7 +36,7 @@ pub async fn update(
                 check.push("narrative", "too_long", "must be at most 100000 characters");
             }
         }
-        let writer = system_figure::writer(principal.role == Role::Admin);
+        let writer = system_figure::writer(authz::enters_office_figures(principal));
         let mut new_rows: Vec<(i64, Option<ValueRow>)> = Vec::new();
         for (code, value) in input.values.iter().flatten() {
             let Some(facts) = by_code.get(code.as_str()) else {
@@ -295,7 +295,7 @@ pub async fn check_update(
     principal: &Principal,
 ) -> Result<Submission> {
     let (head, values) = read_head(conn, id, false).await?;
-    check_can_file(principal, head.row.unit_id)?;
+    authz::may_file_for(principal, head.row.unit_id)?;
     check_revision(&head.row, if_match)?;
     check_editable(&head.row)?;
     let loaded = load(conn, head, values).await?;
