@@ -320,6 +320,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         rate_limiter: crate::limits::RateLimiter::from_config(&config),
         storage,
         boards: Arc::new(BoardCaches::new(config.board_cache_entries)),
+        versions: Arc::default(),
         outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
             .context("the HTTP client for QLVB file downloads")?,
         config: Arc::new(config),

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use cchc_app::config::Config;
 use cchc_app::outbound::Outbound;
+use cchc_app::repo::pinned_versions::PinnedVersions;
 use cchc_app::repo::submissions::BoardCaches;
 use cchc_app::storage::Storage;
 use cchc_db::{DbConn, DbPool};
@@ -22,6 +23,8 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     /// Compliance boards and consolidated reports computed earlier, while still current.
     pub boards: Arc<BoardCaches>,
+    /// Indicator versions as periods pin them, read once (a version never changes).
+    pub versions: Arc<PinnedVersions>,
     /// The one client for requests to other servers (QLVB file downloads), refusing internal
     /// addresses unless `CCHC_OUTBOUND_ALLOW` lists them.
     pub outbound: Outbound,

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use cchc_app::authz::Principal;
 use cchc_app::config::NotificationConfig;
 use cchc_app::outbound::AllowList;
+use cchc_app::repo::pinned_versions::PinnedVersions;
 use cchc_app::repo::{holidays, indicators, jobs, periods, schedule, submissions, units};
 use cchc_db::{build_pool, DbPool};
 use cchc_domain::clock::{Clock, FixedClock};
@@ -265,8 +266,10 @@ async fn khtc_submits(f: &Fixture) {
     };
     let actor = Actor::system("KHTC reporter");
     let now = f.clock.now();
+    let versions = PinnedVersions::new();
     let created = submissions::create(
         &mut conn,
+        &versions,
         f.period_id,
         &CreateSubmission::default(),
         &principal,
@@ -284,6 +287,7 @@ async fn khtc_submits(f: &Fixture) {
     )]);
     submissions::update(
         &mut conn,
+        &versions,
         created.id,
         &UpdateSubmission {
             values: Some(values),
@@ -296,7 +300,7 @@ async fn khtc_submits(f: &Fixture) {
     )
     .await
     .unwrap();
-    submissions::submit(&mut conn, created.id, &principal, &actor, now)
+    submissions::submit(&mut conn, &versions, created.id, &principal, &actor, now)
         .await
         .unwrap();
 }

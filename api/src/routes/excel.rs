@@ -92,8 +92,14 @@ pub async fn template(
     query: Query<FormQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let form =
-        excel::statistics_form(&mut conn, *id, query.unit.as_deref(), auth.principal()).await?;
+    let form = excel::statistics_form(
+        &mut conn,
+        &state.versions,
+        *id,
+        query.unit.as_deref(),
+        auth.principal(),
+    )
+    .await?;
     let bytes = build_form(&form)?;
     let (period, unit) = (&form.header.period_code, &form.header.unit_code);
     Ok(attachment(
@@ -143,6 +149,7 @@ pub async fn import(
     let mut conn = state.conn().await?;
     let submission = excel::import_form(
         &mut conn,
+        &state.versions,
         *id,
         body,
         &if_match,

@@ -63,6 +63,7 @@ pub async fn create(
     let mut conn = state.conn().await?;
     let submission = submissions::create(
         &mut conn,
+        &state.versions,
         *id,
         &body,
         auth.principal(),
@@ -113,7 +114,7 @@ pub async fn get(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let submission = submissions::get(&mut conn, *id, auth.principal()).await?;
+    let submission = submissions::get(&mut conn, &state.versions, *id, auth.principal()).await?;
     Ok(respond(StatusCode::OK, &submission))
 }
 
@@ -146,6 +147,7 @@ pub async fn update(
     let mut conn = state.conn().await?;
     let submission = submissions::update(
         &mut conn,
+        &state.versions,
         *id,
         &body,
         &if_match,
@@ -181,6 +183,7 @@ pub async fn submit(
     let mut conn = state.conn().await?;
     let submission = submissions::submit(
         &mut conn,
+        &state.versions,
         *id,
         auth.principal(),
         &auth.actor(),
@@ -213,6 +216,7 @@ pub async fn return_for_changes(
     let mut conn = state.conn().await?;
     let submission = submissions::return_for_changes(
         &mut conn,
+        &state.versions,
         *id,
         &body.reason,
         auth.principal(),
@@ -241,6 +245,7 @@ pub async fn accept(
     let mut conn = state.conn().await?;
     let submission = submissions::accept(
         &mut conn,
+        &state.versions,
         *id,
         auth.principal(),
         &auth.actor(),

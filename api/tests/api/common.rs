@@ -162,6 +162,7 @@ impl TestApp {
             boards: Arc::new(cchc_app::repo::submissions::BoardCaches::new(
                 config.board_cache_entries,
             )),
+            versions: Arc::default(),
             outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
                 .expect("an HTTP client"),
             config: Arc::new(config),

@@ -10,6 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::authz::Principal;
 use crate::authz::{self, PeopleOnly, UnitScope};
+use crate::repo::pinned_versions::PinnedVersions;
 use crate::repo::{local, periods, submissions, units};
 use cchc_db::schema::{period_extensions, submissions as submissions_table};
 use cchc_domain::error::{Error, FieldError, Result};
@@ -81,6 +82,7 @@ fn value_input(value: &IndicatorValue) -> ValueInput {
 /// the unit's current submission when it has one.
 pub async fn statistics_form(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     period_id: i64,
     unit: Option<&str>,
     principal: &Principal,
@@ -101,7 +103,7 @@ pub async fn statistics_form(
         .await
         .optional()?;
     let submission = match submission_id {
-        Some(id) => Some(submissions::get(conn, id, principal).await?),
+        Some(id) => Some(submissions::get(conn, versions, id, principal).await?),
         None => None,
     };
     let deadline = match &submission {
@@ -201,8 +203,11 @@ async fn parse_off_thread(
 /// gives (see `excel::import` for how rows are read). Problems are 422 with every cell named;
 /// a workbook past the limits of `excel::guard` is 413 `workbook_too_large` or 422
 /// `sheet_too_large` / `workbook_timeout`.
+// The connection, the versions cache, the request's parts, its caller and the clock.
+#[allow(clippy::too_many_arguments)]
 pub async fn import_form(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     workbook: bytes::Bytes,
     if_match: &IfMatch,
@@ -210,7 +215,7 @@ pub async fn import_form(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
-    let current = submissions::check_update(conn, id, if_match, principal).await?;
+    let current = submissions::check_update(conn, versions, id, if_match, principal).await?;
     let indicators: Vec<_> = current
         .values
         .iter()
@@ -255,30 +260,32 @@ pub async fn import_form(
         values: Some(parsed.values.clone()),
         ..UpdateSubmission::default()
     };
-    submissions::update(conn, id, &changes, if_match, principal, actor, now)
-        .await
-        .map_err(|error| match error {
-            // Problems the submission rules found: name the cell where the form has one.
-            Error::Validation { errors } => {
-                let errors: Vec<FieldError> = errors
-                    .into_iter()
-                    .map(|e| match parsed.cell_of(&e.field) {
-                        Some(cell) => FieldError::new(cell, e.code.clone(), message_vi(&e)),
-                        None => e,
-                    })
-                    .collect();
-                Error::Unprocessable {
-                    code: "validation_failed",
-                    detail: format!(
-                        "the form has {} invalid cell(s): {}",
-                        errors.len(),
-                        cell_list(&errors)
-                    ),
-                    errors,
-                }
+    submissions::update(
+        conn, versions, id, &changes, if_match, principal, actor, now,
+    )
+    .await
+    .map_err(|error| match error {
+        // Problems the submission rules found: name the cell where the form has one.
+        Error::Validation { errors } => {
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| match parsed.cell_of(&e.field) {
+                    Some(cell) => FieldError::new(cell, e.code.clone(), message_vi(&e)),
+                    None => e,
+                })
+                .collect();
+            Error::Unprocessable {
+                code: "validation_failed",
+                detail: format!(
+                    "the form has {} invalid cell(s): {}",
+                    errors.len(),
+                    cell_list(&errors)
+                ),
+                errors,
             }
-            other => other,
-        })
+        }
+        other => other,
+    })
 }
 
 /// A workbook past the guard's limits: 413 when it is the package's size, else 422; the

@@ -12,7 +12,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
 pub mod periods;
-mod pinned_versions;
+pub mod pinned_versions;
 pub mod qlvb;
 mod qlvb_files;
 pub mod schedule;

@@ -7,11 +7,11 @@
 //! change (opening a period pins the current ones); that list is not cached, every read of a
 //! report brings it along with the report's row.
 //!
-//! Ids are only unique within one database, and one process may talk to several (the tests
-//! give each test its own), so entries are keyed by the database's oid as well.
+//! The cache is a value its owner passes in (the API's state holds one), so one cache serves
+//! one database: version ids are only unique within a database.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -40,75 +40,79 @@ impl PinnedVersion {
     }
 }
 
-/// (database oid, indicator version id)
-type Key = (i64, i64);
-
-/// Far more versions than any deployment writes; only a process that meets very many databases
-/// (a test run) reaches it, and then starts over rather than grow without bound.
+/// Far more versions than any deployment writes; a process that somehow meets more starts
+/// over rather than grow without bound.
 const MAX_ENTRIES: usize = 100_000;
 
-fn cache() -> &'static RwLock<HashMap<Key, Arc<PinnedVersion>>> {
-    static CACHE: OnceLock<RwLock<HashMap<Key, Arc<PinnedVersion>>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// Indicator versions read once and kept, by id: one per database (the API's state holds it).
+#[derive(Debug, Default)]
+pub struct PinnedVersions {
+    map: RwLock<HashMap<i64, Arc<PinnedVersion>>>,
 }
 
-fn cached(database: i64, ids: &[i64]) -> Vec<Option<Arc<PinnedVersion>>> {
-    let map = cache()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    ids.iter()
-        .map(|id| map.get(&(database, *id)).cloned())
-        .collect()
-}
-
-fn remember(database: i64, versions: &[(i64, Arc<PinnedVersion>)]) {
-    let mut map = cache()
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if map.len() + versions.len() > MAX_ENTRIES {
-        map.clear();
+impl PinnedVersions {
+    pub fn new() -> Self {
+        Self::default()
     }
-    for (id, version) in versions {
-        map.insert((database, *id), Arc::clone(version));
-    }
-}
 
-/// The versions `ids` of database `database` (see [`DatabaseOid`](crate::repo::submissions)),
-/// in the order given; only those not yet in memory are read, in one statement.
-pub(crate) async fn versions(
-    mut conn: &AsyncPgConnection,
-    database: i64,
-    ids: &[i64],
-) -> Result<Vec<Arc<PinnedVersion>>> {
-    let mut found = cached(database, ids);
-    let missing: Vec<i64> = ids
-        .iter()
-        .zip(&found)
-        .filter(|(_, version)| version.is_none())
-        .map(|(id, _)| *id)
-        .collect();
-    if !missing.is_empty() {
-        let rows: Vec<(i64, VersionRow)> = indicator_versions::table
-            .filter(indicator_versions::id.eq_any(&missing))
-            .select((indicator_versions::id, VersionRow::as_select()))
-            .load(&mut conn)
-            .await?;
-        let read = rows
-            .into_iter()
-            .map(|(id, row)| (id, Arc::new(PinnedVersion::new(row))))
-            .collect::<Vec<_>>();
-        remember(database, &read);
-        let read: HashMap<i64, Arc<PinnedVersion>> = read.into_iter().collect();
-        for (id, slot) in ids.iter().zip(found.iter_mut()) {
-            if slot.is_none() {
-                *slot = read.get(id).cloned();
-            }
+    fn cached(&self, ids: &[i64]) -> Vec<Option<Arc<PinnedVersion>>> {
+        let map = self
+            .map
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        ids.iter().map(|id| map.get(id).cloned()).collect()
+    }
+
+    fn remember(&self, versions: &[(i64, Arc<PinnedVersion>)]) {
+        let mut map = self
+            .map
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() + versions.len() > MAX_ENTRIES {
+            map.clear();
+        }
+        for (id, version) in versions {
+            map.insert(*id, Arc::clone(version));
         }
     }
-    ids.iter()
-        .zip(found)
-        .map(|(id, version)| {
-            version.ok_or_else(|| Error::Internal(format!("indicator version {id} is missing")))
-        })
-        .collect()
+
+    /// The versions `ids`, in the order given; only those not yet in memory are read, in one
+    /// statement.
+    pub(crate) async fn get(
+        &self,
+        mut conn: &AsyncPgConnection,
+        ids: &[i64],
+    ) -> Result<Vec<Arc<PinnedVersion>>> {
+        let mut found = self.cached(ids);
+        let missing: Vec<i64> = ids
+            .iter()
+            .zip(&found)
+            .filter(|(_, version)| version.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        if !missing.is_empty() {
+            let rows: Vec<(i64, VersionRow)> = indicator_versions::table
+                .filter(indicator_versions::id.eq_any(&missing))
+                .select((indicator_versions::id, VersionRow::as_select()))
+                .load(&mut conn)
+                .await?;
+            let read = rows
+                .into_iter()
+                .map(|(id, row)| (id, Arc::new(PinnedVersion::new(row))))
+                .collect::<Vec<_>>();
+            self.remember(&read);
+            let read: HashMap<i64, Arc<PinnedVersion>> = read.into_iter().collect();
+            for (id, slot) in ids.iter().zip(found.iter_mut()) {
+                if slot.is_none() {
+                    *slot = read.get(id).cloned();
+                }
+            }
+        }
+        ids.iter()
+            .zip(found)
+            .map(|(id, version)| {
+                version.ok_or_else(|| Error::Internal(format!("indicator version {id} is missing")))
+            })
+            .collect()
+    }
 }

@@ -20,6 +20,7 @@ pub(super) fn check_filing_window(period: &PeriodFacts, has_extension: bool) -> 
 
 pub async fn create(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     period_id: i64,
     input: &CreateSubmission,
     principal: &Principal,
@@ -100,5 +101,5 @@ pub async fn create(
             Ok(id)
         })
         .await?;
-    get(conn, id, principal).await
+    get(conn, versions, id, principal).await
 }

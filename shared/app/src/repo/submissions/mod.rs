@@ -20,7 +20,7 @@ use crate::repo::events;
 use crate::repo::indicators::VersionRow;
 use crate::repo::jobs;
 use crate::repo::periods as periods_repo;
-use crate::repo::pinned_versions::{self, PinnedVersion};
+use crate::repo::pinned_versions::{PinnedVersion, PinnedVersions};
 use crate::repo::schedule;
 use crate::repo::{local, local_opt, stored_policy, units};
 use cchc_db::calendar::load_calendar;

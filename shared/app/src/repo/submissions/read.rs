@@ -127,13 +127,6 @@ submission_subquery! {
         "EXISTS (SELECT 1 FROM document_submission_links l WHERE l.submission_id = \"submissions\".\"id\")"
 }
 
-submission_subquery! {
-    /// The database's oid: indicator version ids are only unique within one database, and the
-    /// in-memory versions are shared by the whole process.
-    DatabaseOid: diesel::sql_types::BigInt =
-        "(SELECT oid::int8 FROM pg_catalog.pg_database WHERE datname = current_database())"
-}
-
 /// A submission with what its answer needs of its period and unit, read in one statement.
 pub(super) struct Head {
     pub(super) row: SubmissionRow,
@@ -146,7 +139,6 @@ pub(super) struct Head {
     pub(super) has_evidence: bool,
     pub(super) has_attachments: bool,
     pub(super) has_documents: bool,
-    pub(super) database: i64,
 }
 
 pub(super) type HeadColumns = (
@@ -163,7 +155,6 @@ pub(super) type HeadColumns = (
     bool,
     bool,
     bool,
-    i64,
 );
 
 pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Option<Head>> {
@@ -190,7 +181,6 @@ pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Opt
             HasEvidence,
             HasAttachments,
             HasDocuments,
-            DatabaseOid,
         ))
         .first(&mut conn)
         .await
@@ -209,7 +199,6 @@ pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Opt
         has_evidence,
         has_attachments,
         has_documents,
-        database,
     )) = found
     else {
         return Ok(None);
@@ -230,7 +219,6 @@ pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Opt
         has_evidence,
         has_attachments,
         has_documents,
-        database,
     }))
 }
 
@@ -276,12 +264,13 @@ pub(super) async fn read_head(
 /// one round trip at most.
 pub(super) async fn load(
     conn: &AsyncPgConnection,
+    versions: &PinnedVersions,
     head: Head,
     values: Vec<ValueRow>,
 ) -> Result<Loaded> {
     let id = head.row.id;
     let (versions, evidence, attachments, official_documents) = futures_util::try_join!(
-        pinned_versions::versions(conn, head.database, &head.version_ids),
+        versions.get(conn, &head.version_ids),
         async {
             if head.has_evidence {
                 evidence_of(conn, id).await
@@ -497,13 +486,14 @@ impl Loaded {
 
 pub async fn get(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     principal: &Principal,
 ) -> Result<Submission> {
     authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (head, values) = read_head(conn, id, false).await?;
     authz::may_read_unit(principal, head.row.unit_id, "submission")?;
-    load(conn, head, values).await?.to_api()
+    load(conn, versions, head, values).await?.to_api()
 }
 
 pub async fn list(

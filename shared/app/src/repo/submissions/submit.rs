@@ -6,6 +6,7 @@ use super::*;
 /// unit's deadline, and records an immutable version.
 pub async fn submit(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     principal: &Principal,
     actor: &Actor,
@@ -22,7 +23,7 @@ pub async fn submit(
                 format!("cannot submit a {status} submission; only drafts and returned reports are submitted"),
             ));
         }
-        let loaded = load(conn, head, values).await?;
+        let loaded = load(conn, versions, head, values).await?;
         check_filing_window(&loaded.period, loaded.extension.is_some())?;
         let specs: Vec<IndicatorSpec> = loaded.indicators.iter().map(|f| f.version.spec.clone()).collect();
         let reported_values: HashMap<String, ReportedValue> = loaded
@@ -102,7 +103,7 @@ pub async fn submit(
         record_transition(conn, &row, &updated, "submitted", actor, now).await
     })
     .await?;
-    get(conn, id, principal).await
+    get(conn, versions, id, principal).await
 }
 
 /// A review decision by the Office.
@@ -113,6 +114,7 @@ pub(super) struct Review<'a> {
 
 pub(super) async fn review(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     principal: &Principal,
     actor: &Actor,
@@ -163,7 +165,7 @@ pub(super) async fn review(
         record_transition(conn, &row, &updated, recorded, actor, now).await
     })
     .await?;
-    get(conn, id, principal).await
+    get(conn, versions, id, principal).await
 }
 
 /// The first step of [`return_for_changes`]: the Office only, whoever's the report. Exposed so
@@ -175,6 +177,7 @@ pub fn authorize_return(principal: &Principal) -> Result<()> {
 /// `submitted → returned`, with the reason the unit will see.
 pub async fn return_for_changes(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     reason: &str,
     principal: &Principal,
@@ -189,12 +192,13 @@ pub async fn return_for_changes(
         to: SubmissionStatus::Returned,
         reason: Some(reason.trim()),
     };
-    review(conn, id, principal, actor, now, decision).await
+    review(conn, versions, id, principal, actor, now, decision).await
 }
 
 /// `submitted → accepted`.
 pub async fn accept(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     principal: &Principal,
     actor: &Actor,
@@ -204,5 +208,5 @@ pub async fn accept(
         to: SubmissionStatus::Accepted,
         reason: None,
     };
-    review(conn, id, principal, actor, now, decision).await
+    review(conn, versions, id, principal, actor, now, decision).await
 }

@@ -7,8 +7,11 @@ use super::*;
 
 /// Changes a draft or returned submission while the unit may still file; `if_match` must name
 /// the current revision.
+// The connection, the versions cache, the request's parts, its caller and the clock.
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     input: &UpdateSubmission,
     if_match: &IfMatch,
@@ -22,7 +25,7 @@ pub async fn update(
         authz::may_file_for(principal, row.unit_id)?;
         check_revision(&row, if_match)?;
         check_editable(&row)?;
-        let mut loaded = load(conn, head, values).await?;
+        let mut loaded = load(conn, versions, head, values).await?;
         let before = loaded.content();
         check_filing_window(&loaded.period, loaded.extension.is_some())?;
         let by_code: HashMap<&str, &PinnedIndicator> = loaded
@@ -290,6 +293,7 @@ pub(super) async fn write_values(
 /// the same order as `PATCH`'s; `update` checks again under its lock.
 pub async fn check_update(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     id: i64,
     if_match: &IfMatch,
     principal: &Principal,
@@ -298,7 +302,7 @@ pub async fn check_update(
     authz::may_file_for(principal, head.row.unit_id)?;
     check_revision(&head.row, if_match)?;
     check_editable(&head.row)?;
-    let loaded = load(conn, head, values).await?;
+    let loaded = load(conn, versions, head, values).await?;
     check_filing_window(&loaded.period, loaded.extension.is_some())?;
     loaded.to_api()
 }
