@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod documents;
+mod drafts;
 pub mod events;
 pub mod excel;
 pub mod filing;

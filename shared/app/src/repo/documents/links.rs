@@ -81,38 +81,12 @@ pub(crate) async fn find_or_create_submission(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let created: Option<i64> = diesel::insert_into(submissions::table)
-        .values((
-            submissions::period_id.eq(period_id),
-            submissions::unit_id.eq(unit_id),
-            submissions::status.eq(SubmissionStatus::Draft),
-            submissions::created_at.eq(now),
-            submissions::updated_at.eq(now),
-        ))
-        .on_conflict((submissions::period_id, submissions::unit_id))
-        .do_nothing()
-        .returning(submissions::id)
-        .get_result(conn)
-        .await
-        .optional()?;
-    if let Some(id) = created {
-        let recorded =
-            json!({"period_id": period_id, "unit_id": unit_id, "status": SubmissionStatus::Draft});
-        audit::record(
-            conn,
-            actor,
-            now,
-            Entry::created(EntityType::Submission, id, &recorded)?,
-        )
-        .await?;
+    if let Some(id) = drafts::start(conn, period_id, unit_id, actor, now).await? {
         return Ok(id);
     }
-    Ok(submissions::table
-        .filter(submissions::period_id.eq(period_id))
-        .filter(submissions::unit_id.eq(unit_id))
-        .select(submissions::id)
-        .first(conn)
-        .await?)
+    cchc_db::submissions::id_of(conn, period_id, unit_id)
+        .await?
+        .ok_or_else(|| Error::Internal("a report that exists was not found".into()))
 }
 
 /// What a link body asks for, once checked.

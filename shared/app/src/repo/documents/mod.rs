@@ -23,6 +23,7 @@ use serde_json::json;
 use crate::authz::Principal;
 use crate::authz::{self, PeopleOnly, UnitScope};
 use crate::repo::audit::{self, Entry};
+use crate::repo::drafts;
 use crate::repo::upload_form::UploadForm;
 use crate::repo::{
     contains_pattern, local, local_opt, periods as periods_repo, units, upload_form,
@@ -39,7 +40,6 @@ use cchc_domain::model::document::{
     DocumentLinkRole, DocumentPage, DocumentSource, DocumentStatus, LinkDocument, OfficialDocument,
 };
 use cchc_domain::model::period::PeriodStatus;
-use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::model::PageParams;
 use cchc_domain::rules::attachments::{sha256_hex, FileProblem};
 use cchc_domain::rules::document_number::{self, DocumentNumber};

@@ -71,34 +71,24 @@ pub async fn create(
             }
             let extension = extension_deadline(conn, period_id, unit_id).await?;
             check_filing_window(&period, extension.is_some())?;
-            let existing: Option<i64> = submissions::table
-                .filter(submissions::period_id.eq(period_id))
-                .filter(submissions::unit_id.eq(unit_id))
-                .select(submissions::id)
-                .first(conn)
-                .await
-                .optional()?;
-            if let Some(existing) = existing {
+            if let Some(existing) = cchc_db::submissions::id_of(conn, period_id, unit_id).await? {
                 return Err(Error::conflict(
                     "submission_exists",
                     format!("this unit already has submission {existing} for the period"),
                 ));
             }
-            let id: i64 = diesel::insert_into(submissions::table)
-                .values((
-                    submissions::period_id.eq(period_id),
-                    submissions::unit_id.eq(unit_id),
-                    submissions::status.eq(SubmissionStatus::Draft),
-                    submissions::created_at.eq(now),
-                    submissions::updated_at.eq(now),
-                ))
-                .returning(submissions::id)
-                .get_result(conn)
-                .await?;
-            let created = json!({"period_id": period_id, "unit_id": unit_id, "status": SubmissionStatus::Draft});
-            let entry = Entry::created(EntityType::Submission, id, &created)?;
-            audit::record(conn, actor, now, entry).await?;
-            Ok(id)
+            // Another request may have started it since the check: the same answer the
+            // unique key gives.
+            drafts::start(conn, period_id, unit_id, actor, now)
+                .await?
+                .ok_or_else(|| {
+                    Error::conflict_on(
+                        "submission_exists",
+                        "unit_code",
+                        "this unit already has a submission for the period (created at the same \
+                         moment); read it instead of creating another",
+                    )
+                })
         })
         .await?;
     get(conn, versions, id, principal).await

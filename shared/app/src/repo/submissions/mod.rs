@@ -22,7 +22,7 @@ use crate::repo::jobs;
 use crate::repo::periods as periods_repo;
 use crate::repo::pinned_versions::{PinnedVersion, PinnedVersions};
 use crate::repo::schedule;
-use crate::repo::{local, local_opt, stored_policy, units};
+use crate::repo::{drafts, local, local_opt, stored_policy, units};
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     board_generation, indicator_versions, period_extensions, period_indicators, period_units,
