@@ -20,12 +20,19 @@ pub async fn submit(
         if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
             return Err(Error::conflict(
                 "invalid_transition",
-                format!("cannot submit a {status} submission; only drafts and returned reports are submitted"),
+                format!(
+                    "cannot submit a {status} submission; only drafts and returned reports are \
+                     submitted"
+                ),
             ));
         }
         let loaded = load(conn, versions, head, values).await?;
         check_filing_window(&loaded.period, loaded.extension.is_some())?;
-        let specs: Vec<IndicatorSpec> = loaded.indicators.iter().map(|f| f.version.spec.clone()).collect();
+        let specs: Vec<IndicatorSpec> = loaded
+            .indicators
+            .iter()
+            .map(|f| f.version.spec.clone())
+            .collect();
         let reported_values: HashMap<String, ReportedValue> = loaded
             .indicators
             .iter()
@@ -49,7 +56,12 @@ pub async fn submit(
         }
         let calendar = load_calendar(conn).await?;
         let deadline = loaded.deadline();
-        let assessment = assess(now, deadline, &calendar, loaded.period.policy.early_margin_working_days);
+        let assessment = assess(
+            now,
+            deadline,
+            &calendar,
+            loaded.period.policy.early_margin_working_days,
+        );
         let minutes_late = i32::try_from(assessment.minutes_late).unwrap_or(i32::MAX);
         let content = loaded.content();
         let previous: Option<Value> = submission_versions::table
@@ -62,6 +74,8 @@ pub async fn submit(
         // The first version is compared with an empty report, so it lists what was given.
         let empty = json!({"narrative": null, "values": {}, "evidence": [], "attachments": []});
         let changes = diff(previous.as_ref().unwrap_or(&empty), &content);
+        let changes_json =
+            serde_json::to_value(&changes).map_err(|e| Error::Internal(e.to_string()))?;
         let version = row.submit_count + 1;
         diesel::insert_into(submission_versions::table)
             .values((
@@ -73,8 +87,7 @@ pub async fn submit(
                 submission_versions::minutes_late.eq(minutes_late),
                 submission_versions::deadline.eq(deadline),
                 submission_versions::content.eq(&content),
-                submission_versions::changes
-                    .eq(serde_json::to_value(&changes).map_err(|e| Error::Internal(e.to_string()))?),
+                submission_versions::changes.eq(changes_json),
             ))
             .execute(conn)
             .await?;
@@ -89,7 +102,11 @@ pub async fn submit(
                 } else {
                     row.first_timeliness
                 }),
-                submissions::first_minutes_late.eq(if first { Some(minutes_late) } else { row.first_minutes_late }),
+                submissions::first_minutes_late.eq(if first {
+                    Some(minutes_late)
+                } else {
+                    row.first_minutes_late
+                }),
                 submissions::last_submitted_at.eq(now),
                 submissions::submit_count.eq(version),
                 submissions::revision.eq(row.revision + 1),
