@@ -9,14 +9,14 @@ use cchc_app::config::Config;
 use cchc_app::repo::submissions::BoardCaches;
 use cchc_app::repo::tokens;
 use cchc_app::storage::Storage;
+use cchc_db::bootstrap::{self, maintenance_url};
 use cchc_db::{build_pool_with_timeout, run_migrations};
 use cchc_domain::clock::SystemClock;
 use cchc_domain::model::audit::Actor;
 use cchc_domain::model::token::{CreateToken, Role};
 use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::state::AppState;
 
@@ -192,50 +192,20 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Splits `postgres://…/name?opts` into the server URL with the `postgres` maintenance
-/// database and the database name.
-fn maintenance_url(database_url: &str) -> Option<(String, String)> {
-    let (without_query, query) = match database_url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (database_url, None),
-    };
-    let scheme_end = without_query.find("://")? + 3;
-    let slash = without_query[scheme_end..].find('/')? + scheme_end;
-    let name = &without_query[slash + 1..];
-    if name.is_empty() {
-        return None;
-    }
-    let mut url = format!("{}/postgres", &without_query[..slash]);
-    if let Some(query) = query {
-        url.push('?');
-        url.push_str(query);
-    }
-    Some((url, name.to_owned()))
-}
-
 async fn create_database_if_missing(database_url: &str) -> anyhow::Result<()> {
-    let Some((maintenance, name)) = maintenance_url(database_url) else {
+    let Some((maintenance, _)) = maintenance_url(database_url) else {
         return Ok(());
     };
-    let mut conn = AsyncPgConnection::establish(&maintenance)
+    let created = bootstrap::create_database_if_missing(database_url)
         .await
         .with_context(|| {
             format!(
-            "cannot reach PostgreSQL at {}; is it running? (set DATABASE_URL to point elsewhere)",
-            redact(&maintenance)
-        )
+                "cannot reach PostgreSQL at {}; is it running? (set DATABASE_URL to point \
+                 elsewhere)",
+                redact(&maintenance)
+            )
         })?;
-    diesel::table! { pg_database (datname) { datname -> Text, } }
-    let exists: Option<String> = pg_database::table
-        .filter(pg_database::datname.eq(&name))
-        .select(pg_database::datname)
-        .first(&mut conn)
-        .await
-        .optional()?;
-    if exists.is_none() {
-        diesel::sql_query(format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))
-            .execute(&mut conn)
-            .await?;
+    if let Some(name) = created {
         println!("Created database {name}");
     }
     Ok(())
@@ -339,25 +309,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn maintenance_url_swaps_the_database() {
-        assert_eq!(
-            maintenance_url("postgres://postgres@127.0.0.1:5432/cchc"),
-            Some((
-                "postgres://postgres@127.0.0.1:5432/postgres".into(),
-                "cchc".into()
-            ))
-        );
-        assert_eq!(
-            maintenance_url("postgres://u:p@db/cchc?sslmode=disable"),
-            Some((
-                "postgres://u:p@db/postgres?sslmode=disable".into(),
-                "cchc".into()
-            ))
-        );
-        assert_eq!(maintenance_url("postgres://db"), None);
-    }
 
     #[test]
     fn redact_hides_passwords() {

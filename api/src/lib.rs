@@ -1,4 +1,10 @@
-//! The cchc HTTP API.
+//! The cchc HTTP API (actix-web): routes and handlers that parse a request, call one use case
+//! of `cchc-app` and shape its answer; authentication of bearer tokens, rate limits,
+//! idempotency keys, `application/problem+json` errors, the OpenAPI document, the command
+//! line (`serve`, `migrate`, `create-token`, `seed-demo`, `quickstart`).
+//!
+//! No rule and no role check lives here (they are `cchc_domain::rules` and
+//! `cchc_app::authz`), and no SQL: handlers reach the database only through use cases.
 
 pub mod app;
 pub mod auth;

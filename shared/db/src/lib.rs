@@ -5,6 +5,7 @@
 //! `Error`). No use case lives here: authorization, audit and the outbox are in `cchc-app`.
 
 pub mod attachments;
+pub mod bootstrap;
 pub mod calendar;
 pub mod escalations;
 pub mod periods;

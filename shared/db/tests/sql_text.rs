@@ -23,7 +23,7 @@ const REVIEWED: &[(&str, &str, &str)] = &[
         "a constant channel name",
     ),
     (
-        "api/src/cli.rs",
+        "shared/db/src/bootstrap.rs",
         "format!(\"CREATE DATABASE",
         "the operator's DATABASE_URL, quoted as an identifier",
     ),
