@@ -1,8 +1,11 @@
 //! The database of the cchc service: the schema diesel generates from the migrations, the
-//! connection pool and the embedded migrations.
+//! connection pool, the embedded migrations, the bootstrap of a new server, and rows with the
+//! queries that read and write them (one module per table or group of tables).
 //!
 //! Builds on the domain only (its `diesel` feature: a diesel error becomes the domain's
-//! `Error`). No use case lives here: authorization, audit and the outbox are in `cchc-app`.
+//! `Error`, vocabulary enums map to text columns). A function here runs SQL and nothing else:
+//! no authorization, validation, audit or outbox event; those are the use cases' in
+//! `cchc-app`.
 
 pub mod attachments;
 pub mod bootstrap;
