@@ -108,37 +108,15 @@ mod tests {
 
     use super::*;
 
-    struct Violated(Option<&'static str>);
-
-    impl DatabaseErrorInformation for Violated {
-        fn message(&self) -> &str {
-            "duplicate key value violates unique constraint"
-        }
-        fn details(&self) -> Option<&str> {
-            None
-        }
-        fn hint(&self) -> Option<&str> {
-            None
-        }
-        fn table_name(&self) -> Option<&str> {
-            None
-        }
-        fn column_name(&self) -> Option<&str> {
-            None
-        }
-        fn constraint_name(&self) -> Option<&str> {
-            self.0
-        }
-        fn statement_position(&self) -> Option<i32> {
-            None
-        }
+    /// What PostgreSQL said: its message and the constraint it names, if any.
+    struct Said {
+        message: &'static str,
+        constraint: Option<&'static str>,
     }
 
-    struct Cancelled;
-
-    impl DatabaseErrorInformation for Cancelled {
+    impl DatabaseErrorInformation for Said {
         fn message(&self) -> &str {
-            "canceling statement due to statement timeout"
+            self.message
         }
         fn details(&self) -> Option<&str> {
             None
@@ -153,7 +131,7 @@ mod tests {
             None
         }
         fn constraint_name(&self) -> Option<&str> {
-            None
+            self.constraint
         }
         fn statement_position(&self) -> Option<i32> {
             None
@@ -163,7 +141,10 @@ mod tests {
     fn database_error(kind: DatabaseErrorKind, constraint: Option<&'static str>) -> Error {
         Error::from(DieselError::DatabaseError(
             kind,
-            Box::new(Violated(constraint)),
+            Box::new(Said {
+                message: "duplicate key value violates unique constraint",
+                constraint,
+            }),
         ))
     }
 
@@ -255,7 +236,10 @@ mod tests {
     fn a_statement_cancelled_by_the_timeout_says_so() {
         let error = Error::from(DieselError::DatabaseError(
             DatabaseErrorKind::Unknown,
-            Box::new(Cancelled),
+            Box::new(Said {
+                message: "canceling statement due to statement timeout",
+                constraint: None,
+            }),
         ));
         let Error::Database(failure) = error else {
             panic!("expected a database failure, got {error:?}");
