@@ -2,55 +2,7 @@
 
 use super::*;
 
-/// One participating unit as the compliance board reads it: only the columns the board
-/// shows, so a 5,000-unit period costs one narrow query.
-#[derive(Debug, Clone, Queryable)]
-pub(super) struct BoardRow {
-    pub(super) unit_id: i64,
-    pub(super) unit_code: String,
-    pub(super) unit_name: String,
-    pub(super) submission_id: Option<i64>,
-    pub(super) status: Option<SubmissionStatus>,
-    pub(super) first_submitted_at: Option<DateTime<Utc>>,
-    pub(super) first_timeliness: Option<Timeliness>,
-    pub(super) first_minutes_late: Option<i32>,
-    pub(super) submit_count: Option<i32>,
-    pub(super) extension: Option<DateTime<Utc>>,
-}
-
-pub(super) async fn board_rows(
-    mut conn: &AsyncPgConnection,
-    period_id: i64,
-) -> Result<Vec<BoardRow>> {
-    Ok(period_units::table
-        .inner_join(units_table::table)
-        .left_join(
-            submissions::table.on(submissions::period_id
-                .eq(period_units::period_id)
-                .and(submissions::unit_id.eq(period_units::unit_id))),
-        )
-        .left_join(
-            period_extensions::table.on(period_extensions::period_id
-                .eq(period_units::period_id)
-                .and(period_extensions::unit_id.eq(period_units::unit_id))),
-        )
-        .filter(period_units::period_id.eq(period_id))
-        .order(units_table::code.asc())
-        .select((
-            units_table::id,
-            units_table::code,
-            units_table::name,
-            submissions::id.nullable(),
-            submissions::status.nullable(),
-            submissions::first_submitted_at.nullable(),
-            submissions::first_timeliness.nullable(),
-            submissions::first_minutes_late.nullable(),
-            submissions::submit_count.nullable(),
-            period_extensions::deadline.nullable(),
-        ))
-        .load(&mut conn)
-        .await?)
-}
+use cchc_db::submissions::{board_rows, BoardRow};
 
 pub(super) async fn period_title(mut conn: &AsyncPgConnection, period_id: i64) -> Result<String> {
     Ok(periods::table

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::TryStreamExt;
-use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::authz::Principal;
@@ -25,9 +24,8 @@ use crate::repo::schedule;
 use crate::repo::{drafts, local, local_opt, stored_policy, units};
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
-    board_generation, indicator_versions, period_extensions, period_indicators, period_units,
-    periods, submission_evidence, submission_values, submission_versions, submissions,
-    units as units_table,
+    board_generation, indicator_versions, period_extensions, period_indicators, periods,
+    submission_evidence, submission_values, submission_versions, submissions, units as units_table,
 };
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::attachment::{Attachment, AttachmentPurpose};
@@ -40,8 +38,8 @@ use cchc_domain::model::submission::{
     Consolidation, ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy,
     EvidenceCitation, Extension, ExtensionPage, GrantExtension, IfMatch, IndicatorValue, Standing,
     Submission, SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary,
-    SubmissionVersion, SubmissionVersionPage, SystemValueSource, UnitContribution, UnitFigure,
-    UpdateSubmission, ValueInput,
+    SubmissionVersion, SubmissionVersionPage, UnitContribution, UnitFigure, UpdateSubmission,
+    ValueInput,
 };
 use cchc_domain::model::webhook::EventType;
 use cchc_domain::model::PageParams;
@@ -69,43 +67,7 @@ pub use read::*;
 pub use submit::*;
 pub use update::*;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = submissions)]
-struct SubmissionRow {
-    id: i64,
-    period_id: i64,
-    unit_id: i64,
-    status: SubmissionStatus,
-    narrative: Option<String>,
-    revision: i32,
-    first_submitted_at: Option<DateTime<Utc>>,
-    first_timeliness: Option<Timeliness>,
-    first_minutes_late: Option<i32>,
-    last_submitted_at: Option<DateTime<Utc>>,
-    submit_count: i32,
-    return_reason: Option<String>,
-    returned_at: Option<DateTime<Utc>>,
-    accepted_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = submission_values)]
-struct ValueRow {
-    submission_id: i64,
-    indicator_id: i64,
-    numerator: Option<Decimal>,
-    denominator: Option<Decimal>,
-    number: Option<Decimal>,
-    flag: Option<bool>,
-    text_value: Option<String>,
-    not_applicable: bool,
-    system_value: Option<Decimal>,
-    system_value_source: Option<SystemValueSource>,
-    explanation: Option<String>,
-    note: Option<String>,
-}
+use cchc_db::submissions::{SubmissionRow, ValueRow};
 
 /// The period facts a submission needs.
 #[derive(Debug, Clone)]

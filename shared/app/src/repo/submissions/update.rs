@@ -1,7 +1,8 @@
 //! Changing a draft: values, narrative, evidence, under If-Match.
 
-use cchc_domain::rules::evidence::{self, CheckedCitation};
-use cchc_domain::rules::system_figure::{self, SystemFigure};
+use cchc_db::submissions::{replace_evidence, write_values};
+use cchc_domain::rules::evidence;
+use cchc_domain::rules::system_figure;
 
 use super::*;
 
@@ -163,53 +164,6 @@ pub async fn update(
     .to_api()
 }
 
-impl ValueRow {
-    /// The system-of-record figure this row holds, with who gave it.
-    fn system_figure(&self) -> SystemFigure {
-        SystemFigure {
-            value: self.system_value,
-            source: self.system_value_source,
-        }
-    }
-}
-
-/// Replaces a report's citations with `citations`, in their order.
-async fn replace_evidence(
-    mut conn: &AsyncPgConnection,
-    submission_id: i64,
-    citations: &[CheckedCitation],
-) -> Result<()> {
-    diesel::delete(
-        submission_evidence::table.filter(submission_evidence::submission_id.eq(submission_id)),
-    )
-    .execute(&mut conn)
-    .await?;
-    if citations.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<_> = citations
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            (
-                submission_evidence::submission_id.eq(submission_id),
-                submission_evidence::indicator_id.eq(c.indicator_id),
-                submission_evidence::document_number.eq(c.citation.document_number.clone()),
-                submission_evidence::title.eq(c.citation.title.clone()),
-                submission_evidence::section.eq(c.citation.section.clone()),
-                submission_evidence::page.eq(c.citation.page),
-                submission_evidence::attachment_id.eq(c.citation.attachment_id),
-                submission_evidence::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
-            )
-        })
-        .collect();
-    diesel::insert_into(submission_evidence::table)
-        .values(rows)
-        .execute(&mut conn)
-        .await?;
-    Ok(())
-}
-
 /// Splits a PATCH's value changes into rows to write and indicators to clear.
 pub(super) fn split_changes(changes: Vec<(i64, Option<ValueRow>)>) -> (Vec<ValueRow>, Vec<i64>) {
     let mut upserts = Vec::new();
@@ -221,70 +175,6 @@ pub(super) fn split_changes(changes: Vec<(i64, Option<ValueRow>)>) -> (Vec<Value
         }
     }
     (upserts, cleared)
-}
-
-/// Writes a PATCH's values in two statements at most, sent together: an upsert of the new
-/// rows and a delete of the cleared ones.
-pub(super) async fn write_values(
-    conn: &AsyncPgConnection,
-    submission_id: i64,
-    upserts: &[ValueRow],
-    cleared: &[i64],
-) -> Result<()> {
-    use diesel::upsert::excluded;
-    macro_rules! upsert {
-        ($rows:expr) => {{
-            let mut conn = conn;
-            diesel::insert_into(submission_values::table)
-                .values($rows)
-                .on_conflict((
-                    submission_values::submission_id,
-                    submission_values::indicator_id,
-                ))
-                .do_update()
-                .set((
-                    submission_values::numerator.eq(excluded(submission_values::numerator)),
-                    submission_values::denominator.eq(excluded(submission_values::denominator)),
-                    submission_values::number.eq(excluded(submission_values::number)),
-                    submission_values::flag.eq(excluded(submission_values::flag)),
-                    submission_values::text_value.eq(excluded(submission_values::text_value)),
-                    submission_values::not_applicable
-                        .eq(excluded(submission_values::not_applicable)),
-                    submission_values::system_value.eq(excluded(submission_values::system_value)),
-                    submission_values::system_value_source
-                        .eq(excluded(submission_values::system_value_source)),
-                    submission_values::explanation.eq(excluded(submission_values::explanation)),
-                    submission_values::note.eq(excluded(submission_values::note)),
-                ))
-                .execute(&mut conn)
-                .await
-        }};
-    }
-    futures_util::try_join!(
-        async {
-            if cleared.is_empty() {
-                return Ok(0);
-            }
-            let mut conn = conn;
-            diesel::delete(
-                submission_values::table
-                    .filter(submission_values::submission_id.eq(submission_id))
-                    .filter(submission_values::indicator_id.eq_any(cleared)),
-            )
-            .execute(&mut conn)
-            .await
-        },
-        async {
-            // One row (the usual edit) as a single-row insert: diesel prepares that statement
-            // once per connection, a multi-row one on every call.
-            match upserts {
-                [] => Ok(0),
-                [one] => upsert!(one),
-                many => upsert!(many),
-            }
-        },
-    )?;
-    Ok(())
 }
 
 /// Checks, without writing, what [`update`] checks before it looks at the changes: the caller
