@@ -62,11 +62,3 @@ pub(crate) fn map_unique(
         other => Error::from(other),
     }
 }
-
-/// A period's reminder policy as stored (JSONB, written from a checked `ReminderPolicy`): one
-/// that no longer reads is a bug or a hand edit, never the caller's fault.
-pub(crate) fn stored_policy(
-    value: serde_json::Value,
-) -> cchc_domain::Result<cchc_domain::model::policy::ReminderPolicy> {
-    serde_json::from_value(value).map_err(|e| Error::Internal(format!("stored policy: {e}")))
-}

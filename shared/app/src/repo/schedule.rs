@@ -17,7 +17,7 @@ use crate::config::NotificationConfig;
 use crate::jobs::{BackgroundJob, Digest, EscalationHead, EscalationLeadership, Reminder};
 use crate::repo::events::{self, EscalationFacts};
 use crate::repo::jobs::enqueue;
-use crate::repo::{local, stored_policy};
+use crate::repo::local;
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     escalations, period_extensions, period_units, periods, submissions, unit_contacts, units,
@@ -210,7 +210,7 @@ async fn open_periods(conn: &mut AsyncPgConnection) -> Result<Vec<OpenPeriod>> {
                 id,
                 code,
                 deadline,
-                policy: stored_policy(policy)?,
+                policy: ReminderPolicy::from_stored(policy)?,
             })
         })
         .collect()

@@ -93,6 +93,13 @@ pub struct ReminderPolicyInput {
 }
 
 impl ReminderPolicy {
+    /// A policy as stored (JSONB, written from a checked policy): one that no longer reads is a
+    /// bug or a hand edit, never the caller's fault.
+    pub fn from_stored(value: serde_json::Value) -> crate::Result<Self> {
+        serde_json::from_value(value)
+            .map_err(|e| crate::Error::Internal(format!("stored policy: {e}")))
+    }
+
     pub fn apply(&self, input: &ReminderPolicyInput) -> Self {
         Self {
             reminder_working_days_before: input

@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
@@ -10,7 +10,7 @@ use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
 use crate::repo::indicators::{self, VersionRow};
-use crate::repo::{contains_pattern, local, local_opt, map_unique, stored_policy};
+use crate::repo::{contains_pattern, local, local_opt, map_unique};
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     indicator_versions, period_documents, period_indicators, period_units, periods, units,
@@ -18,15 +18,14 @@ use cchc_db::schema::{
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::period::{
-    CreatePeriod, DataWindow, Deadline, LegalDocument, Period, PeriodFilter, PeriodIndicator,
-    PeriodPage, PeriodStatus, PeriodSummary, PeriodUnit, UpdatePeriod, Warning, WindowSource,
+    CreatePeriod, LegalDocument, Period, PeriodFilter, PeriodIndicator, PeriodPage, PeriodStatus,
+    PeriodSummary, PeriodUnit, UpdatePeriod,
 };
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::webhook::EventType;
 use cchc_domain::model::PageParams;
-use cchc_domain::rules::cutoff::{Frequency, ReportType};
 pub use cchc_domain::rules::period_setup::DEADLINE_TOO_CLOSE;
-use cchc_domain::rules::period_setup::{derive, Derived, PeriodState};
+use cchc_domain::rules::period_setup::{derive, PeriodState};
 use cchc_domain::validation::Checker;
 
 mod setup;
@@ -35,118 +34,12 @@ mod status;
 use setup::*;
 pub use status::*;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = periods)]
-struct PeriodRow {
-    id: i64,
-    code: String,
-    title: String,
-    description: Option<String>,
-    report_type: ReportType,
-    frequency: Frequency,
-    year: Option<i32>,
-    sequence: Option<i32>,
-    data_from: NaiveDate,
-    data_to: NaiveDate,
-    window_source: WindowSource,
-    requested_deadline: DateTime<Utc>,
-    deadline: DateTime<Utc>,
-    deadline_shifted: bool,
-    shift_deadline_off_non_working_day: bool,
-    strict_deadline_check: bool,
-    deadline_warning: Option<String>,
-    status: PeriodStatus,
-    policy: serde_json::Value,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    opened_at: Option<DateTime<Utc>>,
-    closed_at: Option<DateTime<Utc>>,
-}
+use cchc_db::periods::{legal_basis as load_documents, PeriodRow, PeriodValues};
 
 async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<PeriodRow> {
-    let query = periods::table.find(id).select(PeriodRow::as_select());
-    let row = if lock {
-        query.for_update().first(conn).await.optional()?
-    } else {
-        query.first(conn).await.optional()?
-    };
-    row.ok_or(Error::not_found("period"))
-}
-
-impl PeriodRow {
-    fn policy(&self) -> Result<ReminderPolicy> {
-        stored_policy(self.policy.clone())
-    }
-
-    fn data_window(&self) -> DataWindow {
-        DataWindow {
-            data_from: self.data_from,
-            data_to: self.data_to,
-            source: self.window_source,
-        }
-    }
-
-    fn deadline(&self) -> Deadline {
-        Deadline {
-            requested: local(self.requested_deadline),
-            effective: local(self.deadline),
-            shifted: self.deadline_shifted,
-            shift_off_non_working_day: self.shift_deadline_off_non_working_day,
-            strict_check: self.strict_deadline_check,
-        }
-    }
-
-    fn warnings(&self) -> Vec<Warning> {
-        self.deadline_warning
-            .iter()
-            .map(|message| Warning {
-                code: DEADLINE_TOO_CLOSE.to_owned(),
-                message: message.clone(),
-            })
-            .collect()
-    }
-
-    fn state(&self) -> Result<PeriodState> {
-        Ok(PeriodState {
-            code: self.code.clone(),
-            title: self.title.clone(),
-            description: self.description.clone(),
-            report_type: self.report_type,
-            frequency: self.frequency,
-            year: self.year,
-            sequence: self.sequence,
-            custom_window: (self.window_source == WindowSource::Custom)
-                .then_some((Some(self.data_from), Some(self.data_to))),
-            deadline: local(self.requested_deadline),
-            shift: self.shift_deadline_off_non_working_day,
-            strict: self.strict_deadline_check,
-            legal_basis: Vec::new(),
-            policy: self.policy()?,
-        })
-    }
-}
-
-async fn load_documents(
-    conn: &mut AsyncPgConnection,
-    period_id: i64,
-) -> Result<Vec<LegalDocument>> {
-    Ok(period_documents::table
-        .filter(period_documents::period_id.eq(period_id))
-        .order((period_documents::sort_order, period_documents::id))
-        .select((
-            period_documents::number,
-            period_documents::issued_on,
-            period_documents::title,
-        ))
-        .load::<(String, NaiveDate, String)>(conn)
+    cchc_db::periods::find(conn, id, lock)
         .await?
-        .into_iter()
-        .map(|(number, issued_on, title)| LegalDocument {
-            number,
-            issued_on,
-            title,
-        })
-        .collect())
+        .ok_or(Error::not_found("period"))
 }
 
 /// A period with its set-up: reference data, for every role.

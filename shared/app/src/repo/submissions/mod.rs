@@ -21,7 +21,7 @@ use crate::repo::jobs;
 use crate::repo::periods as periods_repo;
 use crate::repo::pinned_versions::{PinnedVersion, PinnedVersions};
 use crate::repo::schedule;
-use crate::repo::{drafts, local, local_opt, stored_policy, units};
+use crate::repo::{drafts, local, local_opt, units};
 use cchc_db::calendar::load_calendar;
 use cchc_db::schema::{
     board_generation, indicator_versions, period_extensions, period_indicators, periods,
@@ -162,7 +162,7 @@ async fn period_facts(conn: &AsyncPgConnection, period_id: i64) -> Result<Period
         code: facts.code,
         status: facts.status,
         deadline: facts.deadline,
-        policy: stored_policy(facts.policy)?,
+        policy: ReminderPolicy::from_stored(facts.policy)?,
     })
 }
 

@@ -209,7 +209,7 @@ pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Opt
             code: period_code,
             status: period_status,
             deadline,
-            policy: stored_policy(policy)?,
+            policy: ReminderPolicy::from_stored(policy)?,
         },
         unit_code,
         unit_name,
