@@ -10,6 +10,7 @@
 pub mod attachments;
 pub mod bootstrap;
 pub mod calendar;
+pub mod documents;
 pub mod escalations;
 pub mod periods;
 pub mod pool;
