@@ -10,7 +10,7 @@ use cchc_app::jobs::{
     BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder,
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError};
-use cchc_app::repo::schedule::{unit_standing, unit_standings, UnitStanding};
+use cchc_db::standings::{unit_standing, unit_standings, UnitStanding};
 use cchc_db::{escalations, periods, submissions, units};
 use cchc_domain::model::job::Recipient;
 use cchc_domain::model::period::PeriodStatus;

@@ -1,11 +1,15 @@
-//! The registry of official documents (`documents`) and their files (`document_files`): the
-//! rows.
+//! The registry of official documents (`documents`), their files (`document_files`) and
+//! what they are linked to (`document_period_links`): the rows and their queries.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{document_files, documents};
-use cchc_domain::model::document::{DocumentDirection, DocumentSource, DocumentStatus};
+use crate::schema::{document_files, document_period_links, documents};
+use cchc_domain::model::document::{
+    DocumentDirection, DocumentLinkRole, DocumentSource, DocumentStatus,
+};
+use cchc_domain::Result;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = documents)]
@@ -43,4 +47,28 @@ pub struct FileRow {
     pub storage_key: String,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
+}
+
+/// The documents registered under number `symbol` (canonical form), in any year.
+pub async fn ids_by_number(conn: &mut AsyncPgConnection, symbol: &str) -> Result<Vec<i64>> {
+    Ok(documents::table
+        .filter(documents::number_symbol.eq(symbol))
+        .select(documents::id)
+        .load(conn)
+        .await?)
+}
+
+/// The periods any of `document_ids` is the request letter of, by id.
+pub async fn periods_requested_by(
+    conn: &mut AsyncPgConnection,
+    document_ids: &[i64],
+) -> Result<Vec<i64>> {
+    Ok(document_period_links::table
+        .filter(document_period_links::document_id.eq_any(document_ids))
+        .filter(document_period_links::role.eq(DocumentLinkRole::RequestLetter))
+        .select(document_period_links::period_id)
+        .distinct()
+        .order(document_period_links::period_id)
+        .load(conn)
+        .await?)
 }

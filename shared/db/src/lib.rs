@@ -14,7 +14,9 @@ pub mod documents;
 pub mod escalations;
 pub mod periods;
 pub mod pool;
+pub mod qlvb;
 pub mod schema;
+pub mod standings;
 pub mod submissions;
 pub mod units;
 

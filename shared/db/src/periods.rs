@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{period_documents, periods};
+use crate::schema::{period_documents, period_units, periods};
 use cchc_domain::model::period::{
     DataWindow, Deadline, LegalDocument, PeriodStatus, Warning, WindowSource,
 };
@@ -208,6 +208,47 @@ pub async fn open_period_ids(conn: &mut AsyncPgConnection) -> Result<Vec<i64>> {
         .filter(periods::status.eq(PeriodStatus::Open))
         .order(periods::deadline)
         .select(periods::id)
+        .load(conn)
+        .await?)
+}
+
+/// The facts of every open period, in the order they were created (planning's order).
+pub async fn open_period_facts(conn: &mut AsyncPgConnection) -> Result<Vec<PeriodFacts>> {
+    Ok(periods::table
+        .filter(periods::status.eq(PeriodStatus::Open))
+        .order(periods::id)
+        .select(PeriodFacts::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// Whether period `id` exists.
+pub async fn exists(conn: &mut AsyncPgConnection, id: i64) -> Result<bool> {
+    let count: i64 = periods::table
+        .filter(periods::id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(count > 0)
+}
+
+/// Period `id`'s code and status (an error when it does not exist).
+pub async fn code_and_status(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> Result<(String, PeriodStatus)> {
+    Ok(periods::table
+        .find(id)
+        .select((periods::code, periods::status))
+        .first(conn)
+        .await?)
+}
+
+/// The units taking part in period `id`.
+pub async fn participant_ids(conn: &mut AsyncPgConnection, id: i64) -> Result<Vec<i64>> {
+    Ok(period_units::table
+        .filter(period_units::period_id.eq(id))
+        .select(period_units::unit_id)
         .load(conn)
         .await?)
 }

@@ -13,7 +13,7 @@ const REVIEWED: &[(&str, &str, &str)] = &[
         "a number from configuration",
     ),
     (
-        "shared/app/src/repo/schedule.rs",
+        "shared/db/src/standings.rs",
         "format!(\"{STANDINGS} ORDER BY",
         "a constant query",
     ),

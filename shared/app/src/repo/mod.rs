@@ -15,7 +15,6 @@ pub mod jobs;
 pub mod periods;
 pub mod pinned_versions;
 pub mod qlvb;
-mod qlvb_files;
 pub mod schedule;
 pub mod submissions;
 pub mod tokens;

@@ -1,0 +1,9 @@
+//! What the worker's schedule enqueues: reminders to units that have not submitted,
+//! escalations of late units, and the Office's daily digest (`plan`); and the reads of who
+//! is late and escalated that the mail jobs, the board and the Office's list share (`read`).
+
+mod plan;
+mod read;
+
+pub use plan::{plan, PlanReport};
+pub use read::{contacts_of, escalations_of, levels, UnitContacts};
