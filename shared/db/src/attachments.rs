@@ -1,11 +1,11 @@
-//! The files of a submission (`submission_attachments`): the row, and the reads more than one
-//! use case makes (the report's read model lists them; the file use cases find one).
+//! The files of a submission (`submission_attachments`): the row and its queries (the
+//! report's read model lists them; the file use cases add, find and remove one).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{indicators, submission_attachments};
+use crate::schema::{indicators, submission_attachments, submissions};
 use cchc_domain::model::attachment::{download_url, Attachment, AttachmentPurpose};
 use cchc_domain::rules::local_time::to_local;
 use cchc_domain::Result;
@@ -60,4 +60,93 @@ pub async fn of_submission(
         .into_iter()
         .map(|(row, code)| row.into_model(code))
         .collect())
+}
+
+/// A file about to be recorded; its bytes are in the store under `storage_key` already.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = submission_attachments)]
+pub struct NewAttachment<'a> {
+    pub submission_id: i64,
+    pub purpose: AttachmentPurpose,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub storage_key: &'a str,
+    pub indicator_id: Option<i64>,
+    pub uploaded_at: DateTime<Utc>,
+    pub uploaded_by: &'a str,
+}
+
+/// Records `attachment`; its id.
+pub async fn insert(conn: &mut AsyncPgConnection, attachment: &NewAttachment<'_>) -> Result<i64> {
+    Ok(diesel::insert_into(submission_attachments::table)
+        .values(attachment)
+        .returning(submission_attachments::id)
+        .get_result(conn)
+        .await?)
+}
+
+/// A file found by id, with the code of the indicator it supports and its report's unit
+/// (what the access check needs).
+#[derive(Debug, Clone, Queryable)]
+pub struct FoundAttachment {
+    pub row: AttachmentRow,
+    pub indicator_code: Option<String>,
+    pub unit_id: i64,
+}
+
+/// File `id`, if it exists; no access check (the caller makes it with the unit returned).
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> Result<Option<FoundAttachment>> {
+    Ok(submission_attachments::table
+        .inner_join(submissions::table)
+        .left_join(indicators::table)
+        .filter(submission_attachments::id.eq(id))
+        .select((
+            AttachmentRow::as_select(),
+            indicators::code.nullable(),
+            submissions::unit_id,
+        ))
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// How many files submission `submission_id` has.
+pub async fn count_of_submission(conn: &mut AsyncPgConnection, submission_id: i64) -> Result<i64> {
+    Ok(submission_attachments::table
+        .filter(submission_attachments::submission_id.eq(submission_id))
+        .count()
+        .get_result(conn)
+        .await?)
+}
+
+/// A page of submission `submission_id`'s files, oldest first.
+pub async fn page_of_submission(
+    conn: &mut AsyncPgConnection,
+    submission_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Attachment>> {
+    let rows: Vec<(AttachmentRow, Option<String>)> = submission_attachments::table
+        .left_join(indicators::table)
+        .filter(submission_attachments::submission_id.eq(submission_id))
+        .order(submission_attachments::id)
+        .limit(limit)
+        .offset(offset)
+        .select((AttachmentRow::as_select(), indicators::code.nullable()))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, code)| row.into_model(code))
+        .collect())
+}
+
+/// Removes file `id`'s row (the caller removes its object after the commit).
+pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
+    diesel::delete(submission_attachments::table.find(id))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{period_documents, period_units, periods};
+use crate::schema::{indicators, period_documents, period_indicators, period_units, periods};
 use cchc_domain::model::period::{
     DataWindow, Deadline, LegalDocument, PeriodStatus, Warning, WindowSource,
 };
@@ -251,4 +251,20 @@ pub async fn participant_ids(conn: &mut AsyncPgConnection, id: i64) -> Result<Ve
         .select(period_units::unit_id)
         .load(conn)
         .await?)
+}
+
+/// The id of indicator `code` if period `period_id` asks for it.
+pub async fn indicator_id_by_code(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    code: &str,
+) -> Result<Option<i64>> {
+    Ok(period_indicators::table
+        .inner_join(indicators::table)
+        .filter(period_indicators::period_id.eq(period_id))
+        .filter(indicators::code.eq(code))
+        .select(indicators::id)
+        .first(conn)
+        .await
+        .optional()?)
 }

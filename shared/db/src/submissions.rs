@@ -274,3 +274,19 @@ pub async fn replace_evidence(
         .await?;
     Ok(())
 }
+
+/// The evidence citations of submission `submission_id` that link to file `attachment_id`:
+/// their position and title.
+pub async fn citations_of_attachment(
+    conn: &mut AsyncPgConnection,
+    submission_id: i64,
+    attachment_id: i64,
+) -> Result<Vec<(i16, String)>> {
+    Ok(submission_evidence::table
+        .filter(submission_evidence::submission_id.eq(submission_id))
+        .filter(submission_evidence::attachment_id.eq(attachment_id))
+        .order(submission_evidence::sort_order)
+        .select((submission_evidence::sort_order, submission_evidence::title))
+        .load(conn)
+        .await?)
+}
