@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod documents;
 pub mod escalations;
+pub mod extensions;
 pub mod periods;
 pub mod pool;
 pub mod qlvb;

@@ -268,3 +268,13 @@ pub async fn indicator_id_by_code(
         .await
         .optional()?)
 }
+
+/// Period `id`'s title (an error when it does not exist). It takes a shared connection so it
+/// can be pipelined.
+pub async fn title(mut conn: &AsyncPgConnection, id: i64) -> Result<String> {
+    Ok(periods::table
+        .find(id)
+        .select(periods::title)
+        .first(&mut conn)
+        .await?)
+}

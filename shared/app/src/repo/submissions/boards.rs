@@ -2,15 +2,8 @@
 
 use super::*;
 
-use cchc_db::submissions::{board_rows, BoardRow};
-
-pub(super) async fn period_title(mut conn: &AsyncPgConnection, period_id: i64) -> Result<String> {
-    Ok(periods::table
-        .find(period_id)
-        .select(periods::title)
-        .first(&mut conn)
-        .await?)
-}
+pub use cchc_db::submissions::board_generation;
+use cchc_db::submissions::{board_rows, counted_reports, counted_values, BoardRow, Counted};
 
 pub(super) fn board_standing(standing: compliance_rules::Standing) -> Standing {
     match standing {
@@ -20,16 +13,6 @@ pub(super) fn board_standing(standing: compliance_rules::Standing) -> Standing {
         compliance_rules::Standing::Pending => Standing::Pending,
         compliance_rules::Standing::Missing { .. } => Standing::Missing,
     }
-}
-
-/// The counter that moves whenever a compliance board or a consolidated report could change
-/// (migration `2026-12-02-000100_board_generation`): read it before the data a cached value is
-/// computed from.
-pub async fn board_generation(conn: &mut AsyncPgConnection) -> Result<i64> {
-    Ok(board_generation::table
-        .select(board_generation::generation)
-        .first(conn)
-        .await?)
 }
 
 /// Which consolidated report: the period, the reports counted and the subtree.
@@ -127,7 +110,7 @@ pub(super) async fn board_inputs(conn: &AsyncPgConnection, period_id: i64) -> Re
     // The period first: an unknown one is 404 before anything else is read.
     let period = period_facts(conn, period_id).await?;
     let (title, rows, escalation_levels) = futures_util::try_join!(
-        period_title(conn, period_id),
+        cchc_db::periods::title(conn, period_id),
         board_rows(conn, period_id),
         schedule::levels(conn, period_id),
     )?;
@@ -303,30 +286,15 @@ pub(crate) async fn consolidate(
         }
         None => None,
     };
-    let included_query = || {
-        let mut query = submissions::table
-            .filter(submissions::period_id.eq(period_id))
-            .filter(submissions::status.eq_any(statuses.clone()))
-            .into_boxed();
-        if let Some(ids) = &subtree {
-            query = query.filter(submissions::unit_id.eq_any(ids.clone()));
-        }
-        query
+    let counted = Counted {
+        period_id,
+        statuses: &statuses,
+        unit_ids: subtree.as_deref(),
     };
     let conn: &AsyncPgConnection = conn;
     let (title, included, indicators) = futures_util::try_join!(
-        period_title(conn, period_id),
-        async {
-            let mut conn = conn;
-            Ok::<_, Error>(
-                included_query()
-                    .inner_join(units_table::table)
-                    .order(units_table::code.asc())
-                    .select((submissions::id, units_table::code, units_table::name))
-                    .load::<(i64, String, String)>(&mut conn)
-                    .await?,
-            )
-        },
+        cchc_db::periods::title(conn, period_id),
+        counted_reports(conn, counted),
         period_indicators_of(conn, period_id),
     )?;
     let definitions = indicators
@@ -344,22 +312,9 @@ pub(crate) async fn consolidate(
         .collect();
     let mut breakdowns: Vec<Vec<UnitContribution>> = vec![Vec::new(); indicators.len()];
     let mut discrepancies: Vec<Vec<Discrepancy>> = vec![Vec::new(); indicators.len()];
-    // The values stream in, in whatever order the plan gives (no sort of 120,000 rows), and are
-    // folded as they come, so memory does not grow with units × indicators; the lists are put
+    // The values stream in, in whatever order the plan gives, and are folded as they come, so memory does not grow with units × indicators; the lists are put
     // in unit-code order at the end.
-    let mut values_query = submission_values::table
-        .inner_join(submissions::table.inner_join(units_table::table))
-        .filter(submissions::period_id.eq(period_id))
-        .filter(submissions::status.eq_any(statuses.clone()))
-        .into_boxed();
-    if let Some(ids) = &subtree {
-        values_query = values_query.filter(submissions::unit_id.eq_any(ids.clone()));
-    }
-    let mut stream_conn = conn;
-    let mut rows = values_query
-        .select((ValueRow::as_select(), units_table::code, units_table::name))
-        .load_stream::<(ValueRow, String, String)>(&mut stream_conn)
-        .await?;
+    let mut rows = counted_values(conn, counted).await?;
     while let Some((row, unit_code, unit_name)) = rows.try_next().await? {
         let Some(&i) = position.get(&row.indicator_id) else {
             continue;

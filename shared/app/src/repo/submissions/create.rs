@@ -69,7 +69,7 @@ pub async fn create(
                     periods_repo::NOT_PARTICIPATING,
                 ));
             }
-            let extension = extension_deadline(conn, period_id, unit_id).await?;
+            let extension = cchc_db::extensions::deadline_of(conn, period_id, unit_id).await?;
             check_filing_window(&period, extension.is_some())?;
             if let Some(existing) = cchc_db::submissions::id_of(conn, period_id, unit_id).await? {
                 return Err(Error::conflict(

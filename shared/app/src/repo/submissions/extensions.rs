@@ -12,75 +12,35 @@ pub async fn versions(
     let (page, per_page) = page.validate()?;
     let row = find_row(conn, id, false).await?;
     authz::may_read_unit(principal, row.unit_id, "submission")?;
-    let total: i64 = submission_versions::table
-        .filter(submission_versions::submission_id.eq(id))
-        .count()
-        .get_result(conn)
-        .await?;
-    type VersionTuple = (
-        i32,
-        DateTime<Utc>,
-        String,
-        Timeliness,
-        i32,
-        DateTime<Utc>,
-        Value,
-        Value,
-    );
-    let rows: Vec<VersionTuple> = submission_versions::table
-        .filter(submission_versions::submission_id.eq(id))
-        .order(submission_versions::version.desc())
-        .limit(per_page)
-        .offset(PageParams::offset(page, per_page))
-        .select((
-            submission_versions::version,
-            submission_versions::submitted_at,
-            submission_versions::submitted_by,
-            submission_versions::timeliness,
-            submission_versions::minutes_late,
-            submission_versions::deadline,
-            submission_versions::content,
-            submission_versions::changes,
-        ))
-        .load(conn)
-        .await?;
+    let total = cchc_db::submissions::count_versions(conn, id).await?;
+    let offset = PageParams::offset(page, per_page);
+    let rows = cchc_db::submissions::page_of_versions(conn, id, per_page, offset).await?;
     let items = rows
         .into_iter()
-        .map(
-            |(
-                version,
-                submitted_at,
-                submitted_by,
-                timeliness,
-                minutes_late,
-                deadline,
-                content,
-                changes,
-            )| {
-                let changes: Vec<BTreeMap<String, Value>> = serde_json::from_value(changes)
-                    .map_err(|e| Error::Internal(format!("stored changes: {e}")))?;
-                Ok(SubmissionVersion {
-                    version,
-                    submitted_at: local(submitted_at),
-                    submitted_by,
-                    timeliness,
-                    minutes_late,
-                    deadline: local(deadline),
-                    content,
-                    changes: changes
-                        .into_iter()
-                        .map(|mut c| cchc_domain::model::submission::Change {
-                            field: c
-                                .remove("field")
-                                .and_then(|f| f.as_str().map(str::to_owned))
-                                .unwrap_or_default(),
-                            before: c.remove("before").unwrap_or(Value::Null),
-                            after: c.remove("after").unwrap_or(Value::Null),
-                        })
-                        .collect(),
-                })
-            },
-        )
+        .map(|row| {
+            let changes: Vec<BTreeMap<String, Value>> = serde_json::from_value(row.changes)
+                .map_err(|e| Error::Internal(format!("stored changes: {e}")))?;
+            Ok(SubmissionVersion {
+                version: row.version,
+                submitted_at: local(row.submitted_at),
+                submitted_by: row.submitted_by,
+                timeliness: row.timeliness,
+                minutes_late: row.minutes_late,
+                deadline: local(row.deadline),
+                content: row.content,
+                changes: changes
+                    .into_iter()
+                    .map(|mut c| cchc_domain::model::submission::Change {
+                        field: c
+                            .remove("field")
+                            .and_then(|f| f.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        before: c.remove("before").unwrap_or(Value::Null),
+                        after: c.remove("after").unwrap_or(Value::Null),
+                    })
+                    .collect(),
+            })
+        })
         .collect::<Result<_>>()?;
     Ok(SubmissionVersionPage {
         items,
@@ -144,53 +104,44 @@ pub async fn grant_extension(
     check.finish()?;
     let unit_id = unit_id.ok_or(Error::not_found("unit"))?;
     conn.transaction(async |conn| -> Result<Extension> {
-    let previous: Option<(DateTime<Utc>, String)> = period_extensions::table
-        .find((period_id, unit_id))
-        .for_update()
-        .select((period_extensions::deadline, period_extensions::reason))
-        .first(conn)
-        .await
-        .optional()?;
-    diesel::insert_into(period_extensions::table)
-        .values((
-            period_extensions::period_id.eq(period_id),
-            period_extensions::unit_id.eq(unit_id),
-            period_extensions::deadline.eq(deadline),
-            period_extensions::reason.eq(input.reason.trim()),
-            period_extensions::granted_at.eq(now),
-            period_extensions::granted_by.eq(&principal.name),
-        ))
-        .on_conflict((period_extensions::period_id, period_extensions::unit_id))
-        .do_update()
-        .set((
-            period_extensions::deadline.eq(deadline),
-            period_extensions::reason.eq(input.reason.trim()),
-            period_extensions::granted_at.eq(now),
-            period_extensions::granted_by.eq(&principal.name),
-        ))
-        .execute(conn)
-        .await?;
-    let view = |deadline: DateTime<Utc>, reason: &str| {
-        json!({"extensions": {&input.unit_code: {"deadline": local(deadline), "reason": reason}}})
-    };
-    let before = previous.map_or(json!({"extensions": {&input.unit_code: null}}), |(d, r)| view(d, &r));
-    let entry = Entry::changed_json(
-        EntityType::Period,
-        period_id,
-        "extension_granted",
-        &before,
-        &view(deadline, input.reason.trim()),
-    );
-    audit::record_opt(conn, actor, now, entry).await?;
-    Ok(Extension {
-        unit_code: input.unit_code.clone(),
-        deadline: local(deadline),
-        reason: input.reason.trim().to_owned(),
-        granted_at: local(now),
-        granted_by: principal.name.clone(),
-    })
+        let previous = cchc_db::extensions::lock(conn, period_id, unit_id).await?;
+        let reason = input.reason.trim();
+        let granted = cchc_db::extensions::Granted {
+            period_id,
+            unit_id,
+            deadline,
+            reason,
+            granted_at: now,
+            granted_by: &principal.name,
+        };
+        cchc_db::extensions::grant(conn, &granted).await?;
+        let unit_code = &input.unit_code;
+        let before = extension_view(unit_code, previous.as_ref().map(|(d, r)| (*d, r.as_str())));
+        let after = extension_view(unit_code, Some((deadline, reason)));
+        let entry = Entry::changed_json(
+            EntityType::Period,
+            period_id,
+            "extension_granted",
+            &before,
+            &after,
+        );
+        audit::record_opt(conn, actor, now, entry).await?;
+        Ok(Extension {
+            unit_code: unit_code.clone(),
+            deadline: local(deadline),
+            reason: reason.to_owned(),
+            granted_at: local(now),
+            granted_by: principal.name.clone(),
+        })
     })
     .await
+}
+
+/// A unit's extension as the period's audit trail records it (`null`: none).
+fn extension_view(unit_code: &str, extension: Option<(DateTime<Utc>, &str)>) -> Value {
+    let granted =
+        extension.map(|(deadline, reason)| json!({"deadline": local(deadline), "reason": reason}));
+    json!({ "extensions": { unit_code: granted } })
 }
 
 pub async fn extensions(
@@ -203,43 +154,19 @@ pub async fn extensions(
     let (page, per_page) = page.validate()?;
     period_facts(conn, period_id).await?;
     let own_unit = authz::unit_scope(principal).only_unit();
-    let query = || {
-        let mut query = period_extensions::table
-            .inner_join(units_table::table)
-            .filter(period_extensions::period_id.eq(period_id))
-            .into_boxed();
-        if let Some(own) = own_unit {
-            query = query.filter(period_extensions::unit_id.eq(own));
-        }
-        query
-    };
-    let total: i64 = query().count().get_result(conn).await?;
-    type ExtensionTuple = (String, DateTime<Utc>, String, DateTime<Utc>, String);
-    let rows: Vec<ExtensionTuple> = query()
-        .order(units_table::code.asc())
-        .limit(per_page)
-        .offset(PageParams::offset(page, per_page))
-        .select((
-            units_table::code,
-            period_extensions::deadline,
-            period_extensions::reason,
-            period_extensions::granted_at,
-            period_extensions::granted_by,
-        ))
-        .load(conn)
-        .await?;
+    let offset = PageParams::offset(page, per_page);
+    let (total, rows) =
+        cchc_db::extensions::page_of_period(conn, period_id, own_unit, per_page, offset).await?;
     Ok(ExtensionPage {
         items: rows
             .into_iter()
-            .map(
-                |(unit_code, deadline, reason, granted_at, granted_by)| Extension {
-                    unit_code,
-                    deadline: local(deadline),
-                    reason,
-                    granted_at: local(granted_at),
-                    granted_by,
-                },
-            )
+            .map(|row| Extension {
+                unit_code: row.unit_code,
+                deadline: local(row.deadline),
+                reason: row.reason,
+                granted_at: local(row.granted_at),
+                granted_by: row.granted_by,
+            })
             .collect(),
         page,
         per_page,

@@ -23,10 +23,7 @@ use crate::repo::pinned_versions::{PinnedVersion, PinnedVersions};
 use crate::repo::schedule;
 use crate::repo::{drafts, local, local_opt, units};
 use cchc_db::calendar::load_calendar;
-use cchc_db::schema::{
-    board_generation, indicator_versions, period_extensions, period_indicators, periods,
-    submission_evidence, submission_values, submission_versions, submissions, units as units_table,
-};
+use cchc_db::schema::{indicator_versions, period_indicators};
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::attachment::{Attachment, AttachmentPurpose};
 use cchc_domain::model::audit::{Actor, EntityType};
@@ -189,29 +186,10 @@ async fn period_indicators_of(
         .collect())
 }
 
-async fn extension_deadline(
-    mut conn: &AsyncPgConnection,
-    period_id: i64,
-    unit_id: i64,
-) -> Result<Option<DateTime<Utc>>> {
-    Ok(period_extensions::table
-        .find((period_id, unit_id))
-        .select(period_extensions::deadline)
-        .first(&mut conn)
-        .await
-        .optional()?)
-}
-
 async fn find_row(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<SubmissionRow> {
-    let query = submissions::table
-        .find(id)
-        .select(SubmissionRow::as_select());
-    let row = if lock {
-        query.for_update().first(conn).await.optional()?
-    } else {
-        query.first(conn).await.optional()?
-    };
-    row.ok_or(Error::not_found("submission"))
+    cchc_db::submissions::find(conn, id, lock)
+        .await?
+        .ok_or(Error::not_found("submission"))
 }
 
 fn reported(row: &ValueRow, evidence_count: usize) -> ReportedValue {
@@ -288,7 +266,7 @@ pub(crate) async fn editable(
     check_editable(&row)?;
     let (period, extension) = futures_util::try_join!(
         period_facts(conn, row.period_id),
-        extension_deadline(conn, row.period_id, row.unit_id),
+        cchc_db::extensions::deadline_of(conn, row.period_id, row.unit_id),
     )?;
     check_filing_window(&period, extension.is_some())?;
     Ok(EditableSubmission {
@@ -315,12 +293,5 @@ pub(crate) async fn touch(
     submission: &EditableSubmission,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    diesel::update(submissions::table.find(submission.id))
-        .set((
-            submissions::revision.eq(submission.revision + 1),
-            submissions::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
+    cchc_db::submissions::set_revision(conn, submission.id, submission.revision + 1, now).await
 }

@@ -1,6 +1,7 @@
 //! Reading a submission: the row, its values, evidence and files loaded once, and the list.
 
 use super::*;
+use cchc_db::submissions;
 
 /// Everything about one submission, loaded once.
 pub(super) struct Loaded {
@@ -14,117 +15,6 @@ pub(super) struct Loaded {
     pub(super) attachments: Vec<Attachment>,
     pub(super) official_documents: Vec<cchc_domain::model::document::OfficialDocument>,
     pub(super) extension: Option<DateTime<Utc>>,
-}
-
-pub(super) type EvidenceRow = (
-    Option<i64>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<i32>,
-    Option<i64>,
-);
-
-pub(super) async fn values_of(
-    mut conn: &AsyncPgConnection,
-    submission_id: i64,
-) -> Result<Vec<ValueRow>> {
-    Ok(submission_values::table
-        .filter(submission_values::submission_id.eq(submission_id))
-        .select(ValueRow::as_select())
-        .load(&mut conn)
-        .await?)
-}
-
-pub(super) async fn evidence_of(
-    mut conn: &AsyncPgConnection,
-    submission_id: i64,
-) -> Result<Vec<EvidenceRow>> {
-    Ok(submission_evidence::table
-        .filter(submission_evidence::submission_id.eq(submission_id))
-        .order((submission_evidence::sort_order, submission_evidence::id))
-        .select((
-            submission_evidence::indicator_id,
-            submission_evidence::document_number,
-            submission_evidence::title,
-            submission_evidence::section,
-            submission_evidence::page,
-            submission_evidence::attachment_id,
-        ))
-        .load(&mut conn)
-        .await?)
-}
-
-/// Declares a scalar subquery of the select list correlated with the outer `submissions` row:
-/// diesel's builder has no correlated subqueries, so the SQL is a constant written here. As a
-/// type with a static query id it keeps the whole statement prepared once per connection,
-/// which a `sql_query` would not be.
-macro_rules! submission_subquery {
-    ($(#[$doc:meta])* $name:ident: $sql_type:ty = $sql:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
-        struct $name;
-
-        impl diesel::expression::Expression for $name {
-            type SqlType = $sql_type;
-        }
-
-        impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for $name {
-            fn walk_ast<'b>(
-                &'b self,
-                mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
-            ) -> diesel::QueryResult<()> {
-                out.push_sql($sql);
-                Ok(())
-            }
-        }
-
-        impl<QS> diesel::expression::AppearsOnTable<QS> for $name where
-            QS: diesel::query_source::AppearsInFromClause<submissions::table, Count = diesel::query_source::Once>
-        {
-        }
-
-        impl<QS> diesel::expression::SelectableExpression<QS> for $name where
-            QS: diesel::query_source::AppearsInFromClause<submissions::table, Count = diesel::query_source::Once>
-        {
-        }
-
-        impl diesel::expression::ValidGrouping<()> for $name {
-            type IsAggregate = diesel::expression::is_aggregate::Never;
-        }
-    };
-}
-
-submission_subquery! {
-    /// The indicators of the submission's period, in the period's order.
-    PinnedIndicatorIds: diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::BigInt>> =
-        "(SELECT array_agg(pi.indicator_id ORDER BY pi.sort_order, pi.indicator_id) \
-          FROM period_indicators pi WHERE pi.period_id = \"submissions\".\"period_id\")"
-}
-
-submission_subquery! {
-    /// The versions the period pins, in the same order as [`PinnedIndicatorIds`].
-    PinnedVersionIds: diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::BigInt>> =
-        "(SELECT array_agg(pi.indicator_version_id ORDER BY pi.sort_order, pi.indicator_id) \
-          FROM period_indicators pi WHERE pi.period_id = \"submissions\".\"period_id\")"
-}
-
-submission_subquery! {
-    /// Whether the submission cites any evidence.
-    HasEvidence: diesel::sql_types::Bool =
-        "EXISTS (SELECT 1 FROM submission_evidence e WHERE e.submission_id = \"submissions\".\"id\")"
-}
-
-submission_subquery! {
-    /// Whether the submission has any files.
-    HasAttachments: diesel::sql_types::Bool =
-        "EXISTS (SELECT 1 FROM submission_attachments a WHERE a.submission_id = \"submissions\".\"id\")"
-}
-
-submission_subquery! {
-    /// Whether any official document is linked to the submission.
-    HasDocuments: diesel::sql_types::Bool =
-        "EXISTS (SELECT 1 FROM document_submission_links l WHERE l.submission_id = \"submissions\".\"id\")"
 }
 
 /// A submission with what its answer needs of its period and unit, read in one statement.
@@ -141,96 +31,28 @@ pub(super) struct Head {
     pub(super) has_documents: bool,
 }
 
-pub(super) type HeadColumns = (
-    SubmissionRow,
-    String,
-    PeriodStatus,
-    DateTime<Utc>,
-    Value,
-    String,
-    String,
-    Option<DateTime<Utc>>,
-    Option<Vec<i64>>,
-    Option<Vec<i64>>,
-    bool,
-    bool,
-    bool,
-);
-
-pub(super) async fn head_of(mut conn: &AsyncPgConnection, id: i64) -> Result<Option<Head>> {
-    let found: Option<HeadColumns> = submissions::table
-        .inner_join(periods::table)
-        .inner_join(units_table::table)
-        .left_join(
-            period_extensions::table.on(period_extensions::period_id
-                .eq(submissions::period_id)
-                .and(period_extensions::unit_id.eq(submissions::unit_id))),
-        )
-        .filter(submissions::id.eq(id))
-        .select((
-            SubmissionRow::as_select(),
-            periods::code,
-            periods::status,
-            periods::deadline,
-            periods::policy,
-            units_table::code,
-            units_table::name,
-            period_extensions::deadline.nullable(),
-            PinnedIndicatorIds,
-            PinnedVersionIds,
-            HasEvidence,
-            HasAttachments,
-            HasDocuments,
-        ))
-        .first(&mut conn)
-        .await
-        .optional()?;
-    let Some((
-        row,
-        period_code,
-        period_status,
-        deadline,
-        policy,
-        unit_code,
-        unit_name,
-        extension,
-        indicator_ids,
-        version_ids,
-        has_evidence,
-        has_attachments,
-        has_documents,
-    )) = found
-    else {
+/// Submission `id` as [`submissions::head`] reads it, with its period's policy checked.
+pub(super) async fn head_of(conn: &AsyncPgConnection, id: i64) -> Result<Option<Head>> {
+    let Some(found) = submissions::head(conn, id).await? else {
         return Ok(None);
     };
     Ok(Some(Head {
-        row,
+        row: found.row,
         period: PeriodFacts {
-            code: period_code,
-            status: period_status,
-            deadline,
-            policy: ReminderPolicy::from_stored(policy)?,
+            code: found.period_code,
+            status: found.period_status,
+            deadline: found.period_deadline,
+            policy: ReminderPolicy::from_stored(found.period_policy)?,
         },
-        unit_code,
-        unit_name,
-        extension,
-        indicator_ids: indicator_ids.unwrap_or_default(),
-        version_ids: version_ids.unwrap_or_default(),
-        has_evidence,
-        has_attachments,
-        has_documents,
+        unit_code: found.unit_code,
+        unit_name: found.unit_name,
+        extension: found.extension,
+        indicator_ids: found.indicator_ids,
+        version_ids: found.version_ids,
+        has_evidence: found.has_evidence,
+        has_attachments: found.has_attachments,
+        has_documents: found.has_documents,
     }))
-}
-
-pub(super) async fn locked_row(mut conn: &AsyncPgConnection, id: i64) -> Result<SubmissionRow> {
-    submissions::table
-        .find(id)
-        .select(SubmissionRow::as_select())
-        .for_update()
-        .first(&mut conn)
-        .await
-        .optional()?
-        .ok_or(Error::not_found("submission"))
 }
 
 /// Reads submission `id` with its period, unit and extension, and its values, in one round
@@ -244,13 +66,13 @@ pub(super) async fn read_head(
     let (locked, head, values) = futures_util::try_join!(
         async {
             if lock {
-                locked_row(conn, id).await.map(Some)
+                submissions::locked_row(conn, id).await.map(Some)
             } else {
                 Ok(None)
             }
         },
         head_of(conn, id),
-        values_of(conn, id),
+        submissions::values_of(conn, id),
     )?;
     let mut head = head.ok_or(Error::not_found("submission"))?;
     if let Some(row) = locked {
@@ -273,7 +95,7 @@ pub(super) async fn load(
         versions.get(conn, &head.version_ids),
         async {
             if head.has_evidence {
-                evidence_of(conn, id).await
+                submissions::evidence_of(conn, id).await
             } else {
                 Ok(Vec::new())
             }
@@ -517,41 +339,22 @@ pub async fn list(
         None => None,
     };
     let own_unit = authz::unit_scope(principal).only_unit();
-    let query = || {
-        let mut query = submissions::table
-            .inner_join(units_table::table)
-            .filter(submissions::period_id.eq(period_id))
-            .into_boxed();
-        if let Some(status) = filter.status {
-            query = query.filter(submissions::status.eq(status));
-        }
-        if let Some(unit_id) = unit_id {
-            query = query.filter(submissions::unit_id.eq(unit_id));
-        }
-        if let Some(own) = own_unit {
-            query = query.filter(submissions::unit_id.eq(own));
-        }
-        query
+    let filter = submissions::ListFilter {
+        status: filter.status,
+        unit_id,
+        own_unit_id: own_unit,
     };
-    let total: i64 = query().count().get_result(conn).await?;
-    let rows: Vec<(SubmissionRow, String, String)> = query()
-        .order(units_table::code.asc())
-        .limit(per_page)
-        .offset(PageParams::offset(page, per_page))
-        .select((
-            SubmissionRow::as_select(),
-            units_table::code,
-            units_table::name,
-        ))
-        .load(conn)
-        .await?;
+    let offset = PageParams::offset(page, per_page);
+    let (total, rows) =
+        submissions::page_of_period(conn, period_id, filter, per_page, offset).await?;
     let items = rows
         .into_iter()
-        .map(|(row, unit_code, unit_name)| {
+        .map(|listed| {
+            let row = listed.row;
             Ok(SubmissionSummary {
                 id: row.id,
-                unit_code,
-                unit_name,
+                unit_code: listed.unit_code,
+                unit_name: listed.unit_name,
                 status: row.status,
                 revision: row.revision,
                 first_submitted_at: local_opt(row.first_submitted_at),

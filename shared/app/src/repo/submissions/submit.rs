@@ -64,57 +64,46 @@ pub async fn submit(
         );
         let minutes_late = i32::try_from(assessment.minutes_late).unwrap_or(i32::MAX);
         let content = loaded.content();
-        let previous: Option<Value> = submission_versions::table
-            .filter(submission_versions::submission_id.eq(id))
-            .order(submission_versions::version.desc())
-            .select(submission_versions::content)
-            .first(conn)
-            .await
-            .optional()?;
+        let previous = cchc_db::submissions::latest_content(conn, id).await?;
         // The first version is compared with an empty report, so it lists what was given.
         let empty = json!({"narrative": null, "values": {}, "evidence": [], "attachments": []});
         let changes = diff(previous.as_ref().unwrap_or(&empty), &content);
         let changes_json =
             serde_json::to_value(&changes).map_err(|e| Error::Internal(e.to_string()))?;
         let version = row.submit_count + 1;
-        diesel::insert_into(submission_versions::table)
-            .values((
-                submission_versions::submission_id.eq(id),
-                submission_versions::version.eq(version),
-                submission_versions::submitted_at.eq(now),
-                submission_versions::submitted_by.eq(&principal.name),
-                submission_versions::timeliness.eq(assessment.timeliness),
-                submission_versions::minutes_late.eq(minutes_late),
-                submission_versions::deadline.eq(deadline),
-                submission_versions::content.eq(&content),
-                submission_versions::changes.eq(changes_json),
-            ))
-            .execute(conn)
-            .await?;
+        let frozen = cchc_db::submissions::SubmittedVersion {
+            submission_id: id,
+            version,
+            submitted_at: now,
+            submitted_by: principal.name.clone(),
+            timeliness: assessment.timeliness,
+            minutes_late,
+            deadline,
+            content,
+            changes: changes_json,
+        };
+        cchc_db::submissions::insert_version(conn, &frozen).await?;
         let first = row.first_submitted_at.is_none();
-        let updated: SubmissionRow = diesel::update(submissions::table.find(id))
-            .set((
-                submissions::status.eq(SubmissionStatus::Submitted),
-                submissions::first_submitted_at.eq(row.first_submitted_at.or(Some(now))),
-                // A returned and resubmitted report keeps its first timeliness.
-                submissions::first_timeliness.eq(if first {
-                    Some(assessment.timeliness)
-                } else {
-                    row.first_timeliness
-                }),
-                submissions::first_minutes_late.eq(if first {
-                    Some(minutes_late)
-                } else {
-                    row.first_minutes_late
-                }),
-                submissions::last_submitted_at.eq(now),
-                submissions::submit_count.eq(version),
-                submissions::revision.eq(row.revision + 1),
-                submissions::updated_at.eq(now),
-            ))
-            .returning(SubmissionRow::as_returning())
-            .get_result(conn)
-            .await?;
+        let submitted = cchc_db::submissions::Submitted {
+            status: SubmissionStatus::Submitted,
+            first_submitted_at: row.first_submitted_at.or(Some(now)),
+            // A returned and resubmitted report keeps its first timeliness.
+            first_timeliness: if first {
+                Some(assessment.timeliness)
+            } else {
+                row.first_timeliness
+            },
+            first_minutes_late: if first {
+                Some(minutes_late)
+            } else {
+                row.first_minutes_late
+            },
+            last_submitted_at: now,
+            submit_count: version,
+            revision: row.revision + 1,
+            updated_at: now,
+        };
+        let updated = cchc_db::submissions::record_submitted(conn, id, &submitted).await?;
         enqueue_receipts(conn, &row, "submitted", version, now).await?;
         events::submission_changed(conn, EventType::SubmissionSubmitted, id, now).await?;
         record_transition(conn, &row, &updated, "submitted", actor, now).await
@@ -158,20 +147,16 @@ pub(super) async fn review(
             ));
         }
         let returned = to == SubmissionStatus::Returned;
-        let updated: SubmissionRow = diesel::update(submissions::table.find(id))
-            .set((
-                submissions::status.eq(to),
-                // The last return reason stays on record after an acceptance.
-                submissions::return_reason
-                    .eq(reason.map(str::to_owned).or(row.return_reason.clone())),
-                submissions::returned_at.eq(if returned { Some(now) } else { row.returned_at }),
-                submissions::accepted_at.eq(if returned { row.accepted_at } else { Some(now) }),
-                submissions::revision.eq(row.revision + 1),
-                submissions::updated_at.eq(now),
-            ))
-            .returning(SubmissionRow::as_returning())
-            .get_result(conn)
-            .await?;
+        let reviewed = cchc_db::submissions::Reviewed {
+            status: to,
+            // The last return reason stays on record after an acceptance.
+            return_reason: reason.map(str::to_owned).or(row.return_reason.clone()),
+            returned_at: if returned { Some(now) } else { row.returned_at },
+            accepted_at: if returned { row.accepted_at } else { Some(now) },
+            revision: row.revision + 1,
+            updated_at: now,
+        };
+        let updated = cchc_db::submissions::record_reviewed(conn, id, &reviewed).await?;
         enqueue_receipts(conn, &row, recorded, updated.revision, now).await?;
         let event = if returned {
             EventType::SubmissionReturned

@@ -141,20 +141,13 @@ pub async fn update(
                 }
                 Ok::<_, Error>(())
             },
-            async {
-                let mut conn = shared;
-                Ok::<_, Error>(
-                    diesel::update(submissions::table.find(id))
-                        .set((
-                            submissions::narrative.eq(&narrative),
-                            submissions::revision.eq(row.revision + 1),
-                            submissions::updated_at.eq(now),
-                        ))
-                        .returning(SubmissionRow::as_returning())
-                        .get_result(&mut conn)
-                        .await?,
-                )
-            },
+            cchc_db::submissions::set_narrative(
+                shared,
+                id,
+                narrative.as_deref(),
+                row.revision + 1,
+                now
+            ),
             audit::record_opt(shared, actor, now, entry),
         )?;
         loaded.row = updated;

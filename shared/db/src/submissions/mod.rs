@@ -1,6 +1,18 @@
 //! A unit's report (`submissions`) and its values (`submission_values`): the rows, starting a
 //! draft, the compliance board's narrow read, and the reads jobs share with the use cases.
 
+mod consolidation;
+mod head;
+mod list;
+mod state;
+mod versions;
+
+pub use consolidation::*;
+pub use head::*;
+pub use list::*;
+pub use state::*;
+pub use versions::*;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
