@@ -312,8 +312,9 @@ pub(crate) async fn consolidate(
         .collect();
     let mut breakdowns: Vec<Vec<UnitContribution>> = vec![Vec::new(); indicators.len()];
     let mut discrepancies: Vec<Vec<Discrepancy>> = vec![Vec::new(); indicators.len()];
-    // The values stream in, in whatever order the plan gives, and are folded as they come, so memory does not grow with units × indicators; the lists are put
-    // in unit-code order at the end.
+    // The values stream in, in whatever order the plan gives, and are folded as they come,
+    // so memory does not grow with units × indicators; the lists are put in unit-code order
+    // at the end.
     let mut rows = counted_values(conn, counted).await?;
     while let Some((row, unit_code, unit_name)) = rows.try_next().await? {
         let Some(&i) = position.get(&row.indicator_id) else {
