@@ -2,8 +2,16 @@
 //! documents, indicators and units replaced. What is checked and derived from its state is the
 //! pure rule `cchc_domain::rules::period_setup`.
 
-use super::*;
+use std::collections::{HashMap, HashSet};
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::repo::indicators;
+use cchc_db::schema::units;
+use cchc_domain::error::Result;
 use cchc_domain::model::unit::UnitKind;
+use cchc_domain::validation::Checker;
 
 /// Resolves codes to ids in the given order, reporting unknown, inactive and repeated codes.
 pub(super) fn resolve_codes<T: Copy>(
@@ -83,89 +91,4 @@ pub(super) async fn resolve_units(
         .map(|(code, id, active)| (code, (id, active)))
         .collect();
     Ok(resolve_codes(check, "unit_codes", &codes, &found, "unit"))
-}
-
-pub(super) async fn replace_documents(
-    conn: &mut AsyncPgConnection,
-    period_id: i64,
-    docs: &[LegalDocument],
-) -> Result<()> {
-    diesel::delete(period_documents::table.filter(period_documents::period_id.eq(period_id)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, doc)| {
-            (
-                period_documents::period_id.eq(period_id),
-                period_documents::number.eq(doc.number.trim()),
-                period_documents::issued_on.eq(doc.issued_on),
-                period_documents::title.eq(doc.title.trim()),
-                period_documents::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
-            )
-        })
-        .collect();
-    if !rows.is_empty() {
-        diesel::insert_into(period_documents::table)
-            .values(rows)
-            .execute(conn)
-            .await?;
-    }
-    Ok(())
-}
-
-pub(super) async fn replace_indicators(
-    conn: &mut AsyncPgConnection,
-    period_id: i64,
-    set: &[(i64, i64)],
-) -> Result<()> {
-    diesel::delete(period_indicators::table.filter(period_indicators::period_id.eq(period_id)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = set
-        .iter()
-        .enumerate()
-        .map(|(i, (indicator_id, version_id))| {
-            (
-                period_indicators::period_id.eq(period_id),
-                period_indicators::indicator_id.eq(indicator_id),
-                period_indicators::indicator_version_id.eq(version_id),
-                period_indicators::sort_order.eq(i16::try_from(i).unwrap_or(i16::MAX)),
-            )
-        })
-        .collect();
-    if !rows.is_empty() {
-        diesel::insert_into(period_indicators::table)
-            .values(rows)
-            .execute(conn)
-            .await?;
-    }
-    Ok(())
-}
-
-pub(super) async fn replace_units(
-    conn: &mut AsyncPgConnection,
-    period_id: i64,
-    unit_ids: &[i64],
-) -> Result<()> {
-    diesel::delete(period_units::table.filter(period_units::period_id.eq(period_id)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = unit_ids
-        .iter()
-        .map(|unit_id| {
-            (
-                period_units::period_id.eq(period_id),
-                period_units::unit_id.eq(unit_id),
-            )
-        })
-        .collect();
-    if !rows.is_empty() {
-        diesel::insert_into(period_units::table)
-            .values(rows)
-            .execute(conn)
-            .await?;
-    }
-    Ok(())
 }

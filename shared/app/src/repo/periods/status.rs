@@ -1,6 +1,20 @@
 //! A period's status: open (checks, then the period is fixed), close, delete.
 
-use super::*;
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use super::{authorize_change, find_row, load};
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use crate::repo::events;
+use cchc_db::calendar::load_calendar;
+use cchc_db::periods;
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::period::{Period, PeriodStatus};
+use cchc_domain::model::webhook::EventType;
+use cchc_domain::rules::period_setup::derive;
+use cchc_domain::validation::Checker;
 
 pub(super) fn invalid_transition(from: PeriodStatus, action: &str) -> Error {
     Error::conflict(
@@ -27,16 +41,7 @@ pub async fn open(
         }
         let before = load(conn, id).await?;
         let mut check = Checker::new();
-        let indicator_count: i64 = period_indicators::table
-            .filter(period_indicators::period_id.eq(id))
-            .count()
-            .get_result(conn)
-            .await?;
-        let unit_count: i64 = period_units::table
-            .filter(period_units::period_id.eq(id))
-            .count()
-            .get_result(conn)
-            .await?;
+        let (indicator_count, unit_count) = periods::set_up_counts(conn, id).await?;
         if indicator_count == 0 {
             check.push(
                 "indicator_codes",
@@ -53,7 +58,7 @@ pub async fn open(
         }
         let calendar = load_calendar(conn).await?;
         let mut state = row.state()?;
-        state.legal_basis = load_documents(conn, id).await?;
+        state.legal_basis = periods::legal_basis(conn, id).await?;
         let derived = derive(&state, &calendar, &mut check);
         if check.has_errors() {
             return Err(match check.finish() {
@@ -67,41 +72,8 @@ pub async fn open(
         }
         let derived = derived
             .ok_or_else(|| Error::Internal("period derivation failed without a reason".into()))?;
-        let current_versions: Vec<(i64, i64)> = period_indicators::table
-            .inner_join(cchc_db::schema::indicators::table)
-            .inner_join(
-                indicator_versions::table.on(indicator_versions::indicator_id
-                    .eq(cchc_db::schema::indicators::id)
-                    .and(
-                        indicator_versions::version
-                            .eq(cchc_db::schema::indicators::current_version),
-                    )),
-            )
-            .filter(period_indicators::period_id.eq(id))
-            .select((period_indicators::indicator_id, indicator_versions::id))
-            .load(conn)
-            .await?;
-        for (indicator_id, version_id) in current_versions {
-            diesel::update(
-                period_indicators::table
-                    .filter(period_indicators::period_id.eq(id))
-                    .filter(period_indicators::indicator_id.eq(indicator_id)),
-            )
-            .set(period_indicators::indicator_version_id.eq(version_id))
-            .execute(conn)
-            .await?;
-        }
-        diesel::update(periods::table.find(id))
-            .set((
-                periods::status.eq(PeriodStatus::Open),
-                periods::deadline.eq(derived.deadline.effective),
-                periods::deadline_shifted.eq(derived.deadline.shifted),
-                periods::deadline_warning.eq(&derived.warning),
-                periods::opened_at.eq(now),
-                periods::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .await?;
+        periods::pin_current_versions(conn, id).await?;
+        periods::mark_opened(conn, id, &derived, now).await?;
         let after = transition(conn, id, &before, "opened", actor, now).await?;
         events::period_changed(conn, EventType::PeriodOpened, &after, now).await?;
         Ok(after)
@@ -140,14 +112,7 @@ pub async fn close(
             return Err(invalid_transition(status, "close"));
         }
         let before = load(conn, id).await?;
-        diesel::update(periods::table.find(id))
-            .set((
-                periods::status.eq(PeriodStatus::Closed),
-                periods::closed_at.eq(now),
-                periods::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .await?;
+        periods::mark_closed(conn, id, now).await?;
         let after = transition(conn, id, &before, "closed", actor, now).await?;
         events::period_changed(conn, EventType::PeriodClosed, &after, now).await?;
         Ok(after)
@@ -174,9 +139,7 @@ pub async fn delete(
             ));
         }
         let before = load(conn, id).await?;
-        diesel::delete(periods::table.find(id))
-            .execute(conn)
-            .await?;
+        periods::delete(conn, id).await?;
         audit::record(
             conn,
             actor,

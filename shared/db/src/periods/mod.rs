@@ -1,12 +1,21 @@
 //! A reporting period (`periods`) and the documents it rests on (`period_documents`): the
 //! row and what it says in the domain's terms, the columns a set-up writes, and the reads
-//! several use cases and jobs share.
+//! several use cases and jobs share (`reads`), and the writes of a set-up and of a status
+//! change (`writes`).
+
+mod list;
+mod reads;
+mod writes;
+
+pub use list::*;
+pub use reads::*;
+pub use writes::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{indicators, period_documents, period_indicators, period_units, periods};
+use crate::schema::{period_documents, periods};
 use cchc_domain::model::period::{
     DataWindow, Deadline, LegalDocument, PeriodStatus, Warning, WindowSource,
 };
@@ -190,91 +199,4 @@ pub struct PeriodFacts {
     pub deadline: DateTime<Utc>,
     /// The reminder policy as stored (JSONB, written from a checked policy).
     pub policy: serde_json::Value,
-}
-
-/// Period `id`'s facts, if it exists.
-pub async fn period_facts(mut conn: &AsyncPgConnection, id: i64) -> Result<Option<PeriodFacts>> {
-    Ok(periods::table
-        .find(id)
-        .select(PeriodFacts::as_select())
-        .first(&mut conn)
-        .await
-        .optional()?)
-}
-
-/// The open periods, nearest deadline first.
-pub async fn open_period_ids(conn: &mut AsyncPgConnection) -> Result<Vec<i64>> {
-    Ok(periods::table
-        .filter(periods::status.eq(PeriodStatus::Open))
-        .order(periods::deadline)
-        .select(periods::id)
-        .load(conn)
-        .await?)
-}
-
-/// The facts of every open period, in the order they were created (planning's order).
-pub async fn open_period_facts(conn: &mut AsyncPgConnection) -> Result<Vec<PeriodFacts>> {
-    Ok(periods::table
-        .filter(periods::status.eq(PeriodStatus::Open))
-        .order(periods::id)
-        .select(PeriodFacts::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// Whether period `id` exists.
-pub async fn exists(conn: &mut AsyncPgConnection, id: i64) -> Result<bool> {
-    let count: i64 = periods::table
-        .filter(periods::id.eq(id))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok(count > 0)
-}
-
-/// Period `id`'s code and status (an error when it does not exist).
-pub async fn code_and_status(
-    conn: &mut AsyncPgConnection,
-    id: i64,
-) -> Result<(String, PeriodStatus)> {
-    Ok(periods::table
-        .find(id)
-        .select((periods::code, periods::status))
-        .first(conn)
-        .await?)
-}
-
-/// The units taking part in period `id`.
-pub async fn participant_ids(conn: &mut AsyncPgConnection, id: i64) -> Result<Vec<i64>> {
-    Ok(period_units::table
-        .filter(period_units::period_id.eq(id))
-        .select(period_units::unit_id)
-        .load(conn)
-        .await?)
-}
-
-/// The id of indicator `code` if period `period_id` asks for it.
-pub async fn indicator_id_by_code(
-    conn: &mut AsyncPgConnection,
-    period_id: i64,
-    code: &str,
-) -> Result<Option<i64>> {
-    Ok(period_indicators::table
-        .inner_join(indicators::table)
-        .filter(period_indicators::period_id.eq(period_id))
-        .filter(indicators::code.eq(code))
-        .select(indicators::id)
-        .first(conn)
-        .await
-        .optional()?)
-}
-
-/// Period `id`'s title (an error when it does not exist). It takes a shared connection so it
-/// can be pipelined.
-pub async fn title(mut conn: &AsyncPgConnection, id: i64) -> Result<String> {
-    Ok(periods::table
-        .find(id)
-        .select(periods::title)
-        .first(&mut conn)
-        .await?)
 }
