@@ -44,24 +44,17 @@ pub(crate) async fn insert_file(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let id: i64 = diesel::insert_into(document_files::table)
-        .values((
-            document_files::document_id.eq(document_id),
-            document_files::filename.eq(&file.filename),
-            document_files::content_type.eq(file.content_type),
-            document_files::size_bytes.eq(file.size_bytes),
-            document_files::sha256.eq(&file.sha256),
-            document_files::storage_key.eq(&file.key),
-            document_files::created_at.eq(now),
-            document_files::created_by.eq(&actor.name),
-        ))
-        .returning(document_files::id)
-        .get_result(conn)
-        .await?;
-    diesel::update(documents::table.find(document_id))
-        .set(documents::updated_at.eq(now))
-        .execute(conn)
-        .await?;
+    let row = documents::NewFileRow {
+        document_id,
+        filename: &file.filename,
+        content_type: file.content_type,
+        size_bytes: file.size_bytes,
+        sha256: &file.sha256,
+        storage_key: &file.key,
+        created_at: now,
+        created_by: &actor.name,
+    };
+    let id = documents::insert_file(conn, &row).await?;
     let recorded = json!({
         "file_id": id,
         "filename": file.filename,
@@ -90,11 +83,7 @@ pub(crate) async fn file_hashes(
     conn: &mut AsyncPgConnection,
     document_id: i64,
 ) -> Result<Vec<String>> {
-    Ok(document_files::table
-        .filter(document_files::document_id.eq(document_id))
-        .select(document_files::sha256)
-        .load(conn)
-        .await?)
+    documents::file_hashes(conn, document_id).await
 }
 
 /// The first step of [`add_file`]: `principal` may add files (the Office) and document `id`
@@ -180,13 +169,8 @@ pub(super) async fn file_row(
     document_id: i64,
     file_id: i64,
 ) -> Result<FileRow> {
-    document_files::table
-        .filter(document_files::document_id.eq(document_id))
-        .filter(document_files::id.eq(file_id))
-        .select(FileRow::as_select())
-        .first(conn)
-        .await
-        .optional()?
+    documents::find_file(conn, document_id, file_id)
+        .await?
         .ok_or(Error::not_found("document file"))
 }
 

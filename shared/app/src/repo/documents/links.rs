@@ -10,18 +10,8 @@ pub(super) async fn mark_linked(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let before: DocumentStatus = documents::table
-        .find(document_id)
-        .select(documents::status)
-        .first(conn)
-        .await?;
-    diesel::update(documents::table.find(document_id))
-        .set((
-            documents::status.eq(DocumentStatus::Linked),
-            documents::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await?;
+    let before = documents::status_of(conn, document_id).await?;
+    documents::set_status(conn, document_id, DocumentStatus::Linked, now).await?;
     audit::record(
         conn,
         actor,
@@ -47,27 +37,9 @@ pub(crate) async fn link_submission(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let inserted = diesel::insert_into(document_submission_links::table)
-        .values((
-            document_submission_links::document_id.eq(document_id),
-            document_submission_links::submission_id.eq(submission_id),
-            document_submission_links::role.eq(DocumentLinkRole::UnitReport),
-            document_submission_links::linked_at.eq(now),
-            document_submission_links::linked_by.eq(&actor.name),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    if inserted == 0 {
+    if !documents::link_to_submission(conn, document_id, submission_id, &actor.name, now).await? {
         return Ok(());
     }
-    diesel::update(submissions::table.find(submission_id))
-        .set((
-            submissions::revision.eq(submissions::revision + 1),
-            submissions::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await?;
     let link = json!({ "role": DocumentLinkRole::UnitReport, "submission_id": submission_id });
     mark_linked(conn, document_id, link, actor, now).await
 }
@@ -190,35 +162,17 @@ pub async fn link(
         find_row(conn, id, true).await?;
         match target {
             LinkTarget::Period { period_id, role } => {
-                let exists: i64 = periods::table
-                    .find(period_id)
-                    .count()
-                    .get_result(conn)
-                    .await?;
-                if exists == 0 {
+                if !cchc_db::periods::exists(conn, period_id).await? {
                     return Err(Error::invalid(
                         "period_id",
                         "unknown_period",
                         format!("no period has id {period_id}"),
                     ));
                 }
-                let inserted = diesel::insert_into(document_period_links::table)
-                    .values((
-                        document_period_links::document_id.eq(id),
-                        document_period_links::period_id.eq(period_id),
-                        document_period_links::role.eq(role),
-                        document_period_links::linked_at.eq(now),
-                        document_period_links::linked_by.eq(&actor.name),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(conn)
-                    .await?;
-                if inserted == 0 {
-                    let current: DocumentLinkRole = document_period_links::table
-                        .find((id, period_id))
-                        .select(document_period_links::role)
-                        .first(conn)
-                        .await?;
+                let linked =
+                    documents::link_to_period(conn, id, period_id, role, &actor.name, now).await?;
+                if !linked {
+                    let current = documents::period_link_role(conn, id, period_id).await?;
                     if current != role {
                         return Err(Error::conflict_on(
                             "document_already_linked",
@@ -232,12 +186,10 @@ pub async fn link(
                 mark_linked(conn, id, link, actor, now).await
             }
             LinkTarget::Submission(submission_id) => {
-                let exists: i64 = submissions::table
-                    .find(submission_id)
-                    .count()
-                    .get_result(conn)
-                    .await?;
-                if exists == 0 {
+                if cchc_db::submissions::find(conn, submission_id, false)
+                    .await?
+                    .is_none()
+                {
                     return Err(Error::invalid(
                         "submission_id",
                         "unknown_submission",
@@ -280,11 +232,7 @@ pub async fn link(
                         ),
                     ));
                 }
-                let status: PeriodStatus = periods::table
-                    .find(period_id)
-                    .select(periods::status)
-                    .first(conn)
-                    .await?;
+                let (_, status) = cchc_db::periods::code_and_status(conn, period_id).await?;
                 if status == PeriodStatus::Draft {
                     return Err(Error::conflict(
                         "period_not_open",
@@ -303,49 +251,21 @@ pub async fn link(
 
 /// The official documents linked to a submission, oldest link first; no access check.
 pub(crate) async fn of_submission(
-    mut conn: &AsyncPgConnection,
+    conn: &AsyncPgConnection,
     submission_id: i64,
 ) -> Result<Vec<OfficialDocument>> {
-    type Row = (
-        i64,
-        String,
-        NaiveDate,
-        String,
-        DocumentSource,
-        Option<DateTime<Utc>>,
-        DateTime<Utc>,
-    );
-    let rows: Vec<Row> = document_submission_links::table
-        .inner_join(documents::table)
-        .filter(document_submission_links::submission_id.eq(submission_id))
-        .order((
-            document_submission_links::linked_at,
-            document_submission_links::document_id,
-        ))
-        .select((
-            documents::id,
-            documents::number_symbol,
-            documents::issued_on,
-            documents::subject,
-            documents::source,
-            documents::received_at,
-            document_submission_links::linked_at,
-        ))
-        .load(&mut conn)
-        .await?;
-    Ok(rows
+    Ok(documents::linked_to_submission(conn, submission_id)
+        .await?
         .into_iter()
-        .map(
-            |(id, number, issued_on, subject, source, received_at, linked_at)| OfficialDocument {
-                id,
-                number,
-                issued_on,
-                subject,
-                source,
-                received_at: local_opt(received_at),
-                linked_at: local(linked_at),
-            },
-        )
+        .map(|row| OfficialDocument {
+            id: row.id,
+            number: row.number,
+            issued_on: row.issued_on,
+            subject: row.subject,
+            source: row.source,
+            received_at: local_opt(row.received_at),
+            linked_at: local(row.linked_at),
+        })
         .collect())
 }
 
@@ -358,18 +278,7 @@ pub(crate) async fn of_period(
     Option<String>,
     Vec<cchc_domain::model::period::LegalDocument>,
 )> {
-    let rows: Vec<(DocumentLinkRole, String, NaiveDate, String)> = document_period_links::table
-        .inner_join(documents::table)
-        .filter(document_period_links::period_id.eq(period_id))
-        .order((documents::issued_on, documents::id))
-        .select((
-            document_period_links::role,
-            documents::number_symbol,
-            documents::issued_on,
-            documents::subject,
-        ))
-        .load(conn)
-        .await?;
+    let rows = documents::linked_to_period(conn, period_id).await?;
     let mut request_letter = None;
     let mut legal_basis = Vec::new();
     for (role, number, issued_on, subject) in rows {
@@ -391,20 +300,7 @@ pub(crate) async fn numbers_by_submission(
     conn: &mut AsyncPgConnection,
     period_id: i64,
 ) -> Result<std::collections::HashMap<i64, Vec<String>>> {
-    let rows: Vec<(i64, String)> = document_submission_links::table
-        .inner_join(documents::table)
-        .inner_join(cchc_db::schema::submissions::table)
-        .filter(cchc_db::schema::submissions::period_id.eq(period_id))
-        .order((
-            document_submission_links::linked_at,
-            document_submission_links::document_id,
-        ))
-        .select((
-            document_submission_links::submission_id,
-            documents::number_symbol,
-        ))
-        .load(conn)
-        .await?;
+    let rows = documents::numbers_of_period_reports(conn, period_id).await?;
     let mut numbers = std::collections::HashMap::<i64, Vec<String>>::new();
     for (submission_id, number) in rows {
         numbers.entry(submission_id).or_default().push(number);
