@@ -5,14 +5,12 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 
 use crate::authz::Principal;
 use crate::authz::{self, PeopleOnly, UnitScope};
 use crate::repo::pinned_versions::PinnedVersions;
 use crate::repo::{local, periods, submissions, units};
-use cchc_db::schema::{period_extensions, submissions as submissions_table};
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::audit::Actor;
 use cchc_domain::model::indicator::IndicatorKind;
@@ -95,25 +93,15 @@ pub async fn statistics_form(
         .iter()
         .find(|u| u.unit_id == unit_id)
         .ok_or(Error::not_found("unit"))?;
-    let submission_id: Option<i64> = submissions_table::table
-        .filter(submissions_table::period_id.eq(period_id))
-        .filter(submissions_table::unit_id.eq(unit_id))
-        .select(submissions_table::id)
-        .first(conn)
-        .await
-        .optional()?;
+    let submission_id = cchc_db::submissions::id_of(conn, period_id, unit_id).await?;
     let submission = match submission_id {
         Some(id) => Some(submissions::get(conn, versions, id, principal).await?),
         None => None,
     };
     let deadline = match &submission {
         Some(submission) => submission.deadline,
-        None => period_extensions::table
-            .find((period_id, unit_id))
-            .select(period_extensions::deadline)
-            .first::<DateTime<Utc>>(conn)
-            .await
-            .optional()?
+        None => cchc_db::extensions::deadline_of(conn, period_id, unit_id)
+            .await?
             .map_or(period.deadline.effective, local),
     };
     let scope = authz::unit_scope(principal);
