@@ -1,15 +1,14 @@
 //! Gathers what the filing archive of a period's consolidated report needs (see `cchc_excel::filing`).
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::authz;
 use crate::authz::Principal;
 use crate::repo::{documents, local, periods, submissions};
-use cchc_db::schema::units;
+use cchc_db::units;
 use cchc_domain::error::Error;
 use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::submission::{ConsolidationQuery, ConsolidationScope};
@@ -45,13 +44,7 @@ async fn issuer(
     field: &str,
 ) -> Result<Option<Issuer>> {
     let Some(code) = code else {
-        let roots: Vec<(String, String)> = units::table
-            .filter(units::parent_id.is_null())
-            .filter(units::active.eq(true))
-            .select((units::code, units::name))
-            .limit(2)
-            .load(conn)
-            .await?;
+        let roots = units::active_roots(conn, 2).await?;
         return Ok(match roots.as_slice() {
             [(code, name)] => Some(Issuer {
                 code: code.clone(),
@@ -60,13 +53,7 @@ async fn issuer(
             _ => None,
         });
     };
-    let name: Option<String> = units::table
-        .filter(units::code.eq(code))
-        .select(units::name)
-        .first(conn)
-        .await
-        .optional()?;
-    match name {
+    match units::name_by_code(conn, code).await? {
         Some(name) => Ok(Some(Issuer {
             code: code.to_owned(),
             name,

@@ -4,13 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 
 use crate::repo::indicators;
-use cchc_db::schema::units;
+use cchc_db::units;
 use cchc_domain::error::Result;
-use cchc_domain::model::unit::UnitKind;
 use cchc_domain::validation::Checker;
 
 /// Resolves codes to ids in the given order, reporting unknown, inactive and repeated codes.
@@ -72,20 +70,9 @@ pub(super) async fn resolve_units(
     let codes: Vec<String> = match codes {
         Some(codes) => codes.to_vec(),
         // The department consolidates; its units report.
-        None => {
-            units::table
-                .filter(units::active.eq(true))
-                .filter(units::kind.ne(UnitKind::Department))
-                .order(units::code.asc())
-                .select(units::code)
-                .load(conn)
-                .await?
-        }
+        None => units::reporting_codes(conn).await?,
     };
-    let found: HashMap<String, (i64, bool)> = units::table
-        .filter(units::code.eq_any(&codes))
-        .select((units::code, units::id, units::active))
-        .load::<(String, i64, bool)>(conn)
+    let found: HashMap<String, (i64, bool)> = units::ids_by_codes(conn, &codes)
         .await?
         .into_iter()
         .map(|(code, id, active)| (code, (id, active)))
