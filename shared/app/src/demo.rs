@@ -2,13 +2,11 @@
 //! plan and the Q1/2023 reporting period. Loading twice changes nothing.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 
 use crate::authz;
 use crate::repo::{indicators, periods, units};
-use cchc_db::schema::indicators as indicators_table;
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::Actor;
 use cchc_domain::model::indicator::{
@@ -385,13 +383,10 @@ pub async fn load(
         }
     }
     for indicator in demo_indicators() {
-        let exists: Option<i64> = indicators_table::table
-            .filter(indicators_table::code.eq(&indicator.code))
-            .select(indicators_table::id)
-            .first(conn)
-            .await
-            .optional()?;
-        if exists.is_none() {
+        if cchc_db::indicators::id_by_code(conn, &indicator.code)
+            .await?
+            .is_none()
+        {
             indicators::create(conn, &indicator, &principal, &actor, now).await?;
             summary.indicators_created += 1;
         }

@@ -13,6 +13,8 @@ pub mod calendar;
 pub mod documents;
 pub mod escalations;
 pub mod extensions;
+pub mod holidays;
+pub mod indicators;
 pub mod periods;
 pub mod pool;
 pub mod qlvb;

@@ -13,11 +13,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 
-use crate::repo::indicators::VersionRow;
-use cchc_db::schema::indicator_versions;
+use cchc_db::indicators::{self, VersionRow};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::indicator::IndicatorDefinition;
 use cchc_domain::rules::completeness::IndicatorSpec;
@@ -80,7 +78,7 @@ impl PinnedVersions {
     /// statement.
     pub(crate) async fn get(
         &self,
-        mut conn: &AsyncPgConnection,
+        conn: &AsyncPgConnection,
         ids: &[i64],
     ) -> Result<Vec<Arc<PinnedVersion>>> {
         let mut found = self.cached(ids);
@@ -91,11 +89,7 @@ impl PinnedVersions {
             .map(|(id, _)| *id)
             .collect();
         if !missing.is_empty() {
-            let rows: Vec<(i64, VersionRow)> = indicator_versions::table
-                .filter(indicator_versions::id.eq_any(&missing))
-                .select((indicator_versions::id, VersionRow::as_select()))
-                .load(&mut conn)
-                .await?;
+            let rows = indicators::versions_by_id(conn, &missing).await?;
             let read = rows
                 .into_iter()
                 .map(|(id, row)| (id, Arc::new(PinnedVersion::new(row))))

@@ -5,17 +5,13 @@ use diesel_async::AsyncPgConnection;
 use super::find_row;
 use crate::authz;
 use crate::authz::Principal;
-use crate::repo::indicators::VersionRow;
 use crate::repo::{contains_pattern, local, local_opt};
 use cchc_db::periods;
-use cchc_db::schema::{indicator_versions, period_indicators};
 use cchc_domain::error::Result;
 use cchc_domain::model::period::{
     Period, PeriodFilter, PeriodIndicator, PeriodPage, PeriodSummary, PeriodUnit,
 };
 use cchc_domain::model::PageParams;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 
 /// A period with its set-up: reference data, for every role.
 pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -> Result<Period> {
@@ -27,19 +23,10 @@ pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -
 pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Period> {
     let row = find_row(conn, id, false).await?;
     let legal_basis = periods::legal_basis(conn, id).await?;
-    let versions: Vec<VersionRow> = period_indicators::table
-        .inner_join(indicator_versions::table)
-        .filter(period_indicators::period_id.eq(id))
-        .order((
-            period_indicators::sort_order,
-            period_indicators::indicator_id,
-        ))
-        .select(VersionRow::as_select())
-        .load(conn)
-        .await?;
+    let versions = cchc_db::indicators::pinned_by_period(conn, id).await?;
     let indicators = versions
         .into_iter()
-        .map(|v| {
+        .map(|(_, v)| {
             let def = v.definition();
             PeriodIndicator {
                 indicator_id: v.indicator_id,

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel_async::AsyncPgConnection;
 
-use crate::repo::indicators;
+use cchc_db::indicators;
 use cchc_db::units;
 use cchc_domain::error::Result;
 use cchc_domain::validation::Checker;

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::TryStreamExt;
 use serde_json::{json, Map, Value};
 
@@ -16,14 +15,13 @@ use crate::generation_cache::{CacheStats, GenerationCache};
 use crate::jobs::{BackgroundJob, Receipt};
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
-use crate::repo::indicators::VersionRow;
 use crate::repo::jobs;
 use crate::repo::periods as periods_repo;
 use crate::repo::pinned_versions::{PinnedVersion, PinnedVersions};
 use crate::repo::schedule;
 use crate::repo::{drafts, local, local_opt, units};
 use cchc_db::calendar::load_calendar;
-use cchc_db::schema::{indicator_versions, period_indicators};
+use cchc_db::indicators::VersionRow;
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::attachment::{Attachment, AttachmentPurpose};
 use cchc_domain::model::audit::{Actor, EntityType};
@@ -164,19 +162,10 @@ async fn period_facts(conn: &AsyncPgConnection, period_id: i64) -> Result<Period
 }
 
 async fn period_indicators_of(
-    mut conn: &AsyncPgConnection,
+    conn: &AsyncPgConnection,
     period_id: i64,
 ) -> Result<Vec<PeriodIndicatorFacts>> {
-    let rows: Vec<(i64, VersionRow)> = period_indicators::table
-        .inner_join(indicator_versions::table)
-        .filter(period_indicators::period_id.eq(period_id))
-        .order((
-            period_indicators::sort_order,
-            period_indicators::indicator_id,
-        ))
-        .select((period_indicators::indicator_id, VersionRow::as_select()))
-        .load(&mut conn)
-        .await?;
+    let rows = cchc_db::indicators::pinned_by_period(conn, period_id).await?;
     Ok(rows
         .into_iter()
         .map(|(indicator_id, version)| PeriodIndicatorFacts {
