@@ -17,7 +17,7 @@ use diesel_async::AsyncPgConnection;
 use cchc_app::jobs::WebhookDelivery;
 use cchc_app::outbound::{AllowList, Options, Outbound};
 use cchc_app::repo::jobs::{ClaimedJob, JobError};
-use cchc_app::repo::webhooks::{self, NewDelivery};
+use cchc_db::webhooks::{self, NewDelivery};
 use cchc_domain::model::webhook::EventType;
 use cchc_domain::rules::signature;
 use cchc_domain::rules::webhooks::{excerpt, is_delivered, EXCERPT_CHARS, TIMEOUT, USER_AGENT};
@@ -114,7 +114,7 @@ impl WebhookJobs {
         if !target.active {
             return Ok("skipped: the subscription is inactive".into());
         }
-        let (event_type, envelope) = webhooks::envelope(conn, &payload.event_id)
+        let (event_type, envelope) = cchc_db::events::envelope(conn, &payload.event_id)
             .await?
             .ok_or_else(|| {
                 JobError::Permanent(format!("event {} does not exist", payload.event_id))

@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod documents;
 pub mod escalations;
+pub mod events;
 pub mod extensions;
 pub mod holidays;
 pub mod indicators;
@@ -22,5 +23,6 @@ pub mod schema;
 pub mod standings;
 pub mod submissions;
 pub mod units;
+pub mod webhooks;
 
 pub use pool::*;

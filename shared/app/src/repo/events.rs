@@ -4,15 +4,13 @@
 //! worker delivers the jobs (`webhook_delivery`).
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 
 use crate::jobs::{BackgroundJob, WebhookDelivery};
 use crate::repo::jobs;
 use crate::repo::local;
-use cchc_db::schema::{integration_events, webhook_subscriptions};
+use cchc_db::events;
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::period::Period;
 use cchc_domain::model::submission::SubmissionStatus;
@@ -20,7 +18,6 @@ use cchc_domain::model::webhook::{
     EscalationEventData, EventType, PeriodEventData, SubmissionEventData,
 };
 use cchc_domain::rules::reminders::EscalationLevel;
-use cchc_domain::rules::timeliness::Timeliness;
 use cchc_domain::rules::webhooks::new_event_id;
 
 /// Records an event and enqueues its delivery to every active subscription that takes its
@@ -32,14 +29,7 @@ pub async fn emit<T: Serialize>(
     now: DateTime<Utc>,
 ) -> Result<String> {
     let id = record(conn, event_type, data, now).await?;
-    let subscribers: Vec<i64> = webhook_subscriptions::table
-        .filter(webhook_subscriptions::active.eq(true))
-        .filter(webhook_subscriptions::event_types.contains(vec![event_type]))
-        .order(webhook_subscriptions::id)
-        .select(webhook_subscriptions::id)
-        .load(conn)
-        .await?;
-    for subscription_id in subscribers {
+    for subscription_id in events::subscribers(conn, event_type).await? {
         enqueue_delivery(conn, subscription_id, &id, None, now).await?;
     }
     Ok(id)
@@ -55,15 +45,7 @@ pub(crate) async fn record<T: Serialize>(
     let data =
         serde_json::to_value(data).map_err(|e| Error::Internal(format!("event data: {e}")))?;
     let id = new_event_id();
-    diesel::insert_into(integration_events::table)
-        .values((
-            integration_events::id.eq(&id),
-            integration_events::event_type.eq(event_type),
-            integration_events::occurred_at.eq(now),
-            integration_events::data.eq(&data),
-        ))
-        .execute(conn)
-        .await?;
+    events::insert(conn, &id, event_type, &data, now).await?;
     Ok(id)
 }
 
@@ -111,32 +93,6 @@ pub async fn period_changed(
     emit(conn, event_type, &data, now).await
 }
 
-#[derive(QueryableByName)]
-struct SubmissionFacts {
-    #[diesel(sql_type = BigInt)]
-    submission_id: i64,
-    #[diesel(sql_type = BigInt)]
-    period_id: i64,
-    #[diesel(sql_type = Text)]
-    period_code: String,
-    #[diesel(sql_type = BigInt)]
-    unit_id: i64,
-    #[diesel(sql_type = Text)]
-    unit_code: String,
-    #[diesel(sql_type = Text)]
-    status: SubmissionStatus,
-    #[diesel(sql_type = Integer)]
-    version: i32,
-    #[diesel(sql_type = Timestamptz)]
-    deadline: DateTime<Utc>,
-    #[diesel(sql_type = Nullable<Text>)]
-    timeliness: Option<Timeliness>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    minutes_late: Option<i32>,
-    #[diesel(sql_type = Nullable<Text>)]
-    return_reason: Option<String>,
-}
-
 /// `submission.submitted` / `.returned` / `.accepted`, read from the submission as the change
 /// left it (inside the same transaction).
 pub async fn submission_changed(
@@ -145,20 +101,7 @@ pub async fn submission_changed(
     submission_id: i64,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    let facts: SubmissionFacts = diesel::sql_query(
-        "SELECT s.id AS submission_id, p.id AS period_id, p.code AS period_code, \
-           u.id AS unit_id, u.code AS unit_code, s.status, s.submit_count AS version, \
-           COALESCE(e.deadline, p.deadline) AS deadline, s.first_timeliness AS timeliness, \
-           s.first_minutes_late AS minutes_late, s.return_reason \
-         FROM submissions s \
-         JOIN periods p ON p.id = s.period_id \
-         JOIN units u ON u.id = s.unit_id \
-         LEFT JOIN period_extensions e ON e.period_id = s.period_id AND e.unit_id = s.unit_id \
-         WHERE s.id = $1",
-    )
-    .bind::<BigInt, _>(submission_id)
-    .get_result(conn)
-    .await?;
+    let facts = events::submission_facts(conn, submission_id).await?;
     let status = facts.status;
     let data = SubmissionEventData {
         submission_id: facts.submission_id,
