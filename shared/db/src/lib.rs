@@ -22,6 +22,7 @@ pub mod qlvb;
 pub mod schema;
 pub mod standings;
 pub mod submissions;
+pub mod tokens;
 pub mod units;
 pub mod webhooks;
 

@@ -1,24 +1,14 @@
-//! Events received from the province's document-management system (`qlvb_events`) and the
-//! secret each integration signs them with (`integration_secrets`).
+//! Events received from the province's document-management system (`qlvb_events`): each
+//! event id claimed once, with the answer it was given.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 
-use crate::schema::{integration_secrets, qlvb_events};
+use crate::schema::qlvb_events;
 use cchc_domain::model::document::QlvbEventType;
 use cchc_domain::Result;
-
-/// The secret integration token `token_id` signs its events with, if it has one.
-pub async fn signing_secret(conn: &mut AsyncPgConnection, token_id: i64) -> Result<Option<String>> {
-    Ok(integration_secrets::table
-        .find(token_id)
-        .select(integration_secrets::secret)
-        .first(conn)
-        .await
-        .optional()?)
-}
 
 /// What was recorded of an event answered before.
 #[derive(Debug, Clone, Queryable)]

@@ -5,7 +5,7 @@ use diesel_async::AsyncPgConnection;
 
 use crate::authz;
 use crate::authz::Principal;
-use cchc_db::qlvb;
+use cchc_db::tokens;
 use cchc_domain::error::{Error, Result};
 use cchc_domain::rules::signature::{self, SignatureError};
 
@@ -31,7 +31,7 @@ pub async fn verify(
     now: DateTime<Utc>,
 ) -> Result<()> {
     authorize_event(principal)?;
-    let Some(secret) = qlvb::signing_secret(conn, principal.token_id).await? else {
+    let Some(secret) = tokens::signing_secret(conn, principal.token_id).await? else {
         return Err(Error::Unauthorized {
             code: "invalid_signature",
             detail: format!(
