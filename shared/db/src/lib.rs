@@ -15,6 +15,7 @@ pub mod escalations;
 pub mod events;
 pub mod extensions;
 pub mod holidays;
+pub mod idempotency;
 pub mod indicators;
 pub mod periods;
 pub mod pool;

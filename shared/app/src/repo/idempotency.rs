@@ -1,12 +1,12 @@
 //! Stored answers of requests sent with an `Idempotency-Key`: one row per (caller's token,
-//! key), claimed before the request runs and filled with its answer afterwards.
+//! key), claimed before the request runs and filled with its answer afterwards. What a claim
+//! finds decides what the request does (run, replay, refuse); the rows are `cchc_db`'s.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde_json::Value;
 
-use cchc_db::schema::idempotency_keys;
+use cchc_db::idempotency;
 use cchc_domain::Result;
 
 /// A request still "in progress" after this long has died with its process or connection
@@ -47,17 +47,6 @@ pub enum Claim {
     InProgress,
 }
 
-#[derive(Queryable)]
-struct Row {
-    method: String,
-    path: String,
-    body_sha256: String,
-    status: Option<i16>,
-    headers: Value,
-    body: Option<Vec<u8>>,
-    created_at: DateTime<Utc>,
-}
-
 /// Claims `key` for `token_id`'s request, or says why not. Removes expired keys first (every
 /// caller's: the table stays as small as one TTL of traffic).
 pub async fn claim(
@@ -68,40 +57,20 @@ pub async fn claim(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<Claim> {
-    diesel::delete(idempotency_keys::table.filter(idempotency_keys::expires_at.le(now)))
-        .execute(conn)
-        .await?;
-    let inserted = diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::token_id.eq(token_id),
-            idempotency_keys::key.eq(key),
-            idempotency_keys::method.eq(&request.method),
-            idempotency_keys::path.eq(&request.path),
-            idempotency_keys::body_sha256.eq(&request.body_sha256),
-            idempotency_keys::created_at.eq(now),
-            idempotency_keys::expires_at.eq(now + ttl),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    if inserted == 1 {
+    idempotency::delete_expired(conn, now).await?;
+    let new_claim = idempotency::NewClaim {
+        token_id,
+        key,
+        method: &request.method,
+        path: &request.path,
+        body_sha256: &request.body_sha256,
+        created_at: now,
+        expires_at: now + ttl,
+    };
+    if idempotency::insert_claim(conn, new_claim).await? {
         return Ok(Claim::Claimed);
     }
-    let row: Option<Row> = idempotency_keys::table
-        .find((token_id, key))
-        .select((
-            idempotency_keys::method,
-            idempotency_keys::path,
-            idempotency_keys::body_sha256,
-            idempotency_keys::status,
-            idempotency_keys::headers,
-            idempotency_keys::body,
-            idempotency_keys::created_at,
-        ))
-        .first(conn)
-        .await
-        .optional()?;
-    let Some(row) = row else {
+    let Some(row) = idempotency::find(conn, token_id, key).await? else {
         // Released between our insert and our read: the key is free again.
         return Box::pin(claim(conn, token_id, key, request, now, ttl)).await;
     };
@@ -115,19 +84,9 @@ pub async fn claim(
     }
     if row.status.is_none() && row.created_at <= now - Duration::minutes(ABANDONED_AFTER_MINUTES) {
         // Take the abandoned claim over, unless another request just did.
-        let taken = diesel::update(
-            idempotency_keys::table
-                .find((token_id, key))
-                .filter(idempotency_keys::status.is_null())
-                .filter(idempotency_keys::created_at.eq(row.created_at)),
-        )
-        .set((
-            idempotency_keys::created_at.eq(now),
-            idempotency_keys::expires_at.eq(now + ttl),
-        ))
-        .execute(conn)
-        .await?;
-        return Ok(if taken == 1 {
+        let taken =
+            idempotency::take_over(conn, token_id, key, row.created_at, now, now + ttl).await?;
+        return Ok(if taken {
             Claim::Claimed
         } else {
             Claim::InProgress
@@ -150,25 +109,11 @@ pub async fn finish(
     key: &str,
     answer: &StoredAnswer,
 ) -> Result<()> {
-    diesel::update(idempotency_keys::table.find((token_id, key)))
-        .set((
-            idempotency_keys::status.eq(Some(i16::try_from(answer.status).unwrap_or(500))),
-            idempotency_keys::headers.eq(&answer.headers),
-            idempotency_keys::body.eq(Some(&answer.body)),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
+    let status = i16::try_from(answer.status).unwrap_or(500);
+    idempotency::store_answer(conn, token_id, key, status, &answer.headers, &answer.body).await
 }
 
 /// Frees a claimed key whose request failed on our side (5xx), so the client may retry it.
 pub async fn release(conn: &mut AsyncPgConnection, token_id: i64, key: &str) -> Result<()> {
-    diesel::delete(
-        idempotency_keys::table
-            .find((token_id, key))
-            .filter(idempotency_keys::status.is_null()),
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    idempotency::release(conn, token_id, key).await
 }
