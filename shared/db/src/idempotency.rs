@@ -61,7 +61,11 @@ pub async fn insert_claim(conn: &mut AsyncPgConnection, claim: NewClaim<'_>) -> 
 }
 
 /// Token `token_id`'s key `key`, if it is held.
-pub async fn find(conn: &mut AsyncPgConnection, token_id: i64, key: &str) -> Result<Option<KeyRow>> {
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    token_id: i64,
+    key: &str,
+) -> Result<Option<KeyRow>> {
     Ok(idempotency_keys::table
         .find((token_id, key))
         .select((

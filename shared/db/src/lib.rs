@@ -8,6 +8,7 @@
 //! `cchc-app`.
 
 pub mod attachments;
+pub mod audit;
 pub mod bootstrap;
 pub mod calendar;
 pub mod documents;

@@ -2,20 +2,16 @@
 //! change itself, so a change and its audit row commit or roll back together.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::authz;
 use crate::authz::Principal;
-use crate::repo::{contains_pattern, local};
-use cchc_db::schema::audit_events;
+use crate::repo::contains_pattern;
+use cchc_db::audit;
 use cchc_domain::error::{Error, Result};
-use cchc_domain::model::audit::{
-    delta, Actor, AuditActor, AuditEvent, AuditFilter, AuditPage, EntityType,
-};
-use cchc_domain::model::token::Role;
+use cchc_domain::model::audit::{delta, Actor, AuditFilter, AuditPage, EntityType};
 use cchc_domain::model::PageParams;
 use cchc_domain::validation::Checker;
 
@@ -113,27 +109,24 @@ impl Entry {
 /// Takes a shared connection so a caller may send it together with its other writes
 /// (pipelined); `&mut` connections coerce.
 pub async fn record(
-    mut conn: &AsyncPgConnection,
+    conn: &AsyncPgConnection,
     actor: &Actor,
     at: DateTime<Utc>,
     entry: Entry,
 ) -> Result<()> {
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::occurred_at.eq(at),
-            audit_events::actor_name.eq(&actor.name),
-            audit_events::actor_token_id.eq(actor.token_id),
-            audit_events::actor_role.eq(actor.role),
-            audit_events::request_id.eq(actor.request_id.as_deref()),
-            audit_events::entity_type.eq(entry.entity_type),
-            audit_events::entity_id.eq(&entry.entity_id),
-            audit_events::action.eq(entry.action),
-            audit_events::before.eq(entry.before),
-            audit_events::after.eq(entry.after),
-        ))
-        .execute(&mut conn)
-        .await?;
-    Ok(())
+    let event = audit::NewEvent {
+        occurred_at: at,
+        actor_name: &actor.name,
+        actor_token_id: actor.token_id,
+        actor_role: actor.role,
+        request_id: actor.request_id.as_deref(),
+        entity_type: entry.entity_type,
+        entity_id: &entry.entity_id,
+        action: entry.action,
+        before: entry.before,
+        after: entry.after,
+    };
+    audit::insert(conn, &event).await
 }
 
 /// Records `entry` when there is one (see [`Entry::changed`]).
@@ -146,42 +139,6 @@ pub async fn record_opt(
     match entry {
         Some(entry) => record(conn, actor, at, entry).await,
         None => Ok(()),
-    }
-}
-
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = audit_events)]
-struct EventRow {
-    id: i64,
-    occurred_at: DateTime<Utc>,
-    actor_name: String,
-    actor_token_id: Option<i64>,
-    actor_role: Option<Role>,
-    request_id: Option<String>,
-    entity_type: EntityType,
-    entity_id: String,
-    action: String,
-    before: Option<Value>,
-    after: Option<Value>,
-}
-
-impl EventRow {
-    fn into_api(self) -> AuditEvent {
-        AuditEvent {
-            id: self.id,
-            occurred_at: local(self.occurred_at),
-            actor: AuditActor {
-                name: self.actor_name,
-                token_id: self.actor_token_id,
-                role: self.actor_role,
-            },
-            request_id: self.request_id,
-            entity_type: self.entity_type,
-            entity_id: self.entity_id,
-            action: self.action,
-            before: self.before,
-            after: self.after,
-        }
     }
 }
 
@@ -208,38 +165,21 @@ pub async fn list(
         }
     }
     check.finish()?;
-    let query = || {
-        let mut query = audit_events::table.into_boxed();
-        if let Some(entity_type) = filter.entity_type {
-            query = query.filter(audit_events::entity_type.eq(entity_type));
-        }
-        if let Some(entity_id) = &filter.entity_id {
-            query = query.filter(audit_events::entity_id.eq(entity_id.trim().to_owned()));
-        }
-        if let Some(action) = &filter.action {
-            query = query.filter(audit_events::action.eq(action.trim().to_owned()));
-        }
-        if let Some(actor) = &filter.actor {
-            query = query.filter(audit_events::actor_name.ilike(contains_pattern(actor)));
-        }
-        if let Some(since) = filter.since {
-            query = query.filter(audit_events::occurred_at.ge(since.with_timezone(&Utc)));
-        }
-        if let Some(until) = filter.until {
-            query = query.filter(audit_events::occurred_at.lt(until.with_timezone(&Utc)));
-        }
-        query
+    let list_filter = audit::ListFilter {
+        entity_type: filter.entity_type,
+        entity_id: filter.entity_id.as_deref().map(|id| id.trim().to_owned()),
+        action: filter
+            .action
+            .as_deref()
+            .map(|action| action.trim().to_owned()),
+        actor_pattern: filter.actor.as_deref().map(contains_pattern),
+        since: filter.since.map(|since| since.with_timezone(&Utc)),
+        until: filter.until.map(|until| until.with_timezone(&Utc)),
     };
-    let total: i64 = query().count().get_result(conn).await?;
-    let rows: Vec<EventRow> = query()
-        .order(audit_events::id.desc())
-        .limit(per_page)
-        .offset(PageParams::offset(page, per_page))
-        .select(EventRow::as_select())
-        .load(conn)
-        .await?;
+    let offset = PageParams::offset(page, per_page);
+    let (total, items) = audit::page(conn, &list_filter, per_page, offset).await?;
     Ok(AuditPage {
-        items: rows.into_iter().map(EventRow::into_api).collect(),
+        items,
         page,
         per_page,
         total,

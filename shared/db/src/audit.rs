@@ -1,0 +1,127 @@
+//! The audit trail (`audit_events`): appended in the transaction of each change, read by the
+//! Office.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use crate::schema::audit_events;
+use cchc_domain::model::audit::{AuditActor, AuditEvent, EntityType};
+use cchc_domain::model::token::Role;
+use cchc_domain::rules::local_time::to_local;
+use cchc_domain::Result;
+
+/// An event about to be appended.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct NewEvent<'a> {
+    pub occurred_at: DateTime<Utc>,
+    pub actor_name: &'a str,
+    pub actor_token_id: Option<i64>,
+    pub actor_role: Option<Role>,
+    pub request_id: Option<&'a str>,
+    pub entity_type: EntityType,
+    pub entity_id: &'a str,
+    pub action: &'a str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Appends `event`. It takes a shared connection so it can be pipelined with the change's
+/// other writes.
+pub async fn insert(mut conn: &AsyncPgConnection, event: &NewEvent<'_>) -> Result<()> {
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .execute(&mut conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+struct EventRow {
+    id: i64,
+    occurred_at: DateTime<Utc>,
+    actor_name: String,
+    actor_token_id: Option<i64>,
+    actor_role: Option<Role>,
+    request_id: Option<String>,
+    entity_type: EntityType,
+    entity_id: String,
+    action: String,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+impl EventRow {
+    fn into_model(self) -> AuditEvent {
+        AuditEvent {
+            id: self.id,
+            occurred_at: to_local(self.occurred_at),
+            actor: AuditActor {
+                name: self.actor_name,
+                token_id: self.actor_token_id,
+                role: self.actor_role,
+            },
+            request_id: self.request_id,
+            entity_type: self.entity_type,
+            entity_id: self.entity_id,
+            action: self.action,
+            before: self.before,
+            after: self.after,
+        }
+    }
+}
+
+/// Which events to list; every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub entity_type: Option<EntityType>,
+    pub entity_id: Option<String>,
+    pub action: Option<String>,
+    /// An `ILIKE` pattern the actor's name matches.
+    pub actor_pattern: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// How many events `filter` keeps, and a page of them, newest first.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<AuditEvent>)> {
+    let query = || {
+        let mut query = audit_events::table.into_boxed();
+        if let Some(entity_type) = filter.entity_type {
+            query = query.filter(audit_events::entity_type.eq(entity_type));
+        }
+        if let Some(entity_id) = &filter.entity_id {
+            query = query.filter(audit_events::entity_id.eq(entity_id.clone()));
+        }
+        if let Some(action) = &filter.action {
+            query = query.filter(audit_events::action.eq(action.clone()));
+        }
+        if let Some(pattern) = &filter.actor_pattern {
+            query = query.filter(audit_events::actor_name.ilike(pattern.clone()));
+        }
+        if let Some(since) = filter.since {
+            query = query.filter(audit_events::occurred_at.ge(since));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(audit_events::occurred_at.lt(until));
+        }
+        query
+    };
+    let total: i64 = query().count().get_result(conn).await?;
+    let rows: Vec<EventRow> = query()
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select(EventRow::as_select())
+        .load(conn)
+        .await?;
+    Ok((total, rows.into_iter().map(EventRow::into_model).collect()))
+}
