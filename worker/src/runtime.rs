@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use cchc_app::config::NotificationConfig;
-use cchc_app::repo::jobs::{self, ClaimedJob, JobHandler, RunOutcome, NOTIFY_CHANNEL};
+use cchc_app::repo::jobs::{self, ClaimedJob, JobHandler, RunOutcome};
 use cchc_app::repo::schedule::{self, PlanReport};
 use cchc_db::{DbConn, DbPool};
 use cchc_domain::clock::Clock;
@@ -266,15 +266,11 @@ fn discard(conn: DbConn) {
 
 /// Turns NOTIFYs on the queue's channel into wake-ups, reconnecting when the connection drops.
 async fn listen(database_url: String, wake: Arc<Notify>, stop: watch::Receiver<bool>) {
-    // Scoped: diesel's query methods would otherwise shadow `load` on the atomics above.
-    use diesel_async::RunQueryDsl;
     let mut backoff = Duration::from_secs(1);
     while !*stop.borrow() {
         match AsyncPgConnection::establish(&database_url).await {
             Ok(mut conn) => {
-                let listening = diesel::sql_query(format!("LISTEN {NOTIFY_CHANNEL}"))
-                    .execute(&mut conn)
-                    .await;
+                let listening = cchc_db::jobs::listen(&mut conn).await;
                 if let Err(error) = listening {
                     tracing::warn!("LISTEN failed: {error}");
                 } else {

@@ -18,6 +18,7 @@ pub mod extensions;
 pub mod holidays;
 pub mod idempotency;
 pub mod indicators;
+pub mod jobs;
 pub mod periods;
 pub mod pool;
 pub mod qlvb;

@@ -18,7 +18,7 @@ const REVIEWED: &[(&str, &str, &str)] = &[
         "a constant query",
     ),
     (
-        "worker/src/runtime.rs",
+        "shared/db/src/jobs.rs",
         "format!(\"LISTEN {NOTIFY_CHANNEL}",
         "a constant channel name",
     ),

@@ -1,5 +1,6 @@
-//! The Postgres job queue: idempotent enqueueing, claiming under session advisory locks,
-//! retries with exponential backoff, and what operators see of it.
+//! The Postgres job queue (`jobs`): idempotent enqueueing, claiming under session advisory
+//! locks, recording outcomes, and what operators see of it. What a run does with a job (its
+//! handler, its retries) is `cchc_app::repo::jobs`.
 //!
 //! A runner claims a small batch of due jobs by taking a session-level advisory lock on each
 //! ([`claim`]) and holds the locks while it runs them one by one. Each job's outcome (done,
@@ -16,20 +17,16 @@
 //! transaction open (no row lock or snapshot held across the SMTP conversation), and claiming
 //! several jobs at once costs a few statements per batch instead of four per job.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use futures_util::future::BoxFuture;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
-use crate::authz;
-use crate::authz::Principal;
-use crate::repo::{local, local_opt};
-use cchc_db::schema::jobs;
-use cchc_domain::error::{Error, Result};
-use cchc_domain::model::job::{Job, JobFilter, JobKindStats, JobPage, JobStats, JobStatus};
-use cchc_domain::model::PageParams;
+use crate::schema::jobs;
+use cchc_domain::model::job::{Job, JobStatus};
+use cchc_domain::rules::local_time::to_local;
+use cchc_domain::Result;
 
 /// The channel the queue's trigger notifies on every queued job.
 pub const NOTIFY_CHANNEL: &str = "cchc_jobs";
@@ -71,15 +68,6 @@ pub async fn enqueue(
         .optional()?)
 }
 
-/// Delay before attempt `attempt + 1` after `attempt` failed: 30 s, doubling, at most an hour.
-pub fn retry_delay(attempt: i32) -> Duration {
-    let exponent = u32::try_from(attempt.saturating_sub(1))
-        .unwrap_or(0)
-        .min(16);
-    let seconds = 30_i64.saturating_mul(1_i64 << exponent);
-    Duration::seconds(seconds.min(3600))
-}
-
 /// A claimed job, as its handler sees it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ClaimedJob {
@@ -99,58 +87,6 @@ pub struct ClaimedJob {
     #[diesel(sql_type = Timestamptz)]
     pub run_at: DateTime<Utc>,
 }
-
-/// Why a job did not finish.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum JobError {
-    /// Worth another try later (SMTP down, timeout, 4xx reply).
-    #[error("temporary: {0}")]
-    Temporary(String),
-    /// Will never work (bad payload, 5xx reply): fail now.
-    #[error("permanent: {0}")]
-    Permanent(String),
-}
-
-impl From<Error> for JobError {
-    fn from(error: Error) -> Self {
-        match error {
-            // A database hiccup is worth retrying; anything else is a bug or bad data.
-            Error::Database(e) => JobError::Temporary(e.to_string()),
-            Error::Conflict {
-                code: "concurrent_change",
-                detail,
-                ..
-            } => JobError::Temporary(detail),
-            other => JobError::Permanent(other.to_string()),
-        }
-    }
-}
-
-/// Runs jobs of the kinds it knows. The future is boxed so runners can be spawned.
-pub trait JobHandler: Send + Sync {
-    /// Does the job's work on `conn` and returns what it did. No transaction is open: the
-    /// job is held by its runner's advisory lock, and its outcome is recorded after this
-    /// returns (what the handler writes itself commits on its own).
-    fn handle<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        job: &'a ClaimedJob,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, std::result::Result<String, JobError>>;
-}
-
-/// What became of a job run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RunOutcome {
-    Done { outcome: String },
-    Retrying { at: DateTime<Utc>, error: String },
-    Failed { error: String },
-}
-
-/// Jobs a runner claims at once. Small, so a batch is done well within a poll interval and
-/// the runners share the tail of the queue; a runner that dies still duplicates at most the
-/// one job it was running.
-pub const CLAIM_BATCH: i64 = 8;
 
 /// Namespace of the job locks (the two-key form of PostgreSQL's advisory locks, which never
 /// meets the one-key locks used elsewhere); the second key is the job's id's low 31 bits, so
@@ -289,70 +225,35 @@ pub async fn release(conn: &mut AsyncPgConnection, locked: &[i64]) -> Result<()>
     Ok(())
 }
 
-/// Runs a claimed job and commits its outcome: done, rescheduled with backoff, or failed.
-pub async fn run_claimed(
+/// Records that job `id`'s `attempt`-th run failed with `error` and reschedules it at `at`.
+pub async fn record_retrying(
     conn: &mut AsyncPgConnection,
-    handler: &dyn JobHandler,
-    job: &ClaimedJob,
+    id: i64,
+    attempt: i32,
+    at: DateTime<Utc>,
+    error: &str,
     now: DateTime<Utc>,
-) -> Result<RunOutcome> {
-    let attempt = job.attempts + 1;
-    let outcome = match handler.handle(conn, job, now).await {
-        Ok(outcome) => RunOutcome::Done { outcome },
-        Err(JobError::Temporary(error)) if attempt < job.max_attempts => RunOutcome::Retrying {
-            at: now + retry_delay(attempt),
-            error,
-        },
-        Err(JobError::Temporary(error) | JobError::Permanent(error)) => {
-            RunOutcome::Failed { error }
-        }
-    };
-    match &outcome {
-        RunOutcome::Done { outcome } => {
-            finish(
-                conn,
-                job.id,
-                JobStatus::Done,
-                attempt,
-                Some(outcome),
-                None,
-                now,
-            )
-            .await?;
-        }
-        RunOutcome::Failed { error } => {
-            finish(
-                conn,
-                job.id,
-                JobStatus::Failed,
-                attempt,
-                None,
-                Some(error),
-                now,
-            )
-            .await?;
-        }
-        RunOutcome::Retrying { at, error } => {
-            // Not `status`: setting it, even to itself, would fire the queue's NOTIFY trigger.
-            Prepared {
-                sql: "UPDATE jobs SET attempts = ?, run_at = ?, last_error = ?, updated_at = ? \
-                      WHERE id = ?",
-                binds: &[
-                    Bind::Integer(attempt),
-                    Bind::Timestamptz(*at),
-                    Bind::Text(error),
-                    Bind::Timestamptz(now),
-                    Bind::BigInt(job.id),
-                ],
-            }
-            .execute(conn)
-            .await?;
-        }
+) -> Result<()> {
+    // Not `status`: setting it, even to itself, would fire the queue's NOTIFY trigger.
+    Prepared {
+        sql: "UPDATE jobs SET attempts = ?, run_at = ?, last_error = ?, updated_at = ? \
+              WHERE id = ?",
+        binds: &[
+            Bind::Integer(attempt),
+            Bind::Timestamptz(at),
+            Bind::Text(error),
+            Bind::Timestamptz(now),
+            Bind::BigInt(id),
+        ],
     }
-    Ok(outcome)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
-async fn finish(
+/// Records that job `id` ran for the `attempt`-th time and ended with `status`, with what it
+/// did or why it failed.
+pub async fn record_finished(
     conn: &mut AsyncPgConnection,
     id: i64,
     status: JobStatus,
@@ -380,46 +281,27 @@ async fn finish(
     Ok(())
 }
 
-/// Claims the next due job, runs it, records the outcome and releases it. `None` when no job
-/// is due (or every due job is held by another runner).
-pub async fn run_next(
-    conn: &mut AsyncPgConnection,
-    handler: &dyn JobHandler,
-    now: DateTime<Utc>,
-) -> Result<Option<(ClaimedJob, RunOutcome)>> {
-    let (claimed, locked) = claim(conn, now, 1).await?;
-    let result = match claimed.into_iter().next() {
-        Some(job) => run_claimed(conn, handler, &job, now)
-            .await
-            .map(|outcome| Some((job, outcome))),
-        None => Ok(None),
-    };
-    let released = release(conn, &locked).await;
-    let result = result?;
-    released?;
-    Ok(result)
-}
-
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = jobs)]
-struct JobRow {
-    id: i64,
-    kind: String,
-    payload: Value,
-    dedup_key: Option<String>,
-    status: JobStatus,
-    attempts: i32,
-    max_attempts: i32,
-    run_at: DateTime<Utc>,
-    last_error: Option<String>,
-    outcome: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    finished_at: Option<DateTime<Utc>>,
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Value,
+    pub dedup_key: Option<String>,
+    pub status: JobStatus,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub outcome: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 impl JobRow {
-    fn into_api(self) -> Job {
+    /// The job as the API shows it.
+    pub fn into_model(self) -> Job {
         Job {
             id: self.id,
             kind: self.kind,
@@ -428,132 +310,112 @@ impl JobRow {
             status: self.status,
             attempts: self.attempts,
             max_attempts: self.max_attempts,
-            run_at: local(self.run_at),
+            run_at: to_local(self.run_at),
             last_error: self.last_error,
             outcome: self.outcome,
-            created_at: local(self.created_at),
-            updated_at: local(self.updated_at),
-            finished_at: local_opt(self.finished_at),
+            created_at: to_local(self.created_at),
+            updated_at: to_local(self.updated_at),
+            finished_at: self.finished_at.map(to_local),
         }
     }
 }
 
-/// A job of the worker's queue: the Office only.
-pub async fn get(conn: &mut AsyncPgConnection, id: i64, principal: &Principal) -> Result<Job> {
-    authz::require_admin(principal)?;
-    load(conn, id).await
-}
-
-/// The same without an access check (callers have done it).
-pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Job> {
+/// Job `id`, if it exists.
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> Result<Option<JobRow>> {
     Ok(jobs::table
         .find(id)
         .select(JobRow::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or(Error::not_found("job"))?
-        .into_api())
+        .optional()?)
 }
 
-pub async fn list(
+/// Which jobs to list; every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<JobStatus>,
+    pub kind: Option<String>,
+}
+
+/// How many jobs `filter` keeps, and a page of them, newest first.
+pub async fn page(
     conn: &mut AsyncPgConnection,
-    filter: &JobFilter,
-    page: PageParams,
-    principal: &Principal,
-) -> Result<JobPage> {
-    authz::require_admin(principal)?;
-    let (page, per_page) = page.validate()?;
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<JobRow>)> {
     let query = || {
         let mut query = jobs::table.into_boxed();
         if let Some(status) = filter.status {
             query = query.filter(jobs::status.eq(status));
         }
         if let Some(kind) = &filter.kind {
-            query = query.filter(jobs::kind.eq(kind.trim().to_owned()));
+            query = query.filter(jobs::kind.eq(kind.clone()));
         }
         query
     };
     let total: i64 = query().count().get_result(conn).await?;
-    let rows: Vec<JobRow> = query()
+    let rows = query()
         .order(jobs::id.desc())
-        .limit(per_page)
-        .offset(PageParams::offset(page, per_page))
+        .limit(limit)
+        .offset(offset)
         .select(JobRow::as_select())
         .load(conn)
         .await?;
-    Ok(JobPage {
-        items: rows.into_iter().map(JobRow::into_api).collect(),
-        page,
-        per_page,
-        total,
-    })
+    Ok((total, rows))
 }
 
-/// Requeues a failed job now, with a fresh set of attempts.
-pub async fn retry(
-    conn: &mut AsyncPgConnection,
-    id: i64,
-    principal: &Principal,
-    now: DateTime<Utc>,
-) -> Result<Job> {
-    authz::require_admin(principal)?;
-    conn.transaction(async |conn| -> Result<Job> {
-        let status: JobStatus = jobs::table
-            .find(id)
-            .for_update()
-            .select(jobs::status)
-            .first(conn)
-            .await
-            .optional()?
-            .ok_or(Error::not_found("job"))?;
-        if status != JobStatus::Failed {
-            return Err(Error::conflict(
-                "job_not_failed",
-                format!("only failed jobs are retried; this one is {status}"),
-            ));
-        }
-        diesel::update(jobs::table.find(id))
-            .set((
-                jobs::status.eq(JobStatus::Queued),
-                jobs::attempts.eq(0),
-                jobs::run_at.eq(now),
-                jobs::updated_at.eq(now),
-                jobs::finished_at.eq(None::<DateTime<Utc>>),
-            ))
-            .execute(conn)
-            .await?;
-        load(conn, id).await
-    })
-    .await
+/// Job `id`'s status, locked for the rest of the transaction; `None` when there is no job.
+pub async fn lock_status(conn: &mut AsyncPgConnection, id: i64) -> Result<Option<JobStatus>> {
+    Ok(jobs::table
+        .find(id)
+        .for_update()
+        .select(jobs::status)
+        .first(conn)
+        .await
+        .optional()?)
 }
 
+/// Queues job `id` again at `now`, with a fresh set of attempts.
+pub async fn requeue(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq(JobStatus::Queued),
+            jobs::attempts.eq(0),
+            jobs::run_at.eq(now),
+            jobs::updated_at.eq(now),
+            jobs::finished_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One kind's jobs counted by where they are.
 #[derive(QueryableByName)]
-struct KindCounts {
+pub struct KindCounts {
     #[diesel(sql_type = Text)]
-    kind: String,
+    pub kind: String,
     #[diesel(sql_type = BigInt)]
-    queued: i64,
+    pub queued: i64,
     #[diesel(sql_type = BigInt)]
-    done: i64,
+    pub done: i64,
     #[diesel(sql_type = BigInt)]
-    failed: i64,
+    pub failed: i64,
     #[diesel(sql_type = BigInt)]
-    retried: i64,
+    pub retried: i64,
     #[diesel(sql_type = BigInt)]
-    due: i64,
+    pub due: i64,
     #[diesel(sql_type = Nullable<Timestamptz>)]
-    oldest_due_at: Option<DateTime<Utc>>,
+    pub oldest_due_at: Option<DateTime<Utc>>,
 }
 
-/// Counts by kind and status, and the backlog of due jobs at `now`.
-pub async fn stats(
+/// Each kind's jobs counted by status, with how many are due at `now` and since when.
+pub async fn kind_counts(
     conn: &mut AsyncPgConnection,
-    principal: &Principal,
     now: DateTime<Utc>,
-) -> Result<JobStats> {
-    authz::require_admin(principal)?;
-    let rows: Vec<KindCounts> = diesel::sql_query(
+) -> Result<Vec<KindCounts>> {
+    Ok(diesel::sql_query(
         "SELECT kind, \
            count(*) FILTER (WHERE status = $2) AS queued, \
            count(*) FILTER (WHERE status = $3) AS done, \
@@ -568,40 +430,13 @@ pub async fn stats(
     .bind::<Text, _>(JobStatus::Done)
     .bind::<Text, _>(JobStatus::Failed)
     .load(conn)
-    .await?;
-    let mut stats = JobStats::default();
-    let mut oldest: Option<DateTime<Utc>> = None;
-    for row in rows {
-        stats.queued += row.queued;
-        stats.done += row.done;
-        stats.failed += row.failed;
-        stats.retried += row.retried;
-        stats.due += row.due;
-        oldest = match (oldest, row.oldest_due_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        stats.by_kind.push(JobKindStats {
-            kind: row.kind,
-            queued: row.queued,
-            done: row.done,
-            failed: row.failed,
-            retried: row.retried,
-        });
-    }
-    stats.oldest_due_at = local_opt(oldest);
-    Ok(stats)
+    .await?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_back_off_exponentially_up_to_an_hour() {
-        let delays: Vec<i64> = (1..=9).map(|a| retry_delay(a).num_seconds()).collect();
-        assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
-        assert_eq!(retry_delay(0).num_seconds(), 30);
-        assert_eq!(retry_delay(i32::MAX).num_seconds(), 3600);
-    }
+/// Starts listening, on `conn`, to the channel the queue notifies on every queued job.
+pub async fn listen(conn: &mut AsyncPgConnection) -> Result<()> {
+    diesel::sql_query(format!("LISTEN {NOTIFY_CHANNEL}"))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
