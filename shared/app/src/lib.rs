@@ -9,8 +9,8 @@
 //! validates anything; callers without a token (the command line, the demo loader, the worker)
 //! act as `authz::system`, with the Office's rights.
 //!
-//! Builds on `cchc-domain` (vocabulary, rules, the error), `cchc-db` (schema, pool) and
-//! `cchc-excel` (office files). Nothing here knows HTTP: handlers in `cchc-api` parse and
+//! Builds on `cchc-domain` (vocabulary, rules, the error), `cchc-db` (every row and query:
+//! nothing here writes SQL, `.ci/run` checks) and `cchc-excel` (office files). Nothing here knows HTTP: handlers in `cchc-api` parse and
 //! answer, the worker runs jobs. Test support is in `cchc-testkit`, which production binaries
 //! do not link.
 

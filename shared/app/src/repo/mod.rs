@@ -1,5 +1,7 @@
-//! The use cases. Each one asks `crate::authz` first whether its caller may run it, then
-//! validates, reads and writes. Every write runs in one transaction so nothing is half-written.
+//! The use cases, one module per area and, where an area has several, one file per action
+//! (`units/create.rs`, `periods/status.rs`…). Each one asks `crate::authz` first whether its
+//! caller may run it, then validates, reads and writes through `cchc_db`, records the audit
+//! entry and the outbox event. Every write runs in one transaction so nothing is half-written.
 
 pub mod attachments;
 pub mod audit;
