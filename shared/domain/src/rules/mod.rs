@@ -20,5 +20,7 @@ pub mod period_setup;
 pub mod reminders;
 pub mod signature;
 pub mod system_figure;
+pub mod task_due;
+pub mod task_status;
 pub mod timeliness;
 pub mod webhooks;
