@@ -1,6 +1,23 @@
 //! The files of an official document: stored, checked, added, downloaded.
 
-use super::*;
+use super::{authorize_change, file_to_api, find_row, readable_row, FileRow, StoredFile};
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use crate::repo::upload_form;
+use crate::repo::upload_form::UploadForm;
+use crate::storage::Storage;
+use bytes::Bytes;
+use cchc_db::documents;
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::document::DocumentFile;
+use cchc_domain::rules::attachments::{sha256_hex, FileProblem};
+use cchc_domain::validation::Checker;
+use cchc_excel::files::check_document_file;
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use rand::Rng;
+use serde_json::json;
 
 /// A fresh, unguessable key; never reused.
 pub(crate) fn new_key() -> String {

@@ -1,6 +1,21 @@
 //! Links between documents and periods or reports, and the reads that follow them.
 
-use super::*;
+use super::{authorize_change, find_row, get};
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use crate::repo::drafts;
+use crate::repo::{local, local_opt, periods as periods_repo, units};
+use cchc_db::documents;
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::document::{
+    Document, DocumentLinkRole, DocumentStatus, LinkDocument, OfficialDocument,
+};
+use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::validation::Checker;
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
 
 /// Sets a document `linked`, records the link; call inside a transaction.
 pub(super) async fn mark_linked(

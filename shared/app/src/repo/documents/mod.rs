@@ -12,35 +12,18 @@
 
 use std::collections::HashMap;
 
-use bytes::Bytes;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use rand::Rng;
-use serde_json::json;
+use diesel_async::AsyncPgConnection;
 
 use crate::authz::Principal;
 use crate::authz::{self, PeopleOnly, UnitScope};
-use crate::repo::audit::{self, Entry};
-use crate::repo::drafts;
-use crate::repo::upload_form::UploadForm;
-use crate::repo::{
-    contains_pattern, local, local_opt, periods as periods_repo, units, upload_form,
-};
-use crate::storage::Storage;
+use crate::repo::{contains_pattern, local, local_opt};
 use cchc_db::documents;
-use cchc_domain::error::{Error, FieldError, Result};
-use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::error::{Error, Result};
 use cchc_domain::model::document::{
-    CreateDocument, Document, DocumentDirection, DocumentFile, DocumentFilter, DocumentLink,
-    DocumentLinkRole, DocumentPage, DocumentSource, DocumentStatus, LinkDocument, OfficialDocument,
+    Document, DocumentFile, DocumentFilter, DocumentLink, DocumentPage,
 };
-use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::PageParams;
-use cchc_domain::rules::attachments::{sha256_hex, FileProblem};
-use cchc_domain::rules::document_number::{self, DocumentNumber};
-use cchc_domain::validation::Checker;
-use cchc_excel::files::check_document_file;
+use cchc_domain::rules::document_number::DocumentNumber;
 
 mod files;
 mod links;

@@ -1,7 +1,20 @@
 //! Registering a document: its fields and number checked (Decree 30/2020/NĐ-CP), the number
 //! unique per issuer and year, by hand or from a QLVB event.
 
-use super::*;
+use super::{authorize_change, document_url, load, DocumentRow};
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use cchc_db::documents;
+use cchc_domain::error::{Error, FieldError, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::document::{
+    CreateDocument, Document, DocumentDirection, DocumentSource, DocumentStatus,
+};
+use cchc_domain::rules::document_number::{self, DocumentNumber};
+use cchc_domain::validation::Checker;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 /// The document fields every registration checks, under `prefix` (empty for the registry's
 /// own body, `data.document.` for events). Returns the parsed number when it is valid.

@@ -1,6 +1,28 @@
 //! The compliance board and the consolidated report, and the caches that keep them.
 
-use super::*;
+use super::{period_facts, period_indicators_of, reported, PeriodFacts};
+use crate::authz;
+use crate::authz::Principal;
+use crate::generation_cache::{CacheStats, GenerationCache};
+use crate::repo::schedule;
+use crate::repo::{local, units};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::submission::{
+    ComplianceBoard, ComplianceQuery, ComplianceRow, ComplianceTotals, ConsolidatedIndicator,
+    Consolidation, ConsolidationQuery, ConsolidationScope, Discrepancy, Standing, SubmissionStatus,
+    UnitContribution, UnitFigure,
+};
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::completeness::{discrepancy, unit_figure};
+use cchc_domain::rules::compliance as compliance_rules;
+use cchc_domain::rules::consolidation::{value_kind, RunningConsolidation};
+use cchc_domain::rules::reminders::EscalationLevel;
+use cchc_domain::rules::timeliness::Timeliness;
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures_util::TryStreamExt;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use cchc_db::submissions::board_generation;
 use cchc_db::submissions::{board_rows, counted_reports, counted_values, BoardRow, Counted};

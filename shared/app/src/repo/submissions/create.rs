@@ -1,6 +1,17 @@
 //! Starting a unit's draft.
 
-use super::*;
+use super::{get, period_facts, PeriodFacts};
+use crate::authz::Principal;
+use crate::authz::{self, UnitScope};
+use crate::repo::periods as periods_repo;
+use crate::repo::pinned_versions::PinnedVersions;
+use crate::repo::{drafts, units};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::submission::{CreateSubmission, Submission};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 /// Whether the unit may still file: the period is open, or closed with an extension for it.
 pub(super) fn check_filing_window(period: &PeriodFacts, has_extension: bool) -> Result<()> {

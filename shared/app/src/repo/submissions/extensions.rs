@@ -1,6 +1,23 @@
 //! A report's versions and the units' extensions.
 
-use super::*;
+use super::{find_row, period_facts};
+use crate::authz::Principal;
+use crate::authz::{self, PeopleOnly};
+use crate::repo::audit::{self, Entry};
+use crate::repo::periods as periods_repo;
+use crate::repo::{local, units};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::submission::{
+    Extension, ExtensionPage, GrantExtension, SubmissionVersion, SubmissionVersionPage,
+};
+use cchc_domain::model::PageParams;
+use cchc_domain::validation::Checker;
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 pub async fn versions(
     conn: &mut AsyncPgConnection,

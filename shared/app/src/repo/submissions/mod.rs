@@ -1,52 +1,27 @@
 //! Submissions: filing, review and versions. Who may see and do what is decided by
 //! `crate::authz`, from the caller's principal, so every path enforces the same scoping.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use futures_util::TryStreamExt;
-use serde_json::{json, Map, Value};
+use diesel_async::AsyncPgConnection;
+use serde_json::{json, Value};
 
+use crate::authz;
 use crate::authz::Principal;
-use crate::authz::{self, PeopleOnly, UnitScope};
-use crate::generation_cache::{CacheStats, GenerationCache};
 use crate::jobs::{BackgroundJob, Receipt};
 use crate::repo::audit::{self, Entry};
-use crate::repo::events;
 use crate::repo::jobs;
-use crate::repo::periods as periods_repo;
-use crate::repo::pinned_versions::{PinnedVersion, PinnedVersions};
+use crate::repo::pinned_versions::PinnedVersion;
 use crate::repo::schedule;
-use crate::repo::{drafts, local, local_opt, units};
-use cchc_db::calendar::load_calendar;
 use cchc_db::indicators::VersionRow;
-use cchc_domain::error::{Error, FieldError, Result};
-use cchc_domain::model::attachment::{Attachment, AttachmentPurpose};
+use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
-use cchc_domain::model::indicator::IndicatorKind;
 use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::policy::ReminderPolicy;
-use cchc_domain::model::submission::{
-    diff, ComplianceBoard, ComplianceQuery, ComplianceRow, ComplianceTotals, ConsolidatedIndicator,
-    Consolidation, ConsolidationQuery, ConsolidationScope, CreateSubmission, Discrepancy,
-    EvidenceCitation, Extension, ExtensionPage, GrantExtension, IfMatch, IndicatorValue, Standing,
-    Submission, SubmissionFilter, SubmissionPage, SubmissionStatus, SubmissionSummary,
-    SubmissionVersion, SubmissionVersionPage, UnitContribution, UnitFigure, UpdateSubmission,
-    ValueInput,
-};
-use cchc_domain::model::webhook::EventType;
-use cchc_domain::model::PageParams;
-use cchc_domain::rules::completeness::{
-    completeness_problems, discrepancy, shape_problems, unit_figure, IndicatorSpec, ReportedValue,
-    ValueKind,
-};
-use cchc_domain::rules::compliance as compliance_rules;
-use cchc_domain::rules::consolidation::{value_kind, RunningConsolidation};
-use cchc_domain::rules::reminders::EscalationLevel;
-use cchc_domain::rules::timeliness::{assess, Timeliness};
-use cchc_domain::validation::{non_blank, Checker};
+use cchc_domain::model::submission::{IfMatch, SubmissionStatus, ValueInput};
+use cchc_domain::rules::completeness::ReportedValue;
+use cchc_domain::validation::non_blank;
 
 mod boards;
 mod create;

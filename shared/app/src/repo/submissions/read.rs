@@ -1,7 +1,26 @@
 //! Reading a submission: the row, its values, evidence and files loaded once, and the list.
 
-use super::*;
+use super::{period_facts, reported, PeriodFacts, PinnedIndicator};
+use crate::authz::Principal;
+use crate::authz::{self, PeopleOnly};
+use crate::repo::pinned_versions::PinnedVersions;
+use crate::repo::{local, local_opt, units};
 use cchc_db::submissions;
+use cchc_db::submissions::{SubmissionRow, ValueRow};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::attachment::{Attachment, AttachmentPurpose};
+use cchc_domain::model::indicator::IndicatorKind;
+use cchc_domain::model::policy::ReminderPolicy;
+use cchc_domain::model::submission::{
+    EvidenceCitation, IndicatorValue, Submission, SubmissionFilter, SubmissionPage,
+    SubmissionSummary,
+};
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::completeness::{discrepancy, unit_figure, ValueKind};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 /// Everything about one submission, loaded once.
 pub(super) struct Loaded {

@@ -1,6 +1,25 @@
 //! Submitting and the Office's review: completeness, timeliness, versions, return and accept.
 
-use super::*;
+use super::{
+    check_filing_window, enqueue_receipts, find_row, get, load, read_head, record_transition,
+    reported,
+};
+use crate::authz;
+use crate::authz::Principal;
+use crate::repo::events;
+use crate::repo::pinned_versions::PinnedVersions;
+use cchc_db::calendar::load_calendar;
+use cchc_domain::error::{Error, FieldError, Result};
+use cchc_domain::model::audit::Actor;
+use cchc_domain::model::submission::{diff, Submission, SubmissionStatus};
+use cchc_domain::model::webhook::EventType;
+use cchc_domain::rules::completeness::{completeness_problems, IndicatorSpec, ReportedValue};
+use cchc_domain::rules::timeliness::assess;
+use cchc_domain::validation::Checker;
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use std::collections::HashMap;
 
 /// Submits: checks completeness (every problem at once), judges timeliness against the
 /// unit's deadline, and records an immutable version.

@@ -4,7 +4,23 @@ use cchc_db::submissions::{replace_evidence, write_values};
 use cchc_domain::rules::evidence;
 use cchc_domain::rules::system_figure;
 
-use super::*;
+use super::{
+    check_editable, check_filing_window, check_revision, is_empty_input, load, read_head, reported,
+    Loaded, PinnedIndicator,
+};
+use crate::authz;
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use crate::repo::pinned_versions::PinnedVersions;
+use cchc_db::submissions::ValueRow;
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::submission::{IfMatch, Submission, UpdateSubmission};
+use cchc_domain::rules::completeness::shape_problems;
+use cchc_domain::validation::{non_blank, Checker};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use std::collections::HashMap;
 
 /// Changes a draft or returned submission while the unit may still file; `if_match` must name
 /// the current revision.
