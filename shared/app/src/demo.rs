@@ -246,7 +246,7 @@ fn indicator(
 // as staff read it); rustfmt would otherwise give up on it silently.
 #[rustfmt::skip]
 fn demo_indicators() -> Vec<CreateIndicator> {
-    use Comparator::{Eq, Gte};
+    use Comparator::{Eq, Gt, Gte};
     use ContentArea::*;
     use IndicatorKind::{Boolean, Count, Ratio, Text};
     let pct = |n: i64| Decimal::from(n);
@@ -267,7 +267,7 @@ fn demo_indicators() -> Vec<CreateIndicator> {
             AdministrativeProcedureReform, Ratio, Some("%"), percent_target(Eq, pct(100)), true),
         indicator("HS-LUANCHUYEN-DT", "Tỷ lệ hồ sơ TTHC luân chuyển nội bộ bằng phương thức điện tử",
             "Kế hoạch CCHC mục 2.5: trên 50% hồ sơ luân chuyển giữa các phòng, đơn vị và cơ quan có thẩm quyền được thực hiện bằng phương thức điện tử.",
-            AdministrativeProcedureReform, Ratio, Some("%"), percent_target(Gte, pct(50)), false),
+            AdministrativeProcedureReform, Ratio, Some("%"), percent_target(Gt, pct(50)), false),
         indicator("SOHOA-KQ-TANG", "Mức tăng số hóa kết quả giải quyết TTHC còn hiệu lực",
             "Kế hoạch CCHC mục 2.5: số hóa kết quả giải quyết TTHC còn hiệu lực tăng tối thiểu 20%.",
             AdministrativeProcedureReform, IndicatorKind::Decimal, Some("%"), percent_target(Gte, pct(20)), true),

@@ -232,3 +232,39 @@ async fn tolerance_is_bounded() {
     assert_eq!(num(&kept["tolerance"]), 100.0);
     assert_eq!(kept["version"], 1);
 }
+
+/// Seed 002 §II 2.5 and 6.3 say "trên 50%", "trên 90%": more than, stored as `gt` and
+/// written back as such; a yes/no indicator still takes only `eq`.
+#[actix_web::test]
+async fn strict_targets_are_kept_as_given() {
+    let app = TestApp::spawn().await;
+    for comparator in ["gt", "lt"] {
+        let code = format!("S{}", comparator.to_uppercase());
+        let created = app
+            .post(
+                "/api/v1/indicators",
+                with(
+                    body(&code, "ratio"),
+                    json!({"target": {"comparator": comparator, "threshold": 50}}),
+                ),
+            )
+            .await
+            .expect(201);
+        assert_eq!(created["target"]["comparator"], comparator);
+        let id = created["id"].as_i64().unwrap();
+        let read = app.get(&format!("/api/v1/indicators/{id}")).await.expect(200);
+        assert_eq!(read["target"]["comparator"], comparator);
+    }
+    let problem = app
+        .post(
+            "/api/v1/indicators",
+            with(
+                body("SBOOL", "boolean"),
+                json!({"target": {"comparator": "gt", "threshold": 0}}),
+            ),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(errors(&problem), [pair("target.comparator", "invalid_for_kind")]);
+    assert_eq!(total(&app).await, 2);
+}

@@ -65,12 +65,16 @@ text_enum! {
 text_enum! {
     /// How a value is compared with its target threshold.
     pub enum Comparator {
-        /// At least (≥).
+        /// At least (≥): "tối thiểu", "ít nhất", "đạt".
         Gte => "gte",
-        /// At most (≤).
+        /// At most (≤): "tối đa", "không quá".
         Lte => "lte",
         /// Exactly (=).
         Eq => "eq",
+        /// More than (>): "trên", so exactly the threshold does not meet it.
+        Gt => "gt",
+        /// Less than (<): "dưới".
+        Lt => "lt",
     }
 }
 
@@ -80,6 +84,8 @@ impl Comparator {
             Self::Gte => "≥",
             Self::Lte => "≤",
             Self::Eq => "=",
+            Self::Gt => ">",
+            Self::Lt => "<",
         }
     }
 }

@@ -38,6 +38,8 @@ pub fn meets(target: &Target, value: Decimal) -> bool {
         Comparator::Gte => value >= target.threshold,
         Comparator::Lte => value <= target.threshold,
         Comparator::Eq => value == target.threshold,
+        Comparator::Gt => value > target.threshold,
+        Comparator::Lt => value < target.threshold,
     }
 }
 
@@ -194,6 +196,25 @@ impl<'a> RunningConsolidation<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Seed 002 §II 2.5: "Trên 50% hồ sơ … được thực hiện bằng phương thức điện tử": more
+    /// than half, so exactly 50 % falls short; "tối thiểu 50%" would be met by it.
+    #[test]
+    fn above_a_threshold_is_strict_and_at_least_is_not() {
+        let target = |comparator, threshold: i64| Target {
+            comparator,
+            threshold: Decimal::from(threshold),
+        };
+        let fifty = Decimal::from(50);
+        assert!(!meets(&target(Comparator::Gt, 50), fifty));
+        assert!(meets(&target(Comparator::Gt, 50), Decimal::new(5001, 2)));
+        assert!(meets(&target(Comparator::Gte, 50), fifty));
+        assert!(!meets(&target(Comparator::Lt, 50), fifty));
+        assert!(meets(&target(Comparator::Lt, 50), Decimal::new(4999, 2)));
+        assert!(meets(&target(Comparator::Lte, 50), fifty));
+        assert_eq!(Comparator::Gt.symbol(), ">");
+        assert_eq!(Comparator::Lt.symbol(), "<");
+    }
 
     /// One unit's value of one indicator.
     #[derive(Debug, Clone)]
