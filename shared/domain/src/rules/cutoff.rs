@@ -246,7 +246,9 @@ pub enum CutoffError {
 /// `sequence` is the month (1–12) for monthly, the quarter (1–4) for
 /// quarterly and the half (1–2) for half-year periods; nine-month and annual
 /// periods take none. Windows of periods starting in January begin on 15
-/// December of the previous year.
+/// December of the previous year. Article 12 names monthly, quarterly,
+/// half-year and annual reports only; the nine-month window (15/12 → 14/09)
+/// is the provinces' reporting regulations extending the same rule.
 ///
 /// # Errors
 ///
