@@ -17,7 +17,9 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 #[tokio::test(flavor = "multi_thread")]
 async fn tet_2027_is_off_from_thursday_4_to_wednesday_10_february() {
     let db = TestDatabase::migrated();
-    let mut conn = AsyncPgConnection::establish(db.url()).await.expect("connect");
+    let mut conn = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
     let calendar = load_calendar(&mut conn).await.expect("calendar");
     let off: Vec<NaiveDate> = (1..=12)
         .map(|day| d(2027, 2, day))

@@ -252,7 +252,10 @@ async fn strict_targets_are_kept_as_given() {
             .expect(201);
         assert_eq!(created["target"]["comparator"], comparator);
         let id = created["id"].as_i64().unwrap();
-        let read = app.get(&format!("/api/v1/indicators/{id}")).await.expect(200);
+        let read = app
+            .get(&format!("/api/v1/indicators/{id}"))
+            .await
+            .expect(200);
         assert_eq!(read["target"]["comparator"], comparator);
     }
     let problem = app
@@ -265,6 +268,9 @@ async fn strict_targets_are_kept_as_given() {
         )
         .await
         .problem(422, "validation_failed");
-    assert_eq!(errors(&problem), [pair("target.comparator", "invalid_for_kind")]);
+    assert_eq!(
+        errors(&problem),
+        [pair("target.comparator", "invalid_for_kind")]
+    );
     assert_eq!(total(&app).await, 2);
 }
