@@ -63,8 +63,7 @@ pub async fn of_submission(
 }
 
 /// A file about to be recorded; its bytes are in the store under `storage_key` already.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = submission_attachments)]
+#[derive(Debug, Clone)]
 pub struct NewAttachment<'a> {
     pub submission_id: i64,
     pub purpose: AttachmentPurpose,
@@ -80,8 +79,20 @@ pub struct NewAttachment<'a> {
 
 /// Records `attachment`; its id.
 pub async fn insert(conn: &mut AsyncPgConnection, attachment: &NewAttachment<'_>) -> Result<i64> {
+    // Column by column: see `audit::insert` on `Option` fields and prepared statements.
     Ok(diesel::insert_into(submission_attachments::table)
-        .values(attachment)
+        .values((
+            submission_attachments::submission_id.eq(attachment.submission_id),
+            submission_attachments::purpose.eq(attachment.purpose),
+            submission_attachments::filename.eq(attachment.filename),
+            submission_attachments::content_type.eq(attachment.content_type),
+            submission_attachments::size_bytes.eq(attachment.size_bytes),
+            submission_attachments::sha256.eq(attachment.sha256),
+            submission_attachments::storage_key.eq(attachment.storage_key),
+            submission_attachments::indicator_id.eq(attachment.indicator_id),
+            submission_attachments::uploaded_at.eq(attachment.uploaded_at),
+            submission_attachments::uploaded_by.eq(attachment.uploaded_by),
+        ))
         .returning(submission_attachments::id)
         .get_result(conn)
         .await?)

@@ -13,8 +13,7 @@ use cchc_domain::rules::local_time::to_local;
 use cchc_domain::Result;
 
 /// An event about to be appended.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = audit_events)]
+#[derive(Debug, Clone)]
 pub struct NewEvent<'a> {
     pub occurred_at: DateTime<Utc>,
     pub actor_name: &'a str,
@@ -31,8 +30,21 @@ pub struct NewEvent<'a> {
 /// Appends `event`. It takes a shared connection so it can be pipelined with the change's
 /// other writes.
 pub async fn insert(mut conn: &AsyncPgConnection, event: &NewEvent<'_>) -> Result<()> {
+    // Column by column, not through `Insertable`: an `Option` field there may become
+    // `DEFAULT`, which makes diesel prepare the statement anew on every write.
     diesel::insert_into(audit_events::table)
-        .values(event)
+        .values((
+            audit_events::occurred_at.eq(event.occurred_at),
+            audit_events::actor_name.eq(event.actor_name),
+            audit_events::actor_token_id.eq(event.actor_token_id),
+            audit_events::actor_role.eq(event.actor_role),
+            audit_events::request_id.eq(event.request_id),
+            audit_events::entity_type.eq(event.entity_type),
+            audit_events::entity_id.eq(event.entity_id),
+            audit_events::action.eq(event.action),
+            audit_events::before.eq(&event.before),
+            audit_events::after.eq(&event.after),
+        ))
         .execute(&mut conn)
         .await?;
     Ok(())

@@ -88,8 +88,7 @@ pub async fn page(
 }
 
 /// A token about to be issued: the hash of its secret, never the secret.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = api_tokens)]
+#[derive(Debug, Clone)]
 pub struct NewToken<'a> {
     pub name: &'a str,
     pub role: Role,
@@ -103,7 +102,15 @@ pub struct NewToken<'a> {
 /// Records `token`; its id.
 pub async fn insert(conn: &mut AsyncPgConnection, token: &NewToken<'_>) -> Result<i64> {
     Ok(diesel::insert_into(api_tokens::table)
-        .values(token)
+        .values((
+            api_tokens::name.eq(token.name),
+            api_tokens::role.eq(token.role),
+            api_tokens::unit_id.eq(token.unit_id),
+            api_tokens::token_hash.eq(token.token_hash),
+            api_tokens::token_prefix.eq(token.token_prefix),
+            api_tokens::created_at.eq(token.created_at),
+            api_tokens::expires_at.eq(token.expires_at),
+        ))
         .returning(api_tokens::id)
         .get_result(conn)
         .await?)

@@ -75,8 +75,7 @@ pub async fn page(
 }
 
 /// A subscription about to be made.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = webhook_subscriptions)]
+#[derive(Debug, Clone)]
 pub struct NewSubscription<'a> {
     pub url: &'a str,
     pub event_types: &'a [EventType],
@@ -93,7 +92,15 @@ pub async fn insert(
     subscription: &NewSubscription<'_>,
 ) -> Result<i64> {
     Ok(diesel::insert_into(webhook_subscriptions::table)
-        .values(subscription)
+        .values((
+            webhook_subscriptions::url.eq(subscription.url),
+            webhook_subscriptions::event_types.eq(subscription.event_types),
+            webhook_subscriptions::secret.eq(subscription.secret),
+            webhook_subscriptions::description.eq(&subscription.description),
+            webhook_subscriptions::active.eq(subscription.active),
+            webhook_subscriptions::created_at.eq(subscription.created_at),
+            webhook_subscriptions::updated_at.eq(subscription.updated_at),
+        ))
         .returning(webhook_subscriptions::id)
         .get_result(conn)
         .await?)
@@ -176,8 +183,7 @@ pub async fn delivery_target(
 }
 
 /// One attempt, as the worker logs it.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = webhook_deliveries)]
+#[derive(Debug, Clone)]
 pub struct NewDelivery<'a> {
     pub subscription_id: i64,
     pub event_id: &'a str,
@@ -198,8 +204,22 @@ pub async fn record_delivery(
     conn: &mut AsyncPgConnection,
     delivery: &NewDelivery<'_>,
 ) -> Result<i64> {
+    // Column by column: see `audit::insert` on `Option` fields and prepared statements.
     Ok(diesel::insert_into(webhook_deliveries::table)
-        .values(delivery)
+        .values((
+            webhook_deliveries::subscription_id.eq(delivery.subscription_id),
+            webhook_deliveries::event_id.eq(delivery.event_id),
+            webhook_deliveries::job_id.eq(delivery.job_id),
+            webhook_deliveries::attempt.eq(delivery.attempt),
+            webhook_deliveries::redelivery.eq(delivery.redelivery),
+            webhook_deliveries::url.eq(delivery.url),
+            webhook_deliveries::requested_at.eq(delivery.requested_at),
+            webhook_deliveries::duration_ms.eq(delivery.duration_ms),
+            webhook_deliveries::response_status.eq(delivery.response_status),
+            webhook_deliveries::error.eq(&delivery.error),
+            webhook_deliveries::response_excerpt.eq(&delivery.response_excerpt),
+            webhook_deliveries::succeeded.eq(delivery.succeeded),
+        ))
         .returning(webhook_deliveries::id)
         .get_result(conn)
         .await?)

@@ -109,8 +109,7 @@ pub async fn find_same_number(
 }
 
 /// A document about to be registered.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = documents)]
+#[derive(Debug, Clone)]
 pub struct NewDocumentRow<'a> {
     pub number_symbol: String,
     pub number: i32,
@@ -138,8 +137,28 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     document: &NewDocumentRow<'_>,
 ) -> QueryResult<i64> {
+    // Column by column: see `audit::insert` on `Option` fields and prepared statements.
     diesel::insert_into(documents::table)
-        .values(document)
+        .values((
+            documents::number_symbol.eq(&document.number_symbol),
+            documents::number.eq(document.number),
+            documents::symbol_year.eq(document.symbol_year),
+            documents::document_type.eq(document.document_type),
+            documents::issuer.eq(document.issuer),
+            documents::drafter.eq(document.drafter),
+            documents::issued_on.eq(document.issued_on),
+            documents::issue_year.eq(document.issue_year),
+            documents::issuing_agency.eq(document.issuing_agency),
+            documents::subject.eq(document.subject),
+            documents::signer.eq(document.signer),
+            documents::direction.eq(document.direction),
+            documents::source.eq(document.source),
+            documents::integration_token_id.eq(document.integration_token_id),
+            documents::received_at.eq(document.received_at),
+            documents::status.eq(document.status),
+            documents::created_at.eq(document.created_at),
+            documents::updated_at.eq(document.updated_at),
+        ))
         .returning(documents::id)
         .get_result(conn)
         .await
