@@ -467,6 +467,152 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plans (id) {
+        id -> Int8,
+        code -> Text,
+        year -> Int4,
+        title -> Text,
+        description -> Nullable<Text>,
+        document_id -> Nullable<Int8>,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        issued_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    plan_legal_basis (plan_id, document_id) {
+        plan_id -> Int8,
+        document_id -> Int8,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    plan_areas (plan_id, content_area) {
+        plan_id -> Int8,
+        content_area -> Text,
+        lead_unit_id -> Int8,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    plan_area_units (plan_id, content_area, unit_id) {
+        plan_id -> Int8,
+        content_area -> Text,
+        unit_id -> Int8,
+    }
+}
+
+diesel::table! {
+    plan_targets (id) {
+        id -> Int8,
+        plan_id -> Int8,
+        position -> Int4,
+        description -> Text,
+        content_area -> Nullable<Text>,
+        indicator_id -> Nullable<Int8>,
+        comparator -> Nullable<Text>,
+        threshold -> Nullable<Numeric>,
+        period_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Int8,
+        plan_id -> Nullable<Int8>,
+        source_document_id -> Nullable<Int8>,
+        code -> Text,
+        title -> Text,
+        content_area -> Nullable<Text>,
+        lead_unit_id -> Int8,
+        expected_output -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        due -> Jsonb,
+        deadline -> Nullable<Timestamptz>,
+        reports_every -> Nullable<Text>,
+        working_day_ends -> Time,
+        extended_due -> Nullable<Jsonb>,
+        extended_deadline -> Nullable<Timestamptz>,
+        progress_percent -> Int2,
+        last_progress_at -> Nullable<Timestamptz>,
+        completion -> Text,
+        declared_at -> Nullable<Timestamptz>,
+        output_document_id -> Nullable<Int8>,
+        completion_note -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamptz>,
+        returned_at -> Nullable<Timestamptz>,
+        return_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    task_units (task_id, unit_id) {
+        task_id -> Int8,
+        unit_id -> Int8,
+    }
+}
+
+diesel::table! {
+    task_extensions (id) {
+        id -> Int8,
+        task_id -> Int8,
+        previous_deadline -> Nullable<Timestamptz>,
+        due -> Jsonb,
+        deadline -> Timestamptz,
+        reason -> Text,
+        granted_at -> Timestamptz,
+        granted_by -> Text,
+    }
+}
+
+diesel::table! {
+    task_events (id) {
+        id -> Int8,
+        task_id -> Int8,
+        kind -> Text,
+        unit_id -> Nullable<Int8>,
+        percent -> Nullable<Int2>,
+        note -> Nullable<Text>,
+        output_document_id -> Nullable<Int8>,
+        at -> Timestamptz,
+        actor -> Text,
+    }
+}
+
+diesel::table! {
+    task_evidence (event_id, position) {
+        event_id -> Int8,
+        position -> Int4,
+        document_id -> Int8,
+        section -> Nullable<Text>,
+        page -> Nullable<Int4>,
+    }
+}
+
+diesel::joinable!(plan_legal_basis -> plans (plan_id));
+diesel::joinable!(plan_legal_basis -> documents (document_id));
+diesel::joinable!(plan_areas -> plans (plan_id));
+diesel::joinable!(plan_areas -> units (lead_unit_id));
+diesel::joinable!(plan_targets -> plans (plan_id));
+diesel::joinable!(plan_targets -> indicators (indicator_id));
+diesel::joinable!(plan_targets -> periods (period_id));
+diesel::joinable!(tasks -> plans (plan_id));
+diesel::joinable!(tasks -> units (lead_unit_id));
+diesel::joinable!(task_units -> tasks (task_id));
+diesel::joinable!(task_units -> units (unit_id));
+diesel::joinable!(task_extensions -> tasks (task_id));
+diesel::joinable!(task_events -> tasks (task_id));
+diesel::joinable!(task_evidence -> task_events (event_id));
+diesel::joinable!(task_evidence -> documents (document_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_contacts,
@@ -498,4 +644,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     idempotency_keys,
     board_generation,
+    plans,
+    plan_legal_basis,
+    plan_areas,
+    plan_area_units,
+    plan_targets,
+    tasks,
+    task_units,
+    task_extensions,
+    task_events,
+    task_evidence,
 );

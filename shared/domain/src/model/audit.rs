@@ -28,6 +28,10 @@ text_enum! {
         Webhook => "webhook",
         /// A job of the worker's queue, e.g. retried by hand.
         Job => "job",
+        /// A CCHC plan.
+        Plan => "plan",
+        /// A task of a plan or of a directive document.
+        Task => "task",
     }
 }
 

@@ -111,6 +111,14 @@ pub fn present_date<'de, D: Deserializer<'de>>(
     date(deserializer).map(Some)
 }
 
+/// `deserialize_with` for a PATCH date that may be absent (left alone), `null` (cleared) or a
+/// date.
+pub fn optional_present_date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<NaiveDate>>, D::Error> {
+    optional_date(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

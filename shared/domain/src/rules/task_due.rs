@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -18,28 +18,54 @@ use super::calendar::WorkingCalendar;
 use super::deadline::resolve_deadline;
 use super::local_time::{local_date, local_instant};
 
-/// How often ongoing work reports its progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportEvery {
-    Month,
-    Quarter,
+crate::text_enum! {
+    /// How often ongoing work reports its progress.
+    pub enum ReportEvery {
+        /// Every month.
+        Month => "month",
+        /// Every quarter.
+        Quarter => "quarter",
+    }
 }
 
-/// When a task is due.
+/// When a task is due, as its source words it. `kind` says which form:
+/// `date` ("trước ngày 10/11/2022"), `at` (a date and time), `month` ("trong tháng 5/2022"),
+/// `quarter` ("Quý II/2022"), `year` ("năm 2022") or `recurring` ("thường xuyên").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TaskDue {
-    /// By the end of that day's working hours.
-    Date { date: NaiveDate },
-    /// At that instant.
-    At { at: DateTime<Utc> },
+    /// By the end of that day's working hours (the next working day's if it is not one).
+    Date {
+        #[schema(example = "2022-11-10")]
+        #[serde(deserialize_with = "crate::model::time_input::date")]
+        date: NaiveDate,
+    },
+    /// At that instant, RFC 3339 with offset (moved to the end of the next working day if it
+    /// falls on a non-working day).
+    At {
+        #[schema(example = "2022-11-10T16:30:00+07:00")]
+        #[serde(deserialize_with = "crate::model::time_input::instant")]
+        at: DateTime<FixedOffset>,
+    },
     /// Within the month: by the end of its last working day.
-    Month { year: i32, month: u32 },
-    /// Within the quarter (1–4): by the end of its last working day.
-    Quarter { year: i32, quarter: u32 },
+    Month {
+        #[schema(minimum = 1900, maximum = 2200, example = 2022)]
+        year: i32,
+        #[schema(minimum = 1, maximum = 12, example = 5)]
+        month: u32,
+    },
+    /// Within the quarter: by the end of its last working day.
+    Quarter {
+        #[schema(minimum = 1900, maximum = 2200, example = 2022)]
+        year: i32,
+        #[schema(minimum = 1, maximum = 4, example = 2)]
+        quarter: u32,
+    },
     /// Within the year: by the end of its last working day.
-    Year { year: i32 },
+    Year {
+        #[schema(minimum = 1900, maximum = 2200, example = 2022)]
+        year: i32,
+    },
     /// Ongoing ("thường xuyên"): no completion deadline; progress is reported every month or
     /// quarter.
     Recurring { every: ReportEvery },
@@ -98,7 +124,8 @@ impl TaskDue {
                 local_instant(calendar.working_day_on_or_after(date), end_of_working_day)
             }
             TaskDue::At { at } => {
-                resolve_deadline(at, calendar, end_of_working_day, true).effective
+                resolve_deadline(at.with_timezone(&Utc), calendar, end_of_working_day, true)
+                    .effective
             }
             TaskDue::Recurring { .. } => return Ok(None),
             _ => {
@@ -204,7 +231,11 @@ impl fmt::Display for TaskDue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TaskDue::Date { date } => write!(f, "{}", date.format("%d/%m/%Y")),
-            TaskDue::At { at } => write!(f, "{}", super::local_time::vietnamese_date_time(*at)),
+            TaskDue::At { at } => write!(
+                f,
+                "{}",
+                super::local_time::vietnamese_date_time(at.with_timezone(&Utc))
+            ),
             TaskDue::Month { year, month } => write!(f, "Tháng {month}/{year}"),
             TaskDue::Quarter { year, quarter } => {
                 let roman = ["I", "II", "III", "IV"];

@@ -1,0 +1,233 @@
+//! The annual CCHC plan (kế hoạch cải cách hành chính): its document, legal basis, content areas
+//! with their lead and coordinating units, and numeric targets.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::indicator::{ContentArea, Target};
+use crate::model::{double_option, non_null, page_of};
+use crate::text_enum;
+
+text_enum! {
+    /// Where a plan is in its life: `draft → issued → closed`.
+    pub enum PlanStatus {
+        /// Being written by the Office; tasks can be added, nobody is notified.
+        Draft => "draft",
+        /// Issued as an official document: units report progress on its tasks.
+        Issued => "issued",
+        /// The plan's year is over; nothing changes any more.
+        Closed => "closed",
+    }
+}
+
+/// A unit, as records that point at one show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UnitRef {
+    pub id: i64,
+    #[schema(example = "VP")]
+    pub code: String,
+    #[schema(example = "Văn phòng Sở")]
+    pub name: String,
+}
+
+/// An official document of the registry, as records that cite one show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DocumentRef {
+    pub id: i64,
+    /// Number and symbol (Decree 30/2020/NĐ-CP).
+    #[schema(example = "383/KH-SCT")]
+    pub number: String,
+    #[schema(example = "2022-02-21")]
+    pub issued_on: NaiveDate,
+    #[schema(example = "Sở Công Thương")]
+    pub issuing_agency: String,
+    #[schema(example = "Kế hoạch cải cách hành chính năm 2022")]
+    pub subject: String,
+}
+
+/// A content area of the plan and who leads it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanArea {
+    pub content_area: ContentArea,
+    /// The area's name as the plan writes it.
+    #[schema(example = "Cải cách thủ tục hành chính")]
+    pub label: String,
+    /// The lead unit (đơn vị chủ trì).
+    pub lead_unit: UnitRef,
+    /// Coordinating units (đơn vị phối hợp), by code.
+    pub coordinating_units: Vec<UnitRef>,
+    pub note: Option<String>,
+}
+
+/// The indicator that measures a target.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetIndicator {
+    pub id: i64,
+    #[schema(example = "DVC-TRUCTUYEN")]
+    pub code: String,
+    pub name: String,
+}
+
+/// The period whose consolidation measures a target.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetPeriod {
+    pub id: i64,
+    #[schema(example = "2022-Q4")]
+    pub code: String,
+}
+
+/// A numeric target of the plan, e.g. "trên 50% hồ sơ được tiếp nhận trực tuyến".
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanTarget {
+    pub id: i64,
+    /// 1, 2, … in the order of the plan.
+    pub position: i32,
+    #[schema(example = "Trên 50% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến")]
+    pub description: String,
+    pub content_area: Option<ContentArea>,
+    /// The indicator that measures it, if one does.
+    pub indicator: Option<TargetIndicator>,
+    /// Comparator and threshold, when an indicator measures it.
+    pub target: Option<Target>,
+    /// The period whose consolidation measures it.
+    pub period: Option<TargetPeriod>,
+}
+
+/// A CCHC plan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Plan {
+    pub id: i64,
+    #[schema(example = "KH-CCHC-2022")]
+    pub code: String,
+    #[schema(example = 2022)]
+    pub year: i32,
+    #[schema(example = "Kế hoạch cải cách hành chính năm 2022 của Sở Công Thương")]
+    pub title: String,
+    pub description: Option<String>,
+    pub status: PlanStatus,
+    /// The plan as an official document (e.g. `383/KH-SCT`); required to issue it.
+    pub document: Option<DocumentRef>,
+    /// The documents it rests on (căn cứ), e.g. `4289/KH-UBND`.
+    pub legal_basis: Vec<DocumentRef>,
+    pub areas: Vec<PlanArea>,
+    pub targets: Vec<PlanTarget>,
+    pub task_count: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub issued_at: Option<DateTime<FixedOffset>>,
+    pub closed_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A plan as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanSummary {
+    pub id: i64,
+    pub code: String,
+    pub year: i32,
+    pub title: String,
+    pub status: PlanStatus,
+    pub document: Option<DocumentRef>,
+    pub task_count: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A content area of a plan as written.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanAreaInput {
+    pub content_area: ContentArea,
+    #[schema(example = "VP")]
+    pub lead_unit_code: String,
+    #[serde(default)]
+    #[schema(example = json!(["QLTM", "KTAT"]))]
+    pub coordinating_unit_codes: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A target of a plan as written. `indicator_code` and `target` go together.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTargetInput {
+    #[schema(example = "Trên 50% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến")]
+    pub description: String,
+    #[serde(default)]
+    pub content_area: Option<ContentArea>,
+    #[serde(default)]
+    #[schema(example = "DVC-TRUCTUYEN")]
+    pub indicator_code: Option<String>,
+    #[serde(default)]
+    pub target: Option<Target>,
+    /// The period whose consolidation measures the target.
+    #[serde(default)]
+    #[schema(example = "2022-Q4")]
+    pub period_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePlan {
+    /// Unique code: letters, digits, `.`, `_`, `-`; at most 40 characters.
+    #[schema(example = "KH-CCHC-2022", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    pub code: String,
+    #[schema(example = 2022, minimum = 1900, maximum = 2200)]
+    pub year: i32,
+    #[schema(example = "Kế hoạch cải cách hành chính năm 2022 của Sở Công Thương")]
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The registry document of the plan itself (e.g. `383/KH-SCT`).
+    #[serde(default)]
+    pub document_id: Option<i64>,
+    /// Registry documents the plan rests on, in the order it cites them.
+    #[serde(default)]
+    pub legal_basis_document_ids: Vec<i64>,
+    /// At most one entry per content area.
+    #[serde(default)]
+    pub areas: Vec<PlanAreaInput>,
+    #[serde(default)]
+    pub targets: Vec<PlanTargetInput>,
+}
+
+/// Changes to a plan. A draft accepts every field; an issued plan all but `code` and `year`;
+/// a closed plan nothing. Lists given replace the plan's whole list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePlan {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, minimum = 1900, maximum = 2200)]
+    pub year: Option<i32>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub document_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub legal_basis_document_ids: Option<Vec<i64>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub areas: Option<Vec<PlanAreaInput>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub targets: Option<Vec<PlanTargetInput>>,
+}
+
+/// Filters of the plan list, newest year first.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanFilter {
+    #[param(minimum = 1900, maximum = 2200)]
+    pub year: Option<i32>,
+    pub status: Option<PlanStatus>,
+    /// Case-insensitive search in code and title.
+    pub q: Option<String>,
+}
+
+page_of!(PlanPage, PlanSummary, "A page of plans.");
