@@ -74,6 +74,8 @@ pub enum PeopleOnly {
     Reports,
     /// The registry of official documents.
     Registry,
+    /// Plans and their tasks.
+    Plans,
 }
 
 /// An integration token sends QLVB events and reads only the reference data.
@@ -84,6 +86,7 @@ pub fn refuse_integrations(principal: &Principal, what: PeopleOnly) -> Result<()
     let tail = match what {
         PeopleOnly::Reports => "reports and their files are for people",
         PeopleOnly::Registry => "the registry is for people",
+        PeopleOnly::Plans => "plans and tasks are for people",
     };
     Err(Error::Forbidden(format!(
         "integration tokens send events to /api/v1/integrations/qlvb/events; {tail}"
@@ -198,6 +201,47 @@ pub fn require_office_to(principal: &Principal, action: &str) -> Result<()> {
     )))
 }
 
+/// Reading plans: every person's token (the plan is the department's own document); an
+/// integration's is refused.
+pub fn read_plans(principal: &Principal) -> Result<()> {
+    refuse_integrations(principal, PeopleOnly::Plans)
+}
+
+/// Reading a task whose lead and coordinating units are `involved`: the Office and the
+/// leadership read every task; a reporter those its unit leads or coordinates, and another
+/// task does not exist for it.
+pub fn may_read_task(principal: &Principal, involved: &[i64]) -> Result<()> {
+    read_plans(principal)?;
+    match unit_scope(principal) {
+        UnitScope::All => Ok(()),
+        UnitScope::Own(own) if own.is_some_and(|own| involved.contains(&own)) => Ok(()),
+        UnitScope::Own(_) => Err(Error::not_found("task")),
+    }
+}
+
+/// Reporting on a task (progress, contribution, declaring it done) whose units are
+/// `involved`: a reporter of one of them, or the Office for any of them.
+pub fn may_report_on_task(principal: &Principal, involved: &[i64]) -> Result<()> {
+    may_read_task(principal, involved)?;
+    match principal.role {
+        Role::Admin | Role::Reporter => Ok(()),
+        role => Err(Error::Forbidden(format!(
+            "the {role} role cannot report on tasks"
+        ))),
+    }
+}
+
+/// Planning (plans, tasks, extensions) and judging completion (confirm, return): the Office.
+pub fn require_office_for_plans(principal: &Principal, action: &str) -> Result<()> {
+    read_plans(principal)?;
+    if principal.role == Role::Admin {
+        return Ok(());
+    }
+    Err(Error::Forbidden(format!(
+        "only the Office (admin) can {action}"
+    )))
+}
+
 /// Whether the system-of-record figures a caller enters are the Office's (which a unit
 /// cannot overwrite) rather than the unit's own.
 pub fn enters_office_figures(principal: &Principal) -> bool {
@@ -274,6 +318,35 @@ mod tests {
         assert_eq!(
             forbidden(refuse_integrations(&integration, PeopleOnly::Registry)),
             "integration tokens send events to /api/v1/integrations/qlvb/events; the registry is for people"
+        );
+    }
+
+    #[test]
+    fn tasks_are_read_by_people_and_a_reporter_sees_its_units_only() {
+        assert_eq!(
+            allowed(|p| may_read_task(p, &[OWN]).is_ok()),
+            vec![Role::Admin, Role::Reporter, Role::Viewer]
+        );
+        assert_eq!(
+            allowed(|p| may_read_task(p, &[OTHER, OWN]).is_ok()),
+            vec![Role::Admin, Role::Reporter, Role::Viewer]
+        );
+        assert_eq!(not_found(may_read_task(&as_role(Role::Reporter), &[OTHER])), "task");
+        assert_eq!(
+            allowed(|p| may_report_on_task(p, &[OWN]).is_ok()),
+            vec![Role::Admin, Role::Reporter]
+        );
+        assert_eq!(
+            forbidden(may_report_on_task(&as_role(Role::Viewer), &[OWN])),
+            "the viewer role cannot report on tasks"
+        );
+        assert_eq!(
+            allowed(|p| require_office_for_plans(p, "confirm a task").is_ok()),
+            vec![Role::Admin]
+        );
+        assert_eq!(
+            forbidden(read_plans(&as_role(Role::Integration))),
+            "integration tokens send events to /api/v1/integrations/qlvb/events; plans and tasks are for people"
         );
     }
 

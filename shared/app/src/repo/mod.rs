@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
 pub mod periods;
+pub mod plans;
 pub mod pinned_versions;
 pub mod qlvb;
 pub mod schedule;
