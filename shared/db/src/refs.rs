@@ -127,3 +127,26 @@ pub async fn period_ids_by_code(
         .into_iter()
         .collect())
 }
+
+/// (code, title) of the plans among `ids`, by id.
+pub async fn plan_refs(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, (String, String)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String, String)> = crate::schema::plans::table
+        .filter(crate::schema::plans::id.eq_any(ids))
+        .select((
+            crate::schema::plans::id,
+            crate::schema::plans::code,
+            crate::schema::plans::title,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, title)| (id, (code, title)))
+        .collect())
+}

@@ -20,6 +20,7 @@ pub mod pinned_versions;
 pub mod qlvb;
 pub mod schedule;
 pub mod submissions;
+pub mod tasks;
 pub mod tokens;
 pub mod units;
 pub mod upload_form;

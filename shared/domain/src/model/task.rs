@@ -313,6 +313,32 @@ pub struct StatusCounts {
     pub on_time_rate: Option<f64>,
 }
 
+impl StatusCounts {
+    /// Counts one task of `status`.
+    pub fn add(&mut self, status: TaskStatus) {
+        self.total += 1;
+        *match status {
+            TaskStatus::NotDue => &mut self.not_due,
+            TaskStatus::InProgress => &mut self.in_progress,
+            TaskStatus::DueSoon => &mut self.due_soon,
+            TaskStatus::Overdue => &mut self.overdue,
+            TaskStatus::DoneOnTime => &mut self.done_on_time,
+            TaskStatus::DoneLate => &mut self.done_late,
+        } += 1;
+    }
+
+    /// The counts with the on-time rate: done on time among the tasks whose deadline has
+    /// been judged (done, on time or late, and overdue), to one decimal.
+    pub fn with_rate(mut self) -> Self {
+        let judged = self.done_on_time + self.done_late + self.overdue;
+        self.on_time_rate = (judged > 0).then(|| {
+            let rate = self.done_on_time as f64 * 100.0 / judged as f64;
+            (rate * 10.0).round() / 10.0
+        });
+        self
+    }
+}
+
 /// A unit's line of the board: the tasks it leads.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitBoardRow {
@@ -338,4 +364,36 @@ pub struct PlanBoard {
     pub totals: StatusCounts,
     pub units: Vec<UnitBoardRow>,
     pub areas: Vec<AreaBoardRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_on_time_rate_counts_done_and_overdue_tasks_only() {
+        let mut counts = StatusCounts::default();
+        for status in [
+            TaskStatus::DoneOnTime,
+            TaskStatus::DoneOnTime,
+            TaskStatus::DoneLate,
+            TaskStatus::Overdue,
+            TaskStatus::InProgress,
+            TaskStatus::NotDue,
+            TaskStatus::DueSoon,
+        ] {
+            counts.add(status);
+        }
+        let counts = counts.with_rate();
+        assert_eq!(counts.total, 7);
+        assert_eq!((counts.done_on_time, counts.done_late, counts.overdue), (2, 1, 1));
+        // 2 of the 4 judged tasks: not due, in progress and due soon are not judged yet.
+        assert_eq!(counts.on_time_rate, Some(50.0));
+        let mut two_of_three = StatusCounts::default();
+        for status in [TaskStatus::DoneOnTime, TaskStatus::DoneOnTime, TaskStatus::DoneLate] {
+            two_of_three.add(status);
+        }
+        assert_eq!(two_of_three.with_rate().on_time_rate, Some(66.7));
+        assert_eq!(StatusCounts::default().with_rate().on_time_rate, None);
+    }
 }

@@ -50,6 +50,7 @@ pub async fn create(
         let entry = Entry::created(EntityType::Holiday, input.date, &holiday)?;
         audit::record(conn, actor, now, entry).await?;
         periods::rederive_deadlines(conn, actor, now).await?;
+        crate::repo::tasks::rederive_deadlines(conn, actor, now).await?;
         Ok(holiday)
     })
     .await

@@ -30,6 +30,7 @@ pub async fn delete(
         )
         .await?;
         periods::rederive_deadlines(conn, actor, now).await?;
+        crate::repo::tasks::rederive_deadlines(conn, actor, now).await?;
         Ok(())
     })
     .await

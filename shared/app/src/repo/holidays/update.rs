@@ -53,6 +53,7 @@ pub async fn update(
         let entry = Entry::changed(EntityType::Holiday, day, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         periods::rederive_deadlines(conn, actor, now).await?;
+        crate::repo::tasks::rederive_deadlines(conn, actor, now).await?;
         Ok(after)
     })
     .await

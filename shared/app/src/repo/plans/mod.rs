@@ -4,7 +4,7 @@
 mod create;
 mod delete;
 mod read;
-mod resolve;
+pub(crate) mod resolve;
 mod status;
 mod update;
 
