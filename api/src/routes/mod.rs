@@ -14,7 +14,9 @@ pub mod integrations;
 pub mod jobs;
 pub mod me;
 pub mod periods;
+pub mod plans;
 pub mod submissions;
+pub mod tasks;
 pub mod tokens;
 pub mod units;
 pub mod webhooks;
@@ -97,7 +99,27 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(webhooks::rotate_secret)
         .service(webhooks::ping)
         .service(webhooks::deliveries)
-        .service(webhooks::redeliver);
+        .service(webhooks::redeliver)
+        .service(plans::list)
+        .service(plans::create)
+        .service(plans::get)
+        .service(plans::update)
+        .service(plans::delete)
+        .service(plans::issue)
+        .service(plans::close)
+        .service(plans::board)
+        .service(plans::tasks_of)
+        .service(plans::add_task)
+        .service(tasks::list)
+        .service(tasks::create)
+        .service(tasks::get)
+        .service(tasks::update)
+        .service(tasks::delete)
+        .service(tasks::report_progress)
+        .service(tasks::declare_done)
+        .service(tasks::confirm)
+        .service(tasks::return_declaration)
+        .service(tasks::extend);
 }
 
 /// `201 Created` with the new resource's location.

@@ -23,6 +23,7 @@ mod openapi;
 mod outbound;
 mod periods;
 mod pinned_versions;
+mod plans;
 mod qlvb_events;
 mod robustness;
 mod seed_scenario;
