@@ -74,7 +74,9 @@ pub async fn get(
     id: web::Path<i64>,
 ) -> Result<web::Json<Plan>, ApiError> {
     let mut conn = state.conn().await?;
-    Ok(web::Json(plans::get(&mut conn, *id, auth.principal()).await?))
+    Ok(web::Json(
+        plans::get(&mut conn, *id, auth.principal()).await?,
+    ))
 }
 
 /// Change a plan

@@ -24,6 +24,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{pdf, Answer, TestApp};
+
+#[path = "authz_matrix_plans.rs"]
+mod plans;
 use cchc_testkit::fake_qlvb::FakeQlvb;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +171,29 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("POST /api/v1/webhooks/{id}/ping",                               [401, 202, 403, 403, 403, 403]),
     ("GET /api/v1/webhooks/{id}/deliveries",                          [401, 200, 403, 403, 403, 403]),
     ("POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", [401, 202, 403, 403, 403, 403]),
+    // Plans: every person reads them; the Office writes them; the board is a view across units.
+    ("GET /api/v1/plans",                                             [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/plans",                                            [401, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/plans/{id}",                                        [401, 200, 200, 200, 200, 403]),
+    ("PATCH /api/v1/plans/{id}",                                      [401, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/plans/{id}",                                     [401, 204, 403, 403, 403, 403]),
+    ("POST /api/v1/plans/{id}/issue",                                 [401, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/plans/{id}/close",                                 [401, 200, 403, 403, 403, 403]),
+    ("GET /api/v1/plans/{id}/board",                                  [401, 200, 200, 403, 403, 403]),
+    // Tasks: a reporter reads and reports on its own unit's tasks; another unit's does not
+    // exist for it. The Office assigns, changes, extends, confirms and returns.
+    ("GET /api/v1/plans/{id}/tasks",                                  [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/plans/{id}/tasks",                                 [401, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/tasks",                                             [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/tasks",                                            [401, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/tasks/{id}",                                        [401, 200, 200, 200, 404, 403]),
+    ("PATCH /api/v1/tasks/{id}",                                      [401, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/tasks/{id}",                                     [401, 204, 403, 403, 403, 403]),
+    ("POST /api/v1/tasks/{id}/progress",                              [401, 200, 403, 200, 404, 403]),
+    ("POST /api/v1/tasks/{id}/completion",                            [401, 200, 403, 200, 404, 403]),
+    ("POST /api/v1/tasks/{id}/confirm",                               [401, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/tasks/{id}/return",                                [401, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/tasks/{id}/extensions",                            [401, 200, 403, 403, 403, 403]),
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -243,6 +269,7 @@ struct Fixtures {
     job: i64,
     webhook: i64,
     delivery: i64,
+    plans: Option<plans::PlanFixtures>,
     counter: Cell<u32>,
 }
 
@@ -314,6 +341,7 @@ impl Fixtures {
             job: 0,
             webhook: 0,
             delivery: 0,
+            plans: None,
             counter: Cell::new(0),
         };
         fx.round = fx.round().await;
@@ -330,6 +358,7 @@ impl Fixtures {
         fx.job = fx.failed_job().await;
         fx.webhook = fx.webhook().await;
         fx.delivery = fx.delivery(fx.webhook).await;
+        fx.plans = Some(plans::PlanFixtures::new(&fx.app, fx.next()).await);
         fx
     }
 
@@ -914,6 +943,13 @@ impl Fixtures {
                 ),
                 json!({}),
             ),
+            plan_or_task
+                if plan_or_task.contains("/api/v1/plans")
+                    || plan_or_task.contains("/api/v1/tasks") =>
+            {
+                let plans = self.plans.as_ref().expect("the plan fixtures");
+                plans.request(&self.app, plan_or_task, other, n).await
+            }
             other => panic!("no request is prepared for {other}; add one to `request`"),
         }
     }

@@ -331,7 +331,10 @@ mod tests {
             allowed(|p| may_read_task(p, &[OTHER, OWN]).is_ok()),
             vec![Role::Admin, Role::Reporter, Role::Viewer]
         );
-        assert_eq!(not_found(may_read_task(&as_role(Role::Reporter), &[OTHER])), "task");
+        assert_eq!(
+            not_found(may_read_task(&as_role(Role::Reporter), &[OTHER])),
+            "task"
+        );
         assert_eq!(
             allowed(|p| may_report_on_task(p, &[OWN]).is_ok()),
             vec![Role::Admin, Role::Reporter]

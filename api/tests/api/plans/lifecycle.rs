@@ -10,7 +10,13 @@ async fn a_plan_is_written_issued_with_its_document_and_closed() {
     let app = TestApp::spawn().await;
     department(&app).await;
     app.indicator("DVC-TRUCTUYEN", "ratio").await;
-    let basis = document(&app, "4289/KH-UBND", "2021-12-20", "Kế hoạch CCHC năm 2022 của tỉnh").await;
+    let basis = document(
+        &app,
+        "4289/KH-UBND",
+        "2021-12-20",
+        "Kế hoạch CCHC năm 2022 của tỉnh",
+    )
+    .await;
     let own = document(&app, "383/KH-SCT", "2022-02-21", "Kế hoạch CCHC năm 2022").await;
     let answer = app
         .post(
@@ -63,9 +69,12 @@ async fn a_plan_is_written_issued_with_its_document_and_closed() {
         .await
         .problem(422, "validation_failed");
     assert_eq!(errors(&problem), pairs(&[("document_id", "required")]));
-    app.patch(&format!("/api/v1/plans/{plan_id}"), json!({"document_id": own}))
-        .await
-        .expect(200);
+    app.patch(
+        &format!("/api/v1/plans/{plan_id}"),
+        json!({"document_id": own}),
+    )
+    .await
+    .expect(200);
     let issued = app
         .post(&format!("/api/v1/plans/{plan_id}/issue"), json!({}))
         .await
@@ -87,23 +96,31 @@ async fn a_plan_is_written_issued_with_its_document_and_closed() {
     let list = app.get("/api/v1/plans?year=2022").await.expect(200);
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["document"]["number"], "383/KH-SCT");
-    assert_eq!(app.get("/api/v1/plans?year=2023").await.expect(200)["total"], 0);
+    assert_eq!(
+        app.get("/api/v1/plans?year=2023").await.expect(200)["total"],
+        0
+    );
 
     let closed = app
         .post(&format!("/api/v1/plans/{plan_id}/close"), json!({}))
         .await
         .expect(200);
     assert_eq!(closed["status"], "closed");
-    app.patch(&format!("/api/v1/plans/{plan_id}"), json!({"title": "Khác"}))
-        .await
-        .problem(409, "plan_closed");
+    app.patch(
+        &format!("/api/v1/plans/{plan_id}"),
+        json!({"title": "Khác"}),
+    )
+    .await
+    .problem(409, "plan_closed");
     app.post(&format!("/api/v1/plans/{plan_id}/close"), json!({}))
         .await
         .problem(409, "invalid_transition");
 
     // Every change is in the audit trail.
     let trail = app
-        .get(&format!("/api/v1/audit?entity_type=plan&entity_id={plan_id}"))
+        .get(&format!(
+            "/api/v1/audit?entity_type=plan&entity_id={plan_id}"
+        ))
         .await
         .expect(200);
     let actions: Vec<&str> = trail["items"]
@@ -146,17 +163,26 @@ async fn a_plan_with_problems_is_refused_naming_every_field_and_nothing_is_writt
             ("title", "required"),
             ("document_id", "unknown_document"),
             ("areas[1].content_area", "duplicate"),
-            ("areas[1].coordinating_unit_codes[0]", "lead_also_coordinating"),
+            (
+                "areas[1].coordinating_unit_codes[0]",
+                "lead_also_coordinating"
+            ),
             ("areas[0].lead_unit_code", "unknown_unit"),
             ("targets[0].indicator_code", "required"),
         ])
     );
     assert_eq!(app.get("/api/v1/plans").await.expect(200)["total"], 0);
 
-    app.post("/api/v1/plans", json!({"code": "KH-1", "year": 2026, "title": "Kế hoạch"}))
-        .await
-        .expect(201);
-    app.post("/api/v1/plans", json!({"code": "KH-1", "year": 2026, "title": "Kế hoạch"}))
-        .await
-        .problem(409, "duplicate_code");
+    app.post(
+        "/api/v1/plans",
+        json!({"code": "KH-1", "year": 2026, "title": "Kế hoạch"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        "/api/v1/plans",
+        json!({"code": "KH-1", "year": 2026, "title": "Kế hoạch"}),
+    )
+    .await
+    .problem(409, "duplicate_code");
 }

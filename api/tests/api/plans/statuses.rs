@@ -9,7 +9,9 @@ use super::{department, id, issued_plan, task};
 use crate::common::TestApp;
 
 fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 async fn status_of(app: &TestApp, task: i64) -> Value {
@@ -22,23 +24,51 @@ async fn statuses_follow_the_dues_and_the_working_day_calendar() {
     department(&app).await;
     let plan = issued_plan(&app, "KH-2026").await;
 
-    let overdue = task(&app, plan, "1", "VP", json!({"kind": "date", "date": "2026-11-10"})).await;
+    let overdue = task(
+        &app,
+        plan,
+        "1",
+        "VP",
+        json!({"kind": "date", "date": "2026-11-10"}),
+    )
+    .await;
     assert_eq!(overdue["status"], "overdue");
     assert_eq!(overdue["status_label"], "Quá hạn chưa hoàn thành");
     assert_eq!(overdue["due_text"], "10/11/2026");
     assert_eq!(overdue["deadline"], "2026-11-10T17:00:00+07:00");
 
-    let soon = task(&app, plan, "2", "QLTM", json!({"kind": "date", "date": "2026-11-24"})).await;
+    let soon = task(
+        &app,
+        plan,
+        "2",
+        "QLTM",
+        json!({"kind": "date", "date": "2026-11-24"}),
+    )
+    .await;
     assert_eq!(soon["status"], "due_soon");
 
     // "Trong tháng 12/2026": the end of the month's last working day.
-    let month = task(&app, plan, "3", "KHTC", json!({"kind": "month", "year": 2026, "month": 12})).await;
+    let month = task(
+        &app,
+        plan,
+        "3",
+        "KHTC",
+        json!({"kind": "month", "year": 2026, "month": 12}),
+    )
+    .await;
     assert_eq!(month["status"], "in_progress");
     assert_eq!(month["due_text"], "Tháng 12/2026");
     assert_eq!(month["deadline"], "2026-12-31T17:00:00+07:00");
 
     // January 2027 ends on a Sunday: the deadline is Friday 29/01.
-    let january = task(&app, plan, "4", "VP", json!({"kind": "month", "year": 2027, "month": 1})).await;
+    let january = task(
+        &app,
+        plan,
+        "4",
+        "VP",
+        json!({"kind": "month", "year": 2027, "month": 1}),
+    )
+    .await;
     assert_eq!(january["deadline"], "2027-01-29T17:00:00+07:00");
 
     // Not started yet.
@@ -97,7 +127,14 @@ async fn an_extension_keeps_both_deadlines_and_must_be_later() {
     let app = TestApp::spawn().await;
     department(&app).await;
     let plan = issued_plan(&app, "KH-2026").await;
-    let late = task(&app, plan, "1", "VP", json!({"kind": "date", "date": "2026-11-10"})).await;
+    let late = task(
+        &app,
+        plan,
+        "1",
+        "VP",
+        json!({"kind": "date", "date": "2026-11-10"}),
+    )
+    .await;
     let task_id = id(&late);
     let problem = app
         .post(
@@ -118,8 +155,14 @@ async fn an_extension_keeps_both_deadlines_and_must_be_later() {
     assert_eq!(extended["extended_deadline"], "2026-12-04T17:00:00+07:00");
     assert_eq!(extended["effective_deadline"], "2026-12-04T17:00:00+07:00");
     assert_eq!(extended["status"], "in_progress");
-    assert_eq!(extended["extensions"][0]["previous_deadline"], "2026-11-10T17:00:00+07:00");
-    assert_eq!(extended["extensions"][0]["reason"], "Chờ ý kiến của Sở Tư pháp");
+    assert_eq!(
+        extended["extensions"][0]["previous_deadline"],
+        "2026-11-10T17:00:00+07:00"
+    );
+    assert_eq!(
+        extended["extensions"][0]["reason"],
+        "Chờ ý kiến của Sở Tư pháp"
+    );
 }
 
 #[actix_web::test]
@@ -128,9 +171,23 @@ async fn a_task_done_on_a_holiday_before_its_shifted_deadline_is_on_time() {
     department(&app).await;
     let plan = issued_plan(&app, "KH-2026").await;
     // Due on New Year's Day 2027 (a Friday off): the deadline moves to Monday 04/01.
-    let new_year = task(&app, plan, "1", "VP", json!({"kind": "date", "date": "2027-01-01"})).await;
+    let new_year = task(
+        &app,
+        plan,
+        "1",
+        "VP",
+        json!({"kind": "date", "date": "2027-01-01"}),
+    )
+    .await;
     assert_eq!(new_year["deadline"], "2027-01-04T17:00:00+07:00");
-    let year_end = task(&app, plan, "2", "VP", json!({"kind": "date", "date": "2026-12-31"})).await;
+    let year_end = task(
+        &app,
+        plan,
+        "2",
+        "VP",
+        json!({"kind": "date", "date": "2026-12-31"}),
+    )
+    .await;
     // Both declared on Saturday 02/01/2027.
     app.clock.set(at("2027-01-02T10:00:00+07:00"));
     for task in [&new_year, &year_end] {
@@ -149,9 +206,15 @@ async fn a_task_done_on_a_holiday_before_its_shifted_deadline_is_on_time() {
             .expect(200);
         assert_eq!(confirmed["completion"], "confirmed");
     }
-    assert_eq!(status_of(&app, id(&new_year)).await["status"], "done_on_time");
+    assert_eq!(
+        status_of(&app, id(&new_year)).await["status"],
+        "done_on_time"
+    );
     assert_eq!(status_of(&app, id(&year_end)).await["status"], "done_late");
-    assert_eq!(status_of(&app, id(&year_end)).await["status_label"], "Hoàn thành quá hạn");
+    assert_eq!(
+        status_of(&app, id(&year_end)).await["status_label"],
+        "Hoàn thành quá hạn"
+    );
 }
 
 #[actix_web::test]
@@ -180,7 +243,10 @@ async fn ongoing_work_is_overdue_without_a_progress_report_for_the_last_month() 
     assert_eq!(reported["status"], "in_progress");
     assert_eq!(reported["progress_percent"], 60);
     // Ongoing work is not declared done, and has no deadline to extend.
-    app.post(&format!("/api/v1/tasks/{}/completion", id(&ongoing)), json!({}))
-        .await
-        .problem(409, "ongoing_task");
+    app.post(
+        &format!("/api/v1/tasks/{}/completion", id(&ongoing)),
+        json!({}),
+    )
+    .await
+    .problem(409, "ongoing_task");
 }

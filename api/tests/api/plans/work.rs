@@ -48,7 +48,10 @@ async fn units_report_the_lead_declares_and_the_office_returns_then_confirms() {
     assert_eq!(reported["progress_percent"], 40);
     assert_eq!(reported["history"][0]["kind"], "progress");
     assert_eq!(reported["history"][0]["unit"]["code"], "QLTM");
-    assert_eq!(reported["history"][0]["evidence"][0]["document"]["number"], "12/BC-QLTM");
+    assert_eq!(
+        reported["history"][0]["evidence"][0]["document"]["number"],
+        "12/BC-QLTM"
+    );
     assert_eq!(reported["history"][0]["evidence"][0]["section"], "Mục II.2");
 
     // A coordinating unit adds its contribution, without a percent.
@@ -77,7 +80,10 @@ async fn units_report_the_lead_declares_and_the_office_returns_then_confirms() {
     app.get_as(&outsider, &path).await.problem(404, "not_found");
     let own_list = app.get_as(&outsider, "/api/v1/tasks").await.expect(200);
     assert_eq!(own_list["total"], 0);
-    assert_eq!(app.get_as(&coordinating, "/api/v1/tasks").await.expect(200)["total"], 1);
+    assert_eq!(
+        app.get_as(&coordinating, "/api/v1/tasks").await.expect(200)["total"],
+        1
+    );
     app.get_as(&viewer, &path).await.expect(200);
     app.post_as(&viewer, &format!("{path}/progress"), json!({"note": "x"}))
         .await
@@ -116,12 +122,22 @@ async fn units_report_the_lead_declares_and_the_office_returns_then_confirms() {
         .expect(200);
     assert_eq!(returned["completion"], "open");
     assert_eq!(returned["progress_percent"], 40);
-    assert_eq!(returned["return_reason"], "Chưa có quyết định công bố kèm theo");
+    assert_eq!(
+        returned["return_reason"],
+        "Chưa có quyết định công bố kèm theo"
+    );
 
-    app.post_as(&lead, &format!("{path}/completion"), json!({"output_document_id": evidence}))
+    app.post_as(
+        &lead,
+        &format!("{path}/completion"),
+        json!({"output_document_id": evidence}),
+    )
+    .await
+    .expect(200);
+    let confirmed = app
+        .post(&format!("{path}/confirm"), json!({}))
         .await
         .expect(200);
-    let confirmed = app.post(&format!("{path}/confirm"), json!({})).await.expect(200);
     assert_eq!(confirmed["status"], "done_on_time");
     assert_eq!(confirmed["status_label"], "Hoàn thành đúng hạn");
     let kinds: Vec<&str> = confirmed["history"]
@@ -132,12 +148,21 @@ async fn units_report_the_lead_declares_and_the_office_returns_then_confirms() {
         .collect();
     assert_eq!(
         kinds,
-        ["progress", "contribution", "declared_done", "returned", "declared_done", "confirmed"]
+        [
+            "progress",
+            "contribution",
+            "declared_done",
+            "returned",
+            "declared_done",
+            "confirmed"
+        ]
     );
     app.delete(&path).await.problem(409, "task_has_history");
 
     let trail = app
-        .get(&format!("/api/v1/audit?entity_type=task&entity_id={task_id}"))
+        .get(&format!(
+            "/api/v1/audit?entity_type=task&entity_id={task_id}"
+        ))
         .await
         .expect(200);
     let actions: Vec<&str> = trail["items"]
@@ -146,7 +171,14 @@ async fn units_report_the_lead_declares_and_the_office_returns_then_confirms() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    for action in ["created", "progress_reported", "contribution_reported", "declared_done", "returned", "confirmed"] {
+    for action in [
+        "created",
+        "progress_reported",
+        "contribution_reported",
+        "declared_done",
+        "returned",
+        "confirmed",
+    ] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
 }
@@ -156,10 +188,20 @@ async fn a_draft_plan_takes_no_reports_and_a_directive_has_its_own_tasks() {
     let app = TestApp::spawn().await;
     department(&app).await;
     let draft = id(&app
-        .post("/api/v1/plans", json!({"code": "KH-NHAP", "year": 2026, "title": "Kế hoạch (dự thảo)"}))
+        .post(
+            "/api/v1/plans",
+            json!({"code": "KH-NHAP", "year": 2026, "title": "Kế hoạch (dự thảo)"}),
+        )
         .await
         .expect(201));
-    let draft_task = super::task(&app, draft, "1", "VP", json!({"kind": "month", "year": 2026, "month": 12})).await;
+    let draft_task = super::task(
+        &app,
+        draft,
+        "1",
+        "VP",
+        json!({"kind": "month", "year": 2026, "month": 12}),
+    )
+    .await;
     app.post(
         &format!("/api/v1/tasks/{}/progress", id(&draft_task)),
         json!({"note": "Bắt đầu"}),
@@ -172,7 +214,13 @@ async fn a_draft_plan_takes_no_reports_and_a_directive_has_its_own_tasks() {
         .expect(204);
 
     // A meeting conclusion (thông báo kết luận) assigns tasks of its own.
-    let conclusion = document(&app, "45/TB-SCT", "2022-04-28", "Thông báo kết luận của Giám đốc Sở tại cuộc họp về công tác CCHC").await;
+    let conclusion = document(
+        &app,
+        "45/TB-SCT",
+        "2022-04-28",
+        "Thông báo kết luận của Giám đốc Sở tại cuộc họp về công tác CCHC",
+    )
+    .await;
     let problem = app
         .post(
             "/api/v1/tasks",

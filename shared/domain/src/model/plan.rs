@@ -170,7 +170,10 @@ pub struct PlanTargetInput {
 #[serde(deny_unknown_fields)]
 pub struct CreatePlan {
     /// Unique code: letters, digits, `.`, `_`, `-`; at most 40 characters.
-    #[schema(example = "KH-CCHC-2022", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    #[schema(
+        example = "KH-CCHC-2022",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+    )]
     pub code: String,
     #[schema(example = 2022, minimum = 1900, maximum = 2200)]
     pub year: i32,

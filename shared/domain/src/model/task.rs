@@ -386,11 +386,18 @@ mod tests {
         }
         let counts = counts.with_rate();
         assert_eq!(counts.total, 7);
-        assert_eq!((counts.done_on_time, counts.done_late, counts.overdue), (2, 1, 1));
+        assert_eq!(
+            (counts.done_on_time, counts.done_late, counts.overdue),
+            (2, 1, 1)
+        );
         // 2 of the 4 judged tasks: not due, in progress and due soon are not judged yet.
         assert_eq!(counts.on_time_rate, Some(50.0));
         let mut two_of_three = StatusCounts::default();
-        for status in [TaskStatus::DoneOnTime, TaskStatus::DoneOnTime, TaskStatus::DoneLate] {
+        for status in [
+            TaskStatus::DoneOnTime,
+            TaskStatus::DoneOnTime,
+            TaskStatus::DoneLate,
+        ] {
             two_of_three.add(status);
         }
         assert_eq!(two_of_three.with_rate().on_time_rate, Some(66.7));

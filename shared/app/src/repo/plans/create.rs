@@ -70,7 +70,13 @@ pub async fn create(
         plans::replace_areas(conn, id, &resolved.areas).await?;
         plans::replace_targets(conn, id, &resolved.targets).await?;
         let plan = load(conn, id).await?;
-        audit::record(conn, actor, now, Entry::created(EntityType::Plan, id, &plan)?).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::Plan, id, &plan)?,
+        )
+        .await?;
         Ok(plan)
     })
     .await

@@ -26,12 +26,21 @@ pub async fn delete(
         if row.status != PlanStatus::Draft {
             return Err(Error::conflict(
                 "plan_not_draft",
-                format!("only a draft plan can be deleted; this one is {}", row.status),
+                format!(
+                    "only a draft plan can be deleted; this one is {}",
+                    row.status
+                ),
             ));
         }
         let before = load(conn, id).await?;
         plans::delete(conn, id).await?;
-        audit::record(conn, actor, now, Entry::deleted(EntityType::Plan, id, &before)?).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::deleted(EntityType::Plan, id, &before)?,
+        )
+        .await?;
         Ok(())
     })
     .await

@@ -21,7 +21,10 @@ pub(crate) async fn unit_ids(
     check: &mut Checker,
     codes: &[(String, String)],
 ) -> Result<HashMap<String, i64>> {
-    let wanted: Vec<String> = codes.iter().map(|(_, code)| code.trim().to_owned()).collect();
+    let wanted: Vec<String> = codes
+        .iter()
+        .map(|(_, code)| code.trim().to_owned())
+        .collect();
     let found: HashMap<String, (i64, bool)> = units::ids_by_codes(conn, &wanted)
         .await?
         .into_iter()
@@ -96,7 +99,11 @@ pub(super) async fn resolve(
     let mut seen = HashSet::new();
     for (field, id) in &documents {
         if !seen.insert(*id) {
-            check.push(field.as_str(), "duplicate", format!("document {id} is listed twice"));
+            check.push(
+                field.as_str(),
+                "duplicate",
+                format!("document {id} is listed twice"),
+            );
         }
     }
     if parts.legal_basis.len() > MAX_ITEMS {
@@ -128,7 +135,10 @@ pub(super) async fn resolve(
                 format!("{} is listed twice", area.content_area),
             );
         }
-        codes.push((format!("areas[{i}].lead_unit_code"), area.lead_unit_code.clone()));
+        codes.push((
+            format!("areas[{i}].lead_unit_code"),
+            area.lead_unit_code.clone(),
+        ));
         if area.coordinating_unit_codes.len() > MAX_ITEMS {
             check.push(
                 format!("areas[{i}].coordinating_unit_codes"),
@@ -152,12 +162,21 @@ pub(super) async fn resolve(
     let units = unit_ids(conn, check, &codes).await?;
 
     if parts.targets.len() > MAX_ITEMS {
-        check.push("targets", "too_many", format!("at most {MAX_ITEMS} targets"));
+        check.push(
+            "targets",
+            "too_many",
+            format!("at most {MAX_ITEMS} targets"),
+        );
     }
     let indicator_codes: Vec<String> = parts
         .targets
         .iter()
-        .filter_map(|t| t.indicator_code.as_deref().map(str::trim).map(str::to_owned))
+        .filter_map(|t| {
+            t.indicator_code
+                .as_deref()
+                .map(str::trim)
+                .map(str::to_owned)
+        })
         .collect();
     let indicators = refs::indicator_ids_by_code(conn, &indicator_codes).await?;
     let period_codes: Vec<String> = parts
@@ -168,7 +187,11 @@ pub(super) async fn resolve(
     let periods = refs::period_ids_by_code(conn, &period_codes).await?;
     let mut targets = Vec::new();
     for (i, target) in parts.targets.iter().enumerate() {
-        check.text(&format!("targets[{i}].description"), &target.description, 1000);
+        check.text(
+            &format!("targets[{i}].description"),
+            &target.description,
+            1000,
+        );
         let indicator_id = match target.indicator_code.as_deref().map(str::trim) {
             Some(code) => {
                 let id = indicators.get(code).copied();

@@ -69,7 +69,11 @@ async fn move_to(
         let before = load(conn, id).await?;
         plans::set_status(conn, id, to, now).await?;
         let after = load(conn, id).await?;
-        let action = if to == PlanStatus::Issued { "issued" } else { "closed" };
+        let action = if to == PlanStatus::Issued {
+            "issued"
+        } else {
+            "closed"
+        };
         let entry = Entry::changed(EntityType::Plan, id, action, &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;
         Ok(after)

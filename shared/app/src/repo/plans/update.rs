@@ -36,7 +36,11 @@ pub async fn update(
         let before = load(conn, id).await?;
         let mut check = Checker::new();
         if input.year.is_some() && row.status != PlanStatus::Draft {
-            check.push("year", "locked_when_issued", "cannot change once the plan is issued");
+            check.push(
+                "year",
+                "locked_when_issued",
+                "cannot change once the plan is issued",
+            );
         }
         if row.status == PlanStatus::Issued && input.document_id == Some(None) {
             check.push(

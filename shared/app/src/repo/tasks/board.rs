@@ -41,7 +41,10 @@ pub async fn board(
         totals.add(status);
         by_unit.entry(row.lead_unit_id).or_default().add(status);
         if let Some(area) = row.content_area {
-            let order = ContentArea::ALL.iter().position(|a| *a == area).unwrap_or(usize::MAX);
+            let order = ContentArea::ALL
+                .iter()
+                .position(|a| *a == area)
+                .unwrap_or(usize::MAX);
             by_area
                 .entry(order)
                 .or_insert_with(|| (area, StatusCounts::default()))

@@ -7,7 +7,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::progress::reporting_unit;
 use super::read::load_detail;
-use super::{audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports};
+use super::{
+    audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports,
+};
 use crate::authz::{self, Principal};
 use crate::repo::plans::resolve::check_documents;
 use cchc_db::tasks;
@@ -41,7 +43,15 @@ pub async fn declare_done(
             ));
         }
         let mut check = Checker::new();
-        let unit_id = reporting_unit(conn, &mut check, principal, None, &involved, row.lead_unit_id).await?;
+        let unit_id = reporting_unit(
+            conn,
+            &mut check,
+            principal,
+            None,
+            &involved,
+            row.lead_unit_id,
+        )
+        .await?;
         if unit_id != row.lead_unit_id {
             return Err(Error::Forbidden(
                 "only the lead unit (đơn vị chủ trì) declares the task done".into(),
@@ -49,12 +59,20 @@ pub async fn declare_done(
         }
         check.optional_text("note", input.note.as_deref(), 4000);
         if let Some(document) = input.output_document_id {
-            check_documents(conn, &mut check, &[("output_document_id".to_owned(), document)])
-                .await?;
+            check_documents(
+                conn,
+                &mut check,
+                &[("output_document_id".to_owned(), document)],
+            )
+            .await?;
         }
         check_evidence(conn, &mut check, &input.evidence).await?;
         check.finish()?;
-        let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let note = input
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
         let event = tasks::NewEvent {
             task_id: id,
             kind: TaskEventKind::DeclaredDone,

@@ -82,7 +82,10 @@ pub(super) async fn prepare(
             format!("at most {MAX_COORDINATING} units"),
         );
     }
-    let mut codes = vec![("lead_unit_code".to_owned(), fields.lead_unit_code.to_owned())];
+    let mut codes = vec![(
+        "lead_unit_code".to_owned(),
+        fields.lead_unit_code.to_owned(),
+    )];
     for (i, code) in fields.coordinating_unit_codes.iter().enumerate() {
         let field = format!("coordinating_unit_codes[{i}]");
         if code.trim() == fields.lead_unit_code.trim() {
@@ -106,7 +109,11 @@ pub(super) async fn prepare(
     };
     if let (Some(start), Some(deadline)) = (fields.start_date, deadline) {
         if start > cchc_domain::rules::local_time::local_date(deadline) {
-            check.push("start_date", "after_deadline", "must not be after the deadline");
+            check.push(
+                "start_date",
+                "after_deadline",
+                "must not be after the deadline",
+            );
         }
     }
     if check.has_errors() {
@@ -223,13 +230,20 @@ async fn insert(
     };
     let prepared = prepare(conn, &mut check, &fields, policy).await?;
     check.finish()?;
-    let prepared = prepared.ok_or_else(|| Error::Internal("a checked task has no values".into()))?;
+    let prepared =
+        prepared.ok_or_else(|| Error::Internal("a checked task has no values".into()))?;
     let duplicate = || format!("the source already has a task numbered {}", source.code);
     let id = tasks::insert(conn, source, &prepared.values(), now)
         .await
         .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
     tasks::replace_coordinating_units(conn, id, &prepared.coordinating_unit_ids).await?;
     let task = load_detail(conn, id, policy, now).await?;
-    audit::record(conn, actor, now, Entry::created(EntityType::Task, id, &task.task)?).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Entry::created(EntityType::Task, id, &task.task)?,
+    )
+    .await?;
     Ok(task)
 }

@@ -33,8 +33,13 @@ pub async fn delete(
             ));
         }
         tasks::delete(conn, id).await?;
-        audit::record(conn, actor, now, Entry::deleted(EntityType::Task, id, &before.task)?)
-            .await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::deleted(EntityType::Task, id, &before.task)?,
+        )
+        .await?;
         Ok(())
     })
     .await

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::read::load_detail;
 use super::find;
+use super::read::load_detail;
 use super::update::refuse_when_closed;
 use crate::authz::{self, Principal};
 use crate::repo::audit::{self, Entry};
@@ -71,8 +71,8 @@ pub async fn grant_extension(
             }
         }
         check.finish()?;
-        let deadline =
-            deadline.ok_or_else(|| Error::Internal("a checked extension has no deadline".into()))?;
+        let deadline = deadline
+            .ok_or_else(|| Error::Internal("a checked extension has no deadline".into()))?;
         let before = load_detail(conn, id, policy, now).await?;
         let due = serde_json::to_value(input.due)
             .map_err(|e| Error::Internal(format!("a due does not serialize: {e}")))?;

@@ -231,11 +231,19 @@ pub(crate) async fn check_evidence(
 ) -> Result<()> {
     const MAX_EVIDENCE: usize = 20;
     if evidence.len() > MAX_EVIDENCE {
-        check.push("evidence", "too_many", format!("at most {MAX_EVIDENCE} documents"));
+        check.push(
+            "evidence",
+            "too_many",
+            format!("at most {MAX_EVIDENCE} documents"),
+        );
     }
     let mut documents = Vec::new();
     for (i, cited) in evidence.iter().enumerate() {
-        check.optional_text(&format!("evidence[{i}].section"), cited.section.as_deref(), 200);
+        check.optional_text(
+            &format!("evidence[{i}].section"),
+            cited.section.as_deref(),
+            200,
+        );
         if cited.page.is_some_and(|p| !(1..=100_000).contains(&p)) {
             check.push(
                 format!("evidence[{i}].page"),
@@ -298,9 +306,8 @@ pub(crate) async fn require_open_for_reports(
             "awaiting_confirmation",
             "the task is declared done and waits for the Office's confirmation",
         )),
-        TaskCompletion::Confirmed => Err(Error::conflict(
-            "task_done",
-            "the task is confirmed done",
-        )),
+        TaskCompletion::Confirmed => {
+            Err(Error::conflict("task_done", "the task is confirmed done"))
+        }
     }
 }

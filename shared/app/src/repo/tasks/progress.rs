@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::read::load_detail;
-use super::{audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports};
+use super::{
+    audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports,
+};
 use crate::authz::{self, Principal};
 use cchc_db::{tasks, units};
 use cchc_domain::error::Result;
@@ -89,7 +91,11 @@ pub(super) async fn reporting_unit(
         Some(code) => match units::find_id_by_code(conn, code).await? {
             Some(id) => Some(id),
             None => {
-                check.push("unit_code", "unknown_unit", format!("no unit has the code {code:?}"));
+                check.push(
+                    "unit_code",
+                    "unknown_unit",
+                    format!("no unit has the code {code:?}"),
+                );
                 return Ok(lead_unit_id);
             }
         },
@@ -98,7 +104,11 @@ pub(super) async fn reporting_unit(
     let unit = match (principal.role, principal.unit_id) {
         (Role::Reporter, Some(own)) => {
             if named.is_some_and(|named| named != own) {
-                check.push("unit_code", "not_your_unit", "a reporter reports for its own unit");
+                check.push(
+                    "unit_code",
+                    "not_your_unit",
+                    "a reporter reports for its own unit",
+                );
             }
             own
         }

@@ -107,11 +107,9 @@ pub async fn list(
     authz::read_plans(principal)?;
     let (page, per_page) = page.validate()?;
     let unit_id = match filter.unit_code.as_deref().map(str::trim) {
-        Some(code) if !code.is_empty() => Some(
-            units::find_id_by_code(conn, code)
-                .await?
-                .unwrap_or(-1),
-        ),
+        Some(code) if !code.is_empty() => {
+            Some(units::find_id_by_code(conn, code).await?.unwrap_or(-1))
+        }
         _ => None,
     };
     let unit_id = match authz::unit_scope(principal) {

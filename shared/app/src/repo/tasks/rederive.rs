@@ -39,9 +39,7 @@ pub async fn rederive_deadlines(
             continue;
         }
         tasks::set_deadlines(conn, row.id, deadline, extended, now).await?;
-        let facts = |deadline, extended| {
-            json!({"deadline": local_opt(deadline), "extended_deadline": local_opt(extended)})
-        };
+        let facts = |deadline, extended| json!({"deadline": local_opt(deadline), "extended_deadline": local_opt(extended)});
         let entry = Entry::changed_json(
             EntityType::Task,
             row.id,

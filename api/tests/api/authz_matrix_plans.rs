@@ -1,0 +1,176 @@
+//! The plan and task operations of the authorization matrix: their fixtures (an issued plan,
+//! a task led by unit A and one led by unit B) and the request each caller sends.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::{get, id, post, req, Body, Request};
+use crate::common::TestApp;
+
+/// Ids of the plan fixtures.
+pub(super) struct PlanFixtures {
+    plan: i64,
+    task_a: i64,
+    task_b: i64,
+}
+
+const DUE: &str = r#"{"kind": "month", "year": 2026, "month": 12}"#;
+
+fn due() -> serde_json::Value {
+    serde_json::from_str(DUE).unwrap()
+}
+
+impl PlanFixtures {
+    pub(super) async fn new(app: &TestApp, n: u32) -> Self {
+        let plan = plan(app, n, true).await;
+        Self {
+            plan,
+            task_a: task(app, plan, &format!("A{n}"), "KHTC").await,
+            task_b: task(app, plan, &format!("B{n}"), "QLTM").await,
+        }
+    }
+
+    /// The request `operation` sends, with fresh fixtures where it changes state for good;
+    /// `other` for the reporter on unit B's task.
+    pub(super) async fn request(
+        &self,
+        app: &TestApp,
+        operation: &str,
+        other: bool,
+        n: u32,
+    ) -> Request {
+        let plan = self.plan;
+        let task = if other { self.task_b } else { self.task_a };
+        let lead = if other { "QLTM" } else { "KHTC" };
+        match operation {
+            "GET /api/v1/plans" => get("/api/v1/plans"),
+            "POST /api/v1/plans" => post(
+                "/api/v1/plans",
+                json!({"code": format!("KH-{n}"), "year": 2026, "title": "Kế hoạch CCHC năm 2026"}),
+            ),
+            "GET /api/v1/plans/{id}" => get(format!("/api/v1/plans/{plan}")),
+            "PATCH /api/v1/plans/{id}" => req(
+                Method::PATCH,
+                format!("/api/v1/plans/{plan}"),
+                Body::Json(json!({"title": format!("Kế hoạch CCHC năm 2026 ({n})")})),
+            ),
+            "DELETE /api/v1/plans/{id}" => {
+                let draft = self::plan(app, n, false).await;
+                req(Method::DELETE, format!("/api/v1/plans/{draft}"), Body::None)
+            }
+            "POST /api/v1/plans/{id}/issue" => {
+                let draft = self::plan(app, n, false).await;
+                post(format!("/api/v1/plans/{draft}/issue"), json!({}))
+            }
+            "POST /api/v1/plans/{id}/close" => {
+                let issued = self::plan(app, n, true).await;
+                post(format!("/api/v1/plans/{issued}/close"), json!({}))
+            }
+            "GET /api/v1/plans/{id}/board" => get(format!("/api/v1/plans/{plan}/board")),
+            "GET /api/v1/plans/{id}/tasks" => get(format!("/api/v1/plans/{plan}/tasks")),
+            "POST /api/v1/plans/{id}/tasks" => post(
+                format!("/api/v1/plans/{plan}/tasks"),
+                json!({"code": format!("N{n}"), "title": "Nhiệm vụ mới", "lead_unit_code": lead, "due": due()}),
+            ),
+            "GET /api/v1/tasks" => get("/api/v1/tasks"),
+            "POST /api/v1/tasks" => {
+                let source = document(app, n).await;
+                post(
+                    "/api/v1/tasks",
+                    json!({"code": "1", "title": "Nhiệm vụ theo kết luận", "source_document_id": source,
+                           "lead_unit_code": lead, "due": due()}),
+                )
+            }
+            "GET /api/v1/tasks/{id}" => get(format!("/api/v1/tasks/{task}")),
+            "PATCH /api/v1/tasks/{id}" => req(
+                Method::PATCH,
+                format!("/api/v1/tasks/{task}"),
+                Body::Json(json!({"title": format!("Nhiệm vụ ({n})")})),
+            ),
+            "DELETE /api/v1/tasks/{id}" => {
+                let fresh = self::task(app, plan, &format!("D{n}"), lead).await;
+                req(Method::DELETE, format!("/api/v1/tasks/{fresh}"), Body::None)
+            }
+            "POST /api/v1/tasks/{id}/progress" => post(
+                format!("/api/v1/tasks/{task}/progress"),
+                json!({"percent": 30, "note": "Đang thực hiện"}),
+            ),
+            "POST /api/v1/tasks/{id}/completion" => {
+                let fresh = self::task(app, plan, &format!("C{n}"), lead).await;
+                post(
+                    format!("/api/v1/tasks/{fresh}/completion"),
+                    json!({"note": "Đã xong"}),
+                )
+            }
+            "POST /api/v1/tasks/{id}/confirm" => {
+                let declared = declared(app, plan, n, lead).await;
+                post(format!("/api/v1/tasks/{declared}/confirm"), json!({}))
+            }
+            "POST /api/v1/tasks/{id}/return" => {
+                let declared = declared(app, plan, n, lead).await;
+                post(
+                    format!("/api/v1/tasks/{declared}/return"),
+                    json!({"reason": "Bổ sung tài liệu kiểm chứng"}),
+                )
+            }
+            "POST /api/v1/tasks/{id}/extensions" => {
+                let fresh = self::task(app, plan, &format!("E{n}"), lead).await;
+                post(
+                    format!("/api/v1/tasks/{fresh}/extensions"),
+                    json!({"due": {"kind": "year", "year": 2027}, "reason": "Chờ ý kiến"}),
+                )
+            }
+            other => panic!("no request is prepared for {other}; add one to `request`"),
+        }
+    }
+}
+
+async fn document(app: &TestApp, n: u32) -> i64 {
+    id(&app
+        .post(
+            "/api/v1/documents",
+            json!({"number": format!("{}/KH-SCT", 5000 + n), "issued_on": "2026-01-15",
+                   "issuing_agency": "Sở Công Thương", "subject": "Kế hoạch CCHC năm 2026",
+                   "direction": "outgoing"}),
+        )
+        .await
+        .expect(201))
+}
+
+/// A plan with its document, issued if asked.
+async fn plan(app: &TestApp, n: u32, issue: bool) -> i64 {
+    let document = document(app, n).await;
+    let plan = id(&app
+        .post(
+            "/api/v1/plans",
+            json!({"code": format!("KH-AUTHZ-{n}"), "year": 2026, "title": "Kế hoạch CCHC năm 2026",
+                   "document_id": document}),
+        )
+        .await
+        .expect(201));
+    if issue {
+        app.post(&format!("/api/v1/plans/{plan}/issue"), json!({}))
+            .await
+            .expect(200);
+    }
+    plan
+}
+
+async fn task(app: &TestApp, plan: i64, code: &str, lead: &str) -> i64 {
+    id(&app
+        .post(
+            &format!("/api/v1/plans/{plan}/tasks"),
+            json!({"code": code, "title": "Nhiệm vụ", "lead_unit_code": lead, "due": due()}),
+        )
+        .await
+        .expect(201))
+}
+
+/// A task its lead unit declared done (by the Office's hand).
+async fn declared(app: &TestApp, plan: i64, n: u32, lead: &str) -> i64 {
+    let task = task(app, plan, &format!("X{n}"), lead).await;
+    app.post(&format!("/api/v1/tasks/{task}/completion"), json!({}))
+        .await
+        .expect(200);
+    task
+}
