@@ -154,7 +154,17 @@ async fn diesel_schema_matches_the_migrated_database() {
         integration_events,
         webhook_deliveries,
         idempotency_keys,
-        board_generation
+        board_generation,
+        plans,
+        plan_legal_basis,
+        plan_areas,
+        plan_area_units,
+        plan_targets,
+        tasks,
+        task_units,
+        task_extensions,
+        task_events,
+        task_evidence
     );
     actual.sort();
     expected.sort();
