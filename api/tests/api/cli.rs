@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 use cchc_testkit::test_db::TestDatabase;
 use serde_json::Value;
 
+use serde_json::json;
+
 use crate::common::TestApp;
 
 fn cchc_api(database_url: &str, args: &[&str]) -> Output {
@@ -89,12 +91,66 @@ async fn seed_demo_loads_the_source_documents_once() {
     let app = TestApp::spawn().await;
     let first = cchc_api(app.db.url(), &["seed-demo"]);
     assert!(first.status.success(), "{first:?}");
-    assert!(stdout(&first).contains("8 units, 18 indicators, 1 periods created"));
+    assert!(
+        stdout(&first).contains("8 units, 18 indicators, 1 periods, 12 plan tasks created"),
+        "{}",
+        stdout(&first)
+    );
     let second = cchc_api(app.db.url(), &["seed-demo"]);
     assert!(
-        stdout(&second).contains("0 units, 0 indicators, 0 periods created"),
+        stdout(&second).contains("0 units, 0 indicators, 0 periods, 0 plan tasks created"),
         "idempotent"
     );
+
+    // The 2022 plan (seed 002): eight areas with their lead units, history replayed in 2022.
+    let plans = app.get("/api/v1/plans?year=2022").await.expect(200);
+    assert_eq!(plans["items"][0]["code"], "KH-CCHC-2022");
+    let plan_id = plans["items"][0]["id"].as_i64().unwrap();
+    let plan = app
+        .get(&format!("/api/v1/plans/{plan_id}"))
+        .await
+        .expect(200);
+    assert_eq!(plan["status"], "issued");
+    assert_eq!(plan["document"]["number"], "383/KH-SCT");
+    assert_eq!(plan["legal_basis"][0]["number"], "4289/KH-UBND");
+    let leads: Vec<&str> = plan["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["lead_unit"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(leads, ["TTRA", "VP", "VP", "VP", "KHTC", "VP", "VP", "VP"]);
+    assert_eq!(plan["targets"][0]["target"]["comparator"], "gt");
+    let board = app
+        .get(&format!("/api/v1/plans/{plan_id}/board"))
+        .await
+        .expect(200);
+    let totals = &board["totals"];
+    assert_eq!(
+        (
+            &totals["total"],
+            &totals["done_on_time"],
+            &totals["done_late"],
+            &totals["overdue"]
+        ),
+        (&json!(10), &json!(4), &json!(2), &json!(4)),
+        "{board:#}"
+    );
+    assert_eq!(totals["on_time_rate"], 40.0);
+    // The meeting conclusion's review task, due "trong tháng 5/2022", was done in June.
+    let directive = app
+        .get("/api/v1/tasks?q=kh%C3%B4ng%20ph%C3%A1t%20sinh")
+        .await
+        .expect(200);
+    assert_eq!(
+        directive["items"][0]["source_document"]["number"],
+        "52/TB-SCT"
+    );
+    assert_eq!(
+        directive["items"][0]["deadline"],
+        "2022-05-31T17:00:00+07:00"
+    );
+    assert_eq!(directive["items"][0]["status"], "done_late");
 
     let units = app.get("/api/v1/units?per_page=200").await.expect(200);
     let codes: Vec<&str> = units["items"]

@@ -1,5 +1,8 @@
 //! Demo data from the source documents: Sở Công Thương, its units, the indicators of its CCHC
-//! plan and the Q1/2023 reporting period. Loading twice changes nothing.
+//! plan and the Q1/2023 reporting period; the 2022 plan with its tasks (`plan`). Loading twice
+//! changes nothing.
+
+mod plan;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use diesel_async::AsyncPgConnection;
@@ -24,14 +27,15 @@ pub struct DemoSummary {
     pub units_created: usize,
     pub indicators_created: usize,
     pub periods_created: usize,
+    pub tasks_created: usize,
 }
 
 impl std::fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Demo data: {} units, {} indicators, {} periods created (existing ones left as they were)",
-            self.units_created, self.indicators_created, self.periods_created
+            "Demo data: {} units, {} indicators, {} periods, {} plan tasks created (existing ones left as they were)",
+            self.units_created, self.indicators_created, self.periods_created, self.tasks_created
         )
     }
 }
@@ -397,6 +401,12 @@ pub async fn load(
             periods::create(conn, &period, default_policy, &principal, &actor, now).await?;
         periods::open(conn, created.id, &principal, &actor, now).await?;
         summary.periods_created += 1;
+    }
+    if cchc_db::plans::id_by_code(conn, plan::PLAN_CODE)
+        .await?
+        .is_none()
+    {
+        summary.tasks_created = plan::load(conn, default_policy, &principal, &actor).await?;
     }
     Ok(summary)
 }

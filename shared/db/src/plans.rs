@@ -380,3 +380,13 @@ pub async fn replace_targets(
     }
     Ok(())
 }
+
+/// The id of plan `code`, if there is one.
+pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
+    Ok(plans::table
+        .filter(plans::code.eq(code))
+        .select(plans::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
