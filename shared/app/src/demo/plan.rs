@@ -42,6 +42,8 @@ struct Replay<'a> {
     policy: &'a ReminderPolicy,
     principal: &'a Principal,
     actor: &'a Actor,
+    /// Tasks created so far.
+    tasks: usize,
 }
 
 impl Replay<'_> {
@@ -94,6 +96,7 @@ impl Replay<'_> {
             start_date: None,
             due,
         };
+        self.tasks += 1;
         match plan {
             Some(plan) => {
                 tasks::create_in_plan(
@@ -223,6 +226,7 @@ pub(super) async fn load(
         policy,
         principal,
         actor,
+        tasks: 0,
     };
     let basis = r
         .document(
@@ -283,7 +287,6 @@ pub(super) async fn load(
         .id;
     plans::issue(r.conn, plan, principal, actor, issued).await?;
     let p = Some(plan);
-    let mut count = 0;
 
     // Done on time.
     let t = r.task(p, None, "1.1", "Ban hành và tổ chức thực hiện Kế hoạch rà soát, kiểm tra văn bản chuyên ngành Công Thương năm 2022",
@@ -526,7 +529,6 @@ pub(super) async fn load(
         on(2022, 11, 8),
     )
     .await?;
-    count += 10;
 
     // Seed 001: the meeting conclusion of 05/5/2022 (its number is left blank in the source).
     let conclusion = r
@@ -589,6 +591,5 @@ pub(super) async fn load(
         Utc::now(),
     )
     .await?;
-    count += 2;
-    Ok(count)
+    Ok(r.tasks)
 }

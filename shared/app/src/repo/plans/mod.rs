@@ -31,7 +31,8 @@ pub fn authorize_change(principal: &Principal) -> Result<()> {
     authz::require_office_for_plans(principal, "change plans")
 }
 
-fn unit_ref(units: &HashMap<i64, UnitRef>, id: i64) -> UnitRef {
+/// Unit `id` from `units` (read with `refs::unit_refs`); a blank reference if it is missing.
+pub(crate) fn unit_ref(units: &HashMap<i64, UnitRef>, id: i64) -> UnitRef {
     units.get(&id).cloned().unwrap_or(UnitRef {
         id,
         code: String::new(),

@@ -3,9 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::find;
 use super::read::load_detail;
-use super::update::refuse_when_closed;
+use super::{find, refuse_when_closed};
 use crate::authz::{self, Principal};
 use crate::repo::audit::{self, Entry};
 use cchc_db::tasks;

@@ -17,17 +17,15 @@ mod read;
 mod rederive;
 mod update;
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
+use crate::repo::plans::unit_ref;
 use crate::repo::{local, local_opt};
 use cchc_db::calendar::load_calendar;
 use cchc_db::refs;
 use cchc_db::tasks::{self, TaskRow};
 use cchc_domain::error::{Error, Result};
-use cchc_domain::model::plan::UnitRef;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{PlanRef, Task, TaskCompletion};
 use cchc_domain::rules::calendar::WorkingCalendar;
@@ -99,14 +97,6 @@ pub(crate) fn involved(row: &TaskRow, coordinating: &[i64]) -> Vec<i64> {
     std::iter::once(row.lead_unit_id)
         .chain(coordinating.iter().copied())
         .collect()
-}
-
-fn unit_ref(units: &HashMap<i64, UnitRef>, id: i64) -> UnitRef {
-    units.get(&id).cloned().unwrap_or(UnitRef {
-        id,
-        code: String::new(),
-        name: String::new(),
-    })
 }
 
 /// Tasks `rows` as the API shows them, with their statuses at `clock`.
@@ -272,6 +262,26 @@ pub(crate) fn evidence_rows(
             page: cited.page,
         })
         .collect()
+}
+
+/// A task of a closed plan changes no more.
+pub(crate) async fn refuse_when_closed(
+    conn: &mut AsyncPgConnection,
+    plan_id: Option<i64>,
+) -> Result<()> {
+    let Some(plan_id) = plan_id else {
+        return Ok(());
+    };
+    let plan = cchc_db::plans::find(conn, plan_id, false)
+        .await?
+        .ok_or(Error::not_found("plan"))?;
+    if plan.status == cchc_domain::model::plan::PlanStatus::Closed {
+        return Err(Error::conflict(
+            "plan_closed",
+            "the task's plan is closed; its tasks change no more",
+        ));
+    }
+    Ok(())
 }
 
 /// Units report on a task only while it is open and, for a plan's task, while the plan is

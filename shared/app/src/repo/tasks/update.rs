@@ -5,13 +5,12 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::create::{prepare, Fields};
 use super::read::load_detail;
-use super::{due_of, find};
+use super::{due_of, find, refuse_when_closed};
 use crate::authz::{self, Principal};
 use crate::repo::audit::{self, Entry};
-use cchc_db::{plans, refs, tasks};
+use cchc_db::{tasks, units};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
-use cchc_domain::model::plan::PlanStatus;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{TaskCompletion, TaskDetail, UpdateTask};
 use cchc_domain::validation::Checker;
@@ -36,16 +35,15 @@ pub async fn update(
             ));
         }
         let before = load_detail(conn, id, policy, now).await?;
-        let units = refs::unit_refs(conn, &coordinating).await?;
+        let ids: Vec<i64> = std::iter::once(row.lead_unit_id)
+            .chain(coordinating.iter().copied())
+            .collect();
+        let codes = units::codes_by_id(conn, &ids).await?;
         let current_codes: Vec<String> = coordinating
             .iter()
-            .filter_map(|u| units.get(u).map(|r| r.code.clone()))
+            .filter_map(|u| codes.get(u).cloned())
             .collect();
-        let lead = refs::unit_refs(conn, &[row.lead_unit_id]).await?;
-        let lead_code = lead
-            .get(&row.lead_unit_id)
-            .map(|u| u.code.clone())
-            .unwrap_or_default();
+        let lead_code = codes.get(&row.lead_unit_id).cloned().unwrap_or_default();
         let fields = Fields {
             title: input.title.as_deref().unwrap_or(&row.title),
             content_area: input.content_area.unwrap_or(row.content_area),
@@ -79,24 +77,4 @@ pub async fn update(
         Ok(after)
     })
     .await
-}
-
-/// A task of a closed plan changes no more.
-pub(super) async fn refuse_when_closed(
-    conn: &mut AsyncPgConnection,
-    plan_id: Option<i64>,
-) -> Result<()> {
-    let Some(plan_id) = plan_id else {
-        return Ok(());
-    };
-    let plan = plans::find(conn, plan_id, false)
-        .await?
-        .ok_or(Error::not_found("plan"))?;
-    if plan.status == PlanStatus::Closed {
-        return Err(Error::conflict(
-            "plan_closed",
-            "the task's plan is closed; its tasks change no more",
-        ));
-    }
-    Ok(())
 }
