@@ -27,6 +27,7 @@ pub struct PlanRow {
     pub updated_at: DateTime<Utc>,
     pub issued_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub working_group: serde_json::Value,
 }
 
 /// Plan `id`, locked for the rest of the transaction when `lock`.
@@ -105,6 +106,8 @@ pub struct PlanValues<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub document_id: Option<i64>,
+    /// The working group's mailboxes, as a JSON array.
+    pub working_group: &'a serde_json::Value,
 }
 
 /// Adds a draft plan. The raw error lets the caller tell a duplicate code.
@@ -120,6 +123,7 @@ pub async fn insert(
             plans::title.eq(values.title),
             plans::description.eq(values.description),
             plans::document_id.eq(values.document_id),
+            plans::working_group.eq(values.working_group),
             plans::status.eq(PlanStatus::Draft),
             plans::created_at.eq(now),
             plans::updated_at.eq(now),
@@ -142,6 +146,7 @@ pub async fn update(
             plans::title.eq(values.title),
             plans::description.eq(values.description),
             plans::document_id.eq(values.document_id),
+            plans::working_group.eq(values.working_group),
             plans::updated_at.eq(now),
         ))
         .execute(conn)
@@ -389,4 +394,14 @@ pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Opti
         .first(conn)
         .await
         .optional()?)
+}
+
+/// The issued plans (the ones whose tasks are running), by id.
+pub async fn issued(conn: &mut AsyncPgConnection) -> Result<Vec<PlanRow>> {
+    Ok(plans::table
+        .filter(plans::status.eq(PlanStatus::Issued))
+        .order(plans::id)
+        .select(PlanRow::as_select())
+        .load(conn)
+        .await?)
 }

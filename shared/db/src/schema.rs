@@ -480,6 +480,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         issued_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        working_group -> Jsonb,
     }
 }
 
@@ -550,6 +551,18 @@ diesel::table! {
         return_reason -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        overdue_notified_deadline -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    task_escalations (id) {
+        id -> Int8,
+        task_id -> Int8,
+        level -> Text,
+        deadline -> Timestamptz,
+        escalated_at -> Timestamptz,
+        minutes_late -> Int4,
     }
 }
 
@@ -610,6 +623,7 @@ diesel::joinable!(task_units -> tasks (task_id));
 diesel::joinable!(task_units -> units (unit_id));
 diesel::joinable!(task_extensions -> tasks (task_id));
 diesel::joinable!(task_events -> tasks (task_id));
+diesel::joinable!(task_escalations -> tasks (task_id));
 diesel::joinable!(task_evidence -> task_events (event_id));
 diesel::joinable!(task_evidence -> documents (document_id));
 
@@ -650,6 +664,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_area_units,
     plan_targets,
     tasks,
+    task_escalations,
     task_units,
     task_extensions,
     task_events,

@@ -161,6 +161,7 @@ async fn diesel_schema_matches_the_migrated_database() {
         plan_area_units,
         plan_targets,
         tasks,
+        task_escalations,
         task_units,
         task_extensions,
         task_events,

@@ -1,11 +1,14 @@
 //! Tasks (`tasks`) of plans and directive documents, their coordinating units (`task_units`);
-//! the list (`list`) and the history: extensions, progress, declarations (`history`).
+//! the list (`list`), the history: extensions, progress, declarations (`history`), and what
+//! the worker reminds and escalates (`schedule`).
 
 mod history;
 mod list;
+mod schedule;
 
 pub use history::*;
 pub use list::*;
+pub use schedule::*;
 
 use std::collections::HashMap;
 
