@@ -6,15 +6,17 @@ use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 
 use cchc_app::jobs::{
-    BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder, WebhookDelivery,
+    BackgroundJob, Digest, EscalationHead, EscalationLeadership, PlanDigest, Receipt, Reminder,
+    TaskEscalationHead, TaskEscalationLeadership, TaskReminder, WebhookDelivery,
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
+use crate::task_mail_jobs;
 use crate::webhook_jobs::WebhookJobs;
 
 /// Webhook deliveries go to [`WebhookJobs`]; the mail kinds (reminders, escalations, receipts,
-/// digests) to [`MailJobs`]. An unknown kind, or a payload that is not its kind's, fails for
+/// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`]. An unknown kind, or a payload that is not its kind's, fails for
 /// good.
 pub struct JobDispatcher {
     mail: MailJobs,
@@ -48,6 +50,35 @@ impl JobHandler for JobDispatcher {
                 }
                 Receipt::JOB_NAME => mail.run(conn, job, Receipt::from_claimed(job)?, now).await,
                 Digest::JOB_NAME => mail.run(conn, job, Digest::from_claimed(job)?, now).await,
+                TaskReminder::JOB_NAME => {
+                    let payload = TaskReminder::from_claimed(job)?;
+                    let (key, policy) = (MailJobs::key(job), mail.task_policy());
+                    let decision =
+                        task_mail_jobs::reminder(conn, payload, key, policy, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                TaskEscalationHead::JOB_NAME => {
+                    let payload = TaskEscalationHead::from_claimed(job)?;
+                    let (key, policy) = (MailJobs::key(job), mail.task_policy());
+                    let decision =
+                        task_mail_jobs::escalation_head(conn, payload, key, policy, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                TaskEscalationLeadership::JOB_NAME => {
+                    let payload = TaskEscalationLeadership::from_claimed(job)?;
+                    let (key, policy) = (MailJobs::key(job), mail.task_policy());
+                    let decision =
+                        task_mail_jobs::escalation_leadership(conn, payload, key, policy, now)
+                            .await?;
+                    mail.deliver(decision, now).await
+                }
+                PlanDigest::JOB_NAME => {
+                    let payload = PlanDigest::from_claimed(job)?;
+                    let (key, policy) = (MailJobs::key(job), mail.task_policy());
+                    let decision =
+                        task_mail_jobs::plan_digest(conn, payload, key, policy, now).await?;
+                    mail.deliver(decision, now).await
+                }
                 WebhookDelivery::JOB_NAME => {
                     let payload = WebhookDelivery::from_claimed(job)?;
                     self.webhooks.deliver(conn, job, payload, now).await

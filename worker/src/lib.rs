@@ -10,4 +10,5 @@ pub mod dispatch;
 pub mod email;
 pub mod mail_jobs;
 pub mod runtime;
+pub mod task_mail_jobs;
 pub mod webhook_jobs;

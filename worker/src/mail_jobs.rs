@@ -14,6 +14,7 @@ use cchc_db::standings::{unit_standing, unit_standings, UnitStanding};
 use cchc_db::{escalations, periods, submissions, units};
 use cchc_domain::model::job::Recipient;
 use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::rules::local_time::local_instant;
 use cchc_domain::rules::timeliness::Timeliness as StoredTimeliness;
@@ -33,11 +34,35 @@ pub(crate) enum Decision {
 /// Runs the mail kinds, handed over by [`crate::dispatch::JobDispatcher`].
 pub struct MailJobs {
     mailer: Mailer,
+    task_policy: ReminderPolicy,
 }
 
 impl MailJobs {
+    /// Task statuses are derived with the default policy unless
+    /// [`with_task_policy`](Self::with_task_policy) says otherwise.
     pub fn new(mailer: Mailer) -> Self {
-        Self { mailer }
+        Self {
+            mailer,
+            task_policy: ReminderPolicy::default(),
+        }
+    }
+
+    /// The policy task statuses are derived with: the service's default policy, as the API
+    /// derives them.
+    pub fn with_task_policy(mut self, policy: ReminderPolicy) -> Self {
+        self.task_policy = policy;
+        self
+    }
+
+    pub(crate) fn task_policy(&self) -> &ReminderPolicy {
+        &self.task_policy
+    }
+
+    /// The idempotency key of the mail a job sends.
+    pub(crate) fn key(job: &ClaimedJob) -> String {
+        job.dedup_key
+            .clone()
+            .unwrap_or_else(|| format!("job.{}", job.id))
     }
 }
 
@@ -60,11 +85,17 @@ impl MailJobs {
         payload: J,
         now: DateTime<Utc>,
     ) -> Result<String, JobError> {
-        let key = job
-            .dedup_key
-            .clone()
-            .unwrap_or_else(|| format!("job.{}", job.id));
-        match payload.decide(conn, key, now).await? {
+        let decision = payload.decide(conn, Self::key(job), now).await?;
+        self.deliver(decision, now).await
+    }
+
+    /// Sends the mail a job decided on, or says why it skipped.
+    pub(crate) async fn deliver(
+        &self,
+        decision: Decision,
+        now: DateTime<Utc>,
+    ) -> Result<String, JobError> {
+        match decision {
             Decision::Skip(reason) => Ok(format!("skipped: {reason}")),
             Decision::Send(mail) => match self.mailer.send(&mail, now).await {
                 Ok(message_id) => Ok(format!("sent {message_id}")),

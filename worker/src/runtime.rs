@@ -61,7 +61,8 @@ impl Worker {
             config.notifications.clone(),
             Arc::new(cchc_domain::clock::SystemClock),
             Arc::new(crate::dispatch::JobDispatcher::new(
-                crate::mail_jobs::MailJobs::new(mailer),
+                crate::mail_jobs::MailJobs::new(mailer)
+                    .with_task_policy(config.default_policy.clone()),
                 crate::webhook_jobs::WebhookJobs::new(&config.outbound_allow)
                     .context("the webhook HTTP client")?,
             )),
@@ -93,6 +94,11 @@ impl Worker {
                 head_escalations = report.head_escalations,
                 leadership_escalations = report.leadership_escalations,
                 digests = report.digests,
+                tasks_overdue = report.tasks_overdue,
+                task_reminders = report.task_reminders,
+                task_head_escalations = report.task_head_escalations,
+                task_leadership_escalations = report.task_leadership_escalations,
+                plan_digests = report.plan_digests,
                 "planned"
             );
         }

@@ -74,6 +74,7 @@ fn notifications() -> NotificationConfig {
         leadership: vec![Recipient::new("Giám đốc Sở", "giamdoc@sct.example.vn")],
         office: vec![Recipient::new("Văn phòng Sở", "vanphong@sct.example.vn")],
         digest_time: chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+        ..NotificationConfig::default()
     }
 }
 

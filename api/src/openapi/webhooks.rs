@@ -58,6 +58,24 @@ const EVENTS: &[(EventType, &str, &str, &str)] = &[
         "A unit missed its deadline and was escalated: `head` when its head was told (an hour after the deadline by default), `leadership` when the leadership was (two working days after).",
     ),
     (
+        EventType::TaskAssigned,
+        "TaskAssignedEvent",
+        "TaskEventData",
+        "A task was given to its units: created in an issued plan or from a directive document, its plan issued, or its lead or coordinating units changed.",
+    ),
+    (
+        EventType::TaskOverdue,
+        "TaskOverdueEvent",
+        "TaskEventData",
+        "A task passed its deadline unfinished. Sent once per deadline, as soon as it passes (not only in office hours); a task extended and overdue again is sent again.",
+    ),
+    (
+        EventType::TaskCompleted,
+        "TaskCompletedEvent",
+        "TaskEventData",
+        "The Office confirmed a task done; `completed_at` is when the lead unit declared it, `on_time` whether that was by the deadline.",
+    ),
+    (
         EventType::Ping,
         "PingEvent",
         "PingEventData",

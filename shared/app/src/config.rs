@@ -110,8 +110,12 @@ pub struct NotificationConfig {
     /// `CCHC_OFFICE_EMAILS`: the Office (Văn phòng Sở), copied on leadership escalations and sent
     /// the daily digest.
     pub office: Vec<Recipient>,
-    /// `CCHC_DIGEST_TIME`: local time of the daily digest on working days (default 07:30).
+    /// `CCHC_DIGEST_TIME`: local time of the daily digest on working days (default 07:30); also
+    /// of the plans' monthly and quarterly digests.
     pub digest_time: NaiveTime,
+    /// How tasks are reminded and escalated: the service's default policy (the `CCHC_*` policy
+    /// variables), as periods without their own policy are.
+    pub task_policy: ReminderPolicy,
 }
 
 impl Default for NotificationConfig {
@@ -120,6 +124,7 @@ impl Default for NotificationConfig {
             leadership: Vec::new(),
             office: Vec::new(),
             digest_time: NaiveTime::from_hms_opt(7, 30, 0).unwrap_or(NaiveTime::MIN),
+            task_policy: ReminderPolicy::default(),
         }
     }
 }
@@ -258,7 +263,7 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
-            default_policy: policy,
+            default_policy: policy.clone(),
             rate_limit_per_minute: match lookup("CCHC_RATE_LIMIT_PER_MINUTE") {
                 Some(v) => parse("CCHC_RATE_LIMIT_PER_MINUTE", &v)?,
                 None => DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -287,6 +292,7 @@ impl Config {
                     Some(v) => parse_time("CCHC_DIGEST_TIME", &v)?,
                     None => NotificationConfig::default().digest_time,
                 },
+                task_policy: policy,
             },
             qlvb: QlvbConfig {
                 max_inline_bytes: match lookup("CCHC_QLVB_MAX_INLINE_BYTES") {

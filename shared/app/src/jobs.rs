@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::repo::jobs::{ClaimedJob, JobError, NewJob};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::job::Recipient;
+use cchc_domain::rules::monitoring::MonitoringSpan;
 use cchc_domain::rules::reminders::ReminderStep;
 
 /// A kind of job: its payload type, named by [`JOB_NAME`](Self::JOB_NAME).
@@ -106,6 +107,70 @@ pub struct Digest {
 
 impl BackgroundJob for Digest {
     const JOB_NAME: &'static str = "digest";
+}
+
+/// What a task reminder is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskReminderPurpose {
+    /// The task's deadline is coming.
+    Deadline,
+    /// Ongoing work owes its progress report for the month or quarter.
+    ProgressReport,
+}
+
+/// Reminds a task's lead unit (its focal persons) of a coming deadline or progress report.
+/// `due` is the instant it was planned for: an extension, or a report given, makes it stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskReminder {
+    pub task_id: i64,
+    pub purpose: TaskReminderPurpose,
+    pub step: ReminderStep,
+    pub due: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for TaskReminder {
+    const JOB_NAME: &'static str = "task_reminder";
+}
+
+/// Tells the lead unit's head (or, with no head on record, its focal persons) that a task is
+/// overdue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskEscalationHead {
+    pub task_id: i64,
+    pub escalation_id: i64,
+    pub deadline: DateTime<Utc>,
+    pub to: Vec<Recipient>,
+    #[serde(default)]
+    pub cc: Vec<Recipient>,
+}
+
+impl BackgroundJob for TaskEscalationHead {
+    const JOB_NAME: &'static str = "task_escalation_head";
+}
+
+/// Lists to one leadership or Office mailbox the tasks escalated to the leadership in one pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskEscalationLeadership {
+    pub escalation_ids: Vec<i64>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for TaskEscalationLeadership {
+    const JOB_NAME: &'static str = "task_escalation_leadership";
+}
+
+/// A plan's monthly or quarterly digest, for one mailbox of its working group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDigest {
+    pub plan_id: i64,
+    pub span: MonitoringSpan,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for PlanDigest {
+    const JOB_NAME: &'static str = "plan_digest";
 }
 
 /// Delivers one integration event to one webhook subscription.
@@ -264,6 +329,54 @@ mod tests {
             };
             check(&job, "webhook_delivery", &old);
         }
+    }
+
+    #[test]
+    fn task_kinds() {
+        let (task_id, recipient, due) = (41_i64, focal(), deadline());
+        let reminder = TaskReminder {
+            task_id,
+            purpose: TaskReminderPurpose::ProgressReport,
+            step: ReminderStep::WorkingDaysBefore(2),
+            due,
+            recipient: recipient.clone(),
+        };
+        let expected = json!({
+            "task_id": task_id, "purpose": "progress_report", "step": "d2",
+            "due": "2026-03-10T10:00:00Z", "recipient": recipient,
+        });
+        check(&reminder, "task_reminder", &expected);
+        let head = TaskEscalationHead {
+            task_id,
+            escalation_id: 5,
+            deadline: due,
+            to: vec![recipient.clone()],
+            cc: Vec::new(),
+        };
+        let expected = json!({
+            "task_id": task_id, "escalation_id": 5, "deadline": "2026-03-10T10:00:00Z",
+            "to": [recipient], "cc": [],
+        });
+        check(&head, "task_escalation_head", &expected);
+        let leadership = TaskEscalationLeadership {
+            escalation_ids: vec![5, 6],
+            recipient: recipient.clone(),
+        };
+        let expected = json!({"escalation_ids": [5, 6], "recipient": recipient});
+        check(&leadership, "task_escalation_leadership", &expected);
+        let digest = PlanDigest {
+            plan_id: 3,
+            span: MonitoringSpan::Quarter {
+                year: 2026,
+                quarter: 3,
+            },
+            recipient: recipient.clone(),
+        };
+        let expected = json!({
+            "plan_id": 3, "span": {"kind": "quarter", "year": 2026, "quarter": 3},
+            "recipient": recipient,
+        });
+        check(&digest, "plan_digest", &expected);
     }
 
     #[test]

@@ -1,10 +1,16 @@
-//! What the worker mails: five kinds of mail, each with the data its templates need.
+//! What the worker mails: nine kinds of mail, each with the data its templates need (the task
+//! kinds' contexts are in `task_content`).
 //!
 //! These types are plain data (serde both ways) so a job can carry them as its JSON payload;
 //! nothing here reads the database or the clock.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use super::task_content::{
+    PlanDigestContext, TaskEscalationHeadContext, TaskEscalationLeadershipContext,
+    TaskReminderContext,
+};
 
 /// One mail to send: who gets it, what it says, and the idempotency key that names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +28,7 @@ pub struct Mail {
 /// planner puts in job payloads.
 pub use cchc_domain::model::job::Recipient;
 
-/// The five kinds of mail, each with its context.
+/// The kinds of mail, each with its context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailContent {
@@ -36,6 +42,14 @@ pub enum MailContent {
     Receipt(ReceiptContext),
     /// Daily to the Office: where every open period stands.
     Digest(DigestContext),
+    /// To a task's lead unit before its deadline or progress report.
+    TaskReminder(TaskReminderContext),
+    /// To the lead unit's head (focal persons in cc) once a task is overdue.
+    TaskEscalationHead(TaskEscalationHeadContext),
+    /// To the leadership and the Office: tasks overdue for working days.
+    TaskEscalationLeadership(TaskEscalationLeadershipContext),
+    /// Monthly or quarterly to a plan's working group: where the plan stands.
+    PlanDigest(PlanDigestContext),
 }
 
 impl MailContent {
@@ -47,6 +61,10 @@ impl MailContent {
             Self::EscalationLeadership(_) => "escalation_leadership",
             Self::Receipt(_) => "receipt",
             Self::Digest(_) => "digest",
+            Self::TaskReminder(_) => "task_reminder",
+            Self::TaskEscalationHead(_) => "task_escalation_head",
+            Self::TaskEscalationLeadership(_) => "task_escalation_leadership",
+            Self::PlanDigest(_) => "plan_digest",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The worker's e-mail: five kinds of mail in Vietnamese, composed from embedded templates and
+//! The worker's e-mail: nine kinds of mail in Vietnamese (five about reports, four about
+//! tasks), composed from embedded templates and
 //! sent through SMTP, a directory of `.eml` files, or memory.
 //!
 //! - [`content`]: what a mail says ([`Mail`], [`MailContent`] and one context per kind), plain
@@ -25,6 +26,8 @@ pub mod config;
 pub mod content;
 pub mod format;
 pub mod render;
+pub mod task_content;
+mod task_render;
 pub mod transport;
 
 use std::sync::Arc;

@@ -17,6 +17,7 @@ use super::content::{
     PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness, UnitRef,
 };
 use super::format;
+use super::task_render;
 
 /// A mail's three renderings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +80,20 @@ impl Links {
         format!("{}/periods/{period_id}/compliance", self.base)
     }
 
+    pub fn task(&self, task_id: i64) -> String {
+        format!("{}/tasks/{task_id}", self.base)
+    }
+
+    /// A plan's board: its tasks by status, unit and content area.
+    pub fn plan_board(&self, plan_id: i64) -> String {
+        format!("{}/plans/{plan_id}/board", self.base)
+    }
+
+    /// Every overdue task, whatever its source.
+    pub fn overdue_tasks(&self) -> String {
+        format!("{}/tasks?status=overdue", self.base)
+    }
+
     fn submission_or_period(&self, submission_id: Option<i64>, period_id: i64) -> String {
         match submission_id {
             Some(id) => self.submission(id),
@@ -133,6 +148,51 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("digest.txt", include_str!("templates/digest.txt")),
     ("digest.html", include_str!("templates/digest.html")),
+    (
+        "task_reminder.subject.txt",
+        include_str!("templates/task_reminder.subject.txt"),
+    ),
+    (
+        "task_reminder.txt",
+        include_str!("templates/task_reminder.txt"),
+    ),
+    (
+        "task_reminder.html",
+        include_str!("templates/task_reminder.html"),
+    ),
+    (
+        "task_escalation_head.subject.txt",
+        include_str!("templates/task_escalation_head.subject.txt"),
+    ),
+    (
+        "task_escalation_head.txt",
+        include_str!("templates/task_escalation_head.txt"),
+    ),
+    (
+        "task_escalation_head.html",
+        include_str!("templates/task_escalation_head.html"),
+    ),
+    (
+        "task_escalation_leadership.subject.txt",
+        include_str!("templates/task_escalation_leadership.subject.txt"),
+    ),
+    (
+        "task_escalation_leadership.txt",
+        include_str!("templates/task_escalation_leadership.txt"),
+    ),
+    (
+        "task_escalation_leadership.html",
+        include_str!("templates/task_escalation_leadership.html"),
+    ),
+    (
+        "plan_digest.subject.txt",
+        include_str!("templates/plan_digest.subject.txt"),
+    ),
+    ("plan_digest.txt", include_str!("templates/plan_digest.txt")),
+    (
+        "plan_digest.html",
+        include_str!("templates/plan_digest.html"),
+    ),
 ];
 
 /// The template environment and the links it renders with.
@@ -175,6 +235,20 @@ impl Templates {
             }
             MailContent::Receipt(c) => self.render_kind(content.kind(), &receipt_view(c, links)),
             MailContent::Digest(c) => self.render_kind(content.kind(), &digest_view(c, links)),
+            MailContent::TaskReminder(c) => {
+                self.render_kind(content.kind(), &task_render::task_reminder_view(c, links))
+            }
+            MailContent::TaskEscalationHead(c) => {
+                let view = task_render::task_escalation_head_view(c, links);
+                self.render_kind(content.kind(), &view)
+            }
+            MailContent::TaskEscalationLeadership(c) => {
+                let view = task_render::task_escalation_leadership_view(c, links);
+                self.render_kind(content.kind(), &view)
+            }
+            MailContent::PlanDigest(c) => {
+                self.render_kind(content.kind(), &task_render::plan_digest_view(c, links))
+            }
         }
     }
 

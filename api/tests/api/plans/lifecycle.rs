@@ -186,3 +186,67 @@ async fn a_plan_with_problems_is_refused_naming_every_field_and_nothing_is_writt
     .await
     .problem(409, "duplicate_code");
 }
+
+#[actix_web::test]
+async fn the_working_group_is_kept_checked_and_replaced() {
+    let app = TestApp::spawn().await;
+    department(&app).await;
+    let bad = app
+        .post(
+            "/api/v1/plans",
+            json!({
+                "code": "KH-TCT", "year": 2026, "title": "Kế hoạch CCHC năm 2026",
+                "working_group": [
+                    {"name": "Tổ trưởng", "email": "totruong@sct.example.vn"},
+                    {"name": null, "email": "not-an-address"},
+                    {"name": "Thư ký", "email": "TOTRUONG@sct.example.vn"},
+                ],
+            }),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        errors(&bad),
+        pairs(&[
+            ("working_group[1].email", "invalid_email"),
+            ("working_group[2].email", "duplicate"),
+        ])
+    );
+    app.get("/api/v1/plans?q=KH-TCT").await.expect(200)["total"]
+        .as_i64()
+        .filter(|n| *n == 0)
+        .expect("nothing written");
+
+    let plan = app
+        .post(
+            "/api/v1/plans",
+            json!({
+                "code": "KH-TCT", "year": 2026, "title": "Kế hoạch CCHC năm 2026",
+                "working_group": [{"name": "  Tổ trưởng  ", "email": " totruong@sct.example.vn "}],
+            }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        plan["working_group"],
+        json!([{"name": "Tổ trưởng", "email": "totruong@sct.example.vn"}])
+    );
+    let path = format!("/api/v1/plans/{}", plan["id"]);
+    // A change of title keeps the group; a new list replaces it.
+    let changed = app
+        .patch(&path, json!({"title": "Kế hoạch CCHC 2026"}))
+        .await
+        .expect(200);
+    assert_eq!(changed["working_group"], plan["working_group"]);
+    let changed = app
+        .patch(
+            &path,
+            json!({"working_group": [{"email": "vanphong@sct.example.vn"}]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        changed["working_group"],
+        json!([{"name": null, "email": "vanphong@sct.example.vn"}])
+    );
+}

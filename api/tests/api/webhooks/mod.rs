@@ -31,6 +31,7 @@ use cchc_testkit::fake_qlvb::{FakeQlvb, ReceivedWebhook};
 mod delivery;
 mod events;
 mod subscriptions;
+mod task_events;
 
 const DEADLINE: &str = "2026-12-15T16:30:00+07:00";
 

@@ -13,6 +13,7 @@ use cchc_domain::error::Result;
 use cchc_domain::model::audit::Actor;
 use cchc_domain::model::document::{CreateDocument, DocumentDirection};
 use cchc_domain::model::indicator::{Comparator, ContentArea, Target};
+use cchc_domain::model::job::Recipient;
 use cchc_domain::model::plan::{CreatePlan, PlanAreaInput, PlanTargetInput};
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{
@@ -279,6 +280,11 @@ pub(super) async fn load(
                 "TTHC-TICHHOP-DVCQG", Comparator::Gte, Decimal::from(80)),
             target("Mức độ hài lòng đối với sự phục vụ của cơ quan hành chính nhà nước đạt tối thiểu 86,6%",
                 "HAILONG-CQHC", Comparator::Gte, Decimal::new(866, 1)),
+        ],
+        // Seed 001: the working group (Tổ công tác) follows the plan monthly and quarterly.
+        working_group: vec![
+            Recipient::new("Tổ công tác CCHC Sở Công Thương", "tocongtac.cchc@sct-khanhhoa.example"),
+            Recipient::new("Phó Giám đốc Sở (Tổ trưởng)", "pgd.cchc@sct-khanhhoa.example"),
         ],
     };
     let issued = on(2022, 2, 21);

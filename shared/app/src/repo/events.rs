@@ -15,7 +15,7 @@ use cchc_domain::error::{Error, Result};
 use cchc_domain::model::period::Period;
 use cchc_domain::model::submission::SubmissionStatus;
 use cchc_domain::model::webhook::{
-    EscalationEventData, EventType, PeriodEventData, SubmissionEventData,
+    EscalationEventData, EventType, PeriodEventData, SubmissionEventData, TaskEventData,
 };
 use cchc_domain::rules::reminders::EscalationLevel;
 use cchc_domain::rules::webhooks::new_event_id;
@@ -150,4 +150,51 @@ pub async fn unit_escalated(
         minutes_late: facts.minutes_late,
     };
     emit(conn, EventType::UnitEscalated, &data, now).await
+}
+
+/// `task.assigned` / `.overdue` / `.completed`, read from the task as the change left it
+/// (inside the same transaction).
+pub async fn task_changed(
+    conn: &mut AsyncPgConnection,
+    event_type: EventType,
+    task_id: i64,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let row = cchc_db::tasks::find(conn, task_id, false)
+        .await?
+        .ok_or(Error::not_found("task"))?;
+    let coordinating = cchc_db::tasks::coordinating_units(conn, &[task_id])
+        .await?
+        .remove(&task_id)
+        .unwrap_or_default();
+    let unit_ids: Vec<i64> = std::iter::once(row.lead_unit_id)
+        .chain(coordinating.iter().copied())
+        .collect();
+    let units = cchc_db::refs::unit_refs(conn, &unit_ids).await?;
+    let code_of = |id: &i64| units.get(id).map(|u| u.code.clone()).unwrap_or_default();
+    let plan_code = match row.plan_id {
+        Some(plan) => cchc_db::refs::plan_refs(conn, &[plan])
+            .await?
+            .remove(&plan)
+            .map(|(code, _)| code),
+        None => None,
+    };
+    let deadline = row.effective_deadline();
+    let completed = event_type == EventType::TaskCompleted;
+    let completed_at = row.declared_at.filter(|_| completed);
+    let data = TaskEventData {
+        task_id,
+        task_code: row.code.clone(),
+        title: row.title.clone(),
+        plan_id: row.plan_id,
+        plan_code,
+        source_document_id: row.source_document_id,
+        lead_unit_id: row.lead_unit_id,
+        lead_unit_code: code_of(&row.lead_unit_id),
+        coordinating_unit_codes: coordinating.iter().map(code_of).collect(),
+        deadline: crate::repo::local_opt(deadline),
+        completed_at: crate::repo::local_opt(completed_at),
+        on_time: completed_at.map(|at| deadline.is_none_or(|d| at <= d)),
+    };
+    emit(conn, event_type, &data, now).await
 }

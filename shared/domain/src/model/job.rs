@@ -26,6 +26,7 @@ text_enum! {
 pub struct Job {
     pub id: i64,
     /// `reminder`, `escalation_head`, `escalation_leadership`, `receipt`, `digest`,
+    /// `task_reminder`, `task_escalation_head`, `task_escalation_leadership`, `plan_digest`,
     /// `webhook_delivery`.
     #[schema(example = "reminder")]
     pub kind: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::model::indicator::{ContentArea, Target};
+use crate::model::job::Recipient;
 use crate::model::{double_option, non_null, page_of};
 use crate::text_enum;
 
@@ -112,6 +113,9 @@ pub struct Plan {
     pub legal_basis: Vec<DocumentRef>,
     pub areas: Vec<PlanArea>,
     pub targets: Vec<PlanTarget>,
+    /// The monitoring working group (Tổ công tác): who gets the plan's monthly and quarterly
+    /// digest. Empty: the Office's mailboxes (`CCHC_OFFICE_EMAILS`) get it.
+    pub working_group: Vec<Recipient>,
     pub task_count: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -192,6 +196,10 @@ pub struct CreatePlan {
     pub areas: Vec<PlanAreaInput>,
     #[serde(default)]
     pub targets: Vec<PlanTargetInput>,
+    /// Who gets the plan's monthly and quarterly digest (at most 50, addresses unique).
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub working_group: Vec<Recipient>,
 }
 
 /// Changes to a plan. A draft accepts every field; an issued plan all but `code` and `year`;
@@ -220,6 +228,9 @@ pub struct UpdatePlan {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub targets: Option<Vec<PlanTargetInput>>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, max_items = 50)]
+    pub working_group: Option<Vec<Recipient>>,
 }
 
 /// Filters of the plan list, newest year first.

@@ -33,6 +33,14 @@ text_enum! {
         SubmissionAccepted => "submission.accepted",
         /// A unit missed its deadline and was escalated (to its head, then the leadership).
         UnitEscalated => "unit.escalated",
+        /// A task was given to units: created in an issued plan or from a directive document,
+        /// its plan issued, or its lead or coordinating units changed.
+        TaskAssigned => "task.assigned",
+        /// A task passed its deadline unfinished (once per deadline: an extension that passes
+        /// too makes it overdue again).
+        TaskOverdue => "task.overdue",
+        /// The Office confirmed a task done.
+        TaskCompleted => "task.completed",
         /// A test event sent on request (`POST /webhooks/{id}/ping`); it cannot be subscribed to.
         Ping => "ping",
     }
@@ -47,6 +55,9 @@ impl EventType {
         EventType::SubmissionReturned,
         EventType::SubmissionAccepted,
         EventType::UnitEscalated,
+        EventType::TaskAssigned,
+        EventType::TaskOverdue,
+        EventType::TaskCompleted,
     ];
 }
 
@@ -84,7 +95,8 @@ pub struct CreateWebhook {
     #[schema(example = "https://qlvb.example.gov.vn/hooks/cchc")]
     pub url: String,
     /// One or more of `period.opened`, `period.closed`, `submission.submitted`,
-    /// `submission.returned`, `submission.accepted`, `unit.escalated`.
+    /// `submission.returned`, `submission.accepted`, `unit.escalated`, `task.assigned`,
+    /// `task.overdue`, `task.completed`.
     #[schema(example = json!(["submission.submitted", "submission.accepted"]))]
     pub event_types: Vec<String>,
     #[serde(default)]
@@ -233,6 +245,35 @@ pub struct EscalationEventData {
     pub deadline: DateTime<FixedOffset>,
     /// Minutes past the deadline when it was escalated.
     pub minutes_late: i32,
+}
+
+/// `data` of `task.assigned`, `task.overdue` and `task.completed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TaskEventData {
+    /// `GET /api/v1/tasks/{task_id}` has the rest.
+    pub task_id: i64,
+    #[schema(example = "2.3")]
+    pub task_code: String,
+    #[schema(example = "Rà soát các thủ tục hành chính mức độ 3, 4 không phát sinh hồ sơ")]
+    pub title: String,
+    /// The plan the task belongs to, or `null` for a task from a directive document.
+    pub plan_id: Option<i64>,
+    #[schema(example = "KH-CCHC-2022")]
+    pub plan_code: Option<String>,
+    /// The directive document (registry id) of a task that has no plan.
+    pub source_document_id: Option<i64>,
+    pub lead_unit_id: i64,
+    #[schema(example = "VP")]
+    pub lead_unit_code: String,
+    #[schema(example = json!(["QLTM"]))]
+    pub coordinating_unit_codes: Vec<String>,
+    /// The deadline that applies (the extension's, if one was granted); `null` for ongoing
+    /// work.
+    pub deadline: Option<DateTime<FixedOffset>>,
+    /// On `task.completed`: when the lead unit declared it done (what timeliness is judged by).
+    pub completed_at: Option<DateTime<FixedOffset>>,
+    /// On `task.completed`: whether it was done by its deadline.
+    pub on_time: Option<bool>,
 }
 
 /// `data` of `ping`.

@@ -108,6 +108,11 @@ pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Plan> 
                 period: t.period_id.and_then(|p| periods.get(&p).cloned()),
             })
             .collect(),
+        working_group: serde_json::from_value(row.working_group).map_err(|e| {
+            Error::Internal(format!(
+                "plan {id}'s stored working group does not read: {e}"
+            ))
+        })?,
         task_count,
         created_at: crate::repo::local(row.created_at),
         updated_at: crate::repo::local(row.updated_at),

@@ -6,10 +6,12 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use super::{authorize_change, load};
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
+use crate::repo::events;
 use cchc_db::plans;
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::plan::{Plan, PlanStatus};
+use cchc_domain::model::webhook::EventType;
 
 /// Issues a draft plan: it must name its document (the plan as issued, e.g. `383/KH-SCT`).
 pub async fn issue(
@@ -68,6 +70,16 @@ async fn move_to(
         }
         let before = load(conn, id).await?;
         plans::set_status(conn, id, to, now).await?;
+        if to == PlanStatus::Issued {
+            // Its tasks are now given to their units.
+            let filter = cchc_db::tasks::ListFilter {
+                plan_id: Some(id),
+                ..Default::default()
+            };
+            for task in cchc_db::tasks::matching(conn, &filter).await? {
+                events::task_changed(conn, EventType::TaskAssigned, task.id, now).await?;
+            }
+        }
         let after = load(conn, id).await?;
         let action = if to == PlanStatus::Issued {
             "issued"

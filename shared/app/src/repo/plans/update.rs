@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::create::check_own_fields;
+use super::create::{check_own_fields, working_group_json};
 use super::resolve::{resolve, Parts};
 use super::{authorize_change, load};
 use crate::authz::Principal;
@@ -55,7 +55,17 @@ pub async fn update(
             Some(d) => non_blank(d.as_deref()),
             None => row.description.clone(),
         };
-        check_own_fields(&mut check, year, title, description.as_deref());
+        let working_group = match &input.working_group {
+            Some(group) => group.clone(),
+            None => before.working_group.clone(),
+        };
+        check_own_fields(
+            &mut check,
+            year,
+            title,
+            description.as_deref(),
+            &working_group,
+        );
         let document_id = input.document_id.unwrap_or(row.document_id);
         let current_basis = plans::legal_basis(conn, id).await?;
         let legal_basis = input
@@ -70,12 +80,14 @@ pub async fn update(
         };
         let resolved = resolve(conn, &mut check, &parts).await?;
         check.finish()?;
+        let working_group = working_group_json(&working_group)?;
         let values = PlanValues {
             code: &row.code,
             year,
             title: title.trim(),
             description: description.as_deref(),
             document_id,
+            working_group: &working_group,
         };
         plans::update(conn, id, &values, now).await?;
         if let Some(basis) = &input.legal_basis_document_ids {

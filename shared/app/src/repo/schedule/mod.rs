@@ -1,9 +1,11 @@
 //! What the worker's schedule enqueues: reminders to units that have not submitted,
-//! escalations of late units, and the Office's daily digest (`plan`); and the reads of who
+//! escalations of late units, and the Office's daily digest (`plan`); the same for tasks, with
+//! the plans' digests for their working groups (`tasks`); and the reads of who
 //! is late and escalated that the mail jobs, the board and the Office's list share (`read`).
 
 mod plan;
 mod read;
+mod tasks;
 
 pub use plan::{plan, PlanReport};
 pub use read::{contacts_of, escalations_of, levels, UnitContacts};

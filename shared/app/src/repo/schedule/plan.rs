@@ -33,11 +33,26 @@ pub struct PlanReport {
     pub head_escalations: usize,
     pub leadership_escalations: usize,
     pub digests: usize,
+    /// `task.overdue` events recorded.
+    pub tasks_overdue: usize,
+    pub task_reminders: usize,
+    pub task_head_escalations: usize,
+    pub task_leadership_escalations: usize,
+    /// Plans' monthly and quarterly digests.
+    pub plan_digests: usize,
 }
 
 impl PlanReport {
     pub fn total(&self) -> usize {
-        self.reminders + self.head_escalations + self.leadership_escalations + self.digests
+        self.reminders
+            + self.head_escalations
+            + self.leadership_escalations
+            + self.digests
+            + self.tasks_overdue
+            + self.task_reminders
+            + self.task_head_escalations
+            + self.task_leadership_escalations
+            + self.plan_digests
     }
 }
 
@@ -65,7 +80,7 @@ async fn open_periods(conn: &mut AsyncPgConnection) -> Result<Vec<OpenPeriod>> {
 }
 
 /// Addresses are compared case-insensitively, so keys are too.
-fn key_email(recipient: &Recipient) -> String {
+pub(super) fn key_email(recipient: &Recipient) -> String {
     recipient.email.trim().to_lowercase()
 }
 
@@ -99,6 +114,7 @@ pub async fn plan(
             }
         }
     }
+    super::tasks::plan_tasks(conn, notify, &calendar, now, &mut report).await?;
     Ok(report)
 }
 

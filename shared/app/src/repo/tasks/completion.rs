@@ -11,6 +11,7 @@ use super::{
     audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports,
 };
 use crate::authz::{self, Principal};
+use crate::repo::events;
 use crate::repo::plans::resolve::check_documents;
 use cchc_db::tasks;
 use cchc_domain::error::{Error, Result};
@@ -19,6 +20,7 @@ use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{
     DeclareDone, ReturnTask, TaskCompletion, TaskDetail, TaskEventKind,
 };
+use cchc_domain::model::webhook::EventType;
 use cchc_domain::validation::Checker;
 
 pub async fn declare_done(
@@ -114,6 +116,7 @@ pub async fn confirm(
         };
         tasks::record_event(conn, &event, &[], now).await?;
         tasks::confirm(conn, id, now).await?;
+        events::task_changed(conn, EventType::TaskCompleted, id, now).await?;
         let detail = load_detail(conn, id, policy, now).await?;
         audit_history(conn, actor, now, &detail, "confirmed").await?;
         Ok(detail)

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::read::load_detail;
 use crate::authz::{self, Principal};
 use crate::repo::audit::{self, Entry};
+use crate::repo::events;
 use crate::repo::map_unique;
 use crate::repo::plans::resolve::{check_documents, unit_ids};
 use cchc_db::calendar::load_calendar;
@@ -18,6 +19,7 @@ use cchc_domain::model::indicator::ContentArea;
 use cchc_domain::model::plan::PlanStatus;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{CreateTask, TaskDetail};
+use cchc_domain::model::webhook::EventType;
 use cchc_domain::rules::task_due::{ReportEvery, TaskDue};
 use cchc_domain::validation::{non_blank, Checker};
 
@@ -171,7 +173,17 @@ pub async fn create_in_plan(
                 "a plan's task comes from the plan; name a directive's document with POST /api/v1/tasks",
             );
         }
-        insert(conn, check, TaskSource { plan_id: Some(plan_id), source_document_id: None, code: input.code.trim() }, input, policy, actor, now).await
+        let source = TaskSource {
+            plan_id: Some(plan_id),
+            source_document_id: None,
+            code: input.code.trim(),
+        };
+        let task = insert(conn, check, source, input, policy, actor, now).await?;
+        // A draft plan's tasks are given to their units when the plan is issued.
+        if plan.status == PlanStatus::Issued {
+            events::task_changed(conn, EventType::TaskAssigned, task.task.id, now).await?;
+        }
+        Ok(task)
     })
     .await
 }
@@ -204,7 +216,9 @@ pub async fn create(
             source_document_id: input.source_document_id,
             code: input.code.trim(),
         };
-        insert(conn, check, source, input, policy, actor, now).await
+        let task = insert(conn, check, source, input, policy, actor, now).await?;
+        events::task_changed(conn, EventType::TaskAssigned, task.task.id, now).await?;
+        Ok(task)
     })
     .await
 }

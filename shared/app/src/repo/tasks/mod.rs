@@ -265,12 +265,15 @@ pub(crate) fn evidence_rows(
 }
 
 /// A task of a closed plan changes no more.
+///
+/// `Ok(true)` when the task is already given to its units (its plan is issued, or it has no
+/// plan), so a change of its units is announced (`task.assigned`).
 pub(crate) async fn refuse_when_closed(
     conn: &mut AsyncPgConnection,
     plan_id: Option<i64>,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(plan_id) = plan_id else {
-        return Ok(());
+        return Ok(true);
     };
     let plan = cchc_db::plans::find(conn, plan_id, false)
         .await?
@@ -281,7 +284,7 @@ pub(crate) async fn refuse_when_closed(
             "the task's plan is closed; its tasks change no more",
         ));
     }
-    Ok(())
+    Ok(plan.status == cchc_domain::model::plan::PlanStatus::Issued)
 }
 
 /// Units report on a task only while it is open and, for a plan's task, while the plan is

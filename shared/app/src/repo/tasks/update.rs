@@ -8,11 +8,13 @@ use super::read::load_detail;
 use super::{due_of, find, refuse_when_closed};
 use crate::authz::{self, Principal};
 use crate::repo::audit::{self, Entry};
+use crate::repo::events;
 use cchc_db::{tasks, units};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{TaskCompletion, TaskDetail, UpdateTask};
+use cchc_domain::model::webhook::EventType;
 use cchc_domain::validation::Checker;
 
 pub async fn update(
@@ -27,7 +29,7 @@ pub async fn update(
     authz::require_office_for_plans(principal, "change tasks")?;
     conn.transaction(async |conn| -> Result<TaskDetail> {
         let (row, coordinating) = find(conn, id, true).await?;
-        refuse_when_closed(conn, row.plan_id).await?;
+        let assigned = refuse_when_closed(conn, row.plan_id).await?;
         if row.completion == TaskCompletion::Confirmed {
             return Err(Error::conflict(
                 "task_done",
@@ -70,6 +72,14 @@ pub async fn update(
         tasks::update(conn, id, &prepared.values(), now).await?;
         if input.coordinating_unit_codes.is_some() {
             tasks::replace_coordinating_units(conn, id, &prepared.coordinating_unit_ids).await?;
+        }
+        let mut before_units = coordinating.clone();
+        before_units.sort_unstable();
+        let units_changed = prepared.lead_unit_id != row.lead_unit_id
+            || (input.coordinating_unit_codes.is_some()
+                && prepared.coordinating_unit_ids != before_units);
+        if assigned && units_changed {
+            events::task_changed(conn, EventType::TaskAssigned, id, now).await?;
         }
         let after = load_detail(conn, id, policy, now).await?;
         let entry = Entry::changed(EntityType::Task, id, "updated", &before.task, &after.task)?;

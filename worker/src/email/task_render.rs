@@ -1,0 +1,304 @@
+//! The views the task mails' templates see: strings already formatted, links already built.
+
+use serde::Serialize;
+
+use super::content::{ReminderStep, UnitRef};
+use super::format;
+use super::render::Links;
+use super::task_content::{
+    DigestOverdueTask, DueTask, OverdueTask, PlanDigestContext, PlanLabel, TaskCounts,
+    TaskEscalationHeadContext, TaskEscalationLeadershipContext, TaskLabel, TaskReminderContext,
+    TaskReminderPurpose,
+};
+
+#[derive(Serialize)]
+struct UnitView<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+fn unit(unit: &UnitRef) -> UnitView<'_> {
+    UnitView {
+        code: &unit.code,
+        name: &unit.name,
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct PlanView<'a> {
+    code: &'a str,
+    title: &'a str,
+    document_number: Option<&'a str>,
+}
+
+fn plan(plan: &PlanLabel) -> PlanView<'_> {
+    PlanView {
+        code: &plan.code,
+        title: &plan.title,
+        document_number: plan.document_number.as_deref(),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct TaskView<'a> {
+    code: &'a str,
+    title: &'a str,
+    /// `Kế hoạch số 383/KH-SCT` or `Thông báo 52/TB-SCT…`: where the task comes from.
+    source: String,
+    due_text: &'a str,
+    expected_output: Option<&'a str>,
+    progress_percent: i16,
+    link: String,
+}
+
+fn task<'a>(task: &'a TaskLabel, links: &Links) -> TaskView<'a> {
+    let source = match (&task.plan, &task.source_document) {
+        (Some(p), _) => match &p.document_number {
+            Some(number) => format!("Kế hoạch số {number}"),
+            None => p.title.clone(),
+        },
+        (None, Some(document)) => format!("văn bản số {document}"),
+        (None, None) => String::new(),
+    };
+    TaskView {
+        code: &task.code,
+        title: &task.title,
+        source,
+        due_text: &task.due_text,
+        expected_output: task.expected_output.as_deref(),
+        progress_percent: task.progress_percent,
+        link: links.task(task.id),
+    }
+}
+
+/// `3 ngày` past a day, `2 giờ 10 phút` under one: tasks are late by days.
+fn late(minutes: u32) -> String {
+    let days = minutes / (24 * 60);
+    if days > 0 {
+        format!("{days} ngày")
+    } else {
+        format::duration(minutes)
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct TaskReminderView<'a> {
+    task: TaskView<'a>,
+    unit: UnitView<'a>,
+    /// `deadline` or `progress_report`.
+    purpose: &'static str,
+    /// `16:30 ngày 10/03/2023`.
+    due: String,
+    due_time: String,
+    due_date: String,
+    /// `before`, `deadline_morning` or `last_call`.
+    step: &'static str,
+    working_days_left: u32,
+    return_reason: Option<&'a str>,
+}
+
+pub(super) fn task_reminder_view<'a>(
+    c: &'a TaskReminderContext,
+    links: &Links,
+) -> TaskReminderView<'a> {
+    let (step, working_days_left) = match c.step {
+        ReminderStep::WorkingDaysBefore(0) => ("deadline_morning", 0),
+        ReminderStep::WorkingDaysBefore(days) => ("before", days),
+        ReminderStep::DeadlineDay => ("last_call", 0),
+    };
+    TaskReminderView {
+        task: task(&c.task, links),
+        unit: unit(&c.unit),
+        purpose: match c.purpose {
+            TaskReminderPurpose::Deadline => "deadline",
+            TaskReminderPurpose::ProgressReport => "progress_report",
+        },
+        due: format::date_time(c.due),
+        due_time: format::time_of_day(c.due),
+        due_date: format::date(format::local_date(c.due)),
+        step,
+        working_days_left,
+        return_reason: c.return_reason.as_deref(),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct TaskEscalationHeadView<'a> {
+    task: TaskView<'a>,
+    unit: UnitView<'a>,
+    deadline: String,
+    late: String,
+    head_name: Option<&'a str>,
+}
+
+pub(super) fn task_escalation_head_view<'a>(
+    c: &'a TaskEscalationHeadContext,
+    links: &Links,
+) -> TaskEscalationHeadView<'a> {
+    TaskEscalationHeadView {
+        task: task(&c.task, links),
+        unit: unit(&c.unit),
+        deadline: format::date_time(c.deadline),
+        late: late(c.minutes_late),
+        head_name: c.head_name.as_deref(),
+    }
+}
+
+#[derive(Serialize)]
+struct OverdueView<'a> {
+    task: TaskView<'a>,
+    unit: UnitView<'a>,
+    deadline: String,
+    late: String,
+}
+
+fn overdue<'a>(o: &'a OverdueTask, links: &Links) -> OverdueView<'a> {
+    OverdueView {
+        task: task(&o.task, links),
+        unit: unit(&o.unit),
+        deadline: format::date_time(o.deadline),
+        late: late(o.minutes_late),
+    }
+}
+
+#[derive(Serialize)]
+struct DigestOverdueView<'a> {
+    task: TaskView<'a>,
+    unit: UnitView<'a>,
+    /// `hạn 17:00 ngày 31/05/2022, quá hạn 30 ngày; tiến độ 60%`, or for ongoing work that
+    /// missed its progress report `chưa báo cáo tiến độ kỳ trước`.
+    state: String,
+}
+
+fn digest_overdue<'a>(o: &'a DigestOverdueTask, links: &Links) -> DigestOverdueView<'a> {
+    let state = match o.deadline {
+        Some(deadline) => format!(
+            "hạn {}, quá hạn {}; tiến độ {}%",
+            format::date_time(deadline),
+            late(o.minutes_late.unwrap_or(0)),
+            o.task.progress_percent
+        ),
+        None => "chưa báo cáo tiến độ kỳ trước".to_owned(),
+    };
+    DigestOverdueView {
+        task: task(&o.task, links),
+        unit: unit(&o.unit),
+        state,
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct TaskEscalationLeadershipView<'a> {
+    overdue: Vec<OverdueView<'a>>,
+    link: String,
+}
+
+pub(super) fn task_escalation_leadership_view<'a>(
+    c: &'a TaskEscalationLeadershipContext,
+    links: &Links,
+) -> TaskEscalationLeadershipView<'a> {
+    // One plan: its board; tasks of several sources: the list of overdue tasks.
+    let plans: Vec<i64> = c
+        .overdue
+        .iter()
+        .filter_map(|o| o.task.plan.as_ref().map(|p| p.id))
+        .collect();
+    let one_plan = plans
+        .first()
+        .filter(|first| plans.len() == c.overdue.len() && plans.iter().all(|p| p == *first));
+    TaskEscalationLeadershipView {
+        overdue: c.overdue.iter().map(|o| overdue(o, links)).collect(),
+        link: match one_plan {
+            Some(plan) => links.plan_board(*plan),
+            None => links.overdue_tasks(),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct CountsView {
+    total: u32,
+    not_due: u32,
+    in_progress: u32,
+    due_soon: u32,
+    overdue: u32,
+    done_on_time: u32,
+    done_late: u32,
+    /// `87,5 %`, or `—` when no task is done or overdue.
+    on_time_rate: String,
+}
+
+fn counts(c: &TaskCounts) -> CountsView {
+    CountsView {
+        total: c.total,
+        not_due: c.not_due,
+        in_progress: c.in_progress,
+        due_soon: c.due_soon,
+        overdue: c.overdue,
+        done_on_time: c.done_on_time,
+        done_late: c.done_late,
+        on_time_rate: match c.on_time_permille {
+            Some(permille) if permille % 10 == 0 => format!("{} %", permille / 10),
+            Some(permille) => format!("{},{} %", permille / 10, permille % 10),
+            None => "—".to_owned(),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct UnitCountsView<'a> {
+    unit: UnitView<'a>,
+    counts: CountsView,
+}
+
+#[derive(Serialize)]
+struct DueView<'a> {
+    task: TaskView<'a>,
+    unit: UnitView<'a>,
+    deadline: String,
+}
+
+fn due<'a>(d: &'a DueTask, links: &Links) -> DueView<'a> {
+    DueView {
+        task: task(&d.task, links),
+        unit: unit(&d.unit),
+        deadline: format::date_time(d.deadline),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct PlanDigestView<'a> {
+    plan: PlanView<'a>,
+    span: &'a str,
+    quarterly: bool,
+    /// `07:30 ngày 01/12/2026`.
+    as_of: String,
+    totals: CountsView,
+    units: Vec<UnitCountsView<'a>>,
+    completed_in_span: u32,
+    overdue: Vec<DigestOverdueView<'a>>,
+    due_soon: Vec<DueView<'a>>,
+    link: String,
+}
+
+pub(super) fn plan_digest_view<'a>(c: &'a PlanDigestContext, links: &Links) -> PlanDigestView<'a> {
+    PlanDigestView {
+        plan: plan(&c.plan),
+        span: &c.span_label,
+        quarterly: c.quarterly,
+        as_of: format::date_time(c.as_of),
+        totals: counts(&c.totals),
+        units: c
+            .units
+            .iter()
+            .map(|u| UnitCountsView {
+                unit: unit(&u.unit),
+                counts: counts(&u.counts),
+            })
+            .collect(),
+        completed_in_span: c.completed_in_span,
+        overdue: c.overdue.iter().map(|o| digest_overdue(o, links)).collect(),
+        due_soon: c.due_soon.iter().map(|d| due(d, links)).collect(),
+        link: links.plan_board(c.plan.id),
+    }
+}
