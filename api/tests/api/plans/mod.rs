@@ -4,6 +4,7 @@
 
 mod lifecycle;
 mod statuses;
+mod targets;
 mod work;
 
 use serde_json::{json, Value};

@@ -148,3 +148,21 @@ pub async fn set_up_counts(conn: &mut AsyncPgConnection, id: i64) -> Result<(i64
         .await?;
     Ok((indicators, units))
 }
+
+/// The periods (open or closed, not drafts) whose reports include indicator `indicator_id`,
+/// latest deadline first, at most `limit`: (id, code).
+pub async fn measuring(
+    conn: &mut AsyncPgConnection,
+    indicator_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(periods::table
+        .inner_join(period_indicators::table)
+        .filter(period_indicators::indicator_id.eq(indicator_id))
+        .filter(periods::status.ne(PeriodStatus::Draft))
+        .order((periods::deadline.desc(), periods::id.desc()))
+        .limit(limit)
+        .select((periods::id, periods::code))
+        .load(conn)
+        .await?)
+}

@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::model::indicator::{ContentArea, Target};
 use crate::model::job::Recipient;
 use crate::model::{double_option, non_null, page_of};
+use crate::rules::consolidation::meets;
 use crate::text_enum;
+use rust_decimal::Decimal;
 
 text_enum! {
     /// Where a plan is in its life: `draft → issued → closed`.
@@ -93,6 +95,46 @@ pub struct PlanTarget {
     pub target: Option<Target>,
     /// The period whose consolidation measures it.
     pub period: Option<TargetPeriod>,
+}
+
+text_enum! {
+    /// Where a target stands against its latest measured value.
+    pub enum TargetState {
+        /// The value meets the comparator and threshold.
+        Met => "met",
+        /// The value falls short.
+        NotMet => "not_met",
+        /// No indicator measures it, or no period has a consolidated value yet.
+        NotMeasured => "not_measured",
+    }
+}
+
+impl TargetState {
+    /// A target with `target` (comparator and threshold) measured at `value`.
+    pub fn of(target: Option<&Target>, value: Option<Decimal>) -> Self {
+        match (target, value) {
+            (Some(target), Some(value)) if meets(target, value) => Self::Met,
+            (Some(_), Some(_)) => Self::NotMet,
+            _ => Self::NotMeasured,
+        }
+    }
+}
+
+/// A target of the plan on its board: its latest measured value, from the consolidation
+/// (accepted reports) of the period that measures it, or else of the latest period whose
+/// reports include its indicator and have a value.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetProgress {
+    #[serde(flatten)]
+    pub target: PlanTarget,
+    /// The period the value comes from.
+    pub measured_in: Option<TargetPeriod>,
+    /// The consolidated value (a ratio in percent, a sum, or units answering yes).
+    #[schema(value_type = Option<f64>, example = 62.5)]
+    pub value: Option<Decimal>,
+    /// Units whose accepted reports gave a value.
+    pub units_reporting: Option<u32>,
+    pub state: TargetState,
 }
 
 /// A CCHC plan.
@@ -245,3 +287,28 @@ pub struct PlanFilter {
 }
 
 page_of!(PlanPage, PlanSummary, "A page of plans.");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::indicator::Comparator;
+
+    #[test]
+    fn a_target_is_met_only_by_a_measured_value_that_meets_it() {
+        // Seed 002: "trên 50%" of dossiers moved electronically is strictly more than 50.
+        let above_half = Target {
+            comparator: Comparator::Gt,
+            threshold: Decimal::from(50),
+        };
+        let state =
+            |value: Option<i64>| TargetState::of(Some(&above_half), value.map(Decimal::from));
+        assert_eq!(state(Some(51)), TargetState::Met);
+        assert_eq!(state(Some(50)), TargetState::NotMet);
+        assert_eq!(state(None), TargetState::NotMeasured);
+        assert_eq!(
+            TargetState::of(None, Some(Decimal::from(90))),
+            TargetState::NotMeasured,
+            "a target without a threshold is described, not measured"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::model::indicator::ContentArea;
-use crate::model::plan::{DocumentRef, UnitRef};
+use crate::model::plan::{DocumentRef, TargetProgress, UnitRef};
 use crate::model::{double_option, non_null, page_of};
 use crate::rules::task_due::{ReportEvery, TaskDue};
 use crate::rules::task_status::TaskStatus;
@@ -364,6 +364,8 @@ pub struct PlanBoard {
     pub totals: StatusCounts,
     pub units: Vec<UnitBoardRow>,
     pub areas: Vec<AreaBoardRow>,
+    /// The plan's targets with their latest measured values, in the plan's order.
+    pub targets: Vec<TargetProgress>,
 }
 
 #[cfg(test)]

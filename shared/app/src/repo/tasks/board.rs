@@ -1,6 +1,7 @@
-//! A plan's board: its tasks by status, per lead unit and per content area.
+//! A plan's board: its tasks by status, per lead unit and per content area, and its targets
+//! with their latest measured values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -8,10 +9,13 @@ use diesel_async::AsyncPgConnection;
 use super::StatusClock;
 use crate::authz::{self, Principal};
 use crate::repo::local;
-use cchc_db::{plans, refs, tasks};
+use crate::repo::submissions::consolidate;
+use cchc_db::{periods, plans, refs, tasks};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::indicator::ContentArea;
+use cchc_domain::model::plan::{TargetPeriod, TargetProgress, TargetState};
 use cchc_domain::model::policy::ReminderPolicy;
+use cchc_domain::model::submission::{Consolidation, ConsolidationQuery};
 use cchc_domain::model::task::{AreaBoardRow, PlanBoard, StatusCounts, UnitBoardRow};
 
 /// For the Office and the leadership: a reporter sees its own tasks in the task list.
@@ -64,6 +68,7 @@ pub async fn board(
         })
         .collect();
     unit_rows.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
+    let targets = targets(conn, plan_id).await?;
     Ok(PlanBoard {
         plan_id,
         as_of: local(now),
@@ -77,5 +82,58 @@ pub async fn board(
                 counts: counts.with_rate(),
             })
             .collect(),
+        targets,
     })
+}
+
+/// How many of the latest periods including a target's indicator are searched for a value.
+const PERIODS_SEARCHED: i64 = 4;
+
+/// The plan's targets, each with the value of its indicator in the consolidation (accepted
+/// reports) of its period, or of the latest period with a value.
+async fn targets(conn: &mut AsyncPgConnection, plan_id: i64) -> Result<Vec<TargetProgress>> {
+    let plan = crate::repo::plans::load(conn, plan_id).await?;
+    let mut consolidations: HashMap<i64, Consolidation> = HashMap::new();
+    let mut progress = Vec::with_capacity(plan.targets.len());
+    for target in plan.targets {
+        let mut measured = None;
+        if let (Some(indicator), Some(_)) = (&target.indicator, &target.target) {
+            let periods = match &target.period {
+                Some(period) => vec![(period.id, period.code.clone())],
+                None => periods::measuring(conn, indicator.id, PERIODS_SEARCHED).await?,
+            };
+            for (period_id, code) in periods {
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    consolidations.entry(period_id)
+                {
+                    let query = ConsolidationQuery::default();
+                    slot.insert(consolidate(conn, period_id, &query, false).await?);
+                }
+                let figure = consolidations
+                    .get(&period_id)
+                    .and_then(|report| report.indicators.iter().find(|i| i.code == indicator.code))
+                    .filter(|figure| figure.value.is_some());
+                if let Some(figure) = figure {
+                    measured = Some((
+                        TargetPeriod {
+                            id: period_id,
+                            code,
+                        },
+                        figure.value,
+                        figure.units_reporting,
+                    ));
+                    break;
+                }
+            }
+        }
+        let value = measured.as_ref().and_then(|(_, value, _)| *value);
+        progress.push(TargetProgress {
+            state: TargetState::of(target.target.as_ref(), value),
+            measured_in: measured.as_ref().map(|(period, ..)| period.clone()),
+            units_reporting: measured.as_ref().map(|(.., units)| *units),
+            value,
+            target,
+        });
+    }
+    Ok(progress)
 }
