@@ -2,7 +2,11 @@
 -- indicators, :periods quarterly periods ending with an open one, every unit reporting in
 -- every period with a value per indicator, and 1 to 4 submitted versions per submission.
 --
---   psql -v units=5000 -v indicators=40 -v periods=8 -f bench/generate.sql "$DATABASE_URL"
+--   psql -v units=5000 -v indicators=40 -v periods=8 -v tasks=5000 -f bench/generate.sql "$DATABASE_URL"
+--
+-- It also writes an issued CCHC plan (KH-BENCH) with :tasks tasks over the eight content areas,
+-- led by 50 of the units with two coordinating units each, deadlines from three months ago to
+-- three months ahead, about 40 % confirmed done (some late), a few extended, some ongoing.
 --
 -- Runs against a freshly migrated, empty database in one transaction. Random figures come from
 -- a fixed seed, so two runs give the same data.
@@ -133,6 +137,59 @@ FROM submissions s
 JOIN periods p ON p.id = s.period_id
 CROSS JOIN LATERAL generate_series(1, s.submit_count) AS v
 WHERE s.submit_count > 0;
+
+-- The plan and its tasks (the 5,000-task board of issue 16).
+INSERT INTO plans (code, year, title, status, created_at, updated_at, issued_at)
+VALUES ('KH-BENCH', 2026, 'Kế hoạch cải cách hành chính năm 2026 (benchmark)', 'issued',
+        now() - interval '120 days', now() - interval '120 days', now() - interval '120 days');
+
+CREATE TEMP TABLE bench_leads AS
+SELECT id, row_number() OVER (ORDER BY id) AS n
+FROM units WHERE code <> 'BENCH' ORDER BY id LIMIT 50;
+
+INSERT INTO tasks (plan_id, code, title, content_area, lead_unit_id, expected_output, due,
+                   deadline, reports_every, working_day_ends, extended_due, extended_deadline,
+                   progress_percent, last_progress_at, completion, declared_at, confirmed_at,
+                   created_at, updated_at)
+SELECT pl.id, format('%s.%s', 1 + n % 8, n), format('Nhiệm vụ cải cách hành chính số %s', n),
+       (ARRAY['institutional_reform', 'administrative_procedure_reform', 'organizational_reform',
+              'civil_service_quality', 'public_finance_reform', 'digital_government',
+              'communication', 'inspection'])[1 + n % 8],
+       l.id, 'Báo cáo kết quả',
+       CASE WHEN ongoing THEN '{"kind": "recurring", "every": "month"}'::jsonb
+            ELSE jsonb_build_object('kind', 'date', 'date', to_char(dl AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')) END,
+       CASE WHEN ongoing THEN NULL ELSE dl END,
+       CASE WHEN ongoing THEN 'month' END,
+       '17:00',
+       CASE WHEN extended THEN jsonb_build_object('kind', 'date', 'date', to_char((dl + interval '30 days') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')) END,
+       CASE WHEN extended THEN dl + interval '30 days' END,
+       CASE WHEN done THEN 100 ELSE floor(r * 90)::int END,
+       CASE WHEN ongoing AND r < 0.5 THEN now() - interval '3 days' END,
+       CASE WHEN done THEN 'confirmed' ELSE 'open' END,
+       CASE WHEN done THEN dl + (r - 0.8) * interval '20 days' END,
+       CASE WHEN done THEN dl + (r - 0.7) * interval '20 days' END,
+       now() - interval '120 days', now() - interval '1 day'
+FROM plans pl
+CROSS JOIN generate_series(1, :tasks) AS n
+CROSS JOIN LATERAL (SELECT random() + n * 0 AS r) rr
+CROSS JOIN LATERAL (
+    SELECT date_trunc('day', now() - interval '90 days' + random() * interval '180 days')
+               + interval '10 hours' + n * interval '0' AS dl,
+           n % 20 = 0 AS ongoing
+) d
+CROSS JOIN LATERAL (
+    SELECT NOT d.ongoing AND d.dl < now() AND rr.r < 0.8 AS done,
+           NOT d.ongoing AND n % 25 = 1 AS extended
+) f
+JOIN bench_leads l ON l.n = 1 + n % 50
+WHERE pl.code = 'KH-BENCH';
+
+INSERT INTO task_units (task_id, unit_id)
+SELECT t.id, l.id
+FROM tasks t
+JOIN bench_leads lead ON lead.id = t.lead_unit_id
+JOIN bench_leads l ON l.n IN (1 + lead.n % 50, 1 + (lead.n + 7) % 50)
+WHERE l.id <> t.lead_unit_id;
 
 COMMIT;
 ANALYZE;
