@@ -151,10 +151,10 @@ INSERT INTO tasks (plan_id, code, title, content_area, lead_unit_id, expected_ou
                    deadline, reports_every, working_day_ends, extended_due, extended_deadline,
                    progress_percent, last_progress_at, completion, declared_at, confirmed_at,
                    created_at, updated_at)
-SELECT pl.id, format('%s.%s', 1 + n % 8, n), format('Nhiệm vụ cải cách hành chính số %s', n),
+SELECT pl.id, format('%s.%s', 1 + k % 8, k), format('Nhiệm vụ cải cách hành chính số %s', k),
        (ARRAY['institutional_reform', 'administrative_procedure_reform', 'organizational_reform',
               'civil_service_quality', 'public_finance_reform', 'digital_government',
-              'communication', 'inspection'])[1 + n % 8],
+              'communication', 'inspection'])[1 + k % 8],
        l.id, 'Báo cáo kết quả',
        CASE WHEN ongoing THEN '{"kind": "recurring", "every": "month"}'::jsonb
             ELSE jsonb_build_object('kind', 'date', 'date', to_char(dl AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')) END,
@@ -170,18 +170,18 @@ SELECT pl.id, format('%s.%s', 1 + n % 8, n), format('Nhiệm vụ cải cách h�
        CASE WHEN done THEN dl + (r - 0.7) * interval '20 days' END,
        now() - interval '120 days', now() - interval '1 day'
 FROM plans pl
-CROSS JOIN generate_series(1, :tasks) AS n
-CROSS JOIN LATERAL (SELECT random() + n * 0 AS r) rr
+CROSS JOIN generate_series(1, :tasks) AS g(k)
+CROSS JOIN LATERAL (SELECT random() + k * 0 AS r) rr
 CROSS JOIN LATERAL (
     SELECT date_trunc('day', now() - interval '90 days' + random() * interval '180 days')
-               + interval '10 hours' + n * interval '0' AS dl,
-           n % 20 = 0 AS ongoing
+               + interval '10 hours' + k * interval '0' AS dl,
+           k % 20 = 0 AS ongoing
 ) d
 CROSS JOIN LATERAL (
     SELECT NOT d.ongoing AND d.dl < now() AND rr.r < 0.8 AS done,
-           NOT d.ongoing AND n % 25 = 1 AS extended
+           NOT d.ongoing AND k % 25 = 1 AS extended
 ) f
-JOIN bench_leads l ON l.n = 1 + n % 50
+JOIN bench_leads l ON l.n = 1 + k % 50
 WHERE pl.code = 'KH-BENCH';
 
 INSERT INTO task_units (task_id, unit_id)

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use cchc_app::repo::filing::{self, FilingQuery};
-use cchc_app::repo::{excel, submissions};
+use cchc_app::repo::{excel, submissions, tasks};
 use cchc_domain::model::submission::{ConsolidationQuery, Submission};
 use cchc_domain::rules::local_time::to_local;
 use cchc_excel::form::build_form;
@@ -186,7 +186,10 @@ pub async fn consolidation(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
     let report = submissions::consolidation(&mut conn, *id, &query, true, auth.principal()).await?;
-    let bytes = build_consolidation(&report, to_local(state.clock.now()))?;
+    let now = state.clock.now();
+    let policy = &state.config.default_policy;
+    let tasks = tasks::of_period(&mut conn, *id, policy, auth.principal(), now).await?;
+    let bytes = build_consolidation(&report, Some(&tasks), to_local(now))?;
     let period = &report.period_code;
     Ok(attachment(
         bytes,
@@ -243,8 +246,15 @@ pub async fn filing_archive(
     query: Query<FilingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let filing =
-        filing::filing(&mut conn, *id, &query, auth.principal(), state.clock.now()).await?;
+    let filing = filing::filing(
+        &mut conn,
+        *id,
+        &query,
+        &state.config.default_policy,
+        auth.principal(),
+        state.clock.now(),
+    )
+    .await?;
     let period = &filing.manifest.period.code;
     Ok(attachment(
         filing.bytes,

@@ -16,6 +16,7 @@ pub mod me;
 pub mod periods;
 pub mod plans;
 pub mod submissions;
+pub mod task_reports;
 pub mod tasks;
 pub mod tokens;
 pub mod units;
@@ -110,6 +111,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(plans::board)
         .service(plans::tasks_of)
         .service(plans::add_task)
+        .service(task_reports::of_submission)
+        .service(task_reports::of_period)
         .service(tasks::list)
         .service(tasks::create)
         .service(tasks::get)

@@ -128,6 +128,10 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("POST /api/v1/periods/{id}/extensions",                          [401, 200, 403, 403, 403, 403]),
     ("GET /api/v1/periods/{id}/compliance",                           [401, 200, 200, 403, 403, 403]),
     ("GET /api/v1/periods/{id}/consolidation",                        [401, 200, 200, 403, 403, 403]),
+    // Tasks in reports: a report's unit's tasks as the report is read; completion per unit as
+    // the consolidation is.
+    ("GET /api/v1/submissions/{id}/tasks",                            [401, 200, 200, 200, 404, 403]),
+    ("GET /api/v1/periods/{id}/tasks",                                [401, 200, 200, 403, 403, 403]),
     // Files of a report.
     ("GET /api/v1/submissions/{id}/attachments",                      [401, 200, 200, 200, 404, 403]),
     ("POST /api/v1/submissions/{id}/attachments",                     [401, 201, 403, 201, 404, 403]),
@@ -806,6 +810,10 @@ impl Fixtures {
             "GET /api/v1/periods/{id}/consolidation" => {
                 get(format!("/api/v1/periods/{period}/consolidation"))
             }
+            "GET /api/v1/submissions/{id}/tasks" => {
+                get(format!("/api/v1/submissions/{submission}/tasks"))
+            }
+            "GET /api/v1/periods/{id}/tasks" => get(format!("/api/v1/periods/{period}/tasks")),
             "GET /api/v1/submissions/{id}/attachments" => {
                 get(format!("/api/v1/submissions/{submission}/attachments"))
             }

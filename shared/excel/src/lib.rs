@@ -14,6 +14,7 @@ pub mod form;
 pub mod guard;
 pub mod import;
 pub mod report;
+pub mod report_tasks;
 
 use chrono::{DateTime, FixedOffset};
 

@@ -12,6 +12,7 @@ use super::cells::number_vi;
 use super::{internal, local_time_vi};
 use cchc_domain::model::indicator::{IndicatorKind, Target};
 use cchc_domain::model::submission::{ConsolidatedIndicator, Consolidation, ConsolidationScope};
+use cchc_domain::model::task_cutoff::PeriodTaskCompletion;
 use cchc_domain::Result;
 
 pub const SUMMARY_SHEET: &str = "Tổng hợp";
@@ -66,7 +67,7 @@ pub const DISCREPANCY_HEADERS: [&str; 9] = [
     "Giải trình",
 ];
 
-struct Styles {
+pub(crate) struct Styles {
     title: Format,
     subtitle: Format,
     header: Format,
@@ -77,7 +78,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let cell = Format::new()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
@@ -108,21 +109,21 @@ impl Styles {
 }
 
 /// A sheet being written row by row.
-struct SheetWriter<'a> {
-    sheet: &'a mut Worksheet,
-    styles: &'a Styles,
-    row: u32,
+pub(crate) struct SheetWriter<'a> {
+    pub(crate) sheet: &'a mut Worksheet,
+    pub(crate) styles: &'a Styles,
+    pub(crate) row: u32,
 }
 
 impl SheetWriter<'_> {
-    fn text(&mut self, col: u16, text: &str) -> Result<()> {
+    pub(crate) fn text(&mut self, col: u16, text: &str) -> Result<()> {
         self.sheet
             .write_string_with_format(self.row, col, text, &self.styles.text)
             .map_err(internal)?;
         Ok(())
     }
 
-    fn wrapped(&mut self, col: u16, text: Option<&str>) -> Result<()> {
+    pub(crate) fn wrapped(&mut self, col: u16, text: Option<&str>) -> Result<()> {
         self.sheet
             .write_string_with_format(
                 self.row,
@@ -135,7 +136,7 @@ impl SheetWriter<'_> {
     }
 
     /// A number cell; an empty bordered cell when there is none.
-    fn number(&mut self, col: u16, value: Option<Decimal>) -> Result<()> {
+    pub(crate) fn number(&mut self, col: u16, value: Option<Decimal>) -> Result<()> {
         match value.and_then(|v| v.to_f64().map(|f| (v, f))) {
             Some((value, float)) => self
                 .sheet
@@ -163,7 +164,7 @@ impl SheetWriter<'_> {
     }
 }
 
-fn setup_sheet(
+pub(crate) fn setup_sheet(
     sheet: &mut Worksheet,
     name: &str,
     headers: &[&str],
@@ -231,7 +232,7 @@ pub fn target_vi(target: &Target, kind: IndicatorKind, unit_of_measure: Option<&
     }
 }
 
-fn titles(
+pub(crate) fn titles(
     report: &Consolidation,
     generated_at: DateTime<FixedOffset>,
     heading: &str,
@@ -265,8 +266,11 @@ fn titles(
 }
 
 /// Builds the consolidated report's `.xlsx`; `generated_at` is local time.
+/// The consolidated workbook; with `tasks`, a last sheet of task completion per unit
+/// ([`crate::report_tasks`]).
 pub fn build_consolidation(
     report: &Consolidation,
+    tasks: Option<&PeriodTaskCompletion>,
     generated_at: DateTime<FixedOffset>,
 ) -> Result<Vec<u8>> {
     let styles = Styles::new();
@@ -378,6 +382,9 @@ pub fn build_consolidation(
         }
     }
 
+    if let Some(tasks) = tasks {
+        crate::report_tasks::write_sheet(&mut workbook, report, tasks, generated_at, &styles)?;
+    }
     workbook.save_to_buffer().map_err(internal)
 }
 
@@ -574,7 +581,7 @@ mod tests {
 
     #[test]
     fn the_summary_has_one_row_per_indicator_with_numbers_as_numbers() {
-        let mut workbook = open(build_consolidation(&sample(), generated_at()).unwrap());
+        let mut workbook = open(build_consolidation(&sample(), None, generated_at()).unwrap());
         assert_eq!(
             workbook.sheet_names(),
             [SUMMARY_SHEET, BREAKDOWN_SHEET, DISCREPANCY_SHEET]
@@ -634,7 +641,7 @@ mod tests {
 
     #[test]
     fn headers_are_bold_and_figures_carry_number_formats() {
-        let mut workbook = open(build_consolidation(&sample(), generated_at()).unwrap());
+        let mut workbook = open(build_consolidation(&sample(), None, generated_at()).unwrap());
         for name in [SUMMARY_SHEET, BREAKDOWN_SHEET, DISCREPANCY_SHEET] {
             let styles = workbook.worksheet_style(name).unwrap();
             let bold = styles
@@ -656,7 +663,7 @@ mod tests {
 
     #[test]
     fn detail_sheets_list_units_and_explained_discrepancies() {
-        let mut workbook = open(build_consolidation(&sample(), generated_at()).unwrap());
+        let mut workbook = open(build_consolidation(&sample(), None, generated_at()).unwrap());
         let breakdown = workbook.worksheet_range(BREAKDOWN_SHEET).unwrap();
         let headers: Vec<String> = (0..13)
             .map(|c| at(&breakdown, HEADER_ROW, c).to_string())

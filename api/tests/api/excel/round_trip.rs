@@ -101,7 +101,12 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
     let mut workbook = file.workbook();
     assert_eq!(
         workbook.sheet_names(),
-        ["Tổng hợp", "Chi tiết theo đơn vị", "Giải trình chênh lệch"]
+        [
+            "Tổng hợp",
+            "Chi tiết theo đơn vị",
+            "Giải trình chênh lệch",
+            "Tiến độ nhiệm vụ"
+        ]
     );
     // Frozen header rows and set column widths, which calamine does not read.
     let book =

@@ -3,6 +3,7 @@
 //! what.
 
 mod lifecycle;
+mod reports;
 mod statuses;
 mod targets;
 mod work;

@@ -11,6 +11,7 @@ use crate::repo::{documents, local, periods, submissions};
 use cchc_db::units;
 use cchc_domain::error::Error;
 use cchc_domain::model::period::PeriodStatus;
+use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::{ConsolidationQuery, ConsolidationScope};
 use cchc_domain::Result;
 use cchc_excel::filing::{self, FilingFacts, FilingManifest, FilingPeriod, FilingScope, Issuer};
@@ -71,6 +72,7 @@ pub async fn filing(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     query: &FilingQuery,
+    policy: &ReminderPolicy,
     principal: &Principal,
     now: DateTime<Utc>,
 ) -> Result<Filing> {
@@ -113,7 +115,8 @@ pub async fn filing(
         }
     }
     let generated_at = local(now);
-    let workbook = build_consolidation(&consolidation, generated_at)?;
+    let tasks = crate::repo::tasks::of_period(conn, period_id, policy, principal, now).await?;
+    let workbook = build_consolidation(&consolidation, Some(&tasks), generated_at)?;
     let workbook_name = format!("tong-hop-{}.xlsx", period.code);
     let facts = FilingFacts {
         generated_at,

@@ -166,3 +166,16 @@ pub async fn measuring(
         .load(conn)
         .await?)
 }
+
+/// Period `id`'s code and the last day of its data window (its cut-off), if it exists.
+pub async fn cutoff(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> Result<Option<(String, chrono::NaiveDate)>> {
+    Ok(periods::table
+        .find(id)
+        .select((periods::code, periods::data_to))
+        .first(conn)
+        .await
+        .optional()?)
+}

@@ -1,11 +1,14 @@
 //! Tasks (`tasks`) of plans and directive documents, their coordinating units (`task_units`);
 //! the list (`list`), the history: extensions, progress, declarations (`history`), and what
-//! the worker reminds and escalates (`schedule`).
+//! the worker reminds and escalates (`schedule`), and where they stood at a report's cut-off
+//! (`cutoff`).
 
+mod cutoff;
 mod history;
 mod list;
 mod schedule;
 
+pub use cutoff::*;
 pub use history::*;
 pub use list::*;
 pub use schedule::*;

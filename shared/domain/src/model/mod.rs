@@ -15,6 +15,7 @@ pub mod plan;
 pub mod policy;
 pub mod submission;
 pub mod task;
+pub mod task_cutoff;
 pub mod time_input;
 pub mod token;
 pub mod unit;

@@ -22,6 +22,7 @@ pub mod reminders;
 pub mod signature;
 pub mod system_figure;
 pub mod task_due;
+pub mod task_history;
 pub mod task_status;
 pub mod timeliness;
 pub mod webhooks;

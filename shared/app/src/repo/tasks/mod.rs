@@ -1,8 +1,9 @@
 //! Tasks of plans and directive documents: the Office writes them (`create`, `update`,
 //! `delete`) and grants extensions (`extension`); the units involved report progress
 //! (`progress`) and the lead unit declares a task done, which the Office confirms or returns
-//! (`completion`); people read them (`read`) and the plan's board (`board`). A calendar change
-//! re-derives their deadlines (`rederive`).
+//! (`completion`); people read them (`read`) and the plan's board (`board`); reports show where
+//! they stood at a period's cut-off (`cutoff`). A calendar change re-derives their deadlines
+//! (`rederive`).
 //!
 //! The status is derived when a task is read, from its facts, the calendar and the time
 //! (`cchc_domain::rules::task_status`).
@@ -10,6 +11,7 @@
 mod board;
 mod completion;
 mod create;
+mod cutoff;
 mod delete;
 mod extension;
 mod progress;
@@ -17,7 +19,7 @@ mod read;
 mod rederive;
 mod update;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use diesel_async::AsyncPgConnection;
 
 use crate::repo::plans::unit_ref;
@@ -35,6 +37,7 @@ use cchc_domain::rules::task_status::{derive_status, StatusPolicy, TaskFacts, Ta
 pub use board::board;
 pub use completion::{confirm, declare_done, return_declaration};
 pub use create::{create, create_in_plan};
+pub use cutoff::{of_period, of_submission};
 pub use delete::delete;
 pub use extension::grant_extension;
 pub use progress::report_progress;
@@ -68,6 +71,19 @@ impl StatusClock {
         })
     }
 
+    /// The status of a task with `facts` (at the clock's instant).
+    pub(crate) fn status_from(
+        &self,
+        facts: &TaskFacts,
+        end_of_working_day: NaiveTime,
+    ) -> TaskStatus {
+        let policy = StatusPolicy {
+            due_soon_working_days: self.due_soon_working_days,
+            end_of_working_day,
+        };
+        derive_status(facts, self.now, &self.calendar, &policy)
+    }
+
     pub(crate) fn status_of(&self, row: &TaskRow) -> TaskStatus {
         let facts = TaskFacts {
             start: row.start_date,
@@ -78,11 +94,7 @@ impl StatusClock {
                 .then_some(row.declared_at)
                 .flatten(),
         };
-        let policy = StatusPolicy {
-            due_soon_working_days: self.due_soon_working_days,
-            end_of_working_day: row.working_day_ends,
-        };
-        derive_status(&facts, self.now, &self.calendar, &policy)
+        self.status_from(&facts, row.working_day_ends)
     }
 }
 
