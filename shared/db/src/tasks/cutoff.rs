@@ -69,11 +69,14 @@ pub async fn event_facts(
     Ok(by_task)
 }
 
-/// (granted at, deadline set) of each extension of each of tasks `ids`.
+/// An extension as the cut-off rule reads it: when it was granted, the deadline it set.
+pub type ExtensionFact = (DateTime<Utc>, DateTime<Utc>);
+
+/// The extensions of each of tasks `ids`.
 pub async fn extension_facts(
     conn: &mut AsyncPgConnection,
     ids: &[i64],
-) -> Result<HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>>> {
+) -> Result<HashMap<i64, Vec<ExtensionFact>>> {
     let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = task_extensions::table
         .filter(task_extensions::task_id.eq_any(ids))
         .select((
@@ -83,7 +86,7 @@ pub async fn extension_facts(
         ))
         .load(conn)
         .await?;
-    let mut by_task: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+    let mut by_task: HashMap<i64, Vec<ExtensionFact>> = HashMap::new();
     for (task, granted, deadline) in rows {
         by_task.entry(task).or_default().push((granted, deadline));
     }

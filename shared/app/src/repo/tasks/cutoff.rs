@@ -182,7 +182,7 @@ async fn at_cutoff(
 fn history_of<'a>(
     row: &TaskRow,
     events: &'a HashMap<i64, Vec<tasks::EventFact>>,
-    extensions: &'a HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    extensions: &'a HashMap<i64, Vec<tasks::ExtensionFact>>,
 ) -> TaskHistory<'a> {
     TaskHistory {
         created_at: row.created_at,
