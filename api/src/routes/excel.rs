@@ -61,7 +61,12 @@ fn ascii_name(text: &str) -> String {
 
 /// A workbook to save, named in ASCII for old clients and in Vietnamese (RFC 6266
 /// `filename*`) for the rest.
-fn attachment(bytes: Vec<u8>, content_type: &str, ascii: &str, vietnamese: &str) -> HttpResponse {
+pub(crate) fn attachment(
+    bytes: Vec<u8>,
+    content_type: &str,
+    ascii: &str,
+    vietnamese: &str,
+) -> HttpResponse {
     file_download(content_type, ascii_name(ascii), vietnamese).body(bytes)
 }
 

@@ -14,6 +14,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod me;
 pub mod periods;
+pub mod plan_appendix;
 pub mod plans;
 pub mod submissions;
 pub mod task_reports;
@@ -111,6 +112,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(plans::board)
         .service(plans::tasks_of)
         .service(plans::add_task)
+        .service(plan_appendix::export)
+        .service(plan_appendix::import)
         .service(task_reports::of_submission)
         .service(task_reports::of_period)
         .service(tasks::list)

@@ -184,6 +184,8 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("POST /api/v1/plans/{id}/issue",                                 [401, 200, 403, 403, 403, 403]),
     ("POST /api/v1/plans/{id}/close",                                 [401, 200, 403, 403, 403, 403]),
     ("GET /api/v1/plans/{id}/board",                                  [401, 200, 200, 403, 403, 403]),
+    ("GET /api/v1/plans/{id}/appendix.xlsx",                          [401, 200, 200, 403, 403, 403]),
+    ("POST /api/v1/plans/{id}/tasks/import.xlsx",                     [401, 200, 403, 403, 403, 403]),
     // Tasks: a reporter reads and reports on its own unit's tasks; another unit's does not
     // exist for it. The Office assigns, changes, extends, confirms and returns.
     ("GET /api/v1/plans/{id}/tasks",                                  [401, 200, 200, 200, 200, 403]),

@@ -67,6 +67,14 @@ impl PlanFixtures {
                 post(format!("/api/v1/plans/{issued}/close"), json!({}))
             }
             "GET /api/v1/plans/{id}/board" => get(format!("/api/v1/plans/{plan}/board")),
+            "GET /api/v1/plans/{id}/appendix.xlsx" => {
+                get(format!("/api/v1/plans/{plan}/appendix.xlsx"))
+            }
+            "POST /api/v1/plans/{id}/tasks/import.xlsx" => req(
+                Method::POST,
+                format!("/api/v1/plans/{plan}/tasks/import.xlsx"),
+                Body::Raw(super::XLSX, appendix(n, lead)),
+            ),
             "GET /api/v1/plans/{id}/tasks" => get(format!("/api/v1/plans/{plan}/tasks")),
             "POST /api/v1/plans/{id}/tasks" => post(
                 format!("/api/v1/plans/{plan}/tasks"),
@@ -123,6 +131,32 @@ impl PlanFixtures {
             other => panic!("no request is prepared for {other}; add one to `request`"),
         }
     }
+}
+
+/// An appendix of one task, `I<n>` led by `lead`.
+fn appendix(n: u32, lead: &str) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows = [
+        [
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Đơn vị chủ trì",
+            "Thời gian hoàn thành",
+        ],
+        [
+            &format!("I{n}"),
+            "Nhiệm vụ nhập từ phụ lục",
+            lead,
+            "Tháng 12/2026",
+        ],
+    ];
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *text).unwrap();
+        }
+    }
+    workbook.save_to_buffer().unwrap()
 }
 
 async fn document(app: &TestApp, n: u32) -> i64 {

@@ -322,3 +322,13 @@ pub async fn name_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Op
         .await
         .optional()?)
 }
+
+/// (id, code, name) of every active unit, by code: what a typed unit name is matched against.
+pub async fn active_names(conn: &mut AsyncPgConnection) -> Result<Vec<(i64, String, String)>> {
+    Ok(units::table
+        .filter(units::active.eq(true))
+        .order(units::code.asc())
+        .select((units::id, units::code, units::name))
+        .load(conn)
+        .await?)
+}

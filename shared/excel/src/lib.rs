@@ -1,6 +1,7 @@
 //! Office files as Vietnamese offices use them: the Excel statistics form a unit fills in
 //! (biểu mẫu thống kê), reading a filled form back, the consolidated report (báo cáo tổng hợp),
-//! the package the consolidated report is filed in (`filing`), and what an uploaded file
+//! the package the consolidated report is filed in (`filing`), a plan's appendix of tasks both
+//! ways (`plan_appendix`), and what an uploaded file
 //! really is (`files`: sniffing, macros, bounded reading of zip packages in `guard`).
 //!
 //! Everything here is pure: data in, bytes out, or bytes in, values out. It builds on the
@@ -13,6 +14,7 @@ pub mod filing;
 pub mod form;
 pub mod guard;
 pub mod import;
+pub mod plan_appendix;
 pub mod report;
 pub mod report_tasks;
 

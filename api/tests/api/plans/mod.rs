@@ -2,6 +2,7 @@
 //! words them, derived statuses, progress, completion, extensions, the board, and who may do
 //! what.
 
+mod appendix;
 mod lifecycle;
 mod reports;
 mod statuses;

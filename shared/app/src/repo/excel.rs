@@ -150,7 +150,7 @@ fn message_vi(error: &FieldError) -> String {
     }
 }
 
-fn cell_list(errors: &[FieldError]) -> String {
+pub(crate) fn cell_list(errors: &[FieldError]) -> String {
     errors
         .iter()
         .map(|e| e.field.as_str())
@@ -278,7 +278,7 @@ pub async fn import_form(
 
 /// A workbook past the guard's limits: 413 when it is the package's size, else 422; the
 /// offending cell is named when there is one.
-fn refused(refusal: &WorkbookRefusal) -> Error {
+pub(crate) fn refused(refusal: &WorkbookRefusal) -> Error {
     let code = refusal.code();
     let message = refusal.message();
     let detail = format!("the workbook was not read: {message}");

@@ -288,6 +288,17 @@ pub struct PlanFilter {
 
 page_of!(PlanPage, PlanSummary, "A page of plans.");
 
+/// What importing a plan's appendix did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AppendixImport {
+    /// Tasks added (codes the plan did not have).
+    pub created: i64,
+    /// Tasks whose code the plan had, rewritten from the workbook.
+    pub updated: i64,
+    /// The codes read, in the workbook's order.
+    pub codes: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

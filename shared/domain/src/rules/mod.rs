@@ -17,6 +17,7 @@ pub mod document_number;
 pub mod evidence;
 pub mod local_time;
 pub mod monitoring;
+pub mod numerals;
 pub mod period_setup;
 pub mod reminders;
 pub mod signature;

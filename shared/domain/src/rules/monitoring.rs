@@ -46,9 +46,7 @@ impl MonitoringSpan {
         match *self {
             Self::Month { year, month } => format!("tháng {month}/{year}"),
             Self::Quarter { year, quarter } => {
-                let roman = ["I", "II", "III", "IV"];
-                let numeral = roman.get(quarter as usize - 1).copied().unwrap_or("?");
-                format!("quý {numeral}/{year}")
+                format!("quý {}/{year}", super::numerals::roman(quarter))
             }
         }
     }

@@ -238,13 +238,7 @@ impl fmt::Display for TaskDue {
             ),
             TaskDue::Month { year, month } => write!(f, "Tháng {month}/{year}"),
             TaskDue::Quarter { year, quarter } => {
-                let roman = ["I", "II", "III", "IV"];
-                let name = usize::try_from(*quarter)
-                    .ok()
-                    .and_then(|q| roman.get(q.wrapping_sub(1)))
-                    .copied()
-                    .unwrap_or("?");
-                write!(f, "Quý {name}/{year}")
+                write!(f, "Quý {}/{year}", super::numerals::roman(*quarter))
             }
             TaskDue::Year { year } => write!(f, "Năm {year}"),
             TaskDue::Recurring {

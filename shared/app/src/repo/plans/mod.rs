@@ -1,6 +1,8 @@
 //! CCHC plans: the Office writes them (`create`, `update`, `delete`), issues and closes them
-//! (`status`); every person reads them (`read`). Their tasks are in `repo::tasks`.
+//! (`status`); every person reads them (`read`); their appendix of tasks goes to and comes from
+//! Excel (`appendix`). Their tasks are in `repo::tasks`.
 
+pub mod appendix;
 mod create;
 mod delete;
 mod read;
