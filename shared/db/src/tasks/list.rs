@@ -68,3 +68,29 @@ pub async fn coordinates(conn: &mut AsyncPgConnection, task_id: i64, unit_id: i6
     .get_result(conn)
     .await?)
 }
+
+/// What a plan's board needs of each task: the columns its status is derived from, and where
+/// it is counted.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tasks)]
+pub struct BoardTaskRow {
+    pub lead_unit_id: i64,
+    pub content_area: Option<ContentArea>,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub deadline: Option<chrono::DateTime<chrono::Utc>>,
+    pub extended_deadline: Option<chrono::DateTime<chrono::Utc>>,
+    pub reports_every: Option<cchc_domain::rules::task_due::ReportEvery>,
+    pub last_progress_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completion: cchc_domain::model::task::TaskCompletion,
+    pub declared_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub working_day_ends: chrono::NaiveTime,
+}
+
+/// The board's columns of every task of plan `plan_id`, in no particular order.
+pub async fn board_rows(conn: &mut AsyncPgConnection, plan_id: i64) -> Result<Vec<BoardTaskRow>> {
+    Ok(tasks::table
+        .filter(tasks::plan_id.eq(plan_id))
+        .select(BoardTaskRow::as_select())
+        .load(conn)
+        .await?)
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
-use super::StatusClock;
+use super::{StatusClock, Stored};
 use crate::authz::{self, Principal};
 use crate::repo::local;
 use crate::repo::submissions::consolidate;
@@ -31,17 +31,22 @@ pub async fn board(
     plans::find(conn, plan_id, false)
         .await?
         .ok_or(Error::not_found("plan"))?;
-    let filter = tasks::ListFilter {
-        plan_id: Some(plan_id),
-        ..Default::default()
-    };
-    let rows = tasks::matching(conn, &filter).await?;
+    let rows = tasks::board_rows(conn, plan_id).await?;
     let clock = StatusClock::load(conn, policy, now).await?;
     let mut totals = StatusCounts::default();
     let mut by_unit: BTreeMap<i64, StatusCounts> = BTreeMap::new();
     let mut by_area: BTreeMap<usize, (ContentArea, StatusCounts)> = BTreeMap::new();
     for row in &rows {
-        let status = clock.status_of(row);
+        let facts = Stored {
+            start: row.start_date,
+            deadline: row.extended_deadline.or(row.deadline),
+            reports_every: row.reports_every,
+            last_progress_at: row.last_progress_at,
+            completion: row.completion,
+            declared_at: row.declared_at,
+        }
+        .facts();
+        let status = clock.status_from(&facts, row.working_day_ends);
         totals.add(status);
         by_unit.entry(row.lead_unit_id).or_default().add(status);
         if let Some(area) = row.content_area {
@@ -92,6 +97,10 @@ const PERIODS_SEARCHED: i64 = 4;
 /// The plan's targets, each with the value of its indicator in the consolidation (accepted
 /// reports) of its period, or of the latest period with a value.
 async fn targets(conn: &mut AsyncPgConnection, plan_id: i64) -> Result<Vec<TargetProgress>> {
+    let stored = plans::targets(conn, plan_id).await?;
+    if stored.is_empty() {
+        return Ok(Vec::new());
+    }
     let plan = crate::repo::plans::load(conn, plan_id).await?;
     let mut consolidations: HashMap<i64, Consolidation> = HashMap::new();
     let mut progress = Vec::with_capacity(plan.targets.len());

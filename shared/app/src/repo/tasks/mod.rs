@@ -85,16 +85,42 @@ impl StatusClock {
     }
 
     pub(crate) fn status_of(&self, row: &TaskRow) -> TaskStatus {
-        let facts = TaskFacts {
+        let facts = Stored {
             start: row.start_date,
             deadline: row.effective_deadline(),
             reports_every: row.reports_every,
             last_progress_at: row.last_progress_at,
-            completed_at: (row.completion == TaskCompletion::Confirmed)
-                .then_some(row.declared_at)
-                .flatten(),
-        };
+            completion: row.completion,
+            declared_at: row.declared_at,
+        }
+        .facts();
         self.status_from(&facts, row.working_day_ends)
+    }
+}
+
+/// What a task row stores that its status is derived from.
+pub(crate) struct Stored {
+    pub start: Option<chrono::NaiveDate>,
+    /// The deadline that applies (an extension's if one was granted).
+    pub deadline: Option<DateTime<Utc>>,
+    pub reports_every: Option<cchc_domain::rules::task_due::ReportEvery>,
+    pub last_progress_at: Option<DateTime<Utc>>,
+    pub completion: TaskCompletion,
+    pub declared_at: Option<DateTime<Utc>>,
+}
+
+impl Stored {
+    /// The facts: done from the declaration, once the Office confirmed it.
+    pub(crate) fn facts(self) -> TaskFacts {
+        TaskFacts {
+            start: self.start,
+            deadline: self.deadline,
+            reports_every: self.reports_every,
+            last_progress_at: self.last_progress_at,
+            completed_at: (self.completion == TaskCompletion::Confirmed)
+                .then_some(self.declared_at)
+                .flatten(),
+        }
     }
 }
 
