@@ -124,6 +124,29 @@ fn due_cell(task: &Task) -> String {
     }
 }
 
+/// Column widths, in characters of the default font.
+const WIDTHS: [f64; 7] = [7.0, 52.0, 20.0, 26.0, 16.0, 20.0, 17.0];
+
+/// Points per line of 12-point Times New Roman, with its leading.
+const LINE_POINTS: f64 = 15.75;
+
+/// A row's height for `cells` wrapped in their columns: spreadsheets do not grow a row to fit
+/// wrapped text written by a program, so the lines are estimated (12-point Times New Roman
+/// fits about 1.15 characters per unit of width).
+fn row_height(cells: &[String]) -> f64 {
+    let lines = cells
+        .iter()
+        .zip(WIDTHS)
+        .map(|(text, width)| {
+            let per_line = (width * 1.15).floor().max(1.0);
+            text.split('\n')
+                .map(|line| (line.chars().count() as f64 / per_line).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    lines * LINE_POINTS + 3.0
+}
+
 fn names(task: &Task) -> String {
     task.coordinating_units
         .iter()
@@ -152,6 +175,7 @@ pub fn build_appendix(
         sheet
             .merge_range(row, 1, row, 6, &title, &styles.group)
             .map_err(internal)?;
+        sheet.set_row_height(row, LINE_POINTS + 3.0).map_err(internal)?;
         for task in tasks {
             row += 1;
             let cells = [
@@ -163,6 +187,9 @@ pub fn build_appendix(
                 task.expected_output.clone().unwrap_or_default(),
                 task.status_label.clone(),
             ];
+            sheet
+                .set_row_height(row, row_height(&cells))
+                .map_err(internal)?;
             for (col, text) in cells.iter().enumerate() {
                 let format = if matches!(col, 0 | 4) {
                     &styles.centered
@@ -200,8 +227,7 @@ fn setup(
             .merge_range(row, 0, row, 6, text, format)
             .map_err(internal)?;
     }
-    let widths = [7.0, 52.0, 20.0, 26.0, 16.0, 20.0, 17.0];
-    for (col, (header, width)) in HEADERS.iter().zip(widths).enumerate() {
+    for (col, (header, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
         let label = if col == 6 {
             format!("{header}\n(đến ngày {})", as_of.format("%d/%m/%Y"))
