@@ -175,7 +175,9 @@ pub fn build_appendix(
         sheet
             .merge_range(row, 1, row, 6, &title, &styles.group)
             .map_err(internal)?;
-        sheet.set_row_height(row, LINE_POINTS + 3.0).map_err(internal)?;
+        sheet
+            .set_row_height(row, LINE_POINTS + 3.0)
+            .map_err(internal)?;
         for task in tasks {
             row += 1;
             let cells = [
