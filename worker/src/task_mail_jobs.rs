@@ -304,7 +304,9 @@ pub(crate) async fn plan_digest(
     if (today.year(), today.month()) != (next_month.year(), next_month.month()) {
         return Ok(Decision::Skip("the digest's month is over".into()));
     }
-    let board = tasks::board(conn, job.plan_id, policy, &system(), now).await?;
+    // Computed afresh: a digest once a month needs no cache.
+    let uncached = cchc_app::repo::submissions::BoardCaches::new(0);
+    let board = tasks::board(conn, &uncached, job.plan_id, policy, &system(), now).await?;
     let completed = cchc_db::tasks::completed_between(
         conn,
         job.plan_id,

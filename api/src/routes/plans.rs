@@ -222,6 +222,7 @@ pub async fn board(
     Ok(web::Json(
         tasks::board(
             &mut conn,
+            &state.boards,
             *id,
             &state.config.default_policy,
             auth.principal(),

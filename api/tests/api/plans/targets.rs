@@ -168,3 +168,60 @@ async fn targets_show_their_latest_measured_value_and_whether_it_is_met() {
     assert_eq!(third["state"], "not_measured");
     assert_eq!(third["value"], Value::Null);
 }
+
+#[actix_web::test]
+async fn the_board_is_kept_for_its_minute_and_a_change_shows_at_once() {
+    let app = TestApp::spawn().await;
+    department(&app).await;
+    let plan = super::issued_plan(&app, "KH-2026").await;
+    let task = super::task(
+        &app,
+        plan,
+        "1",
+        "QLTM",
+        json!({"kind": "date", "date": "2026-11-27"}),
+    )
+    .await;
+    let path = format!("/api/v1/plans/{plan}/board");
+    let counts = |board: &Value| {
+        (
+            board["totals"]["in_progress"].clone(),
+            board["totals"]["overdue"].clone(),
+        )
+    };
+    let first = app.get(&path).await.expect(200);
+    assert_eq!(counts(&first), (json!(0), json!(0)), "due soon: {first:#}");
+    let again = app.get(&path).await.expect(200);
+    assert_eq!(
+        again["as_of"], first["as_of"],
+        "the same minute: the board kept"
+    );
+    assert_eq!(app.state.boards.plan_stats().hits, 1);
+
+    // A change shows at once: the deadline moved to yesterday.
+    app.patch(
+        &format!("/api/v1/tasks/{}", id(&task)),
+        json!({"due": {"kind": "date", "date": "2026-11-19"}}),
+    )
+    .await
+    .expect(200);
+    let changed = app.get(&path).await.expect(200);
+    assert_eq!(counts(&changed), (json!(0), json!(1)));
+
+    // The clock alone moves a status: a minute later the board is derived again.
+    app.patch(
+        &format!("/api/v1/tasks/{}", id(&task)),
+        json!({"due": {"kind": "at", "at": "2026-11-20T09:01:30+07:00"}}),
+    )
+    .await
+    .expect(200);
+    let before = app.get(&path).await.expect(200);
+    assert_eq!(before["totals"]["overdue"], 0);
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-20T09:02:00+07:00")
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    let after = app.get(&path).await.expect(200);
+    assert_eq!(after["totals"]["overdue"], 1, "{after:#}");
+}

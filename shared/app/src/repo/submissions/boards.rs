@@ -12,6 +12,7 @@ use cchc_domain::model::submission::{
     Consolidation, ConsolidationQuery, ConsolidationScope, Discrepancy, Standing, SubmissionStatus,
     UnitContribution, UnitFigure,
 };
+use cchc_domain::model::task::PlanBoard;
 use cchc_domain::model::PageParams;
 use cchc_domain::rules::completeness::{discrepancy, unit_figure};
 use cchc_domain::rules::compliance as compliance_rules;
@@ -47,6 +48,8 @@ pub(super) type ConsolidationKey = (i64, ConsolidationScope, Option<String>);
 pub struct BoardCaches {
     pub(super) compliance: GenerationCache<i64, Arc<BoardInputs>>,
     pub(super) consolidation: GenerationCache<ConsolidationKey, Arc<Consolidation>>,
+    /// Plans' boards by (plan, minute since the epoch): their statuses move with the clock.
+    pub(crate) plans: GenerationCache<(i64, i64), Arc<PlanBoard>>,
 }
 
 impl BoardCaches {
@@ -55,7 +58,13 @@ impl BoardCaches {
         Self {
             compliance: GenerationCache::new(capacity),
             consolidation: GenerationCache::new(capacity),
+            plans: GenerationCache::new(capacity),
         }
+    }
+
+    /// Hits and misses of the plans' boards.
+    pub fn plan_stats(&self) -> CacheStats {
+        self.plans.stats()
     }
 
     /// Hits and misses of the compliance boards and of the consolidated reports.

@@ -2,6 +2,7 @@
 //! with their latest measured values.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -9,7 +10,8 @@ use diesel_async::AsyncPgConnection;
 use super::{StatusClock, Stored};
 use crate::authz::{self, Principal};
 use crate::repo::local;
-use crate::repo::submissions::consolidate;
+use crate::repo::submissions::{consolidate, BoardCaches};
+use cchc_db::submissions::board_generation;
 use cchc_db::{periods, plans, refs, tasks};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::indicator::ContentArea;
@@ -18,9 +20,12 @@ use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::{Consolidation, ConsolidationQuery};
 use cchc_domain::model::task::{AreaBoardRow, PlanBoard, StatusCounts, UnitBoardRow};
 
-/// For the Office and the leadership: a reporter sees its own tasks in the task list.
+/// For the Office and the leadership: a reporter sees its own tasks in the task list. Kept in
+/// `caches` while the board generation stands, for the minute it was computed in (a status
+/// that moves with the clock shows at most a minute late; `as_of` says when it was derived).
 pub async fn board(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     plan_id: i64,
     policy: &ReminderPolicy,
     principal: &Principal,
@@ -31,6 +36,24 @@ pub async fn board(
     plans::find(conn, plan_id, false)
         .await?
         .ok_or(Error::not_found("plan"))?;
+    let generation = board_generation(conn).await?;
+    let key = (plan_id, now.timestamp().div_euclid(60));
+    if let Some(board) = caches.plans.get(&key, generation) {
+        return Ok(PlanBoard::clone(&board));
+    }
+    let board = compute(conn, plan_id, policy, now).await?;
+    caches
+        .plans
+        .insert(key, generation, Arc::new(board.clone()));
+    Ok(board)
+}
+
+async fn compute(
+    conn: &mut AsyncPgConnection,
+    plan_id: i64,
+    policy: &ReminderPolicy,
+    now: DateTime<Utc>,
+) -> Result<PlanBoard> {
     let rows = tasks::board_rows(conn, plan_id).await?;
     let clock = StatusClock::load(conn, policy, now).await?;
     let mut totals = StatusCounts::default();
