@@ -117,6 +117,24 @@ async fn running_label(
     Ok(Some(label(task, plan)))
 }
 
+/// Task `id` and its label while its units still owe it; else why the job sends nothing.
+async fn still_owed(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    policy: &ReminderPolicy,
+    now: DateTime<Utc>,
+) -> Result<Result<(Task, TaskLabel), Decision>, JobError> {
+    let Some(task) = task(conn, id, policy, now).await? else {
+        return Ok(Err(Decision::Skip("the task was deleted".into())));
+    };
+    match running_label(conn, &task).await? {
+        Some(label) => Ok(Ok((task, label))),
+        None => Ok(Err(Decision::Skip(
+            "the task is declared done, or its plan is not running".into(),
+        ))),
+    }
+}
+
 fn utc(instant: Option<DateTime<chrono::FixedOffset>>) -> Option<DateTime<Utc>> {
     instant.map(|i| i.with_timezone(&Utc))
 }
@@ -128,13 +146,9 @@ pub(crate) async fn reminder(
     policy: &ReminderPolicy,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
-    let Some(task) = task(conn, job.task_id, policy, now).await? else {
-        return Ok(Decision::Skip("the task was deleted".into()));
-    };
-    let Some(label) = running_label(conn, &task).await? else {
-        return Ok(Decision::Skip(
-            "the task is declared done, or its plan is not running".into(),
-        ));
+    let (task, label) = match still_owed(conn, job.task_id, policy, now).await? {
+        Ok(found) => found,
+        Err(skip) => return Ok(skip),
     };
     if now >= job.due {
         return Ok(Decision::Skip("the due instant has passed".into()));
@@ -181,13 +195,9 @@ pub(crate) async fn escalation_head(
     policy: &ReminderPolicy,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
-    let Some(task) = task(conn, job.task_id, policy, now).await? else {
-        return Ok(Decision::Skip("the task was deleted".into()));
-    };
-    let Some(label) = running_label(conn, &task).await? else {
-        return Ok(Decision::Skip(
-            "the task is declared done, or its plan is not running".into(),
-        ));
+    let (task, label) = match still_owed(conn, job.task_id, policy, now).await? {
+        Ok(found) => found,
+        Err(skip) => return Ok(skip),
     };
     if utc(task.effective_deadline) != Some(job.deadline) {
         return Ok(Decision::Skip("the task's deadline was extended".into()));

@@ -78,6 +78,19 @@ fn unprocessable(code: &'static str, detail: String, errors: Vec<FieldError>) ->
     }
 }
 
+/// 422 `validation_failed` naming every bad cell.
+fn invalid_cells(errors: Vec<FieldError>) -> Error {
+    unprocessable(
+        "validation_failed",
+        format!(
+            "the appendix has {} invalid cell(s): {}",
+            errors.len(),
+            cell_list(&errors)
+        ),
+        errors,
+    )
+}
+
 fn form_error(error: FormError) -> Error {
     match error {
         FormError::InvalidWorkbook(reason) => unprocessable(
@@ -94,15 +107,7 @@ fn form_error(error: FormError) -> Error {
             ),
             errors,
         ),
-        FormError::Cells(errors) => unprocessable(
-            "validation_failed",
-            format!(
-                "the appendix has {} invalid cell(s): {}",
-                errors.len(),
-                cell_list(&errors)
-            ),
-            errors,
-        ),
+        FormError::Cells(errors) => invalid_cells(errors),
     }
 }
 
@@ -177,15 +182,7 @@ fn in_row(error: Error, cell: &str) -> Error {
                     FieldError::new(cell, e.code.clone(), format!("{}: {}", e.field, e.message))
                 })
                 .collect();
-            unprocessable(
-                "validation_failed",
-                format!(
-                    "the appendix has {} invalid cell(s): {}",
-                    errors.len(),
-                    cell_list(&errors)
-                ),
-                errors,
-            )
+            invalid_cells(errors)
         }
         other => other,
     }
@@ -205,17 +202,7 @@ pub async fn import(
     super::load(conn, plan_id).await?;
     let read = read_off_thread(workbook).await.map_err(form_error)?;
     let units = units::active_names(conn).await?;
-    let rows = resolve(&read.rows, &unit_codes(&units)).map_err(|errors| {
-        unprocessable(
-            "validation_failed",
-            format!(
-                "the appendix has {} invalid cell(s): {}",
-                errors.len(),
-                cell_list(&errors)
-            ),
-            errors,
-        )
-    })?;
+    let rows = resolve(&read.rows, &unit_codes(&units)).map_err(invalid_cells)?;
     conn.transaction(async |conn| -> Result<AppendixImport> {
         let filter = cchc_db::tasks::ListFilter {
             plan_id: Some(plan_id),

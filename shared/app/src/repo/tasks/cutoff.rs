@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveTime, Utc};
 use diesel_async::AsyncPgConnection;
 
-use super::{due_of, StatusClock};
+use super::{due_of, plan_ref, StatusClock};
 use crate::authz::{self, PeopleOnly, Principal};
 use crate::repo::plans::unit_ref;
 use crate::repo::{local, local_opt};
@@ -14,7 +14,7 @@ use cchc_db::tasks::{self, TaskRow};
 use cchc_db::{periods, refs, submissions};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::policy::ReminderPolicy;
-use cchc_domain::model::task::{PlanRef, StatusCounts, TaskCompletion};
+use cchc_domain::model::task::{StatusCounts, TaskCompletion};
 use cchc_domain::model::task_cutoff::{
     PeriodTaskCompletion, TaskAtCutoff, TaskRole, UnitTaskCompletion, UnitTasks,
 };
@@ -154,13 +154,7 @@ async fn at_cutoff(
         let status = clock.status_from(&standing.facts, row.working_day_ends);
         out.push(TaskAtCutoff {
             id: row.id,
-            plan: row.plan_id.and_then(|id| {
-                plans.get(&id).map(|(code, title)| PlanRef {
-                    id,
-                    code: code.clone(),
-                    title: title.clone(),
-                })
-            }),
+            plan: plan_ref(&plans, row.plan_id),
             source_document: row
                 .source_document_id
                 .and_then(|d| documents.get(&d).cloned()),

@@ -124,6 +124,19 @@ impl Stored {
     }
 }
 
+/// Plan `id` as a task names it, from `plans` (read with `refs::plan_refs`).
+pub(crate) fn plan_ref(
+    plans: &std::collections::HashMap<i64, (String, String)>,
+    id: Option<i64>,
+) -> Option<PlanRef> {
+    let id = id?;
+    plans.get(&id).map(|(code, title)| PlanRef {
+        id,
+        code: code.clone(),
+        title: title.clone(),
+    })
+}
+
 /// The due stored with a task.
 pub(crate) fn due_of(value: &serde_json::Value) -> Result<TaskDue> {
     serde_json::from_value(value.clone())
@@ -169,13 +182,7 @@ pub(crate) async fn assemble(
             let effective = row.effective_deadline();
             Ok(Task {
                 id: row.id,
-                plan: row.plan_id.and_then(|id| {
-                    plans.get(&id).map(|(code, title)| PlanRef {
-                        id,
-                        code: code.clone(),
-                        title: title.clone(),
-                    })
-                }),
+                plan: plan_ref(&plans, row.plan_id),
                 source_document: row
                     .source_document_id
                     .and_then(|d| documents.get(&d).cloned()),
