@@ -16,6 +16,7 @@ pub mod guard;
 pub mod import;
 pub mod plan_appendix;
 pub mod report;
+pub mod report_layout;
 pub mod report_tasks;
 
 use chrono::{DateTime, FixedOffset};

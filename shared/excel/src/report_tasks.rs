@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 
 use crate::local_time_vi;
-use crate::report::{setup_sheet, titles, SheetWriter, Styles, HEADER_ROW};
+use crate::report_layout::{setup_sheet, titles, SheetWriter, Styles, HEADER_ROW};
 use cchc_domain::model::submission::Consolidation;
 use cchc_domain::model::task::StatusCounts;
 use cchc_domain::model::task_cutoff::PeriodTaskCompletion;

@@ -80,14 +80,7 @@ pub struct PeriodRef {
 }
 
 /// A unit as the mails name it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitRef {
-    pub id: i64,
-    /// E.g. `KHTC`.
-    pub code: String,
-    /// E.g. `Phòng Kế hoạch - Tài chính`.
-    pub name: String,
-}
+pub use super::refs::UnitRef;
 
 /// Which reminder of a period this is; written `d5`, `d2`, `d0`, `deadline_day`.
 pub use cchc_domain::rules::reminders::ReminderStep;

@@ -25,6 +25,8 @@ pub mod compose;
 pub mod config;
 pub mod content;
 pub mod format;
+pub mod links;
+mod refs;
 pub mod render;
 pub mod task_content;
 mod task_render;

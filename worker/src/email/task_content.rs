@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::content::{ReminderStep, UnitRef};
+use super::refs::UnitRef;
 pub use cchc_app::jobs::TaskReminderPurpose;
+use cchc_domain::rules::reminders::ReminderStep;
 
 /// A plan as the mails name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

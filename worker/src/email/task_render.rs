@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::content::{ReminderStep, UnitRef};
 use super::format;
-use super::render::Links;
+use super::links::Links;
 use super::task_content::{
     DigestOverdueTask, DueTask, OverdueTask, PlanDigestContext, PlanLabel, TaskCounts,
     TaskEscalationHeadContext, TaskEscalationLeadershipContext, TaskLabel, TaskReminderContext,

@@ -5,7 +5,9 @@
 
 mod plan;
 mod read;
+mod report;
 mod tasks;
 
-pub use plan::{plan, PlanReport};
+pub use plan::plan;
 pub use read::{contacts_of, escalations_of, levels, UnitContacts};
+pub use report::PlanReport;

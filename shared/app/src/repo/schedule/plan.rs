@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::read::contacts_of;
+use super::report::{key_email, PlanReport};
 use crate::config::NotificationConfig;
 use crate::jobs::{BackgroundJob, Digest, EscalationHead, EscalationLeadership, Reminder};
 use crate::repo::events::{self, EscalationFacts};
@@ -25,36 +26,6 @@ use cchc_domain::rules::reminders::{
     digest_due, due_escalations, due_reminder, next_working_slot, reminder_schedule,
     EscalationLevel,
 };
-
-/// What one planning pass enqueued.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PlanReport {
-    pub reminders: usize,
-    pub head_escalations: usize,
-    pub leadership_escalations: usize,
-    pub digests: usize,
-    /// `task.overdue` events recorded.
-    pub tasks_overdue: usize,
-    pub task_reminders: usize,
-    pub task_head_escalations: usize,
-    pub task_leadership_escalations: usize,
-    /// Plans' monthly and quarterly digests.
-    pub plan_digests: usize,
-}
-
-impl PlanReport {
-    pub fn total(&self) -> usize {
-        self.reminders
-            + self.head_escalations
-            + self.leadership_escalations
-            + self.digests
-            + self.tasks_overdue
-            + self.task_reminders
-            + self.task_head_escalations
-            + self.task_leadership_escalations
-            + self.plan_digests
-    }
-}
 
 /// The facts about an open period that planning needs.
 struct OpenPeriod {
@@ -77,11 +48,6 @@ async fn open_periods(conn: &mut AsyncPgConnection) -> Result<Vec<OpenPeriod>> {
             })
         })
         .collect()
-}
-
-/// Addresses are compared case-insensitively, so keys are too.
-pub(super) fn key_email(recipient: &Recipient) -> String {
-    recipient.email.trim().to_lowercase()
 }
 
 /// Enqueues whatever is due at `now`. Each period is planned in its own transaction, so an

@@ -8,8 +8,8 @@
 use chrono::{DateTime, NaiveTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::plan::{key_email, PlanReport};
 use super::read::contacts_of;
+use super::report::{key_email, PlanReport};
 use crate::config::NotificationConfig;
 use crate::jobs::{
     BackgroundJob, PlanDigest, TaskEscalationHead, TaskEscalationLeadership, TaskReminder,

@@ -1,0 +1,39 @@
+//! What a planning pass reports, and the one way a job key names its recipient: shared by the
+//! periods' planning (`plan`) and the tasks' (`tasks`).
+
+use cchc_domain::model::job::Recipient;
+
+/// What one planning pass enqueued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanReport {
+    pub reminders: usize,
+    pub head_escalations: usize,
+    pub leadership_escalations: usize,
+    pub digests: usize,
+    /// `task.overdue` events recorded.
+    pub tasks_overdue: usize,
+    pub task_reminders: usize,
+    pub task_head_escalations: usize,
+    pub task_leadership_escalations: usize,
+    /// Plans' monthly and quarterly digests.
+    pub plan_digests: usize,
+}
+
+impl PlanReport {
+    pub fn total(&self) -> usize {
+        self.reminders
+            + self.head_escalations
+            + self.leadership_escalations
+            + self.digests
+            + self.tasks_overdue
+            + self.task_reminders
+            + self.task_head_escalations
+            + self.task_leadership_escalations
+            + self.plan_digests
+    }
+}
+
+/// Addresses are compared case-insensitively, so keys are too.
+pub(super) fn key_email(recipient: &Recipient) -> String {
+    recipient.email.trim().to_lowercase()
+}

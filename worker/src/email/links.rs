@@ -1,0 +1,80 @@
+//! The web app's links in the mails, from the public base URL: the only place that knows the
+//! app's paths (report and task mails alike).
+
+/// Web-app links, from the public base URL. The only place that knows the app's paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    base: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the public base URL must be an absolute http(s) URL, e.g. https://cchc.example.gov.vn; got {0:?}")]
+pub struct InvalidBaseUrl(pub String);
+
+impl Links {
+    pub fn new(public_base_url: &str) -> Result<Self, InvalidBaseUrl> {
+        let base = public_base_url.trim().trim_end_matches('/');
+        let host = base
+            .strip_prefix("https://")
+            .or_else(|| base.strip_prefix("http://"));
+        let plausible = host.is_some_and(|host| {
+            !host.is_empty()
+                && !host.starts_with('/')
+                && !host
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+        });
+        if !plausible {
+            return Err(InvalidBaseUrl(public_base_url.to_owned()));
+        }
+        Ok(Self {
+            base: base.to_owned(),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn periods(&self) -> String {
+        format!("{}/periods", self.base)
+    }
+
+    pub fn period(&self, period_id: i64) -> String {
+        format!("{}/periods/{period_id}", self.base)
+    }
+
+    pub fn submission(&self, submission_id: i64) -> String {
+        format!("{}/submissions/{submission_id}", self.base)
+    }
+
+    /// The compliance board of a period: who reported, on time, late, missing.
+    pub fn compliance(&self, period_id: i64) -> String {
+        format!("{}/periods/{period_id}/compliance", self.base)
+    }
+
+    pub fn task(&self, task_id: i64) -> String {
+        format!("{}/tasks/{task_id}", self.base)
+    }
+
+    /// A plan's board: its tasks by status, unit and content area.
+    pub fn plan_board(&self, plan_id: i64) -> String {
+        format!("{}/plans/{plan_id}/board", self.base)
+    }
+
+    /// Every overdue task, whatever its source.
+    pub fn overdue_tasks(&self) -> String {
+        format!("{}/tasks?status=overdue", self.base)
+    }
+
+    pub(super) fn submission_or_period(
+        &self,
+        submission_id: Option<i64>,
+        period_id: i64,
+    ) -> String {
+        match submission_id {
+            Some(id) => self.submission(id),
+            None => self.period(period_id),
+        }
+    }
+}

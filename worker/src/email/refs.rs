@@ -1,0 +1,13 @@
+//! What the report mails (`content`) and the task mails (`task_content`) both name.
+
+use serde::{Deserialize, Serialize};
+
+/// A unit as the mails name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: i64,
+    /// E.g. `KHTC`.
+    pub code: String,
+    /// E.g. `Phòng Kế hoạch - Tài chính`.
+    pub name: String,
+}
