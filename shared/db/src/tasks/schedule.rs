@@ -105,3 +105,38 @@ pub async fn completed_between(
         .get_result(conn)
         .await?)
 }
+
+/// The deadline `task.overdue` was last sent for, of each of tasks `ids` that has one: planning
+/// reads them once a pass rather than trying every overdue task again every minute.
+pub async fn announced_overdue(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, DateTime<Utc>>> {
+    let rows: Vec<(i64, Option<DateTime<Utc>>)> = tasks::table
+        .filter(tasks::id.eq_any(ids))
+        .filter(tasks::overdue_notified_deadline.is_not_null())
+        .select((tasks::id, tasks::overdue_notified_deadline))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, deadline)| Some((id, deadline?)))
+        .collect())
+}
+
+/// (task, level, missed deadline) of every escalation recorded for tasks `ids`.
+pub async fn recorded_escalations(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<(i64, EscalationLevel, DateTime<Utc>)>> {
+    let rows: Vec<(i64, EscalationLevel, DateTime<Utc>)> = task_escalations::table
+        .filter(task_escalations::task_id.eq_any(ids))
+        .select((
+            task_escalations::task_id,
+            task_escalations::level,
+            task_escalations::deadline,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

@@ -61,6 +61,14 @@ pub(super) async fn plan_tasks(
     Ok(())
 }
 
+/// The running tasks past the deadline that applies to them, with that deadline.
+fn past_deadline(running: &[TaskRow], now: DateTime<Utc>) -> Vec<(&TaskRow, DateTime<Utc>)> {
+    running
+        .iter()
+        .filter_map(|row| Some((row, row.effective_deadline().filter(|d| now > *d)?)))
+        .collect()
+}
+
 /// `task.overdue` once per task and missed deadline, whatever the hour: integrators are not
 /// people in an office.
 async fn announce_overdue(
@@ -68,11 +76,17 @@ async fn announce_overdue(
     running: &[TaskRow],
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    let overdue = past_deadline(running, now);
+    if overdue.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = overdue.iter().map(|(row, _)| row.id).collect();
+    let already = tasks::announced_overdue(conn, &ids).await?;
     let mut announced = 0;
-    for row in running {
-        let Some(deadline) = row.effective_deadline().filter(|d| now > *d) else {
+    for (row, deadline) in overdue {
+        if already.get(&row.id) == Some(&deadline) {
             continue;
-        };
+        }
         let sent = conn
             .transaction(async |conn| -> Result<bool> {
                 if !tasks::mark_overdue_notified(conn, row.id, deadline).await? {
@@ -174,19 +188,21 @@ async fn escalate(
     now: DateTime<Utc>,
 ) -> Result<(usize, usize)> {
     let policy = &notify.task_policy;
-    let overdue: Vec<(&TaskRow, DateTime<Utc>)> = running
-        .iter()
-        .filter_map(|row| Some((row, row.effective_deadline().filter(|d| now > *d)?)))
-        .collect();
+    let overdue = past_deadline(running, now);
     if overdue.is_empty() {
         return Ok((0, 0));
     }
+    let ids: Vec<i64> = overdue.iter().map(|(row, _)| row.id).collect();
+    let recorded = tasks::recorded_escalations(conn, &ids).await?;
     let units: Vec<i64> = overdue.iter().map(|(row, _)| row.lead_unit_id).collect();
     let contacts = contacts_of(conn, &units).await?;
     let (mut heads, mut to_leadership) = (0, Vec::new());
     for (row, deadline) in overdue {
         let minutes_late = i32::try_from((now - deadline).num_minutes().max(0)).unwrap_or(i32::MAX);
         for level in due_escalations(deadline, policy, calendar, now) {
+            if recorded.contains(&(row.id, level, deadline)) {
+                continue;
+            }
             let escalation = NewTaskEscalation {
                 task_id: row.id,
                 level,
