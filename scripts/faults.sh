@@ -36,8 +36,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PG_SERVER_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 FAULTS_DB=cchc_faults
-API_BIN=target/debug/cchc-api
-WORKER_BIN=target/debug/cchc-worker
+API_BIN="${CCHC_API_BIN:-target/debug/cchc-api}"
+WORKER_BIN="${CCHC_WORKER_BIN:-target/debug/cchc-worker}"
 RUNNERS=2
 # Jobs of scenario 2 and 3; how long the API may take to be fully back after PostgreSQL is.
 FAULTS_JOBS="${FAULTS_JOBS:-200}"
@@ -274,7 +274,11 @@ figures() { printf '%s\n' "$*" >"$WORK/figures"; log "$*"; }
 command -v jq >/dev/null || die "jq is missing"
 command -v curl >/dev/null || die "curl is missing"
 log "PostgreSQL cluster $PG_VERSION/$PG_CLUSTER on port $PG_PORT_OF_URL"
-cargo build -q -p cchc-api -p cchc-worker
+# CI passes the binaries `cargo test --workspace` built (CCHC_API_BIN, CCHC_WORKER_BIN): building
+# them again with -p would resolve features differently and compile a second copy.
+if [[ -z "${CCHC_API_BIN:-}" || -z "${CCHC_WORKER_BIN:-}" ]]; then
+    cargo build -q -p cchc-api -p cchc-worker
+fi
 [[ -x "$API_BIN" && -x "$WORKER_BIN" ]] || die "$API_BIN or $WORKER_BIN is missing"
 
 psql_server -c "DROP DATABASE IF EXISTS $FAULTS_DB WITH (FORCE)"
