@@ -13,7 +13,7 @@ use crate::error::ApiError;
 
 /// Room for the form's framing and its small text fields on top of the file itself.
 const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
-/// Longest text field (`purpose`, `indicator_code`).
+/// Longest text field (`purpose`, `indicator_code`, `unit_code`).
 const MAX_TEXT_FIELD_BYTES: usize = 1024;
 /// Parts beyond these are not read.
 const MAX_PARTS: usize = 16;
@@ -69,12 +69,13 @@ async fn read_part(
     Ok(bytes.freeze())
 }
 
-/// Reads the upload form: the `file` part (at most `max_file_bytes`), `purpose` and
-/// `indicator_code`. Unknown and repeated parts are noted for the checks that follow.
+/// Reads the upload form: the `file` part (at most `max_file_bytes`) and the form's own
+/// `text_fields`. Unknown and repeated parts are noted for the checks that follow.
 pub async fn read_upload_form(
     req: &HttpRequest,
     mut multipart: Multipart,
     max_file_bytes: usize,
+    text_fields: &[&str],
 ) -> Result<UploadForm, ApiError> {
     if !is_multipart_form(req) {
         return Err(ApiError::UnsupportedMediaType {
@@ -115,11 +116,10 @@ pub async fn read_upload_form(
             ));
         }
         let name = field.name().unwrap_or_default().to_owned();
+        let is_text = text_fields.contains(&name.as_str());
         let seen = match name.as_str() {
             "file" => form.file.is_some(),
-            "purpose" => form.purpose.is_some(),
-            "indicator_code" => form.indicator_code.is_some(),
-            _ => false,
+            _ => is_text && form.text(&name).is_some(),
         };
         if seen && !form.repeated_fields.contains(&name) {
             form.repeated_fields.push(name.clone());
@@ -136,7 +136,7 @@ pub async fn read_upload_form(
                     read_part(&mut field, max_file_bytes, &mut budget, file_too_large()).await?;
                 form.file = Some(UploadedFile { filename, bytes });
             }
-            "purpose" | "indicator_code" => {
+            _ if is_text => {
                 let bytes = read_part(
                     &mut field,
                     MAX_TEXT_FIELD_BYTES,
@@ -151,10 +151,8 @@ pub async fn read_upload_form(
                         Vec::new(),
                     )
                 })?;
-                if name == "purpose" {
-                    form.purpose = Some(text);
-                } else {
-                    form.indicator_code = Some(text);
+                if !seen {
+                    form.fields.push((name, text));
                 }
             }
             _ => {

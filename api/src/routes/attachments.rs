@@ -53,7 +53,13 @@ pub async fn upload(
         let mut conn = state.conn().await?;
         attachments::authorize_upload(&mut conn, *id, auth.principal()).await?;
     }
-    let form = read_upload_form(&req, multipart, state.config.max_upload_bytes).await?;
+    let form = read_upload_form(
+        &req,
+        multipart,
+        state.config.max_upload_bytes,
+        &["purpose", "indicator_code"],
+    )
+    .await?;
     let mut conn = state.conn().await?;
     let attachment = attachments::upload(
         &mut conn,
@@ -111,12 +117,12 @@ pub async fn get(
     ))
 }
 
-fn quoted_etag(sha256: &str) -> String {
+pub(crate) fn quoted_etag(sha256: &str) -> String {
     format!("\"{sha256}\"")
 }
 
 /// Whether `If-None-Match` names this entity tag (or `*`).
-fn not_modified(req: &HttpRequest, etag: &str) -> bool {
+pub(crate) fn not_modified(req: &HttpRequest, etag: &str) -> bool {
     req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

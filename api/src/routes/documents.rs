@@ -183,7 +183,7 @@ pub async fn add_file(
         let mut conn = state.conn().await?;
         documents::authorize_add_file(&mut conn, *id, auth.principal()).await?;
     }
-    let form = read_upload_form(&req, multipart, state.config.max_upload_bytes).await?;
+    let form = read_upload_form(&req, multipart, state.config.max_upload_bytes, &[]).await?;
     let mut conn = state.conn().await?;
     let file = documents::add_file(
         &mut conn,

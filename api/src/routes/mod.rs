@@ -17,6 +17,7 @@ pub mod periods;
 pub mod plan_appendix;
 pub mod plans;
 pub mod submissions;
+pub mod task_files;
 pub mod task_reports;
 pub mod tasks;
 pub mod tokens;
@@ -125,7 +126,12 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(tasks::declare_done)
         .service(tasks::confirm)
         .service(tasks::return_declaration)
-        .service(tasks::extend);
+        .service(tasks::extend)
+        .service(task_files::upload)
+        .service(task_files::list)
+        .service(task_files::get)
+        .service(task_files::content)
+        .service(task_files::delete);
 }
 
 /// `201 Created` with the new resource's location.

@@ -200,6 +200,13 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("POST /api/v1/tasks/{id}/confirm",                               [401, 200, 403, 403, 403, 403]),
     ("POST /api/v1/tasks/{id}/return",                                [401, 200, 403, 403, 403, 403]),
     ("POST /api/v1/tasks/{id}/extensions",                            [401, 200, 403, 403, 403, 403]),
+    // A task's files: whoever reads the task reads them; its units and the Office add and
+    // remove them (a reporter only its own unit's).
+    ("POST /api/v1/tasks/{id}/files",                                 [401, 201, 403, 201, 404, 403]),
+    ("GET /api/v1/tasks/{id}/files",                                  [401, 200, 200, 200, 404, 403]),
+    ("GET /api/v1/tasks/{id}/files/{file_id}",                        [401, 200, 200, 200, 404, 403]),
+    ("GET /api/v1/tasks/{id}/files/{file_id}/content",                [401, 200, 200, 200, 404, 403]),
+    ("DELETE /api/v1/tasks/{id}/files/{file_id}",                     [401, 204, 403, 204, 404, 403]),
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -12,6 +12,9 @@ pub(super) struct PlanFixtures {
     plan: i64,
     task_a: i64,
     task_b: i64,
+    /// A file of each task, uploaded by the Office for its lead unit.
+    file_a: i64,
+    file_b: i64,
 }
 
 const DUE: &str = r#"{"kind": "month", "year": 2026, "month": 12}"#;
@@ -23,10 +26,14 @@ fn due() -> serde_json::Value {
 impl PlanFixtures {
     pub(super) async fn new(app: &TestApp, n: u32) -> Self {
         let plan = plan(app, n, true).await;
+        let task_a = task(app, plan, &format!("A{n}"), "KHTC").await;
+        let task_b = task(app, plan, &format!("B{n}"), "QLTM").await;
         Self {
             plan,
-            task_a: task(app, plan, &format!("A{n}"), "KHTC").await,
-            task_b: task(app, plan, &format!("B{n}"), "QLTM").await,
+            task_a,
+            task_b,
+            file_a: file(app, task_a).await,
+            file_b: file(app, task_b).await,
         }
     }
 
@@ -42,6 +49,7 @@ impl PlanFixtures {
         let plan = self.plan;
         let task = if other { self.task_b } else { self.task_a };
         let lead = if other { "QLTM" } else { "KHTC" };
+        let file = if other { self.file_b } else { self.file_a };
         match operation {
             "GET /api/v1/plans" => get("/api/v1/plans"),
             "POST /api/v1/plans" => post(
@@ -128,6 +136,26 @@ impl PlanFixtures {
                     json!({"due": {"kind": "year", "year": 2027}, "reason": "Chờ ý kiến"}),
                 )
             }
+            "POST /api/v1/tasks/{id}/files" => req(
+                Method::POST,
+                format!("/api/v1/tasks/{task}/files"),
+                Body::Upload(None),
+            ),
+            "GET /api/v1/tasks/{id}/files" => get(format!("/api/v1/tasks/{task}/files")),
+            "GET /api/v1/tasks/{id}/files/{file_id}" => {
+                get(format!("/api/v1/tasks/{task}/files/{file}"))
+            }
+            "GET /api/v1/tasks/{id}/files/{file_id}/content" => {
+                get(format!("/api/v1/tasks/{task}/files/{file}/content"))
+            }
+            "DELETE /api/v1/tasks/{id}/files/{file_id}" => {
+                let fresh = self::file(app, task).await;
+                req(
+                    Method::DELETE,
+                    format!("/api/v1/tasks/{task}/files/{fresh}"),
+                    Body::None,
+                )
+            }
             other => panic!("no request is prepared for {other}; add one to `request`"),
         }
     }
@@ -157,6 +185,25 @@ fn appendix(n: u32, lead: &str) -> Vec<u8> {
         }
     }
     workbook.save_to_buffer().unwrap()
+}
+
+/// A PDF the Office uploads to task `task` for its lead unit; its id.
+async fn file(app: &TestApp, task: i64) -> i64 {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(crate::common::pdf())
+            .file_name("bien-ban.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    id(&TestApp::send(
+        app.client
+            .post(format!("{}/api/v1/tasks/{task}/files", app.base_url))
+            .bearer_auth(&app.admin)
+            .multipart(form),
+    )
+    .await
+    .expect(201))
 }
 
 async fn document(app: &TestApp, n: u32) -> i64 {

@@ -604,9 +604,25 @@ diesel::table! {
     task_evidence (event_id, position) {
         event_id -> Int8,
         position -> Int4,
-        document_id -> Int8,
+        document_id -> Nullable<Int8>,
         section -> Nullable<Text>,
         page -> Nullable<Int4>,
+        file_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    task_files (id) {
+        id -> Int8,
+        task_id -> Int8,
+        unit_id -> Int8,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_at -> Timestamptz,
+        uploaded_by -> Text,
     }
 }
 
@@ -626,6 +642,9 @@ diesel::joinable!(task_events -> tasks (task_id));
 diesel::joinable!(task_escalations -> tasks (task_id));
 diesel::joinable!(task_evidence -> task_events (event_id));
 diesel::joinable!(task_evidence -> documents (document_id));
+diesel::joinable!(task_evidence -> task_files (file_id));
+diesel::joinable!(task_files -> tasks (task_id));
+diesel::joinable!(task_files -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -669,4 +688,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_extensions,
     task_events,
     task_evidence,
+    task_files,
 );

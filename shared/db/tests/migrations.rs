@@ -165,7 +165,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         task_units,
         task_extensions,
         task_events,
-        task_evidence
+        task_evidence,
+        task_files
     );
     actual.sort();
     expected.sort();

@@ -102,7 +102,7 @@ fn compound(stream: &str) -> Vec<u8> {
 }
 
 /// The start of a Windows program.
-fn exe() -> Vec<u8> {
+pub(crate) fn exe() -> Vec<u8> {
     let mut bytes = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF".to_vec();
     bytes.resize(0x3C, 0);
     bytes.extend_from_slice(&0x80u32.to_le_bytes());
@@ -112,7 +112,7 @@ fn exe() -> Vec<u8> {
     bytes
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
@@ -154,7 +154,7 @@ pub(crate) async fn upload(
 }
 
 /// A download: status, headers and the raw bytes.
-async fn download(
+pub(crate) async fn download(
     app: &TestApp,
     token: &str,
     path: &str,
@@ -174,7 +174,7 @@ async fn download(
     (status, headers, bytes)
 }
 
-fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
+pub(crate) fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers
         .get(name)
         .unwrap_or_else(|| panic!("no {name} header"))

@@ -3,6 +3,7 @@
 //! what.
 
 mod appendix;
+mod files;
 mod lifecycle;
 mod reports;
 mod statuses;

@@ -11,13 +11,23 @@ use cchc_domain::validation::Checker;
 /// An upload as the form carried it, before any check.
 #[derive(Debug, Clone, Default)]
 pub struct UploadForm {
-    pub purpose: Option<String>,
-    pub indicator_code: Option<String>,
+    /// The text fields the form has (each once), as sent.
+    pub fields: Vec<(String, String)>,
     pub file: Option<UploadedFile>,
     /// Parts this form does not have.
     pub unknown_fields: Vec<String>,
     /// Parts sent more than once.
     pub repeated_fields: Vec<String>,
+}
+
+impl UploadForm {
+    /// Text field `name`, if the form carried it.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -93,9 +93,10 @@ pub struct EventRow {
 pub struct EvidenceRow {
     pub event_id: i64,
     pub position: i32,
-    pub document_id: i64,
+    pub document_id: Option<i64>,
     pub section: Option<String>,
     pub page: Option<i32>,
+    pub file_id: Option<i64>,
 }
 
 /// The history of task `id`, oldest first, with the evidence of each entry.
@@ -131,10 +132,11 @@ pub struct NewEvent<'a> {
     pub actor: &'a str,
 }
 
-/// A cited document of an entry.
+/// A cited document or file of an entry (one of the two).
 #[derive(Debug, Clone)]
 pub struct NewEvidence<'a> {
-    pub document_id: i64,
+    pub document_id: Option<i64>,
+    pub file_id: Option<i64>,
     pub section: Option<&'a str>,
     pub page: Option<i32>,
 }
@@ -168,6 +170,7 @@ pub async fn record_event(
                 task_evidence::event_id.eq(id),
                 task_evidence::position.eq(position),
                 task_evidence::document_id.eq(cited.document_id),
+                task_evidence::file_id.eq(cited.file_id),
                 task_evidence::section.eq(cited.section),
                 task_evidence::page.eq(cited.page),
             )

@@ -4,11 +4,13 @@
 //! (`cutoff`).
 
 mod cutoff;
+mod files;
 mod history;
 mod list;
 mod schedule;
 
 pub use cutoff::*;
+pub use files::*;
 pub use history::*;
 pub use list::*;
 pub use schedule::*;

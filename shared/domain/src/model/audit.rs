@@ -32,6 +32,8 @@ text_enum! {
         Plan => "plan",
         /// A task of a plan or of a directive document.
         Task => "task",
+        /// A unit's file of evidence on a task.
+        TaskFile => "task_file",
     }
 }
 

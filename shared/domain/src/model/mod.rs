@@ -16,6 +16,7 @@ pub mod policy;
 pub mod submission;
 pub mod task;
 pub mod task_cutoff;
+pub mod task_file;
 pub mod time_input;
 pub mod token;
 pub mod unit;

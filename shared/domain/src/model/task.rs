@@ -119,10 +119,12 @@ pub struct TaskExtension {
     pub granted_by: String,
 }
 
-/// A registry document cited as evidence, with the section and page that show the work.
+/// Evidence cited by an entry of the history: a registry document or one of the task's files
+/// (exactly one of `document` and `file`), with the section and page that show the work.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TaskEvidence {
-    pub document: DocumentRef,
+    pub document: Option<DocumentRef>,
+    pub file: Option<crate::model::task_file::TaskFileRef>,
     #[schema(example = "Mục II.2")]
     pub section: Option<String>,
     #[schema(minimum = 1)]
@@ -216,12 +218,17 @@ pub struct UpdateTask {
     pub due: Option<TaskDue>,
 }
 
-/// Evidence cited by a progress report or a declaration.
+/// Evidence cited by a progress report or a declaration: give exactly one of `document_id`
+/// and `file_id`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
     /// A document of the registry.
-    pub document_id: i64,
+    #[serde(default)]
+    pub document_id: Option<i64>,
+    /// A file uploaded to this task (`POST /api/v1/tasks/{id}/files`).
+    #[serde(default)]
+    pub file_id: Option<i64>,
     #[serde(default)]
     #[schema(example = "Mục II.2")]
     pub section: Option<String>,

@@ -45,7 +45,7 @@ async fn check_form(
         );
     }
     upload_form::check_repeated(&mut check, &form);
-    let purpose = match form.purpose.as_deref().map(str::trim) {
+    let purpose = match form.text("purpose").map(str::trim) {
         None | Some("") => {
             check.push(
                 "purpose",
@@ -68,7 +68,7 @@ async fn check_form(
             }
         },
     };
-    let indicator_id = match form.indicator_code.as_deref().map(str::trim) {
+    let indicator_id = match form.text("indicator_code").map(str::trim) {
         None | Some("") => None,
         Some(code) => {
             let id = periods::indicator_id_by_code(conn, submission.period_id, code).await?;

@@ -116,14 +116,7 @@ pub async fn authorize_add_file(
 
 pub(super) fn check_form(form: UploadForm) -> Result<(String, &'static str, Bytes)> {
     let mut check = Checker::new();
-    let mut unknown = form.unknown_fields.clone();
-    if form.purpose.is_some() {
-        unknown.push("purpose".into());
-    }
-    if form.indicator_code.is_some() {
-        unknown.push("indicator_code".into());
-    }
-    for name in &unknown {
+    for name in &form.unknown_fields {
         check.push(
             name.as_str(),
             "unknown_field",

@@ -5,11 +5,10 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
+use super::evidence::{check_evidence, evidence_rows};
 use super::progress::reporting_unit;
 use super::read::load_detail;
-use super::{
-    audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports,
-};
+use super::{audit_history, find, involved, require_open_for_reports};
 use crate::authz::{self, Principal};
 use crate::repo::events;
 use crate::repo::plans::resolve::check_documents;
@@ -68,7 +67,7 @@ pub async fn declare_done(
             )
             .await?;
         }
-        check_evidence(conn, &mut check, &input.evidence).await?;
+        check_evidence(conn, &mut check, id, &input.evidence).await?;
         check.finish()?;
         let note = input
             .note

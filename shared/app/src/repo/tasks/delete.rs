@@ -25,10 +25,13 @@ pub async fn delete(
         let (row, _) = find(conn, id, true).await?;
         refuse_when_closed(conn, row.plan_id).await?;
         let before = load_detail(conn, id, policy, now).await?;
-        if !before.history.is_empty() || !before.extensions.is_empty() {
+        if !before.history.is_empty()
+            || !before.extensions.is_empty()
+            || tasks::count_files(conn, id).await? > 0
+        {
             return Err(Error::conflict(
                 "task_has_history",
-                "units have reported on this task or it was extended; it stays on record",
+                "units have reported on this task, uploaded files to it, or it was extended; it stays on record",
             ));
         }
         tasks::delete(conn, id).await?;

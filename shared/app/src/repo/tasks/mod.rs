@@ -13,7 +13,9 @@ mod completion;
 mod create;
 mod cutoff;
 mod delete;
+mod evidence;
 mod extension;
+mod files;
 mod progress;
 mod read;
 mod rederive;
@@ -40,6 +42,10 @@ pub use create::{create, create_in_plan};
 pub use cutoff::{of_period, of_submission};
 pub use delete::delete;
 pub use extension::grant_extension;
+pub use files::{
+    authorize_file_upload, delete_file, download_file, get_file, list_files, upload_file,
+    TaskFileDownload, FORM_FIELDS as TASK_FILE_FORM_FIELDS,
+};
 pub use progress::report_progress;
 pub use read::{get, list, list_of_plan};
 pub use rederive::rederive_deadlines;
@@ -255,58 +261,6 @@ pub(crate) async fn audit_history(
         after: Some(crate::repo::audit::snapshot(&detail.history.last())?),
     };
     crate::repo::audit::record(conn, actor, now, entry).await
-}
-
-/// Checks cited evidence: at most 20 documents of the registry, each with an optional section
-/// (at most 200 characters) and page (1–100 000).
-pub(crate) async fn check_evidence(
-    conn: &mut AsyncPgConnection,
-    check: &mut cchc_domain::validation::Checker,
-    evidence: &[cchc_domain::model::task::EvidenceInput],
-) -> Result<()> {
-    const MAX_EVIDENCE: usize = 20;
-    if evidence.len() > MAX_EVIDENCE {
-        check.push(
-            "evidence",
-            "too_many",
-            format!("at most {MAX_EVIDENCE} documents"),
-        );
-    }
-    let mut documents = Vec::new();
-    for (i, cited) in evidence.iter().enumerate() {
-        check.optional_text(
-            &format!("evidence[{i}].section"),
-            cited.section.as_deref(),
-            200,
-        );
-        if cited.page.is_some_and(|p| !(1..=100_000).contains(&p)) {
-            check.push(
-                format!("evidence[{i}].page"),
-                "out_of_range",
-                "must be between 1 and 100000",
-            );
-        }
-        documents.push((format!("evidence[{i}].document_id"), cited.document_id));
-    }
-    crate::repo::plans::resolve::check_documents(conn, check, &documents).await
-}
-
-/// Evidence as stored.
-pub(crate) fn evidence_rows(
-    evidence: &[cchc_domain::model::task::EvidenceInput],
-) -> Vec<tasks::NewEvidence<'_>> {
-    evidence
-        .iter()
-        .map(|cited| tasks::NewEvidence {
-            document_id: cited.document_id,
-            section: cited
-                .section
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty()),
-            page: cited.page,
-        })
-        .collect()
 }
 
 /// A task of a closed plan changes no more.

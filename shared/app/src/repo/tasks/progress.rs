@@ -4,10 +4,9 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
+use super::evidence::{check_evidence, evidence_rows};
 use super::read::load_detail;
-use super::{
-    audit_history, check_evidence, evidence_rows, find, involved, require_open_for_reports,
-};
+use super::{audit_history, find, involved, require_open_for_reports};
 use crate::authz::{self, Principal};
 use cchc_db::{tasks, units};
 use cchc_domain::error::Result;
@@ -49,7 +48,7 @@ pub async fn report_progress(
             ),
             _ => {}
         }
-        check_evidence(conn, &mut check, &input.evidence).await?;
+        check_evidence(conn, &mut check, id, &input.evidence).await?;
         check.finish()?;
         let kind = if is_lead {
             TaskEventKind::Progress

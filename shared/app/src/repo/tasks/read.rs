@@ -12,6 +12,7 @@ use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{
     TaskDetail, TaskEvent, TaskEvidence, TaskExtension, TaskFilter, TaskPage,
 };
+use cchc_domain::model::task_file::{self, TaskFileRef};
 use cchc_domain::model::PageParams;
 
 /// A task: the Office and the leadership read every one; a reporter those of its unit.
@@ -58,8 +59,10 @@ pub(crate) async fn load_detail(
         .collect::<Result<Vec<_>>>()?;
     let (events, evidence) = tasks::events(conn, id).await?;
     let mut document_ids: Vec<i64> = events.iter().filter_map(|e| e.output_document_id).collect();
-    document_ids.extend(evidence.iter().map(|e| e.document_id));
+    document_ids.extend(evidence.iter().filter_map(|e| e.document_id));
     let documents = refs::document_refs(conn, &document_ids).await?;
+    let file_ids: Vec<i64> = evidence.iter().filter_map(|e| e.file_id).collect();
+    let files = tasks::file_refs(conn, &file_ids).await?;
     let unit_ids: Vec<i64> = events.iter().filter_map(|e| e.unit_id).collect();
     let units = refs::unit_refs(conn, &unit_ids).await?;
     let history = events
@@ -76,12 +79,18 @@ pub(crate) async fn load_detail(
             evidence: evidence
                 .iter()
                 .filter(|cited| cited.event_id == event.id)
-                .filter_map(|cited| {
-                    Some(TaskEvidence {
-                        document: documents.get(&cited.document_id)?.clone(),
-                        section: cited.section.clone(),
-                        page: cited.page,
-                    })
+                .map(|cited| TaskEvidence {
+                    document: cited.document_id.and_then(|d| documents.get(&d).cloned()),
+                    file: cited.file_id.and_then(|f| {
+                        let (task_id, _, filename) = files.get(&f)?;
+                        Some(TaskFileRef {
+                            id: f,
+                            filename: filename.clone(),
+                            download_url: task_file::download_url(*task_id, f),
+                        })
+                    }),
+                    section: cited.section.clone(),
+                    page: cited.page,
                 })
                 .collect(),
             at: local(event.at),
