@@ -137,13 +137,18 @@ async fn a_document_is_registered_with_its_number_read_per_decree_30() {
     );
 }
 
+/// Decree 30/2020/NĐ-CP, Art. 15: the number and symbol is unique within an issuing agency's
+/// year; each type of legal document has its own series.
 #[actix_web::test]
-async fn a_number_is_unique_per_issuer_and_year() {
+async fn a_number_and_symbol_is_unique_within_the_agencys_year() {
     let app = TestApp::spawn().await;
     let first = register(&app, "383/KH-SCT", "2026-01-10").await;
-    // The same number of the same issuer in the same year, even written differently.
+    // The same number and symbol of the same agency in the same year, even written
+    // differently (a leading "Số", an en dash, the agency in capitals).
+    let mut again = document("Số 383/KH\u{2013}SCT", "2026-06-01");
+    again["issuing_agency"] = json!("SỞ CÔNG  THƯƠNG");
     let problem = app
-        .post("/api/v1/documents", document("383/QĐ-SCT", "2026-06-01"))
+        .post("/api/v1/documents", again)
         .await
         .problem(409, "duplicate_document_number");
     assert_eq!(
@@ -154,13 +159,58 @@ async fn a_number_is_unique_per_issuer_and_year() {
         .as_str()
         .unwrap()
         .contains(&format!("document {}", first["id"])));
+    // Another type with the same number is another document (19/KH-SCT, 19/QĐ-SCT).
+    register(&app, "383/QĐ-SCT", "2026-06-01").await;
     // Numbers restart each year, and each issuer has its own.
     register(&app, "383/KH-SCT", "2025-01-10").await;
     register(&app, "383/KH-SNV", "2026-01-10").await;
-    // Legal normative documents are numbered apart.
-    register(&app, "383/2026/QĐ-SCT", "2026-03-01").await;
+    // A district's 12/QĐ-UBND and the province's 12/CT-UBND; a circular and a joint one.
+    let mut district = document("12/QĐ-UBND", "2026-02-01");
+    district["issuing_agency"] = json!("Ủy ban nhân dân huyện Mường Ảng");
+    app.post("/api/v1/documents", district).await.expect(201);
+    let mut province = document("12/CT-UBND", "2026-02-01");
+    province["issuing_agency"] = json!("Ủy ban nhân dân tỉnh Điện Biên");
+    app.post("/api/v1/documents", province).await.expect(201);
+    let mut joint = document("02/2019/TTLT-BNV-BTC", "2019-03-01");
+    joint["issuing_agency"] = json!("Bộ Nội vụ – Bộ Tài chính");
+    let joint = app.post("/api/v1/documents", joint).await.expect(201);
+    assert_eq!(joint["issuer"], "BNV");
+    assert_eq!(joint["co_issuers"], json!(["BTC"]));
+    assert_eq!(joint["type_name"], "Thông tư liên tịch");
+    let mut circular = document("02/2019/TT-BNV", "2019-03-01");
+    circular["issuing_agency"] = json!("Bộ Nội vụ");
+    app.post("/api/v1/documents", circular).await.expect(201);
     let all = app.get("/api/v1/documents").await.expect(200);
-    assert_eq!(all["total"], 4);
+    assert_eq!(all["total"], 8);
+}
+
+/// References as the source documents write them: Party resolutions, laws, a number with a
+/// letter; a symbol year unlike the date and an ambiguous symbol are registered with warnings.
+#[actix_web::test]
+async fn references_as_written_are_registered_with_what_to_check() {
+    let app = TestApp::spawn().await;
+    let party = register(&app, "39-NQ/TW", "2019-10-15").await;
+    assert_eq!(party["number"], "39-NQ/TW");
+    assert_eq!(party["type_name"], "Nghị quyết");
+    assert_eq!(party["issuer"], "TW");
+    let law = register(&app, "45/2019/QH14", "2019-11-20").await;
+    assert_eq!(law["number"], "45/2019/QH14");
+    assert_eq!(law["warnings"], json!([]));
+    let programme = register(&app, "30c/NQ-CP", "2011-11-08").await;
+    assert_eq!(programme["number"], "30c/NQ-CP");
+    assert_eq!(programme["number_value"], 30);
+    let legacy = register(&app, "337/Q\u{00D0}-UBND", "2022-03-01").await;
+    assert_eq!(legacy["number"], "337/QĐ-UBND");
+    assert_eq!(legacy["document_type"], "QĐ");
+    // Seed 002: "Nghị định số 107/2001/NĐ-CP ngày 06/12/2021".
+    let decree = register(&app, "107/2001/NĐ-CP", "2021-12-06").await;
+    assert_eq!(decree["warnings"][0]["code"], "symbol_year_differs");
+    let tax = register(&app, "81134/CT-TTHT", "2019-12-02").await;
+    assert_eq!(tax["warnings"][0]["code"], "ambiguous_symbol");
+    assert!(tax["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Cục Thuế"));
 }
 
 #[actix_web::test]

@@ -376,6 +376,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        agency_key -> Text,
     }
 }
 

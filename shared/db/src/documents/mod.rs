@@ -79,14 +79,15 @@ pub async fn find(
     })
 }
 
-/// A registered number: what makes a document unique (issuer, year, number, and whether the
-/// year is part of its symbol, as for legal normative documents).
+/// A registered number: what makes a document unique (Decree 30/2020/NĐ-CP, Art. 15: the
+/// whole number and symbol within the issuing agency's year).
 #[derive(Debug, Clone, Copy)]
 pub struct NumberKey<'a> {
-    pub issuer: &'a str,
+    /// `document_number::agency_key` of the issuing agency.
+    pub agency_key: &'a str,
     pub issue_year: i32,
-    pub number: i32,
-    pub symbol_has_year: bool,
+    /// The canonical number and symbol.
+    pub number_symbol: &'a str,
 }
 
 /// The document registered under `key`, if any; `lock` locks it.
@@ -96,10 +97,9 @@ pub async fn find_same_number(
     lock: bool,
 ) -> Result<Option<DocumentRow>> {
     let query = documents::table
-        .filter(documents::issuer.eq(key.issuer))
+        .filter(documents::agency_key.eq(key.agency_key))
         .filter(documents::issue_year.eq(key.issue_year))
-        .filter(documents::number.eq(key.number))
-        .filter(documents::symbol_year.is_null().eq(!key.symbol_has_year))
+        .filter(documents::number_symbol.eq(key.number_symbol))
         .select(DocumentRow::as_select());
     Ok(if lock {
         query.for_update().first(conn).await.optional()?
@@ -120,6 +120,8 @@ pub struct NewDocumentRow<'a> {
     pub issued_on: NaiveDate,
     pub issue_year: i32,
     pub issuing_agency: &'a str,
+    /// `document_number::agency_key` of `issuing_agency`.
+    pub agency_key: &'a str,
     pub subject: &'a str,
     pub signer: Option<&'a str>,
     pub direction: DocumentDirection,
@@ -149,6 +151,7 @@ pub async fn insert(
             documents::issued_on.eq(document.issued_on),
             documents::issue_year.eq(document.issue_year),
             documents::issuing_agency.eq(document.issuing_agency),
+            documents::agency_key.eq(document.agency_key),
             documents::subject.eq(document.subject),
             documents::signer.eq(document.signer),
             documents::direction.eq(document.direction),

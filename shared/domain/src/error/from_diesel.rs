@@ -82,7 +82,7 @@ fn duplicate_key(constraint: Option<&str>) -> (&'static str, Option<&'static str
             Some("head"),
             "the unit already has a head",
         ),
-        "documents_number_idx" => (
+        "documents_number_symbol_idx" => (
             "duplicate_document_number",
             Some("number"),
             "a document with this number was registered at the same moment; read it instead",

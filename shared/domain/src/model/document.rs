@@ -110,8 +110,14 @@ pub struct Document {
     /// The issuing agency's abbreviation in the symbol.
     #[schema(example = "QLCN")]
     pub issuer: String,
+    /// The other issuers of a joint document (`BTC` in `02/2019/TTLT-BNV-BTC`).
+    #[schema(example = json!([]))]
+    pub co_issuers: Vec<String>,
     /// The drafting unit's abbreviation, when the symbol names one.
     pub drafter: Option<String>,
+    /// What an officer should check: a symbol that reads two ways (`ambiguous_symbol`), a
+    /// year in the symbol unlike the issue date's (`symbol_year_differs`).
+    pub warnings: Vec<DocumentWarning>,
     pub issued_on: NaiveDate,
     /// The year the number belongs to: numbers restart each year per issuer.
     pub issue_year: i32,
@@ -137,12 +143,27 @@ pub struct Document {
 
 page_of!(DocumentPage, Document, "A page of documents, newest first.");
 
+/// Something about a registered number an officer should check; it does not stop registration.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentWarning {
+    /// `ambiguous_symbol` or `symbol_year_differs`.
+    #[schema(example = "symbol_year_differs")]
+    pub code: String,
+    /// In Vietnamese, for the officer.
+    #[schema(
+        example = "Năm trong ký hiệu (2001) khác năm ban hành (2021); kiểm tra lại số, ký hiệu hoặc ngày ban hành."
+    )]
+    pub message: String,
+}
+
 /// A new document registered by hand.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDocument {
     /// Number and symbol per Decree 30/2020/NĐ-CP: `383/KH-SCT`, `3394/SCT-VP`,
-    /// `09/2019/NĐ-CP`. Unique per issuer and year.
+    /// `09/2019/NĐ-CP`, `45/2019/QH14`, `39-NQ/TW`, `30c/NQ-CP`; a leading `Số`, look-alike
+    /// dashes and `Ð` (U+00D0) are tidied. Unique, with `issuing_agency`, within the year
+    /// (Decree 30/2020/NĐ-CP, Art. 15).
     #[schema(example = "3394/SCT-VP")]
     pub number: String,
     /// Date of issue (YYYY-MM-DD).

@@ -4,9 +4,9 @@
 //! - The Office (admin) registers, adds files and links; admins and viewers read everything;
 //!   a reporter reads only documents linked to its own unit's submissions; integration tokens
 //!   only send events.
-//! - A number is unique per issuer and year (Decree 30/2020/NĐ-CP: numbers restart from 01
-//!   each year); legal normative documents, which carry the year in their symbol, are numbered
-//!   apart. The unique index decides, so two concurrent registrations cannot both win.
+//! - A number and symbol is unique within the issuing agency's year (Decree 30/2020/NĐ-CP,
+//!   Art. 15: numbers restart from 01 each year, per series); `19/KH-SCT` and `19/QĐ-SCT` are
+//!   two documents. The unique index decides, so two concurrent registrations cannot both win.
 //! - Files follow the attachments' order of writes: the object first under a new key, then the
 //!   row in one transaction; the object is removed again if the transaction fails.
 
@@ -20,10 +20,10 @@ use crate::repo::{contains_pattern, local, local_opt};
 use cchc_db::documents;
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::document::{
-    Document, DocumentFile, DocumentFilter, DocumentLink, DocumentPage,
+    Document, DocumentFile, DocumentFilter, DocumentLink, DocumentPage, DocumentWarning,
 };
 use cchc_domain::model::PageParams;
-use cchc_domain::rules::document_number::DocumentNumber;
+use cchc_domain::rules::document_number;
 
 mod files;
 mod links;
@@ -59,16 +59,23 @@ fn file_to_api(row: FileRow) -> DocumentFile {
     }
 }
 
-fn type_name(document_type: Option<&str>) -> String {
-    DocumentNumber {
-        number: 1,
-        year: None,
-        document_type: document_type.map(str::to_owned),
-        issuer: String::new(),
-        drafter: None,
+/// The type's name, the co-issuers and the warnings, read again from the stored number.
+fn reading(row: &DocumentRow) -> (String, Vec<String>, Vec<DocumentWarning>) {
+    match document_number::parse(&row.number_symbol) {
+        Ok(parsed) => (
+            parsed.type_name().to_owned(),
+            parsed.co_issuers.clone(),
+            document_number::warnings(&parsed, row.issued_on)
+                .into_iter()
+                .map(|(code, message)| DocumentWarning {
+                    code: code.to_owned(),
+                    message,
+                })
+                .collect(),
+        ),
+        // Stored before the parser knew its form; the columns still hold what was parsed.
+        Err(_) => ("Văn bản".to_owned(), Vec::new(), Vec::new()),
     }
-    .type_name()
-    .to_owned()
 }
 
 /// The first step of every change to the registry by hand ([`create`], [`link`],
@@ -118,29 +125,34 @@ async fn hydrate(conn: &mut AsyncPgConnection, rows: Vec<DocumentRow>) -> Result
     }
     Ok(rows
         .into_iter()
-        .map(|row| Document {
-            type_name: type_name(row.document_type.as_deref()),
-            files: files.remove(&row.id).unwrap_or_default(),
-            links: links.remove(&row.id).unwrap_or_default(),
-            id: row.id,
-            number: row.number_symbol,
-            number_value: row.number,
-            symbol_year: row.symbol_year,
-            document_type: row.document_type,
-            issuer: row.issuer,
-            drafter: row.drafter,
-            issued_on: row.issued_on,
-            issue_year: row.issue_year,
-            issuing_agency: row.issuing_agency,
-            subject: row.subject,
-            signer: row.signer,
-            direction: row.direction,
-            source: row.source,
-            integration_token_id: row.integration_token_id,
-            status: row.status,
-            received_at: local_opt(row.received_at),
-            created_at: local(row.created_at),
-            updated_at: local(row.updated_at),
+        .map(|row| {
+            let (type_name, co_issuers, warnings) = reading(&row);
+            Document {
+                type_name,
+                co_issuers,
+                warnings,
+                files: files.remove(&row.id).unwrap_or_default(),
+                links: links.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                number: row.number_symbol,
+                number_value: row.number,
+                symbol_year: row.symbol_year,
+                document_type: row.document_type,
+                issuer: row.issuer,
+                drafter: row.drafter,
+                issued_on: row.issued_on,
+                issue_year: row.issue_year,
+                issuing_agency: row.issuing_agency,
+                subject: row.subject,
+                signer: row.signer,
+                direction: row.direction,
+                source: row.source,
+                integration_token_id: row.integration_token_id,
+                status: row.status,
+                received_at: local_opt(row.received_at),
+                created_at: local(row.created_at),
+                updated_at: local(row.updated_at),
+            }
         })
         .collect())
 }

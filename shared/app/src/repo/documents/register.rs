@@ -1,5 +1,5 @@
 //! Registering a document: its fields and number checked (Decree 30/2020/NĐ-CP), the number
-//! unique per issuer and year, by hand or from a QLVB event.
+//! unique within the issuing agency's year, by hand or from a QLVB event.
 
 use super::{authorize_change, document_url, load, DocumentRow};
 use crate::authz::Principal;
@@ -61,27 +61,29 @@ pub(crate) fn issue_year(parsed: &DocumentNumber, issued_on: NaiveDate) -> i32 {
     parsed.year.unwrap_or_else(|| issued_on.year())
 }
 
-/// The registered document with the same issuer, year and number, if any.
+/// The registered document of `issuing_agency` with the same number and symbol in the same
+/// year, if any (Decree 30/2020/NĐ-CP, Art. 15).
 pub(crate) async fn find_same_number(
     conn: &mut AsyncPgConnection,
+    issuing_agency: &str,
     parsed: &DocumentNumber,
     issue_year: i32,
     lock: bool,
 ) -> Result<Option<DocumentRow>> {
+    let agency_key = document_number::agency_key(issuing_agency);
+    let number_symbol = parsed.to_string();
     let key = documents::NumberKey {
-        issuer: &parsed.issuer,
+        agency_key: &agency_key,
         issue_year,
-        number: i32::try_from(parsed.number).unwrap_or(i32::MAX),
-        symbol_has_year: parsed.year.is_some(),
+        number_symbol: &number_symbol,
     };
     documents::find_same_number(conn, key, lock).await
 }
 
 fn duplicate(parsed: &DocumentNumber, issue_year: i32, existing_id: i64) -> Error {
     let detail = format!(
-        "number {} of {} for {issue_year} is already registered as document {existing_id} ({})",
-        parsed.number,
-        parsed.issuer,
+        "{parsed} of this issuing agency for {issue_year} is already registered as document \
+         {existing_id} ({})",
         document_url(existing_id)
     );
     Error::Conflict {
@@ -104,7 +106,9 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<Document> {
     let year = issue_year(new.parsed, new.issued_on);
-    if let Some(existing) = find_same_number(conn, new.parsed, year, false).await? {
+    if let Some(existing) =
+        find_same_number(conn, new.issuing_agency, new.parsed, year, false).await?
+    {
         return Err(duplicate(new.parsed, year, existing.id));
     }
     let row = documents::NewDocumentRow {
@@ -117,6 +121,7 @@ pub(crate) async fn insert(
         issued_on: new.issued_on,
         issue_year: year,
         issuing_agency: new.issuing_agency.trim(),
+        agency_key: &document_number::agency_key(new.issuing_agency),
         subject: new.subject.trim(),
         signer: new.signer.map(str::trim),
         direction: new.direction,
@@ -136,8 +141,8 @@ pub(crate) async fn insert(
                 "duplicate_document_number",
                 "number",
                 format!(
-                    "number {} of {} for {year} was registered meanwhile",
-                    new.parsed.number, new.parsed.issuer
+                    "{} of this issuing agency for {year} was registered meanwhile",
+                    new.parsed
                 ),
             ));
         }

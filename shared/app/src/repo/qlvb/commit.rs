@@ -69,7 +69,9 @@ pub async fn commit(
             };
             let received = event.event_type == QlvbEventType::DocumentReceived;
             let year = documents::issue_year(parsed, document.issued_on);
-            let existing = documents::find_same_number(conn, parsed, year, true).await?;
+            let existing =
+                documents::find_same_number(conn, &document.issuing_agency, parsed, year, true)
+                    .await?;
             let already_registered = existing.is_some();
             let (document_id, mut status) = match existing {
                 Some(row) => (row.id, row.status),
