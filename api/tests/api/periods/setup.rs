@@ -199,6 +199,7 @@ async fn the_policy_takes_defaults_and_is_checked() {
             "escalate_to_head_after_minutes": 60,
             "escalate_to_leadership_after_working_days": 2,
             "early_margin_working_days": 1,
+            "deadline_bound": "inclusive",
         })
     );
 

@@ -365,3 +365,38 @@ async fn timeliness_is_kept_across_return_and_resubmission() {
         ]
     );
 }
+
+/// Seed 000 asks for reports "trước 16h30 ngày 10/3/2023": a period that words its deadline
+/// so (`deadline_bound: exclusive`) counts the deadline's instant as late; by default it is
+/// on time.
+#[actix_web::test]
+async fn a_period_that_wants_reports_before_its_deadline_counts_that_instant_late() {
+    let app = TestApp::spawn().await;
+    organisation(&app).await;
+    let period = draft_period(&app).await;
+    let changed = app
+        .patch(
+            &format!("/api/v1/periods/{period}"),
+            json!({"policy": {"deadline_bound": "exclusive"}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(changed["policy"]["deadline_bound"], "exclusive");
+    open(&app, period).await;
+    let mut khtc = filled(&app, period, "KHTC").await;
+    let mut qltm = filled(&app, period, "QLTM").await;
+    app.clock.set(at("2026-12-15T16:29:59+07:00"));
+    let before = submit(&app, &mut khtc).await.expect(200);
+    assert_eq!(before["timeliness"], "on_time");
+    app.clock.set(at(DEADLINE));
+    let at_deadline = submit(&app, &mut qltm).await.expect(200);
+    assert_eq!(at_deadline["timeliness"], "late");
+    assert_eq!(at_deadline["minutes_late"], 1);
+    let bad = app
+        .patch(
+            &format!("/api/v1/periods/{period}"),
+            json!({"policy": {"deadline_bound": "before"}}),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{:#}", bad.body);
+}

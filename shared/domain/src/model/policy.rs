@@ -6,6 +6,27 @@ use utoipa::ToSchema;
 
 use crate::error::FieldError;
 use crate::model::{hhmm, non_null};
+use crate::text_enum;
+
+text_enum! {
+    /// Whether a report that arrives at the deadline's exact instant is on time. Letters word
+    /// it both ways: "đến hết ngày …" or "chậm nhất 16h30" take the instant in; seed 000's
+    /// "trước 16h30 ngày 10/3" ("before 16:30") leaves it out.
+    pub enum DeadlineBound {
+        /// At the deadline's instant is on time (the default).
+        Inclusive => "inclusive",
+        /// The deadline's instant is already late: reports must come before it.
+        Exclusive => "exclusive",
+    }
+}
+
+// By hand: `text_enum!` passes no `#[default]` to the variants it declares.
+#[allow(clippy::derivable_impls)]
+impl Default for DeadlineBound {
+    fn default() -> Self {
+        Self::Inclusive
+    }
+}
 
 /// When reminders go out and when late units are escalated. All times are local
 /// (Asia/Ho_Chi_Minh); nothing is sent on non-working days or outside office hours.
@@ -41,6 +62,10 @@ pub struct ReminderPolicy {
     /// A submission is "early" when it comes at least this many working days before the deadline.
     #[schema(example = 1)]
     pub early_margin_working_days: u32,
+    /// Whether a report at the deadline's exact instant is on time (`inclusive`) or late
+    /// (`exclusive`). Policies stored before this choice existed read as `inclusive`.
+    #[serde(default)]
+    pub deadline_bound: DeadlineBound,
 }
 
 fn time(hour: u32, minute: u32) -> NaiveTime {
@@ -58,6 +83,7 @@ impl Default for ReminderPolicy {
             escalate_to_head_after_minutes: 60,
             escalate_to_leadership_after_working_days: 2,
             early_margin_working_days: 1,
+            deadline_bound: DeadlineBound::Inclusive,
         }
     }
 }
@@ -90,6 +116,9 @@ pub struct ReminderPolicyInput {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub early_margin_working_days: Option<u32>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub deadline_bound: Option<DeadlineBound>,
 }
 
 impl ReminderPolicy {
@@ -121,6 +150,7 @@ impl ReminderPolicy {
             early_margin_working_days: input
                 .early_margin_working_days
                 .unwrap_or(self.early_margin_working_days),
+            deadline_bound: input.deadline_bound.unwrap_or(self.deadline_bound),
         }
     }
 
@@ -206,6 +236,20 @@ impl ReminderPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Periods created before `deadline_bound` existed keep their old rule: inclusive.
+    #[test]
+    fn a_policy_stored_without_the_deadline_bound_reads_as_inclusive() {
+        let mut stored = serde_json::to_value(ReminderPolicy::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("deadline_bound");
+        let policy = ReminderPolicy::from_stored(stored).unwrap();
+        assert_eq!(policy.deadline_bound, DeadlineBound::Inclusive);
+        let exclusive = policy.apply(&ReminderPolicyInput {
+            deadline_bound: Some(DeadlineBound::Exclusive),
+            ..Default::default()
+        });
+        assert_eq!(exclusive.deadline_bound, DeadlineBound::Exclusive);
+    }
 
     #[test]
     fn defaults_are_consistent_and_serialize_as_hh_mm() {

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use super::calendar::WorkingCalendar;
 use super::local_time::{local_date, local_instant, local_time_of_day};
+use crate::model::policy::DeadlineBound;
 
 /// The number of working days before the deadline a submission must beat to
 /// count as early, unless the period configures another margin.
@@ -98,7 +99,8 @@ pub struct TimelinessAssessment {
 }
 
 /// Classifies a submission made at `submitted_at` against `deadline`, the
-/// unit's effective deadline.
+/// unit's effective deadline; at the deadline's exact instant it is on time
+/// when `bound` is inclusive and late (by one minute) when it is exclusive.
 ///
 /// The early threshold is the deadline's local (Vietnam) time of day on the
 /// working day `early_margin_working_days` working days before the
@@ -110,12 +112,17 @@ pub fn assess(
     deadline: DateTime<Utc>,
     calendar: &WorkingCalendar,
     early_margin_working_days: u32,
+    bound: DeadlineBound,
 ) -> TimelinessAssessment {
     let early_before = early_threshold(deadline, calendar, early_margin_working_days);
-    let (timeliness, minutes_late) = if submitted_at > deadline {
+    let late = match bound {
+        DeadlineBound::Inclusive => submitted_at > deadline,
+        DeadlineBound::Exclusive => submitted_at >= deadline,
+    };
+    let (timeliness, minutes_late) = if late {
         (
             Timeliness::Late,
-            minutes_late_rounded_up(submitted_at, deadline),
+            minutes_late_rounded_up(submitted_at, deadline).max(1),
         )
     } else if early_margin_working_days > 0 && submitted_at < early_before {
         (Timeliness::Early, 0)
@@ -203,6 +210,7 @@ mod tests {
             seed_deadline(),
             &WorkingCalendar::default(),
             DEFAULT_EARLY_MARGIN_WORKING_DAYS,
+            DeadlineBound::Inclusive,
         )
     }
 
@@ -300,7 +308,15 @@ mod tests {
     fn margin_of_two_moves_the_threshold_to_wednesday() {
         let calendar = WorkingCalendar::default();
         let threshold = local(2023, 3, 8, 16, 30, 0);
-        let assess_seed = |submitted_at| assess(submitted_at, seed_deadline(), &calendar, 2);
+        let assess_seed = |submitted_at| {
+            assess(
+                submitted_at,
+                seed_deadline(),
+                &calendar,
+                2,
+                DeadlineBound::Inclusive,
+            )
+        };
         assert_eq!(assess_seed(local(2023, 3, 8, 16, 29, 0)), early(threshold));
         assert_eq!(
             assess_seed(local(2023, 3, 8, 16, 30, 0)),
@@ -325,13 +341,25 @@ mod tests {
             deadline,
         ] {
             assert_eq!(
-                assess(submitted_at, deadline, &calendar, 0),
+                assess(
+                    submitted_at,
+                    deadline,
+                    &calendar,
+                    0,
+                    DeadlineBound::Inclusive
+                ),
                 on_time(deadline),
                 "{submitted_at}"
             );
         }
         assert_eq!(
-            assess(local(2023, 3, 10, 16, 31, 0), deadline, &calendar, 0),
+            assess(
+                local(2023, 3, 10, 16, 31, 0),
+                deadline,
+                &calendar,
+                0,
+                DeadlineBound::Inclusive
+            ),
             late(1, deadline)
         );
     }
@@ -341,7 +369,15 @@ mod tests {
         let calendar = WorkingCalendar::default();
         let deadline = local(2023, 3, 13, 16, 30, 0);
         let threshold = local(2023, 3, 10, 16, 30, 0);
-        let assess_monday = |submitted_at| assess(submitted_at, deadline, &calendar, 1);
+        let assess_monday = |submitted_at| {
+            assess(
+                submitted_at,
+                deadline,
+                &calendar,
+                1,
+                DeadlineBound::Inclusive,
+            )
+        };
         assert_eq!(
             assess_monday(local(2023, 3, 10, 16, 29, 0)),
             early(threshold)
@@ -369,11 +405,23 @@ mod tests {
         let deadline = local(2025, 4, 8, 17, 0, 0);
         let threshold = local(2025, 4, 4, 17, 0, 0);
         assert_eq!(
-            assess(local(2025, 4, 4, 16, 59, 0), deadline, &calendar, 1),
+            assess(
+                local(2025, 4, 4, 16, 59, 0),
+                deadline,
+                &calendar,
+                1,
+                DeadlineBound::Inclusive
+            ),
             early(threshold)
         );
         assert_eq!(
-            assess(local(2025, 4, 7, 9, 0, 0), deadline, &calendar, 1),
+            assess(
+                local(2025, 4, 7, 9, 0, 0),
+                deadline,
+                &calendar,
+                1,
+                DeadlineBound::Inclusive
+            ),
             on_time(threshold)
         );
         // Without the holiday, Monday would already be the threshold day.
@@ -382,7 +430,8 @@ mod tests {
                 local(2025, 4, 7, 9, 0, 0),
                 deadline,
                 &WorkingCalendar::default(),
-                1
+                1,
+                DeadlineBound::Inclusive,
             ),
             early(local(2025, 4, 7, 17, 0, 0))
         );
@@ -395,11 +444,23 @@ mod tests {
         let deadline = local(2026, 2, 24, 16, 30, 0);
         let threshold = local(2026, 2, 13, 16, 30, 0);
         assert_eq!(
-            assess(local(2026, 2, 13, 16, 29, 0), deadline, &calendar, 2),
+            assess(
+                local(2026, 2, 13, 16, 29, 0),
+                deadline,
+                &calendar,
+                2,
+                DeadlineBound::Inclusive
+            ),
             early(threshold)
         );
         assert_eq!(
-            assess(local(2026, 2, 18, 9, 0, 0), deadline, &calendar, 2),
+            assess(
+                local(2026, 2, 18, 9, 0, 0),
+                deadline,
+                &calendar,
+                2,
+                DeadlineBound::Inclusive
+            ),
             on_time(threshold)
         );
     }
@@ -413,11 +474,23 @@ mod tests {
         assert_eq!(deadline, utc(2023, 3, 13, 23, 0));
         let threshold = local(2023, 3, 13, 6, 0, 0);
         assert_eq!(
-            assess(local(2023, 3, 12, 10, 0, 0), deadline, &calendar, 1),
+            assess(
+                local(2023, 3, 12, 10, 0, 0),
+                deadline,
+                &calendar,
+                1,
+                DeadlineBound::Inclusive
+            ),
             early(threshold)
         );
         assert_eq!(
-            assess(local(2023, 3, 13, 6, 0, 0), deadline, &calendar, 1),
+            assess(
+                local(2023, 3, 13, 6, 0, 0),
+                deadline,
+                &calendar,
+                1,
+                DeadlineBound::Inclusive
+            ),
             on_time(threshold)
         );
     }
@@ -427,7 +500,13 @@ mod tests {
         // An unshifted Saturday deadline: the working day before is Friday.
         let calendar = WorkingCalendar::default();
         let deadline = local(2023, 3, 11, 10, 0, 0);
-        let assessment = assess(local(2023, 3, 10, 9, 59, 0), deadline, &calendar, 1);
+        let assessment = assess(
+            local(2023, 3, 10, 9, 59, 0),
+            deadline,
+            &calendar,
+            1,
+            DeadlineBound::Inclusive,
+        );
         assert_eq!(assessment, early(local(2023, 3, 10, 10, 0, 0)));
     }
 
@@ -458,5 +537,31 @@ mod tests {
         );
         assert!("OnTime".parse::<Timeliness>().is_err());
         assert!(serde_json::from_str::<Timeliness>("\"on-time\"").is_err());
+    }
+
+    /// Seed 000 asks for reports "trước 16h30 ngày 10/3/2023" (before 16:30). Where a period
+    /// words it so (`exclusive`), 16:30:00 itself is late by a minute; by default (`inclusive`,
+    /// "chậm nhất 16h30") it is on time. A second before is on time either way.
+    #[test]
+    fn the_deadline_instant_is_on_time_or_late_as_the_period_words_it() {
+        let calendar = WorkingCalendar::default();
+        let at = |bound, time| assess(time, seed_deadline(), &calendar, 0, bound);
+        let deadline = seed_deadline();
+        assert_eq!(
+            at(DeadlineBound::Inclusive, deadline).timeliness,
+            Timeliness::OnTime
+        );
+        let exclusive = at(DeadlineBound::Exclusive, deadline);
+        assert_eq!(
+            (exclusive.timeliness, exclusive.minutes_late),
+            (Timeliness::Late, 1)
+        );
+        let second_before = local(2023, 3, 10, 16, 29, 59);
+        assert_eq!(
+            at(DeadlineBound::Exclusive, second_before).timeliness,
+            Timeliness::OnTime
+        );
+        let late = at(DeadlineBound::Exclusive, local(2023, 3, 10, 16, 32, 0));
+        assert_eq!((late.timeliness, late.minutes_late), (Timeliness::Late, 2));
     }
 }

@@ -80,6 +80,7 @@ pub async fn submit(
             deadline,
             &calendar,
             loaded.period.policy.early_margin_working_days,
+            loaded.period.policy.deadline_bound,
         );
         let minutes_late = i32::try_from(assessment.minutes_late).unwrap_or(i32::MAX);
         let content = loaded.content();
