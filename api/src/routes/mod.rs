@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod criteria_sets;
 pub mod documents;
 pub mod excel;
 pub mod health;
@@ -131,7 +132,13 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(task_files::list)
         .service(task_files::get)
         .service(task_files::content)
-        .service(task_files::delete);
+        .service(task_files::delete)
+        .service(criteria_sets::list)
+        .service(criteria_sets::create)
+        .service(criteria_sets::get)
+        .service(criteria_sets::replace)
+        .service(criteria_sets::publish)
+        .service(criteria_sets::delete);
 }
 
 /// `201 Created` with the new resource's location.

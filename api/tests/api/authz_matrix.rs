@@ -207,6 +207,13 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("GET /api/v1/tasks/{id}/files/{file_id}",                        [401, 200, 200, 200, 404, 403]),
     ("GET /api/v1/tasks/{id}/files/{file_id}/content",                [401, 200, 200, 200, 404, 403]),
     ("DELETE /api/v1/tasks/{id}/files/{file_id}",                     [401, 204, 403, 204, 404, 403]),
+    // PAR Index criteria sets: people read them; the Office writes them.
+    ("GET /api/v1/criteria-sets",                                     [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/criteria-sets",                                    [401, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/criteria-sets/{id}",                                [401, 200, 200, 200, 200, 403]),
+    ("PUT /api/v1/criteria-sets/{id}",                                [401, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/criteria-sets/{id}",                             [401, 204, 403, 403, 403, 403]),
+    ("POST /api/v1/criteria-sets/{id}/publish",                       [401, 200, 403, 403, 403, 403]),
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -962,7 +969,8 @@ impl Fixtures {
             ),
             plan_or_task
                 if plan_or_task.contains("/api/v1/plans")
-                    || plan_or_task.contains("/api/v1/tasks") =>
+                    || plan_or_task.contains("/api/v1/tasks")
+                    || plan_or_task.contains("/api/v1/criteria-sets") =>
             {
                 let plans = self.plans.as_ref().expect("the plan fixtures");
                 plans.request(&self.app, plan_or_task, other, n).await

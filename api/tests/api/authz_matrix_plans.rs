@@ -15,6 +15,8 @@ pub(super) struct PlanFixtures {
     /// A file of each task, uploaded by the Office for its lead unit.
     file_a: i64,
     file_b: i64,
+    /// A draft criteria set.
+    criteria_set: i64,
 }
 
 const DUE: &str = r#"{"kind": "month", "year": 2026, "month": 12}"#;
@@ -34,6 +36,7 @@ impl PlanFixtures {
             task_b,
             file_a: file(app, task_a).await,
             file_b: file(app, task_b).await,
+            criteria_set: criteria_set(app, n).await,
         }
     }
 
@@ -156,6 +159,31 @@ impl PlanFixtures {
                     Body::None,
                 )
             }
+            "GET /api/v1/criteria-sets" => get("/api/v1/criteria-sets"),
+            "POST /api/v1/criteria-sets" => post("/api/v1/criteria-sets", criteria_body(n + 1000)),
+            "GET /api/v1/criteria-sets/{id}" => {
+                get(format!("/api/v1/criteria-sets/{}", self.criteria_set))
+            }
+            "PUT /api/v1/criteria-sets/{id}" => {
+                let fresh = criteria_set(app, n + 2000).await;
+                req(
+                    Method::PUT,
+                    format!("/api/v1/criteria-sets/{fresh}"),
+                    Body::Json(criteria_body(n + 2000)),
+                )
+            }
+            "DELETE /api/v1/criteria-sets/{id}" => {
+                let fresh = criteria_set(app, n + 3000).await;
+                req(
+                    Method::DELETE,
+                    format!("/api/v1/criteria-sets/{fresh}"),
+                    Body::None,
+                )
+            }
+            "POST /api/v1/criteria-sets/{id}/publish" => {
+                let fresh = criteria_set(app, n + 4000).await;
+                post(format!("/api/v1/criteria-sets/{fresh}/publish"), json!({}))
+            }
             other => panic!("no request is prepared for {other}; add one to `request`"),
         }
     }
@@ -185,6 +213,23 @@ fn appendix(n: u32, lead: &str) -> Vec<u8> {
         }
     }
     workbook.save_to_buffer().unwrap()
+}
+
+/// A criteria set of one area with one entered criterion.
+fn criteria_body(n: u32) -> serde_json::Value {
+    json!({"code": format!("PAR-{n}"), "year": 2026, "title": "Bộ tiêu chí năm 2026",
+           "restored_share_percent": 70,
+           "criteria": [{"code": "1", "title": "Chỉ đạo, điều hành", "max_points": 1},
+                        {"code": "1.1", "parent_code": "1", "title": "Kế hoạch CCHC", "max_points": 1,
+                         "scoring": {"method": "entered"}}]})
+}
+
+/// A draft criteria set; its id.
+async fn criteria_set(app: &TestApp, n: u32) -> i64 {
+    id(&app
+        .post("/api/v1/criteria-sets", criteria_body(n))
+        .await
+        .expect(201))
 }
 
 /// A PDF the Office uploads to task `task` for its lead unit; its id.

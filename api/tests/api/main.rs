@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authz_matrix;
 mod cli;
+mod criteria_sets;
 mod documents;
 mod excel;
 mod excel_limits;

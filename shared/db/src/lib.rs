@@ -17,6 +17,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bootstrap;
 pub mod calendar;
+pub mod criteria;
 pub mod documents;
 pub mod escalations;
 pub mod events;

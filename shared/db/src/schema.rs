@@ -195,6 +195,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    criteria_sets (id) {
+        id -> Int8,
+        code -> Text,
+        year -> Int4,
+        title -> Text,
+        document_id -> Nullable<Int8>,
+        status -> Text,
+        restored_share_percent -> Numeric,
+        ranking_classes -> Jsonb,
+        published_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    criteria (id) {
+        id -> Int8,
+        set_id -> Int8,
+        position -> Int4,
+        code -> Text,
+        parent_id -> Nullable<Int8>,
+        depth -> Int4,
+        title -> Text,
+        max_points -> Numeric,
+        content_area -> Nullable<Text>,
+        scoring -> Nullable<Jsonb>,
+        evidence_hint -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(unit_contacts -> units (unit_id));
 diesel::joinable!(api_tokens -> units (unit_id));
 diesel::joinable!(indicator_versions -> indicators (indicator_id));
@@ -645,6 +677,8 @@ diesel::joinable!(task_evidence -> task_events (event_id));
 diesel::joinable!(task_evidence -> documents (document_id));
 diesel::joinable!(task_evidence -> task_files (file_id));
 diesel::joinable!(task_files -> tasks (task_id));
+diesel::joinable!(criteria -> criteria_sets (set_id));
+diesel::joinable!(criteria_sets -> documents (document_id));
 diesel::joinable!(task_files -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -690,4 +724,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_events,
     task_evidence,
     task_files,
+    criteria_sets,
+    criteria,
 );

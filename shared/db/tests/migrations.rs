@@ -166,7 +166,9 @@ async fn diesel_schema_matches_the_migrated_database() {
         task_extensions,
         task_events,
         task_evidence,
-        task_files
+        task_files,
+        criteria_sets,
+        criteria
     );
     actual.sort();
     expected.sort();

@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod criteria;
 pub mod documents;
 mod drafts;
 pub mod events;

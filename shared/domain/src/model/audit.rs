@@ -34,6 +34,8 @@ text_enum! {
         Task => "task",
         /// A unit's file of evidence on a task.
         TaskFile => "task_file",
+        /// A PAR Index criteria set.
+        CriteriaSet => "criteria_set",
     }
 }
 

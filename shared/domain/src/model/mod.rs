@@ -6,6 +6,7 @@
 
 pub mod attachment;
 pub mod audit;
+pub mod criteria;
 pub mod document;
 pub mod holiday;
 pub mod indicator;

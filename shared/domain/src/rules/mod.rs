@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod local_time;
 pub mod monitoring;
 pub mod numerals;
+pub mod par_index;
 pub mod period_setup;
 pub mod reminders;
 pub mod signature;

@@ -1,0 +1,246 @@
+//! Writing a criteria set: a new draft, a draft replaced, published, or removed.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use super::{authorize_change, find, load};
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use crate::repo::map_unique;
+use cchc_db::criteria::{self as db, CriterionValues, SetValues};
+use cchc_db::refs;
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::criteria::{CreateCriteriaSet, CriteriaSet, CriteriaSetStatus, Scoring};
+use cchc_domain::rules::par_index;
+use cchc_domain::validation::Checker;
+use rust_decimal::Decimal;
+
+/// Every problem of `input`, including what it names (the decision, the indicators and periods
+/// computed criteria read).
+async fn check_input(conn: &mut AsyncPgConnection, input: &CreateCriteriaSet) -> Result<()> {
+    let mut check = Checker::new();
+    check.code("code", &input.code.trim().to_uppercase(), 40, "._-");
+    if !(2000..=2200).contains(&input.year) {
+        check.push("year", "out_of_range", "must be between 2000 and 2200");
+    }
+    check.text("title", &input.title, 1000);
+    let share = input.restored_share_percent;
+    if share < Decimal::ZERO || share > Decimal::from(100) || share.normalize().scale() > 2 {
+        check.push(
+            "restored_share_percent",
+            "out_of_range",
+            "must be from 0 to 100, with at most two decimals",
+        );
+    }
+    par_index::check_classes(&mut check, &input.ranking_classes);
+    par_index::check_criteria(&mut check, &input.criteria);
+    if let Some(document_id) = input.document_id {
+        crate::repo::plans::resolve::check_documents(
+            conn,
+            &mut check,
+            &[("document_id".to_owned(), document_id)],
+        )
+        .await?;
+    }
+    for (i, criterion) in input.criteria.iter().enumerate() {
+        if let Some(Scoring::Indicator {
+            indicator_code,
+            period_code,
+            ..
+        }) = &criterion.scoring
+        {
+            let code = indicator_code.trim();
+            if refs::indicator_ids_by_code(conn, &[code.to_owned()])
+                .await?
+                .is_empty()
+            {
+                check.push(
+                    format!("criteria[{i}].scoring.indicator_code"),
+                    "unknown_indicator",
+                    format!("no indicator has the code {code:?}"),
+                );
+            }
+            let period = period_code.trim();
+            if refs::period_ids_by_code(conn, &[period.to_owned()])
+                .await?
+                .is_empty()
+            {
+                check.push(
+                    format!("criteria[{i}].scoring.period_code"),
+                    "unknown_period",
+                    format!("no period has the code {period:?}"),
+                );
+            }
+        }
+    }
+    check.finish().map_err(Error::from)
+}
+
+/// Writes `input`'s values and criteria to set `id` (new when `None`); its id.
+async fn write(
+    conn: &mut AsyncPgConnection,
+    id: Option<i64>,
+    input: &CreateCriteriaSet,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let code = input.code.trim();
+    let classes = serde_json::to_value(&input.ranking_classes)
+        .map_err(|e| Error::Internal(format!("ranking classes: {e}")))?;
+    let values = SetValues {
+        code,
+        year: input.year,
+        title: input.title.trim(),
+        document_id: input.document_id,
+        restored_share_percent: input.restored_share_percent,
+        ranking_classes: classes,
+    };
+    let duplicate = || format!("a criteria set with the code {code} exists");
+    let id = match id {
+        None => db::insert_set(conn, &values, now).await,
+        Some(id) => db::update_set(conn, id, &values, now).await.map(|()| id),
+    }
+    .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
+    let depths = par_index::depths(&input.criteria);
+    let scorings = input
+        .criteria
+        .iter()
+        .map(|c| c.scoring.as_ref().map(serde_json::to_value).transpose())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::Internal(format!("scoring: {e}")))?;
+    let criteria: Vec<CriterionValues> = input
+        .criteria
+        .iter()
+        .zip(scorings)
+        .map(|(c, scoring)| CriterionValues {
+            code: c.code.trim(),
+            parent_code: c.parent_code.as_deref().map(str::trim),
+            depth: depths.get(c.code.trim()).copied().unwrap_or(1),
+            title: c.title.trim(),
+            max_points: c.max_points,
+            content_area: c.content_area,
+            scoring,
+            evidence_hint: c
+                .evidence_hint
+                .as_deref()
+                .map(str::trim)
+                .filter(|h| !h.is_empty()),
+        })
+        .collect();
+    db::replace_criteria(conn, id, &criteria).await?;
+    Ok(id)
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreateCriteriaSet,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<CriteriaSet> {
+    authorize_change(principal)?;
+    conn.transaction(async |conn| -> Result<CriteriaSet> {
+        check_input(conn, input).await?;
+        let id = write(conn, None, input, now).await?;
+        let set = load(conn, id).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::CriteriaSet, id, &set)?,
+        )
+        .await?;
+        Ok(set)
+    })
+    .await
+}
+
+fn refuse_published(status: CriteriaSetStatus) -> Result<()> {
+    if status == CriteriaSetStatus::Published {
+        return Err(Error::conflict(
+            "criteria_set_published",
+            "the set is published and assessments score against it; write a new set for changes",
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces draft `id` with `input` whole.
+pub async fn replace(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    input: &CreateCriteriaSet,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<CriteriaSet> {
+    authorize_change(principal)?;
+    conn.transaction(async |conn| -> Result<CriteriaSet> {
+        let row = find(conn, id, true).await?;
+        refuse_published(row.status)?;
+        let before = load(conn, id).await?;
+        check_input(conn, input).await?;
+        write(conn, Some(id), input, now).await?;
+        let after = load(conn, id).await?;
+        if let Some(entry) =
+            Entry::changed(EntityType::CriteriaSet, id, "updated", &before, &after)?
+        {
+            audit::record(conn, actor, now, entry).await?;
+        }
+        Ok(after)
+    })
+    .await
+}
+
+/// Publishes draft `id`: from now on it changes no more.
+pub async fn publish(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<CriteriaSet> {
+    authorize_change(principal)?;
+    conn.transaction(async |conn| -> Result<CriteriaSet> {
+        let row = find(conn, id, true).await?;
+        refuse_published(row.status)?;
+        let before = load(conn, id).await?;
+        db::publish(conn, id, now).await?;
+        let after = load(conn, id).await?;
+        let entry = Entry {
+            entity_type: EntityType::CriteriaSet,
+            entity_id: id.to_string(),
+            action: "published",
+            before: Some(audit::snapshot(&before.status)?),
+            after: Some(audit::snapshot(&after.status)?),
+        };
+        audit::record(conn, actor, now, entry).await?;
+        Ok(after)
+    })
+    .await
+}
+
+/// Removes draft `id`.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    authorize_change(principal)?;
+    conn.transaction(async |conn| -> Result<()> {
+        let row = find(conn, id, true).await?;
+        refuse_published(row.status)?;
+        let before = load(conn, id).await?;
+        db::delete_set(conn, id).await?;
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::deleted(EntityType::CriteriaSet, id, &before)?,
+        )
+        .await
+    })
+    .await
+}
