@@ -56,7 +56,7 @@ The events this service sends to subscribed URLs (`/api/v1/webhooks`) are descri
         (name = "integrations", description = "Events from the document-management system (QLVB), signed with HMAC-SHA256"),
         (name = "plans", description = "The annual CCHC plan (kế hoạch cải cách hành chính): its document, legal basis, content areas with lead and coordinating units, targets, and the board of its tasks"),
         (name = "tasks", description = "Tasks of plans and directive documents: lead and coordinating units, dues as the source words them, progress, completion confirmed by the Office, extensions; the status is derived"),
-        (name = "par-index", description = "The PAR Index (Chỉ số cải cách hành chính): the province's criteria sets with their points and scoring methods"),
+        (name = "par-index", description = "The PAR Index (Chỉ số cải cách hành chính): the province's criteria sets with their points and scoring methods; the department's self-assessment rounds, scores with evidence, the readiness board and the sending"),
         (name = "webhooks", description = "Outbound events: subscriptions, delivery log, redelivery (admin only). The events are described in the `webhooks` section of this document and in docs/integrations.md"),
     )
 )]

@@ -3,6 +3,7 @@
 //! `cchc_app::authz`). Where a body must not be read or reported before that (uploads, QLVB
 //! events, bodies with problems), the handler calls the use case's own `authorize_*` step first.
 
+pub mod assessments;
 pub mod attachments;
 pub mod audit;
 pub mod criteria_sets;
@@ -138,7 +139,16 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(criteria_sets::get)
         .service(criteria_sets::replace)
         .service(criteria_sets::publish)
-        .service(criteria_sets::delete);
+        .service(criteria_sets::delete)
+        .service(assessments::list)
+        .service(assessments::create)
+        .service(assessments::get)
+        .service(assessments::assign)
+        .service(assessments::propose)
+        .service(assessments::accept)
+        .service(assessments::return_item)
+        .service(assessments::readiness)
+        .service(assessments::send);
 }
 
 /// `201 Created` with the new resource's location.

@@ -214,6 +214,17 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("PUT /api/v1/criteria-sets/{id}",                                [401, 200, 403, 403, 403, 403]),
     ("DELETE /api/v1/criteria-sets/{id}",                             [401, 204, 403, 403, 403, 403]),
     ("POST /api/v1/criteria-sets/{id}/publish",                       [401, 200, 403, 403, 403, 403]),
+    // Self-assessment rounds: people read (a reporter its unit's parts); the responsible
+    // unit scores its part (unit A's here; unit B has none); the Office runs the rest.
+    ("GET /api/v1/assessments",                                       [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/assessments",                                      [401, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/assessments/{id}",                                  [401, 200, 200, 200, 200, 403]),
+    ("PATCH /api/v1/assessments/{id}/items/{code}",                   [401, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/assessments/{id}/items/{code}/score",               [401, 200, 403, 200, 404, 403]),
+    ("POST /api/v1/assessments/{id}/items/{code}/accept",             [401, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/assessments/{id}/items/{code}/return",             [401, 200, 403, 403, 403, 403]),
+    ("GET /api/v1/assessments/{id}/readiness",                        [401, 200, 200, 403, 403, 403]),
+    ("POST /api/v1/assessments/{id}/send",                            [401, 200, 403, 403, 403, 403]),
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -970,7 +981,8 @@ impl Fixtures {
             plan_or_task
                 if plan_or_task.contains("/api/v1/plans")
                     || plan_or_task.contains("/api/v1/tasks")
-                    || plan_or_task.contains("/api/v1/criteria-sets") =>
+                    || plan_or_task.contains("/api/v1/criteria-sets")
+                    || plan_or_task.contains("/api/v1/assessments") =>
             {
                 let plans = self.plans.as_ref().expect("the plan fixtures");
                 plans.request(&self.app, plan_or_task, other, n).await

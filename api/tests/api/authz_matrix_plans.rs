@@ -17,6 +17,9 @@ pub(super) struct PlanFixtures {
     file_b: i64,
     /// A draft criteria set.
     criteria_set: i64,
+    /// A published set of two criteria, and a round on it.
+    published_set: i64,
+    assessment: i64,
 }
 
 const DUE: &str = r#"{"kind": "month", "year": 2026, "month": 12}"#;
@@ -30,6 +33,7 @@ impl PlanFixtures {
         let plan = plan(app, n, true).await;
         let task_a = task(app, plan, &format!("A{n}"), "KHTC").await;
         let task_b = task(app, plan, &format!("B{n}"), "QLTM").await;
+        let published_set = published_set(app, n).await;
         Self {
             plan,
             task_a,
@@ -37,6 +41,8 @@ impl PlanFixtures {
             file_a: file(app, task_a).await,
             file_b: file(app, task_b).await,
             criteria_set: criteria_set(app, n).await,
+            published_set,
+            assessment: round(app, published_set, n).await,
         }
     }
 
@@ -184,6 +190,58 @@ impl PlanFixtures {
                 let fresh = criteria_set(app, n + 4000).await;
                 post(format!("/api/v1/criteria-sets/{fresh}/publish"), json!({}))
             }
+            "GET /api/v1/assessments" => get("/api/v1/assessments"),
+            "POST /api/v1/assessments" => post(
+                "/api/v1/assessments",
+                json!({"code": format!("TDG-{n}"), "title": "Tự đánh giá năm 2026",
+                       "criteria_set_id": self.published_set,
+                       "units_due_at": "2026-12-10T17:00:00+07:00",
+                       "send_due_at": "2026-12-20T17:00:00+07:00"}),
+            ),
+            "GET /api/v1/assessments/{id}" => {
+                get(format!("/api/v1/assessments/{}", self.assessment))
+            }
+            "PATCH /api/v1/assessments/{id}/items/{code}" => {
+                let fresh = round(app, self.published_set, n + 1000).await;
+                req(
+                    Method::PATCH,
+                    format!("/api/v1/assessments/{fresh}/items/1.1"),
+                    Body::Json(json!({"unit_code": lead})),
+                )
+            }
+            "PUT /api/v1/assessments/{id}/items/{code}/score" => {
+                let fresh = round(app, self.published_set, n + 2000).await;
+                let code = if other { "1.2" } else { "1.1" };
+                req(
+                    Method::PUT,
+                    format!("/api/v1/assessments/{fresh}/items/{code}/score"),
+                    Body::Json(json!({"points": 1, "explanation": "Đã thực hiện"})),
+                )
+            }
+            "POST /api/v1/assessments/{id}/items/{code}/accept" => {
+                let fresh = proposed_round(app, self.published_set, n + 3000).await;
+                post(
+                    format!("/api/v1/assessments/{fresh}/items/1.1/accept"),
+                    json!({}),
+                )
+            }
+            "POST /api/v1/assessments/{id}/items/{code}/return" => {
+                let fresh = proposed_round(app, self.published_set, n + 4000).await;
+                post(
+                    format!("/api/v1/assessments/{fresh}/items/1.1/return"),
+                    json!({"reason": "Bổ sung tài liệu"}),
+                )
+            }
+            "GET /api/v1/assessments/{id}/readiness" => {
+                get(format!("/api/v1/assessments/{}/readiness", self.assessment))
+            }
+            "POST /api/v1/assessments/{id}/send" => {
+                let fresh = round(app, self.published_set, n + 5000).await;
+                post(
+                    format!("/api/v1/assessments/{fresh}/send"),
+                    json!({"override_reason": "Gửi đúng hạn"}),
+                )
+            }
             other => panic!("no request is prepared for {other}; add one to `request`"),
         }
     }
@@ -222,6 +280,58 @@ fn criteria_body(n: u32) -> serde_json::Value {
            "criteria": [{"code": "1", "title": "Chỉ đạo, điều hành", "max_points": 1},
                         {"code": "1.1", "parent_code": "1", "title": "Kế hoạch CCHC", "max_points": 1,
                          "scoring": {"method": "entered"}}]})
+}
+
+/// A published set of two entered criteria, 1.1 and 1.2; its id.
+async fn published_set(app: &TestApp, n: u32) -> i64 {
+    let body = json!({"code": format!("PAR-PUB-{n}"), "year": 2026, "title": "Bộ tiêu chí năm 2026",
+           "restored_share_percent": 70,
+           "criteria": [{"code": "1", "title": "Chỉ đạo, điều hành", "max_points": 2},
+                        {"code": "1.1", "parent_code": "1", "title": "Kế hoạch CCHC", "max_points": 1,
+                         "scoring": {"method": "entered"}},
+                        {"code": "1.2", "parent_code": "1", "title": "Báo cáo CCHC", "max_points": 1,
+                         "scoring": {"method": "entered"}}]});
+    let set = id(&app.post("/api/v1/criteria-sets", body).await.expect(201));
+    app.post(&format!("/api/v1/criteria-sets/{set}/publish"), json!({}))
+        .await
+        .expect(200);
+    set
+}
+
+/// A round on `set` with 1.1 given to KHTC (unit A) and 1.2 to QLTM (unit B); its id.
+async fn round(app: &TestApp, set: i64, n: u32) -> i64 {
+    let round = id(&app
+        .post(
+            "/api/v1/assessments",
+            json!({"code": format!("R-{n}"), "title": "Tự đánh giá năm 2026", "criteria_set_id": set,
+                   "units_due_at": "2026-12-10T17:00:00+07:00",
+                   "send_due_at": "2026-12-20T17:00:00+07:00"}),
+        )
+        .await
+        .expect(201));
+    for (code, unit) in [("1.1", "KHTC"), ("1.2", "QLTM")] {
+        app.patch(
+            &format!("/api/v1/assessments/{round}/items/{code}"),
+            json!({"unit_code": unit}),
+        )
+        .await
+        .expect(200);
+    }
+    round
+}
+
+/// A round whose 1.1 the Office has proposed a score for; its id.
+async fn proposed_round(app: &TestApp, set: i64, n: u32) -> i64 {
+    let round = round(app, set, n).await;
+    app.request(
+        Method::PUT,
+        &format!("/api/v1/assessments/{round}/items/1.1/score"),
+        Some(&app.admin),
+        Some(&json!({"points": 1, "explanation": "Đã thực hiện"})),
+    )
+    .await
+    .expect(200);
+    round
 }
 
 /// A draft criteria set; its id.

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod assessments;
 mod attachments;
 mod attachments_macros;
 mod audit;

@@ -227,6 +227,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assessments (id) {
+        id -> Int8,
+        code -> Text,
+        year -> Int4,
+        title -> Text,
+        criteria_set_id -> Int8,
+        units_due_at -> Timestamptz,
+        send_due_at -> Timestamptz,
+        status -> Text,
+        sent_at -> Nullable<Timestamptz>,
+        sent_by -> Nullable<Text>,
+        override_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    assessment_items (id) {
+        id -> Int8,
+        assessment_id -> Int8,
+        criterion_id -> Int8,
+        unit_id -> Nullable<Int8>,
+        status -> Text,
+        self_points -> Nullable<Numeric>,
+        level_index -> Nullable<Int4>,
+        explanation -> Nullable<Text>,
+        return_reason -> Nullable<Text>,
+        proposed_at -> Nullable<Timestamptz>,
+        proposed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamptz>,
+        reviewed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    assessment_evidence (item_id, position) {
+        item_id -> Int8,
+        position -> Int4,
+        document_id -> Int8,
+        section -> Nullable<Text>,
+        page -> Nullable<Int4>,
+    }
+}
+
 diesel::joinable!(unit_contacts -> units (unit_id));
 diesel::joinable!(api_tokens -> units (unit_id));
 diesel::joinable!(indicator_versions -> indicators (indicator_id));
@@ -678,6 +724,12 @@ diesel::joinable!(task_evidence -> documents (document_id));
 diesel::joinable!(task_evidence -> task_files (file_id));
 diesel::joinable!(task_files -> tasks (task_id));
 diesel::joinable!(criteria -> criteria_sets (set_id));
+diesel::joinable!(assessments -> criteria_sets (criteria_set_id));
+diesel::joinable!(assessment_items -> assessments (assessment_id));
+diesel::joinable!(assessment_items -> criteria (criterion_id));
+diesel::joinable!(assessment_items -> units (unit_id));
+diesel::joinable!(assessment_evidence -> assessment_items (item_id));
+diesel::joinable!(assessment_evidence -> documents (document_id));
 diesel::joinable!(criteria_sets -> documents (document_id));
 diesel::joinable!(task_files -> units (unit_id));
 
@@ -726,4 +778,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_files,
     criteria_sets,
     criteria,
+    assessments,
+    assessment_items,
+    assessment_evidence,
 );

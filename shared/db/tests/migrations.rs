@@ -168,7 +168,10 @@ async fn diesel_schema_matches_the_migrated_database() {
         task_evidence,
         task_files,
         criteria_sets,
-        criteria
+        criteria,
+        assessments,
+        assessment_items,
+        assessment_evidence
     );
     actual.sort();
     expected.sort();

@@ -3,6 +3,7 @@
 //! caller may run it, then validates, reads and writes through `cchc_db`, records the audit
 //! entry and the outbox event. Every write runs in one transaction so nothing is half-written.
 
+pub mod assessments;
 pub mod attachments;
 pub mod audit;
 pub mod criteria;

@@ -36,6 +36,8 @@ text_enum! {
         TaskFile => "task_file",
         /// A PAR Index criteria set.
         CriteriaSet => "criteria_set",
+        /// A PAR Index self-assessment round.
+        Assessment => "assessment",
     }
 }
 

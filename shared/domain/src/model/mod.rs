@@ -4,6 +4,7 @@
 //! reject unknown fields; in PATCH bodies an absent field is left alone and `null` clears an
 //! optional field.
 
+pub mod assessment;
 pub mod attachment;
 pub mod audit;
 pub mod criteria;

@@ -19,6 +19,7 @@ pub mod local_time;
 pub mod monitoring;
 pub mod numerals;
 pub mod par_index;
+pub mod par_readiness;
 pub mod period_setup;
 pub mod reminders;
 pub mod signature;

@@ -1,0 +1,8 @@
+ALTER TABLE audit_events DROP CONSTRAINT audit_events_entity_type_check;
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_entity_type_check CHECK (entity_type IN (
+    'unit', 'token', 'indicator', 'period', 'holiday', 'submission', 'attachment',
+    'document', 'integration', 'webhook', 'job', 'plan', 'task', 'task_file', 'criteria_set'
+)) NOT VALID;
+DROP TABLE assessment_evidence;
+DROP TABLE assessment_items;
+DROP TABLE assessments;

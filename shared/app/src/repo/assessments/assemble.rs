@@ -1,0 +1,271 @@
+//! A round as the API shows it: its parts in the criteria set's order, each with its unit,
+//! score, evidence, computation and what keeps it from being ready.
+
+use std::collections::HashMap;
+
+use diesel_async::AsyncPgConnection;
+use rust_decimal::Decimal;
+
+use super::find;
+use crate::authz::{self, Principal, UnitScope};
+use crate::repo::submissions::consolidate;
+use crate::repo::{local, local_opt};
+use cchc_db::assessments as db;
+use cchc_db::refs;
+use cchc_domain::error::Result;
+use cchc_domain::model::assessment::{
+    Assessment, AssessmentEvidence, AssessmentItem, AssessmentPage, AssessmentSummary,
+    ComputedScore,
+};
+use cchc_domain::model::criteria::{CriteriaSet, Criterion, Scoring};
+use cchc_domain::model::submission::ConsolidationQuery;
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::par_index::points_by_thresholds;
+use cchc_domain::rules::par_readiness::{self, ItemFacts, Method};
+
+/// A part with what readiness read of it.
+pub(super) struct Part {
+    pub item: AssessmentItem,
+    pub facts: ItemFacts,
+    /// The points that count: the proposal's, or the computation's.
+    pub points: Option<Decimal>,
+}
+
+/// The top-level criterion of each criterion, by code.
+pub(super) fn areas_of(criteria: &[Criterion]) -> HashMap<String, String> {
+    let parents: HashMap<&str, Option<&str>> = criteria
+        .iter()
+        .map(|c| (c.code.as_str(), c.parent_code.as_deref()))
+        .collect();
+    criteria
+        .iter()
+        .map(|c| {
+            let mut code = c.code.as_str();
+            while let Some(Some(parent)) = parents.get(code) {
+                code = parent;
+            }
+            (c.code.clone(), code.to_owned())
+        })
+        .collect()
+}
+
+/// The consolidated values the set's computed criteria read, by (indicator, period) code.
+async fn computed_values(
+    conn: &mut AsyncPgConnection,
+    set: &CriteriaSet,
+) -> Result<HashMap<(String, String), Option<Decimal>>> {
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for criterion in &set.criteria {
+        if let Some(Scoring::Indicator {
+            indicator_code,
+            period_code,
+            ..
+        }) = &criterion.scoring
+        {
+            wanted.push((indicator_code.clone(), period_code.clone()));
+        }
+    }
+    let period_codes: Vec<String> = wanted.iter().map(|(_, p)| p.clone()).collect();
+    let period_ids = refs::period_ids_by_code(conn, &period_codes).await?;
+    let mut by_period = HashMap::new();
+    let mut values = HashMap::new();
+    for (indicator, period) in wanted {
+        let Some(&period_id) = period_ids.get(&period) else {
+            values.insert((indicator, period), None);
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = by_period.entry(period_id) {
+            let query = ConsolidationQuery::default();
+            slot.insert(consolidate(conn, period_id, &query, false).await?);
+        }
+        let value = by_period[&period_id]
+            .indicators
+            .iter()
+            .find(|figure| figure.code == indicator)
+            .and_then(|figure| figure.value);
+        values.insert((indicator, period), value);
+    }
+    Ok(values)
+}
+
+/// The parts of round `id` against `set`, in the set's order; only `unit`'s when given.
+pub(super) async fn parts(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    set: &CriteriaSet,
+    unit: Option<i64>,
+) -> Result<Vec<Part>> {
+    let (rows, evidence) = db::items(conn, id).await?;
+    let by_criterion: HashMap<i64, db::ItemRow> = rows
+        .into_iter()
+        .map(|row| (row.criterion_id, row))
+        .collect();
+    let mut unit_ids: Vec<i64> = by_criterion.values().filter_map(|r| r.unit_id).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let units = refs::unit_refs(conn, &unit_ids).await?;
+    let document_ids: Vec<i64> = evidence.iter().map(|e| e.document_id).collect();
+    let documents = refs::document_refs(conn, &document_ids).await?;
+    let computed = computed_values(conn, set).await?;
+    let areas = areas_of(&set.criteria);
+    let mut parts = Vec::new();
+    for criterion in &set.criteria {
+        let Some(row) = by_criterion.get(&criterion.id) else {
+            continue;
+        };
+        if unit.is_some() && row.unit_id != unit {
+            continue;
+        }
+        let Some(scoring) = &criterion.scoring else {
+            continue;
+        };
+        let cited: Vec<AssessmentEvidence> = evidence
+            .iter()
+            .filter(|e| e.item_id == row.id)
+            .filter_map(|e| {
+                Some(AssessmentEvidence {
+                    document: documents.get(&e.document_id)?.clone(),
+                    section: e.section.clone(),
+                    page: e.page,
+                })
+            })
+            .collect();
+        let (method, computation) = match scoring {
+            Scoring::Indicator {
+                indicator_code,
+                period_code,
+                thresholds,
+            } => {
+                let value = computed
+                    .get(&(indicator_code.clone(), period_code.clone()))
+                    .copied()
+                    .flatten();
+                let points = value.map_or(Decimal::ZERO, |v| points_by_thresholds(v, thresholds));
+                (
+                    Method::Computed {
+                        has_value: value.is_some(),
+                    },
+                    Some(ComputedScore {
+                        indicator_code: indicator_code.clone(),
+                        period_code: period_code.clone(),
+                        value,
+                        points: points.normalize(),
+                    }),
+                )
+            }
+            Scoring::Survey => (Method::Survey, None),
+            Scoring::Entered | Scoring::Levels { .. } => (Method::Proposed, None),
+        };
+        let points = match &computation {
+            Some(c) if c.value.is_some() => Some(c.points),
+            Some(_) => None,
+            None => row.self_points.map(|p| p.normalize()),
+        };
+        let facts = ItemFacts {
+            method,
+            has_unit: row.unit_id.is_some(),
+            status: row.status,
+            self_points: points,
+            evidence: cited.len(),
+            unlocated_evidence: cited
+                .iter()
+                .filter(|e| e.section.is_none() && e.page.is_none())
+                .count(),
+            has_explanation: row.explanation.is_some(),
+            max_points: criterion.max_points,
+        };
+        let problems = par_readiness::problems(&facts);
+        let method_name = serde_json::to_value(scoring)
+            .ok()
+            .and_then(|v| v["method"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        parts.push(Part {
+            item: AssessmentItem {
+                criterion_id: criterion.id,
+                code: criterion.code.clone(),
+                area_code: areas.get(&criterion.code).cloned().unwrap_or_default(),
+                title: criterion.title.clone(),
+                max_points: criterion.max_points,
+                method: method_name,
+                unit: row.unit_id.and_then(|u| units.get(&u).cloned()),
+                status: row.status,
+                self_points: row.self_points.map(|p| p.normalize()),
+                level: row.level_index,
+                explanation: row.explanation.clone(),
+                evidence: cited,
+                return_reason: row.return_reason.clone(),
+                computed: computation,
+                problems,
+                proposed_at: local_opt(row.proposed_at),
+                proposed_by: row.proposed_by.clone(),
+            },
+            facts,
+            points,
+        });
+    }
+    Ok(parts)
+}
+
+/// Round `id`: the Office and the leadership see every part, a reporter its unit's.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    principal: &Principal,
+) -> Result<Assessment> {
+    authz::read_plans(principal)?;
+    let row = find(conn, id, false).await?;
+    let set = crate::repo::criteria::load(conn, row.criteria_set_id).await?;
+    let unit = match authz::unit_scope(principal) {
+        UnitScope::All => None,
+        // A reporter bound to no unit sees no part.
+        UnitScope::Own(own) => Some(own.unwrap_or(-1)),
+    };
+    let items = parts(conn, id, &set, unit)
+        .await?
+        .into_iter()
+        .map(|p| p.item)
+        .collect();
+    Ok(Assessment {
+        id: row.id,
+        code: row.code,
+        year: row.year,
+        title: row.title,
+        criteria_set_id: row.criteria_set_id,
+        status: row.status,
+        units_due_at: local(row.units_due_at),
+        send_due_at: local(row.send_due_at),
+        sent_at: local_opt(row.sent_at),
+        override_reason: row.override_reason,
+        items,
+        created_at: local(row.created_at),
+        updated_at: local(row.updated_at),
+    })
+}
+
+/// Rounds, newest first.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    page: PageParams,
+    principal: &Principal,
+) -> Result<AssessmentPage> {
+    authz::read_plans(principal)?;
+    let (page, per_page) = page.validate()?;
+    let (total, rows) = db::page(conn, per_page, PageParams::offset(page, per_page)).await?;
+    Ok(AssessmentPage {
+        items: rows
+            .into_iter()
+            .map(|row| AssessmentSummary {
+                id: row.id,
+                code: row.code,
+                year: row.year,
+                title: row.title,
+                status: row.status,
+                units_due_at: local(row.units_due_at),
+                send_due_at: local(row.send_due_at),
+            })
+            .collect(),
+        page,
+        per_page,
+        total,
+    })
+}

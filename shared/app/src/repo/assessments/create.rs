@@ -1,0 +1,117 @@
+//! A new round against a published criteria set: a pending part for each leaf criterion that a
+//! unit scores, given by default to the lead unit of the criterion's content area in the
+//! year's plan.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use super::assemble::get;
+use super::authorize_office;
+use crate::authz::Principal;
+use crate::repo::audit::{self, Entry};
+use crate::repo::map_unique;
+use cchc_db::assessments::{self as db, NewAssessment};
+use cchc_domain::error::{Error, Result};
+use cchc_domain::model::assessment::{Assessment, AssessmentStatus, CreateAssessment};
+use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::criteria::{CriteriaSetStatus, Scoring};
+use cchc_domain::validation::Checker;
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    input: &CreateAssessment,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Assessment> {
+    authorize_office(principal)?;
+    let mut check = Checker::new();
+    let code = input.code.trim();
+    check.code("code", &code.to_uppercase(), 40, "._-");
+    check.text("title", &input.title, 1000);
+    if input.send_due_at < input.units_due_at {
+        check.push(
+            "send_due_at",
+            "before_units_due",
+            "the province's deadline cannot come before the units' parts are due",
+        );
+    }
+    conn.transaction(async |conn| -> Result<Assessment> {
+        let set = match crate::repo::criteria::load(conn, input.criteria_set_id).await {
+            Ok(set) => Some(set),
+            Err(Error::NotFound { .. }) => {
+                check.push(
+                    "criteria_set_id",
+                    "unknown_criteria_set",
+                    format!("no criteria set {}", input.criteria_set_id),
+                );
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        if set
+            .as_ref()
+            .is_some_and(|s| s.status != CriteriaSetStatus::Published)
+        {
+            check.push(
+                "criteria_set_id",
+                "criteria_set_not_published",
+                "publish the criteria set first: a round scores against a set that changes no more",
+            );
+        }
+        check.finish()?;
+        let set = set.ok_or_else(|| Error::Internal("checked set missing".into()))?;
+        let leads = db::area_leads(conn, set.year).await?;
+        let parts: Vec<(i64, Option<i64>)> = set
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let scoring = c.scoring.as_ref()?;
+                let unit = match scoring {
+                    Scoring::Entered | Scoring::Levels { .. } => {
+                        c.content_area.and_then(|area| leads.get(&area).copied())
+                    }
+                    Scoring::Indicator { .. } | Scoring::Survey => None,
+                };
+                Some((c.id, unit))
+            })
+            .collect();
+        let new = NewAssessment {
+            code,
+            year: set.year,
+            title: input.title.trim(),
+            criteria_set_id: set.id,
+            units_due_at: input.units_due_at.to_utc(),
+            send_due_at: input.send_due_at.to_utc(),
+            status: AssessmentStatus::Open,
+            created_at: now,
+            updated_at: now,
+        };
+        let id = db::insert(conn, &new, &parts).await.map_err(|e| {
+            map_unique(
+                e,
+                "duplicate_code",
+                "code",
+                format!("a round with the code {code} exists"),
+            )
+        })?;
+        let assessment = get(conn, id, principal).await?;
+        let summary = serde_json::json!({
+            "code": assessment.code,
+            "title": assessment.title,
+            "criteria_set_id": assessment.criteria_set_id,
+            "units_due_at": assessment.units_due_at,
+            "send_due_at": assessment.send_due_at,
+            "parts": assessment.items.len(),
+        });
+        audit::record(
+            conn,
+            actor,
+            now,
+            Entry::created(EntityType::Assessment, id, &summary)?,
+        )
+        .await?;
+        Ok(assessment)
+    })
+    .await
+}
