@@ -39,6 +39,7 @@ The events this service sends to subscribed URLs (`/api/v1/webhooks`) are descri
         cchc_domain::model::webhook::SubmissionEventData,
         cchc_domain::model::webhook::EscalationEventData,
         cchc_domain::model::webhook::TaskEventData,
+        cchc_domain::model::webhook::AssessmentEventData,
         cchc_domain::model::webhook::PingEventData,
     )),
     tags(

@@ -76,6 +76,18 @@ const EVENTS: &[(EventType, &str, &str, &str)] = &[
         "The Office confirmed a task done; `completed_at` is when the lead unit declared it, `on_time` whether that was by the deadline.",
     ),
     (
+        EventType::AssessmentSent,
+        "AssessmentSentEvent",
+        "AssessmentEventData",
+        "The Office sent the PAR Index self-assessment to the province; `points_at_risk` are the proposed points no evidence backs, `override_reason` why it went with criteria unresolved.",
+    ),
+    (
+        EventType::AssessmentAppraised,
+        "AssessmentAppraisedEvent",
+        "AssessmentEventData",
+        "The Office recorded the province's appraisal: `final_points` (appraised points plus the set's share of those restored after explanation) and the `ranking_class` they earn.",
+    ),
+    (
         EventType::Ping,
         "PingEvent",
         "PingEventData",

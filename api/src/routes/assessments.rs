@@ -4,8 +4,8 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use cchc_app::repo::assessments;
 use cchc_domain::model::assessment::{
-    Assessment, AssessmentPage, AssignItem, CreateAssessment, ProposeScore, Readiness, ReturnItem,
-    SendAssessment,
+    Assessment, AssessmentPage, AssessmentResults, AssignItem, CreateAssessment, ProposeScore,
+    Readiness, RecordAppraisal, ReturnItem, SendAssessment,
 };
 use cchc_domain::model::PageParams;
 
@@ -303,5 +303,69 @@ pub async fn send(
             state.clock.now(),
         )
         .await?,
+    ))
+}
+
+/// Record the province's appraisal
+///
+/// From the province's decision, after the round is sent: per criterion the appraisal
+/// council's points and comment, and the points it gave back after the department's
+/// explanation (giải trình); the rank among peers when published. Recording again replaces
+/// the criteria named. Answers the results. The Office only.
+#[utoipa::path(
+    operation_id = "record_assessment_appraisal",
+    tag = "par-index",
+    request_body = RecordAppraisal,
+    responses(
+        (status = 200, description = "The results with the appraisal", body = AssessmentResults),
+        (status = 409, description = "Not sent yet (`assessment_not_sent`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`items[i].code` (`unknown_criterion`, `duplicate`), points out of range, `rank_position`", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/assessments/{id}/appraisal")]
+pub async fn appraisal(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<RecordAppraisal>,
+) -> Result<web::Json<AssessmentResults>, ApiError> {
+    assessments::authorize_office(auth.principal())?;
+    let body = body.into_inner()?;
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        assessments::record_appraisal(
+            &mut conn,
+            *id,
+            &body,
+            auth.principal(),
+            &auth.actor(),
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// Where the points went
+///
+/// Every criterion of the set with its self-assessed, appraised, restored and final points and
+/// the points lost; areas sum their criteria; the total, the ranking class by the set's
+/// thresholds, the rank, and earlier years' appraised totals. The Office and the leadership.
+#[utoipa::path(
+    operation_id = "assessment_results",
+    tag = "par-index",
+    responses(
+        (status = 200, description = "The results", body = AssessmentResults),
+        (status = 403, description = "A reporter", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assessments/{id}/results")]
+pub async fn results(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<AssessmentResults>, ApiError> {
+    let mut conn = state.conn().await?;
+    Ok(web::Json(
+        assessments::results(&mut conn, *id, auth.principal()).await?,
     ))
 }

@@ -148,7 +148,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(assessments::accept)
         .service(assessments::return_item)
         .service(assessments::readiness)
-        .service(assessments::send);
+        .service(assessments::send)
+        .service(assessments::appraisal)
+        .service(assessments::results);
 }
 
 /// `201 Created` with the new resource's location.

@@ -305,3 +305,163 @@ async fn units_score_with_evidence_and_the_board_shows_the_points_at_risk() {
     assert!(actions.contains(&"sent"), "{actions:?}");
     assert!(actions.contains(&"item_returned"), "{actions:?}");
 }
+
+/// Seed 001: the 2021 self-assessment lacked evidence; after explanations the department kept
+/// only 70 % of the restored points and ranked "Khá". The appraisal is recorded, the final
+/// points follow the set's rule, and earlier years are compared.
+#[actix_web::test]
+async fn the_appraisal_gives_final_points_the_class_and_where_points_were_lost() {
+    let app = TestApp::spawn().await;
+    let (id, _, plan_doc) = round(&app).await;
+    let path = format!("/api/v1/assessments/{id}");
+    let put = |path: String, body: Value| {
+        let app = &app;
+        async move {
+            app.request(reqwest::Method::PUT, &path, Some(&app.admin), Some(&body))
+                .await
+        }
+    };
+    // An earlier year, appraised: one criterion, 0.8 points.
+    let earlier_set = json!({"code": "PAR-2025", "year": 2025, "title": "Bộ tiêu chí năm 2025",
+        "restored_share_percent": 70, "ranking_classes": [{"label": "Khá", "min_points": 0.5}],
+        "criteria": [{"code": "1", "title": "Chỉ đạo, điều hành", "max_points": 1, "scoring": {"method": "entered"}}]});
+    let earlier_set = app
+        .post("/api/v1/criteria-sets", earlier_set)
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/criteria-sets/{earlier_set}/publish"),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let earlier = app
+        .post(
+            "/api/v1/assessments",
+            json!({"code": "TDG-2025", "title": "Tự đánh giá năm 2025",
+              "criteria_set_id": earlier_set, "units_due_at": "2025-12-10T17:00:00+07:00",
+              "send_due_at": "2025-12-20T17:00:00+07:00"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    put(
+        format!("/api/v1/assessments/{earlier}/appraisal"),
+        json!({"items": [{"code": "1", "appraised_points": 0.8}]}),
+    )
+    .await
+    .problem(409, "assessment_not_sent");
+    put(
+        format!("/api/v1/assessments/{earlier}/items/1/score"),
+        json!({"points": 1, "explanation": "Đã thực hiện"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/assessments/{earlier}/send"),
+        json!({"override_reason": "Gửi đúng hạn"}),
+    )
+    .await
+    .expect(200);
+    put(
+        format!("/api/v1/assessments/{earlier}/appraisal"),
+        json!({"items": [{"code": "1", "appraised_points": 0.8}]}),
+    )
+    .await
+    .expect(200);
+
+    // This year: 1.1 with evidence, 1.2 explained only; sent with the computed one unresolved.
+    app.patch(&format!("{path}/items/1.2"), json!({"unit_code": "QLTM"}))
+        .await
+        .expect(200);
+    put(
+        format!("{path}/items/1.1/score"),
+        json!({"level": 0, "evidence": [{"document_id": plan_doc, "page": 2}]}),
+    )
+    .await
+    .expect(200);
+    put(
+        format!("{path}/items/1.2/score"),
+        json!({"points": 2, "explanation": "Báo cáo gửi qua QLVB"}),
+    )
+    .await
+    .expect(200);
+    for code in ["1.1", "1.2"] {
+        app.post(&format!("{path}/items/{code}/accept"), json!({}))
+            .await
+            .expect(200);
+    }
+    app.post(
+        &format!("{path}/send"),
+        json!({"override_reason": "Số liệu trực tuyến chưa tổng hợp"}),
+    )
+    .await
+    .expect(200);
+
+    let bad = put(
+        format!("{path}/appraisal"),
+        json!({"items": [
+            {"code": "9.9", "appraised_points": 1},
+            {"code": "1.2", "appraised_points": 1, "restored_points": 0.5}],
+            "rank_position": 21, "rank_among": 20}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    assert_eq!(
+        errors(&bad),
+        [
+            ("items[0].code".into(), "unknown_criterion".into()),
+            ("items[1].restored_points".into(), "out_of_range".into()),
+            ("rank_position".into(), "out_of_range".into()),
+        ]
+    );
+    let results = put(format!("{path}/appraisal"), json!({"items": [
+            {"code": "1.1", "appraised_points": 1},
+            {"code": "1.2", "appraised_points": 0, "comment": "Không có tài liệu kiểm chứng", "restored_points": 2},
+            {"code": "2.2", "appraised_points": 0.4}],
+            "rank_position": 12, "rank_among": 20}))
+        .await
+        .expect(200);
+    let criterion = |code: &str| {
+        results["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    // 70 % of the 2 points restored after the explanation: 1.4 kept, 0.6 lost.
+    assert_eq!(criterion("1.2")["final_points"], 1.4);
+    assert_eq!(criterion("1.2")["lost_points"], 0.6);
+    assert_eq!(criterion("1.2")["comment"], "Không có tài liệu kiểm chứng");
+    assert_eq!(criterion("1")["self_points"], 3.0);
+    assert_eq!(criterion("1")["final_points"], 2.4);
+    assert_eq!(criterion("2")["final_points"], 0.4);
+    assert_eq!(results["final_points"], 2.8);
+    assert_eq!(results["self_points"], 3.0);
+    assert_eq!(results["ranking_class"], "Yếu");
+    assert_eq!(
+        (
+            results["rank_position"].as_i64(),
+            results["rank_among"].as_i64()
+        ),
+        (Some(12), Some(20))
+    );
+    assert_eq!(results["earlier"][0]["year"], 2025);
+    assert_eq!(results["earlier"][0]["final_points"], 0.8);
+    assert_eq!(results["earlier"][0]["ranking_class"], "Khá");
+    let round = app.get(&path).await.expect(200);
+    assert_eq!(round["status"], "appraised");
+    // The results are the Office's and the leadership's; the round changes no more.
+    let reporter = app.token(Role::Reporter, Some("VP")).await;
+    app.get_as(&reporter, &format!("{path}/results"))
+        .await
+        .problem(403, "forbidden");
+    app.post(&format!("{path}/items/1.1/return"), json!({"reason": "x"}))
+        .await
+        .problem(409, "assessment_sent");
+}

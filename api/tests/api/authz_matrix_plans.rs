@@ -242,6 +242,23 @@ impl PlanFixtures {
                     json!({"override_reason": "Gửi đúng hạn"}),
                 )
             }
+            "PUT /api/v1/assessments/{id}/appraisal" => {
+                let fresh = round(app, self.published_set, n + 6000).await;
+                app.post(
+                    &format!("/api/v1/assessments/{fresh}/send"),
+                    json!({"override_reason": "Gửi đúng hạn"}),
+                )
+                .await
+                .expect(200);
+                req(
+                    Method::PUT,
+                    format!("/api/v1/assessments/{fresh}/appraisal"),
+                    Body::Json(json!({"items": [{"code": "1.1", "appraised_points": 1}]})),
+                )
+            }
+            "GET /api/v1/assessments/{id}/results" => {
+                get(format!("/api/v1/assessments/{}/results", self.assessment))
+            }
             other => panic!("no request is prepared for {other}; add one to `request`"),
         }
     }

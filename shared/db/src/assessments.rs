@@ -30,6 +30,9 @@ pub struct AssessmentRow {
     pub override_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub appraised_at: Option<DateTime<Utc>>,
+    pub rank_position: Option<i32>,
+    pub rank_among: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -48,6 +51,9 @@ pub struct ItemRow {
     pub proposed_by: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub reviewed_by: Option<String>,
+    pub appraised_points: Option<Decimal>,
+    pub appraisal_comment: Option<String>,
+    pub restored_points: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -306,4 +312,61 @@ pub async fn area_leads(
         .load(conn)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// The province's appraisal of one part.
+#[derive(Debug, Clone)]
+pub struct ItemAppraisal<'a> {
+    pub item_id: i64,
+    pub appraised_points: Decimal,
+    pub comment: Option<&'a str>,
+    pub restored_points: Option<Decimal>,
+}
+
+/// Records the province's appraisal: each part's, and the round's rank; the round is
+/// `appraised`.
+pub async fn record_appraisal(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    items: &[ItemAppraisal<'_>],
+    rank: Option<(i32, i32)>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for item in items {
+        diesel::update(assessment_items::table.find(item.item_id))
+            .set((
+                assessment_items::appraised_points.eq(Some(item.appraised_points)),
+                assessment_items::appraisal_comment.eq(item.comment),
+                assessment_items::restored_points.eq(item.restored_points),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    diesel::update(assessments::table.find(id))
+        .set((
+            assessments::status.eq(AssessmentStatus::Appraised),
+            assessments::appraised_at.eq(Some(now)),
+            assessments::rank_position.eq(rank.map(|r| r.0)),
+            assessments::rank_among.eq(rank.map(|r| r.1)),
+            assessments::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Appraised rounds of years before `year`, newest first (at most `limit`).
+pub async fn earlier_appraised(
+    conn: &mut AsyncPgConnection,
+    year: i32,
+    limit: i64,
+) -> Result<Vec<AssessmentRow>> {
+    Ok(assessments::table
+        .filter(assessments::year.lt(year))
+        .filter(assessments::status.eq(AssessmentStatus::Appraised))
+        .order((assessments::year.desc(), assessments::id.desc()))
+        .limit(limit)
+        .select(AssessmentRow::as_select())
+        .load(conn)
+        .await?)
 }

@@ -242,6 +242,9 @@ diesel::table! {
         override_reason -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        appraised_at -> Nullable<Timestamptz>,
+        rank_position -> Nullable<Int4>,
+        rank_among -> Nullable<Int4>,
     }
 }
 
@@ -260,6 +263,9 @@ diesel::table! {
         proposed_by -> Nullable<Text>,
         reviewed_at -> Nullable<Timestamptz>,
         reviewed_by -> Nullable<Text>,
+        appraised_points -> Nullable<Numeric>,
+        appraisal_comment -> Nullable<Text>,
+        restored_points -> Nullable<Numeric>,
     }
 }
 

@@ -198,3 +198,13 @@ pub async fn task_changed(
     };
     emit(conn, event_type, &data, now).await
 }
+
+/// Emits `assessment.sent` or `assessment.appraised` with `data`.
+pub async fn assessment_changed(
+    conn: &mut AsyncPgConnection,
+    event_type: EventType,
+    data: &cchc_domain::model::webhook::AssessmentEventData,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    emit(conn, event_type, data, now).await
+}

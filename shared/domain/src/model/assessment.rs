@@ -13,11 +13,12 @@ use crate::model::plan::{DocumentRef, UnitRef};
 use crate::text_enum;
 
 text_enum! {
-    /// Where a round is: units score while it is `open`; once `sent` to the province it changes
-    /// no more.
+    /// Where a round is: units score while it is `open`; once `sent` to the province only the
+    /// province's appraisal is recorded (`appraised`).
     pub enum AssessmentStatus {
         Open => "open",
         Sent => "sent",
+        Appraised => "appraised",
     }
 }
 
@@ -201,6 +202,7 @@ pub struct Assessment {
     pub send_due_at: DateTime<FixedOffset>,
     pub sent_at: Option<DateTime<FixedOffset>>,
     pub override_reason: Option<String>,
+    pub appraised_at: Option<DateTime<FixedOffset>>,
     pub items: Vec<AssessmentItem>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -280,4 +282,107 @@ pub struct Readiness {
     pub areas: Vec<AreaReadiness>,
     pub units: Vec<UnitReadiness>,
     pub unresolved: Vec<UnresolvedItem>,
+}
+
+/// The province's appraisal of one criterion.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalItemInput {
+    /// A scored criterion of the round's set.
+    #[schema(example = "1.2")]
+    pub code: String,
+    /// The appraisal council's points, from 0 to the criterion's maximum.
+    #[schema(value_type = f64, example = 0)]
+    pub appraised_points: Decimal,
+    /// The council's comment.
+    #[serde(default)]
+    #[schema(example = "Không có tài liệu kiểm chứng")]
+    pub comment: Option<String>,
+    /// The points the council gave back after the department's explanation (giải trình), from
+    /// the appraised points to the maximum; the final score keeps the set's share of the
+    /// difference.
+    #[serde(default)]
+    #[schema(value_type = Option<f64>, example = 2)]
+    pub restored_points: Option<Decimal>,
+}
+
+/// The province's appraisal of a sent round (the Office records it from the province's
+/// decision); recording it again replaces the criteria it names.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAppraisal {
+    /// At most one entry per criterion.
+    pub items: Vec<AppraisalItemInput>,
+    /// The department's place among its peers (e.g. 12th of 20 departments), when published.
+    #[serde(default)]
+    #[schema(minimum = 1, example = 12)]
+    pub rank_position: Option<i32>,
+    #[serde(default)]
+    #[schema(minimum = 1, example = 20)]
+    pub rank_among: Option<i32>,
+}
+
+/// A criterion's points at each stage; an inner criterion's are its sub-criteria's sums.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CriterionResult {
+    pub code: String,
+    pub title: String,
+    pub depth: i32,
+    #[schema(value_type = f64)]
+    pub max_points: Decimal,
+    #[schema(value_type = Option<f64>)]
+    pub self_points: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub appraised_points: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub restored_points: Option<Decimal>,
+    /// Appraised points plus the set's share of the points restored after explanation.
+    #[schema(value_type = Option<f64>)]
+    pub final_points: Option<Decimal>,
+    /// Self-scored points the final score does not keep.
+    #[schema(value_type = f64)]
+    pub lost_points: Decimal,
+    pub comment: Option<String>,
+}
+
+/// An earlier year's result, to compare with.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EarlierResult {
+    pub assessment_id: i64,
+    pub year: i32,
+    pub code: String,
+    #[schema(value_type = f64)]
+    pub final_points: Decimal,
+    pub ranking_class: Option<String>,
+}
+
+/// Where the points went: self-assessed, appraised, restored, final, per criterion and area;
+/// the total, the ranking class and rank; earlier years.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssessmentResults {
+    pub assessment_id: i64,
+    pub year: i32,
+    pub status: AssessmentStatus,
+    #[schema(value_type = f64, example = 70)]
+    pub restored_share_percent: Decimal,
+    /// Every criterion of the set, in its order.
+    pub criteria: Vec<CriterionResult>,
+    #[schema(value_type = f64)]
+    pub max_points: Decimal,
+    #[schema(value_type = f64)]
+    pub self_points: Decimal,
+    /// Absent until the appraisal is recorded.
+    #[schema(value_type = Option<f64>)]
+    pub appraised_points: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub final_points: Option<Decimal>,
+    #[schema(value_type = f64)]
+    pub lost_points: Decimal,
+    /// By the set's thresholds, from the final points.
+    #[schema(example = "Khá")]
+    pub ranking_class: Option<String>,
+    pub rank_position: Option<i32>,
+    pub rank_among: Option<i32>,
+    /// Appraised rounds of earlier years, newest first.
+    pub earlier: Vec<EarlierResult>,
 }

@@ -41,6 +41,10 @@ text_enum! {
         TaskOverdue => "task.overdue",
         /// The Office confirmed a task done.
         TaskCompleted => "task.completed",
+        /// The Office sent the PAR Index self-assessment to the province.
+        AssessmentSent => "assessment.sent",
+        /// The Office recorded the province's appraisal of a self-assessment.
+        AssessmentAppraised => "assessment.appraised",
         /// A test event sent on request (`POST /webhooks/{id}/ping`); it cannot be subscribed to.
         Ping => "ping",
     }
@@ -58,6 +62,8 @@ impl EventType {
         EventType::TaskAssigned,
         EventType::TaskOverdue,
         EventType::TaskCompleted,
+        EventType::AssessmentSent,
+        EventType::AssessmentAppraised,
     ];
 }
 
@@ -96,7 +102,7 @@ pub struct CreateWebhook {
     pub url: String,
     /// One or more of `period.opened`, `period.closed`, `submission.submitted`,
     /// `submission.returned`, `submission.accepted`, `unit.escalated`, `task.assigned`,
-    /// `task.overdue`, `task.completed`.
+    /// `task.overdue`, `task.completed`, `assessment.sent`, `assessment.appraised`.
     #[schema(example = json!(["submission.submitted", "submission.accepted"]))]
     pub event_types: Vec<String>,
     #[serde(default)]
@@ -274,6 +280,29 @@ pub struct TaskEventData {
     pub completed_at: Option<DateTime<FixedOffset>>,
     /// On `task.completed`: whether it was done by its deadline.
     pub on_time: Option<bool>,
+}
+
+/// `data` of `assessment.sent` and `assessment.appraised`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AssessmentEventData {
+    /// `GET /api/v1/assessments/{assessment_id}` has the rest.
+    pub assessment_id: i64,
+    #[schema(example = "TDG-2026")]
+    pub assessment_code: String,
+    pub year: i32,
+    /// Self-assessed points in total.
+    #[schema(value_type = f64, example = 84.5)]
+    pub self_points: rust_decimal::Decimal,
+    /// On `assessment.sent`: proposed points no evidence backs.
+    #[schema(value_type = Option<f64>, example = 6)]
+    pub points_at_risk: Option<rust_decimal::Decimal>,
+    /// On `assessment.sent`: why it was sent with criteria unresolved, if it was.
+    pub override_reason: Option<String>,
+    /// On `assessment.appraised`: the final points and the ranking class they earn.
+    #[schema(value_type = Option<f64>, example = 81.2)]
+    pub final_points: Option<rust_decimal::Decimal>,
+    #[schema(example = "Khá")]
+    pub ranking_class: Option<String>,
 }
 
 /// `data` of `ping`.

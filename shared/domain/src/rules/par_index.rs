@@ -279,6 +279,21 @@ pub fn check_classes(check: &mut Checker, classes: &[RankingClass]) {
     }
 }
 
+/// Sums leaf values up the tree. `parents[i]` is the position of criterion `i`'s parent
+/// (parents come before their children) and `values[i]` a leaf's own value; an inner
+/// criterion gets the sum of its children's, or `None` when none of them has one.
+pub fn roll_up(parents: &[Option<usize>], values: &[Option<Decimal>]) -> Vec<Option<Decimal>> {
+    let mut rolled = values.to_vec();
+    for i in (0..rolled.len()).rev() {
+        if let (Some(parent), Some(value)) = (parents.get(i).copied().flatten(), rolled[i]) {
+            if parent < i {
+                rolled[parent] = Some(rolled[parent].unwrap_or(Decimal::ZERO) + value);
+            }
+        }
+    }
+    rolled
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,5 +489,24 @@ mod tests {
         assert_eq!(label(d("90")), Some("Tốt"));
         assert_eq!(label(d("64.99")), Some("Yếu"));
         assert_eq!(ranking_class(d("50"), &classes[..2]), None);
+    }
+
+    #[test]
+    fn leaf_values_add_up_the_tree() {
+        // 1 → 1.1, 1.2 → 1.2.1, 1.2.2; 2 → 2.1 (no value yet).
+        let parents = [None, Some(0), Some(0), Some(2), Some(2), None, Some(5)];
+        let values = [
+            None,
+            Some(d("1")),
+            None,
+            Some(d("0.5")),
+            Some(d("0.25")),
+            None,
+            None,
+        ];
+        let rolled = roll_up(&parents, &values);
+        assert_eq!(rolled[0], Some(d("1.75")));
+        assert_eq!(rolled[2], Some(d("0.75")));
+        assert_eq!(rolled[5], None);
     }
 }

@@ -236,6 +236,7 @@ pub async fn get(
         send_due_at: local(row.send_due_at),
         sent_at: local_opt(row.sent_at),
         override_reason: row.override_reason,
+        appraised_at: local_opt(row.appraised_at),
         items,
         created_at: local(row.created_at),
         updated_at: local(row.updated_at),

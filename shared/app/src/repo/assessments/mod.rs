@@ -7,10 +7,12 @@
 //! Computed criteria read the indicator's consolidation (accepted reports) of their period
 //! when the round is read; survey criteria are the Office's to enter.
 
+mod appraisal;
 mod assemble;
 mod create;
 mod items;
 mod readiness;
+mod results;
 mod send;
 
 use diesel_async::AsyncPgConnection;
@@ -20,10 +22,12 @@ use cchc_db::assessments::{self as db, AssessmentRow};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::AssessmentStatus;
 
+pub use appraisal::record_appraisal;
 pub use assemble::{get, list};
 pub use create::create;
 pub use items::{accept_item, assign_item, propose_score, return_item};
 pub use readiness::readiness;
+pub use results::results;
 pub use send::send;
 
 /// Opening rounds, assigning, judging and sending: the Office.
@@ -40,7 +44,7 @@ async fn find(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<Asses
 
 /// A sent round changes no more.
 fn refuse_sent(row: &AssessmentRow) -> Result<()> {
-    if row.status == AssessmentStatus::Sent {
+    if row.status != AssessmentStatus::Open {
         return Err(Error::conflict(
             "assessment_sent",
             "the self-assessment was sent to the province; it changes no more",

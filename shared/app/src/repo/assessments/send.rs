@@ -10,10 +10,12 @@ use super::readiness::readiness;
 use super::{authorize_office, find, refuse_sent};
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
+use crate::repo::events;
 use cchc_db::assessments as db;
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::assessment::{Assessment, SendAssessment};
 use cchc_domain::model::audit::{Actor, EntityType};
+use cchc_domain::model::webhook::{AssessmentEventData, EventType};
 use cchc_domain::validation::{non_blank, Checker};
 
 pub async fn send(
@@ -73,6 +75,17 @@ pub async fn send(
             })),
         };
         audit::record(conn, actor, now, entry).await?;
+        let data = AssessmentEventData {
+            assessment_id: id,
+            assessment_code: row.code.clone(),
+            year: row.year,
+            self_points: board.total.self_points,
+            points_at_risk: Some(board.total.points_at_risk),
+            override_reason: used_override.map(str::to_owned),
+            final_points: None,
+            ranking_class: None,
+        };
+        events::assessment_changed(conn, EventType::AssessmentSent, &data, now).await?;
         get(conn, id, principal).await
     })
     .await
