@@ -369,3 +369,36 @@ pub async fn results(
         assessments::results(&mut conn, *id, auth.principal()).await?,
     ))
 }
+
+/// The self-assessment as the province's workbook
+///
+/// Sheet "Tự đánh giá": title ("BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM
+/// …"), then every criterion of the set with STT, the criterion, điểm tối đa, điểm tự đánh giá
+/// (areas and criteria with sub-criteria carry their sums; computed criteria their
+/// computation), tài liệu kiểm chứng (number, date, issuer, section, page) and giải trình; the
+/// total; the head of agency's signature block. A4 landscape, Times New Roman, the header
+/// repeated on every printed page. The Office and the leadership.
+#[utoipa::path(
+    operation_id = "get_self_assessment_workbook",
+    tag = "par-index",
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::routes::excel::XlsxWorkbook,
+            headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
+        (status = 403, description = "A reporter", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assessments/{id}/self-assessment.xlsx")]
+pub async fn workbook(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let (bytes, name) = assessments::workbook(&mut conn, *id, auth.principal()).await?;
+    Ok(crate::routes::excel::attachment(
+        bytes,
+        cchc_excel::XLSX_MIME,
+        &name,
+        &name,
+    ))
+}

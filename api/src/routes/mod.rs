@@ -150,7 +150,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(assessments::readiness)
         .service(assessments::send)
         .service(assessments::appraisal)
-        .service(assessments::results);
+        .service(assessments::results)
+        .service(assessments::workbook);
 }
 
 /// `201 Created` with the new resource's location.

@@ -256,6 +256,10 @@ impl PlanFixtures {
                     Body::Json(json!({"items": [{"code": "1.1", "appraised_points": 1}]})),
                 )
             }
+            "GET /api/v1/assessments/{id}/self-assessment.xlsx" => get(format!(
+                "/api/v1/assessments/{}/self-assessment.xlsx",
+                self.assessment
+            )),
             "GET /api/v1/assessments/{id}/results" => {
                 get(format!("/api/v1/assessments/{}/results", self.assessment))
             }

@@ -18,6 +18,7 @@ pub mod plan_appendix;
 pub mod report;
 pub mod report_layout;
 pub mod report_tasks;
+pub mod self_assessment;
 
 use chrono::{DateTime, FixedOffset};
 

@@ -14,6 +14,7 @@ mod items;
 mod readiness;
 mod results;
 mod send;
+mod workbook;
 
 use diesel_async::AsyncPgConnection;
 
@@ -29,6 +30,7 @@ pub use items::{accept_item, assign_item, propose_score, return_item};
 pub use readiness::readiness;
 pub use results::results;
 pub use send::send;
+pub use workbook::workbook;
 
 /// Opening rounds, assigning, judging and sending: the Office.
 pub fn authorize_office(principal: &Principal) -> Result<()> {

@@ -1,0 +1,294 @@
+//! The self-assessment as provinces ask for it (biểu tự đánh giá, chấm điểm Chỉ số CCHC): every
+//! criterion of the set with STT, tiêu chí, điểm tối đa, điểm tự đánh giá, tài liệu kiểm chứng
+//! and giải trình; areas and criteria with sub-criteria carry the sums; the total last. A4
+//! landscape in Times New Roman, the header repeated on every printed page.
+
+use std::collections::HashMap;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+
+use super::internal;
+use cchc_domain::model::assessment::{Assessment, AssessmentEvidence, AssessmentItem};
+use cchc_domain::model::criteria::CriteriaSet;
+use cchc_domain::rules::par_index::roll_up;
+use cchc_domain::Result;
+
+pub const SHEET: &str = "Tự đánh giá";
+
+pub const HEADERS: [&str; 6] = [
+    "STT",
+    "Lĩnh vực, tiêu chí, tiêu chí thành phần",
+    "Điểm tối đa",
+    "Điểm tự đánh giá",
+    "Tài liệu kiểm chứng",
+    "Giải trình",
+];
+
+/// Zero-based row of the header.
+pub const HEADER_ROW: u32 = 3;
+
+const FONT: &str = "Times New Roman";
+const WIDTHS: [f64; 6] = [8.0, 50.0, 10.0, 11.0, 44.0, 32.0];
+const LINE_POINTS: f64 = 15.75;
+
+struct Styles {
+    title: Format,
+    subtitle: Format,
+    header: Format,
+    text: Format,
+    bold_text: Format,
+    points: Format,
+    bold_points: Format,
+    centered: Format,
+    bold_centered: Format,
+    signature: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        let base = Format::new().set_font_name(FONT).set_font_size(13);
+        let cell = base
+            .clone()
+            .set_font_size(12)
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        // Points with up to two decimals; Excel shows the reader's decimal separator (a comma
+        // in Vietnamese settings).
+        let points = cell
+            .clone()
+            .set_num_format("0.##")
+            .set_align(FormatAlign::Center);
+        Self {
+            title: base.clone().set_bold().set_align(FormatAlign::Center),
+            subtitle: base.clone().set_italic().set_align(FormatAlign::Center),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            bold_text: cell.clone().set_bold(),
+            centered: cell.clone().set_align(FormatAlign::Center),
+            bold_centered: cell.clone().set_bold().set_align(FormatAlign::Center),
+            bold_points: points.clone().set_bold(),
+            points,
+            text: cell,
+            signature: base.set_bold().set_align(FormatAlign::Center),
+        }
+    }
+}
+
+/// "Kế hoạch số 383/KH-SCT ngày 15/01/2026 của Sở Công Thương, Mục I, tr. 1".
+fn citation(evidence: &AssessmentEvidence) -> String {
+    let document = &evidence.document;
+    let mut text = format!(
+        "{} số {} ngày {} của {}",
+        document.subject,
+        document.number,
+        document.issued_on.format("%d/%m/%Y"),
+        document.issuing_agency
+    );
+    if let Some(section) = &evidence.section {
+        text.push_str(&format!(", {section}"));
+    }
+    if let Some(page) = evidence.page {
+        text.push_str(&format!(", tr. {page}"));
+    }
+    text
+}
+
+fn row_height(cells: &[&str]) -> f64 {
+    let lines = cells
+        .iter()
+        .zip(WIDTHS)
+        .map(|(text, width)| {
+            let per_line = (width * 1.15).floor().max(1.0);
+            text.split('\n')
+                .map(|line| (line.chars().count() as f64 / per_line).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    lines * LINE_POINTS + 3.0
+}
+
+fn number(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or_default()
+}
+
+/// The self-assessment of `round` against `set`, signed for `agency`.
+pub fn build_self_assessment(
+    set: &CriteriaSet,
+    round: &Assessment,
+    agency: &str,
+) -> Result<Vec<u8>> {
+    let styles = Styles::new();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(SHEET).map_err(internal)?;
+    let titles = [
+        (
+            format!(
+                "BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {}",
+                round.year
+            ),
+            &styles.title,
+        ),
+        (format!("(Theo {})", set.title), &styles.subtitle),
+    ];
+    for (row, (text, format)) in titles.iter().enumerate() {
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        sheet
+            .merge_range(row, 0, row, 5, text, format)
+            .map_err(internal)?;
+    }
+    for (col, (header, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet
+            .write_string_with_format(HEADER_ROW, col, *header, &styles.header)
+            .map_err(internal)?;
+        sheet.set_column_width(col, width).map_err(internal)?;
+    }
+    sheet.set_row_height(HEADER_ROW, 36).map_err(internal)?;
+
+    let items: HashMap<i64, &AssessmentItem> =
+        round.items.iter().map(|i| (i.criterion_id, i)).collect();
+    let position: HashMap<&str, usize> = set
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.as_str(), i))
+        .collect();
+    let parents: Vec<Option<usize>> = set
+        .criteria
+        .iter()
+        .map(|c| {
+            c.parent_code
+                .as_deref()
+                .and_then(|p| position.get(p).copied())
+        })
+        .collect();
+    let own: Vec<Option<Decimal>> = set
+        .criteria
+        .iter()
+        .map(|c| {
+            let item = items.get(&c.id)?;
+            match &item.computed {
+                Some(computed) => computed.value.map(|_| computed.points),
+                None => item.self_points,
+            }
+        })
+        .collect();
+    let points = roll_up(&parents, &own);
+
+    let mut row = HEADER_ROW;
+    for (i, criterion) in set.criteria.iter().enumerate() {
+        row += 1;
+        let inner = criterion.scoring.is_none();
+        let item = items.get(&criterion.id);
+        let evidence = item
+            .map(|item| {
+                let mut cited: Vec<String> = item.evidence.iter().map(citation).collect();
+                if let Some(computed) = &item.computed {
+                    cited.push(match computed.value {
+                        Some(value) => format!(
+                            "Số liệu tổng hợp chỉ tiêu {} kỳ {}: {}",
+                            computed.indicator_code,
+                            computed.period_code,
+                            value.normalize().to_string().replace('.', ",")
+                        ),
+                        None => format!(
+                            "Chưa có số liệu chỉ tiêu {} kỳ {}",
+                            computed.indicator_code, computed.period_code
+                        ),
+                    });
+                }
+                cited.join(";\n")
+            })
+            .unwrap_or_default();
+        let explanation = item.and_then(|i| i.explanation.clone()).unwrap_or_default();
+        let height = row_height(&[
+            &criterion.code,
+            &criterion.title,
+            "",
+            "",
+            &evidence,
+            &explanation,
+        ]);
+        sheet.set_row_height(row, height).map_err(internal)?;
+        let (text, centered, pts) = if inner {
+            (
+                &styles.bold_text,
+                &styles.bold_centered,
+                &styles.bold_points,
+            )
+        } else {
+            (&styles.text, &styles.centered, &styles.points)
+        };
+        sheet
+            .write_string_with_format(row, 0, &criterion.code, centered)
+            .map_err(internal)?;
+        sheet
+            .write_string_with_format(row, 1, &criterion.title, text)
+            .map_err(internal)?;
+        sheet
+            .write_number_with_format(row, 2, number(criterion.max_points), pts)
+            .map_err(internal)?;
+        match points[i] {
+            Some(value) => sheet.write_number_with_format(row, 3, number(value), pts),
+            None => sheet.write_blank(row, 3, pts),
+        }
+        .map_err(internal)?;
+        sheet
+            .write_string_with_format(row, 4, &evidence, &styles.text)
+            .map_err(internal)?;
+        sheet
+            .write_string_with_format(row, 5, &explanation, &styles.text)
+            .map_err(internal)?;
+    }
+    row += 1;
+    let total: Decimal = (0..set.criteria.len())
+        .filter(|&i| parents[i].is_none())
+        .filter_map(|i| points[i])
+        .sum();
+    sheet
+        .write_blank(row, 0, &styles.bold_centered)
+        .map_err(internal)?;
+    sheet
+        .write_string_with_format(row, 1, "TỔNG ĐIỂM", &styles.bold_text)
+        .map_err(internal)?;
+    sheet
+        .write_number_with_format(row, 2, number(set.total_points), &styles.bold_points)
+        .map_err(internal)?;
+    sheet
+        .write_number_with_format(row, 3, number(total), &styles.bold_points)
+        .map_err(internal)?;
+    sheet.write_blank(row, 4, &styles.text).map_err(internal)?;
+    sheet.write_blank(row, 5, &styles.text).map_err(internal)?;
+
+    // The head of the agency signs (Decree 30: title in capitals, then the name).
+    row += 2;
+    sheet
+        .merge_range(row, 4, row, 5, "THỦ TRƯỞNG CƠ QUAN", &styles.signature)
+        .map_err(internal)?;
+    sheet
+        .merge_range(row + 1, 4, row + 1, 5, agency, &styles.subtitle)
+        .map_err(internal)?;
+
+    sheet
+        .set_freeze_panes(HEADER_ROW + 1, 0)
+        .map_err(internal)?;
+    sheet
+        .set_repeat_rows(HEADER_ROW, HEADER_ROW)
+        .map_err(internal)?;
+    // A4 landscape, the table's width on one page, Decree 30's margins.
+    sheet
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.79, 0.59, 0.59, 0.59, 0.3, 0.3)
+        .set_print_center_horizontally(true)
+        .set_footer("&C&\"Times New Roman\"&12Trang &P/&N");
+    workbook.save_to_buffer().map_err(internal)
+}
