@@ -92,13 +92,16 @@ async fn seed_demo_loads_the_source_documents_once() {
     let first = cchc_api(app.db.url(), &["seed-demo"]);
     assert!(first.status.success(), "{first:?}");
     assert!(
-        stdout(&first).contains("8 units, 18 indicators, 1 periods, 12 plan tasks created"),
+        stdout(&first).contains(
+            "8 units, 18 indicators, 1 periods, 12 plan tasks, 2 PAR Index rounds created"
+        ),
         "{}",
         stdout(&first)
     );
     let second = cchc_api(app.db.url(), &["seed-demo"]);
     assert!(
-        stdout(&second).contains("0 units, 0 indicators, 0 periods, 0 plan tasks created"),
+        stdout(&second)
+            .contains("0 units, 0 indicators, 0 periods, 0 plan tasks, 0 PAR Index rounds created"),
         "idempotent"
     );
 
@@ -202,4 +205,40 @@ async fn seed_demo_loads_the_source_documents_once() {
     assert_eq!(online["target"]["comparator"], "gte");
     assert_eq!(online["target"]["threshold"], 50.0);
     assert_eq!(online["kind"], "ratio");
+
+    // The PAR Index (seed 001): 2021 appraised "Khá" with 70 % of the explained points kept;
+    // 2022 in progress with points at risk.
+    let rounds = app.get("/api/v1/assessments").await.expect(200);
+    let round_id = |code: &str| {
+        rounds["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let results = app
+        .get(&format!(
+            "/api/v1/assessments/{}/results",
+            round_id("TDG-CCHC-2021")
+        ))
+        .await
+        .expect(200);
+    assert_eq!(results["max_points"], 100.0);
+    assert_eq!(results["self_points"], 62.0, "{results:#}");
+    assert_eq!(results["final_points"], 85.3);
+    assert_eq!(results["ranking_class"], "Khá");
+    let readiness = app
+        .get(&format!(
+            "/api/v1/assessments/{}/readiness",
+            round_id("TDG-CCHC-2022")
+        ))
+        .await
+        .expect(200);
+    assert_eq!(readiness["ready"], false);
+    assert_eq!(readiness["points_at_risk"], 6.0, "{readiness:#}");
+    assert_eq!(readiness["criteria"], 36);
+    assert_eq!(readiness["resolved"], 6);
 }

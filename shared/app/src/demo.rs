@@ -2,6 +2,7 @@
 //! plan and the Q1/2023 reporting period; the 2022 plan with its tasks (`plan`). Loading twice
 //! changes nothing.
 
+mod par_index;
 mod plan;
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -26,6 +27,8 @@ use cchc_domain::rules::local_time::LOCAL_TZ;
 pub struct DemoSummary {
     pub units_created: usize,
     pub indicators_created: usize,
+    /// PAR Index self-assessment rounds (2021 appraised, 2022 in progress).
+    pub assessments_created: usize,
     pub periods_created: usize,
     pub tasks_created: usize,
 }
@@ -34,8 +37,9 @@ impl std::fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Demo data: {} units, {} indicators, {} periods, {} plan tasks created (existing ones left as they were)",
-            self.units_created, self.indicators_created, self.periods_created, self.tasks_created
+            "Demo data: {} units, {} indicators, {} periods, {} plan tasks, {} PAR Index rounds created (existing ones left as they were)",
+            self.units_created, self.indicators_created, self.periods_created, self.tasks_created,
+            self.assessments_created
         )
     }
 }
@@ -407,6 +411,13 @@ pub async fn load(
         .is_none()
     {
         summary.tasks_created = plan::load(conn, default_policy, &principal, &actor).await?;
+    }
+    if cchc_db::assessments::id_by_code(conn, par_index::ROUND_2022)
+        .await?
+        .is_none()
+    {
+        par_index::load(conn, &principal, &actor).await?;
+        summary.assessments_created = 2;
     }
     Ok(summary)
 }

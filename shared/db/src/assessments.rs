@@ -370,3 +370,13 @@ pub async fn earlier_appraised(
         .load(conn)
         .await?)
 }
+
+/// The round with code `code`, if any.
+pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
+    Ok(assessments::table
+        .filter(assessments::code.eq(code))
+        .select(assessments::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
