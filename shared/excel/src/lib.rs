@@ -14,6 +14,7 @@ pub mod filing;
 pub mod form;
 pub mod guard;
 pub mod import;
+pub mod office_table;
 pub mod plan_appendix;
 pub mod report;
 pub mod report_layout;

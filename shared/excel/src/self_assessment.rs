@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::internal;
+use crate::office_table;
 use cchc_domain::model::assessment::{Assessment, AssessmentEvidence, AssessmentItem};
 use cchc_domain::model::criteria::CriteriaSet;
 use cchc_domain::rules::par_index::roll_up;
@@ -29,9 +30,7 @@ pub const HEADERS: [&str; 6] = [
 /// Zero-based row of the header.
 pub const HEADER_ROW: u32 = 3;
 
-const FONT: &str = "Times New Roman";
 const WIDTHS: [f64; 6] = [8.0, 50.0, 10.0, 11.0, 44.0, 32.0];
-const LINE_POINTS: f64 = 15.75;
 
 struct Styles {
     title: Format,
@@ -48,13 +47,8 @@ struct Styles {
 
 impl Styles {
     fn new() -> Self {
-        let base = Format::new().set_font_name(FONT).set_font_size(13);
-        let cell = base
-            .clone()
-            .set_font_size(12)
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top);
+        let base = office_table::title_base();
+        let cell = office_table::cell_base();
         // Points with up to two decimals; Excel shows the reader's decimal separator (a comma
         // in Vietnamese settings).
         let points = cell
@@ -97,20 +91,6 @@ fn citation(evidence: &AssessmentEvidence) -> String {
         text.push_str(&format!(", tr. {page}"));
     }
     text
-}
-
-fn row_height(cells: &[&str]) -> f64 {
-    let lines = cells
-        .iter()
-        .zip(WIDTHS)
-        .map(|(text, width)| {
-            let per_line = (width * 1.15).floor().max(1.0);
-            text.split('\n')
-                .map(|line| (line.chars().count() as f64 / per_line).ceil().max(1.0))
-                .sum::<f64>()
-        })
-        .fold(1.0, f64::max);
-    lines * LINE_POINTS + 3.0
 }
 
 fn number(value: Decimal) -> f64 {
@@ -208,14 +188,15 @@ pub fn build_self_assessment(
             })
             .unwrap_or_default();
         let explanation = item.and_then(|i| i.explanation.clone()).unwrap_or_default();
-        let height = row_height(&[
-            &criterion.code,
-            &criterion.title,
+        let cells = [
+            criterion.code.as_str(),
+            criterion.title.as_str(),
             "",
             "",
-            &evidence,
-            &explanation,
-        ]);
+            evidence.as_str(),
+            explanation.as_str(),
+        ];
+        let height = office_table::row_height(&cells, &WIDTHS);
         sheet.set_row_height(row, height).map_err(internal)?;
         let (text, centered, pts) = if inner {
             (
@@ -282,13 +263,6 @@ pub fn build_self_assessment(
     sheet
         .set_repeat_rows(HEADER_ROW, HEADER_ROW)
         .map_err(internal)?;
-    // A4 landscape, the table's width on one page, Decree 30's margins.
-    sheet
-        .set_paper_size(9)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0)
-        .set_margins(0.79, 0.59, 0.59, 0.59, 0.3, 0.3)
-        .set_print_center_horizontally(true)
-        .set_footer("&C&\"Times New Roman\"&12Trang &P/&N");
+    office_table::a4_landscape(sheet);
     workbook.save_to_buffer().map_err(internal)
 }

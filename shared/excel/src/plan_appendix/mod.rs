@@ -9,9 +9,10 @@ mod read;
 pub use read::{fold, read_appendix, AppendixRow, AppendixRows};
 
 use chrono::{DateTime, FixedOffset};
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::internal;
+use crate::office_table;
 use cchc_domain::model::indicator::ContentArea;
 use cchc_domain::model::plan::Plan;
 use cchc_domain::model::task::Task;
@@ -37,8 +38,6 @@ pub const HEADER_ROW: u32 = 4;
 /// The title of tasks without a content area, after the areas.
 pub const OTHER_TASKS: &str = "Nhiệm vụ khác";
 
-const FONT: &str = "Times New Roman";
-
 struct Styles {
     title: Format,
     subtitle: Format,
@@ -50,13 +49,8 @@ struct Styles {
 
 impl Styles {
     fn new() -> Self {
-        let base = Format::new().set_font_name(FONT).set_font_size(13);
-        let cell = base
-            .clone()
-            .set_font_size(12)
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top);
+        let base = office_table::title_base();
+        let cell = office_table::cell_base();
         Self {
             title: base.clone().set_bold().set_align(FormatAlign::Center),
             subtitle: base.set_italic().set_align(FormatAlign::Center),
@@ -127,26 +121,6 @@ fn due_cell(task: &Task) -> String {
 /// Column widths, in characters of the default font.
 const WIDTHS: [f64; 7] = [7.0, 52.0, 20.0, 26.0, 16.0, 20.0, 17.0];
 
-/// Points per line of 12-point Times New Roman, with its leading.
-const LINE_POINTS: f64 = 15.75;
-
-/// A row's height for `cells` wrapped in their columns: spreadsheets do not grow a row to fit
-/// wrapped text written by a program, so the lines are estimated (12-point Times New Roman
-/// fits about 1.15 characters per unit of width).
-fn row_height(cells: &[String]) -> f64 {
-    let lines = cells
-        .iter()
-        .zip(WIDTHS)
-        .map(|(text, width)| {
-            let per_line = (width * 1.15).floor().max(1.0);
-            text.split('\n')
-                .map(|line| (line.chars().count() as f64 / per_line).ceil().max(1.0))
-                .sum::<f64>()
-        })
-        .fold(1.0, f64::max);
-    lines * LINE_POINTS + 3.0
-}
-
 fn names(task: &Task) -> String {
     task.coordinating_units
         .iter()
@@ -176,7 +150,7 @@ pub fn build_appendix(
             .merge_range(row, 1, row, 6, &title, &styles.group)
             .map_err(internal)?;
         sheet
-            .set_row_height(row, LINE_POINTS + 3.0)
+            .set_row_height(row, office_table::LINE_POINTS + 3.0)
             .map_err(internal)?;
         for task in tasks {
             row += 1;
@@ -190,7 +164,7 @@ pub fn build_appendix(
                 task.status_label.clone(),
             ];
             sheet
-                .set_row_height(row, row_height(&cells))
+                .set_row_height(row, office_table::row_height(&cells, &WIDTHS))
                 .map_err(internal)?;
             for (col, text) in cells.iter().enumerate() {
                 let format = if matches!(col, 0 | 4) {
@@ -248,14 +222,6 @@ fn setup(
     sheet
         .set_repeat_rows(HEADER_ROW, HEADER_ROW)
         .map_err(internal)?;
-    // A4 (paper size 9), landscape, the table's width on one page, 2 cm left margin for binding
-    // and 1.5 cm elsewhere (Decree 30's margins for landscape pages, in inches).
-    sheet
-        .set_paper_size(9)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0)
-        .set_margins(0.79, 0.59, 0.59, 0.59, 0.3, 0.3)
-        .set_print_center_horizontally(true)
-        .set_footer("&C&\"Times New Roman\"&12Trang &P/&N");
+    office_table::a4_landscape(sheet);
     Ok(())
 }
