@@ -61,6 +61,7 @@ pub async fn create(
     let mut conn = state.conn().await?;
     let round = assessments::create(
         &mut conn,
+        &state.boards,
         &body,
         auth.principal(),
         &auth.actor(),
@@ -89,7 +90,7 @@ pub async fn get(
 ) -> Result<web::Json<Assessment>, ApiError> {
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        assessments::get(&mut conn, *id, auth.principal()).await?,
+        assessments::get(&mut conn, &state.boards, *id, auth.principal()).await?,
     ))
 }
 
@@ -120,8 +121,11 @@ pub async fn assign(
     Ok(web::Json(
         assessments::assign_item(
             &mut conn,
-            id,
-            &code,
+            &state.boards,
+            assessments::ItemRef {
+                assessment_id: id,
+                code: &code,
+            },
             &body,
             auth.principal(),
             &auth.actor(),
@@ -164,8 +168,11 @@ pub async fn propose(
     Ok(web::Json(
         assessments::propose_score(
             &mut conn,
-            id,
-            &code,
+            &state.boards,
+            assessments::ItemRef {
+                assessment_id: id,
+                code: &code,
+            },
             &body,
             auth.principal(),
             &auth.actor(),
@@ -196,8 +203,11 @@ pub async fn accept(
     Ok(web::Json(
         assessments::accept_item(
             &mut conn,
-            id,
-            &code,
+            &state.boards,
+            assessments::ItemRef {
+                assessment_id: id,
+                code: &code,
+            },
             auth.principal(),
             &auth.actor(),
             state.clock.now(),
@@ -232,8 +242,11 @@ pub async fn return_item(
     Ok(web::Json(
         assessments::return_item(
             &mut conn,
-            id,
-            &code,
+            &state.boards,
+            assessments::ItemRef {
+                assessment_id: id,
+                code: &code,
+            },
             &body,
             auth.principal(),
             &auth.actor(),
@@ -265,7 +278,7 @@ pub async fn readiness(
 ) -> Result<web::Json<Readiness>, ApiError> {
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        assessments::readiness(&mut conn, *id, auth.principal()).await?,
+        assessments::readiness(&mut conn, &state.boards, *id, auth.principal()).await?,
     ))
 }
 
@@ -296,6 +309,7 @@ pub async fn send(
     Ok(web::Json(
         assessments::send(
             &mut conn,
+            &state.boards,
             *id,
             &body,
             auth.principal(),
@@ -335,6 +349,7 @@ pub async fn appraisal(
     Ok(web::Json(
         assessments::record_appraisal(
             &mut conn,
+            &state.boards,
             *id,
             &body,
             auth.principal(),
@@ -366,7 +381,7 @@ pub async fn results(
 ) -> Result<web::Json<AssessmentResults>, ApiError> {
     let mut conn = state.conn().await?;
     Ok(web::Json(
-        assessments::results(&mut conn, *id, auth.principal()).await?,
+        assessments::results(&mut conn, &state.boards, *id, auth.principal()).await?,
     ))
 }
 
@@ -394,7 +409,8 @@ pub async fn workbook(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let (bytes, name) = assessments::workbook(&mut conn, *id, auth.principal()).await?;
+    let (bytes, name) =
+        assessments::workbook(&mut conn, &state.boards, *id, auth.principal()).await?;
     Ok(crate::routes::excel::attachment(
         bytes,
         cchc_excel::XLSX_MIME,

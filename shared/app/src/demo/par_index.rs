@@ -9,6 +9,8 @@ use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 
 use crate::authz::Principal;
+use crate::repo::assessments::ItemRef;
+use crate::repo::submissions::BoardCaches;
 use crate::repo::{assessments, criteria, documents};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::{
@@ -222,6 +224,8 @@ fn demo_set(year: i32) -> CreateCriteriaSet {
 /// What the loader shares.
 struct Loader<'a> {
     conn: &'a mut AsyncPgConnection,
+    /// No cache: the loader reads each consolidation once.
+    caches: BoardCaches,
     principal: &'a Principal,
     actor: &'a Actor,
 }
@@ -275,6 +279,7 @@ impl Loader<'_> {
         };
         Ok(assessments::create(
             self.conn,
+            &self.caches,
             &input,
             self.principal,
             self.actor,
@@ -313,8 +318,11 @@ impl Loader<'_> {
         };
         assessments::propose_score(
             self.conn,
-            round,
-            code,
+            &self.caches,
+            ItemRef {
+                assessment_id: round,
+                code,
+            },
             &input,
             self.principal,
             self.actor,
@@ -343,6 +351,7 @@ pub(super) async fn load(
 ) -> Result<()> {
     let mut l = Loader {
         conn,
+        caches: BoardCaches::new(0),
         principal,
         actor,
     };
@@ -366,6 +375,7 @@ pub(super) async fn load(
     };
     assessments::send(
         l.conn,
+        &l.caches,
         round_2021,
         &send,
         principal,
@@ -397,6 +407,7 @@ pub(super) async fn load(
     };
     assessments::record_appraisal(
         l.conn,
+        &l.caches,
         round_2021,
         &appraisal,
         principal,
@@ -419,8 +430,18 @@ pub(super) async fn load(
     for code in ["1.1", "3.1", "3.4", "7.1", "7.5"] {
         l.propose(round_2022, code, Some(plan_2022), at(2022, 11, 28))
             .await?;
-        assessments::accept_item(l.conn, round_2022, code, principal, actor, at(2022, 11, 29))
-            .await?;
+        assessments::accept_item(
+            l.conn,
+            &l.caches,
+            ItemRef {
+                assessment_id: round_2022,
+                code,
+            },
+            principal,
+            actor,
+            at(2022, 11, 29),
+        )
+        .await?;
     }
     for code in ["1.2", "5.4"] {
         let (_, _, max, _) = LEAVES
@@ -436,8 +457,11 @@ pub(super) async fn load(
         };
         assessments::propose_score(
             l.conn,
-            round_2022,
-            code,
+            &l.caches,
+            ItemRef {
+                assessment_id: round_2022,
+                code,
+            },
             &input,
             principal,
             actor,

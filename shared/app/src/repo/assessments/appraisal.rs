@@ -13,6 +13,7 @@ use super::{authorize_office, find};
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
+use crate::repo::submissions::BoardCaches;
 use cchc_db::assessments::{self as db, ItemAppraisal};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::{AssessmentResults, AssessmentStatus, RecordAppraisal};
@@ -38,6 +39,7 @@ fn check_points(check: &mut Checker, field: String, points: Decimal, low: Decima
 
 pub async fn record_appraisal(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     id: i64,
     input: &RecordAppraisal,
     principal: &Principal,
@@ -138,7 +140,7 @@ pub async fn record_appraisal(
             })
             .collect();
         db::record_appraisal(conn, id, &appraisals, rank, now).await?;
-        let outcome = results(conn, id, principal).await?;
+        let outcome = results(conn, caches, id, principal).await?;
         let recorded = json!({
             "criteria": input.items.iter().map(|e| e.code.trim()).collect::<Vec<_>>(),
             "final_points": outcome.final_points,

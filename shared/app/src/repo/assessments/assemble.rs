@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::find;
 use crate::authz::{self, Principal, UnitScope};
-use crate::repo::submissions::consolidate;
+use crate::repo::submissions::{cached_consolidation, BoardCaches};
 use crate::repo::{local, local_opt};
 use cchc_db::assessments as db;
 use cchc_db::refs;
@@ -52,6 +52,7 @@ pub(super) fn areas_of(criteria: &[Criterion]) -> HashMap<String, String> {
 /// The consolidated values the set's computed criteria read, by (indicator, period) code.
 async fn computed_values(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     set: &CriteriaSet,
 ) -> Result<HashMap<(String, String), Option<Decimal>>> {
     let mut wanted: Vec<(String, String)> = Vec::new();
@@ -76,7 +77,7 @@ async fn computed_values(
         };
         if let std::collections::hash_map::Entry::Vacant(slot) = by_period.entry(period_id) {
             let query = ConsolidationQuery::default();
-            slot.insert(consolidate(conn, period_id, &query, false).await?);
+            slot.insert(cached_consolidation(conn, caches, period_id, &query).await?);
         }
         let value = by_period[&period_id]
             .indicators
@@ -91,6 +92,7 @@ async fn computed_values(
 /// The parts of round `id` against `set`, in the set's order; only `unit`'s when given.
 pub(super) async fn parts(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     id: i64,
     set: &CriteriaSet,
     unit: Option<i64>,
@@ -106,7 +108,7 @@ pub(super) async fn parts(
     let units = refs::unit_refs(conn, &unit_ids).await?;
     let document_ids: Vec<i64> = evidence.iter().map(|e| e.document_id).collect();
     let documents = refs::document_refs(conn, &document_ids).await?;
-    let computed = computed_values(conn, set).await?;
+    let computed = computed_values(conn, caches, set).await?;
     let areas = areas_of(&set.criteria);
     let mut parts = Vec::new();
     for criterion in &set.criteria {
@@ -209,6 +211,7 @@ pub(super) async fn parts(
 /// Round `id`: the Office and the leadership see every part, a reporter its unit's.
 pub async fn get(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     id: i64,
     principal: &Principal,
 ) -> Result<Assessment> {
@@ -220,7 +223,7 @@ pub async fn get(
         // A reporter bound to no unit sees no part.
         UnitScope::Own(own) => Some(own.unwrap_or(-1)),
     };
-    let items = parts(conn, id, &set, unit)
+    let items = parts(conn, caches, id, &set, unit)
         .await?
         .into_iter()
         .map(|p| p.item)

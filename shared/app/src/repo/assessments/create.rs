@@ -10,6 +10,7 @@ use super::authorize_office;
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::map_unique;
+use crate::repo::submissions::BoardCaches;
 use cchc_db::assessments::{self as db, NewAssessment};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::{Assessment, AssessmentStatus, CreateAssessment};
@@ -19,6 +20,7 @@ use cchc_domain::validation::Checker;
 
 pub async fn create(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     input: &CreateAssessment,
     principal: &Principal,
     actor: &Actor,
@@ -95,7 +97,7 @@ pub async fn create(
                 format!("a round with the code {code} exists"),
             )
         })?;
-        let assessment = get(conn, id, principal).await?;
+        let assessment = get(conn, caches, id, principal).await?;
         let summary = serde_json::json!({
             "code": assessment.code,
             "title": assessment.title,

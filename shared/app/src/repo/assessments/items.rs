@@ -10,6 +10,7 @@ use super::assemble::get;
 use super::{authorize_office, find, refuse_sent};
 use crate::authz::{self, Principal};
 use crate::repo::audit::{self, Entry};
+use crate::repo::submissions::BoardCaches;
 use cchc_db::assessments::{self as db, ItemRow, Proposal};
 use cchc_db::units;
 use cchc_domain::error::{Error, Result};
@@ -20,6 +21,13 @@ use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::criteria::{Criterion, Scoring};
 use cchc_domain::model::token::Role;
 use cchc_domain::validation::{non_blank, Checker};
+
+/// A criterion's part of a round: the round and the criterion's code.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemRef<'a> {
+    pub assessment_id: i64,
+    pub code: &'a str,
+}
 
 /// The most documents a part cites.
 const MAX_EVIDENCE: usize = 20;
@@ -61,13 +69,17 @@ async fn audit_part(
 /// Gives criterion `code` of round `id` to a unit.
 pub async fn assign_item(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    code: &str,
+    caches: &BoardCaches,
+    item_ref: ItemRef<'_>,
     input: &AssignItem,
     principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Assessment> {
+    let ItemRef {
+        assessment_id: id,
+        code,
+    } = item_ref;
     authorize_office(principal)?;
     conn.transaction(async |conn| -> Result<Assessment> {
         let (item, _) = part(conn, id, code).await?;
@@ -92,7 +104,7 @@ pub async fn assign_item(
             json!({"criterion": code, "unit_code": unit_code}),
         )
         .await?;
-        get(conn, id, principal).await
+        get(conn, caches, id, principal).await
     })
     .await
 }
@@ -180,13 +192,17 @@ fn points_of(
 /// The responsible unit's (or, for a survey criterion, the Office's) proposed score.
 pub async fn propose_score(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    code: &str,
+    caches: &BoardCaches,
+    item_ref: ItemRef<'_>,
     input: &ProposeScore,
     principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Assessment> {
+    let ItemRef {
+        assessment_id: id,
+        code,
+    } = item_ref;
     authz::read_plans(principal)?;
     conn.transaction(async |conn| -> Result<Assessment> {
         let (item, criterion) = part(conn, id, code).await?;
@@ -259,7 +275,7 @@ pub async fn propose_score(
             "explanation": explanation,
         });
         audit_part(conn, actor, now, id, "score_proposed", recorded).await?;
-        get(conn, id, principal).await
+        get(conn, caches, id, principal).await
     })
     .await
 }
@@ -272,13 +288,17 @@ struct Judgement<'a> {
 
 async fn review(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    code: &str,
+    caches: &BoardCaches,
+    item_ref: ItemRef<'_>,
     judgement: Judgement<'_>,
     principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Assessment> {
+    let ItemRef {
+        assessment_id: id,
+        code,
+    } = item_ref;
     let Judgement { status, reason } = judgement;
     authorize_office(principal)?;
     conn.transaction(async |conn| -> Result<Assessment> {
@@ -305,7 +325,7 @@ async fn review(
             json!({"criterion": code, "reason": reason}),
         )
         .await?;
-        get(conn, id, principal).await
+        get(conn, caches, id, principal).await
     })
     .await
 }
@@ -313,8 +333,8 @@ async fn review(
 /// The Office accepts a proposed part.
 pub async fn accept_item(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    code: &str,
+    caches: &BoardCaches,
+    item_ref: ItemRef<'_>,
     principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -323,14 +343,14 @@ pub async fn accept_item(
         status: ItemStatus::Accepted,
         reason: None,
     };
-    review(conn, id, code, judgement, principal, actor, now).await
+    review(conn, caches, item_ref, judgement, principal, actor, now).await
 }
 
 /// The Office returns a part with a reason.
 pub async fn return_item(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    code: &str,
+    caches: &BoardCaches,
+    item_ref: ItemRef<'_>,
     input: &ReturnItem,
     principal: &Principal,
     actor: &Actor,
@@ -344,5 +364,5 @@ pub async fn return_item(
         status: ItemStatus::Returned,
         reason: Some(reason),
     };
-    review(conn, id, code, judgement, principal, actor, now).await
+    review(conn, caches, item_ref, judgement, principal, actor, now).await
 }

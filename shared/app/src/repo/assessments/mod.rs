@@ -26,7 +26,7 @@ use cchc_domain::model::assessment::AssessmentStatus;
 pub use appraisal::record_appraisal;
 pub use assemble::{get, list};
 pub use create::create;
-pub use items::{accept_item, assign_item, propose_score, return_item};
+pub use items::{accept_item, assign_item, propose_score, return_item, ItemRef};
 pub use readiness::readiness;
 pub use results::results;
 pub use send::send;

@@ -8,6 +8,7 @@ use diesel_async::AsyncPgConnection;
 use super::assemble::parts;
 use super::find;
 use crate::authz::{self, Principal};
+use crate::repo::submissions::BoardCaches;
 use cchc_domain::error::Result;
 use cchc_domain::model::assessment::{
     AreaReadiness, Readiness, ReadinessFigures, UnitReadiness, UnresolvedItem,
@@ -17,6 +18,7 @@ use cchc_domain::rules::par_readiness;
 /// Round `id`'s readiness (the Office and the leadership).
 pub async fn readiness(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     id: i64,
     principal: &Principal,
 ) -> Result<Readiness> {
@@ -24,7 +26,7 @@ pub async fn readiness(
     authz::refuse_reporters(principal, "the readiness board")?;
     let row = find(conn, id, false).await?;
     let set = crate::repo::criteria::load(conn, row.criteria_set_id).await?;
-    let parts = parts(conn, id, &set, None).await?;
+    let parts = parts(conn, caches, id, &set, None).await?;
     let mut total = ReadinessFigures::default();
     let mut areas: BTreeMap<usize, AreaReadiness> = BTreeMap::new();
     let mut units: BTreeMap<Option<String>, UnitReadiness> = BTreeMap::new();

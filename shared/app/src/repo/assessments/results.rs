@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::assemble::parts;
 use super::find;
 use crate::authz::{self, Principal};
+use crate::repo::submissions::BoardCaches;
 use cchc_db::assessments::{self as db, AssessmentRow};
 use cchc_domain::error::Result;
 use cchc_domain::model::assessment::{AssessmentResults, CriterionResult, EarlierResult};
@@ -21,10 +22,11 @@ const EARLIER_YEARS: i64 = 5;
 /// The results of round `row` against `set`.
 async fn compute(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     row: &AssessmentRow,
     set: &CriteriaSet,
 ) -> Result<AssessmentResults> {
-    let parts = parts(conn, row.id, set, None).await?;
+    let parts = parts(conn, caches, row.id, set, None).await?;
     let (items, _) = db::items(conn, row.id).await?;
     let appraisals: HashMap<i64, db::ItemRow> =
         items.into_iter().map(|i| (i.criterion_id, i)).collect();
@@ -122,6 +124,7 @@ async fn compute(
 /// Round `id`'s results (the Office and the leadership), with earlier years' totals.
 pub async fn results(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     id: i64,
     principal: &Principal,
 ) -> Result<AssessmentResults> {
@@ -129,10 +132,10 @@ pub async fn results(
     authz::refuse_reporters(principal, "the self-assessment's results")?;
     let row = find(conn, id, false).await?;
     let set = crate::repo::criteria::load(conn, row.criteria_set_id).await?;
-    let mut results = compute(conn, &row, &set).await?;
+    let mut results = compute(conn, caches, &row, &set).await?;
     for earlier in db::earlier_appraised(conn, row.year, EARLIER_YEARS).await? {
         let earlier_set = crate::repo::criteria::load(conn, earlier.criteria_set_id).await?;
-        let figures = compute(conn, &earlier, &earlier_set).await?;
+        let figures = compute(conn, caches, &earlier, &earlier_set).await?;
         if let Some(final_points) = figures.final_points {
             results.earlier.push(EarlierResult {
                 assessment_id: earlier.id,

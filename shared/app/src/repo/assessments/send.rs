@@ -11,6 +11,7 @@ use super::{authorize_office, find, refuse_sent};
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::events;
+use crate::repo::submissions::BoardCaches;
 use cchc_db::assessments as db;
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::assessment::{Assessment, SendAssessment};
@@ -20,6 +21,7 @@ use cchc_domain::validation::{non_blank, Checker};
 
 pub async fn send(
     conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
     id: i64,
     input: &SendAssessment,
     principal: &Principal,
@@ -34,7 +36,7 @@ pub async fn send(
     conn.transaction(async |conn| -> Result<Assessment> {
         let row = find(conn, id, true).await?;
         refuse_sent(&row)?;
-        let board = readiness(conn, id, principal).await?;
+        let board = readiness(conn, caches, id, principal).await?;
         if !board.ready && override_reason.is_none() {
             return Err(Error::Conflict {
                 code: "assessment_not_ready",
@@ -86,7 +88,7 @@ pub async fn send(
             ranking_class: None,
         };
         events::assessment_changed(conn, EventType::AssessmentSent, &data, now).await?;
-        get(conn, id, principal).await
+        get(conn, caches, id, principal).await
     })
     .await
 }

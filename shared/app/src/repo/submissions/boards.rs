@@ -273,6 +273,17 @@ pub async fn consolidation_cached(
     principal: &Principal,
 ) -> Result<Arc<Consolidation>> {
     authz::view_across_units(principal, "the consolidated report")?;
+    cached_consolidation(conn, caches, period_id, query).await
+}
+
+/// [`consolidation_cached`] without an access check (callers have done it, or read only the
+/// figures of indicators, as a PAR Index criterion computed from one does).
+pub(crate) async fn cached_consolidation(
+    conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
+    period_id: i64,
+    query: &ConsolidationQuery,
+) -> Result<Arc<Consolidation>> {
     let generation = board_generation(conn).await?;
     let key = (
         period_id,
