@@ -8,6 +8,11 @@
 -- led by 50 of the units with two coordinating units each, deadlines from three months ago to
 -- three months ahead, about 40 % confirmed done (some late), a few extended, some ongoing.
 --
+-- And a PAR Index round (issue 17): a published criteria set of 100 criteria (10 areas of 9
+-- scored criteria, 100 points; two criteria computed from the first indicator of the open
+-- period) and a self-assessment round TDG-BENCH whose 88 proposed parts go to 30 units, two
+-- thirds of them citing a registry document.
+--
 -- Runs against a freshly migrated, empty database in one transaction. Random figures come from
 -- a fixed seed, so two runs give the same data.
 \set ON_ERROR_STOP on
@@ -190,6 +195,74 @@ FROM tasks t
 JOIN bench_leads lead ON lead.id = t.lead_unit_id
 JOIN bench_leads l ON l.n IN (1 + lead.n % 50, 1 + (lead.n + 7) % 50)
 WHERE l.id <> t.lead_unit_id;
+
+-- The PAR Index round of issue 17.
+INSERT INTO documents (number_symbol, number, document_type, issuer, issued_on, issue_year,
+                       issuing_agency, agency_key, subject, direction, source, status,
+                       created_at, updated_at)
+VALUES ('15/KH-BENCH', 15, 'KH', 'BENCH', '2026-01-15', 2026, 'Sở Thử nghiệm Hiệu năng',
+        'sở thử nghiệm hiệu năng', 'Kế hoạch cải cách hành chính năm 2026', 'outgoing', 'manual',
+        'registered', now(), now());
+
+INSERT INTO criteria_sets (code, year, title, status, restored_share_percent, ranking_classes,
+                           published_at, created_at, updated_at)
+VALUES ('PAR-BENCH', 2026, 'Bộ tiêu chí Chỉ số CCHC (benchmark)', 'published', 70,
+        '[{"label": "Tốt", "min_points": 90}, {"label": "Khá", "min_points": 80}]', now(), now(), now());
+
+INSERT INTO criteria (set_id, position, code, parent_id, depth, title, max_points)
+SELECT s.id, (a - 1) * 10 + 1, a::text, NULL, 1, format('Lĩnh vực %s', a), 10
+FROM criteria_sets s CROSS JOIN generate_series(1, 10) AS a
+WHERE s.code = 'PAR-BENCH';
+
+INSERT INTO criteria (set_id, position, code, parent_id, depth, title, max_points, scoring)
+SELECT p.set_id, p.position + l, format('%s.%s', p.code, l), p.id, 2,
+       format('Tiêu chí %s.%s', p.code, l), CASE WHEN l = 9 THEN 2 ELSE 1 END,
+       CASE
+           WHEN l = 1 AND p.code IN ('1', '2') THEN jsonb_build_object(
+               'method', 'indicator',
+               'indicator_code', (SELECT code FROM indicators ORDER BY id LIMIT 1),
+               'period_code', (SELECT code FROM periods WHERE status = 'open'),
+               'thresholds', '[{"at_least": 50, "points": 0.5}, {"at_least": 90, "points": 1}]'::jsonb)
+           WHEN l % 3 = 0 THEN jsonb_build_object('method', 'levels', 'levels', jsonb_build_array(
+               jsonb_build_object('label', 'Đầy đủ', 'points', CASE WHEN l = 9 THEN 2 ELSE 1 END),
+               jsonb_build_object('label', 'Chưa đầy đủ', 'points', 0.5),
+               jsonb_build_object('label', 'Không thực hiện', 'points', 0)))
+           ELSE '{"method": "entered"}'::jsonb
+       END
+FROM criteria p CROSS JOIN generate_series(1, 9) AS l
+WHERE p.depth = 1 AND p.set_id = (SELECT id FROM criteria_sets WHERE code = 'PAR-BENCH');
+
+INSERT INTO assessments (code, year, title, criteria_set_id, units_due_at, send_due_at, status,
+                         created_at, updated_at)
+SELECT 'TDG-BENCH', 2026, 'Tự đánh giá Chỉ số CCHC năm 2026 (benchmark)', id,
+       now() + interval '10 days', now() + interval '20 days', 'open', now(), now()
+FROM criteria_sets WHERE code = 'PAR-BENCH';
+
+CREATE TEMP TABLE bench_par_units AS
+SELECT id, row_number() OVER (ORDER BY id) AS n
+FROM units WHERE code <> 'BENCH' ORDER BY id LIMIT 30;
+
+INSERT INTO assessment_items (assessment_id, criterion_id, unit_id, status, self_points,
+                              level_index, proposed_at, proposed_by)
+SELECT a.id, c.id,
+       CASE WHEN c.scoring ->> 'method' = 'indicator' THEN NULL ELSE u.id END,
+       CASE WHEN c.scoring ->> 'method' = 'indicator' THEN 'pending'
+            WHEN c.position % 4 = 0 THEN 'accepted' ELSE 'proposed' END,
+       CASE WHEN c.scoring ->> 'method' = 'indicator' THEN NULL ELSE c.max_points END,
+       CASE WHEN c.scoring ->> 'method' = 'levels' THEN 0 END,
+       CASE WHEN c.scoring ->> 'method' = 'indicator' THEN NULL ELSE now() END,
+       CASE WHEN c.scoring ->> 'method' = 'indicator' THEN NULL ELSE 'bench' END
+FROM assessments a
+JOIN criteria c ON c.set_id = a.criteria_set_id AND c.scoring IS NOT NULL
+JOIN bench_par_units u ON u.n = 1 + c.position % 30
+WHERE a.code = 'TDG-BENCH';
+
+INSERT INTO assessment_evidence (item_id, position, document_id, section, page)
+SELECT i.id, 1, (SELECT id FROM documents WHERE number_symbol = '15/KH-BENCH'),
+       'Mục II', CASE WHEN i.criterion_id % 2 = 0 THEN 3 END
+FROM assessment_items i
+WHERE i.assessment_id = (SELECT id FROM assessments WHERE code = 'TDG-BENCH')
+  AND i.self_points IS NOT NULL AND i.criterion_id % 3 <> 0;
 
 COMMIT;
 ANALYZE;
