@@ -4,9 +4,10 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use cchc_app::repo::assessments;
 use cchc_domain::model::assessment::{
-    Assessment, AssessmentPage, AssessmentResults, AssignItem, CreateAssessment, ProposeScore,
-    Readiness, RecordAppraisal, ReturnItem, SendAssessment,
+    Assessment, AssessmentPage, AssessmentResults, AssignItem, CreateAssessment, LostCriterionTask,
+    ProposeScore, Readiness, RecordAppraisal, ReturnItem, SendAssessment,
 };
+use cchc_domain::model::task::TaskDetail;
 use cchc_domain::model::PageParams;
 
 use crate::auth::Auth;
@@ -417,4 +418,49 @@ pub async fn workbook(
         &name,
         &name,
     ))
+}
+
+/// Turn a lost criterion into a task
+///
+/// After the appraisal, a criterion whose self-assessed points were not all kept becomes a task
+/// in a plan (typically next year's): "Khắc phục tiêu chí …", led by the unit responsible for
+/// it (or `lead_unit_code`), in the criterion's content area, due as given. The Office only.
+#[utoipa::path(
+    operation_id = "create_task_for_lost_criterion",
+    tag = "par-index",
+    request_body = LostCriterionTask,
+    params(("code" = String, Path, description = "The criterion's code")),
+    responses(
+        (status = 201, description = "The task", body = TaskDetail, headers(("Location" = String, description = "The task"))),
+        (status = 404, description = "No such round, criterion or plan", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing was lost on the criterion (`criterion_not_lost`), the plan is closed (`plan_closed`) or the task code is taken (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`lead_unit_code` (required when no unit is responsible, or unknown), `due`", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/assessments/{id}/items/{code}/task")]
+pub async fn lost_criterion_task(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(i64, String)>,
+    body: Json<LostCriterionTask>,
+) -> Result<HttpResponse, ApiError> {
+    assessments::authorize_office(auth.principal())?;
+    let body = body.into_inner()?;
+    let (id, code) = path.into_inner();
+    let mut conn = state.conn().await?;
+    let task = assessments::task_for_lost_criterion(
+        &mut conn,
+        &state.boards,
+        assessments::ItemRef {
+            assessment_id: id,
+            code: &code,
+        },
+        &body,
+        &state.config.default_policy,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(created(format!("/api/v1/tasks/{}", task.task.id), &task))
 }

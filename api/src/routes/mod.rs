@@ -151,7 +151,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(assessments::send)
         .service(assessments::appraisal)
         .service(assessments::results)
-        .service(assessments::workbook);
+        .service(assessments::workbook)
+        .service(assessments::lost_criterion_task);
 }
 
 /// `201 Created` with the new resource's location.

@@ -456,6 +456,39 @@ async fn the_appraisal_gives_final_points_the_class_and_where_points_were_lost()
     assert_eq!(results["earlier"][0]["ranking_class"], "Khá");
     let round = app.get(&path).await.expect(200);
     assert_eq!(round["status"], "appraised");
+    // A lost criterion becomes a task of next year's plan, led by the unit responsible for it.
+    let next = app
+        .post(
+            "/api/v1/plans",
+            json!({"code": "KH-2027", "year": 2027, "title": "Kế hoạch CCHC năm 2027"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let due = json!({"kind": "quarter", "year": 2027, "quarter": 2});
+    let created = app
+        .post(
+            &format!("{path}/items/1.2/task"),
+            json!({"plan_id": next, "due": due}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(created["code"], "PAR-1.2");
+    assert_eq!(created["lead_unit"]["code"], "QLTM");
+    assert!(
+        created["title"]
+            .as_str()
+            .unwrap()
+            .contains("(mất 0,6 điểm)"),
+        "{created:#}"
+    );
+    app.post(
+        &format!("{path}/items/1.1/task"),
+        json!({"plan_id": next, "due": due}),
+    )
+    .await
+    .problem(409, "criterion_not_lost");
     // The results are the Office's and the leadership's; the round changes no more.
     let reporter = app.token(Role::Reporter, Some("VP")).await;
     app.get_as(&reporter, &format!("{path}/results"))

@@ -228,6 +228,7 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("PUT /api/v1/assessments/{id}/appraisal",                        [401, 200, 403, 403, 403, 403]),
     ("GET /api/v1/assessments/{id}/results",                          [401, 200, 200, 403, 403, 403]),
     ("GET /api/v1/assessments/{id}/self-assessment.xlsx",             [401, 200, 200, 403, 403, 403]),
+    ("POST /api/v1/assessments/{id}/items/{code}/task",               [401, 201, 403, 403, 403, 403]),
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -260,6 +260,27 @@ impl PlanFixtures {
                 "/api/v1/assessments/{}/self-assessment.xlsx",
                 self.assessment
             )),
+            "POST /api/v1/assessments/{id}/items/{code}/task" => {
+                let fresh = proposed_round(app, self.published_set, n + 7000).await;
+                app.post(
+                    &format!("/api/v1/assessments/{fresh}/send"),
+                    json!({"override_reason": "Gửi đúng hạn"}),
+                )
+                .await
+                .expect(200);
+                app.request(
+                    Method::PUT,
+                    &format!("/api/v1/assessments/{fresh}/appraisal"),
+                    Some(&app.admin),
+                    Some(&json!({"items": [{"code": "1.1", "appraised_points": 0}]})),
+                )
+                .await
+                .expect(200);
+                post(
+                    format!("/api/v1/assessments/{fresh}/items/1.1/task"),
+                    json!({"plan_id": plan, "code": format!("PAR-{n}"), "due": due()}),
+                )
+            }
             "GET /api/v1/assessments/{id}/results" => {
                 get(format!("/api/v1/assessments/{}/results", self.assessment))
             }

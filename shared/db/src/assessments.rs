@@ -380,3 +380,19 @@ pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Opti
         .await
         .optional()?)
 }
+
+/// The unit responsible for criterion `criterion_id` in round `id`, if any (no lock).
+pub async fn responsible_unit(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    criterion_id: i64,
+) -> Result<Option<i64>> {
+    Ok(assessment_items::table
+        .filter(assessment_items::assessment_id.eq(id))
+        .filter(assessment_items::criterion_id.eq(criterion_id))
+        .select(assessment_items::unit_id)
+        .first::<Option<i64>>(conn)
+        .await
+        .optional()?
+        .flatten())
+}

@@ -386,3 +386,20 @@ pub struct AssessmentResults {
     /// Appraised rounds of earlier years, newest first.
     pub earlier: Vec<EarlierResult>,
 }
+
+/// A task in a plan to win back a criterion's lost points (the Office), e.g. next year's plan.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LostCriterionTask {
+    /// The plan the task goes into.
+    pub plan_id: i64,
+    pub due: crate::rules::task_due::TaskDue,
+    /// The lead unit; the unit responsible for the criterion when absent.
+    #[serde(default)]
+    #[schema(example = "VP")]
+    pub lead_unit_code: Option<String>,
+    /// The task's number in the plan; `PAR-<criterion code>` when absent.
+    #[serde(default)]
+    #[schema(example = "PAR-1.2")]
+    pub code: Option<String>,
+}
