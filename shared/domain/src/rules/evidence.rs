@@ -9,6 +9,19 @@ use crate::validation::{non_blank, Checker};
 /// Most citations one report may carry.
 pub const MAX_CITATIONS: usize = 200;
 
+/// Where a cited document shows the work, under `evidence[i]`: a section of at most 200
+/// characters and a page from 1 to 100 000 (a task's or a self-assessment's citation).
+pub fn check_location(check: &mut Checker, i: usize, section: Option<&str>, page: Option<i32>) {
+    check.optional_text(&format!("evidence[{i}].section"), section, 200);
+    if page.is_some_and(|p| !(1..=100_000).contains(&p)) {
+        check.push(
+            format!("evidence[{i}].page"),
+            "out_of_range",
+            "must be between 1 and 100000",
+        );
+    }
+}
+
 /// A checked citation, as it is stored: trimmed, and tied to its indicator's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedCitation {

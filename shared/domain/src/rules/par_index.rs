@@ -36,6 +36,34 @@ fn check_points(check: &mut Checker, field: &str, points: Decimal, allow_zero: b
     }
 }
 
+/// Points given for a criterion (a proposal, an appraisal): from `low` to `max`, at most two
+/// decimals. Whether they hold.
+pub fn check_score(
+    check: &mut Checker,
+    field: &str,
+    points: Decimal,
+    low: Decimal,
+    max: Decimal,
+) -> bool {
+    if points < low || points > max {
+        check.push(
+            field,
+            "out_of_range",
+            format!(
+                "give points from {} to {}",
+                low.normalize(),
+                max.normalize()
+            ),
+        );
+        false
+    } else if points.normalize().scale() > 2 {
+        check.push(field, "too_precise", "at most two decimals");
+        false
+    } else {
+        true
+    }
+}
+
 /// A criterion's number: `1`, `2.1`, `2.1.a`; letters, digits, `.`, `_`, `-`, at most 40.
 fn check_code(check: &mut Checker, field: &str, code: &str) {
     let valid = code

@@ -19,23 +19,8 @@ use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::{AssessmentResults, AssessmentStatus, RecordAppraisal};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::webhook::{AssessmentEventData, EventType};
+use cchc_domain::rules::par_index::check_score;
 use cchc_domain::validation::{non_blank, Checker};
-
-fn check_points(check: &mut Checker, field: String, points: Decimal, low: Decimal, max: Decimal) {
-    if points < low || points > max {
-        check.push(
-            field,
-            "out_of_range",
-            format!(
-                "give points from {} to {}",
-                low.normalize(),
-                max.normalize()
-            ),
-        );
-    } else if points.normalize().scale() > 2 {
-        check.push(field, "too_precise", "at most two decimals");
-    }
-}
 
 pub async fn record_appraisal(
     conn: &mut AsyncPgConnection,
@@ -94,17 +79,17 @@ pub async fn record_appraisal(
                 2000,
             );
             let max = criterion.max_points;
-            check_points(
+            check_score(
                 &mut check,
-                format!("items[{i}].appraised_points"),
+                &format!("items[{i}].appraised_points"),
                 entry.appraised_points,
                 Decimal::ZERO,
                 max,
             );
             if let Some(restored) = entry.restored_points {
-                check_points(
+                check_score(
                     &mut check,
-                    format!("items[{i}].restored_points"),
+                    &format!("items[{i}].restored_points"),
                     restored,
                     entry.appraised_points.max(Decimal::ZERO),
                     max,

@@ -29,6 +29,10 @@ pub(super) struct Part {
     pub facts: ItemFacts,
     /// The points that count: the proposal's, or the computation's.
     pub points: Option<Decimal>,
+    /// The province's appraisal, once recorded.
+    pub appraised_points: Option<Decimal>,
+    pub restored_points: Option<Decimal>,
+    pub appraisal_comment: Option<String>,
 }
 
 /// The top-level criterion of each criterion, by code.
@@ -203,6 +207,9 @@ pub(super) async fn parts(
             },
             facts,
             points,
+            appraised_points: row.appraised_points,
+            restored_points: row.restored_points,
+            appraisal_comment: row.appraisal_comment.clone(),
         });
     }
     Ok(parts)

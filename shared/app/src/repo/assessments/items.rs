@@ -20,6 +20,8 @@ use cchc_domain::model::assessment::{
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::criteria::{Criterion, Scoring};
 use cchc_domain::model::token::Role;
+use cchc_domain::rules::evidence::check_location;
+use cchc_domain::rules::par_index::check_score;
 use cchc_domain::validation::{non_blank, Checker};
 
 /// A criterion's part of a round: the round and the criterion's code.
@@ -170,19 +172,8 @@ fn points_of(
                     );
                     None
                 }
-                Some(points) if points < Decimal::ZERO || points > max => {
-                    check.push(
-                        "points",
-                        "out_of_range",
-                        format!("give points from 0 to {}", max.normalize()),
-                    );
-                    None
-                }
-                Some(points) if points.normalize().scale() > 2 => {
-                    check.push("points", "too_precise", "at most two decimals");
-                    None
-                }
-                Some(points) => Some((points, None)),
+                Some(points) => check_score(check, "points", points, Decimal::ZERO, max)
+                    .then_some((points, None)),
             }
         }
         Scoring::Indicator { .. } => None,
@@ -239,10 +230,7 @@ pub async fn propose_score(
         }
         let mut documents = Vec::new();
         for (i, cited) in input.evidence.iter().enumerate() {
-            check.optional_text(&format!("evidence[{i}].section"), cited.section.as_deref(), 200);
-            if cited.page.is_some_and(|p| !(1..=100_000).contains(&p)) {
-                check.push(format!("evidence[{i}].page"), "out_of_range", "must be between 1 and 100000");
-            }
+            check_location(&mut check, i, cited.section.as_deref(), cited.page);
             documents.push((format!("evidence[{i}].document_id"), cited.document_id));
         }
         crate::repo::plans::resolve::check_documents(conn, &mut check, &documents).await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 
-use super::assemble::parts;
+use super::assemble::{parts, Part};
 use super::find;
 use crate::authz::{self, Principal};
 use crate::repo::submissions::BoardCaches;
@@ -27,13 +27,8 @@ async fn compute(
     set: &CriteriaSet,
 ) -> Result<AssessmentResults> {
     let parts = parts(conn, caches, row.id, set, None).await?;
-    let (items, _) = db::items(conn, row.id).await?;
-    let appraisals: HashMap<i64, db::ItemRow> =
-        items.into_iter().map(|i| (i.criterion_id, i)).collect();
-    let self_by_criterion: HashMap<i64, Option<Decimal>> = parts
-        .iter()
-        .map(|p| (p.item.criterion_id, p.points))
-        .collect();
+    let by_criterion: HashMap<i64, &Part> =
+        parts.iter().map(|p| (p.item.criterion_id, p)).collect();
     let position: HashMap<&str, usize> = set
         .criteria
         .iter()
@@ -55,10 +50,10 @@ async fn compute(
     let mut own_restored = Vec::new();
     let mut own_final = Vec::new();
     for criterion in &set.criteria {
-        let item = appraisals.get(&criterion.id);
-        let appraised = item.and_then(|i| i.appraised_points);
-        let restored = item.and_then(|i| i.restored_points);
-        own_self.push(self_by_criterion.get(&criterion.id).copied().flatten());
+        let part = by_criterion.get(&criterion.id);
+        let appraised = part.and_then(|p| p.appraised_points);
+        let restored = part.and_then(|p| p.restored_points);
+        own_self.push(part.and_then(|p| p.points));
         own_appraised.push(appraised);
         own_restored.push(restored);
         own_final.push(appraised.map(|a| final_points(a, restored, share, criterion.max_points)));
@@ -86,9 +81,9 @@ async fn compute(
             restored_points: normalized(restored_points[i]),
             final_points: normalized(final_by[i]),
             lost_points: lost(i),
-            comment: appraisals
+            comment: by_criterion
                 .get(&c.id)
-                .and_then(|item| item.appraisal_comment.clone()),
+                .and_then(|p| p.appraisal_comment.clone()),
         })
         .collect();
     let areas: Vec<usize> = (0..set.criteria.len())

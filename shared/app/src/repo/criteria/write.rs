@@ -43,35 +43,38 @@ async fn check_input(conn: &mut AsyncPgConnection, input: &CreateCriteriaSet) ->
         )
         .await?;
     }
-    for (i, criterion) in input.criteria.iter().enumerate() {
-        if let Some(Scoring::Indicator {
-            indicator_code,
-            period_code,
-            ..
-        }) = &criterion.scoring
-        {
-            let code = indicator_code.trim();
-            if refs::indicator_ids_by_code(conn, &[code.to_owned()])
-                .await?
-                .is_empty()
-            {
-                check.push(
-                    format!("criteria[{i}].scoring.indicator_code"),
-                    "unknown_indicator",
-                    format!("no indicator has the code {code:?}"),
-                );
-            }
-            let period = period_code.trim();
-            if refs::period_ids_by_code(conn, &[period.to_owned()])
-                .await?
-                .is_empty()
-            {
-                check.push(
-                    format!("criteria[{i}].scoring.period_code"),
-                    "unknown_period",
-                    format!("no period has the code {period:?}"),
-                );
-            }
+    // What computed criteria read, looked up at once.
+    let computed: Vec<(usize, &str, &str)> = input
+        .criteria
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match &c.scoring {
+            Some(Scoring::Indicator {
+                indicator_code,
+                period_code,
+                ..
+            }) => Some((i, indicator_code.trim(), period_code.trim())),
+            _ => None,
+        })
+        .collect();
+    let indicator_codes: Vec<String> = computed.iter().map(|c| c.1.to_owned()).collect();
+    let period_codes: Vec<String> = computed.iter().map(|c| c.2.to_owned()).collect();
+    let indicators = refs::indicator_ids_by_code(conn, &indicator_codes).await?;
+    let periods = refs::period_ids_by_code(conn, &period_codes).await?;
+    for (i, indicator, period) in &computed {
+        if !indicators.contains_key(*indicator) {
+            check.push(
+                format!("criteria[{i}].scoring.indicator_code"),
+                "unknown_indicator",
+                format!("no indicator has the code {indicator:?}"),
+            );
+        }
+        if !periods.contains_key(*period) {
+            check.push(
+                format!("criteria[{i}].scoring.period_code"),
+                "unknown_period",
+                format!("no period has the code {period:?}"),
+            );
         }
     }
     check.finish().map_err(Error::from)

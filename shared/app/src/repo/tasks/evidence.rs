@@ -6,6 +6,7 @@ use diesel_async::AsyncPgConnection;
 use cchc_db::tasks;
 use cchc_domain::error::Result;
 use cchc_domain::model::task::EvidenceInput;
+use cchc_domain::rules::evidence::check_location;
 use cchc_domain::validation::Checker;
 
 /// The most citations an entry carries.
@@ -30,18 +31,7 @@ pub(super) async fn check_evidence(
     let mut documents = Vec::new();
     let mut files = Vec::new();
     for (i, cited) in evidence.iter().enumerate() {
-        check.optional_text(
-            &format!("evidence[{i}].section"),
-            cited.section.as_deref(),
-            200,
-        );
-        if cited.page.is_some_and(|p| !(1..=100_000).contains(&p)) {
-            check.push(
-                format!("evidence[{i}].page"),
-                "out_of_range",
-                "must be between 1 and 100000",
-            );
-        }
+        check_location(check, i, cited.section.as_deref(), cited.page);
         match (cited.document_id, cited.file_id) {
             (Some(document), None) => {
                 documents.push((format!("evidence[{i}].document_id"), document));
