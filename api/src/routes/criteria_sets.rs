@@ -35,6 +35,7 @@ pub async fn list(
             &mut conn,
             filter.year,
             filter.status,
+            filter.superseded,
             *page,
             auth.principal(),
         )
@@ -100,17 +101,27 @@ pub async fn get(
     ))
 }
 
-/// Replace a draft criteria set
+/// Replace a criteria set
 ///
-/// The whole set as for creating it; a published set is refused (`criteria_set_published`).
+/// The whole set as for creating it. A draft is rewritten. A published set is rewritten too
+/// while no round was sent against it; once one was, the sent round keeps the set it was scored
+/// against and the edit becomes the set's **next version**: a new set (`201`, `Location`) with
+/// the same code, `version` one higher and `previous_version_id`, and this one is marked
+/// superseded. Either way the open rounds follow the edit by criterion code: a part whose
+/// criterion is still a leaf keeps its unit, score and evidence (its score is cleared when the
+/// criterion's points or scoring changed), a part whose criterion left is removed, and a new
+/// leaf gets a pending part; each such round records `criteria_changed` in the audit trail. A
+/// published set keeps its code (`code_fixed`); a superseded version is not edited
+/// (`criteria_set_superseded`: edit the newer one).
 #[utoipa::path(
     operation_id = "replace_criteria_set",
     tag = "par-index",
     request_body = CreateCriteriaSet,
     responses(
-        (status = 200, description = "The set as replaced", body = CriteriaSet),
-        (status = 409, description = "The set is published (`criteria_set_published`) or the code is taken (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "As for creating", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The set as rewritten", body = CriteriaSet),
+        (status = 201, description = "The set's next version", body = CriteriaSet, headers(("Location" = String, description = "The new version"))),
+        (status = 409, description = "A newer version replaced the set (`criteria_set_superseded`) or the code is taken (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "As for creating; a published set's code changed (`code_fixed`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/criteria-sets/{id}")]
@@ -119,26 +130,31 @@ pub async fn replace(
     auth: Auth,
     id: web::Path<i64>,
     body: Json<CreateCriteriaSet>,
-) -> Result<web::Json<CriteriaSet>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     criteria::authorize_change(auth.principal())?;
     let body = body.into_inner()?;
     let mut conn = state.conn().await?;
-    Ok(web::Json(
-        criteria::replace(
-            &mut conn,
-            *id,
-            &body,
-            auth.principal(),
-            &auth.actor(),
-            state.clock.now(),
-        )
-        .await?,
-    ))
+    let replaced = criteria::replace(
+        &mut conn,
+        *id,
+        &body,
+        auth.principal(),
+        &auth.actor(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(match replaced {
+        criteria::Replaced::Rewritten(set) => HttpResponse::Ok().json(set),
+        criteria::Replaced::NewVersion(set) => {
+            created(format!("/api/v1/criteria-sets/{}", set.id), &set)
+        }
+    })
 }
 
 /// Publish a criteria set
 ///
-/// From now on it changes no more and assessments score against it.
+/// From now on assessments score against it; editing it afterwards follows the rules of
+/// `replace_criteria_set`.
 #[utoipa::path(
     operation_id = "publish_criteria_set",
     tag = "par-index",
@@ -167,6 +183,8 @@ pub async fn publish(
 }
 
 /// Remove a draft criteria set
+///
+/// A published set stays (`criteria_set_published`): rounds score against it.
 #[utoipa::path(
     operation_id = "delete_criteria_set",
     tag = "par-index",

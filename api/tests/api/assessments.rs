@@ -11,7 +11,7 @@ use crate::criteria_sets::{fixtures, set_body};
 
 /// A published set, the year's plan (383/KH-SCT) giving institutional reform to VP, and an
 /// open round; the round's id and body, and the plan document's id.
-async fn round(app: &TestApp) -> (i64, Value, i64) {
+pub(crate) async fn round(app: &TestApp) -> (i64, Value, i64) {
     fixtures(app).await;
     app.unit("QLTM", "division", Some("SCT")).await;
     let plan_doc = app
@@ -63,7 +63,7 @@ async fn round(app: &TestApp) -> (i64, Value, i64) {
     (created["id"].as_i64().unwrap(), created, plan_doc)
 }
 
-fn item<'a>(round: &'a Value, code: &str) -> &'a Value {
+pub(crate) fn item<'a>(round: &'a Value, code: &str) -> &'a Value {
     round["items"]
         .as_array()
         .unwrap()

@@ -1,5 +1,5 @@
 //! PAR Index criteria sets through the HTTP API: the tree checked at once, a draft replaced,
-//! published and then frozen, who may do what.
+//! published (then kept: not removed, not published twice), who may do what.
 
 use cchc_domain::model::token::Role;
 use serde_json::{json, Value};
@@ -65,7 +65,7 @@ pub(crate) async fn fixtures(app: &TestApp) {
 }
 
 #[actix_web::test]
-async fn the_office_writes_a_set_publishes_it_and_it_is_frozen() {
+async fn the_office_writes_a_set_publishes_it_and_it_stays() {
     let app = TestApp::spawn().await;
     fixtures(&app).await;
     let created = app
@@ -127,14 +127,21 @@ async fn the_office_writes_a_set_publishes_it_and_it_is_frozen() {
         .expect(200);
     assert_eq!(published["status"], "published");
     assert!(published["published_at"].is_string());
-    app.request(
-        reqwest::Method::PUT,
-        &format!("/api/v1/criteria-sets/{id}"),
-        Some(&app.admin),
-        Some(&body),
-    )
-    .await
-    .problem(409, "criteria_set_published");
+    assert_eq!(published["version"], 1);
+    // No round was sent against it: an edit rewrites it, and it stays published.
+    body["title"] = json!("Bộ tiêu chí (sửa đổi)");
+    let rewritten = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/criteria-sets/{id}"),
+            Some(&app.admin),
+            Some(&body),
+        )
+        .await
+        .expect(200);
+    assert_eq!(rewritten["id"], id);
+    assert_eq!(rewritten["version"], 1);
+    assert_eq!(rewritten["status"], "published");
     app.delete(&format!("/api/v1/criteria-sets/{id}"))
         .await
         .problem(409, "criteria_set_published");

@@ -11,6 +11,7 @@ mod auth;
 mod authz_matrix;
 mod cli;
 mod criteria_sets;
+mod criteria_versions;
 mod documents;
 mod excel;
 mod excel_limits;

@@ -27,6 +27,9 @@ pub struct CriteriaSetRow {
     pub published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub version: i32,
+    pub previous_version_id: Option<i64>,
+    pub superseded_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -195,6 +198,7 @@ pub async fn delete_set(conn: &mut AsyncPgConnection, id: i64) -> Result<()> {
 pub struct SetFilter {
     pub year: Option<i32>,
     pub status: Option<CriteriaSetStatus>,
+    pub superseded: Option<bool>,
 }
 
 /// How many sets `filter` keeps, and a page of them, newest year first, each with its number
@@ -213,11 +217,20 @@ pub async fn page_of_sets(
         if let Some(status) = filter.status {
             query = query.filter(criteria_sets::status.eq(status));
         }
+        match filter.superseded {
+            Some(true) => query = query.filter(criteria_sets::superseded_at.is_not_null()),
+            Some(false) => query = query.filter(criteria_sets::superseded_at.is_null()),
+            None => {}
+        }
         query
     };
     let total: i64 = query().count().get_result(conn).await?;
     let rows: Vec<CriteriaSetRow> = query()
-        .order((criteria_sets::year.desc(), criteria_sets::id.desc()))
+        .order((
+            criteria_sets::year.desc(),
+            criteria_sets::code,
+            criteria_sets::version.desc(),
+        ))
         .limit(limit)
         .offset(offset)
         .select(CriteriaSetRow::as_select())

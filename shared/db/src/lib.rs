@@ -19,6 +19,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod calendar;
 pub mod criteria;
+pub mod criteria_versions;
 pub mod documents;
 pub mod escalations;
 pub mod events;

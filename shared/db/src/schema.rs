@@ -208,6 +208,9 @@ diesel::table! {
         published_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        version -> Int4,
+        previous_version_id -> Nullable<Int8>,
+        superseded_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -15,7 +15,8 @@ use crate::text_enum;
 
 text_enum! {
     /// Where a criteria set is in its life: `draft → published`. A published set is what
-    /// assessments score against; it changes no more.
+    /// assessments score against: editing it rewrites it while no round was sent against it,
+    /// and makes its next version afterwards.
     pub enum CriteriaSetStatus {
         /// Being written or imported by the Office.
         Draft => "draft",
@@ -166,6 +167,15 @@ pub struct CriteriaSet {
     pub title: String,
     pub document: Option<DocumentRef>,
     pub status: CriteriaSetStatus,
+    /// 1 for a new set; a published set edited after a round was sent against it becomes the
+    /// next version (a new set with the same code), and the round keeps this one.
+    #[schema(example = 1, minimum = 1)]
+    pub version: i32,
+    /// The version this one replaced.
+    pub previous_version_id: Option<i64>,
+    /// The version that replaced this one: edit that one, and new rounds score against it.
+    pub superseded_by_id: Option<i64>,
+    pub superseded_at: Option<DateTime<FixedOffset>>,
     #[schema(value_type = f64)]
     pub restored_share_percent: Decimal,
     pub ranking_classes: Vec<RankingClass>,
@@ -186,6 +196,10 @@ pub struct CriteriaSetSummary {
     pub year: i32,
     pub title: String,
     pub status: CriteriaSetStatus,
+    #[schema(example = 1, minimum = 1)]
+    pub version: i32,
+    /// Whether a newer version replaced it.
+    pub superseded: bool,
     #[schema(value_type = f64, example = 100)]
     pub total_points: Decimal,
     pub criteria_count: i64,
@@ -205,4 +219,6 @@ pub struct CriteriaSetFilter {
     #[param(minimum = 2000, maximum = 2200)]
     pub year: Option<i32>,
     pub status: Option<CriteriaSetStatus>,
+    /// `true`: only the versions in force; `false`: only those a newer version replaced.
+    pub superseded: Option<bool>,
 }

@@ -2,6 +2,8 @@
 //! unit scores, given by default to the lead unit of the criterion's content area in the
 //! year's plan.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
@@ -15,8 +17,23 @@ use cchc_db::assessments::{self as db, NewAssessment};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::{Assessment, AssessmentStatus, CreateAssessment};
 use cchc_domain::model::audit::{Actor, EntityType};
-use cchc_domain::model::criteria::{CriteriaSetStatus, Scoring};
+use cchc_domain::model::criteria::{CriteriaSetStatus, Criterion, Scoring};
+use cchc_domain::model::indicator::ContentArea;
 use cchc_domain::validation::Checker;
+
+/// The unit a new part of leaf `criterion` goes to: the lead of its content area in the year's
+/// plan, for criteria a unit scores; none for computed and survey criteria.
+pub(crate) fn default_unit(
+    criterion: &Criterion,
+    leads: &HashMap<ContentArea, i64>,
+) -> Option<i64> {
+    match criterion.scoring.as_ref()? {
+        Scoring::Entered | Scoring::Levels { .. } => criterion
+            .content_area
+            .and_then(|area| leads.get(&area).copied()),
+        Scoring::Indicator { .. } | Scoring::Survey => None,
+    }
+}
 
 pub async fn create(
     conn: &mut AsyncPgConnection,
@@ -51,7 +68,13 @@ pub async fn create(
             }
             Err(other) => return Err(other),
         };
-        if set
+        if let Some(newer) = set.as_ref().and_then(|s| s.superseded_by_id) {
+            check.push(
+                "criteria_set_id",
+                "criteria_set_superseded",
+                format!("a newer version of the set replaced it: score against set {newer}"),
+            );
+        } else if set
             .as_ref()
             .is_some_and(|s| s.status != CriteriaSetStatus::Published)
         {
@@ -67,16 +90,8 @@ pub async fn create(
         let parts: Vec<(i64, Option<i64>)> = set
             .criteria
             .iter()
-            .filter_map(|c| {
-                let scoring = c.scoring.as_ref()?;
-                let unit = match scoring {
-                    Scoring::Entered | Scoring::Levels { .. } => {
-                        c.content_area.and_then(|area| leads.get(&area).copied())
-                    }
-                    Scoring::Indicator { .. } | Scoring::Survey => None,
-                };
-                Some((c.id, unit))
-            })
+            .filter(|c| c.scoring.is_some())
+            .map(|c| (c.id, default_unit(c, &leads)))
             .collect();
         let new = NewAssessment {
             code,

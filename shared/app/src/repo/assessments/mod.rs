@@ -27,6 +27,7 @@ use cchc_domain::model::assessment::AssessmentStatus;
 pub use appraisal::record_appraisal;
 pub use assemble::{get, list};
 pub use create::create;
+pub(crate) use create::default_unit;
 pub use follow_up::task_for_lost_criterion;
 pub use items::{accept_item, assign_item, propose_score, return_item, ItemRef};
 pub use readiness::readiness;

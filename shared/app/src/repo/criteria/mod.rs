@@ -1,8 +1,10 @@
 //! PAR Index criteria sets: the Office writes a set as a draft (`write`), replaces it while it
-//! is one, publishes it, or removes it; everyone but integrations reads them (`read`). A
-//! published set changes no more: assessments score against it.
+//! is one, publishes it, or removes it; everyone but integrations reads them (`read`). Editing
+//! a published set (`versions`) rewrites it while no round was sent against it and makes its
+//! next version afterwards; the open rounds' parts follow the edit by criterion code.
 
 mod read;
+mod versions;
 mod write;
 
 use diesel_async::AsyncPgConnection;
@@ -17,7 +19,7 @@ use cchc_domain::model::criteria::{CriteriaSet, Criterion, RankingClass, Scoring
 use rust_decimal::Decimal;
 
 pub use read::{get, list};
-pub use write::{create, delete, publish, replace};
+pub use write::{create, delete, publish, replace, Replaced};
 
 /// Writing criteria sets: the Office. Exposed so a handler refuses a caller before it parses
 /// the body.
@@ -81,6 +83,15 @@ pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Criter
         title: row.title,
         document,
         status: row.status,
+        version: row.version,
+        previous_version_id: row.previous_version_id,
+        superseded_by_id: match row.superseded_at {
+            Some(_) => cchc_db::criteria_versions::successor_of(conn, row.id)
+                .await?
+                .map(|(id, _)| id),
+            None => None,
+        },
+        superseded_at: local_opt(row.superseded_at),
         restored_share_percent: row.restored_share_percent.normalize(),
         total_points: total_points.normalize(),
         criteria,

@@ -21,17 +21,22 @@ pub async fn get(
     load(conn, id).await
 }
 
-/// Sets, newest year first; only those of `year` or in `status` when given.
+/// Sets, newest year first; only those of `year`, in `status` or (not) superseded when given.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     year: Option<i32>,
     status: Option<CriteriaSetStatus>,
+    superseded: Option<bool>,
     page: PageParams,
     principal: &Principal,
 ) -> Result<CriteriaSetPage> {
     authz::read_plans(principal)?;
     let (page, per_page) = page.validate()?;
-    let filter = SetFilter { year, status };
+    let filter = SetFilter {
+        year,
+        status,
+        superseded,
+    };
     let offset = PageParams::offset(page, per_page);
     let (total, rows) = db::page_of_sets(conn, &filter, per_page, offset).await?;
     Ok(CriteriaSetPage {
@@ -43,6 +48,8 @@ pub async fn list(
                 year: row.year,
                 title: row.title,
                 status: row.status,
+                version: row.version,
+                superseded: row.superseded_at.is_some(),
                 total_points: total_points.normalize(),
                 criteria_count,
                 updated_at: local(row.updated_at),

@@ -18,7 +18,10 @@ use rust_decimal::Decimal;
 
 /// Every problem of `input`, including what it names (the decision, the indicators and periods
 /// computed criteria read).
-async fn check_input(conn: &mut AsyncPgConnection, input: &CreateCriteriaSet) -> Result<()> {
+pub(super) async fn check_input(
+    conn: &mut AsyncPgConnection,
+    input: &CreateCriteriaSet,
+) -> Result<()> {
     let mut check = Checker::new();
     check.code("code", &input.code.trim().to_uppercase(), 40, "._-");
     if !(2000..=2200).contains(&input.year) {
@@ -80,57 +83,75 @@ async fn check_input(conn: &mut AsyncPgConnection, input: &CreateCriteriaSet) ->
     check.finish().map_err(Error::from)
 }
 
-/// Writes `input`'s values and criteria to set `id` (new when `None`); its id.
+/// `input`'s own values, as the database writes them.
+pub(super) fn set_values(input: &CreateCriteriaSet) -> Result<SetValues<'_>> {
+    let classes = serde_json::to_value(&input.ranking_classes)
+        .map_err(|e| Error::Internal(format!("ranking classes: {e}")))?;
+    Ok(SetValues {
+        code: input.code.trim(),
+        year: input.year,
+        title: input.title.trim(),
+        document_id: input.document_id,
+        restored_share_percent: input.restored_share_percent,
+        ranking_classes: classes,
+    })
+}
+
+/// `input`'s criteria, as the database writes them.
+pub(super) fn criterion_values(input: &CreateCriteriaSet) -> Result<Vec<CriterionValues<'_>>> {
+    let depths = par_index::depths(&input.criteria);
+    input
+        .criteria
+        .iter()
+        .map(|c| {
+            let scoring = c
+                .scoring
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()
+                .map_err(|e| Error::Internal(format!("scoring: {e}")))?;
+            Ok(CriterionValues {
+                code: c.code.trim(),
+                parent_code: c.parent_code.as_deref().map(str::trim),
+                depth: depths.get(c.code.trim()).copied().unwrap_or(1),
+                title: c.title.trim(),
+                max_points: c.max_points,
+                content_area: c.content_area,
+                scoring,
+                evidence_hint: c
+                    .evidence_hint
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty()),
+            })
+        })
+        .collect()
+}
+
+/// "A set with this code exists" from a unique violation.
+pub(super) fn taken_code(error: diesel::result::Error, code: &str) -> Error {
+    map_unique(
+        error,
+        "duplicate_code",
+        "code",
+        format!("a criteria set with the code {code} exists"),
+    )
+}
+
+/// Writes `input`'s values and criteria to draft `id` (new when `None`); its id.
 async fn write(
     conn: &mut AsyncPgConnection,
     id: Option<i64>,
     input: &CreateCriteriaSet,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let code = input.code.trim();
-    let classes = serde_json::to_value(&input.ranking_classes)
-        .map_err(|e| Error::Internal(format!("ranking classes: {e}")))?;
-    let values = SetValues {
-        code,
-        year: input.year,
-        title: input.title.trim(),
-        document_id: input.document_id,
-        restored_share_percent: input.restored_share_percent,
-        ranking_classes: classes,
-    };
-    let duplicate = || format!("a criteria set with the code {code} exists");
+    let values = set_values(input)?;
     let id = match id {
         None => db::insert_set(conn, &values, now).await,
         Some(id) => db::update_set(conn, id, &values, now).await.map(|()| id),
     }
-    .map_err(|e| map_unique(e, "duplicate_code", "code", duplicate()))?;
-    let depths = par_index::depths(&input.criteria);
-    let scorings = input
-        .criteria
-        .iter()
-        .map(|c| c.scoring.as_ref().map(serde_json::to_value).transpose())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Internal(format!("scoring: {e}")))?;
-    let criteria: Vec<CriterionValues> = input
-        .criteria
-        .iter()
-        .zip(scorings)
-        .map(|(c, scoring)| CriterionValues {
-            code: c.code.trim(),
-            parent_code: c.parent_code.as_deref().map(str::trim),
-            depth: depths.get(c.code.trim()).copied().unwrap_or(1),
-            title: c.title.trim(),
-            max_points: c.max_points,
-            content_area: c.content_area,
-            scoring,
-            evidence_hint: c
-                .evidence_hint
-                .as_deref()
-                .map(str::trim)
-                .filter(|h| !h.is_empty()),
-        })
-        .collect();
-    db::replace_criteria(conn, id, &criteria).await?;
+    .map_err(|e| taken_code(e, values.code))?;
+    db::replace_criteria(conn, id, &criterion_values(input)?).await?;
     Ok(id)
 }
 
@@ -162,13 +183,22 @@ fn refuse_published(status: CriteriaSetStatus) -> Result<()> {
     if status == CriteriaSetStatus::Published {
         return Err(Error::conflict(
             "criteria_set_published",
-            "the set is published and assessments score against it; write a new set for changes",
+            "the set is published and assessments score against it",
         ));
     }
     Ok(())
 }
 
-/// Replaces draft `id` with `input` whole.
+/// A set as an edit left it: the same set rewritten, or its next version.
+#[derive(Debug)]
+pub enum Replaced {
+    Rewritten(CriteriaSet),
+    NewVersion(CriteriaSet),
+}
+
+/// Replaces set `id` with `input` whole. A draft, or a published set no round was sent
+/// against, is rewritten (its open rounds' parts follow); a published set a round was sent
+/// against gets its next version instead (see `versions`).
 pub async fn replace(
     conn: &mut AsyncPgConnection,
     id: i64,
@@ -176,11 +206,14 @@ pub async fn replace(
     principal: &Principal,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<CriteriaSet> {
+) -> Result<Replaced> {
     authorize_change(principal)?;
-    conn.transaction(async |conn| -> Result<CriteriaSet> {
+    conn.transaction(async |conn| -> Result<Replaced> {
         let row = find(conn, id, true).await?;
-        refuse_published(row.status)?;
+        if row.status == CriteriaSetStatus::Published {
+            check_input(conn, input).await?;
+            return super::versions::edit_published(conn, row, input, actor, now).await;
+        }
         let before = load(conn, id).await?;
         check_input(conn, input).await?;
         write(conn, Some(id), input, now).await?;
@@ -190,7 +223,7 @@ pub async fn replace(
         {
             audit::record(conn, actor, now, entry).await?;
         }
-        Ok(after)
+        Ok(Replaced::Rewritten(after))
     })
     .await
 }
