@@ -7,6 +7,7 @@ pub mod assessments;
 pub mod attachments;
 pub mod audit;
 pub mod criteria_sets;
+pub mod criteria_workbook;
 pub mod documents;
 pub mod excel;
 pub mod health;
@@ -140,6 +141,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(criteria_sets::replace)
         .service(criteria_sets::publish)
         .service(criteria_sets::delete)
+        .service(criteria_workbook::export)
+        .service(criteria_workbook::import_new)
+        .service(criteria_workbook::import_into)
         .service(assessments::list)
         .service(assessments::create)
         .service(assessments::get)

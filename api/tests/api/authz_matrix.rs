@@ -214,6 +214,9 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("PUT /api/v1/criteria-sets/{id}",                                [401, 200, 403, 403, 403, 403]),
     ("DELETE /api/v1/criteria-sets/{id}",                             [401, 204, 403, 403, 403, 403]),
     ("POST /api/v1/criteria-sets/{id}/publish",                       [401, 200, 403, 403, 403, 403]),
+    ("GET /api/v1/criteria-sets/{id}/criteria.xlsx",                  [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/criteria-sets/import.xlsx",                        [401, 201, 403, 403, 403, 403]),
+    ("PUT /api/v1/criteria-sets/{id}/criteria.xlsx",                  [401, 200, 403, 403, 403, 403]),
     // Self-assessment rounds: people read (a reporter its unit's parts); the responsible
     // unit scores its part (unit A's here; unit B has none); the Office runs the rest.
     ("GET /api/v1/assessments",                                       [401, 200, 200, 200, 200, 403]),

@@ -190,6 +190,25 @@ impl PlanFixtures {
                 let fresh = criteria_set(app, n + 4000).await;
                 post(format!("/api/v1/criteria-sets/{fresh}/publish"), json!({}))
             }
+            "GET /api/v1/criteria-sets/{id}/criteria.xlsx" => get(format!(
+                "/api/v1/criteria-sets/{}/criteria.xlsx",
+                self.criteria_set
+            )),
+            "POST /api/v1/criteria-sets/import.xlsx" => req(
+                Method::POST,
+                format!(
+                    "/api/v1/criteria-sets/import.xlsx?code=PAR-X{n}&year=2026&title=B%E1%BB%99&restored_share_percent=70"
+                ),
+                Body::Raw(super::XLSX, criteria_workbook()),
+            ),
+            "PUT /api/v1/criteria-sets/{id}/criteria.xlsx" => {
+                let fresh = criteria_set(app, n + 5000).await;
+                req(
+                    Method::PUT,
+                    format!("/api/v1/criteria-sets/{fresh}/criteria.xlsx"),
+                    Body::Raw(super::XLSX, criteria_workbook()),
+                )
+            }
             "GET /api/v1/assessments" => get("/api/v1/assessments"),
             "POST /api/v1/assessments" => post(
                 "/api/v1/assessments",
@@ -306,6 +325,23 @@ fn appendix(n: u32, lead: &str) -> Vec<u8> {
             lead,
             "Tháng 12/2026",
         ],
+    ];
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *text).unwrap();
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+/// A criteria set workbook of one area with one self-scored criterion.
+fn criteria_workbook() -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows = [
+        ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa"],
+        ["1", "Chỉ đạo, điều hành", "1"],
+        ["1.1", "Kế hoạch CCHC", "1"],
     ];
     for (r, cells) in rows.iter().enumerate() {
         for (c, text) in cells.iter().enumerate() {

@@ -12,6 +12,7 @@ mod authz_matrix;
 mod cli;
 mod criteria_sets;
 mod criteria_versions;
+mod criteria_workbook;
 mod documents;
 mod excel;
 mod excel_limits;

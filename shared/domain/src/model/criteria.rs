@@ -139,6 +139,26 @@ pub struct CreateCriteriaSet {
     pub criteria: Vec<CriterionInput>,
 }
 
+/// A new draft set whose criteria come from a workbook: its own values, as query parameters.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportCriteriaSet {
+    /// As for creating a set.
+    #[param(example = "PAR-SO-2026", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    pub code: String,
+    #[param(minimum = 2000, maximum = 2200, example = 2026)]
+    pub year: i32,
+    #[param(example = "Bộ tiêu chí xác định Chỉ số CCHC các sở, ban, ngành năm 2026")]
+    pub title: String,
+    #[param(value_type = f64, minimum = 0, maximum = 100, example = 70)]
+    pub restored_share_percent: Decimal,
+    pub document_id: Option<i64>,
+    /// The classes in one line, from the highest: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`.
+    #[param(example = "Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0")]
+    pub ranking_classes: Option<String>,
+}
+
 /// A criterion of a set.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Criterion {

@@ -307,6 +307,29 @@ pub fn check_classes(check: &mut Checker, classes: &[RankingClass]) {
     }
 }
 
+/// Ranking classes as staff type them in one line: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`
+/// (label, colon, the fewest points; `;` or new lines between classes; `0,5` with a comma).
+/// The problem names the class it cannot read.
+pub fn parse_classes(text: &str) -> std::result::Result<Vec<RankingClass>, String> {
+    text.split([';', '\n'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (label, points) = part
+                .rsplit_once(':')
+                .ok_or_else(|| format!("\"{part}\": write the label, a colon and the points"))?;
+            let points = points.trim().replace(',', ".");
+            let min_points = points
+                .parse::<Decimal>()
+                .map_err(|_| format!("\"{part}\": the points are not a number"))?;
+            Ok(RankingClass {
+                label: label.trim().to_owned(),
+                min_points,
+            })
+        })
+        .collect()
+}
+
 /// Sums leaf values up the tree. `parents[i]` is the position of criterion `i`'s parent
 /// (parents come before their children) and `values[i]` a leaf's own value; an inner
 /// criterion gets the sum of its children's, or `None` when none of them has one.
@@ -517,6 +540,26 @@ mod tests {
         assert_eq!(label(d("90")), Some("Tốt"));
         assert_eq!(label(d("64.99")), Some("Yếu"));
         assert_eq!(ranking_class(d("50"), &classes[..2]), None);
+    }
+
+    #[test]
+    fn classes_read_as_staff_type_them() {
+        let classes = parse_classes("Tốt: 90; Khá: 80\nTrung bình: 65,5;").unwrap();
+        let read: Vec<(&str, Decimal)> = classes
+            .iter()
+            .map(|c| (c.label.as_str(), c.min_points))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Tốt", d("90")),
+                ("Khá", d("80")),
+                ("Trung bình", d("65.5"))
+            ]
+        );
+        assert!(parse_classes("Tốt 90").unwrap_err().contains("Tốt 90"));
+        assert!(parse_classes("Tốt: chín mươi").is_err());
+        assert!(parse_classes("").unwrap().is_empty());
     }
 
     #[test]

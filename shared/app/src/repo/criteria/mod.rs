@@ -5,6 +5,7 @@
 
 mod read;
 mod versions;
+pub mod workbook;
 mod write;
 
 use diesel_async::AsyncPgConnection;
