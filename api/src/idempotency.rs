@@ -79,10 +79,11 @@ pub fn parse_key(headers: &header::HeaderMap) -> Result<Option<String>, ApiError
 
 /// Routes whose handlers read a `multipart/form-data` upload ([`crate::upload`]), as actix
 /// patterns (which are the OpenAPI paths; a unit test holds the list to the document).
-pub const UPLOAD_ROUTES: [&str; 3] = [
+pub const UPLOAD_ROUTES: [&str; 4] = [
     "/api/v1/submissions/{id}/attachments",
     "/api/v1/documents/{id}/files",
     "/api/v1/tasks/{id}/files",
+    "/api/v1/assessments/{id}/files",
 ];
 /// The route whose handler reads events with inline files ([`event_body_limit`]).
 const QLVB_EVENTS_ROUTE: &str = "/api/v1/integrations/qlvb/events";

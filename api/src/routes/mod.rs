@@ -3,6 +3,7 @@
 //! `cchc_app::authz`). Where a body must not be read or reported before that (uploads, QLVB
 //! events, bodies with problems), the handler calls the use case's own `authorize_*` step first.
 
+pub mod assessment_files;
 pub mod assessments;
 pub mod attachments;
 pub mod audit;
@@ -144,6 +145,11 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(criteria_workbook::export)
         .service(criteria_workbook::import_new)
         .service(criteria_workbook::import_into)
+        .service(assessment_files::upload)
+        .service(assessment_files::list)
+        .service(assessment_files::get)
+        .service(assessment_files::content)
+        .service(assessment_files::delete)
         .service(assessments::list)
         .service(assessments::create)
         .service(assessments::get)

@@ -232,6 +232,11 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("GET /api/v1/assessments/{id}/results",                          [401, 200, 200, 403, 403, 403]),
     ("GET /api/v1/assessments/{id}/self-assessment.xlsx",             [401, 200, 200, 403, 403, 403]),
     ("POST /api/v1/assessments/{id}/items/{code}/task",               [401, 201, 403, 403, 403, 403]),
+    ("POST /api/v1/assessments/{id}/files",                           [401, 201, 403, 201, 201, 403]),
+    ("GET /api/v1/assessments/{id}/files",                            [401, 200, 200, 200, 200, 403]),
+    ("GET /api/v1/assessments/{id}/files/{file_id}",                  [401, 200, 200, 200, 404, 403]),
+    ("GET /api/v1/assessments/{id}/files/{file_id}/content",          [401, 200, 200, 200, 404, 403]),
+    ("DELETE /api/v1/assessments/{id}/files/{file_id}",               [401, 204, 403, 204, 404, 403]),
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -20,6 +20,9 @@ pub(super) struct PlanFixtures {
     /// A published set of two criteria, and a round on it.
     published_set: i64,
     assessment: i64,
+    /// A file of the round for each unit, uploaded by the Office.
+    assessment_file_a: i64,
+    assessment_file_b: i64,
 }
 
 const DUE: &str = r#"{"kind": "month", "year": 2026, "month": 12}"#;
@@ -34,6 +37,7 @@ impl PlanFixtures {
         let task_a = task(app, plan, &format!("A{n}"), "KHTC").await;
         let task_b = task(app, plan, &format!("B{n}"), "QLTM").await;
         let published_set = published_set(app, n).await;
+        let assessment = round(app, published_set, n).await;
         Self {
             plan,
             task_a,
@@ -42,7 +46,9 @@ impl PlanFixtures {
             file_b: file(app, task_b).await,
             criteria_set: criteria_set(app, n).await,
             published_set,
-            assessment: round(app, published_set, n).await,
+            assessment,
+            assessment_file_a: assessment_file(app, assessment, "KHTC").await,
+            assessment_file_b: assessment_file(app, assessment, "QLTM").await,
         }
     }
 
@@ -58,6 +64,11 @@ impl PlanFixtures {
         let plan = self.plan;
         let task = if other { self.task_b } else { self.task_a };
         let lead = if other { "QLTM" } else { "KHTC" };
+        let round_file = if other {
+            self.assessment_file_b
+        } else {
+            self.assessment_file_a
+        };
         let file = if other { self.file_b } else { self.file_a };
         match operation {
             "GET /api/v1/plans" => get("/api/v1/plans"),
@@ -207,6 +218,30 @@ impl PlanFixtures {
                     Method::PUT,
                     format!("/api/v1/criteria-sets/{fresh}/criteria.xlsx"),
                     Body::Raw(super::XLSX, criteria_workbook()),
+                )
+            }
+            "POST /api/v1/assessments/{id}/files" => req(
+                Method::POST,
+                format!("/api/v1/assessments/{}/files", self.assessment),
+                Body::Upload(None),
+            ),
+            "GET /api/v1/assessments/{id}/files" => {
+                get(format!("/api/v1/assessments/{}/files", self.assessment))
+            }
+            "GET /api/v1/assessments/{id}/files/{file_id}" => get(format!(
+                "/api/v1/assessments/{}/files/{}",
+                self.assessment, round_file
+            )),
+            "GET /api/v1/assessments/{id}/files/{file_id}/content" => get(format!(
+                "/api/v1/assessments/{}/files/{}/content",
+                self.assessment, round_file
+            )),
+            "DELETE /api/v1/assessments/{id}/files/{file_id}" => {
+                let fresh = assessment_file(app, self.assessment, lead).await;
+                req(
+                    Method::DELETE,
+                    format!("/api/v1/assessments/{}/files/{fresh}", self.assessment),
+                    Body::None,
                 )
             }
             "GET /api/v1/assessments" => get("/api/v1/assessments"),
@@ -432,6 +467,27 @@ async fn file(app: &TestApp, task: i64) -> i64 {
     id(&TestApp::send(
         app.client
             .post(format!("{}/api/v1/tasks/{task}/files", app.base_url))
+            .bearer_auth(&app.admin)
+            .multipart(form),
+    )
+    .await
+    .expect(201))
+}
+
+/// A file of round `round`, uploaded by the Office for `unit`.
+async fn assessment_file(app: &TestApp, round: i64, unit: &str) -> i64 {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(crate::common::pdf())
+                .file_name("bien-ban-kiem-tra.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        )
+        .text("unit_code", unit.to_owned());
+    id(&TestApp::send(
+        app.client
+            .post(format!("{}/api/v1/assessments/{round}/files", app.base_url))
             .bearer_auth(&app.admin)
             .multipart(form),
     )

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod assessment_files;
 mod assessments;
 mod attachments;
 mod attachments_macros;

@@ -160,6 +160,25 @@ impl Storage {
         }
     }
 
+    /// Writes `bytes` under `key` (a new, unique key), then runs `record`, which writes the
+    /// rows that say what the object is; when `record` fails, the object is removed again, so
+    /// no bytes outlive a refused upload. If the store fails, nothing is recorded.
+    pub async fn put_then_record<T>(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        record: impl AsyncFnOnce() -> cchc_domain::Result<T>,
+    ) -> cchc_domain::Result<T> {
+        self.put(key, bytes).await?;
+        let recorded = record().await;
+        if recorded.is_err() {
+            if let Err(cleanup) = self.delete(key).await {
+                tracing::warn!(%key, error = %cleanup, "could not remove the object of a failed upload");
+            }
+        }
+        recorded
+    }
+
     /// Writes an object whole, or not at all.
     pub async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
         self.store

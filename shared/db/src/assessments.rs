@@ -61,9 +61,10 @@ pub struct ItemRow {
 pub struct EvidenceRow {
     pub item_id: i64,
     pub position: i32,
-    pub document_id: i64,
+    pub document_id: Option<i64>,
     pub section: Option<String>,
     pub page: Option<i32>,
+    pub file_id: Option<i64>,
 }
 
 /// A new round.
@@ -197,8 +198,17 @@ pub struct Proposal<'a> {
     pub self_points: Decimal,
     pub level_index: Option<i32>,
     pub explanation: Option<&'a str>,
-    pub evidence: Vec<(i64, Option<&'a str>, Option<i32>)>,
+    pub evidence: Vec<Citation<'a>>,
     pub by: &'a str,
+}
+
+/// A piece of evidence a part cites: a registry document or a file of the round.
+#[derive(Debug, Clone)]
+pub struct Citation<'a> {
+    pub document_id: Option<i64>,
+    pub file_id: Option<i64>,
+    pub section: Option<&'a str>,
+    pub page: Option<i32>,
 }
 
 /// Records `proposal` on part `item_id` (its evidence replaced); the part is `proposed`.
@@ -227,13 +237,14 @@ pub async fn propose(
         .evidence
         .iter()
         .zip(1..)
-        .map(|((document, section, page), position)| {
+        .map(|(cited, position)| {
             (
                 assessment_evidence::item_id.eq(item_id),
                 assessment_evidence::position.eq(position),
-                assessment_evidence::document_id.eq(document),
-                assessment_evidence::section.eq(section),
-                assessment_evidence::page.eq(page),
+                assessment_evidence::document_id.eq(cited.document_id),
+                assessment_evidence::file_id.eq(cited.file_id),
+                assessment_evidence::section.eq(cited.section),
+                assessment_evidence::page.eq(cited.page),
             )
         })
         .collect();

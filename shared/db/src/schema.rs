@@ -276,9 +276,25 @@ diesel::table! {
     assessment_evidence (item_id, position) {
         item_id -> Int8,
         position -> Int4,
-        document_id -> Int8,
+        document_id -> Nullable<Int8>,
         section -> Nullable<Text>,
         page -> Nullable<Int4>,
+        file_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    assessment_files (id) {
+        id -> Int8,
+        assessment_id -> Int8,
+        unit_id -> Nullable<Int8>,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_at -> Timestamptz,
+        uploaded_by -> Text,
     }
 }
 
@@ -739,6 +755,9 @@ diesel::joinable!(assessment_items -> criteria (criterion_id));
 diesel::joinable!(assessment_items -> units (unit_id));
 diesel::joinable!(assessment_evidence -> assessment_items (item_id));
 diesel::joinable!(assessment_evidence -> documents (document_id));
+diesel::joinable!(assessment_evidence -> assessment_files (file_id));
+diesel::joinable!(assessment_files -> assessments (assessment_id));
+diesel::joinable!(assessment_files -> units (unit_id));
 diesel::joinable!(criteria_sets -> documents (document_id));
 diesel::joinable!(task_files -> units (unit_id));
 
@@ -790,4 +809,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     assessment_items,
     assessment_evidence,
+    assessment_files,
 );

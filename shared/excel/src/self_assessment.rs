@@ -74,16 +74,20 @@ impl Styles {
     }
 }
 
-/// "Kế hoạch số 383/KH-SCT ngày 15/01/2026 của Sở Công Thương, Mục I, tr. 1".
+/// "Kế hoạch số 383/KH-SCT ngày 15/01/2026 của Sở Công Thương, Mục I, tr. 1"; a file of the
+/// round as "Tệp Biên bản kiểm tra.pdf, tr. 2".
 fn citation(evidence: &AssessmentEvidence) -> String {
-    let document = &evidence.document;
-    let mut text = format!(
-        "{} số {} ngày {} của {}",
-        document.subject,
-        document.number,
-        document.issued_on.format("%d/%m/%Y"),
-        document.issuing_agency
-    );
+    let mut text = match (&evidence.document, &evidence.file) {
+        (Some(document), _) => format!(
+            "{} số {} ngày {} của {}",
+            document.subject,
+            document.number,
+            document.issued_on.format("%d/%m/%Y"),
+            document.issuing_agency
+        ),
+        (None, Some(file)) => format!("Tệp {}", file.filename),
+        (None, None) => String::new(),
+    };
     if let Some(section) = &evidence.section {
         text.push_str(&format!(", {section}"));
     }

@@ -306,7 +306,8 @@ impl Loader<'_> {
             level: matches!(kind, Levels).then_some(0),
             evidence: evidence
                 .map(|document_id| AssessmentEvidenceInput {
-                    document_id,
+                    document_id: Some(document_id),
+                    file_id: None,
                     section: None,
                     page: Some(1),
                 })

@@ -74,12 +74,17 @@ pub struct CreateAssessment {
     pub send_due_at: DateTime<FixedOffset>,
 }
 
-/// A cited piece of evidence as written.
+/// A cited piece of evidence as written: exactly one of `document_id` and `file_id`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentEvidenceInput {
     /// A document of the registry (number, date, issuer, title).
-    pub document_id: i64,
+    #[serde(default)]
+    pub document_id: Option<i64>,
+    /// A file uploaded to the round (`POST /api/v1/assessments/{id}/files`) by the part's
+    /// unit or by the Office.
+    #[serde(default)]
+    pub file_id: Option<i64>,
     #[serde(default)]
     #[schema(example = "Mục II.1")]
     pub section: Option<String>,
@@ -100,7 +105,8 @@ pub struct ProposeScore {
     #[serde(default)]
     #[schema(minimum = 0, example = 0)]
     pub level: Option<usize>,
-    /// At most 20 registry documents, each with the section and page that show the work.
+    /// At most 20 citations (registry documents or the round's files), each with the section
+    /// and page that show the work.
     #[serde(default)]
     pub evidence: Vec<AssessmentEvidenceInput>,
     /// How the score is justified where evidence is missing (giải trình); at most 4000
@@ -135,10 +141,11 @@ pub struct SendAssessment {
     pub override_reason: Option<String>,
 }
 
-/// A cited document of a part.
+/// A cited piece of evidence of a part: a registry document or a file of the round.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AssessmentEvidence {
-    pub document: DocumentRef,
+    pub document: Option<DocumentRef>,
+    pub file: Option<crate::model::assessment_file::AssessmentFileRef>,
     pub section: Option<String>,
     pub page: Option<i32>,
 }

@@ -38,6 +38,8 @@ text_enum! {
         CriteriaSet => "criteria_set",
         /// A PAR Index self-assessment round.
         Assessment => "assessment",
+        /// A unit's (or the Office's) file of evidence in a self-assessment round.
+        AssessmentFile => "assessment_file",
     }
 }
 

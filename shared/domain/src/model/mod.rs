@@ -5,6 +5,7 @@
 //! optional field.
 
 pub mod assessment;
+pub mod assessment_file;
 pub mod attachment;
 pub mod audit;
 pub mod criteria;

@@ -17,6 +17,7 @@ use cchc_domain::model::assessment::{
     Assessment, AssessmentEvidence, AssessmentItem, AssessmentPage, AssessmentSummary,
     ComputedScore,
 };
+use cchc_domain::model::assessment_file::{download_url, AssessmentFileRef};
 use cchc_domain::model::criteria::{CriteriaSet, Criterion, Scoring};
 use cchc_domain::model::submission::ConsolidationQuery;
 use cchc_domain::model::PageParams;
@@ -110,8 +111,10 @@ pub(super) async fn parts(
     unit_ids.sort_unstable();
     unit_ids.dedup();
     let units = refs::unit_refs(conn, &unit_ids).await?;
-    let document_ids: Vec<i64> = evidence.iter().map(|e| e.document_id).collect();
+    let document_ids: Vec<i64> = evidence.iter().filter_map(|e| e.document_id).collect();
     let documents = refs::document_refs(conn, &document_ids).await?;
+    let file_ids: Vec<i64> = evidence.iter().filter_map(|e| e.file_id).collect();
+    let files = cchc_db::assessment_files::refs(conn, &file_ids).await?;
     let computed = computed_values(conn, caches, set).await?;
     let areas = areas_of(&set.criteria);
     let mut parts = Vec::new();
@@ -129,8 +132,24 @@ pub(super) async fn parts(
             .iter()
             .filter(|e| e.item_id == row.id)
             .filter_map(|e| {
+                let document = match e.document_id {
+                    Some(document) => Some(documents.get(&document)?.clone()),
+                    None => None,
+                };
+                let file = match e.file_id {
+                    Some(file) => {
+                        let (round, _, filename) = files.get(&file)?;
+                        Some(AssessmentFileRef {
+                            id: file,
+                            filename: filename.clone(),
+                            download_url: download_url(*round, file),
+                        })
+                    }
+                    None => None,
+                };
                 Some(AssessmentEvidence {
-                    document: documents.get(&e.document_id)?.clone(),
+                    document,
+                    file,
                     section: e.section.clone(),
                     page: e.page,
                 })
@@ -173,9 +192,10 @@ pub(super) async fn parts(
             status: row.status,
             self_points: points,
             evidence: cited.len(),
+            // A file is the evidence itself; a registry document needs the place in it.
             unlocated_evidence: cited
                 .iter()
-                .filter(|e| e.section.is_none() && e.page.is_none())
+                .filter(|e| e.document.is_some() && e.section.is_none() && e.page.is_none())
                 .count(),
             has_explanation: row.explanation.is_some(),
             max_points: criterion.max_points,

@@ -20,7 +20,6 @@ use cchc_domain::model::assessment::{
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::criteria::{Criterion, Scoring};
 use cchc_domain::model::token::Role;
-use cchc_domain::rules::evidence::check_location;
 use cchc_domain::rules::par_index::check_score;
 use cchc_domain::validation::{non_blank, Checker};
 
@@ -30,9 +29,6 @@ pub struct ItemRef<'a> {
     pub assessment_id: i64,
     pub code: &'a str,
 }
-
-/// The most documents a part cites.
-const MAX_EVIDENCE: usize = 20;
 
 /// Round `id`'s part for criterion `code` (locked) and the criterion, while the round is open.
 async fn part(conn: &mut AsyncPgConnection, id: i64, code: &str) -> Result<(ItemRow, Criterion)> {
@@ -225,32 +221,18 @@ pub async fn propose_score(
         let mut check = Checker::new();
         let points = points_of(&mut check, &criterion, input);
         check.optional_text("explanation", input.explanation.as_deref(), 4000);
-        if input.evidence.len() > MAX_EVIDENCE {
-            check.push("evidence", "too_many", format!("at most {MAX_EVIDENCE} documents"));
-        }
-        let mut documents = Vec::new();
-        for (i, cited) in input.evidence.iter().enumerate() {
-            check_location(&mut check, i, cited.section.as_deref(), cited.page);
-            documents.push((format!("evidence[{i}].document_id"), cited.document_id));
-        }
-        crate::repo::plans::resolve::check_documents(conn, &mut check, &documents).await?;
+        super::evidence::check_evidence(conn, &mut check, id, item.unit_id, &input.evidence)
+            .await?;
         check.finish()?;
         let Some((self_points, level_index)) = points else {
             return Err(Error::Internal("checked proposal without points".into()));
         };
         let explanation = non_blank(input.explanation.as_deref());
-        let sections: Vec<Option<String>> =
-            input.evidence.iter().map(|e| non_blank(e.section.as_deref())).collect();
         let proposal = Proposal {
             self_points,
             level_index,
             explanation: explanation.as_deref(),
-            evidence: input
-                .evidence
-                .iter()
-                .zip(&sections)
-                .map(|(e, section)| (e.document_id, section.as_deref(), e.page))
-                .collect(),
+            evidence: super::evidence::citations(&input.evidence),
             by: &principal.name,
         };
         db::propose(conn, item.id, &proposal, now).await?;
@@ -259,7 +241,11 @@ pub async fn propose_score(
             "criterion": code,
             "self_points": self_points,
             "level": level_index,
-            "evidence": input.evidence.iter().map(|e| e.document_id).collect::<Vec<_>>(),
+            "evidence": input
+                .evidence
+                .iter()
+                .map(|e| json!({"document_id": e.document_id, "file_id": e.file_id}))
+                .collect::<Vec<_>>(),
             "explanation": explanation,
         });
         audit_part(conn, actor, now, id, "score_proposed", recorded).await?;

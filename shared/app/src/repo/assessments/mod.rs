@@ -10,6 +10,8 @@
 mod appraisal;
 mod assemble;
 mod create;
+mod evidence;
+pub mod files;
 mod follow_up;
 mod items;
 mod readiness;

@@ -65,11 +65,9 @@ pub async fn upload_file(
         .map_err(|_| Error::Internal("file size overflows i64".into()))?;
     let random: u128 = rand::rng().random();
     let key = format!("tasks/{id}/{random:032x}");
-    // 1. The bytes: if the store fails, nothing has been recorded yet.
-    storage.put(&key, checked.bytes.clone()).await?;
-    // 2. The row, after the same checks under the task's lock.
-    let recorded = conn
-        .transaction(async |conn| -> Result<i64> {
+    // The bytes first, then the row after the same checks under the task's lock.
+    let record = async || {
+        conn.transaction(async |conn| -> Result<i64> {
             let (row, coordinating) = find(conn, id, true).await?;
             authz::may_report_on_task(principal, &involved(&row, &coordinating))?;
             require_open_for_reports(conn, &row).await?;
@@ -110,17 +108,11 @@ pub async fn upload_file(
             .await?;
             Ok(file_id)
         })
-        .await;
-    let file_id = match recorded {
-        Ok(file_id) => file_id,
-        Err(error) => {
-            // 3. No row, so the bytes must go too.
-            if let Err(cleanup) = storage.delete(&key).await {
-                tracing::warn!(%key, error = %cleanup, "could not remove the object of a failed upload");
-            }
-            return Err(error);
-        }
+        .await
     };
+    let file_id = storage
+        .put_then_record(&key, checked.bytes.clone(), record)
+        .await?;
     get_file(conn, id, file_id, principal).await
 }
 
