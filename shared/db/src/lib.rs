@@ -13,6 +13,7 @@
 //! `cchc-app`. Where a caller must tell a unique violation from other failures (to answer
 //! 409 with its own code), the function returns diesel's `QueryResult`.
 
+pub mod assessment_notifications;
 pub mod assessments;
 pub mod attachments;
 pub mod audit;

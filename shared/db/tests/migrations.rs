@@ -171,7 +171,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         criteria,
         assessments,
         assessment_items,
-        assessment_evidence
+        assessment_evidence,
+        assessment_escalations
     );
     actual.sort();
     expected.sort();
