@@ -14,8 +14,8 @@ use cchc_app::jobs::{
 use cchc_app::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
-use crate::{assessment_mail_jobs, task_mail_jobs};
 use crate::webhook_jobs::WebhookJobs;
+use crate::{assessment_mail_jobs, task_mail_jobs};
 
 /// Webhook deliveries go to [`WebhookJobs`]; the mail kinds (reminders, escalations, receipts,
 /// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`] and the

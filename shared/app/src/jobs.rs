@@ -483,7 +483,8 @@ mod tests {
             escalation_ids: vec![5, 6],
             recipient: recipient.clone(),
         };
-        let expected = json!({"assessment_id": 2, "escalation_ids": [5, 6], "recipient": recipient});
+        let expected =
+            json!({"assessment_id": 2, "escalation_ids": [5, 6], "recipient": recipient});
         check(&leadership, "assessment_escalation_leadership", &expected);
         let office = AssessmentOfficeReminder {
             assessment_id: 2,

@@ -44,7 +44,11 @@ pub async fn owing_units(conn: &mut AsyncPgConnection, id: i64) -> Result<HashMa
         .filter(assessment_items::assessment_id.eq(id))
         .filter(assessment_items::unit_id.is_not_null())
         .filter(assessment_items::status.eq_any([ItemStatus::Pending, ItemStatus::Returned]))
-        .filter(criteria::scoring.retrieve_as_text("method").eq_any(UNIT_SCORED))
+        .filter(
+            criteria::scoring
+                .retrieve_as_text("method")
+                .eq_any(UNIT_SCORED),
+        )
         .group_by(assessment_items::unit_id)
         .select((assessment_items::unit_id, diesel::dsl::count_star()))
         .load(conn)

@@ -132,10 +132,7 @@ mod tests {
         );
         // Saturday 19/12: counted from Friday 18/12.
         assert_eq!(
-            digest_starts_on(
-                at("2026-12-19T11:00:00+07:00"),
-                &WorkingCalendar::default()
-            ),
+            digest_starts_on(at("2026-12-19T11:00:00+07:00"), &WorkingCalendar::default()),
             day("2026-12-11")
         );
     }

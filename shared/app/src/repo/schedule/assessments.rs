@@ -192,8 +192,7 @@ async fn escalate(
                 escalated_at: now,
                 minutes_late,
             };
-            let Some(escalation_id) = db::insert_escalation_if_new(conn, &escalation).await?
-            else {
+            let Some(escalation_id) = db::insert_escalation_if_new(conn, &escalation).await? else {
                 continue;
             };
             if level == EscalationLevel::Leadership {
