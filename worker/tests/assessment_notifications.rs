@@ -94,42 +94,57 @@ struct Fixture {
     round: i64,
 }
 
-fn criterion(
-    code: &str,
-    parent: Option<&str>,
-    title: &str,
-    max: &str,
-    area: Option<ContentArea>,
-    scoring: Option<Scoring>,
-) -> CriterionInput {
-    CriterionInput {
-        code: code.into(),
-        parent_code: parent.map(Into::into),
-        title: title.into(),
-        max_points: max.parse().unwrap(),
-        content_area: area,
-        scoring,
-        evidence_hint: None,
-    }
+/// How a leaf of the set is scored.
+#[derive(Clone, Copy)]
+enum Kind {
+    Levels,
+    Entered,
+    Survey,
 }
 
+/// The set: code, title, maximum points, and for a leaf its scoring.
+#[rustfmt::skip]
+const CRITERIA: [(&str, &str, &str, Option<Kind>); 6] = [
+    ("1", "Công tác chỉ đạo, điều hành cải cách hành chính", "4", None),
+    ("1.1", "Ban hành kế hoạch cải cách hành chính năm đúng thời hạn", "2", Some(Kind::Levels)),
+    ("1.2", "Kiểm tra công tác cải cách hành chính tại các đơn vị", "2", Some(Kind::Entered)),
+    ("2", "Cải cách thể chế", "4.5", None),
+    ("2.1", "Rà soát, hệ thống hóa văn bản quy phạm pháp luật", "1.5", Some(Kind::Entered)),
+    ("2.2", "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)", "3", Some(Kind::Survey)),
+];
+
 fn criteria_set() -> CreateCriteriaSet {
-    let levels = Scoring::Levels {
-        levels: vec![
-            ScoreLevel {
-                label: "Thực hiện đầy đủ, đúng thời hạn".into(),
-                points: Decimal::from(2),
-            },
-            ScoreLevel {
-                label: "Không thực hiện".into(),
-                points: Decimal::ZERO,
-            },
-        ],
+    let level = |label: &str, points| ScoreLevel {
+        label: label.into(),
+        points: Decimal::from(points),
     };
-    let (direction, institutions) = (
-        Some(ContentArea::Inspection),
-        Some(ContentArea::InstitutionalReform),
-    );
+    let criteria = CRITERIA
+        .iter()
+        .map(|&(code, title, max, kind)| {
+            let area = code.split('.').next().filter(|area| *area != code);
+            CriterionInput {
+                code: code.into(),
+                parent_code: area.map(Into::into),
+                title: title.into(),
+                max_points: max.parse().unwrap(),
+                content_area: area.map(|a| match a {
+                    "1" => ContentArea::Inspection,
+                    _ => ContentArea::InstitutionalReform,
+                }),
+                scoring: kind.map(|kind| match kind {
+                    Kind::Levels => Scoring::Levels {
+                        levels: vec![
+                            level("Thực hiện đầy đủ, đúng thời hạn", 2),
+                            level("Không thực hiện", 0),
+                        ],
+                    },
+                    Kind::Entered => Scoring::Entered,
+                    Kind::Survey => Scoring::Survey,
+                }),
+                evidence_hint: None,
+            }
+        })
+        .collect();
     CreateCriteriaSet {
         code: "PAR-SO-2026".into(),
         year: 2026,
@@ -137,49 +152,7 @@ fn criteria_set() -> CreateCriteriaSet {
         document_id: None,
         restored_share_percent: Decimal::from(70),
         ranking_classes: Vec::new(),
-        criteria: vec![
-            criterion(
-                "1",
-                None,
-                "Công tác chỉ đạo, điều hành cải cách hành chính",
-                "4",
-                None,
-                None,
-            ),
-            criterion(
-                "1.1",
-                Some("1"),
-                "Ban hành kế hoạch cải cách hành chính năm đúng thời hạn",
-                "2",
-                direction,
-                Some(levels),
-            ),
-            criterion(
-                "1.2",
-                Some("1"),
-                "Kiểm tra công tác cải cách hành chính tại các đơn vị",
-                "2",
-                direction,
-                Some(Scoring::Entered),
-            ),
-            criterion("2", None, "Cải cách thể chế", "4.5", None, None),
-            criterion(
-                "2.1",
-                Some("2"),
-                "Rà soát, hệ thống hóa văn bản quy phạm pháp luật",
-                "1.5",
-                institutions,
-                Some(Scoring::Entered),
-            ),
-            criterion(
-                "2.2",
-                Some("2"),
-                "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)",
-                "3",
-                institutions,
-                Some(Scoring::Survey),
-            ),
-        ],
+        criteria,
     }
 }
 
@@ -534,12 +507,8 @@ async fn units_owing_parts_are_reminded_once_per_step_with_their_parts() {
 
     // QLTM proposes its part; KHTC proposes 1.2 and the Office returns it.
     f.clock.set(at("2026-12-09T10:00:00+07:00"));
-    f.propose(
-        "2.1",
-        Score::Points("1.5"),
-        Some("Đã rà soát 12 văn bản; báo cáo lưu tại đơn vị."),
-    )
-    .await;
+    f.propose("2.1", Score::Points("1.5"), Some("Đã rà soát 12 văn bản."))
+        .await;
     f.propose("1.2", Score::Points("2"), None).await;
     f.return_item("1.2", "Bổ sung kế hoạch kiểm tra làm tài liệu kiểm chứng.")
         .await;
@@ -565,18 +534,10 @@ async fn units_owing_parts_are_reminded_once_per_step_with_their_parts() {
     f.sink.clear();
     f.clock.set(at("2026-12-15T08:00:00+07:00"));
     assert_eq!(f.worker.plan().await.unwrap().assessment_reminders, 1);
-    f.propose(
-        "1.1",
-        Score::Level(0),
-        Some("Kế hoạch số 383/KH-SCT ban hành ngày 21/02/2026."),
-    )
-    .await;
-    f.propose(
-        "1.2",
-        Score::Points("2"),
-        Some("Đã kiểm tra 4 đơn vị trực thuộc."),
-    )
-    .await;
+    f.propose("1.1", Score::Level(0), Some("Kế hoạch 383/KH-SCT."))
+        .await;
+    f.propose("1.2", Score::Points("2"), Some("Đã kiểm tra 4 đơn vị."))
+        .await;
     let drained = f.worker.drain(None).await.unwrap();
     assert_eq!((drained.retrying, drained.failed), (0, 0));
     assert!(
@@ -643,23 +604,12 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
     // QLTM finishes; two working days after the deadline day at its 17:00 (end of office
     // hours): Friday 18/12 07:30, KHTC only, to the leadership and the Office.
     f.clock.set(at("2026-12-17T10:00:00+07:00"));
-    f.propose(
-        "2.1",
-        Score::Points("1"),
-        Some("Đã rà soát; kết quả lưu tại đơn vị."),
-    )
-    .await;
+    f.propose("2.1", Score::Points("1"), Some("Đã rà soát."))
+        .await;
     f.sink.clear();
     f.clock.set(at("2026-12-17T16:59:00+07:00"));
-    assert_eq!(
-        f.worker
-            .once()
-            .await
-            .unwrap()
-            .0
-            .assessment_leadership_escalations,
-        0
-    );
+    let plan = f.worker.once().await.unwrap().0;
+    assert_eq!(plan.assessment_leadership_escalations, 0);
     f.clock.set(at("2026-12-18T07:30:00+07:00"));
     let (plan, _) = f.worker.once().await.unwrap();
     assert_eq!(plan.assessment_leadership_escalations, 2);
@@ -721,12 +671,8 @@ async fn the_office_gets_the_readiness_digest_and_its_reminder_until_the_round_i
     // KHTC claims 1.1 bare (no evidence, no explanation) and leaves 1.2; QLTM explains 2.1.
     f.clock.set(at("2026-12-04T10:00:00+07:00"));
     f.propose("1.1", Score::Level(0), None).await;
-    f.propose(
-        "2.1",
-        Score::Points("1.5"),
-        Some("Kết quả rà soát lưu tại đơn vị."),
-    )
-    .await;
+    f.propose("2.1", Score::Points("1.5"), Some("Đã rà soát."))
+        .await;
 
     // Monday 07/12: six working days before the deadline day, no digest yet.
     f.clock.set(at("2026-12-07T07:30:00+07:00"));
