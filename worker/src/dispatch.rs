@@ -6,18 +6,21 @@ use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 
 use cchc_app::jobs::{
-    BackgroundJob, Digest, EscalationHead, EscalationLeadership, PlanDigest, Receipt, Reminder,
-    TaskEscalationHead, TaskEscalationLeadership, TaskReminder, WebhookDelivery,
+    AssessmentDigest, AssessmentEscalationHead, AssessmentEscalationLeadership,
+    AssessmentOfficeReminder, AssessmentReminder, BackgroundJob, Digest, EscalationHead,
+    EscalationLeadership, PlanDigest, Receipt, Reminder, TaskEscalationHead,
+    TaskEscalationLeadership, TaskReminder, WebhookDelivery,
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
-use crate::task_mail_jobs;
 use crate::webhook_jobs::WebhookJobs;
+use crate::{assessment_mail_jobs, task_mail_jobs};
 
 /// Webhook deliveries go to [`WebhookJobs`]; the mail kinds (reminders, escalations, receipts,
-/// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`]. An unknown kind, or a payload that is not its kind's, fails for
-/// good.
+/// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`] and the
+/// self-assessment kinds in [`assessment_mail_jobs`]. An unknown kind, or a payload that is
+/// not its kind's, fails for good.
 pub struct JobDispatcher {
     mail: MailJobs,
     webhooks: WebhookJobs,
@@ -77,6 +80,40 @@ impl JobHandler for JobDispatcher {
                     let (key, policy) = (MailJobs::key(job), mail.task_policy());
                     let decision =
                         task_mail_jobs::plan_digest(conn, payload, key, policy, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                AssessmentReminder::JOB_NAME => {
+                    let payload = AssessmentReminder::from_claimed(job)?;
+                    let key = MailJobs::key(job);
+                    let decision = assessment_mail_jobs::reminder(conn, payload, key, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                AssessmentEscalationHead::JOB_NAME => {
+                    let payload = AssessmentEscalationHead::from_claimed(job)?;
+                    let key = MailJobs::key(job);
+                    let decision =
+                        assessment_mail_jobs::escalation_head(conn, payload, key, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                AssessmentEscalationLeadership::JOB_NAME => {
+                    let payload = AssessmentEscalationLeadership::from_claimed(job)?;
+                    let key = MailJobs::key(job);
+                    let decision =
+                        assessment_mail_jobs::escalation_leadership(conn, payload, key, now)
+                            .await?;
+                    mail.deliver(decision, now).await
+                }
+                AssessmentOfficeReminder::JOB_NAME => {
+                    let payload = AssessmentOfficeReminder::from_claimed(job)?;
+                    let key = MailJobs::key(job);
+                    let decision =
+                        assessment_mail_jobs::office_reminder(conn, payload, key, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                AssessmentDigest::JOB_NAME => {
+                    let payload = AssessmentDigest::from_claimed(job)?;
+                    let key = MailJobs::key(job);
+                    let decision = assessment_mail_jobs::digest(conn, payload, key, now).await?;
                     mail.deliver(decision, now).await
                 }
                 WebhookDelivery::JOB_NAME => {

@@ -6,6 +6,7 @@
 //! that ever needs a use case passes `cchc_app::authz::system("worker")`, which has the
 //! Office's rights, beside `Actor::system("worker")` for the audit trail.
 
+pub mod assessment_mail_jobs;
 pub mod dispatch;
 pub mod email;
 pub mod mail_jobs;

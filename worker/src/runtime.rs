@@ -99,6 +99,11 @@ impl Worker {
                 task_head_escalations = report.task_head_escalations,
                 task_leadership_escalations = report.task_leadership_escalations,
                 plan_digests = report.plan_digests,
+                assessment_reminders = report.assessment_reminders,
+                assessment_head_escalations = report.assessment_head_escalations,
+                assessment_leadership_escalations = report.assessment_leadership_escalations,
+                assessment_office_reminders = report.assessment_office_reminders,
+                assessment_digests = report.assessment_digests,
                 "planned"
             );
         }

@@ -173,6 +173,77 @@ impl BackgroundJob for PlanDigest {
     const JOB_NAME: &'static str = "plan_digest";
 }
 
+/// Reminds a unit's focal person of the parts of a self-assessment round it still owes before
+/// the units' deadline. `due` is that deadline as planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentReminder {
+    pub assessment_id: i64,
+    pub unit_id: i64,
+    pub step: ReminderStep,
+    pub due: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for AssessmentReminder {
+    const JOB_NAME: &'static str = "assessment_reminder";
+}
+
+/// Tells the head of a unit (or, with no head on record, its focal persons) that it still owes
+/// parts of a round after the units' deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentEscalationHead {
+    pub assessment_id: i64,
+    pub unit_id: i64,
+    pub escalation_id: i64,
+    pub deadline: DateTime<Utc>,
+    pub to: Vec<Recipient>,
+    #[serde(default)]
+    pub cc: Vec<Recipient>,
+}
+
+impl BackgroundJob for AssessmentEscalationHead {
+    const JOB_NAME: &'static str = "assessment_escalation_head";
+}
+
+/// Lists to one leadership or Office mailbox the units of a round escalated to the leadership
+/// in one pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentEscalationLeadership {
+    pub assessment_id: i64,
+    pub escalation_ids: Vec<i64>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for AssessmentEscalationLeadership {
+    const JOB_NAME: &'static str = "assessment_escalation_leadership";
+}
+
+/// Reminds one Office mailbox that a round is due at the province (`due`, as planned).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentOfficeReminder {
+    pub assessment_id: i64,
+    pub step: ReminderStep,
+    pub due: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for AssessmentOfficeReminder {
+    const JOB_NAME: &'static str = "assessment_office_reminder";
+}
+
+/// A round's daily readiness digest, for one Office mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentDigest {
+    pub assessment_id: i64,
+    /// The local day it is for: a digest not sent that day is dropped.
+    pub date: NaiveDate,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for AssessmentDigest {
+    const JOB_NAME: &'static str = "assessment_digest";
+}
+
 /// Delivers one integration event to one webhook subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookDelivery {
@@ -377,6 +448,62 @@ mod tests {
             "recipient": recipient,
         });
         check(&digest, "plan_digest", &expected);
+    }
+
+    #[test]
+    fn assessment_kinds() {
+        let (recipient, due) = (focal(), deadline());
+        let reminder = AssessmentReminder {
+            assessment_id: 2,
+            unit_id: 12,
+            step: ReminderStep::DeadlineDay,
+            due,
+            recipient: recipient.clone(),
+        };
+        let expected = json!({
+            "assessment_id": 2, "unit_id": 12, "step": "deadline_day",
+            "due": "2026-03-10T10:00:00Z", "recipient": recipient,
+        });
+        check(&reminder, "assessment_reminder", &expected);
+        let head = AssessmentEscalationHead {
+            assessment_id: 2,
+            unit_id: 12,
+            escalation_id: 5,
+            deadline: due,
+            to: vec![recipient.clone()],
+            cc: Vec::new(),
+        };
+        let expected = json!({
+            "assessment_id": 2, "unit_id": 12, "escalation_id": 5,
+            "deadline": "2026-03-10T10:00:00Z", "to": [recipient], "cc": [],
+        });
+        check(&head, "assessment_escalation_head", &expected);
+        let leadership = AssessmentEscalationLeadership {
+            assessment_id: 2,
+            escalation_ids: vec![5, 6],
+            recipient: recipient.clone(),
+        };
+        let expected =
+            json!({"assessment_id": 2, "escalation_ids": [5, 6], "recipient": recipient});
+        check(&leadership, "assessment_escalation_leadership", &expected);
+        let office = AssessmentOfficeReminder {
+            assessment_id: 2,
+            step: ReminderStep::WorkingDaysBefore(5),
+            due,
+            recipient: recipient.clone(),
+        };
+        let expected = json!({
+            "assessment_id": 2, "step": "d5", "due": "2026-03-10T10:00:00Z",
+            "recipient": recipient,
+        });
+        check(&office, "assessment_office_reminder", &expected);
+        let digest = AssessmentDigest {
+            assessment_id: 2,
+            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            recipient: recipient.clone(),
+        };
+        let expected = json!({"assessment_id": 2, "date": "2026-03-02", "recipient": recipient});
+        check(&digest, "assessment_digest", &expected);
     }
 
     #[test]

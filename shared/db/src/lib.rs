@@ -14,6 +14,7 @@
 //! 409 with its own code), the function returns diesel's `QueryResult`.
 
 pub mod assessment_files;
+pub mod assessment_notifications;
 pub mod assessments;
 pub mod attachments;
 pub mod audit;

@@ -298,6 +298,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assessment_escalations (id) {
+        id -> Int8,
+        assessment_id -> Int8,
+        unit_id -> Int8,
+        level -> Text,
+        deadline -> Timestamptz,
+        escalated_at -> Timestamptz,
+        minutes_late -> Int4,
+    }
+}
+
 diesel::joinable!(unit_contacts -> units (unit_id));
 diesel::joinable!(api_tokens -> units (unit_id));
 diesel::joinable!(indicator_versions -> indicators (indicator_id));
@@ -759,6 +771,8 @@ diesel::joinable!(assessment_evidence -> assessment_files (file_id));
 diesel::joinable!(assessment_files -> assessments (assessment_id));
 diesel::joinable!(assessment_files -> units (unit_id));
 diesel::joinable!(criteria_sets -> documents (document_id));
+diesel::joinable!(assessment_escalations -> assessments (assessment_id));
+diesel::joinable!(assessment_escalations -> units (unit_id));
 diesel::joinable!(task_files -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -810,4 +824,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_items,
     assessment_evidence,
     assessment_files,
+    assessment_escalations,
 );

@@ -172,7 +172,8 @@ async fn diesel_schema_matches_the_migrated_database() {
         assessments,
         assessment_items,
         assessment_evidence,
-        assessment_files
+        assessment_files,
+        assessment_escalations
     );
     actual.sort();
     expected.sort();

@@ -1,5 +1,6 @@
-//! What the worker mails: nine kinds of mail, each with the data its templates need (the task
-//! kinds' contexts are in `task_content`).
+//! What the worker mails: fourteen kinds of mail, each with the data its templates need (the
+//! task kinds' contexts are in `task_content`, the self-assessment kinds' in
+//! `assessment_content`).
 //!
 //! These types are plain data (serde both ways) so a job can carry them as its JSON payload;
 //! nothing here reads the database or the clock.
@@ -7,6 +8,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::assessment_content::{
+    AssessmentDigestContext, AssessmentEscalationHeadContext,
+    AssessmentEscalationLeadershipContext, AssessmentOfficeReminderContext,
+    AssessmentReminderContext,
+};
 use super::task_content::{
     PlanDigestContext, TaskEscalationHeadContext, TaskEscalationLeadershipContext,
     TaskReminderContext,
@@ -50,6 +56,16 @@ pub enum MailContent {
     TaskEscalationLeadership(TaskEscalationLeadershipContext),
     /// Monthly or quarterly to a plan's working group: where the plan stands.
     PlanDigest(PlanDigestContext),
+    /// To a unit's focal persons: the parts of a self-assessment round it still owes.
+    AssessmentReminder(AssessmentReminderContext),
+    /// To the unit head (focal persons in cc): parts still owed after the units' deadline.
+    AssessmentEscalationHead(AssessmentEscalationHeadContext),
+    /// To the leadership and the Office: units still owing parts working days after it.
+    AssessmentEscalationLeadership(AssessmentEscalationLeadershipContext),
+    /// To the Office before the province's deadline: where the round stands.
+    AssessmentOfficeReminder(AssessmentOfficeReminderContext),
+    /// Daily to the Office: the round's readiness figures.
+    AssessmentDigest(AssessmentDigestContext),
 }
 
 impl MailContent {
@@ -65,6 +81,11 @@ impl MailContent {
             Self::TaskEscalationHead(_) => "task_escalation_head",
             Self::TaskEscalationLeadership(_) => "task_escalation_leadership",
             Self::PlanDigest(_) => "plan_digest",
+            Self::AssessmentReminder(_) => "assessment_reminder",
+            Self::AssessmentEscalationHead(_) => "assessment_escalation_head",
+            Self::AssessmentEscalationLeadership(_) => "assessment_escalation_leadership",
+            Self::AssessmentOfficeReminder(_) => "assessment_office_reminder",
+            Self::AssessmentDigest(_) => "assessment_digest",
         }
     }
 }

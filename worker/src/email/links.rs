@@ -67,6 +67,17 @@ impl Links {
         format!("{}/tasks?status=overdue", self.base)
     }
 
+    /// A self-assessment round through the API: a unit's reporter sees its own unit's parts,
+    /// the Office every part. The API has no page of one unit's parts.
+    pub fn assessment(&self, assessment_id: i64) -> String {
+        format!("{}/api/v1/assessments/{assessment_id}", self.base)
+    }
+
+    /// A round's readiness board: what is unresolved and the points at risk, per area and unit.
+    pub fn assessment_readiness(&self, assessment_id: i64) -> String {
+        format!("{}/api/v1/assessments/{assessment_id}/readiness", self.base)
+    }
+
     pub(super) fn submission_or_period(
         &self,
         submission_id: Option<i64>,

@@ -1,5 +1,5 @@
-//! The worker's e-mail: nine kinds of mail in Vietnamese (five about reports, four about
-//! tasks), composed from embedded templates and
+//! The worker's e-mail: fourteen kinds of mail in Vietnamese (five about reports, four about
+//! tasks, five about PAR Index self-assessment rounds), composed from embedded templates and
 //! sent through SMTP, a directory of `.eml` files, or memory.
 //!
 //! - [`content`]: what a mail says ([`Mail`], [`MailContent`] and one context per kind), plain
@@ -21,6 +21,8 @@
 //! Message-ID show it once, and anyone can tell the two copies are the same mail. The file
 //! transport has no such gap: a re-send overwrites the same file.
 
+pub mod assessment_content;
+mod assessment_render;
 pub mod compose;
 pub mod config;
 pub mod content;

@@ -17,7 +17,7 @@ use super::content::{
     PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness, UnitRef,
 };
 use super::format;
-use super::task_render;
+use super::{assessment_render, task_render};
 
 /// A mail's three renderings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +141,7 @@ impl Templates {
             .build()?;
         env.set_syntax(syntax);
         env.set_formatter(html_formatter);
-        for (name, source) in TEMPLATES {
+        for (name, source) in TEMPLATES.iter().chain(assessment_render::TEMPLATES) {
             env.add_template(name, source)?;
         }
         Ok(Self { env, links })
@@ -176,6 +176,24 @@ impl Templates {
             }
             MailContent::PlanDigest(c) => {
                 self.render_kind(content.kind(), &task_render::plan_digest_view(c, links))
+            }
+            MailContent::AssessmentReminder(c) => {
+                self.render_kind(content.kind(), &assessment_render::reminder_view(c, links))
+            }
+            MailContent::AssessmentEscalationHead(c) => {
+                let view = assessment_render::escalation_head_view(c, links);
+                self.render_kind(content.kind(), &view)
+            }
+            MailContent::AssessmentEscalationLeadership(c) => {
+                let view = assessment_render::escalation_leadership_view(c, links);
+                self.render_kind(content.kind(), &view)
+            }
+            MailContent::AssessmentOfficeReminder(c) => {
+                let view = assessment_render::office_reminder_view(c, links);
+                self.render_kind(content.kind(), &view)
+            }
+            MailContent::AssessmentDigest(c) => {
+                self.render_kind(content.kind(), &assessment_render::digest_view(c, links))
             }
         }
     }

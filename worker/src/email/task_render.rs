@@ -72,7 +72,7 @@ fn task<'a>(task: &'a TaskLabel, links: &Links) -> TaskView<'a> {
 }
 
 /// `3 ngày` past a day, `2 giờ 10 phút` under one: tasks are late by days.
-fn late(minutes: u32) -> String {
+pub(super) fn late(minutes: u32) -> String {
     let days = minutes / (24 * 60);
     if days > 0 {
         format!("{days} ngày")

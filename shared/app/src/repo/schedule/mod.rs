@@ -1,8 +1,11 @@
 //! What the worker's schedule enqueues: reminders to units that have not submitted,
 //! escalations of late units, and the Office's daily digest (`plan`); the same for tasks, with
-//! the plans' digests for their working groups (`tasks`); and the reads of who
-//! is late and escalated that the mail jobs, the board and the Office's list share (`read`).
+//! the plans' digests for their working groups (`tasks`); the same for PAR Index
+//! self-assessment rounds, with the Office's reminder and readiness digest (`assessments`);
+//! and the reads of who is late and escalated that the mail jobs, the board and the Office's
+//! list share (`read`).
 
+mod assessments;
 mod plan;
 mod read;
 mod report;

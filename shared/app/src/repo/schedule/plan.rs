@@ -81,6 +81,7 @@ pub async fn plan(
         }
     }
     super::tasks::plan_tasks(conn, notify, &calendar, now, &mut report).await?;
+    super::assessments::plan_assessments(conn, notify, &calendar, now, &mut report).await?;
     Ok(report)
 }
 

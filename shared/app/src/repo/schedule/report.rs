@@ -1,5 +1,6 @@
 //! What a planning pass reports, and the one way a job key names its recipient: shared by the
-//! periods' planning (`plan`) and the tasks' (`tasks`).
+//! periods' planning (`plan`), the tasks' (`tasks`) and the self-assessment rounds'
+//! (`assessments`).
 
 use cchc_domain::model::job::Recipient;
 
@@ -17,6 +18,14 @@ pub struct PlanReport {
     pub task_leadership_escalations: usize,
     /// Plans' monthly and quarterly digests.
     pub plan_digests: usize,
+    /// Self-assessment rounds: reminders to units that owe parts.
+    pub assessment_reminders: usize,
+    pub assessment_head_escalations: usize,
+    pub assessment_leadership_escalations: usize,
+    /// Reminders to the Office of a round's deadline at the province.
+    pub assessment_office_reminders: usize,
+    /// Rounds' daily readiness digests.
+    pub assessment_digests: usize,
 }
 
 impl PlanReport {
@@ -30,6 +39,11 @@ impl PlanReport {
             + self.task_head_escalations
             + self.task_leadership_escalations
             + self.plan_digests
+            + self.assessment_reminders
+            + self.assessment_head_escalations
+            + self.assessment_leadership_escalations
+            + self.assessment_office_reminders
+            + self.assessment_digests
     }
 }
 
