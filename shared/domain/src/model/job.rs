@@ -27,7 +27,8 @@ pub struct Job {
     pub id: i64,
     /// `reminder`, `escalation_head`, `escalation_leadership`, `receipt`, `digest`,
     /// `task_reminder`, `task_escalation_head`, `task_escalation_leadership`, `plan_digest`,
-    /// `webhook_delivery`.
+    /// `assessment_reminder`, `assessment_escalation_head`, `assessment_escalation_leadership`,
+    /// `assessment_office_reminder`, `assessment_digest`, `webhook_delivery`.
     #[schema(example = "reminder")]
     pub kind: String,
     pub payload: Value,
