@@ -454,6 +454,15 @@ async fn the_appraisal_gives_final_points_the_class_and_where_points_were_lost()
     assert_eq!(results["earlier"][0]["year"], 2025);
     assert_eq!(results["earlier"][0]["final_points"], 0.8);
     assert_eq!(results["earlier"][0]["ranking_class"], "Khá");
+    assert_eq!(results["earlier"][0]["self_points"], 1.0);
+    assert_eq!(results["earlier"][0]["lost_points"], 0.2);
+    // Per area, to set beside this year's areas.
+    let area = &results["earlier"][0]["areas"][0];
+    assert_eq!(area["code"], "1");
+    assert_eq!(area["max_points"], 1.0);
+    assert_eq!(area["final_points"], 0.8);
+    assert_eq!(area["lost_points"], 0.2);
+    assert_eq!(results["earlier"][0]["areas"].as_array().unwrap().len(), 1);
     let round = app.get(&path).await.expect(200);
     assert_eq!(round["status"], "appraised");
     // A lost criterion becomes a task of next year's plan, led by the unit responsible for it.

@@ -359,8 +359,34 @@ pub struct EarlierResult {
     pub year: i32,
     pub code: String,
     #[schema(value_type = f64)]
+    pub max_points: Decimal,
+    #[schema(value_type = f64)]
+    pub self_points: Decimal,
+    #[schema(value_type = f64)]
     pub final_points: Decimal,
+    #[schema(value_type = f64)]
+    pub lost_points: Decimal,
     pub ranking_class: Option<String>,
+    /// Each area of that year's set with its figures; compare with this year's areas (the
+    /// criteria of depth 1) by `code`, or by `title` where the province renumbered them.
+    pub areas: Vec<EarlierArea>,
+}
+
+/// An area's figures in an earlier year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EarlierArea {
+    #[schema(example = "1")]
+    pub code: String,
+    #[schema(example = "Công tác chỉ đạo, điều hành cải cách hành chính")]
+    pub title: String,
+    #[schema(value_type = f64)]
+    pub max_points: Decimal,
+    #[schema(value_type = Option<f64>)]
+    pub self_points: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub final_points: Option<Decimal>,
+    #[schema(value_type = f64)]
+    pub lost_points: Decimal,
 }
 
 /// Where the points went: self-assessed, appraised, restored, final, per criterion and area;

@@ -12,7 +12,9 @@ use crate::authz::{self, Principal};
 use crate::repo::submissions::BoardCaches;
 use cchc_db::assessments::{self as db, AssessmentRow};
 use cchc_domain::error::Result;
-use cchc_domain::model::assessment::{AssessmentResults, CriterionResult, EarlierResult};
+use cchc_domain::model::assessment::{
+    AssessmentResults, CriterionResult, EarlierArea, EarlierResult,
+};
 use cchc_domain::model::criteria::CriteriaSet;
 use cchc_domain::rules::par_index::{final_points, ranking_class, roll_up};
 
@@ -132,12 +134,29 @@ pub async fn results(
         let earlier_set = crate::repo::criteria::load(conn, earlier.criteria_set_id).await?;
         let figures = compute(conn, caches, &earlier, &earlier_set).await?;
         if let Some(final_points) = figures.final_points {
+            let areas = figures
+                .criteria
+                .into_iter()
+                .filter(|c| c.depth == 1)
+                .map(|area| EarlierArea {
+                    code: area.code,
+                    title: area.title,
+                    max_points: area.max_points,
+                    self_points: area.self_points,
+                    final_points: area.final_points,
+                    lost_points: area.lost_points,
+                })
+                .collect();
             results.earlier.push(EarlierResult {
                 assessment_id: earlier.id,
                 year: earlier.year,
                 code: earlier.code,
+                max_points: figures.max_points,
+                self_points: figures.self_points,
                 final_points,
+                lost_points: figures.lost_points,
                 ranking_class: figures.ranking_class,
+                areas,
             });
         }
     }
