@@ -38,7 +38,7 @@ pub const HEADERS: [&str; 8] = [
 pub const HEADER_ROW: u32 = 4;
 
 /// Column widths, in characters of the default font.
-const WIDTHS: [f64; 8] = [8.0, 46.0, 9.0, 20.0, 34.0, 20.0, 34.0, 9.0];
+const WIDTHS: [f64; 8] = [8.0, 46.0, 9.0, 26.0, 32.0, 20.0, 30.0, 9.0];
 
 /// How each method is written in "Cách chấm điểm".
 pub const ENTERED: &str = "Tự chấm";
