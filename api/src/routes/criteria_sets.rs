@@ -47,8 +47,11 @@ pub async fn list(
 ///
 /// The whole tree at once: areas (criteria without `parent_code`), their criteria and
 /// sub-criteria, parents written before their children; a parent's `max_points` is the sum of
-/// its children's; each leaf says how it is scored (`entered`, `levels`, `indicator`,
-/// `survey`). Every problem is answered at once, each naming its `criteria[i]` field. The
+/// its children's; each leaf says how it is scored: `entered` (points typed), `levels` (a
+/// level chosen), computed through thresholds from the system's own data (`indicator`: an
+/// indicator's consolidated value in a period; `plan_on_time`: the share of a plan's tasks done
+/// on time; `report_timeliness`: the share of a year's reports submitted on time), or `survey`
+/// (the Office enters the province's survey points). Every problem is answered at once, each naming its `criteria[i]` field. The
 /// Office only.
 #[utoipa::path(
     operation_id = "create_criteria_set",
@@ -57,7 +60,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = CriteriaSet, headers(("Location" = String, description = "The set"))),
         (status = 409, description = "The code is taken (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field, the tree (`sum_mismatch`, `unknown_parent`, `not_a_leaf`, `duplicate`, `above_max`, `not_ascending`) or what it names (`unknown_document`, `unknown_indicator`, `unknown_period`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field, the tree (`sum_mismatch`, `unknown_parent`, `not_a_leaf`, `duplicate`, `above_max`, `not_ascending`) or what it names (`unknown_document`, `unknown_indicator`, `unknown_period`, `unknown_plan`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/criteria-sets")]

@@ -17,7 +17,8 @@ use crate::state::AppState;
 /// Title rows ("BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", the set's title, "(Kèm theo
 /// Quyết định số … ngày … của …)"), then one row per area, criterion and sub-criterion: STT
 /// (the code), Lĩnh vực, tiêu chí, tiêu chí thành phần, Điểm tối đa, Cách chấm điểm (`Tự
-/// chấm`, `Chọn mức`, `Chỉ tiêu <indicator code>, kỳ <period code>`, `Điều tra xã hội học`),
+/// chấm`, `Chọn mức`, `Chỉ tiêu <indicator code>, kỳ <period code>`, `Tỷ lệ nhiệm vụ đúng hạn,
+/// kế hoạch <plan code>`, `Tỷ lệ báo cáo đúng hạn, năm <year>`, `Điều tra xã hội học`),
 /// Thang điểm (levels `label: points` or thresholds `Từ 50 trở lên: 1`, one a line, points with
 /// a decimal comma), Nội dung cải cách hành chính and Tài liệu kiểm chứng; a "Thuộc mục"
 /// column (the parent's code) only when a parent cannot be told from the codes. Areas in bold,

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod assessment_computed;
 mod assessment_files;
 mod assessments;
 mod attachments;

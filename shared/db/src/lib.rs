@@ -30,6 +30,7 @@ pub mod holidays;
 pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
+pub mod par_sources;
 pub mod periods;
 pub mod plans;
 pub mod pool;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::{documents, indicators, periods, units};
+use crate::schema::{documents, indicators, periods, plans, units};
 use cchc_domain::model::plan::{DocumentRef, TargetIndicator, TargetPeriod, UnitRef};
 use cchc_domain::Result;
 
@@ -128,6 +128,20 @@ pub async fn period_ids_by_code(
         .collect())
 }
 
+/// (code, id) of the plans whose codes are among `codes`.
+pub async fn plan_ids_by_code(
+    conn: &mut AsyncPgConnection,
+    codes: &[String],
+) -> Result<HashMap<String, i64>> {
+    Ok(plans::table
+        .filter(plans::code.eq_any(codes))
+        .select((plans::code, plans::id))
+        .load::<(String, i64)>(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// (code, title) of the plans among `ids`, by id.
 pub async fn plan_refs(
     conn: &mut AsyncPgConnection,
@@ -136,13 +150,9 @@ pub async fn plan_refs(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String, String)> = crate::schema::plans::table
-        .filter(crate::schema::plans::id.eq_any(ids))
-        .select((
-            crate::schema::plans::id,
-            crate::schema::plans::code,
-            crate::schema::plans::title,
-        ))
+    let rows: Vec<(i64, String, String)> = plans::table
+        .filter(plans::id.eq_any(ids))
+        .select((plans::id, plans::code, plans::title))
         .load(conn)
         .await?;
     Ok(rows

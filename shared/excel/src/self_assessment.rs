@@ -10,8 +10,11 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::internal;
+use crate::cells::number_vi;
 use crate::office_table;
-use cchc_domain::model::assessment::{Assessment, AssessmentEvidence, AssessmentItem};
+use cchc_domain::model::assessment::{
+    Assessment, AssessmentEvidence, AssessmentItem, ComputedScore,
+};
 use cchc_domain::model::criteria::CriteriaSet;
 use cchc_domain::rules::par_index::roll_up;
 use cchc_domain::Result;
@@ -97,6 +100,48 @@ fn citation(evidence: &AssessmentEvidence) -> String {
     text
 }
 
+/// What a computed criterion's points rest on, as the appraisal council reads it:
+/// "Số liệu tổng hợp chỉ tiêu TTHC-TRUCTUYEN kỳ 2026-Q4: 62,5", "Kế hoạch KH-2026: 12/15
+/// nhiệm vụ hoàn thành đúng hạn (80%)", "Năm 2026: 40/44 báo cáo gửi đúng hạn (90,91%)".
+fn basis(computed: &ComputedScore) -> String {
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    // "12/15 … (80%)"
+    let share = match (computed.counted, computed.out_of, computed.value) {
+        (Some(counted), Some(out_of), Some(value)) => {
+            Some((format!("{counted}/{out_of}"), number_vi(value)))
+        }
+        _ => None,
+    };
+    let year = computed.year.unwrap_or_default();
+    match (computed.method.as_str(), share) {
+        ("plan_on_time", Some((ratio, percent))) => format!(
+            "Kế hoạch {}: {ratio} nhiệm vụ hoàn thành đúng hạn ({percent}%)",
+            text(&computed.plan_code)
+        ),
+        ("plan_on_time", None) => format!(
+            "Kế hoạch {} chưa có nhiệm vụ nào có thời hạn",
+            text(&computed.plan_code)
+        ),
+        ("report_timeliness", Some((ratio, percent))) => {
+            format!("Năm {year}: {ratio} báo cáo gửi đúng hạn ({percent}%)")
+        }
+        ("report_timeliness", None) => format!("Năm {year} chưa có báo cáo nào đến hạn"),
+        _ => match computed.value {
+            Some(value) => format!(
+                "Số liệu tổng hợp chỉ tiêu {} kỳ {}: {}",
+                text(&computed.indicator_code),
+                text(&computed.period_code),
+                number_vi(value)
+            ),
+            None => format!(
+                "Chưa có số liệu chỉ tiêu {} kỳ {}",
+                text(&computed.indicator_code),
+                text(&computed.period_code)
+            ),
+        },
+    }
+}
+
 fn number(value: Decimal) -> f64 {
     value.to_f64().unwrap_or_default()
 }
@@ -175,18 +220,7 @@ pub fn build_self_assessment(
             .map(|item| {
                 let mut cited: Vec<String> = item.evidence.iter().map(citation).collect();
                 if let Some(computed) = &item.computed {
-                    cited.push(match computed.value {
-                        Some(value) => format!(
-                            "Số liệu tổng hợp chỉ tiêu {} kỳ {}: {}",
-                            computed.indicator_code,
-                            computed.period_code,
-                            value.normalize().to_string().replace('.', ",")
-                        ),
-                        None => format!(
-                            "Chưa có số liệu chỉ tiêu {} kỳ {}",
-                            computed.indicator_code, computed.period_code
-                        ),
-                    });
+                    cited.push(basis(computed));
                 }
                 cited.join(";\n")
             })

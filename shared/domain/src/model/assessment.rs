@@ -150,15 +150,30 @@ pub struct AssessmentEvidence {
     pub page: Option<i32>,
 }
 
-/// A computed criterion's points: the indicator's consolidated value in its period (accepted
-/// reports) through the criterion's thresholds.
+/// A computed criterion's points: a value the system already holds through the criterion's
+/// thresholds. `indicator`: the indicator's consolidated value in its period (accepted
+/// reports); `plan_on_time`: the share of the plan's tasks done on time; `report_timeliness`:
+/// the share of the year's reports submitted on time.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ComputedScore {
+    /// The criterion's method: `indicator`, `plan_on_time` or `report_timeliness`.
+    #[schema(example = "indicator")]
+    pub method: String,
     #[schema(example = "TTHC-TRUCTUYEN")]
-    pub indicator_code: String,
+    pub indicator_code: Option<String>,
     #[schema(example = "2026-Q4")]
-    pub period_code: String,
-    /// Absent while no accepted report gives one.
+    pub period_code: Option<String>,
+    #[schema(example = "KH-2026")]
+    pub plan_code: Option<String>,
+    #[schema(example = 2026)]
+    pub year: Option<i32>,
+    /// For a share: what it counts (tasks done on time, reports on time) out of `out_of`.
+    #[schema(example = 12)]
+    pub counted: Option<i64>,
+    #[schema(example = 15)]
+    pub out_of: Option<i64>,
+    /// Absent while there is nothing to compute from (no accepted report, no task with a
+    /// deadline, no report due).
     #[schema(value_type = Option<f64>, example = 62.5)]
     pub value: Option<Decimal>,
     #[schema(value_type = f64, example = 1)]

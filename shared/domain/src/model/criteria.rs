@@ -63,6 +63,22 @@ pub enum Scoring {
         period_code: String,
         thresholds: Vec<ScoreThreshold>,
     },
+    /// The share (%) of a plan's tasks with a deadline that the Office confirmed done no
+    /// later than it (an extension replaces the deadline it extends), through thresholds: a
+    /// task not yet confirmed counts as not done on time.
+    PlanOnTime {
+        #[schema(example = "KH-2026")]
+        plan_code: String,
+        thresholds: Vec<ScoreThreshold>,
+    },
+    /// The share (%) of the units' reports of a year's periods (not drafts) first submitted
+    /// no later than their deadline (an extension counts), through thresholds: a report not
+    /// yet submitted counts as not on time.
+    ReportTimeliness {
+        #[schema(minimum = 2000, maximum = 2200, example = 2026)]
+        year: i32,
+        thresholds: Vec<ScoreThreshold>,
+    },
     /// Survey points (SIPAS, PAPI) the Office enters when the province publishes them.
     Survey,
 }
@@ -71,6 +87,28 @@ impl Scoring {
     /// Whether the Office alone enters the points (surveys) or they are computed.
     pub fn needs_unit(&self) -> bool {
         matches!(self, Self::Entered | Self::Levels { .. })
+    }
+
+    /// The steps of a criterion computed from the system's data; `None` for the others.
+    pub fn thresholds(&self) -> Option<&[ScoreThreshold]> {
+        match self {
+            Self::Indicator { thresholds, .. }
+            | Self::PlanOnTime { thresholds, .. }
+            | Self::ReportTimeliness { thresholds, .. } => Some(thresholds),
+            Self::Entered | Self::Levels { .. } | Self::Survey => None,
+        }
+    }
+
+    /// The method's name in the API (`entered`, `levels`, `indicator`, …).
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::Entered => "entered",
+            Self::Levels { .. } => "levels",
+            Self::Indicator { .. } => "indicator",
+            Self::PlanOnTime { .. } => "plan_on_time",
+            Self::ReportTimeliness { .. } => "report_timeliness",
+            Self::Survey => "survey",
+        }
     }
 }
 

@@ -231,20 +231,51 @@ fn check_scoring(check: &mut Checker, i: usize, max: Decimal, scoring: &Scoring)
         } => {
             check.text(&field("indicator_code"), indicator_code, 40);
             check.text(&field("period_code"), period_code, 40);
-            let points: Vec<Decimal> = thresholds.iter().map(|t| t.points).collect();
-            check_steps(check, i, max, "thresholds", &points);
-            if thresholds
-                .windows(2)
-                .any(|w| w[0].at_least >= w[1].at_least)
-            {
+            check_thresholds(check, i, max, thresholds);
+        }
+        Scoring::PlanOnTime {
+            plan_code,
+            thresholds,
+        } => {
+            check.text(&field("plan_code"), plan_code, 40);
+            check_thresholds(check, i, max, thresholds);
+        }
+        Scoring::ReportTimeliness { year, thresholds } => {
+            if !(2000..=2200).contains(year) {
                 check.push(
-                    field("thresholds"),
-                    "not_ascending",
-                    "list the steps from the lowest value up, each higher than the one before",
+                    field("year"),
+                    "out_of_range",
+                    "must be between 2000 and 2200",
                 );
             }
+            check_thresholds(check, i, max, thresholds);
         }
     }
+}
+
+/// A computed criterion's steps: points within the criterion's, values ascending.
+fn check_thresholds(check: &mut Checker, i: usize, max: Decimal, thresholds: &[ScoreThreshold]) {
+    let points: Vec<Decimal> = thresholds.iter().map(|t| t.points).collect();
+    check_steps(check, i, max, "thresholds", &points);
+    if thresholds
+        .windows(2)
+        .any(|w| w[0].at_least >= w[1].at_least)
+    {
+        check.push(
+            format!("criteria[{i}].scoring.thresholds"),
+            "not_ascending",
+            "list the steps from the lowest value up, each higher than the one before",
+        );
+    }
+}
+
+/// A share in percent with two decimals (`12` of `15` is 80); `None` out of nothing.
+pub fn share_percent(counted: i64, out_of: i64) -> Option<Decimal> {
+    if out_of <= 0 {
+        return None;
+    }
+    let share = Decimal::from(counted) * Decimal::from(100) / Decimal::from(out_of);
+    Some(share.round_dp(2).normalize())
 }
 
 /// The points a value earns: the highest step it reaches, 0 below every step.
@@ -560,6 +591,14 @@ mod tests {
         assert!(parse_classes("Tốt 90").unwrap_err().contains("Tốt 90"));
         assert!(parse_classes("Tốt: chín mươi").is_err());
         assert!(parse_classes("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_share_is_in_percent_with_two_decimals_and_none_out_of_nothing() {
+        assert_eq!(share_percent(12, 15), Some(d("80")));
+        assert_eq!(share_percent(2, 3), Some(d("66.67")));
+        assert_eq!(share_percent(0, 4), Some(d("0")));
+        assert_eq!(share_percent(0, 0), None);
     }
 
     #[test]

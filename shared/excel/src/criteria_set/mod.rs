@@ -93,6 +93,10 @@ pub fn method_text(scoring: &Scoring) -> String {
             period_code,
             ..
         } => format!("Chỉ tiêu {indicator_code}, kỳ {period_code}"),
+        Scoring::PlanOnTime { plan_code, .. } => {
+            format!("Tỷ lệ nhiệm vụ đúng hạn, kế hoạch {plan_code}")
+        }
+        Scoring::ReportTimeliness { year, .. } => format!("Tỷ lệ báo cáo đúng hạn, năm {year}"),
         Scoring::Survey => SURVEY.to_owned(),
     }
 }

@@ -18,7 +18,9 @@ pub fn scale_text(scoring: &Scoring) -> String {
             .map(|l| format!("{}: {}", l.label, number_vi(l.points)))
             .collect::<Vec<_>>()
             .join("\n"),
-        Scoring::Indicator { thresholds, .. } => thresholds
+        Scoring::Indicator { thresholds, .. }
+        | Scoring::PlanOnTime { thresholds, .. }
+        | Scoring::ReportTimeliness { thresholds, .. } => thresholds
             .iter()
             .map(|t| {
                 format!(
@@ -135,6 +137,16 @@ fn thresholds(scale: &str) -> Result<Vec<ScoreThreshold>, ScaleProblem> {
         .collect()
 }
 
+/// The token of `method` after the word that folds to `word` (`kế hoạch KH-2026` → `KH-2026`).
+fn token_after(method: &str, word: &str) -> Option<String> {
+    let tokens: Vec<&str> = method
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let at = tokens.iter().position(|t| fold(t) == word)?;
+    tokens.get(at + 1).map(|t| (*t).to_owned())
+}
+
 /// `Chỉ tiêu TTHC-TRUCTUYEN, kỳ 2026-Q4`: the indicator's and the period's codes.
 fn indicator_and_period(method: &str) -> Option<(String, String)> {
     let tokens: Vec<&str> = method
@@ -142,11 +154,7 @@ fn indicator_and_period(method: &str) -> Option<(String, String)> {
         .filter(|t| !t.is_empty())
         .collect();
     let indicator = tokens.get(2)?;
-    let period = tokens
-        .iter()
-        .position(|t| fold(t) == "ky")
-        .and_then(|at| tokens.get(at + 1))?;
-    Some(((*indicator).to_owned(), (*period).to_owned()))
+    Some(((*indicator).to_owned(), token_after(method, "ky")?))
 }
 
 /// The scoring written in `method` and `scale` (`method` not blank).
@@ -185,6 +193,38 @@ pub fn parse_scoring(method: &str, scale: Option<&str>) -> Result<Scoring, Scale
         Ok(Scoring::Indicator {
             indicator_code,
             period_code,
+            thresholds: thresholds(scale)?,
+        })
+    } else if folded.starts_with("ty le nhiem vu") {
+        let plan_code = token_after(method, "hoach").ok_or_else(|| {
+            problem(
+                Cell::Method,
+                "invalid_method",
+                format!("ghi mã kế hoạch, ví dụ \"Tỷ lệ nhiệm vụ đúng hạn, kế hoạch KH-2026\" (đang ghi \"{method}\")"),
+            )
+        })?;
+        if scale.trim().is_empty() {
+            return Err(needs_scale("các ngưỡng (ví dụ \"Từ 80 trở lên: 0,5\")"));
+        }
+        Ok(Scoring::PlanOnTime {
+            plan_code,
+            thresholds: thresholds(scale)?,
+        })
+    } else if folded.starts_with("ty le bao cao") {
+        let year = token_after(method, "nam")
+            .and_then(|y| y.parse::<i32>().ok())
+            .ok_or_else(|| {
+                problem(
+                    Cell::Method,
+                    "invalid_method",
+                    format!("ghi năm của các kỳ báo cáo, ví dụ \"Tỷ lệ báo cáo đúng hạn, năm 2026\" (đang ghi \"{method}\")"),
+                )
+            })?;
+        if scale.trim().is_empty() {
+            return Err(needs_scale("các ngưỡng (ví dụ \"Từ 80 trở lên: 0,5\")"));
+        }
+        Ok(Scoring::ReportTimeliness {
+            year,
             thresholds: thresholds(scale)?,
         })
     } else if ["dieu tra", "khao sat", "sipas", "papi"]
@@ -228,6 +268,20 @@ mod tests {
                         points: d("0"),
                     },
                 ],
+            },
+            Scoring::PlanOnTime {
+                plan_code: "KH-2026".into(),
+                thresholds: vec![ScoreThreshold {
+                    at_least: d("80"),
+                    points: d("1"),
+                }],
+            },
+            Scoring::ReportTimeliness {
+                year: 2026,
+                thresholds: vec![ScoreThreshold {
+                    at_least: d("90,5".replace(',', ".").as_str()),
+                    points: d("0.5"),
+                }],
             },
             Scoring::Indicator {
                 indicator_code: "TTHC-TRUCTUYEN".into(),

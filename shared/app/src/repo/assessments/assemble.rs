@@ -8,20 +8,17 @@ use rust_decimal::Decimal;
 
 use super::find;
 use crate::authz::{self, Principal, UnitScope};
-use crate::repo::submissions::{cached_consolidation, BoardCaches};
+use crate::repo::submissions::BoardCaches;
 use crate::repo::{local, local_opt};
 use cchc_db::assessments as db;
 use cchc_db::refs;
 use cchc_domain::error::Result;
 use cchc_domain::model::assessment::{
     Assessment, AssessmentEvidence, AssessmentItem, AssessmentPage, AssessmentSummary,
-    ComputedScore,
 };
 use cchc_domain::model::assessment_file::{download_url, AssessmentFileRef};
 use cchc_domain::model::criteria::{CriteriaSet, Criterion, Scoring};
-use cchc_domain::model::submission::ConsolidationQuery;
 use cchc_domain::model::PageParams;
-use cchc_domain::rules::par_index::points_by_thresholds;
 use cchc_domain::rules::par_readiness::{self, ItemFacts, Method};
 
 /// A part with what readiness read of it.
@@ -54,46 +51,6 @@ pub(super) fn areas_of(criteria: &[Criterion]) -> HashMap<String, String> {
         .collect()
 }
 
-/// The consolidated values the set's computed criteria read, by (indicator, period) code.
-async fn computed_values(
-    conn: &mut AsyncPgConnection,
-    caches: &BoardCaches,
-    set: &CriteriaSet,
-) -> Result<HashMap<(String, String), Option<Decimal>>> {
-    let mut wanted: Vec<(String, String)> = Vec::new();
-    for criterion in &set.criteria {
-        if let Some(Scoring::Indicator {
-            indicator_code,
-            period_code,
-            ..
-        }) = &criterion.scoring
-        {
-            wanted.push((indicator_code.clone(), period_code.clone()));
-        }
-    }
-    let period_codes: Vec<String> = wanted.iter().map(|(_, p)| p.clone()).collect();
-    let period_ids = refs::period_ids_by_code(conn, &period_codes).await?;
-    let mut by_period = HashMap::new();
-    let mut values = HashMap::new();
-    for (indicator, period) in wanted {
-        let Some(&period_id) = period_ids.get(&period) else {
-            values.insert((indicator, period), None);
-            continue;
-        };
-        if let std::collections::hash_map::Entry::Vacant(slot) = by_period.entry(period_id) {
-            let query = ConsolidationQuery::default();
-            slot.insert(cached_consolidation(conn, caches, period_id, &query).await?);
-        }
-        let value = by_period[&period_id]
-            .indicators
-            .iter()
-            .find(|figure| figure.code == indicator)
-            .and_then(|figure| figure.value);
-        values.insert((indicator, period), value);
-    }
-    Ok(values)
-}
-
 /// The parts of round `id` against `set`, in the set's order; only `unit`'s when given.
 pub(super) async fn parts(
     conn: &mut AsyncPgConnection,
@@ -115,7 +72,7 @@ pub(super) async fn parts(
     let documents = refs::document_refs(conn, &document_ids).await?;
     let file_ids: Vec<i64> = evidence.iter().filter_map(|e| e.file_id).collect();
     let files = cchc_db::assessment_files::refs(conn, &file_ids).await?;
-    let computed = computed_values(conn, caches, set).await?;
+    let computed = super::computed::computed_scores(conn, caches, set).await?;
     let areas = areas_of(&set.criteria);
     let mut parts = Vec::new();
     for criterion in &set.criteria {
@@ -156,27 +113,12 @@ pub(super) async fn parts(
             })
             .collect();
         let (method, computation) = match scoring {
-            Scoring::Indicator {
-                indicator_code,
-                period_code,
-                thresholds,
-            } => {
-                let value = computed
-                    .get(&(indicator_code.clone(), period_code.clone()))
-                    .copied()
-                    .flatten();
-                let points = value.map_or(Decimal::ZERO, |v| points_by_thresholds(v, thresholds));
-                (
-                    Method::Computed {
-                        has_value: value.is_some(),
-                    },
-                    Some(ComputedScore {
-                        indicator_code: indicator_code.clone(),
-                        period_code: period_code.clone(),
-                        value,
-                        points: points.normalize(),
-                    }),
-                )
+            Scoring::Indicator { .. }
+            | Scoring::PlanOnTime { .. }
+            | Scoring::ReportTimeliness { .. } => {
+                let computation = computed.get(&criterion.id).cloned();
+                let has_value = computation.as_ref().is_some_and(|c| c.value.is_some());
+                (Method::Computed { has_value }, computation)
             }
             Scoring::Survey => (Method::Survey, None),
             Scoring::Entered | Scoring::Levels { .. } => (Method::Proposed, None),

@@ -31,7 +31,10 @@ pub(crate) fn default_unit(
         Scoring::Entered | Scoring::Levels { .. } => criterion
             .content_area
             .and_then(|area| leads.get(&area).copied()),
-        Scoring::Indicator { .. } | Scoring::Survey => None,
+        Scoring::Indicator { .. }
+        | Scoring::PlanOnTime { .. }
+        | Scoring::ReportTimeliness { .. }
+        | Scoring::Survey => None,
     }
 }
 

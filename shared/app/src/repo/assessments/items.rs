@@ -172,7 +172,9 @@ fn points_of(
                     .then_some((points, None)),
             }
         }
-        Scoring::Indicator { .. } => None,
+        Scoring::Indicator { .. }
+        | Scoring::PlanOnTime { .. }
+        | Scoring::ReportTimeliness { .. } => None,
     }
 }
 
@@ -195,21 +197,25 @@ pub async fn propose_score(
         let (item, criterion) = part(conn, id, code).await?;
         let is_office = principal.role == Role::Admin;
         match (&criterion.scoring, principal.role) {
-            (Some(Scoring::Indicator { .. }), _) => {
+            (Some(scoring), _) if scoring.thresholds().is_some() => {
                 return Err(Error::conflict(
                     "computed_criterion",
-                    "this criterion is computed from the indicator's consolidated value; nobody types it",
+                    "this criterion is computed from the system's own data; nobody types it",
                 ))
             }
             (Some(Scoring::Survey), _) if !is_office => {
-                return Err(Error::Forbidden("survey points are the Office's to enter".into()))
+                return Err(Error::Forbidden(
+                    "survey points are the Office's to enter".into(),
+                ))
             }
             (_, Role::Reporter) if item.unit_id.is_none() || item.unit_id != principal.unit_id => {
                 return Err(Error::not_found("criterion"))
             }
             (_, Role::Admin | Role::Reporter) => {}
             (_, role) => {
-                return Err(Error::Forbidden(format!("the {role} role cannot score criteria")))
+                return Err(Error::Forbidden(format!(
+                    "the {role} role cannot score criteria"
+                )))
             }
         }
         if item.status == ItemStatus::Accepted {

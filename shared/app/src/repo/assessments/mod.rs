@@ -9,6 +9,7 @@
 
 mod appraisal;
 mod assemble;
+mod computed;
 mod create;
 mod evidence;
 pub mod files;

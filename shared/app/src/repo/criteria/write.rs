@@ -80,6 +80,28 @@ pub(super) async fn check_input(
             );
         }
     }
+    let plans: Vec<(usize, &str)> = input
+        .criteria
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match &c.scoring {
+            Some(Scoring::PlanOnTime { plan_code, .. }) => Some((i, plan_code.trim())),
+            _ => None,
+        })
+        .collect();
+    if !plans.is_empty() {
+        let codes: Vec<String> = plans.iter().map(|(_, c)| (*c).to_owned()).collect();
+        let found = refs::plan_ids_by_code(conn, &codes).await?;
+        for (i, code) in plans {
+            if !found.contains_key(code) {
+                check.push(
+                    format!("criteria[{i}].scoring.plan_code"),
+                    "unknown_plan",
+                    format!("no plan has the code {code:?}"),
+                );
+            }
+        }
+    }
     check.finish().map_err(Error::from)
 }
 
