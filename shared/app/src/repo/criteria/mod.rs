@@ -3,6 +3,7 @@
 //! a published set (`versions`) rewrites it while no round was sent against it and makes its
 //! next version afterwards; the open rounds' parts follow the edit by criterion code.
 
+mod input;
 mod read;
 mod versions;
 pub mod workbook;
@@ -19,8 +20,9 @@ use cchc_domain::error::{Error, Result};
 use cchc_domain::model::criteria::{CriteriaSet, Criterion, RankingClass, Scoring};
 use rust_decimal::Decimal;
 
+pub use input::Replaced;
 pub use read::{get, list};
-pub use write::{create, delete, publish, replace, Replaced};
+pub use write::{create, delete, publish, replace};
 
 /// Writing criteria sets: the Office. Exposed so a handler refuses a caller before it parses
 /// the body.

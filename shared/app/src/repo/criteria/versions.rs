@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
+use super::input::{check_input, criterion_values, set_values, taken_code, Replaced};
 use super::load;
-use super::write::{criterion_values, set_values, taken_code, Replaced};
 use crate::repo::assessments::default_unit;
 use crate::repo::audit::{self, Entry};
 use cchc_db::assessments as rounds_db;
@@ -37,7 +37,8 @@ impl PartChanges {
     }
 }
 
-/// Edits published set `row` (locked) to `input`, checked.
+/// Edits published set `row` (locked) to `input`: a superseded version and a new code are
+/// refused before the input is checked.
 pub(super) async fn edit_published(
     conn: &mut AsyncPgConnection,
     row: CriteriaSetRow,
@@ -66,6 +67,7 @@ pub(super) async fn edit_published(
             ),
         ));
     }
+    check_input(conn, input).await?;
     let before = load(conn, row.id).await?;
     let rounds = versions::rounds_on_set(conn, row.id).await?;
     let was_sent = rounds.iter().any(|(_, s)| *s != AssessmentStatus::Open);

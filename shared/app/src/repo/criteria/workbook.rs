@@ -8,7 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
-use super::write::{create, replace, Replaced};
+use super::input::Replaced;
+use super::write::{create, replace};
 use super::{authorize_change, load};
 use crate::authz::{self, Principal};
 use crate::repo::excel::{cell_list, refused};
