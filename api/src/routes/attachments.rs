@@ -121,6 +121,30 @@ pub(crate) fn quoted_etag(sha256: &str) -> String {
     format!("\"{sha256}\"")
 }
 
+/// 304 with the entity tag when `If-None-Match` names the stored file's SHA-256.
+pub(crate) fn unchanged(req: &HttpRequest, sha256: &str) -> Option<HttpResponse> {
+    let etag = quoted_etag(sha256);
+    not_modified(req, &etag).then(|| {
+        HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish()
+    })
+}
+
+/// A stored file's bytes as a download: its type, its name (UTF-8 and ASCII), an entity tag
+/// from its SHA-256, revalidated on every use.
+pub(crate) fn stored_file(
+    content_type: &str,
+    filename: &str,
+    sha256: &str,
+    bytes: bytes::Bytes,
+) -> HttpResponse {
+    file_download(content_type, ascii_filename(filename), filename)
+        .insert_header((header::ETAG, quoted_etag(sha256)))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .body(bytes)
+}
+
 /// Whether `If-None-Match` names this entity tag (or `*`).
 pub(crate) fn not_modified(req: &HttpRequest, etag: &str) -> bool {
     req.headers()
@@ -171,23 +195,18 @@ pub async fn content(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
     let attachment = attachments::get(&mut conn, *id, auth.principal()).await?;
-    let etag = quoted_etag(&attachment.sha256);
-    if not_modified(&req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+    if let Some(unchanged) = unchanged(&req, &attachment.sha256) {
+        return Ok(unchanged);
     }
     let download = attachments::download(&mut conn, &state.storage, *id, auth.principal()).await?;
     drop(conn);
     let attachment = download.attachment;
-    Ok(file_download(
+    Ok(stored_file(
         &attachment.content_type,
-        ascii_filename(&attachment.filename),
         &attachment.filename,
-    )
-    .insert_header((header::ETAG, quoted_etag(&attachment.sha256)))
-    .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-    .body(download.bytes))
+        &attachment.sha256,
+        download.bytes,
+    ))
 }
 
 /// Remove a file

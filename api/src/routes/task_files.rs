@@ -1,20 +1,18 @@
 //! A task's files of evidence: upload, list, describe, download, remove.
 
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use cchc_app::repo::tasks;
 use cchc_domain::model::task_file::{TaskFile, TaskFilePage, TaskFileUpload};
 use cchc_domain::model::PageParams;
-use cchc_domain::rules::attachments::ascii_filename;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::routes::attachments::{not_modified, quoted_etag, FileBytes};
-use crate::routes::{created, file_download};
+use crate::routes::attachments::{stored_file, unchanged, FileBytes};
+use crate::routes::created;
 use crate::state::AppState;
 use crate::upload::read_upload_form;
 
@@ -182,24 +180,19 @@ pub async fn content(
     let (id, file_id) = *path;
     let mut conn = state.conn().await?;
     let file = tasks::get_file(&mut conn, id, file_id, auth.principal()).await?;
-    let etag = quoted_etag(&file.sha256);
-    if not_modified(&req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+    if let Some(unchanged) = unchanged(&req, &file.sha256) {
+        return Ok(unchanged);
     }
     let download =
         tasks::download_file(&mut conn, &state.storage, id, file_id, auth.principal()).await?;
     drop(conn);
     let file = download.file;
-    Ok(file_download(
+    Ok(stored_file(
         &file.content_type,
-        ascii_filename(&file.filename),
         &file.filename,
-    )
-    .insert_header((header::ETAG, quoted_etag(&file.sha256)))
-    .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-    .body(download.bytes))
+        &file.sha256,
+        download.bytes,
+    ))
 }
 
 /// Remove a task file

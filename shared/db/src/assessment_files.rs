@@ -130,6 +130,9 @@ pub async fn refs(
     conn: &mut AsyncPgConnection,
     ids: &[i64],
 ) -> Result<HashMap<i64, (i64, Option<i64>, String)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let rows: Vec<(i64, i64, Option<i64>, String)> = assessment_files::table
         .filter(assessment_files::id.eq_any(ids))
         .select((

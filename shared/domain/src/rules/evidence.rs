@@ -22,6 +22,58 @@ pub fn check_location(check: &mut Checker, i: usize, section: Option<&str>, page
     }
 }
 
+/// A task's or a self-assessment part's citation as written: a registry document or a file
+/// uploaded to the task or round, with where it shows the work.
+#[derive(Debug, Clone, Copy)]
+pub struct CitedSource<'a> {
+    pub document_id: Option<i64>,
+    pub file_id: Option<i64>,
+    pub section: Option<&'a str>,
+    pub page: Option<i32>,
+}
+
+/// What [`check_sources`] leaves to look up: the documents by field, the files by position.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SourcesToFind {
+    pub documents: Vec<(String, i64)>,
+    pub files: Vec<(usize, i64)>,
+}
+
+/// Checks citations of a task or a self-assessment part: at most `max`, each of exactly one
+/// registry document or one file (`file_of` names where files come from: "this task"), with
+/// its location. Returns the documents and files to look up.
+pub fn check_sources(
+    check: &mut Checker,
+    cited: &[CitedSource<'_>],
+    max: usize,
+    file_of: &str,
+) -> SourcesToFind {
+    if cited.len() > max {
+        check.push("evidence", "too_many", format!("at most {max} citations"));
+    }
+    let mut found = SourcesToFind::default();
+    for (i, source) in cited.iter().enumerate() {
+        check_location(check, i, source.section, source.page);
+        match (source.document_id, source.file_id) {
+            (Some(document), None) => found
+                .documents
+                .push((format!("evidence[{i}].document_id"), document)),
+            (None, Some(file)) => found.files.push((i, file)),
+            (Some(_), Some(_)) => check.push(
+                format!("evidence[{i}]"),
+                "one_source",
+                format!("cite a registry document (document_id) or a file of {file_of} (file_id), not both"),
+            ),
+            (None, None) => check.push(
+                format!("evidence[{i}].document_id"),
+                "required",
+                format!("cite a registry document (document_id) or a file of {file_of} (file_id)"),
+            ),
+        }
+    }
+    found
+}
+
 /// A checked citation, as it is stored: trimmed, and tied to its indicator's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedCitation {
@@ -99,6 +151,53 @@ pub fn check_citations(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_source_is_one_document_or_one_file_located() {
+        let mut check = Checker::new();
+        let cited = [
+            CitedSource {
+                document_id: Some(7),
+                file_id: None,
+                section: Some("Mục I"),
+                page: Some(2),
+            },
+            CitedSource {
+                document_id: None,
+                file_id: Some(3),
+                section: None,
+                page: Some(0),
+            },
+            CitedSource {
+                document_id: Some(1),
+                file_id: Some(1),
+                section: None,
+                page: None,
+            },
+            CitedSource {
+                document_id: None,
+                file_id: None,
+                section: None,
+                page: None,
+            },
+        ];
+        let found = check_sources(&mut check, &cited, 3, "this round");
+        assert_eq!(found.documents, [("evidence[0].document_id".to_owned(), 7)]);
+        assert_eq!(found.files, [(1, 3)]);
+        let Err(crate::error::Invalid { errors }) = check.finish() else {
+            panic!("the faults are found");
+        };
+        let fields: Vec<(String, String)> = errors.into_iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("evidence".to_owned(), "too_many".to_owned()),
+                ("evidence[1].page".to_owned(), "out_of_range".to_owned()),
+                ("evidence[2]".to_owned(), "one_source".to_owned()),
+                ("evidence[3].document_id".to_owned(), "required".to_owned()),
+            ]
+        );
+    }
+
     use super::*;
 
     fn citation(title: &str) -> EvidenceCitation {

@@ -6,7 +6,7 @@ use diesel_async::AsyncPgConnection;
 use cchc_db::tasks;
 use cchc_domain::error::Result;
 use cchc_domain::model::task::EvidenceInput;
-use cchc_domain::rules::evidence::check_location;
+use cchc_domain::rules::evidence::{check_sources, CitedSource, SourcesToFind};
 use cchc_domain::validation::Checker;
 
 /// The most citations an entry carries.
@@ -21,34 +21,17 @@ pub(super) async fn check_evidence(
     task_id: i64,
     evidence: &[EvidenceInput],
 ) -> Result<()> {
-    if evidence.len() > MAX_EVIDENCE {
-        check.push(
-            "evidence",
-            "too_many",
-            format!("at most {MAX_EVIDENCE} citations"),
-        );
-    }
-    let mut documents = Vec::new();
-    let mut files = Vec::new();
-    for (i, cited) in evidence.iter().enumerate() {
-        check_location(check, i, cited.section.as_deref(), cited.page);
-        match (cited.document_id, cited.file_id) {
-            (Some(document), None) => {
-                documents.push((format!("evidence[{i}].document_id"), document));
-            }
-            (None, Some(file)) => files.push((i, file)),
-            (Some(_), Some(_)) => check.push(
-                format!("evidence[{i}]"),
-                "one_source",
-                "cite a registry document (document_id) or a file of this task (file_id), not both",
-            ),
-            (None, None) => check.push(
-                format!("evidence[{i}].document_id"),
-                "required",
-                "cite a registry document (document_id) or a file of this task (file_id)",
-            ),
-        }
-    }
+    let cited: Vec<CitedSource<'_>> = evidence
+        .iter()
+        .map(|e| CitedSource {
+            document_id: e.document_id,
+            file_id: e.file_id,
+            section: e.section.as_deref(),
+            page: e.page,
+        })
+        .collect();
+    let SourcesToFind { documents, files } =
+        check_sources(check, &cited, MAX_EVIDENCE, "this task");
     crate::repo::plans::resolve::check_documents(conn, check, &documents).await?;
     let ids: Vec<i64> = files.iter().map(|(_, id)| *id).collect();
     let found = tasks::file_refs(conn, &ids).await?;
