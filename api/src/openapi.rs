@@ -40,6 +40,7 @@ The events this service sends to subscribed URLs (`/api/v1/webhooks`) are descri
         cchc_domain::model::webhook::EscalationEventData,
         cchc_domain::model::webhook::TaskEventData,
         cchc_domain::model::webhook::AssessmentEventData,
+        cchc_domain::model::webhook::CampaignRoundEventData,
         cchc_domain::model::webhook::PingEventData,
     )),
     tags(
@@ -58,6 +59,7 @@ The events this service sends to subscribed URLs (`/api/v1/webhooks`) are descri
         (name = "plans", description = "The annual CCHC plan (kế hoạch cải cách hành chính): its document, legal basis, content areas with lead and coordinating units, targets, and the board of its tasks"),
         (name = "tasks", description = "Tasks of plans and directive documents: lead and coordinating units, dues as the source words them, progress, completion confirmed by the Office, extensions; the status is derived"),
         (name = "par-index", description = "The PAR Index (Chỉ số cải cách hành chính): the province's criteria sets with their points and scoring methods; the department's self-assessment rounds, scores with evidence, the readiness board and the sending"),
+        (name = "campaigns", description = "Emulation campaigns (phong trào thi đua): rounds with their review dates, registrations, criteria computed from the reports and tasks inside each round or entered by the Office, and each round's leaderboard, frozen at its review"),
         (name = "webhooks", description = "Outbound events: subscriptions, delivery log, redelivery (admin only). The events are described in the `webhooks` section of this document and in docs/integrations.md"),
     )
 )]

@@ -88,6 +88,12 @@ const EVENTS: &[(EventType, &str, &str, &str)] = &[
         "The Office recorded the province's appraisal: `final_points` (appraised points plus the set's share of those restored after explanation) and the `ranking_class` they earn.",
     ),
     (
+        EventType::CampaignRoundReviewed,
+        "CampaignRoundReviewedEvent",
+        "CampaignRoundEventData",
+        "The Office reviewed a round of an emulation campaign: its leaderboard is frozen (later changes to the records do not rewrite it); `first` are the units ranked first.",
+    ),
+    (
         EventType::Ping,
         "PingEvent",
         "PingEventData",

@@ -7,6 +7,7 @@ pub mod assessment_files;
 pub mod assessments;
 pub mod attachments;
 pub mod audit;
+pub mod campaigns;
 pub mod criteria_sets;
 pub mod criteria_workbook;
 pub mod documents;
@@ -136,6 +137,15 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(task_files::get)
         .service(task_files::content)
         .service(task_files::delete)
+        .service(campaigns::list)
+        .service(campaigns::create)
+        .service(campaigns::get)
+        .service(campaigns::register)
+        .service(campaigns::enter_points)
+        .service(campaigns::round_leaderboard)
+        .service(campaigns::campaign_leaderboard)
+        .service(campaigns::review)
+        .service(campaigns::reopen)
         .service(criteria_sets::list)
         .service(criteria_sets::create)
         .service(criteria_sets::get)

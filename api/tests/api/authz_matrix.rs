@@ -208,6 +208,15 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("GET /api/v1/tasks/{id}/files/{file_id}/content",                [401, 200, 200, 200, 404, 403]),
     ("DELETE /api/v1/tasks/{id}/files/{file_id}",                     [401, 204, 403, 204, 404, 403]),
     // PAR Index criteria sets: people read them; the Office writes them.
+    ("GET /api/v1/campaigns",                                         [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/campaigns",                                        [401, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/campaigns/{id}",                                    [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/campaigns/{id}/registrations",                     [401, 200, 403, 200, 422, 403]),
+    ("PUT /api/v1/campaigns/{id}/rounds/{round}/points",              [401, 204, 403, 403, 403, 403]),
+    ("GET /api/v1/campaigns/{id}/rounds/{round}/leaderboard",         [401, 200, 200, 200, 200, 403]),
+    ("GET /api/v1/campaigns/{id}/leaderboard",                        [401, 200, 200, 200, 200, 403]),
+    ("POST /api/v1/campaigns/{id}/rounds/{round}/review",             [401, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/campaigns/{id}/rounds/{round}/reopen",             [401, 204, 403, 403, 403, 403]),
     ("GET /api/v1/criteria-sets",                                     [401, 200, 200, 200, 200, 403]),
     ("POST /api/v1/criteria-sets",                                    [401, 201, 403, 403, 403, 403]),
     ("GET /api/v1/criteria-sets/{id}",                                [401, 200, 200, 200, 200, 403]),
@@ -994,7 +1003,8 @@ impl Fixtures {
                 if plan_or_task.contains("/api/v1/plans")
                     || plan_or_task.contains("/api/v1/tasks")
                     || plan_or_task.contains("/api/v1/criteria-sets")
-                    || plan_or_task.contains("/api/v1/assessments") =>
+                    || plan_or_task.contains("/api/v1/assessments")
+                    || plan_or_task.contains("/api/v1/campaigns") =>
             {
                 let plans = self.plans.as_ref().expect("the plan fixtures");
                 plans.request(&self.app, plan_or_task, other, n).await

@@ -23,6 +23,8 @@ pub(super) struct PlanFixtures {
     /// A file of the round for each unit, uploaded by the Office.
     assessment_file_a: i64,
     assessment_file_b: i64,
+    /// A campaign run by registration.
+    campaign: i64,
 }
 
 const DUE: &str = r#"{"kind": "month", "year": 2026, "month": 12}"#;
@@ -49,6 +51,7 @@ impl PlanFixtures {
             assessment,
             assessment_file_a: assessment_file(app, assessment, "KHTC").await,
             assessment_file_b: assessment_file(app, assessment, "QLTM").await,
+            campaign: campaign(app, n).await,
         }
     }
 
@@ -242,6 +245,39 @@ impl PlanFixtures {
                     Method::DELETE,
                     format!("/api/v1/assessments/{}/files/{fresh}", self.assessment),
                     Body::None,
+                )
+            }
+            "GET /api/v1/campaigns" => get("/api/v1/campaigns"),
+            "POST /api/v1/campaigns" => post("/api/v1/campaigns", campaign_body(n + 1000)),
+            "GET /api/v1/campaigns/{id}" => get(format!("/api/v1/campaigns/{}", self.campaign)),
+            "POST /api/v1/campaigns/{id}/registrations" => post(
+                format!("/api/v1/campaigns/{}/registrations", self.campaign),
+                json!({"unit_code": lead}),
+            ),
+            "PUT /api/v1/campaigns/{id}/rounds/{round}/points" => req(
+                Method::PUT,
+                format!("/api/v1/campaigns/{}/rounds/1/points", self.campaign),
+                Body::Json(json!({"unit_code": lead, "criterion_code": "TC2", "points": 1, "note": "Sáng kiến"})),
+            ),
+            "GET /api/v1/campaigns/{id}/rounds/{round}/leaderboard" => get(format!(
+                "/api/v1/campaigns/{}/rounds/1/leaderboard",
+                self.campaign
+            )),
+            "GET /api/v1/campaigns/{id}/leaderboard" => {
+                get(format!("/api/v1/campaigns/{}/leaderboard", self.campaign))
+            }
+            "POST /api/v1/campaigns/{id}/rounds/{round}/review" => {
+                let fresh = campaign(app, n + 2000).await;
+                post(format!("/api/v1/campaigns/{fresh}/rounds/1/review"), json!({}))
+            }
+            "POST /api/v1/campaigns/{id}/rounds/{round}/reopen" => {
+                let fresh = campaign(app, n + 3000).await;
+                app.post(&format!("/api/v1/campaigns/{fresh}/rounds/1/review"), json!({}))
+                    .await
+                    .expect(200);
+                post(
+                    format!("/api/v1/campaigns/{fresh}/rounds/1/reopen"),
+                    json!({"reason": "Bổ sung điểm thưởng"}),
                 )
             }
             "GET /api/v1/assessments" => get("/api/v1/assessments"),
@@ -472,6 +508,24 @@ async fn file(app: &TestApp, task: i64) -> i64 {
     )
     .await
     .expect(201))
+}
+
+fn campaign_body(n: u32) -> serde_json::Value {
+    json!({"code": format!("TD-{n}"), "year": 2026, "title": "Phong trào thi đua năm 2026",
+    "participation": "registered",
+    "rounds": [{"starts_on": "2026-10-01", "ends_on": "2026-11-30", "review_on": "2026-11-30"}],
+    "criteria": [
+      {"code": "TC1", "title": "Báo cáo đúng hạn", "max_points": 100, "source": {"method": "reports_on_time"}},
+      {"code": "TC2", "title": "Sáng kiến", "kind": "bonus", "max_points": 5, "source": {"method": "entered"}}
+    ]})
+}
+
+/// A campaign run by registration, with one round; its id.
+async fn campaign(app: &TestApp, n: u32) -> i64 {
+    id(&app
+        .post("/api/v1/campaigns", campaign_body(n))
+        .await
+        .expect(201))
 }
 
 /// A file of round `round`, uploaded by the Office for `unit`.

@@ -11,6 +11,7 @@ mod attachments_macros;
 mod audit;
 mod auth;
 mod authz_matrix;
+mod campaigns;
 mod cli;
 mod criteria_sets;
 mod criteria_versions;

@@ -20,6 +20,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bootstrap;
 pub mod calendar;
+pub mod campaigns;
 pub mod criteria;
 pub mod criteria_versions;
 pub mod documents;

@@ -310,6 +310,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campaigns (id) {
+        id -> Int8,
+        code -> Text,
+        year -> Int4,
+        title -> Text,
+        document_id -> Nullable<Int8>,
+        participation -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    campaign_rounds (campaign_id, number) {
+        campaign_id -> Int8,
+        number -> Int4,
+        starts_on -> Date,
+        ends_on -> Date,
+        review_on -> Date,
+        reviewed_at -> Nullable<Timestamptz>,
+        reviewed_by -> Nullable<Text>,
+        snapshot -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    campaign_criteria (campaign_id, code) {
+        campaign_id -> Int8,
+        position -> Int4,
+        code -> Text,
+        title -> Text,
+        kind -> Text,
+        max_points -> Numeric,
+        source -> Jsonb,
+    }
+}
+
+diesel::table! {
+    campaign_registrations (campaign_id, unit_id) {
+        campaign_id -> Int8,
+        unit_id -> Int8,
+        registered_at -> Timestamptz,
+        registered_by -> Text,
+    }
+}
+
+diesel::table! {
+    campaign_points (campaign_id, round_number, unit_id, criterion_code) {
+        campaign_id -> Int8,
+        round_number -> Int4,
+        unit_id -> Int8,
+        criterion_code -> Text,
+        points -> Numeric,
+        note -> Text,
+        entered_at -> Timestamptz,
+        entered_by -> Text,
+    }
+}
+
 diesel::joinable!(unit_contacts -> units (unit_id));
 diesel::joinable!(api_tokens -> units (unit_id));
 diesel::joinable!(indicator_versions -> indicators (indicator_id));
@@ -770,6 +830,12 @@ diesel::joinable!(assessment_evidence -> documents (document_id));
 diesel::joinable!(assessment_evidence -> assessment_files (file_id));
 diesel::joinable!(assessment_files -> assessments (assessment_id));
 diesel::joinable!(assessment_files -> units (unit_id));
+diesel::joinable!(campaign_rounds -> campaigns (campaign_id));
+diesel::joinable!(campaign_criteria -> campaigns (campaign_id));
+diesel::joinable!(campaign_registrations -> campaigns (campaign_id));
+diesel::joinable!(campaign_registrations -> units (unit_id));
+diesel::joinable!(campaign_points -> units (unit_id));
+diesel::joinable!(campaigns -> documents (document_id));
 diesel::joinable!(criteria_sets -> documents (document_id));
 diesel::joinable!(assessment_escalations -> assessments (assessment_id));
 diesel::joinable!(assessment_escalations -> units (unit_id));
@@ -825,4 +891,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_evidence,
     assessment_files,
     assessment_escalations,
+    campaigns,
+    campaign_rounds,
+    campaign_criteria,
+    campaign_registrations,
+    campaign_points,
 );

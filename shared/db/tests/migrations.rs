@@ -173,7 +173,12 @@ async fn diesel_schema_matches_the_migrated_database() {
         assessment_items,
         assessment_evidence,
         assessment_files,
-        assessment_escalations
+        assessment_escalations,
+        campaigns,
+        campaign_rounds,
+        campaign_criteria,
+        campaign_registrations,
+        campaign_points
     );
     actual.sort();
     expected.sort();

@@ -208,3 +208,13 @@ pub async fn assessment_changed(
 ) -> Result<String> {
     emit(conn, event_type, data, now).await
 }
+
+/// Emits `campaign.round_reviewed` for round `round` of campaign `id`, reviewed with `first`
+/// ranked first.
+pub async fn campaign_round_reviewed(
+    conn: &mut AsyncPgConnection,
+    data: &cchc_domain::model::webhook::CampaignRoundEventData,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    emit(conn, EventType::CampaignRoundReviewed, data, now).await
+}

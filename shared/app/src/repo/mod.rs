@@ -6,6 +6,7 @@
 pub mod assessments;
 pub mod attachments;
 pub mod audit;
+pub mod campaigns;
 pub mod criteria;
 pub mod documents;
 mod drafts;

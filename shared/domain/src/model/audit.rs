@@ -40,6 +40,8 @@ text_enum! {
         Assessment => "assessment",
         /// A unit's (or the Office's) file of evidence in a self-assessment round.
         AssessmentFile => "assessment_file",
+        /// An emulation campaign (its rounds, registrations, points and reviews).
+        Campaign => "campaign",
     }
 }
 

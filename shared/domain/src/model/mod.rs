@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod assessment_file;
 pub mod attachment;
 pub mod audit;
+pub mod campaign;
 pub mod criteria;
 pub mod document;
 pub mod holiday;

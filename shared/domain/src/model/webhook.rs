@@ -45,6 +45,8 @@ text_enum! {
         AssessmentSent => "assessment.sent",
         /// The Office recorded the province's appraisal of a self-assessment.
         AssessmentAppraised => "assessment.appraised",
+        /// The Office reviewed a round of an emulation campaign and froze its leaderboard.
+        CampaignRoundReviewed => "campaign.round_reviewed",
         /// A test event sent on request (`POST /webhooks/{id}/ping`); it cannot be subscribed to.
         Ping => "ping",
     }
@@ -64,6 +66,7 @@ impl EventType {
         EventType::TaskCompleted,
         EventType::AssessmentSent,
         EventType::AssessmentAppraised,
+        EventType::CampaignRoundReviewed,
     ];
 }
 
@@ -102,7 +105,8 @@ pub struct CreateWebhook {
     pub url: String,
     /// One or more of `period.opened`, `period.closed`, `submission.submitted`,
     /// `submission.returned`, `submission.accepted`, `unit.escalated`, `task.assigned`,
-    /// `task.overdue`, `task.completed`, `assessment.sent`, `assessment.appraised`.
+    /// `task.overdue`, `task.completed`, `assessment.sent`, `assessment.appraised`,
+    /// `campaign.round_reviewed`.
     #[schema(example = json!(["submission.submitted", "submission.accepted"]))]
     pub event_types: Vec<String>,
     #[serde(default)]
@@ -303,6 +307,20 @@ pub struct AssessmentEventData {
     pub final_points: Option<rust_decimal::Decimal>,
     #[schema(example = "Khá")]
     pub ranking_class: Option<String>,
+}
+
+/// `data` of `campaign.round_reviewed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CampaignRoundEventData {
+    /// `GET /api/v1/campaigns/{campaign_id}/rounds/{round}/leaderboard` has the frozen board.
+    pub campaign_id: i64,
+    #[schema(example = "TD-TTHC-2017")]
+    pub campaign_code: String,
+    #[schema(example = 1)]
+    pub round: i32,
+    /// The units ranked first (several when tied), by code.
+    #[schema(example = json!(["VP"]))]
+    pub first: Vec<String>,
 }
 
 /// `data` of `ping`.

@@ -15,6 +15,7 @@ pub mod cutoff;
 pub mod deadline;
 pub mod document_match;
 pub mod document_number;
+pub mod emulation;
 pub mod evidence;
 pub mod local_time;
 pub mod monitoring;
