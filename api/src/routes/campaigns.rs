@@ -8,10 +8,15 @@ use cchc_domain::model::campaign::{
 };
 use cchc_domain::model::PageParams;
 
+use cchc_excel::XLSX_MIME;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::created;
+use crate::routes::excel::{attachment, XlsxWorkbook};
 use crate::state::AppState;
 
 /// List campaigns
@@ -301,4 +306,84 @@ pub async fn reopen(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The cut of a commendation list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommendationCut {
+    /// The units ranked at most this, ties at the cut included; 3 when absent.
+    #[param(minimum = 1, maximum = 100, example = 3)]
+    pub top: Option<i32>,
+}
+
+const COMMENDATIONS: &str = "Title rows (\"DANH SÁCH ĐƠN VỊ ĐỀ NGHỊ KHEN THƯỞNG\", the campaign, the round and its dates), then STT, Tên đơn vị, Tổng điểm, Xếp hạng, Thành tích (each criterion's points, with what a computed one counted and an entered one's note) and a blank Hình thức khen thưởng đề nghị for the Office to fill; the scale and the signature block. Sheet \"Đề nghị khen thưởng\", A4 landscape, Times New Roman. The Office and the leadership.";
+
+/// A round's commendation list as Excel
+///
+/// The units ranked within the cut, as offices attach the list to their proposal for
+/// commendation.
+#[utoipa::path(
+    operation_id = "get_round_commendations",
+    tag = "campaigns",
+    description = COMMENDATIONS,
+    params(CommendationCut),
+    responses(
+        (status = 200, description = "The list", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = XlsxWorkbook,
+            headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
+        (status = 403, description = "A reporter", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign or round", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`top` out of 1–100", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/campaigns/{id}/rounds/{round}/commendations.xlsx")]
+pub async fn round_commendations(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(i64, i32)>,
+    cut: Query<CommendationCut>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, round) = *path;
+    commendations(&state, &auth, id, Some(round), cut.top).await
+}
+
+/// The whole campaign's commendation list as Excel
+///
+/// As a round's, from the campaign's leaderboard (each unit's mean over the rounds).
+#[utoipa::path(
+    operation_id = "get_campaign_commendations",
+    tag = "campaigns",
+    description = COMMENDATIONS,
+    params(CommendationCut),
+    responses(
+        (status = 200, description = "The list", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = XlsxWorkbook,
+            headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
+        (status = 403, description = "A reporter", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`top` out of 1–100", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/campaigns/{id}/commendations.xlsx")]
+pub async fn campaign_commendations(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    cut: Query<CommendationCut>,
+) -> Result<HttpResponse, ApiError> {
+    commendations(&state, &auth, *id, None, cut.top).await
+}
+
+async fn commendations(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    round: Option<i32>,
+    top: Option<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let top = top.unwrap_or(cchc_excel::commendations::DEFAULT_TOP);
+    let (bytes, ascii) =
+        campaigns::commendations(&mut conn, id, round, top, auth.principal()).await?;
+    let utf8 = ascii.replace("khen-thuong-", "Khen thưởng ");
+    Ok(attachment(bytes, XLSX_MIME, &ascii, &utf8))
 }

@@ -146,6 +146,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(campaigns::campaign_leaderboard)
         .service(campaigns::review)
         .service(campaigns::reopen)
+        .service(campaigns::round_commendations)
+        .service(campaigns::campaign_commendations)
         .service(criteria_sets::list)
         .service(criteria_sets::create)
         .service(criteria_sets::get)

@@ -215,6 +215,8 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("PUT /api/v1/campaigns/{id}/rounds/{round}/points",              [401, 204, 403, 403, 403, 403]),
     ("GET /api/v1/campaigns/{id}/rounds/{round}/leaderboard",         [401, 200, 200, 200, 200, 403]),
     ("GET /api/v1/campaigns/{id}/leaderboard",                        [401, 200, 200, 200, 200, 403]),
+    ("GET /api/v1/campaigns/{id}/rounds/{round}/commendations.xlsx",  [401, 200, 200, 403, 403, 403]),
+    ("GET /api/v1/campaigns/{id}/commendations.xlsx",                 [401, 200, 200, 403, 403, 403]),
     ("POST /api/v1/campaigns/{id}/rounds/{round}/review",             [401, 200, 403, 403, 403, 403]),
     ("POST /api/v1/campaigns/{id}/rounds/{round}/reopen",             [401, 204, 403, 403, 403, 403]),
     ("GET /api/v1/criteria-sets",                                     [401, 200, 200, 200, 200, 403]),

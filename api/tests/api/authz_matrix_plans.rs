@@ -266,6 +266,14 @@ impl PlanFixtures {
             "GET /api/v1/campaigns/{id}/leaderboard" => {
                 get(format!("/api/v1/campaigns/{}/leaderboard", self.campaign))
             }
+            "GET /api/v1/campaigns/{id}/rounds/{round}/commendations.xlsx" => get(format!(
+                "/api/v1/campaigns/{}/rounds/1/commendations.xlsx",
+                self.campaign
+            )),
+            "GET /api/v1/campaigns/{id}/commendations.xlsx" => get(format!(
+                "/api/v1/campaigns/{}/commendations.xlsx",
+                self.campaign
+            )),
             "POST /api/v1/campaigns/{id}/rounds/{round}/review" => {
                 let fresh = campaign(app, n + 2000).await;
                 post(format!("/api/v1/campaigns/{fresh}/rounds/1/review"), json!({}))

@@ -3,6 +3,9 @@
 //! leaderboard with each unit's computation and the tie rule; a reviewed round frozen until
 //! re-opened with a reason; registration where participation is by registration.
 
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use cchc_domain::model::token::Role;
 use serde_json::{json, Value};
 
@@ -296,6 +299,58 @@ async fn rounds_rank_units_from_their_reports_and_a_review_freezes_the_board() {
             (3, "KHTC".into(), 20.0)
         ]
     );
+
+    // The commendation list of round 1, the top two.
+    let response = app
+        .client
+        .get(format!("{}{path}/commendations.xlsx?top=2", app.base_url))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("khen-thuong-TD-TTHC-2026-dot-1.xlsx"),
+        "{disposition}"
+    );
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = workbook.worksheet_range("Đề nghị khen thưởng").unwrap();
+    let text = |r: u32, c: u32| {
+        sheet
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(text(0, 0), "DANH SÁCH ĐƠN VỊ ĐỀ NGHỊ KHEN THƯỞNG");
+    assert_eq!(text(2, 0), "Đợt 1 (từ ngày 01/10/2026 đến ngày 30/11/2026)");
+    assert_eq!(text(5, 1), "Đơn vị VP");
+    assert_eq!(text(5, 2), "105");
+    assert!(
+        text(5, 4).contains("TC1. Nộp báo cáo đúng hạn: 60/60 (1/1)"),
+        "{}",
+        text(5, 4)
+    );
+    assert_eq!(text(6, 1), "Đơn vị QLTM");
+    assert_eq!(text(7, 1), "");
+    let viewer = app.token(Role::Viewer, None).await;
+    let reporter = app.token(Role::Reporter, Some("VP")).await;
+    let status = |token: &str| {
+        let request = app
+            .client
+            .get(format!("{}{path}/commendations.xlsx", app.base_url))
+            .bearer_auth(token.to_owned());
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(&viewer).await, 200);
+    assert_eq!(status(&reporter).await, 403);
+    app.get(&format!("/api/v1/campaigns/{id}/commendations.xlsx?top=0"))
+        .await
+        .problem(422, "validation_failed");
 
     let trail = app
         .get(&format!(

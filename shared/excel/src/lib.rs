@@ -9,6 +9,7 @@
 //! files are in `cchc-app` (`repo::excel`, `repo::filing`, `repo::attachments`).
 
 pub mod cells;
+pub mod commendations;
 pub mod criteria_set;
 pub mod files;
 pub mod filing;

@@ -4,6 +4,7 @@
 //! leaderboard is computed from the records inside the round (`leaderboard`) until the Office
 //! reviews it, which freezes it (`review`; re-opening needs a reason, audited).
 
+mod commendations;
 mod create;
 mod leaderboard;
 mod points;
@@ -17,6 +18,7 @@ use crate::authz::{self, Principal};
 use cchc_db::campaigns::{self as db, CampaignRow};
 use cchc_domain::error::{Error, Result};
 
+pub use commendations::commendations;
 pub use create::create;
 pub use leaderboard::{campaign_leaderboard, round_leaderboard};
 pub use points::enter_points;
