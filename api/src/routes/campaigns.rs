@@ -47,7 +47,8 @@ pub async fn list(
 /// review on a weekend day or holiday is kept and shown with `review_effective_on`, the
 /// working day it falls on) and its criteria: `scored` ones make up the scale (computed from
 /// the records inside each round: `reports_on_time`, `accepted_first_time`, `tasks_on_time`,
-/// earning their share of their points; or `entered` by the Office), `bonus` and `penalty`
+/// earning their share of their points, all of them when nothing was due; or `entered` by the
+/// Office), `bonus` and `penalty`
 /// ones are entered and come on top. Every problem is answered at once. The Office only.
 #[utoipa::path(
     operation_id = "create_campaign",
@@ -186,7 +187,8 @@ pub async fn enter_points(
 /// Every competing unit (every unit but the department itself, or the registered ones) with
 /// its rank, points and, per criterion, how they were reached: for a computed criterion what
 /// it counted out of how many among the unit's reports or tasks due between the round's start
-/// and end (local days), the share and the points (its share of the criterion's); for an
+/// and end (local days), the share and the points (its share of the criterion's; all of
+/// them when nothing was due, `out_of` 0 and no share); for an
 /// entered one the points and the Office's note. `live` while the round is open; `frozen` once
 /// reviewed. `tie_rule` states how ties are broken.
 #[utoipa::path(

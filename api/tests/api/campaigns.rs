@@ -226,7 +226,8 @@ async fn rounds_rank_units_from_their_reports_and_a_review_freezes_the_board() {
         .unwrap()
         .contains("share the rank"));
 
-    // Round 2 has no report due: everybody ties and shares the first rank.
+    // Round 2 has no report due: nothing was late, everybody earns the points and shares
+    // the first rank.
     let second = app
         .get(&format!("/api/v1/campaigns/{id}/rounds/2/leaderboard"))
         .await
@@ -234,10 +235,15 @@ async fn rounds_rank_units_from_their_reports_and_a_review_freezes_the_board() {
     assert_eq!(
         ranks(&second),
         [
-            (1, "KHTC".into(), 0.0),
-            (1, "QLTM".into(), 0.0),
-            (1, "VP".into(), 0.0)
+            (1, "KHTC".into(), 100.0),
+            (1, "QLTM".into(), 100.0),
+            (1, "VP".into(), 100.0)
         ]
+    );
+    assert_eq!(row(&second, "VP")["criteria"][0]["out_of"], 0);
+    assert_eq!(
+        row(&second, "VP")["criteria"][0]["share_percent"],
+        Value::Null
     );
 
     // The review freezes round 1: KHTC's late report does not rewrite it.
@@ -294,9 +300,9 @@ async fn rounds_rank_units_from_their_reports_and_a_review_freezes_the_board() {
     assert_eq!(
         ranks(&whole),
         [
-            (1, "VP".into(), 52.5),
-            (2, "QLTM".into(), 29.0),
-            (3, "KHTC".into(), 20.0)
+            (1, "VP".into(), 102.5),
+            (2, "QLTM".into(), 79.0),
+            (3, "KHTC".into(), 70.0)
         ]
     );
 

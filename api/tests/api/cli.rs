@@ -93,7 +93,7 @@ async fn seed_demo_loads_the_source_documents_once() {
     assert!(first.status.success(), "{first:?}");
     assert!(
         stdout(&first).contains(
-            "8 units, 18 indicators, 1 periods, 12 plan tasks, 2 PAR Index rounds created"
+            "8 units, 18 indicators, 1 periods, 12 plan tasks, 2 PAR Index rounds, 1 emulation campaigns created"
         ),
         "{}",
         stdout(&first)
@@ -101,7 +101,7 @@ async fn seed_demo_loads_the_source_documents_once() {
     let second = cchc_api(app.db.url(), &["seed-demo"]);
     assert!(
         stdout(&second)
-            .contains("0 units, 0 indicators, 0 periods, 0 plan tasks, 0 PAR Index rounds created"),
+            .contains("0 units, 0 indicators, 0 periods, 0 plan tasks, 0 PAR Index rounds, 0 emulation campaigns created"),
         "idempotent"
     );
 
@@ -241,4 +241,38 @@ async fn seed_demo_loads_the_source_documents_once() {
     assert_eq!(readiness["points_at_risk"], 6.0, "{readiness:#}");
     assert_eq!(readiness["criteria"], 36);
     assert_eq!(readiness["resolved"], 6);
+
+    // Seed 004's campaign in 2022: round 1 reviewed and frozen, scored from the plan's tasks.
+    let campaigns = app.get("/api/v1/campaigns?year=2022").await.expect(200);
+    assert_eq!(campaigns["items"][0]["code"], "TD-TTHC-2022");
+    let campaign = campaigns["items"][0]["id"].as_i64().unwrap();
+    let first = app
+        .get(&format!(
+            "/api/v1/campaigns/{campaign}/rounds/1/leaderboard"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(first["state"], "frozen");
+    assert_eq!(first["rows"].as_array().unwrap().len(), 7);
+    // VP confirmed 1 of its 3 tasks due in March–June on time: a third of 60 points.
+    let vp = first["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_code"] == "VP")
+        .unwrap();
+    assert_eq!(
+        (&vp["criteria"][0]["counted"], &vp["criteria"][0]["out_of"]),
+        (&json!(1), &json!(3)),
+        "{first:#}"
+    );
+    assert_eq!(vp["criteria"][0]["points"], 20.0);
+    assert_eq!(first["rows"][0]["rank"], 1);
+    let second = app
+        .get(&format!(
+            "/api/v1/campaigns/{campaign}/rounds/2/leaderboard"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(second["state"], "live");
 }

@@ -1,7 +1,9 @@
 //! Demo data from the source documents: Sở Công Thương, its units, the indicators of its CCHC
-//! plan and the Q1/2023 reporting period; the 2022 plan with its tasks (`plan`). Loading twice
+//! plan and the Q1/2023 reporting period; the 2022 plan with its tasks (`plan`); the PAR Index
+//! rounds (`par_index`); seed 004's emulation campaign in 2022 (`campaign`). Loading twice
 //! changes nothing.
 
+mod campaign;
 mod par_index;
 mod plan;
 
@@ -29,6 +31,8 @@ pub struct DemoSummary {
     pub indicators_created: usize,
     /// PAR Index self-assessment rounds (2021 appraised, 2022 in progress).
     pub assessments_created: usize,
+    /// Emulation campaigns (seed 004's, in 2022).
+    pub campaigns_created: usize,
     pub periods_created: usize,
     pub tasks_created: usize,
 }
@@ -37,9 +41,9 @@ impl std::fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Demo data: {} units, {} indicators, {} periods, {} plan tasks, {} PAR Index rounds created (existing ones left as they were)",
+            "Demo data: {} units, {} indicators, {} periods, {} plan tasks, {} PAR Index rounds, {} emulation campaigns created (existing ones left as they were)",
             self.units_created, self.indicators_created, self.periods_created, self.tasks_created,
-            self.assessments_created
+            self.assessments_created, self.campaigns_created
         )
     }
 }
@@ -418,6 +422,13 @@ pub async fn load(
     {
         par_index::load(conn, &principal, &actor).await?;
         summary.assessments_created = 2;
+    }
+    if cchc_db::campaigns::id_by_code(conn, campaign::CAMPAIGN_CODE)
+        .await?
+        .is_none()
+    {
+        campaign::load(conn, &principal, &actor).await?;
+        summary.campaigns_created = 1;
     }
     Ok(summary)
 }

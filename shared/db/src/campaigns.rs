@@ -125,6 +125,16 @@ pub async fn insert(
     Ok(id)
 }
 
+/// The id of the campaign with code `code`.
+pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i64>> {
+    Ok(campaigns::table
+        .filter(campaigns::code.eq(code))
+        .select(campaigns::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// Campaign `id`.
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> Result<Option<CampaignRow>> {
     Ok(campaigns::table

@@ -39,10 +39,13 @@ pub struct CommendationScope<'a> {
     pub agency: &'a str,
 }
 
-/// "TC1. Nộp báo cáo đúng hạn: 60/60 (4/4)" per criterion, one a line; a penalty's taken off.
+/// "TC1. Nộp báo cáo đúng hạn: 60/60 (4/4)" per criterion, one a line; a penalty's taken off;
+/// a bonus or penalty nobody entered left out.
 fn achievements(campaign: &Campaign, row: &LeaderboardRow) -> String {
     row.criteria
         .iter()
+        // A bonus or penalty nobody entered says nothing.
+        .filter(|score| score.kind == CriterionKind::Scored || score.note.is_some())
         .map(|score| {
             let title = campaign
                 .criteria
@@ -51,6 +54,7 @@ fn achievements(campaign: &Campaign, row: &LeaderboardRow) -> String {
                 .map(|c| c.title.as_str())
                 .unwrap_or_default();
             let counted = match (score.counted, score.out_of) {
+                (Some(_), Some(0)) => " (không phát sinh)".to_owned(),
                 (Some(counted), Some(out_of)) => format!(" ({counted}/{out_of})"),
                 _ => String::new(),
             };

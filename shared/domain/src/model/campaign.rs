@@ -36,7 +36,8 @@ text_enum! {
     }
 }
 
-/// Where a criterion's points come from.
+/// Where a criterion's points come from. A computed criterion earns its share of its points;
+/// a unit with nothing due in the round ("không phát sinh") earns them all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CampaignSource {

@@ -135,14 +135,15 @@ pub fn check_entered(check: &mut Checker, points: Decimal, max: Decimal) {
 }
 
 /// A computed criterion's share (%) and points: `counted` of `out_of` is its share of `max`
-/// (two decimals). With nothing to count the unit earns nothing and the share is absent.
+/// (two decimals). With nothing due in the round ("không phát sinh") nothing was late: the
+/// unit earns the criterion's points, and the share is absent.
 pub fn share_points(counted: i64, out_of: i64, max: Decimal) -> (Option<Decimal>, Decimal) {
     match share_percent(counted, out_of) {
         Some(share) => (
             Some(share),
             (max * share / hundred()).round_dp(2).normalize(),
         ),
-        None => (None, Decimal::ZERO),
+        None => (None, max.normalize()),
     }
 }
 
@@ -283,7 +284,9 @@ mod tests {
     fn a_computed_criterion_earns_its_share_of_its_points() {
         assert_eq!(share_points(7, 8, d("60")), (Some(d("87.5")), d("52.5")));
         assert_eq!(share_points(2, 3, d("40")), (Some(d("66.67")), d("26.67")));
-        assert_eq!(share_points(0, 0, d("40")), (None, d("0")));
+        assert_eq!(share_points(0, 4, d("40")), (Some(d("0")), d("0")));
+        // Nothing due, nothing late.
+        assert_eq!(share_points(0, 0, d("40")), (None, d("40")));
     }
 
     fn row(code: &str, criteria: &[&str]) -> LeaderboardRow {
