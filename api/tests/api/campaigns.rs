@@ -479,3 +479,53 @@ async fn units_register_and_only_they_compete() {
         .await
         .problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn a_ratio_indicator_scores_the_units_accepted_figures() {
+    let app = TestApp::spawn().await;
+    let period = setup(&app).await;
+    let body = json!({"code": "TD-HS-2026", "year": 2026, "title": "Giải quyết hồ sơ đúng hạn",
+        "participation": "all",
+        "rounds": [{"starts_on": "2026-11-01", "ends_on": "2026-11-30", "review_on": "2026-12-01"}],
+        "criteria": [{"code": "TC1", "title": "Tỷ lệ hồ sơ trực tuyến", "max_points": 100,
+                      "source": {"method": "indicator", "indicator_code": "TTHC-TRUCTUYEN"}}]});
+    let mut unknown = body.clone();
+    unknown["criteria"][0]["source"]["indicator_code"] = json!("KHONG-CO");
+    let problem = app
+        .post("/api/v1/campaigns", unknown)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        errors(&problem),
+        [(
+            "criteria[0].source.indicator_code".into(),
+            "unknown_indicator".into()
+        )]
+    );
+    let id = app.post("/api/v1/campaigns", body).await.expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    // VP's 30 of 40 is accepted; QLTM's is not yet; KHTC files nothing.
+    let vp = file(&app, period, "VP").await;
+    app.post(&format!("/api/v1/submissions/{vp}/accept"), json!({}))
+        .await
+        .expect(200);
+    file(&app, period, "QLTM").await;
+    let board = app
+        .get(&format!("/api/v1/campaigns/{id}/rounds/1/leaderboard"))
+        .await
+        .expect(200);
+    assert_eq!(
+        ranks(&board),
+        [
+            (1, "VP".into(), 75.0),
+            (2, "KHTC".into(), 0.0),
+            (2, "QLTM".into(), 0.0)
+        ]
+    );
+    assert_eq!(row(&board, "VP")["criteria"][0]["share_percent"], 75.0);
+    assert_eq!(
+        row(&board, "QLTM")["criteria"][0]["share_percent"],
+        Value::Null
+    );
+}

@@ -11,7 +11,8 @@ use rust_decimal::Decimal;
 
 use crate::schema::{
     campaign_criteria, campaign_points, campaign_registrations, campaign_rounds, campaigns,
-    period_extensions, period_units, periods, plans, submissions, tasks, units,
+    indicators, period_extensions, period_units, periods, plans, submission_values, submissions,
+    tasks, units,
 };
 use cchc_domain::model::campaign::{CriterionKind, Participation};
 use cchc_domain::model::period::PeriodStatus;
@@ -479,4 +480,81 @@ pub async fn task_counts(
         }
     }
     Ok(counts)
+}
+
+/// By unit: Σ numerators and Σ denominators of indicator `code` in the unit's accepted reports
+/// of non-draft periods whose deadline (an extension's where granted) falls in `[from, to)`
+/// (values marked not applicable aside).
+pub async fn indicator_sums(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<i64, (Decimal, Decimal)>> {
+    let margin = chrono::Duration::days(92);
+    type Row = (
+        i64,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<Decimal>,
+        Option<Decimal>,
+    );
+    let rows: Vec<Row> = submissions::table
+        .inner_join(periods::table)
+        .inner_join(submission_values::table.inner_join(indicators::table))
+        .left_join(
+            period_extensions::table.on(period_extensions::period_id
+                .eq(submissions::period_id)
+                .and(period_extensions::unit_id.eq(submissions::unit_id))),
+        )
+        .filter(indicators::code.eq(code))
+        .filter(submissions::status.eq("accepted"))
+        .filter(submission_values::not_applicable.eq(false))
+        .filter(periods::status.ne(PeriodStatus::Draft))
+        .filter(periods::deadline.ge(from - margin))
+        .filter(periods::deadline.lt(to + margin))
+        .select((
+            submissions::unit_id,
+            periods::deadline,
+            period_extensions::deadline.nullable(),
+            submission_values::numerator,
+            submission_values::denominator,
+        ))
+        .load(conn)
+        .await?;
+    let mut sums: HashMap<i64, (Decimal, Decimal)> = HashMap::new();
+    for (unit, deadline, extended, numerator, denominator) in rows {
+        let deadline = extended.unwrap_or(deadline);
+        if deadline < from || deadline >= to {
+            continue;
+        }
+        let (Some(numerator), Some(denominator)) = (numerator, denominator) else {
+            continue;
+        };
+        let entry = sums.entry(unit).or_default();
+        entry.0 += numerator;
+        entry.1 += denominator;
+    }
+    Ok(sums)
+}
+
+/// Which of indicators `codes` exist, by code, and whether each is a ratio.
+pub async fn indicator_ratios(
+    conn: &mut AsyncPgConnection,
+    codes: &[String],
+) -> Result<HashMap<String, bool>> {
+    let rows: Vec<(String, cchc_domain::model::indicator::IndicatorKind)> = indicators::table
+        .filter(indicators::code.eq_any(codes))
+        .select((indicators::code, indicators::kind))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, kind)| {
+            (
+                code,
+                kind == cchc_domain::model::indicator::IndicatorKind::Ratio,
+            )
+        })
+        .collect())
 }

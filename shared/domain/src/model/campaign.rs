@@ -50,6 +50,14 @@ pub enum CampaignSource {
     /// The share of the tasks the unit leads, due in the round, that the Office confirmed done
     /// no later than their deadline.
     TasksOnTime,
+    /// A ratio indicator's value for the unit (e.g. the share of dossiers resolved early or on
+    /// time) over its accepted reports due in the round: Σ numerators / Σ denominators, at most
+    /// 100 %. No accepted figure earns nothing; accepted figures with nothing to count (a
+    /// denominator of 0) earn the criterion's points.
+    Indicator {
+        #[schema(example = "TL-DUNGHAN")]
+        indicator_code: String,
+    },
     /// Points the Office enters for each unit, with a note.
     Entered,
 }

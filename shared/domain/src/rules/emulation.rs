@@ -147,6 +147,28 @@ pub fn share_points(counted: i64, out_of: i64, max: Decimal) -> (Option<Decimal>
     }
 }
 
+/// A ratio indicator's share (%) and points: Σ numerators of Σ denominators, at most 100 %, is
+/// its share of `max` (two decimals); with no denominator ("không phát sinh") the unit earns
+/// the criterion's points and the share is absent.
+pub fn ratio_points(
+    numerator: Decimal,
+    denominator: Decimal,
+    max: Decimal,
+) -> (Option<Decimal>, Decimal) {
+    if denominator <= Decimal::ZERO {
+        return (None, max.normalize());
+    }
+    let share = (numerator * hundred() / denominator)
+        .min(hundred())
+        .max(Decimal::ZERO)
+        .round_dp(2)
+        .normalize();
+    (
+        Some(share),
+        (max * share / hundred()).round_dp(2).normalize(),
+    )
+}
+
 /// Ranks `rows` in place (sorted, `rank` set) by [`TIE_RULE`]; ties on every criterion are
 /// listed by unit code.
 pub fn rank(rows: &mut [LeaderboardRow]) {
@@ -278,6 +300,19 @@ mod tests {
                 "{expected:?} in {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_ratio_earns_its_share_capped_at_the_whole() {
+        assert_eq!(
+            ratio_points(d("95"), d("100"), d("40")),
+            (Some(d("95")), d("38"))
+        );
+        assert_eq!(
+            ratio_points(d("7"), d("6"), d("40")),
+            (Some(d("100")), d("40"))
+        );
+        assert_eq!(ratio_points(d("0"), d("0"), d("40")), (None, d("40")));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::repo::map_unique;
 use cchc_db::campaigns::{self as db, NewCampaign};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
-use cchc_domain::model::campaign::{Campaign, CreateCampaign};
+use cchc_domain::model::campaign::{Campaign, CampaignSource, CreateCampaign};
 use cchc_domain::rules::emulation::check_campaign;
 use cchc_domain::validation::Checker;
 
@@ -33,6 +33,37 @@ pub async fn create(
                 &[("document_id".to_owned(), document_id)],
             )
             .await?;
+        }
+        let wanted: Vec<(usize, String)> = input
+            .criteria
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match &c.source {
+                CampaignSource::Indicator { indicator_code } => {
+                    Some((i, indicator_code.trim().to_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        if !wanted.is_empty() {
+            let codes: Vec<String> = wanted.iter().map(|(_, c)| c.clone()).collect();
+            let found = db::indicator_ratios(conn, &codes).await?;
+            for (i, code) in wanted {
+                let field = format!("criteria[{i}].source.indicator_code");
+                match found.get(&code) {
+                    None => check.push(
+                        field,
+                        "unknown_indicator",
+                        format!("no indicator has the code {code:?}"),
+                    ),
+                    Some(false) => check.push(
+                        field,
+                        "not_a_ratio",
+                        "a campaign scores a ratio indicator (a share of a whole)",
+                    ),
+                    Some(true) => {}
+                }
+            }
         }
         check.finish()?;
         let sources = input

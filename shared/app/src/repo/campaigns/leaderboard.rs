@@ -18,7 +18,7 @@ use cchc_domain::model::campaign::{
     CampaignCriterion, CampaignSource, CriterionKind, CriterionScore, Leaderboard, LeaderboardRow,
     Participation,
 };
-use cchc_domain::rules::emulation::{rank, share_points, total, TIE_RULE};
+use cchc_domain::rules::emulation::{rank, ratio_points, share_points, total, TIE_RULE};
 use cchc_domain::rules::local_time::local_instant;
 
 fn scale(criteria: &[CampaignCriterion]) -> Decimal {
@@ -57,6 +57,15 @@ pub(super) async fn compute(
     let reports = db::report_counts(conn, from, to).await?;
     let tasks = db::task_counts(conn, from, to).await?;
     let entered = db::entered_points(conn, campaign.id, round.number).await?;
+    let mut ratios: HashMap<String, HashMap<i64, (Decimal, Decimal)>> = HashMap::new();
+    for c in criteria {
+        if let CampaignSource::Indicator { indicator_code } = &c.source {
+            if !ratios.contains_key(indicator_code) {
+                let sums = db::indicator_sums(conn, indicator_code, from, to).await?;
+                ratios.insert(indicator_code.clone(), sums);
+            }
+        }
+    }
     let mut rows = Vec::new();
     for (unit_id, unit_code, unit_name) in competitors(conn, campaign).await? {
         let reports = reports.get(&unit_id).copied().unwrap_or_default();
@@ -70,7 +79,7 @@ pub(super) async fn compute(
                         Some((reports.accepted_first_time, reports.due))
                     }
                     CampaignSource::TasksOnTime => Some(tasks),
-                    CampaignSource::Entered => None,
+                    CampaignSource::Indicator { .. } | CampaignSource::Entered => None,
                 };
                 let mut score = CriterionScore {
                     code: c.code.clone(),
@@ -89,6 +98,22 @@ pub(super) async fn compute(
                         score.out_of = Some(out_of);
                         score.share_percent = share;
                         score.points = points;
+                    }
+                    None if matches!(c.source, CampaignSource::Indicator { .. }) => {
+                        let sums = match &c.source {
+                            CampaignSource::Indicator { indicator_code } => ratios
+                                .get(indicator_code)
+                                .and_then(|sums| sums.get(&unit_id))
+                                .copied(),
+                            _ => None,
+                        };
+                        // No accepted figure yet: nothing to score the unit on.
+                        if let Some((numerator, denominator)) = sums {
+                            let (share, points) =
+                                ratio_points(numerator, denominator, c.max_points);
+                            score.share_percent = share;
+                            score.points = points;
+                        }
                     }
                     None => {
                         if let Some((points, note)) = entered.get(&(unit_id, c.code.clone())) {
