@@ -47,7 +47,8 @@ pub async fn list(
 /// review on a weekend day or holiday is kept and shown with `review_effective_on`, the
 /// working day it falls on) and its criteria: `scored` ones make up the scale (computed from
 /// the records inside each round: `reports_on_time`, `accepted_first_time`, `tasks_on_time`,
-/// a ratio `indicator`'s value over the unit's accepted reports,
+/// a ratio `indicator`'s value over the unit's accepted reports, `assessment_readiness` (the
+/// unit's ready parts of a self-assessment round),
 /// earning their share of their points, all of them when nothing was due; or `entered` by the
 /// Office), `bonus` and `penalty`
 /// ones are entered and come on top. Every problem is answered at once. The Office only.
@@ -58,7 +59,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Launched", body = Campaign, headers(("Location" = String, description = "The campaign"))),
         (status = 409, description = "The code is taken (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field (`rounds[i].review_on`: `before_end`; `rounds[i].starts_on`: `overlaps`; `criteria[i].source`: `entered_only`; `criteria[i].source.indicator_code`: `unknown_indicator`, `not_a_ratio`; `criteria`: `no_scored_criterion`; `document_id`: `unknown_document` …)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field (`rounds[i].review_on`: `before_end`; `rounds[i].starts_on`: `overlaps`; `criteria[i].source`: `entered_only`; `criteria[i].source.indicator_code`: `unknown_indicator`, `not_a_ratio`; `criteria[i].source.assessment_code`: `unknown_assessment`; `criteria`: `no_scored_criterion`; `document_id`: `unknown_document` …)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/campaigns")]

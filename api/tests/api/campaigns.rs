@@ -529,3 +529,55 @@ async fn a_ratio_indicator_scores_the_units_accepted_figures() {
         Value::Null
     );
 }
+
+#[actix_web::test]
+async fn a_units_ready_parts_of_the_self_assessment_score_it() {
+    let app = TestApp::spawn().await;
+    let (round, _, plan_doc) = crate::assessments::round(&app).await;
+    let body = json!({"code": "TD-PAR-2026", "year": 2026, "title": "Thi đua tự đánh giá Chỉ số CCHC",
+        "participation": "all",
+        "rounds": [{"starts_on": "2026-11-01", "ends_on": "2026-12-20", "review_on": "2026-12-21"}],
+        "criteria": [{"code": "TC1", "title": "Tài liệu kiểm chứng đầy đủ", "max_points": 100,
+                      "source": {"method": "assessment_readiness", "assessment_code": "TDG-2026"}}]});
+    let mut unknown = body.clone();
+    unknown["criteria"][0]["source"]["assessment_code"] = json!("TDG-KHONG-CO");
+    let problem = app
+        .post("/api/v1/campaigns", unknown)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        errors(&problem),
+        [(
+            "criteria[0].source.assessment_code".into(),
+            "unknown_assessment".into()
+        )]
+    );
+    let id = app.post("/api/v1/campaigns", body).await.expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/campaigns/{id}/rounds/1/leaderboard");
+    // VP's one part (1.1) is not scored yet; QLTM has none (nothing due).
+    let board = app.get(&path).await.expect(200);
+    assert_eq!(row(&board, "VP")["criteria"][0]["out_of"], 1);
+    assert_eq!(row(&board, "VP")["points"], 0.0);
+    assert_eq!(row(&board, "QLTM")["points"], 100.0);
+    // Scored with located evidence and accepted: ready, full points.
+    let vp = app.token(Role::Reporter, Some("VP")).await;
+    app.request(
+        reqwest::Method::PUT,
+        &format!("/api/v1/assessments/{round}/items/1.1/score"),
+        Some(&vp),
+        Some(&json!({"level": 0, "evidence": [{"document_id": plan_doc, "section": "Mục I", "page": 1}]})),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/assessments/{round}/items/1.1/accept"),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let board = app.get(&path).await.expect(200);
+    assert_eq!(row(&board, "VP")["criteria"][0]["counted"], 1);
+    assert_eq!(row(&board, "VP")["points"], 100.0);
+}

@@ -50,6 +50,12 @@ pub enum CampaignSource {
     /// The share of the tasks the unit leads, due in the round, that the Office confirmed done
     /// no later than their deadline.
     TasksOnTime,
+    /// The share of the unit's parts of a PAR Index self-assessment round that are ready
+    /// (scored, with evidence or an explanation, accepted by the Office) as the round stands.
+    AssessmentReadiness {
+        #[schema(example = "TDG-CCHC-2026")]
+        assessment_code: String,
+    },
     /// A ratio indicator's value for the unit (e.g. the share of dossiers resolved early or on
     /// time) over its accepted reports due in the round: Σ numerators / Σ denominators, at most
     /// 100 %. No accepted figure earns nothing; accepted figures with nothing to count (a

@@ -65,6 +65,21 @@ pub async fn create(
                 }
             }
         }
+        for (i, criterion) in input.criteria.iter().enumerate() {
+            if let CampaignSource::AssessmentReadiness { assessment_code } = &criterion.source {
+                let code = assessment_code.trim();
+                if cchc_db::assessments::id_by_code(conn, code)
+                    .await?
+                    .is_none()
+                {
+                    check.push(
+                        format!("criteria[{i}].source.assessment_code"),
+                        "unknown_assessment",
+                        format!("no self-assessment round has the code {code:?}"),
+                    );
+                }
+            }
+        }
         check.finish()?;
         let sources = input
             .criteria

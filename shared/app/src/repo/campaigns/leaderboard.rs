@@ -12,6 +12,7 @@ use super::find;
 use super::read::criterion;
 use crate::authz::{self, Principal};
 use crate::repo::local;
+use crate::repo::submissions::BoardCaches;
 use cchc_db::campaigns::{self as db, CampaignRow, RoundRow};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::campaign::{
@@ -41,6 +42,35 @@ async fn competitors(
     }
 }
 
+/// By (round code, unit): the unit's parts of each self-assessment round the criteria read,
+/// and how many of them are ready, as the rounds stand now.
+async fn readiness_by_unit(
+    conn: &mut AsyncPgConnection,
+    criteria: &[CampaignCriterion],
+) -> Result<HashMap<(String, i64), (i64, i64)>> {
+    let mut found = HashMap::new();
+    let caches = BoardCaches::new(1);
+    let system = authz::system("campaign leaderboard");
+    for criterion in criteria {
+        let CampaignSource::AssessmentReadiness { assessment_code } = &criterion.source else {
+            continue;
+        };
+        let Some(round) = cchc_db::assessments::id_by_code(conn, assessment_code).await? else {
+            continue;
+        };
+        let board = crate::repo::assessments::readiness(conn, &caches, round, &system).await?;
+        for unit in board.units {
+            if let Some(unit_ref) = unit.unit {
+                found.insert(
+                    (assessment_code.clone(), unit_ref.id),
+                    (unit.figures.resolved, unit.figures.criteria),
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Round `round`'s leaderboard computed now from the records.
 pub(super) async fn compute(
     conn: &mut AsyncPgConnection,
@@ -57,6 +87,7 @@ pub(super) async fn compute(
     let reports = db::report_counts(conn, from, to).await?;
     let tasks = db::task_counts(conn, from, to).await?;
     let entered = db::entered_points(conn, campaign.id, round.number).await?;
+    let readiness = readiness_by_unit(conn, criteria).await?;
     let mut ratios: HashMap<String, HashMap<i64, (Decimal, Decimal)>> = HashMap::new();
     for c in criteria {
         if let CampaignSource::Indicator { indicator_code } = &c.source {
@@ -73,12 +104,18 @@ pub(super) async fn compute(
         let scores: Vec<CriterionScore> = criteria
             .iter()
             .map(|c| {
-                let counts = match c.source {
+                let counts = match &c.source {
                     CampaignSource::ReportsOnTime => Some((reports.on_time, reports.due)),
                     CampaignSource::AcceptedFirstTime => {
                         Some((reports.accepted_first_time, reports.due))
                     }
                     CampaignSource::TasksOnTime => Some(tasks),
+                    CampaignSource::AssessmentReadiness { assessment_code } => Some(
+                        readiness
+                            .get(&(assessment_code.clone(), unit_id))
+                            .copied()
+                            .unwrap_or_default(),
+                    ),
                     CampaignSource::Indicator { .. } | CampaignSource::Entered => None,
                 };
                 let mut score = CriterionScore {
