@@ -128,38 +128,7 @@ async fn the_plans_tasks_and_the_years_reports_score_their_criteria() {
     app.post(&format!("/api/v1/periods/{period}/open"), json!({}))
         .await
         .expect(200);
-    let draft = app
-        .post_as(
-            &vp,
-            &format!("/api/v1/periods/{period}/submissions"),
-            json!({}),
-        )
-        .await;
-    let etag = draft
-        .headers
-        .get("etag")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let draft_id = draft.expect(201)["id"].as_i64().unwrap();
-    let saved = app
-        .client
-        .patch(format!("{}/api/v1/submissions/{draft_id}", app.base_url))
-        .bearer_auth(&vp)
-        .header("if-match", etag)
-        .json(&json!({"values": {"TTHC-TRUCTUYEN": {"numerator": 30, "denominator": 40}}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status().as_u16(), 200);
-    app.post_as(
-        &vp,
-        &format!("/api/v1/submissions/{draft_id}/submit"),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    crate::campaigns::file(&app, period, "VP").await;
     let read = app
         .get(&format!("/api/v1/assessments/{id}"))
         .await

@@ -42,8 +42,8 @@ async fn setup(app: &TestApp) -> i64 {
     period
 }
 
-/// `unit`'s reporter files its report; its id.
-async fn file(app: &TestApp, period: i64, unit: &str) -> i64 {
+/// `unit`'s reporter files its report (30 of 40 for TTHC-TRUCTUYEN); its id.
+pub(crate) async fn file(app: &TestApp, period: i64, unit: &str) -> i64 {
     let token = app.token(Role::Reporter, Some(unit)).await;
     let draft = app
         .post_as(

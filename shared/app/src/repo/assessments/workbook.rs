@@ -5,7 +5,6 @@ use diesel_async::AsyncPgConnection;
 use super::assemble::get;
 use crate::authz::{self, Principal};
 use crate::repo::submissions::BoardCaches;
-use cchc_db::units;
 use cchc_domain::error::Result;
 use cchc_excel::self_assessment::build_self_assessment;
 
@@ -21,11 +20,7 @@ pub async fn workbook(
     let round = get(conn, caches, id, principal).await?;
     let set = crate::repo::criteria::load(conn, round.criteria_set_id).await?;
     // Signed by the department: the only top-level unit, when there is one.
-    let roots = units::active_roots(conn, 2).await?;
-    let agency = match roots.as_slice() {
-        [(_, name)] => name.clone(),
-        _ => String::new(),
-    };
+    let agency = crate::repo::units::signing_agency(conn).await?;
     let bytes = build_self_assessment(&set, &round, &agency)?;
     Ok((bytes, format!("tu-danh-gia-{}.xlsx", round.code)))
 }

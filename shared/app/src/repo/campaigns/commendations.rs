@@ -7,7 +7,6 @@ use diesel_async::AsyncPgConnection;
 use super::leaderboard::{campaign_leaderboard, round_leaderboard};
 use super::read::load;
 use crate::authz::{self, Principal};
-use cchc_db::units;
 use cchc_domain::error::{Error, Result};
 use cchc_excel::commendations::{build_commendations, CommendationScope};
 
@@ -35,11 +34,7 @@ pub async fn commendations(
     };
     let campaign = load(conn, id).await?;
     // Signed by the department: the only top-level unit, when there is one.
-    let roots = units::active_roots(conn, 2).await?;
-    let agency = match roots.as_slice() {
-        [(_, name)] => name.clone(),
-        _ => String::new(),
-    };
+    let agency = crate::repo::units::signing_agency(conn).await?;
     let scope = CommendationScope {
         campaign: &campaign,
         board: &board,
