@@ -2,7 +2,8 @@
 //! server, an injected clock. The Office is reminded before each round's review with the top of
 //! the live leaderboard; the competing units' focal persons before the round ends with their
 //! own points, rank and criteria. Nothing outside office hours, nothing twice however often the
-//! schedule fires, and nothing once the round is reviewed, also when the mail was queued.
+//! schedule fires, and nothing once the round is reviewed or to a unit no longer competing,
+//! also when the mail was queued.
 //!
 //! Fixture (default policy: reminders D-5, D-2, D-0 at 08:00 and 14:00 on the due day):
 //! - units KHTC, QLTM and PC (one focal person each), and an inactive unit CU;
@@ -31,7 +32,7 @@ use cchc_domain::model::campaign::{
 use cchc_domain::model::job::Recipient;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::token::Role;
-use cchc_domain::model::unit::{Contact, CreateUnit, UnitKind};
+use cchc_domain::model::unit::{Contact, CreateUnit, UnitKind, UpdateUnit};
 use cchc_testkit::smtp_sink::{ReceivedMessage, SmtpSink};
 use cchc_testkit::test_db::TestDatabase;
 use cchc_worker::dispatch::JobDispatcher;
@@ -80,6 +81,8 @@ struct Fixture {
     sink: SmtpSink,
     worker: Worker,
     campaign: i64,
+    /// The units' ids by code.
+    units: Vec<(&'static str, i64)>,
 }
 
 fn criterion(
@@ -109,6 +112,7 @@ async fn fixture(participation: Participation) -> Fixture {
     let actor = Actor::system("test");
     let now = at("2026-11-30T09:00:00+07:00");
     let mut conn = pool.get().await.unwrap();
+    let mut ids = Vec::new();
     for (code, name, focal, active) in [
         (
             "KHTC",
@@ -145,9 +149,11 @@ async fn fixture(participation: Participation) -> Fixture {
                 phone: None,
             }],
         };
-        units::create(&mut conn, &unit, &office(), &actor, now)
+        let id = units::create(&mut conn, &unit, &office(), &actor, now)
             .await
-            .unwrap();
+            .unwrap()
+            .id;
+        ids.push((code, id));
     }
     let input = CreateCampaign {
         code: "TD-CCHC-2026".into(),
@@ -220,6 +226,7 @@ async fn fixture(participation: Participation) -> Fixture {
         sink,
         worker,
         campaign,
+        units: ids,
     }
 }
 
@@ -251,6 +258,27 @@ impl Fixture {
         campaigns::register(
             &mut conn,
             self.campaign,
+            &input,
+            &office(),
+            &Actor::system("test"),
+            self.clock.now(),
+        )
+        .await
+        .unwrap();
+    }
+
+    /// The unit leaves the department's active units: it no longer competes in an `all`
+    /// campaign.
+    async fn deactivate(&self, code: &str) {
+        let id = self.units.iter().find(|(c, _)| *c == code).unwrap().1;
+        let mut conn = self.pool.get().await.unwrap();
+        let input = UpdateUnit {
+            active: Some(false),
+            ..UpdateUnit::default()
+        };
+        units::update(
+            &mut conn,
+            id,
             &input,
             &office(),
             &Actor::system("test"),
@@ -608,4 +636,18 @@ async fn a_reviewed_round_gets_nothing_even_when_its_mail_was_queued() {
     assert_eq!(f.once_at("2026-12-23T08:00:00+07:00").await, (0, 0));
     assert_eq!(f.once_at("2026-12-24T08:00:00+07:00").await, (0, 0));
     assert!(campaign_mail(&f.sink).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_unit_that_no_longer_competes_gets_nothing_even_when_its_mail_was_queued() {
+    let f = fixture(Participation::All).await;
+    f.clock.set(at("2026-12-18T08:00:00+07:00"));
+    assert_eq!(counts(&f.worker.plan().await.unwrap()), (0, 3));
+    f.deactivate("PC").await;
+    let drained = f.worker.drain(None).await.unwrap();
+    assert_eq!((drained.retrying, drained.failed), (0, 0));
+    let mail = campaign_mail(&f.sink);
+    assert!(to(&mail, PC).is_empty(), "PC no longer competes");
+    has(one_to(&mail, KHTC), "xếp hạng 1/2 đơn vị tham gia.");
+    assert_eq!(f.once_at("2026-12-23T08:00:00+07:00").await, (1, 2));
 }
