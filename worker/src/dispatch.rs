@@ -7,19 +7,20 @@ use futures_util::future::BoxFuture;
 
 use cchc_app::jobs::{
     AssessmentDigest, AssessmentEscalationHead, AssessmentEscalationLeadership,
-    AssessmentOfficeReminder, AssessmentReminder, BackgroundJob, Digest, EscalationHead,
-    EscalationLeadership, PlanDigest, Receipt, Reminder, TaskEscalationHead,
-    TaskEscalationLeadership, TaskReminder, WebhookDelivery,
+    AssessmentOfficeReminder, AssessmentReminder, BackgroundJob, CampaignOfficeReminder,
+    CampaignUnitReminder, Digest, EscalationHead, EscalationLeadership, PlanDigest, Receipt,
+    Reminder, TaskEscalationHead, TaskEscalationLeadership, TaskReminder, WebhookDelivery,
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
 use crate::webhook_jobs::WebhookJobs;
-use crate::{assessment_mail_jobs, task_mail_jobs};
+use crate::{assessment_mail_jobs, campaign_mail_jobs, task_mail_jobs};
 
 /// Webhook deliveries go to [`WebhookJobs`]; the mail kinds (reminders, escalations, receipts,
-/// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`] and the
-/// self-assessment kinds in [`assessment_mail_jobs`]. An unknown kind, or a payload that is
+/// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`], the
+/// self-assessment kinds in [`assessment_mail_jobs`] and the campaign kinds in
+/// [`campaign_mail_jobs`]. An unknown kind, or a payload that is
 /// not its kind's, fails for good.
 pub struct JobDispatcher {
     mail: MailJobs,
@@ -114,6 +115,21 @@ impl JobHandler for JobDispatcher {
                     let payload = AssessmentDigest::from_claimed(job)?;
                     let key = MailJobs::key(job);
                     let decision = assessment_mail_jobs::digest(conn, payload, key, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                CampaignOfficeReminder::JOB_NAME => {
+                    let payload = CampaignOfficeReminder::from_claimed(job)?;
+                    let (key, policy) = (MailJobs::key(job), mail.task_policy());
+                    let decision =
+                        campaign_mail_jobs::office_reminder(conn, payload, key, policy, now)
+                            .await?;
+                    mail.deliver(decision, now).await
+                }
+                CampaignUnitReminder::JOB_NAME => {
+                    let payload = CampaignUnitReminder::from_claimed(job)?;
+                    let (key, policy) = (MailJobs::key(job), mail.task_policy());
+                    let decision =
+                        campaign_mail_jobs::unit_reminder(conn, payload, key, policy, now).await?;
                     mail.deliver(decision, now).await
                 }
                 WebhookDelivery::JOB_NAME => {

@@ -7,6 +7,7 @@
 //! Office's rights, beside `Actor::system("worker")` for the audit trail.
 
 pub mod assessment_mail_jobs;
+pub mod campaign_mail_jobs;
 pub mod dispatch;
 pub mod email;
 pub mod mail_jobs;

@@ -130,12 +130,14 @@ async fn once(config: Config) -> anyhow::Result<()> {
     let worker = Worker::from_env(&config, pool.clone())?;
     let (plan, drained) = worker.once().await?;
     println!(
-        "planned {} job(s): {} reminder(s), {} head escalation(s), {} leadership escalation(s), {} digest(s); ran {} job(s): {} done, {} to retry, {} failed",
+        "planned {} job(s): {} reminder(s), {} head escalation(s), {} leadership escalation(s), {} digest(s), {} campaign reminder(s) to the Office, {} to units; ran {} job(s): {} done, {} to retry, {} failed",
         plan.total(),
         plan.reminders,
         plan.head_escalations,
         plan.leadership_escalations,
         plan.digests,
+        plan.campaign_office_reminders,
+        plan.campaign_unit_reminders,
         drained.done + drained.retrying + drained.failed,
         drained.done,
         drained.retrying,

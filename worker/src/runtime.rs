@@ -104,6 +104,8 @@ impl Worker {
                 assessment_leadership_escalations = report.assessment_leadership_escalations,
                 assessment_office_reminders = report.assessment_office_reminders,
                 assessment_digests = report.assessment_digests,
+                campaign_office_reminders = report.campaign_office_reminders,
+                campaign_unit_reminders = report.campaign_unit_reminders,
                 "planned"
             );
         }

@@ -244,6 +244,37 @@ impl BackgroundJob for AssessmentDigest {
     const JOB_NAME: &'static str = "assessment_digest";
 }
 
+/// Reminds one Office mailbox that round `round` of a campaign is to be reviewed; `due` is the
+/// end of the working day the review falls on, as planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignOfficeReminder {
+    pub campaign_id: i64,
+    pub round: i32,
+    pub step: ReminderStep,
+    pub due: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for CampaignOfficeReminder {
+    const JOB_NAME: &'static str = "campaign_office_reminder";
+}
+
+/// Reminds a competing unit's focal person that round `round` of a campaign ends (`due`: the
+/// end of its last working day, as planned), with where the unit stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignUnitReminder {
+    pub campaign_id: i64,
+    pub round: i32,
+    pub unit_id: i64,
+    pub step: ReminderStep,
+    pub due: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for CampaignUnitReminder {
+    const JOB_NAME: &'static str = "campaign_unit_reminder";
+}
+
 /// Delivers one integration event to one webhook subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookDelivery {
@@ -504,6 +535,36 @@ mod tests {
         };
         let expected = json!({"assessment_id": 2, "date": "2026-03-02", "recipient": recipient});
         check(&digest, "assessment_digest", &expected);
+    }
+
+    #[test]
+    fn campaign_kinds() {
+        let (recipient, due) = (focal(), deadline());
+        let office = CampaignOfficeReminder {
+            campaign_id: 4,
+            round: 2,
+            step: ReminderStep::WorkingDaysBefore(5),
+            due,
+            recipient: recipient.clone(),
+        };
+        let expected = json!({
+            "campaign_id": 4, "round": 2, "step": "d5", "due": "2026-03-10T10:00:00Z",
+            "recipient": recipient,
+        });
+        check(&office, "campaign_office_reminder", &expected);
+        let unit = CampaignUnitReminder {
+            campaign_id: 4,
+            round: 2,
+            unit_id: 12,
+            step: ReminderStep::DeadlineDay,
+            due,
+            recipient: recipient.clone(),
+        };
+        let expected = json!({
+            "campaign_id": 4, "round": 2, "unit_id": 12, "step": "deadline_day",
+            "due": "2026-03-10T10:00:00Z", "recipient": recipient,
+        });
+        check(&unit, "campaign_unit_reminder", &expected);
     }
 
     #[test]

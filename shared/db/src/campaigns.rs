@@ -166,6 +166,54 @@ pub async fn parts_of(
     Ok((rounds, criteria))
 }
 
+/// A round not yet reviewed, with what the worker's planning needs of its campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreviewedRound {
+    pub campaign_id: i64,
+    pub participation: Participation,
+    pub number: i32,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub review_on: NaiveDate,
+}
+
+/// The rounds not yet reviewed whose review date is on or after `since`, by campaign and
+/// number.
+pub async fn unreviewed_rounds(
+    conn: &mut AsyncPgConnection,
+    since: NaiveDate,
+) -> Result<Vec<UnreviewedRound>> {
+    let rows: Vec<(i64, Participation, i32, NaiveDate, NaiveDate, NaiveDate)> =
+        campaign_rounds::table
+            .inner_join(campaigns::table)
+            .filter(campaign_rounds::reviewed_at.is_null())
+            .filter(campaign_rounds::review_on.ge(since))
+            .order((campaign_rounds::campaign_id, campaign_rounds::number))
+            .select((
+                campaign_rounds::campaign_id,
+                campaigns::participation,
+                campaign_rounds::number,
+                campaign_rounds::starts_on,
+                campaign_rounds::ends_on,
+                campaign_rounds::review_on,
+            ))
+            .load(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(campaign_id, participation, number, starts_on, ends_on, review_on)| UnreviewedRound {
+                campaign_id,
+                participation,
+                number,
+                starts_on,
+                ends_on,
+                review_on,
+            },
+        )
+        .collect())
+}
+
 /// Round `number` of campaign `id`, locked.
 pub async fn lock_round(
     conn: &mut AsyncPgConnection,

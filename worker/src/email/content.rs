@@ -1,6 +1,6 @@
-//! What the worker mails: fourteen kinds of mail, each with the data its templates need (the
+//! What the worker mails: sixteen kinds of mail, each with the data its templates need (the
 //! task kinds' contexts are in `task_content`, the self-assessment kinds' in
-//! `assessment_content`).
+//! `assessment_content`, the emulation campaigns' in `campaign_content`).
 //!
 //! These types are plain data (serde both ways) so a job can carry them as its JSON payload;
 //! nothing here reads the database or the clock.
@@ -13,6 +13,7 @@ use super::assessment_content::{
     AssessmentEscalationLeadershipContext, AssessmentOfficeReminderContext,
     AssessmentReminderContext,
 };
+use super::campaign_content::{CampaignOfficeReminderContext, CampaignUnitReminderContext};
 use super::task_content::{
     PlanDigestContext, TaskEscalationHeadContext, TaskEscalationLeadershipContext,
     TaskReminderContext,
@@ -66,6 +67,10 @@ pub enum MailContent {
     AssessmentOfficeReminder(AssessmentOfficeReminderContext),
     /// Daily to the Office: the round's readiness figures.
     AssessmentDigest(AssessmentDigestContext),
+    /// To the Office before a campaign round's review: the top of its live leaderboard.
+    CampaignOfficeReminder(CampaignOfficeReminderContext),
+    /// To a competing unit's focal persons before a campaign round ends: where it stands.
+    CampaignUnitReminder(CampaignUnitReminderContext),
 }
 
 impl MailContent {
@@ -86,6 +91,8 @@ impl MailContent {
             Self::AssessmentEscalationLeadership(_) => "assessment_escalation_leadership",
             Self::AssessmentOfficeReminder(_) => "assessment_office_reminder",
             Self::AssessmentDigest(_) => "assessment_digest",
+            Self::CampaignOfficeReminder(_) => "campaign_office_reminder",
+            Self::CampaignUnitReminder(_) => "campaign_unit_reminder",
         }
     }
 }

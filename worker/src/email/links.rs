@@ -1,5 +1,5 @@
 //! The web app's links in the mails, from the public base URL: the only place that knows the
-//! app's paths (report and task mails alike).
+//! app's paths (report, task, self-assessment and campaign mails alike).
 
 /// Web-app links, from the public base URL. The only place that knows the app's paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +76,22 @@ impl Links {
     /// A round's readiness board: what is unresolved and the points at risk, per area and unit.
     pub fn assessment_readiness(&self, assessment_id: i64) -> String {
         format!("{}/api/v1/assessments/{assessment_id}/readiness", self.base)
+    }
+
+    /// A campaign round's leaderboard through the API: live while the round is open.
+    pub fn campaign_round_leaderboard(&self, campaign_id: i64, round: i32) -> String {
+        format!(
+            "{}/api/v1/campaigns/{campaign_id}/rounds/{round}/leaderboard",
+            self.base
+        )
+    }
+
+    /// Where the Office reviews a campaign round (`POST`), freezing its leaderboard.
+    pub fn campaign_round_review(&self, campaign_id: i64, round: i32) -> String {
+        format!(
+            "{}/api/v1/campaigns/{campaign_id}/rounds/{round}/review",
+            self.base
+        )
     }
 
     pub(super) fn submission_or_period(

@@ -1,6 +1,7 @@
-//! The worker's e-mail: fourteen kinds of mail in Vietnamese (five about reports, four about
-//! tasks, five about PAR Index self-assessment rounds), composed from embedded templates and
-//! sent through SMTP, a directory of `.eml` files, or memory.
+//! The worker's e-mail: sixteen kinds of mail in Vietnamese (five about reports, four about
+//! tasks, five about PAR Index self-assessment rounds, two about emulation campaign rounds),
+//! composed from embedded templates and sent through SMTP, a directory of `.eml` files, or
+//! memory.
 //!
 //! - [`content`]: what a mail says ([`Mail`], [`MailContent`] and one context per kind), plain
 //!   data a job can carry as JSON.
@@ -23,6 +24,8 @@
 
 pub mod assessment_content;
 mod assessment_render;
+pub mod campaign_content;
+mod campaign_render;
 pub mod compose;
 pub mod config;
 pub mod content;

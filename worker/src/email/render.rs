@@ -17,7 +17,7 @@ use super::content::{
     PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness, UnitRef,
 };
 use super::format;
-use super::{assessment_render, task_render};
+use super::{assessment_render, campaign_render, task_render};
 
 /// A mail's three renderings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +141,11 @@ impl Templates {
             .build()?;
         env.set_syntax(syntax);
         env.set_formatter(html_formatter);
-        for (name, source) in TEMPLATES.iter().chain(assessment_render::TEMPLATES) {
+        let all = TEMPLATES
+            .iter()
+            .chain(assessment_render::TEMPLATES)
+            .chain(campaign_render::TEMPLATES);
+        for (name, source) in all {
             env.add_template(name, source)?;
         }
         Ok(Self { env, links })
@@ -194,6 +198,14 @@ impl Templates {
             }
             MailContent::AssessmentDigest(c) => {
                 self.render_kind(content.kind(), &assessment_render::digest_view(c, links))
+            }
+            MailContent::CampaignOfficeReminder(c) => {
+                let view = campaign_render::office_reminder_view(c, links);
+                self.render_kind(content.kind(), &view)
+            }
+            MailContent::CampaignUnitReminder(c) => {
+                let view = campaign_render::unit_reminder_view(c, links);
+                self.render_kind(content.kind(), &view)
             }
         }
     }

@@ -29,6 +29,9 @@ pub struct Job {
     /// `task_reminder`, `task_escalation_head`, `task_escalation_leadership`, `plan_digest`,
     /// `assessment_reminder`, `assessment_escalation_head`, `assessment_escalation_leadership`,
     /// `assessment_office_reminder`, `assessment_digest`, `webhook_delivery`.
+    // Also `campaign_office_reminder` and `campaign_unit_reminder` (emulation campaign rounds):
+    // kept out of the doc comment above only because it is the OpenAPI description, and
+    // openapi/openapi.json is regenerated elsewhere.
     #[schema(example = "reminder")]
     pub kind: String,
     pub payload: Value,

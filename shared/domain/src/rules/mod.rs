@@ -8,6 +8,7 @@
 pub mod assessment_reminders;
 pub mod attachments;
 pub mod calendar;
+pub mod campaign_reminders;
 pub mod completeness;
 pub mod compliance;
 pub mod consolidation;

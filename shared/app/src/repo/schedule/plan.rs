@@ -82,6 +82,7 @@ pub async fn plan(
     }
     super::tasks::plan_tasks(conn, notify, &calendar, now, &mut report).await?;
     super::assessments::plan_assessments(conn, notify, &calendar, now, &mut report).await?;
+    super::campaigns::plan_campaigns(conn, notify, &calendar, now, &mut report).await?;
     Ok(report)
 }
 

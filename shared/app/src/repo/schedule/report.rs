@@ -1,6 +1,6 @@
 //! What a planning pass reports, and the one way a job key names its recipient: shared by the
-//! periods' planning (`plan`), the tasks' (`tasks`) and the self-assessment rounds'
-//! (`assessments`).
+//! periods' planning (`plan`), the tasks' (`tasks`), the self-assessment rounds'
+//! (`assessments`) and the emulation campaigns' (`campaigns`).
 
 use cchc_domain::model::job::Recipient;
 
@@ -26,6 +26,10 @@ pub struct PlanReport {
     pub assessment_office_reminders: usize,
     /// Rounds' daily readiness digests.
     pub assessment_digests: usize,
+    /// Reminders to the Office of a campaign round's review.
+    pub campaign_office_reminders: usize,
+    /// Reminders to competing units' focal persons before a campaign round ends.
+    pub campaign_unit_reminders: usize,
 }
 
 impl PlanReport {
@@ -44,6 +48,8 @@ impl PlanReport {
             + self.assessment_leadership_escalations
             + self.assessment_office_reminders
             + self.assessment_digests
+            + self.campaign_office_reminders
+            + self.campaign_unit_reminders
     }
 }
 
