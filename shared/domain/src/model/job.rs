@@ -28,10 +28,8 @@ pub struct Job {
     /// `reminder`, `escalation_head`, `escalation_leadership`, `receipt`, `digest`,
     /// `task_reminder`, `task_escalation_head`, `task_escalation_leadership`, `plan_digest`,
     /// `assessment_reminder`, `assessment_escalation_head`, `assessment_escalation_leadership`,
-    /// `assessment_office_reminder`, `assessment_digest`, `webhook_delivery`.
-    // Also `campaign_office_reminder` and `campaign_unit_reminder` (emulation campaign rounds):
-    // kept out of the doc comment above only because it is the OpenAPI description, and
-    // openapi/openapi.json is regenerated elsewhere.
+    /// `assessment_office_reminder`, `assessment_digest`, `campaign_office_reminder`,
+    /// `campaign_unit_reminder`, `webhook_delivery`.
     #[schema(example = "reminder")]
     pub kind: String,
     pub payload: Value,
