@@ -193,7 +193,7 @@ fn a_unit_reminder_lists_every_criterion_with_how_it_was_reached() {
                     "Nhiệm vụ chủ trì hoàn thành đúng hạn",
                     CriterionKind::Scored,
                     "20",
-                    "0",
+                    "20",
                     Some((0, 0)),
                 ),
                 line(
@@ -223,7 +223,7 @@ fn a_unit_reminder_lists_every_criterion_with_how_it_was_reached() {
     for expected in [
         "đơn vị đạt 88 điểm (thang điểm 100), xếp hạng 2/7 đơn vị tham gia.",
         "- TC1. Nộp báo cáo đúng hạn: 30/40 điểm (3/4 đạt yêu cầu)\n",
-        "- TC3. Nhiệm vụ chủ trì hoàn thành đúng hạn: 0/20 điểm (chưa có việc đến hạn trong đợt)\n",
+        "- TC3. Nhiệm vụ chủ trì hoàn thành đúng hạn: 20/20 điểm (chưa có việc đến hạn trong đợt)\n",
         "- TC4. Chất lượng tham mưu: 8,5/10 điểm\n",
         "- TC5. Sáng kiến (điểm thưởng): 2 điểm\n",
         "- TC6. Vi phạm kỷ luật hành chính (điểm trừ): -2,5 điểm\n",
