@@ -10,7 +10,8 @@
 //! - campaign TD-CCHC-2026, round 1 from Tuesday 01/12 to Friday 25/12/2026, reviewed on
 //!   Saturday 26/12/2026 (effectively Monday 28/12); round 2 in 2027;
 //! - criteria TC1 (reports on time, 60), TC2 (entered, 40), TC3 (bonus, 10);
-//! - round 1's entered points: KHTC 35,5 and a bonus of 5, QLTM 30, PC nothing.
+//! - round 1's entered points: KHTC 35,5 and a bonus of 5, QLTM 30, PC nothing; no report is
+//!   due, so every unit earns TC1's 60 (nothing was late).
 //!
 //! So the units' steps are Fri 18/12, Wed 23/12, Fri 25/12 08:00 and 14:00; the Office's
 //! Mon 21/12, Thu 24/12, Mon 28/12 08:00 and 14:00.
@@ -417,7 +418,7 @@ async fn the_office_is_reminded_before_the_review_with_the_top_of_the_live_board
     has(office, "(3 đơn vị tham gia, thang điểm 100)");
     has(
         office,
-        "1. Phòng Kế hoạch - Tài chính: 40,5 điểm\n2. Phòng Quản lý thương mại: 30 điểm\n3. Phòng Pháp chế: 0 điểm\n",
+        "1. Phòng Kế hoạch - Tài chính: 100,5 điểm\n2. Phòng Quản lý thương mại: 90 điểm\n3. Phòng Pháp chế: 60 điểm\n",
     );
     lacks(office, "Chi cục cũ");
     lacks(office, "đơn vị khác");
@@ -434,7 +435,7 @@ async fn the_office_is_reminded_before_the_review_with_the_top_of_the_live_board
         office.html
     );
     assert!(office.html.contains(
-        "<td style=\"padding:6px 8px;border:1px solid #d2d6dc;text-align:right;\">40,5</td>"
+        "<td style=\"padding:6px 8px;border:1px solid #d2d6dc;text-align:right;\">100,5</td>"
     ));
 
     // D-2 (Thursday 24/12), D-0 and the last call (Monday 28/12): one each.
@@ -489,11 +490,11 @@ async fn units_are_reminded_before_the_round_ends_with_their_own_points_and_rank
     );
     has(
         khtc,
-        "Đến thời điểm này, đơn vị đạt 40,5 điểm (thang điểm 100), xếp hạng 1/3 đơn vị tham gia.",
+        "Đến thời điểm này, đơn vị đạt 100,5 điểm (thang điểm 100), xếp hạng 1/3 đơn vị tham gia.",
     );
     has(
         khtc,
-        "- TC1. Nộp báo cáo đúng hạn: 0/60 điểm (chưa có việc đến hạn trong đợt)\n- TC2. Chất lượng tham mưu: 35,5/40 điểm\n- TC3. Sáng kiến cải cách hành chính (điểm thưởng): 5 điểm\n",
+        "- TC1. Nộp báo cáo đúng hạn: 60/60 điểm (chưa có việc đến hạn trong đợt)\n- TC2. Chất lượng tham mưu: 35,5/40 điểm\n- TC3. Sáng kiến cải cách hành chính (điểm thưởng): 5 điểm\n",
     );
     has(khtc, "Văn phòng Sở sơ kết đợt ngày 28/12/2026.");
     let link = format!(
@@ -508,9 +509,9 @@ async fn units_are_reminded_before_the_round_ends_with_their_own_points_and_rank
     );
     lacks(khtc, "Phòng Quản lý thương mại");
     let qltm = one_to(&mail, QLTM);
-    has(qltm, "đơn vị đạt 30 điểm (thang điểm 100), xếp hạng 2/3");
+    has(qltm, "đơn vị đạt 90 điểm (thang điểm 100), xếp hạng 2/3");
     let pc = one_to(&mail, PC);
-    has(pc, "đơn vị đạt 0 điểm (thang điểm 100), xếp hạng 3/3");
+    has(pc, "đơn vị đạt 60 điểm (thang điểm 100), xếp hạng 3/3");
 
     // The points change before D-2 (Wednesday 23/12): the mail shows the board as it is then.
     let mut conn = f.pool.get().await.unwrap();
@@ -541,7 +542,7 @@ async fn units_are_reminded_before_the_round_ends_with_their_own_points_and_rank
         pc.subject,
         "Phong trào thi đua TD-CCHC-2026: đợt 1 kết thúc ngày 25/12/2026 – còn 2 ngày làm việc"
     );
-    has(pc, "đơn vị đạt 39 điểm (thang điểm 100), xếp hạng 2/3");
+    has(pc, "đơn vị đạt 99 điểm (thang điểm 100), xếp hạng 2/3");
 
     // D-0 and the last call on Friday 25/12; then the round is over.
     f.sink.clear();
@@ -576,7 +577,7 @@ async fn a_registered_campaign_reminds_only_the_units_that_registered() {
     let qltm = one_to(&mail, QLTM);
     has(
         qltm,
-        "đơn vị đạt 30 điểm (thang điểm 100), xếp hạng 1/2 đơn vị tham gia.",
+        "đơn vị đạt 90 điểm (thang điểm 100), xếp hạng 1/2 đơn vị tham gia.",
     );
     one_to(&mail, PC);
     // A unit that registers later is reminded at the next step.
