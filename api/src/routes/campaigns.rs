@@ -43,7 +43,8 @@ pub async fn list(
 
 /// Launch a campaign
 ///
-/// Its rounds (in order, not overlapping; each review on or after the round's last day; a
+/// Its rounds (in order, not overlapping, within the campaign's year give or take one; each
+/// review on or after the round's last day; a
 /// review on a weekend day or holiday is kept and shown with `review_effective_on`, the
 /// working day it falls on) and its criteria: `scored` ones make up the scale (computed from
 /// the records inside each round: `reports_on_time`, `accepted_first_time`, `tasks_on_time`,
@@ -59,7 +60,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Launched", body = Campaign, headers(("Location" = String, description = "The campaign"))),
         (status = 409, description = "The code is taken (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field (`rounds[i].review_on`: `before_end`; `rounds[i].starts_on`: `overlaps`; `criteria[i].source`: `entered_only`; `criteria[i].source.indicator_code`: `unknown_indicator`, `not_a_ratio`; `criteria[i].source.assessment_code`: `unknown_assessment`; `criteria`: `no_scored_criterion`; `document_id`: `unknown_document` …)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field (`rounds[i].review_on`: `before_end`; `rounds[i].starts_on`: `overlaps`; a round's date outside the year ± 1: `out_of_range`; `criteria[i].source`: `entered_only`; `criteria[i].source.indicator_code`: `unknown_indicator`, `not_a_ratio`; `criteria[i].source.assessment_code`: `unknown_assessment`; `criteria`: `no_scored_criterion`; `document_id`: `unknown_document` …)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/campaigns")]

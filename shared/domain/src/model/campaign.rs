@@ -132,7 +132,7 @@ pub struct CreateCampaign {
     #[serde(default)]
     pub document_id: Option<i64>,
     pub participation: Participation,
-    /// In order, not overlapping; 1 to 12.
+    /// In order, not overlapping, within the campaign's year give or take one; 1 to 12.
     pub rounds: Vec<RoundInput>,
     /// 1 to 50; at least one scored.
     pub criteria: Vec<CampaignCriterionInput>,

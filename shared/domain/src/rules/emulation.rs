@@ -2,7 +2,7 @@
 //! their weights), a computed criterion's points (its share of the criterion's maximum), and
 //! the ranking with its tie rule. Pure: the use case brings the counts and entered points.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::model::campaign::{CampaignSource, CreateCampaign, CriterionKind, LeaderboardRow};
@@ -43,7 +43,27 @@ fn check_rounds(check: &mut Checker, input: &CreateCampaign) {
         );
     }
     let mut previous_end: Option<NaiveDate> = None;
+    // A campaign's rounds lie in its year (a review may fall early in the next).
+    let years = (input.year - 1)..=(input.year + 1);
     for (i, round) in input.rounds.iter().enumerate() {
+        for (name, date) in [
+            ("starts_on", round.starts_on),
+            ("ends_on", round.ends_on),
+            ("review_on", round.review_on),
+        ] {
+            if !years.contains(&date.year()) {
+                check.push(
+                    format!("rounds[{i}].{name}"),
+                    "out_of_range",
+                    format!(
+                        "a {} campaign's rounds lie between {} and {}",
+                        input.year,
+                        input.year - 1,
+                        input.year + 1
+                    ),
+                );
+            }
+        }
         if round.ends_on < round.starts_on {
             check.push(
                 format!("rounds[{i}].ends_on"),
@@ -278,6 +298,7 @@ mod tests {
         bad.rounds[0].review_on = date("2017-06-01");
         bad.criteria[1].source = CampaignSource::TasksOnTime;
         bad.criteria[0].kind = CriterionKind::Penalty;
+        bad.rounds[0].starts_on = date("2015-12-31");
         bad.criteria.push(CampaignCriterionInput {
             code: "tc1".into(),
             title: "Trùng".into(),
@@ -288,6 +309,7 @@ mod tests {
         let found = problems(&bad);
         for expected in [
             ("rounds[0].review_on", "before_end"),
+            ("rounds[0].starts_on", "out_of_range"),
             ("rounds[1].starts_on", "overlaps"),
             ("criteria", "no_scored_criterion"),
             ("criteria[0].source", "entered_only"),
