@@ -358,6 +358,26 @@ fn read_value(
     value
 }
 
+/// The sheet named `preferred` of the workbook in `bytes` (its first sheet when none has that
+/// name), read within the guard's limits.
+pub fn open_sheet(bytes: &[u8], preferred: &str) -> Result<Range<Data>, FormError> {
+    let mut workbook = open_bounded(bytes, Limits::WORKBOOK)?;
+    let names = workbook.sheet_names();
+    let sheet_name = names
+        .iter()
+        .find(|n| n.as_str() == preferred)
+        .or(names.first())
+        .cloned()
+        .ok_or_else(|| FormError::InvalidWorkbook("tệp không có trang tính nào".into()))?;
+    match workbook.sheet(&sheet_name) {
+        Ok(Some(range)) => Ok(range),
+        Ok(None) | Err(WorkbookRefusal::Unreadable) => Err(FormError::InvalidWorkbook(
+            "không đọc được trang tính".into(),
+        )),
+        Err(refusal) => Err(refusal.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rust_xlsxwriter::Workbook;

@@ -12,8 +12,7 @@ use calamine::{Data, Range};
 
 use super::scale::{parse_scoring, Cell};
 use crate::cells::{cell_name, read_number, read_text};
-use crate::guard::{open_bounded, Limits, WorkbookRefusal};
-use crate::import::FormError;
+use crate::import::{open_sheet, FormError};
 use crate::plan_appendix::fold;
 use cchc_domain::error::FieldError;
 use cchc_domain::model::criteria::{CriterionInput, Scoring};
@@ -138,23 +137,7 @@ fn area_named(written: &str) -> Option<ContentArea> {
 
 /// Reads the criteria set in `bytes` (the sheet "Bộ tiêu chí", or the first).
 pub fn read_criteria_set(bytes: &[u8]) -> Result<CriteriaRows, FormError> {
-    let mut workbook = open_bounded(bytes, Limits::WORKBOOK)?;
-    let names = workbook.sheet_names();
-    let sheet_name = names
-        .iter()
-        .find(|n| n.as_str() == super::SHEET)
-        .or(names.first())
-        .cloned()
-        .ok_or_else(|| FormError::InvalidWorkbook("tệp không có trang tính nào".into()))?;
-    let range = match workbook.sheet(&sheet_name) {
-        Ok(Some(range)) => range,
-        Ok(None) | Err(WorkbookRefusal::Unreadable) => {
-            return Err(FormError::InvalidWorkbook(
-                "không đọc được trang tính".into(),
-            ))
-        }
-        Err(refusal) => return Err(refusal.into()),
-    };
+    let range = open_sheet(bytes, super::SHEET)?;
     let Some((header, columns)) = find_header(&range) else {
         return Err(FormError::Mismatch(vec![FieldError::new(
             "A1",

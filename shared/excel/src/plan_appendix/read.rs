@@ -6,8 +6,7 @@
 use calamine::{Data, Range};
 
 use crate::cells::{cell_name, read_text};
-use crate::guard::{open_bounded, Limits, WorkbookRefusal};
-use crate::import::FormError;
+use crate::import::{open_sheet, FormError};
 use cchc_domain::error::FieldError;
 use cchc_domain::model::indicator::ContentArea;
 use cchc_domain::rules::numerals::parse_roman;
@@ -168,23 +167,7 @@ fn valid_code(code: &str) -> bool {
 
 /// Reads the appendix in `bytes` (its first sheet, or the one named "Phụ lục").
 pub fn read_appendix(bytes: &[u8]) -> Result<AppendixRows, FormError> {
-    let mut workbook = open_bounded(bytes, Limits::WORKBOOK)?;
-    let names = workbook.sheet_names();
-    let sheet_name = names
-        .iter()
-        .find(|n| n.as_str() == super::SHEET)
-        .or(names.first())
-        .cloned()
-        .ok_or_else(|| FormError::InvalidWorkbook("tệp không có trang tính nào".into()))?;
-    let range = match workbook.sheet(&sheet_name) {
-        Ok(Some(range)) => range,
-        Ok(None) | Err(WorkbookRefusal::Unreadable) => {
-            return Err(FormError::InvalidWorkbook(
-                "không đọc được trang tính".into(),
-            ))
-        }
-        Err(refusal) => return Err(refusal.into()),
-    };
+    let range = open_sheet(bytes, super::SHEET)?;
     let Some((header, columns)) = find_header(&range) else {
         return Err(FormError::Mismatch(vec![FieldError::new(
             "A1",
