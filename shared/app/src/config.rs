@@ -36,6 +36,8 @@ pub struct Config {
     pub notifications: NotificationConfig,
     /// Limits of inbound QLVB events.
     pub qlvb: QlvbConfig,
+    /// What official documents print above and beside the issuing unit's name.
+    pub letterhead: LetterheadConfig,
     /// Requests per minute one caller (one token, or one address without a token) may make
     /// to one API process, in bursts of up to as many; 0 turns the limit off
     /// (`CCHC_RATE_LIMIT_PER_MINUTE`).
@@ -81,6 +83,27 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
 pub const DEFAULT_QLVB_MAX_INLINE_BYTES: usize = 10 * 1024 * 1024;
 /// How long a file download from QLVB may take, whole.
 pub const DEFAULT_QLVB_DOWNLOAD_TIMEOUT_SECS: u64 = 30;
+
+/// The deployment's part of the Decree 30 header block; the issuing unit's name comes from
+/// the units (the department at the top of the tree, or the unit a document is for).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LetterheadConfig {
+    /// `CCHC_GOVERNING_BODY`: the governing body above the agency, e.g. `UBND tỉnh Điện Biên`.
+    pub governing_body: Option<String>,
+    /// `CCHC_PLACE_NAME`: the place name of the date line, e.g. `Điện Biên`.
+    pub place: Option<String>,
+}
+
+impl LetterheadConfig {
+    /// The header block of a document issued by `agency`.
+    pub fn for_agency(&self, agency: &str) -> cchc_domain::model::letterhead::Letterhead {
+        cchc_domain::model::letterhead::Letterhead {
+            governing_body: self.governing_body.clone(),
+            agency: agency.to_owned(),
+            place: self.place.clone(),
+        }
+    }
+}
 
 /// Limits of inbound QLVB events. Downloaded files are limited by `CCHC_MAX_UPLOAD_BYTES`,
 /// like uploads.
@@ -294,6 +317,10 @@ impl Config {
                 },
                 task_policy: policy,
             },
+            letterhead: LetterheadConfig {
+                governing_body: lookup("CCHC_GOVERNING_BODY").map(|v| v.trim().to_owned()),
+                place: lookup("CCHC_PLACE_NAME").map(|v| v.trim().to_owned()),
+            },
             qlvb: QlvbConfig {
                 max_inline_bytes: match lookup("CCHC_QLVB_MAX_INLINE_BYTES") {
                     Some(v) => match parse("CCHC_QLVB_MAX_INLINE_BYTES", &v)? {
@@ -426,6 +453,25 @@ mod tests {
         assert_eq!(error.name, "CCHC_STORAGE_URL");
         let error = config_error("CCHC_MAX_UPLOAD_BYTES", "0");
         assert_eq!(error.name, "CCHC_MAX_UPLOAD_BYTES");
+    }
+
+    #[test]
+    fn letterhead_comes_from_env_trimmed() {
+        assert_eq!(config(&[]).unwrap().letterhead, LetterheadConfig::default());
+        let config = config(&[
+            ("CCHC_GOVERNING_BODY", " UBND tỉnh Điện Biên "),
+            ("CCHC_PLACE_NAME", "Điện Biên"),
+        ])
+        .unwrap();
+        let letterhead = config.letterhead.for_agency("Sở Công Thương");
+        assert_eq!(
+            letterhead.agency_lines(),
+            vec![
+                "UBND TỈNH ĐIỆN BIÊN".to_owned(),
+                "SỞ CÔNG THƯƠNG".to_owned()
+            ]
+        );
+        assert_eq!(letterhead.place.as_deref(), Some("Điện Biên"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod document;
 pub mod holiday;
 pub mod indicator;
 pub mod job;
+pub mod letterhead;
 pub mod period;
 pub mod plan;
 pub mod policy;
