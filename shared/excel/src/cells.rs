@@ -165,29 +165,7 @@ pub fn is_blank(data: &Data) -> bool {
     }
 }
 
-/// A number for text staff read: Vietnamese separators (`1.234,5`).
-pub fn number_vi(value: Decimal) -> String {
-    let value = value.normalize();
-    let text = value.abs().to_string();
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value.is_sign_negative() && !value.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if fraction.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{fraction}")
-    }
-}
+pub use cchc_domain::rules::figures::number_vi;
 
 #[cfg(test)]
 mod tests {
@@ -301,14 +279,5 @@ mod tests {
         assert_eq!(read_text(&Data::Int(7)), Some("7".into()));
         assert_eq!(read_text(&Data::String("   ".into())), None);
         assert_eq!(read_text(&Data::Empty), None);
-    }
-
-    #[test]
-    fn numbers_for_staff_use_vietnamese_separators() {
-        assert_eq!(number_vi(dec("50")), "50");
-        assert_eq!(number_vi(dec("95.50")), "95,5");
-        assert_eq!(number_vi(dec("1234567.25")), "1.234.567,25");
-        assert_eq!(number_vi(dec("-1000")), "-1.000");
-        assert_eq!(number_vi(dec("0")), "0");
     }
 }

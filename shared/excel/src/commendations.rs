@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::internal;
 use crate::cells::number_vi;
-use crate::office_table;
+use crate::print;
 use cchc_domain::model::campaign::{Campaign, CriterionKind, Leaderboard, LeaderboardRow};
 use cchc_domain::Result;
 
@@ -99,8 +99,8 @@ fn what(scope: &CommendationScope<'_>) -> String {
 
 /// The list of the units ranked within `scope.top`.
 pub fn build_commendations(scope: &CommendationScope<'_>) -> Result<Vec<u8>> {
-    let base = office_table::title_base();
-    let cell = office_table::cell_base();
+    let base = print::title_base();
+    let cell = print::cell_base();
     let title = base.clone().set_bold().set_align(FormatAlign::Center);
     let subtitle = base.clone().set_italic().set_align(FormatAlign::Center);
     let header = cell
@@ -130,10 +130,7 @@ pub fn build_commendations(scope: &CommendationScope<'_>) -> Result<Vec<u8>> {
             .map_err(internal)?;
     }
     sheet
-        .set_row_height(
-            1,
-            office_table::row_height(&[&scope.campaign.title], &[150.0]),
-        )
+        .set_row_height(1, print::row_height(&[&scope.campaign.title], &[150.0]))
         .map_err(internal)?;
     for (col, (label, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
@@ -157,7 +154,7 @@ pub fn build_commendations(scope: &CommendationScope<'_>) -> Result<Vec<u8>> {
             String::new(),
         ];
         sheet
-            .set_row_height(row, office_table::row_height(&cells, &WIDTHS))
+            .set_row_height(row, print::row_height(&cells, &WIDTHS))
             .map_err(internal)?;
         sheet
             .write_number_with_format(row, 0, f64::from(number), &centered)
@@ -199,7 +196,7 @@ pub fn build_commendations(scope: &CommendationScope<'_>) -> Result<Vec<u8>> {
     sheet
         .set_repeat_rows(HEADER_ROW, HEADER_ROW)
         .map_err(internal)?;
-    office_table::a4_landscape(sheet);
+    print::a4_landscape(sheet);
     workbook.save_to_buffer().map_err(internal)
 }
 

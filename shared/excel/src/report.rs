@@ -7,7 +7,6 @@ use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 
-use super::cells::number_vi;
 use super::internal;
 pub use crate::report_layout::HEADER_ROW;
 use crate::report_layout::{setup_sheet, titles, SheetWriter, Styles};
@@ -73,27 +72,7 @@ fn kind_label(kind: IndicatorKind) -> &'static str {
     }
 }
 
-/// A target as staff write it: `≥ 50%`, `≤ 3 ngày`, `= Có`.
-pub fn target_vi(target: &Target, kind: IndicatorKind, unit_of_measure: Option<&str>) -> String {
-    let symbol = target.comparator.symbol();
-    match kind {
-        IndicatorKind::Boolean => {
-            let answer = if target.threshold.is_zero() {
-                "Không"
-            } else {
-                "Có"
-            };
-            format!("{symbol} {answer}")
-        }
-        IndicatorKind::Ratio => format!("{symbol} {}%", number_vi(target.threshold)),
-        _ => match unit_of_measure {
-            Some(unit) if !unit.is_empty() => {
-                format!("{symbol} {} {unit}", number_vi(target.threshold))
-            }
-            _ => format!("{symbol} {}", number_vi(target.threshold)),
-        },
-    }
-}
+pub use cchc_domain::rules::figures::target_vi;
 
 /// Builds the consolidated report's `.xlsx`; `generated_at` is local time.
 /// The consolidated workbook; with `tasks`, a last sheet of task completion per unit
@@ -380,38 +359,6 @@ mod tests {
     }
 
     #[test]
-    fn targets_read_as_staff_write_them() {
-        let target = |comparator, threshold: &str| Target {
-            comparator,
-            threshold: dec(threshold),
-        };
-        assert_eq!(
-            target_vi(
-                &target(Comparator::Gte, "95.5"),
-                IndicatorKind::Ratio,
-                Some("%")
-            ),
-            "≥ 95,5%"
-        );
-        assert_eq!(
-            target_vi(
-                &target(Comparator::Lte, "3"),
-                IndicatorKind::Decimal,
-                Some("ngày")
-            ),
-            "≤ 3 ngày"
-        );
-        assert_eq!(
-            target_vi(&target(Comparator::Eq, "1"), IndicatorKind::Boolean, None),
-            "= Có"
-        );
-        assert_eq!(
-            target_vi(&target(Comparator::Gte, "1200"), IndicatorKind::Count, None),
-            "≥ 1.200"
-        );
-    }
-
-    #[test]
     fn the_summary_has_one_row_per_indicator_with_numbers_as_numbers() {
         let mut workbook = open(build_consolidation(&sample(), None, generated_at()).unwrap());
         assert_eq!(
@@ -450,7 +397,7 @@ mod tests {
                 Data::Float(285.0),
                 Data::Float(300.0),
                 Data::Float(95.0),
-                Data::String("≥ 95,5%".into()),
+                Data::String("≥ 95,5 %".into()),
                 Data::String("Không đạt".into()),
                 Data::Float(92.5),
                 Data::String("QLTM".into()),

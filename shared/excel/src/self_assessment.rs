@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::internal;
 use crate::cells::number_vi;
-use crate::office_table;
+use crate::print;
 use cchc_domain::model::assessment::{
     Assessment, AssessmentEvidence, AssessmentItem, ComputedScore,
 };
@@ -50,8 +50,8 @@ struct Styles {
 
 impl Styles {
     fn new() -> Self {
-        let base = office_table::title_base();
-        let cell = office_table::cell_base();
+        let base = print::title_base();
+        let cell = print::cell_base();
         // Points with up to two decimals; Excel shows the reader's decimal separator (a comma
         // in Vietnamese settings).
         let points = cell
@@ -234,7 +234,7 @@ pub fn build_self_assessment(
             evidence.as_str(),
             explanation.as_str(),
         ];
-        let height = office_table::row_height(&cells, &WIDTHS);
+        let height = print::row_height(&cells, &WIDTHS);
         sheet.set_row_height(row, height).map_err(internal)?;
         let (text, centered, pts) = if inner {
             (
@@ -301,6 +301,6 @@ pub fn build_self_assessment(
     sheet
         .set_repeat_rows(HEADER_ROW, HEADER_ROW)
         .map_err(internal)?;
-    office_table::a4_landscape(sheet);
+    print::a4_landscape(sheet);
     workbook.save_to_buffer().map_err(internal)
 }

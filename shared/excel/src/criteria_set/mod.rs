@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::internal;
-use crate::office_table;
+use crate::print;
 use cchc_domain::model::criteria::{CriteriaSet, Criterion, Scoring};
 use cchc_domain::Result;
 
@@ -59,8 +59,8 @@ struct Styles {
 
 impl Styles {
     fn new() -> Self {
-        let base = office_table::title_base();
-        let cell = office_table::cell_base();
+        let base = print::title_base();
+        let cell = print::cell_base();
         let points = cell
             .clone()
             .set_num_format("0.##")
@@ -151,7 +151,7 @@ fn setup(sheet: &mut Worksheet, set: &CriteriaSet, columns: u16, styles: &Styles
     sheet
         .set_repeat_rows(HEADER_ROW, HEADER_ROW)
         .map_err(internal)?;
-    office_table::a4_landscape(sheet);
+    print::a4_landscape(sheet);
     Ok(())
 }
 
@@ -193,10 +193,7 @@ pub fn build_criteria_set(set: &CriteriaSet) -> Result<Vec<u8>> {
         let cells = cells(criterion);
         let widths = &WIDTHS[..usize::from(columns)];
         sheet
-            .set_row_height(
-                row,
-                office_table::row_height(&cells[..widths.len()], widths),
-            )
+            .set_row_height(row, print::row_height(&cells[..widths.len()], widths))
             .map_err(internal)?;
         let area = criterion.parent_code.is_none();
         let (text, centered, points) = if area {

@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::internal;
-use crate::office_table;
+use crate::print;
 use cchc_domain::model::indicator::ContentArea;
 use cchc_domain::model::plan::Plan;
 use cchc_domain::model::task::Task;
@@ -49,8 +49,8 @@ struct Styles {
 
 impl Styles {
     fn new() -> Self {
-        let base = office_table::title_base();
-        let cell = office_table::cell_base();
+        let base = print::title_base();
+        let cell = print::cell_base();
         Self {
             title: base.clone().set_bold().set_align(FormatAlign::Center),
             subtitle: base.set_italic().set_align(FormatAlign::Center),
@@ -150,7 +150,7 @@ pub fn build_appendix(
             .merge_range(row, 1, row, 6, &title, &styles.group)
             .map_err(internal)?;
         sheet
-            .set_row_height(row, office_table::LINE_POINTS + 3.0)
+            .set_row_height(row, print::LINE_POINTS + 3.0)
             .map_err(internal)?;
         for task in tasks {
             row += 1;
@@ -164,7 +164,7 @@ pub fn build_appendix(
                 task.status_label.clone(),
             ];
             sheet
-                .set_row_height(row, office_table::row_height(&cells, &WIDTHS))
+                .set_row_height(row, print::row_height(&cells, &WIDTHS))
                 .map_err(internal)?;
             for (col, text) in cells.iter().enumerate() {
                 let format = if matches!(col, 0 | 4) {
@@ -222,6 +222,6 @@ fn setup(
     sheet
         .set_repeat_rows(HEADER_ROW, HEADER_ROW)
         .map_err(internal)?;
-    office_table::a4_landscape(sheet);
+    print::a4_landscape(sheet);
     Ok(())
 }
