@@ -10,7 +10,7 @@ use rust_xlsxwriter::Workbook;
 use super::internal;
 pub use crate::report_layout::HEADER_ROW;
 use crate::report_layout::{setup_sheet, titles, SheetWriter, Styles};
-use cchc_domain::model::indicator::{IndicatorKind, Target};
+use cchc_domain::model::indicator::IndicatorKind;
 use cchc_domain::model::submission::{ConsolidatedIndicator, Consolidation};
 use cchc_domain::model::task_cutoff::PeriodTaskCompletion;
 use cchc_domain::Result;
