@@ -252,7 +252,7 @@ mod tests {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
     use super::*;
-    use cchc_domain::model::indicator::Comparator;
+    use cchc_domain::model::indicator::{Comparator, Target};
     use cchc_domain::model::submission::{
         ConsolidationScope, Discrepancy, UnitContribution, UnitFigure,
     };
