@@ -137,7 +137,14 @@ impl FromRequest for XlsxBody {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_xlsx = media_type(req) == XLSX_MIME;
+        // A workbook LibreOffice saved in its own format, or an Excel 97–2003 file, is read
+        // far enough to tell the person how to save it as .xlsx (422 `not_xlsx`).
+        let is_xlsx = matches!(
+            media_type(req).as_str(),
+            XLSX_MIME
+                | "application/vnd.oasis.opendocument.spreadsheet"
+                | "application/vnd.ms-excel"
+        );
         let limit = body_limit(req);
         let declared_length = declared_length(req);
         let mut payload = payload.take();

@@ -3,11 +3,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use cchc_app::repo::filing::{self, FilingQuery};
-use cchc_app::repo::{excel, submissions, tasks};
+use cchc_app::repo::{excel, report_workbook};
 use cchc_domain::model::submission::{ConsolidationQuery, Submission};
-use cchc_domain::rules::local_time::to_local;
 use cchc_excel::form::build_form;
-use cchc_excel::report::build_consolidation;
 use cchc_excel::XLSX_MIME;
 use serde::Deserialize;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
@@ -103,6 +101,7 @@ pub async fn template(
         *id,
         query.unit.as_deref(),
         auth.principal(),
+        &state.config.letterhead,
     )
     .await?;
     let bytes = build_form(&form)?;
@@ -136,8 +135,8 @@ pub async fn template(
         (status = 409, description = "Not a draft or returned report (`submission_not_editable`), or the period no longer takes reports", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it (`precondition_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is over the request body limit (`payload_too_large`), or the workbook is past what a form can be (`workbook_too_large`): it inflates past 32 MB, one part inflates more than 100 times its compressed size, or it has more than 2000 parts; `detail` says which, in Vietnamese", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a readable workbook (`invalid_workbook`), a sheet declaring or using cells beyond 5000 rows × 64 columns (`sheet_too_large`; `errors` names the cell), a workbook that takes more than 10 s to read (`workbook_timeout`), the form of another period or unit (`form_mismatch`), or invalid cells (`validation_failed`); `errors` names each cell", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (`unsupported_media_type`). A workbook sent as `application/vnd.oasis.opendocument.spreadsheet` (.ods) or `application/vnd.ms-excel` (.xls) is not 415 but 422 `not_xlsx`, saying in Vietnamese how to save it as .xlsx", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a readable workbook (`invalid_workbook`), a spreadsheet saved as .ods or .xls (`not_xlsx`; `detail` says how to save it as .xlsx), a sheet declaring or using cells beyond 5000 rows × 64 columns (`sheet_too_large`; `errors` names the cell), a workbook that takes more than 10 s to read (`workbook_timeout`), the form of another period or unit (`form_mismatch`), or invalid cells (`validation_failed`); `errors` names each cell", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` missing (`precondition_required`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -190,12 +189,15 @@ pub async fn consolidation(
     query: Query<ConsolidationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.conn().await?;
-    let report = submissions::consolidation(&mut conn, *id, &query, true, auth.principal()).await?;
-    let now = state.clock.now();
-    let policy = &state.config.default_policy;
-    let tasks = tasks::of_period(&mut conn, *id, policy, auth.principal(), now).await?;
-    let bytes = build_consolidation(&report, Some(&tasks), to_local(now))?;
-    let period = &report.period_code;
+    let (period, bytes) = report_workbook::consolidation_workbook(
+        &mut conn,
+        *id,
+        &query,
+        &state.config.default_policy,
+        auth.principal(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(attachment(
         bytes,
         XLSX_MIME,

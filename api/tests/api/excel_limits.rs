@@ -92,7 +92,7 @@ async fn hostile_workbooks_are_refused_and_the_server_keeps_answering() {
     let declared = refused(&app, &draft, far_corners(true), 422, "sheet_too_large").await;
     assert_eq!(
         declared["detail"],
-        "the workbook was not read: trang \"cchc\" khai báo vùng dữ liệu A1:XFD1048576, vượt \
+        "tệp không được đọc: trang \"cchc\" khai báo vùng dữ liệu A1:XFD1048576, vượt \
          quá giới hạn 5000 dòng × 64 cột của bảng tính"
     );
 
@@ -108,7 +108,7 @@ async fn hostile_workbooks_are_refused_and_the_server_keeps_answering() {
     let inflated = refused(&app, &draft, bomb, 413, "workbook_too_large").await;
     assert_eq!(
         inflated["detail"],
-        "the workbook was not read: phần \"xl/worksheets/sheet1.xml\" của tệp giải nén ra gấp \
+        "tệp không được đọc: phần \"xl/worksheets/sheet1.xml\" của tệp giải nén ra gấp \
          hơn 100 lần kích thước nén; tệp bất thường nên không được đọc"
     );
 

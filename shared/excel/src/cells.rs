@@ -12,7 +12,7 @@
 //! explain — `1.5`, `1,234.5`, `12.34.5` — is refused with a message saying how to write it,
 //! rather than guessed: a statistic read a thousand times too large is worse than a question.
 
-use calamine::Data;
+use calamine::{CellErrorType, Data};
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
@@ -37,9 +37,29 @@ impl CellProblem {
     }
 }
 
-/// The number in a cell, `None` when it is empty or blank text.
+/// How the workbook reader marks a cell holding a formula whose result was never stored (a
+/// file written by a program that does not calculate, and not opened and saved since).
+pub const NOT_CALCULATED: CellErrorType = CellErrorType::GettingData;
+
+/// Refuses a formula without a stored result: reading it as empty would silently drop what
+/// the person meant to give.
+pub fn check_calculated(data: &Data) -> Result<(), CellProblem> {
+    match data {
+        Data::Error(error) if *error == NOT_CALCULATED => Err(CellProblem::new(
+            "formula_not_calculated",
+            "ô có công thức nhưng chưa có kết quả (tệp chưa được tính lại); hãy mở tệp bằng \
+             Excel hoặc LibreOffice, lưu lại rồi gửi",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The number in a cell, `None` when it is empty or blank text. A percentage typed as text
+/// (`96 %`) reads as 96, like one typed into a %-formatted cell (the workbook reader gives
+/// those as the percentage too).
 pub fn read_number(data: &Data) -> Result<Option<Decimal>, CellProblem> {
     let not_a_number = || CellProblem::new("not_a_number", "phải là số");
+    check_calculated(data)?;
     match data {
         Data::Empty => Ok(None),
         Data::Int(value) => Ok(Some(Decimal::from(*value))),
@@ -63,7 +83,11 @@ pub fn read_number(data: &Data) -> Result<Option<Decimal>, CellProblem> {
 
 /// A number written as text, by the Vietnamese convention (see the module documentation).
 pub fn parse_number_text(text: &str) -> Result<Decimal, CellProblem> {
-    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
+    let blank = |c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}';
+    let text = text.trim_matches(blank);
+    let text = text
+        .strip_suffix('%')
+        .map_or(text, |t| t.trim_end_matches(blank));
     let (negative, unsigned) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -111,6 +135,7 @@ fn folded(text: &str) -> String {
 /// empty.
 pub fn read_yes_no(data: &Data) -> Result<Option<bool>, CellProblem> {
     let invalid = || CellProblem::new("invalid_choice", "chỉ chọn Có hoặc Không");
+    check_calculated(data)?;
     match data {
         Data::Empty => Ok(None),
         Data::Bool(value) => Ok(Some(*value)),
@@ -207,7 +232,7 @@ mod tests {
         // Not explained by the convention: refused, never guessed.
         for text in [
             "1.5", "1,234.5", "12.34.5", "1.2345", "1234.5", ",5", "1,", "1,2,3", "abc", "1e3",
-            "--1", "+1", "95%", "1 234",
+            "--1", "+1", "1 234",
         ] {
             assert_eq!(read(text), Err("not_a_number"), "{text:?}");
         }
@@ -279,5 +304,36 @@ mod tests {
         assert_eq!(read_text(&Data::Int(7)), Some("7".into()));
         assert_eq!(read_text(&Data::String("   ".into())), None);
         assert_eq!(read_text(&Data::Empty), None);
+    }
+
+    #[test]
+    fn a_percentage_typed_as_text_reads_as_the_percentage() {
+        assert_eq!(
+            read_number(&Data::String("96 %".into())),
+            Ok(Some(dec("96")))
+        );
+        assert_eq!(
+            read_number(&Data::String("12,5%".into())),
+            Ok(Some(dec("12.5")))
+        );
+        assert_eq!(
+            read_number(&Data::String("96\u{a0}%".into())),
+            Ok(Some(dec("96")))
+        );
+        assert!(read_number(&Data::String("%".into())).is_err());
+    }
+
+    #[test]
+    fn a_formula_without_a_result_is_refused_not_read_as_empty() {
+        let uncalculated = Data::Error(NOT_CALCULATED);
+        assert_eq!(
+            read_number(&uncalculated).unwrap_err().code,
+            "formula_not_calculated"
+        );
+        assert_eq!(
+            read_yes_no(&uncalculated).unwrap_err().code,
+            "formula_not_calculated"
+        );
+        assert!(check_calculated(&Data::Error(CellErrorType::Div0)).is_ok());
     }
 }

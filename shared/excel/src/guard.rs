@@ -109,6 +109,11 @@ pub enum WorkbookRefusal {
     TimedOut {
         limit: Duration,
     },
+    /// A spreadsheet, but not saved as `.xlsx`: `ods` (LibreOffice's own format, its default)
+    /// or `xls` (Excel 97–2003).
+    NotXlsx {
+        extension: &'static str,
+    },
 }
 
 impl WorkbookRefusal {
@@ -123,6 +128,7 @@ impl WorkbookRefusal {
             | Self::CellOutOfBounds { .. }
             | Self::TooManyCells { .. } => "sheet_too_large",
             Self::TimedOut { .. } => "workbook_timeout",
+            Self::NotXlsx { .. } => "not_xlsx",
         }
     }
 
@@ -182,6 +188,10 @@ impl WorkbookRefusal {
             Self::TimedOut { limit } => format!(
                 "đọc tệp mất hơn {} giây; tệp quá phức tạp đối với một bảng tính",
                 limit.as_secs()
+            ),
+            Self::NotXlsx { extension } => format!(
+                "tệp được lưu ở định dạng .{extension}, hệ thống chỉ đọc tệp Excel .xlsx; hãy mở \
+                 tệp, chọn Lưu thành (Save As), chọn kiểu \"Excel 2007-365 (.xlsx)\" rồi gửi lại"
             ),
         }
     }
@@ -416,8 +426,8 @@ impl BoundedWorkbook<'_> {
         let max_cells = u64::from(max_rows) * u64::from(max_columns);
         let mut seen: u64 = 0;
         let mut cells = Vec::new();
-        while let Some(cell) = reader
-            .next_cell()
+        while let Some((cell, style)) = reader
+            .next_cell_with_style_id()
             .map_err(|_| WorkbookRefusal::Unreadable)?
         {
             let (row, column) = cell.get_position();
@@ -439,15 +449,68 @@ impl BoundedWorkbook<'_> {
             if seen.is_multiple_of(1024) && Instant::now() > deadline {
                 return Err(WorkbookRefusal::TimedOut { limit: time_limit });
             }
-            if !matches!(cell.get_value(), DataRef::Empty) {
+            let percent = reader
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .is_some_and(|f| is_percent_format(&f.format_code));
+            let value = match cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::Float(v) if percent => Data::Float(as_percentage(*v)),
+                DataRef::Int(v) if percent => Data::Float(as_percentage(*v as f64)),
+                other => Data::from(other.clone()),
+            };
+            cells.push(Cell::new((row, column), value));
+        }
+        drop(reader);
+        // A formula whose result was never stored reads as empty; mark it, so a reader can
+        // refuse it rather than take it for a blank.
+        let mut reader = self
+            .xlsx
+            .worksheet_cells_reader(name)
+            .map_err(|_| WorkbookRefusal::Unreadable)?;
+        let mut seen: u64 = 0;
+        while let Some(cell) = reader
+            .next_cell_with_formula()
+            .map_err(|_| WorkbookRefusal::Unreadable)?
+        {
+            seen += 1;
+            if seen.is_multiple_of(1024) && Instant::now() > deadline {
+                return Err(WorkbookRefusal::TimedOut { limit: time_limit });
+            }
+            if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
                 cells.push(Cell::new(
-                    (row, column),
-                    Data::from(cell.get_value().clone()),
+                    cell.pos,
+                    Data::Error(crate::cells::NOT_CALCULATED),
                 ));
             }
         }
         Ok(Some(Range::from_sparse(cells)))
     }
+}
+
+/// Whether a number format shows its value as a percentage (a `%` outside quoted text and
+/// escapes): `0%`, `0.00%`, `#,##0.0 %`, not `0 "%"`.
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A %-formatted cell's value as the percentage a person typed (0.96 shown as 96 % is 96),
+/// without the binary noise of the multiplication.
+fn as_percentage(value: f64) -> f64 {
+    let hundredfold = value * 100.0;
+    format!("{hundredfold:.9}").parse().unwrap_or(hundredfold)
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ use calamine::{Data, DataType, Range};
 use rust_decimal::Decimal;
 
 use super::cells::{
-    cell_name, is_blank, read_mark, read_number, read_text, read_yes_no, CellProblem,
+    cell_name, check_calculated, is_blank, read_mark, read_number, read_text, read_yes_no,
+    CellProblem,
 };
 use super::form::{
     meta_keys, Column, FIRST_DATA_ROW, FORM_KIND, FORM_SHEET, FORM_VERSION, HEADER_ROW, META_SHEET,
@@ -27,6 +28,7 @@ use super::guard::{open_bounded, Limits, WorkbookRefusal};
 use cchc_domain::error::FieldError;
 use cchc_domain::model::indicator::IndicatorKind;
 use cchc_domain::model::submission::ValueInput;
+use cchc_domain::rules::attachments::{FileType, Sniffed};
 
 /// What the form must be.
 #[derive(Debug, Clone)]
@@ -64,6 +66,9 @@ impl From<WorkbookRefusal> for FormError {
 pub struct ParsedForm {
     pub values: BTreeMap<String, ValueInput>,
     rows: HashMap<String, u32>,
+    /// Indicators the downloaded form listed that the returned one no longer has (a row
+    /// deleted, or the sheet copied without it): their values are kept, and the person told.
+    pub missing: Vec<String>,
 }
 
 impl ParsedForm {
@@ -94,6 +99,7 @@ fn cell(range: &Range<Data>, row: u32, column: Column) -> &Data {
 /// Reads the form in `bytes`, checking it is the one `expected` describes, within the
 /// workbook limits. Synchronous and CPU-bound: call it off the async worker threads.
 pub fn parse_form(bytes: &[u8], expected: &ExpectedForm) -> Result<ParsedForm, FormError> {
+    refuse_other_spreadsheets(bytes)?;
     let mut workbook = open_bounded(bytes, Limits::WORKBOOK)?;
     let meta = match workbook.sheet(META_SHEET) {
         Ok(Some(meta)) => meta,
@@ -109,7 +115,23 @@ pub fn parse_form(bytes: &[u8], expected: &ExpectedForm) -> Result<ParsedForm, F
         Err(refusal) => return Err(refusal.into()),
     };
     check_layout(&sheet)?;
-    read_rows(&sheet, expected)
+    let mut parsed = read_rows(&sheet, expected)?;
+    parsed.missing = listed_codes(&meta)
+        .into_iter()
+        .filter(|code| {
+            !parsed.values.contains_key(code) && expected.indicators.iter().any(|(c, _)| c == code)
+        })
+        .collect();
+    Ok(parsed)
+}
+
+/// The indicator codes the form was made with, from its metadata, in order.
+fn listed_codes(meta: &Range<Data>) -> Vec<String> {
+    meta.rows()
+        .skip_while(|row| !matches!(row.first(), Some(Data::String(k)) if k == meta_keys::ROWS))
+        .skip(1)
+        .filter_map(|row| row.get(1).and_then(read_text))
+        .collect()
 }
 
 fn not_a_form() -> FormError {
@@ -212,7 +234,7 @@ fn read_rows(sheet: &Range<Data>, expected: &ExpectedForm) -> Result<ParsedForm,
     let mut parsed = ParsedForm::default();
     let mut errors = Vec::new();
     for row in FIRST_DATA_ROW..=last_row {
-        let inputs = Column::ALL.into_iter().skip(4);
+        let inputs = Column::INPUTS.into_iter();
         let Some(code) = read_text(cell(sheet, row, Column::Code)) else {
             if inputs.clone().any(|c| !is_blank(cell(sheet, row, c))) {
                 errors.push(problem(
@@ -298,6 +320,20 @@ fn yes_no_figure(data: &Data) -> Result<Option<Decimal>, CellProblem> {
     }
 }
 
+/// A text cell; a formula whose result was never calculated is a problem, not an empty text.
+fn text_cell(
+    data: &Data,
+    row: u32,
+    column: Column,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    if let Err(problem) = check_calculated(data) {
+        report(errors, row, column, problem);
+        return None;
+    }
+    read_text(data)
+}
+
 /// One indicator's row; problems go to `errors`.
 fn read_value(
     sheet: &Range<Data>,
@@ -306,7 +342,7 @@ fn read_value(
     errors: &mut Vec<FieldError>,
 ) -> ValueInput {
     let mut value = ValueInput::default();
-    for column in Column::ALL.into_iter().skip(4) {
+    for column in Column::INPUTS {
         let data = cell(sheet, row, column);
         if !column.is_input_for(kind) {
             if !is_blank(data) {
@@ -323,10 +359,19 @@ fn read_value(
             Column::Denominator => {
                 value.denominator = number_cell(sheet, row, column, false, errors)
             }
-            Column::Value => {
-                let whole = kind == IndicatorKind::Count;
-                value.number = number_cell(sheet, row, column, whole, errors);
-            }
+            Column::Value => match kind {
+                IndicatorKind::Boolean => {
+                    value.flag = read_yes_no(data).unwrap_or_else(|problem| {
+                        report(errors, row, column, problem);
+                        None
+                    });
+                }
+                IndicatorKind::Text => value.text = text_cell(data, row, column, errors),
+                _ => {
+                    let whole = kind == IndicatorKind::Count;
+                    value.number = number_cell(sheet, row, column, whole, errors);
+                }
+            },
             Column::SystemValue if kind == IndicatorKind::Boolean => {
                 value.system_value = yes_no_figure(data).unwrap_or_else(|problem| {
                     report(errors, row, column, problem);
@@ -336,12 +381,6 @@ fn read_value(
             Column::SystemValue => {
                 value.system_value = number_cell(sheet, row, column, false, errors)
             }
-            Column::YesNo => {
-                value.flag = read_yes_no(data).unwrap_or_else(|problem| {
-                    report(errors, row, column, problem);
-                    None
-                });
-            }
             Column::NotApplicable => {
                 let marked = read_mark(data).unwrap_or_else(|problem| {
                     report(errors, row, column, problem);
@@ -349,18 +388,38 @@ fn read_value(
                 });
                 value.not_applicable = marked.then_some(true);
             }
-            Column::Text => value.text = read_text(data),
-            Column::Explanation => value.explanation = read_text(data),
-            Column::Note => value.note = read_text(data),
-            Column::Number | Column::Code | Column::Name | Column::UnitOfMeasure => {}
+            Column::Explanation => value.explanation = text_cell(data, row, column, errors),
+            Column::Note => value.note = text_cell(data, row, column, errors),
+            _ => {}
         }
     }
     value
 }
 
+/// LibreOffice saves as `.ods` unless told otherwise, and old offices still keep `.xls`: say
+/// how to save as `.xlsx` instead of calling the file unreadable.
+fn refuse_other_spreadsheets(bytes: &[u8]) -> Result<(), FormError> {
+    const ODS: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+    // An ODF package starts with its uncompressed `mimetype` entry.
+    let head = &bytes[..bytes.len().min(128)];
+    let extension = if head.starts_with(b"PK\x03\x04") && head.windows(ODS.len()).any(|w| w == ODS)
+    {
+        Some("ods")
+    } else if crate::files::sniff(bytes) == Sniffed::Known(FileType::Xls) {
+        Some("xls")
+    } else {
+        None
+    };
+    match extension {
+        Some(extension) => Err(FormError::Refused(WorkbookRefusal::NotXlsx { extension })),
+        None => Ok(()),
+    }
+}
+
 /// The sheet named `preferred` of the workbook in `bytes` (its first sheet when none has that
 /// name), read within the guard's limits.
 pub fn open_sheet(bytes: &[u8], preferred: &str) -> Result<Range<Data>, FormError> {
+    refuse_other_spreadsheets(bytes)?;
     let mut workbook = open_bounded(bytes, Limits::WORKBOOK)?;
     let names = workbook.sheet_names();
     let sheet_name = names
@@ -460,22 +519,22 @@ mod tests {
     #[test]
     fn cells_typed_as_a_person_would_are_read() {
         let bytes = typed(&[
-            (8, Column::Numerator, Typed::Number(1200.0)),
+            (12, Column::Numerator, Typed::Number(1200.0)),
             // Pasted as text, Vietnamese thousands separator.
-            (8, Column::Denominator, Typed::Text("1.234")),
-            (8, Column::SystemValue, Typed::Text("97,25")),
-            (9, Column::Value, Typed::Text(" 15 ")),
-            (10, Column::Value, Typed::Text("1,5")),
-            (10, Column::Note, Typed::Number(2023.0)),
-            (11, Column::YesNo, Typed::Text("không")),
-            (11, Column::SystemValue, Typed::Text("Có")),
+            (12, Column::Denominator, Typed::Text("1.234")),
+            (12, Column::SystemValue, Typed::Text("97,25")),
+            (13, Column::Value, Typed::Text(" 15 ")),
+            (14, Column::Value, Typed::Text("1,5")),
+            (14, Column::Note, Typed::Number(2023.0)),
+            (15, Column::Value, Typed::Text("không")),
+            (15, Column::SystemValue, Typed::Text("Có")),
             (
-                12,
-                Column::Text,
+                16,
+                Column::Value,
                 Typed::Text("  Tiếp nhận hồ sơ trực tuyến "),
             ),
-            (12, Column::NotApplicable, Typed::Text("X")),
-            (12, Column::Explanation, Typed::Text("Không phát sinh")),
+            (16, Column::NotApplicable, Typed::Text("X")),
+            (16, Column::Explanation, Typed::Text("Không phát sinh")),
         ]);
         let values = parse(&bytes, "2026-Q4", "KHTC").unwrap().values;
         let ratio = &values["TL-DUNGHAN"];
@@ -496,32 +555,32 @@ mod tests {
     #[test]
     fn every_problem_is_reported_at_once_with_its_cell() {
         let bytes = typed(&[
-            (8, Column::Numerator, Typed::Text("chín mươi")),
-            (8, Column::Denominator, Typed::Number(-5.0)),
-            (8, Column::Value, Typed::Number(3.0)),
-            (9, Column::Value, Typed::Number(2.5)),
-            (10, Column::Value, Typed::Text("1.5")),
-            (10, Column::NotApplicable, Typed::Text("có")),
-            (11, Column::YesNo, Typed::Text("Có lẽ")),
-            (11, Column::SystemValue, Typed::Number(2.0)),
-            (14, Column::Code, Typed::Text("TL-KHAC")),
-            (15, Column::Value, Typed::Number(1.0)),
-            (16, Column::Code, Typed::Text("SL-VANBAN")),
+            (12, Column::Numerator, Typed::Text("chín mươi")),
+            (12, Column::Denominator, Typed::Number(-5.0)),
+            (12, Column::Value, Typed::Number(3.0)),
+            (13, Column::Value, Typed::Number(2.5)),
+            (14, Column::Value, Typed::Text("1.5")),
+            (14, Column::NotApplicable, Typed::Text("có")),
+            (15, Column::Value, Typed::Text("Có lẽ")),
+            (15, Column::SystemValue, Typed::Number(2.0)),
+            (24, Column::Code, Typed::Text("TL-KHAC")),
+            (25, Column::Value, Typed::Number(1.0)),
+            (26, Column::Code, Typed::Text("SL-VANBAN")),
         ]);
         assert_eq!(
             cell_errors(parse(&bytes, "2026-Q4", "KHTC")),
             pairs(&[
-                ("E8", "not_a_number"),
-                ("F8", "negative"),
-                ("G8", "not_for_kind"),
-                ("G9", "not_whole"),
-                ("G10", "not_a_number"),
-                ("J10", "invalid_mark"),
-                ("H11", "invalid_choice"),
-                ("K11", "invalid_choice"),
-                ("B14", "unknown_indicator"),
-                ("B15", "missing_code"),
-                ("B16", "duplicate_indicator"),
+                ("F12", "not_a_number"),
+                ("G12", "negative"),
+                ("I12", "not_for_kind"),
+                ("I13", "not_whole"),
+                ("I14", "not_a_number"),
+                ("J14", "invalid_mark"),
+                ("I15", "invalid_choice"),
+                ("K15", "invalid_choice"),
+                ("B24", "unknown_indicator"),
+                ("B25", "missing_code"),
+                ("B26", "duplicate_indicator"),
             ])
         );
         let Err(FormError::Cells(errors)) = parse(&bytes, "2026-Q4", "KHTC") else {
@@ -534,14 +593,14 @@ mod tests {
                 .map(|e| e.message.clone())
                 .unwrap()
         };
-        assert_eq!(message("E8"), "phải là số");
-        assert_eq!(message("F8"), "không được là số âm");
-        assert_eq!(message("H11"), "chỉ chọn Có hoặc Không");
+        assert_eq!(message("F12"), "phải là số");
+        assert_eq!(message("G12"), "không được là số âm");
+        assert_eq!(message("I15"), "chỉ chọn Có hoặc Không");
         assert_eq!(
-            message("B14"),
+            message("B24"),
             "mã chỉ tiêu TL-KHAC không thuộc kỳ báo cáo này"
         );
-        assert_eq!(message("B16"), "chỉ tiêu SL-VANBAN đã có ở dòng 9");
+        assert_eq!(message("B26"), "chỉ tiêu SL-VANBAN đã có ở dòng 13");
     }
 
     #[test]
@@ -549,7 +608,7 @@ mod tests {
         let bytes = build_form(&sample_form(true)).unwrap();
         assert_eq!(
             cell_errors(parse(&bytes, "2027-Q1", "QLTM")),
-            pairs(&[("A2", "form_mismatch"), ("A3", "form_mismatch")])
+            pairs(&[("A6", "form_mismatch"), ("A8", "form_mismatch")])
         );
         let Err(FormError::Mismatch(errors)) = parse(&bytes, "2026-Q4", "QLTM") else {
             panic!("expected a mismatch")
@@ -607,10 +666,10 @@ mod tests {
 
     #[test]
     fn a_changed_column_layout_is_refused() {
-        let bytes = typed(&[(7, Column::Numerator, Typed::Text("Mẫu số"))]);
+        let bytes = typed(&[(11, Column::Numerator, Typed::Text("Mẫu số"))]);
         assert_eq!(
             cell_errors(parse(&bytes, "2026-Q4", "KHTC")),
-            pairs(&[("E7", "layout_changed")])
+            pairs(&[("F11", "layout_changed")])
         );
     }
 
@@ -619,19 +678,132 @@ mod tests {
         let parsed = parse(&build_form(&sample_form(false)).unwrap(), "2026-Q4", "KHTC").unwrap();
         assert_eq!(
             parsed.cell_of("values.TL-DUNGHAN.numerator").as_deref(),
-            Some("E8")
+            Some("F12")
         );
         assert_eq!(
             parsed.cell_of("values.CO-MOTCUA.system_value").as_deref(),
-            Some("K11")
+            Some("K15")
         );
         assert_eq!(
             parsed.cell_of("values.ND-SANGKIEN.explanation").as_deref(),
-            Some("L12")
+            Some("L16")
         );
-        assert_eq!(parsed.cell_of("values.SL-VANBAN").as_deref(), Some("B9"));
+        assert_eq!(parsed.cell_of("values.SL-VANBAN").as_deref(), Some("B13"));
         assert_eq!(parsed.cell_of("values.SL-VANBAN.evidence"), None);
         assert_eq!(parsed.cell_of("narrative"), None);
         assert_eq!(data_row(0), FIRST_DATA_ROW);
+    }
+
+    #[test]
+    fn a_percentage_formatted_cell_reads_as_the_percentage_shown() {
+        let mut workbook = form_workbook(&sample_form(false)).unwrap();
+        let sheet = workbook.worksheet_from_name(FORM_SHEET).unwrap();
+        let percent = rust_xlsxwriter::Format::new().set_num_format("0%");
+        // 96 % typed into the ratio's system value, 12,5 % into the decimal's answer.
+        sheet
+            .write_number_with_format(data_row(0), Column::SystemValue.index(), 0.96, &percent)
+            .unwrap();
+        sheet
+            .write_number_with_format(data_row(2), Column::Value.index(), 0.125, &percent)
+            .unwrap();
+        let values = parse(&workbook.save_to_buffer().unwrap(), "2026-Q4", "KHTC")
+            .unwrap()
+            .values;
+        assert_eq!(values["TL-DUNGHAN"].system_value, Some(dec("96")));
+        assert_eq!(values["KP-CCHC"].number, Some(dec("12.5")));
+    }
+
+    /// The package with one part's text changed.
+    fn rewrite_part(bytes: &[u8], name: &str, change: impl Fn(String) -> String) -> Vec<u8> {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut entries = Vec::new();
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            let entry_name = entry.name().unwrap().into_owned();
+            if entry_name == name {
+                let changed = change(String::from_utf8(content).unwrap());
+                assert!(changed.len() < bytes.len() * 100);
+                content = changed.into_bytes();
+            }
+            entries.push((entry_name, content));
+        }
+        let borrowed: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, c)| (n.as_str(), c.as_slice()))
+            .collect();
+        crate::guard::tests::zip_of(&borrowed)
+    }
+
+    #[test]
+    fn a_formula_without_a_stored_result_is_refused_with_its_cell() {
+        let mut workbook = form_workbook(&sample_form(false)).unwrap();
+        let sheet = workbook.worksheet_from_name(FORM_SHEET).unwrap();
+        sheet
+            .write_formula(data_row(1), Column::Value.index(), "=SUM(5,7)")
+            .unwrap();
+        // As a program that does not calculate writes it: the formula, no cached value.
+        let bytes = rewrite_part(
+            &workbook.save_to_buffer().unwrap(),
+            "xl/worksheets/sheet1.xml",
+            |xml| xml.replace("<f>SUM(5,7)</f><v>0</v>", "<f>SUM(5,7)</f>"),
+        );
+        assert_eq!(
+            cell_errors(parse(&bytes, "2026-Q4", "KHTC")),
+            pairs(&[("I13", "formula_not_calculated")])
+        );
+    }
+
+    #[test]
+    fn a_deleted_indicator_row_is_named_and_its_value_kept() {
+        let mut workbook = form_workbook(&sample_form(false)).unwrap();
+        let sheet = workbook.worksheet_from_name(FORM_SHEET).unwrap();
+        // The count's row emptied as if deleted: no code, no value.
+        for column in Column::ALL {
+            sheet
+                .write_blank(data_row(1), column.index(), &rust_xlsxwriter::Format::new())
+                .unwrap();
+        }
+        let parsed = parse(&workbook.save_to_buffer().unwrap(), "2026-Q4", "KHTC").unwrap();
+        assert_eq!(parsed.missing, ["SL-VANBAN"]);
+        assert!(!parsed.values.contains_key("SL-VANBAN"));
+        assert_eq!(parsed.values.len(), 4);
+    }
+
+    #[test]
+    fn a_form_saved_as_ods_or_xls_is_refused_saying_to_save_as_xlsx() {
+        use std::io::Write;
+        // LibreOffice's default: an ODF package whose first, stored entry is its mimetype.
+        let mut ods = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        ods.start_file("mimetype", stored).unwrap();
+        ods.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        ods.start_file("content.xml", stored).unwrap();
+        ods.write_all(b"<office:document-content/>").unwrap();
+        let ods = ods.finish().unwrap().into_inner();
+        // Excel 97–2003: a compound file with a Workbook stream.
+        let mut xls = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        xls.create_stream("/Workbook")
+            .unwrap()
+            .write_all(&[0; 600])
+            .unwrap();
+        let xls = xls.into_inner().into_inner();
+        for (bytes, extension) in [(ods, "ods"), (xls, "xls")] {
+            let Err(FormError::Refused(refusal)) = parse(&bytes, "2026-Q4", "KHTC") else {
+                panic!("expected a refusal for .{extension}");
+            };
+            assert_eq!(refusal.code(), "not_xlsx");
+            let message = refusal.message();
+            assert!(message.contains(&format!(".{extension}")), "{message}");
+            assert!(message.contains("Lưu thành"), "{message}");
+            assert!(matches!(
+                open_sheet(&bytes, "Sheet1"),
+                Err(FormError::Refused(WorkbookRefusal::NotXlsx { .. }))
+            ));
+        }
     }
 }

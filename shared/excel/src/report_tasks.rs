@@ -2,12 +2,13 @@
 //! so the quarterly report states "tiến độ thực hiện các mục tiêu, nhiệm vụ" beside the
 //! figures.
 
-use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 
 use crate::local_time_vi;
-use crate::report_layout::{setup_sheet, titles, SheetWriter, Styles, HEADER_ROW};
+use crate::report_layout::{
+    appendix_titles, setup_sheet, ReportContext, SheetWriter, Styles, Title, TitleStyle,
+};
 use cchc_domain::model::submission::Consolidation;
 use cchc_domain::model::task::StatusCounts;
 use cchc_domain::model::task_cutoff::PeriodTaskCompletion;
@@ -30,56 +31,52 @@ pub const TASK_HEADERS: [&str; 12] = [
     "Số nhiệm vụ phối hợp",
 ];
 
+const TASK_WIDTHS: [f64; 12] = [4.5, 9.0, 28.0, 9.0, 9.0, 9.0, 9.5, 9.0, 9.5, 9.0, 10.0, 9.0];
+
 pub(crate) fn write_sheet(
     workbook: &mut Workbook,
     report: &Consolidation,
+    context: &ReportContext,
     tasks: &PeriodTaskCompletion,
-    generated_at: DateTime<FixedOffset>,
     styles: &Styles,
 ) -> Result<()> {
-    let mut heading = titles(
+    let mut heading = appendix_titles(
         report,
-        generated_at,
+        context,
         "TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",
     );
-    // The third title line speaks of the reports counted; this sheet counts tasks at the cut-off.
-    if let Some(line) = heading.get_mut(2) {
-        *line = format!(
+    heading.push(Title::new(
+        TitleStyle::Plain,
+        format!(
             "Nhiệm vụ do đơn vị chủ trì, tình trạng tại thời điểm chốt số liệu {}",
             local_time_vi(tasks.as_of)
-        );
-    }
+        ),
+    ));
     let sheet = workbook.add_worksheet();
-    setup_sheet(
+    let header_row = setup_sheet(
         sheet,
         TASK_SHEET,
         &TASK_HEADERS,
-        &[
-            5.0, 11.0, 48.0, 12.0, 12.0, 12.0, 14.0, 10.0, 14.0, 10.0, 16.0, 13.0,
-        ],
+        &TASK_WIDTHS,
         &heading,
         styles,
     )?;
-    let mut out = SheetWriter {
-        sheet,
-        styles,
-        row: HEADER_ROW,
-    };
+    let mut out = SheetWriter::new(sheet, styles, &TASK_WIDTHS, header_row);
     for (i, line) in tasks.units.iter().enumerate() {
-        out.row += 1;
+        out.next_row()?;
         out.number(0, Some(Decimal::from(i + 1)))?;
         out.text(1, &line.unit.code)?;
-        out.wrapped(2, Some(&line.unit.name))?;
+        out.text(2, &line.unit.name)?;
         counts(&mut out, &line.counts)?;
         out.number(11, Some(Decimal::from(line.coordinating)))?;
     }
-    out.row += 1;
+    out.next_row()?;
     out.text(0, "")?;
     out.text(1, "")?;
     out.text(2, "Tổng cộng")?;
     counts(&mut out, &tasks.totals)?;
     out.text(11, "")?;
-    Ok(())
+    out.finish_row()
 }
 
 fn counts(out: &mut SheetWriter, counts: &StatusCounts) -> Result<()> {

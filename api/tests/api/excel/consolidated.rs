@@ -12,12 +12,12 @@ async fn submit_full_form(app: &TestApp, period: i64, numerator: f64, denominato
         &mut khtc,
         period,
         &[
-            ("E8", Typed::Number(numerator)),
-            ("F8", Typed::Number(denominator)),
-            ("G9", Typed::Number(4.0)),
-            ("G10", Typed::Number(10.0)),
-            ("H11", Typed::Text("Có")),
-            ("I12", Typed::Text("Nội dung")),
+            ("F12", Typed::Number(numerator)),
+            ("G12", Typed::Number(denominator)),
+            ("I13", Typed::Number(4.0)),
+            ("I14", Typed::Number(10.0)),
+            ("I15", Typed::Text("Có")),
+            ("I16", Typed::Text("Nội dung")),
         ],
     )
     .await;
@@ -41,27 +41,33 @@ async fn the_consolidated_workbook_takes_the_same_parameters_and_roles_as_the_js
     // Not accepted yet: counted only with include=submitted.
     let mut accepted = download(&app, &app.admin, &path("")).await.workbook();
     let summary = accepted.worksheet_range("Tổng hợp").unwrap();
-    assert_eq!(float(&cell(&summary, "E7")), 0.0);
-    assert!(cell(&summary, "A3")
+    assert_eq!(float(&cell(&summary, "F11")), 0.0);
+    assert!(cell(&summary, "A6")
         .to_string()
-        .contains("đã được Văn phòng chấp nhận: 0 đơn vị"));
+        .contains("Số liệu tổng hợp từ 0 báo cáo đã được Văn phòng chấp nhận: không có."));
 
     let viewer = app.token(Role::Viewer, None).await;
     let mut submitted = download(&app, &viewer, &path("?include=submitted&under=SCT"))
         .await
         .workbook();
     let summary = submitted.worksheet_range("Tổng hợp").unwrap();
-    assert_eq!(float(&cell(&summary, "E7")), 1.0);
-    assert_eq!(float(&cell(&summary, "H7")), 50.0);
-    assert_eq!(cell(&summary, "J7"), Data::String("Không đạt".into()));
-    assert!(cell(&summary, "A3")
-        .to_string()
-        .contains("các đơn vị thuộc SCT: 1 đơn vị (KHTC)"));
+    assert_eq!(float(&cell(&summary, "F11")), 1.0);
+    assert_eq!(float(&cell(&summary, "I11")), 50.0);
+    assert_eq!(cell(&summary, "K11"), Data::String("Không đạt".into()));
+    let record = cell(&summary, "A6").to_string();
+    assert!(
+        record.starts_with("Đơn vị phải báo cáo thuộc SCT: "),
+        "{record}"
+    );
+    assert!(
+        record.contains("từ 1 báo cáo đã gửi (kể cả chưa được duyệt): Đơn vị KHTC (KHTC)."),
+        "{record}"
+    );
     let mut under_other = download(&app, &viewer, &path("?include=submitted&under=QLTM"))
         .await
         .workbook();
     let summary = under_other.worksheet_range("Tổng hợp").unwrap();
-    assert_eq!(float(&cell(&summary, "E7")), 0.0);
+    assert_eq!(float(&cell(&summary, "F11")), 0.0);
 
     download(&app, &khtc.token, &path(""))
         .await
@@ -226,8 +232,8 @@ async fn the_filing_archive_holds_the_consolidated_workbook_and_its_qlvb_manifes
     // The workbook is the consolidated report: 249/260 for the on-time rate.
     let mut book = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(workbook.clone())).unwrap();
     let summary = book.worksheet_range("Tổng hợp").unwrap();
-    assert_eq!(float(&cell(&summary, "F7")), 249.0);
-    assert_eq!(float(&cell(&summary, "G7")), 260.0);
+    assert_eq!(float(&cell(&summary, "G11")), 249.0);
+    assert_eq!(float(&cell(&summary, "H11")), 260.0);
 
     // Another issuer can be named; unknown ones and reporters are refused.
     let other = download(&app, &viewer, &format!("{path}?issuer=KHTC")).await;

@@ -44,58 +44,67 @@ async fn the_form_is_protected_validated_and_prefilled_with_the_units_values() {
     );
     let form = workbook.worksheet_range(FORM_SHEET).unwrap();
     assert_eq!(
-        cell(&form, "A2"),
+        cell(&form, "A6"),
         Data::String("Kỳ báo cáo: Báo cáo CCHC Quý 4/2026 (mã kỳ 2026-Q4)".into())
     );
     assert_eq!(
-        cell(&form, "A3"),
+        cell(&form, "A8"),
         Data::String("Đơn vị báo cáo: Đơn vị KHTC (mã KHTC)".into())
     );
+    assert!(cell(&form, "A9").to_string().starts_with(
+        "Thời hạn gửi báo cáo: 16:30 ngày 15/12/2026 (gửi qua hệ thống quản lý văn bản"
+    ));
+    // The Decree 30 header block: the department above the unit.
+    assert_eq!(cell(&form, "A1"), Data::String("ĐƠN VỊ SCT".into()));
+    assert_eq!(cell(&form, "A2"), Data::String("ĐƠN VỊ KHTC".into()));
     assert_eq!(
-        cell(&form, "A4"),
-        Data::String("Thời hạn gửi báo cáo: 16:30 ngày 15/12/2026".into())
+        cell(&form, "H2"),
+        Data::String("Độc lập - Tự do - Hạnh phúc".into())
     );
     let headers: Vec<String> = "ABCDEFGHIJKLM"
         .chars()
-        .map(|c| cell(&form, &format!("{c}7")).to_string())
+        .map(|c| cell(&form, &format!("{c}11")).to_string())
         .collect();
     assert_eq!(
         headers,
         [
             "STT",
             "Mã chỉ tiêu",
-            "Tên chỉ tiêu",
+            "Tên chỉ tiêu, cách tính",
             "Đơn vị tính",
+            "Mục tiêu, minh chứng",
             "Tử số",
             "Mẫu số",
-            "Số liệu",
-            "Có/Không",
-            "Nội dung",
-            "Không áp dụng",
+            "Tỷ lệ (%)",
+            "Số liệu hoặc nội dung",
+            "Không áp dụng (x)",
             "Số liệu hệ thống",
             "Giải trình",
             "Ghi chú"
         ]
     );
-    let codes: Vec<String> = (8..=12)
+    let codes: Vec<String> = (12..=16)
         .map(|row| cell(&form, &format!("B{row}")).to_string())
         .collect();
     assert_eq!(codes, INDICATORS);
-    assert_eq!(cell(&form, "C9"), Data::String("Chỉ tiêu SL-VANBAN".into()));
-    assert_eq!(cell(&form, "D10"), Data::String("triệu đồng".into()));
-    // Prefilled: numbers as numbers, choices as the lists offer them.
-    assert_eq!(cell(&form, "E8"), Data::Float(95.0));
-    assert_eq!(cell(&form, "F8"), Data::Float(100.0));
-    assert_eq!(cell(&form, "K8"), Data::Float(96.5));
     assert_eq!(
-        cell(&form, "L8"),
+        cell(&form, "C13"),
+        Data::String("Chỉ tiêu SL-VANBAN".into())
+    );
+    assert_eq!(cell(&form, "D14"), Data::String("triệu đồng".into()));
+    // Prefilled: numbers as numbers, choices as the lists offer them.
+    assert_eq!(cell(&form, "F12"), Data::Float(95.0));
+    assert_eq!(cell(&form, "G12"), Data::Float(100.0));
+    assert_eq!(cell(&form, "K12"), Data::Float(96.5));
+    assert_eq!(
+        cell(&form, "L12"),
         Data::String("Hai hồ sơ cập nhật chậm.".into())
     );
-    assert_eq!(cell(&form, "G9"), Data::Float(12.0));
-    assert_eq!(cell(&form, "M9"), Data::String("Gồm 2 quyết định".into()));
-    assert_eq!(cell(&form, "G10"), Data::Empty);
-    assert_eq!(cell(&form, "H11"), Data::String("Có".into()));
-    assert_eq!(cell(&form, "J12"), Data::String("x".into()));
+    assert_eq!(cell(&form, "I13"), Data::Float(12.0));
+    assert_eq!(cell(&form, "M13"), Data::String("Gồm 2 quyết định".into()));
+    assert_eq!(cell(&form, "I14"), Data::Empty);
+    assert_eq!(cell(&form, "I15"), Data::String("Có".into()));
+    assert_eq!(cell(&form, "J16"), Data::String("x".into()));
 
     // Labels locked, each kind's input cells unlocked.
     let styles = workbook.worksheet_style(FORM_SHEET).unwrap();
@@ -105,11 +114,11 @@ async fn the_form_is_protected_validated_and_prefilled_with_the_units_values() {
             .and_then(|s| s.protection.as_ref())
             .is_none_or(|p| p.locked)
     };
-    for name in ["B8", "C8", "E7", "G8", "E9", "H8", "I8", "K12"] {
+    for name in ["B12", "C12", "E12", "H12", "F11", "I12", "F13", "K16"] {
         assert!(locked(name), "{name} locked");
     }
     for name in [
-        "E8", "F8", "K8", "L8", "G9", "G10", "H11", "K11", "I12", "J12", "M12",
+        "F12", "G12", "K12", "L12", "I13", "I14", "I15", "K15", "I16", "J16", "M16",
     ] {
         assert!(!locked(name), "{name} unlocked");
     }
@@ -127,7 +136,7 @@ async fn the_form_is_protected_validated_and_prefilled_with_the_units_values() {
             .find(|v| v.get_sequence_of_references().get_sqref() == name)
             .unwrap_or_else(|| panic!("a validation on {name}"))
     };
-    for name in ["E8", "F8", "K8", "G10"] {
+    for name in ["F12", "G12", "K12", "I14"] {
         let rule = rule_of(name);
         assert_eq!(*rule.get_type(), DataValidationValues::Decimal, "{name}");
         assert_eq!(
@@ -136,16 +145,16 @@ async fn the_form_is_protected_validated_and_prefilled_with_the_units_values() {
         );
         assert_eq!(rule.get_formula1(), "0");
     }
-    assert_eq!(*rule_of("G9").get_type(), DataValidationValues::Whole);
-    for name in ["H11", "K11"] {
+    assert_eq!(*rule_of("I13").get_type(), DataValidationValues::Whole);
+    for name in ["I15", "K15"] {
         assert_eq!(*rule_of(name).get_type(), DataValidationValues::List);
         assert_eq!(rule_of(name).get_formula1(), "\"Có,Không\"");
     }
-    assert_eq!(rule_of("J8").get_formula1(), "\"x\"");
+    assert_eq!(rule_of("J12").get_formula1(), "\"x\"");
     assert!(validations
         .get_data_validation_list()
         .iter()
-        .all(|v| v.get_sequence_of_references().get_sqref() != "G8"));
+        .all(|v| v.get_sequence_of_references().get_sqref() != "I12"));
 }
 
 #[actix_web::test]
@@ -158,12 +167,12 @@ async fn a_reporter_gets_only_its_own_units_form_and_others_name_a_participating
     let own = download(&app, &reporter, &template_path(period, Some("KHTC"))).await;
     let mut workbook = own.workbook();
     let form = workbook.worksheet_range(FORM_SHEET).unwrap();
-    assert!(cell(&form, "A3").to_string().contains("(mã KHTC)"));
+    assert!(cell(&form, "A8").to_string().contains("(mã KHTC)"));
     // No submission yet: an empty form with the period's deadline.
-    assert_eq!(cell(&form, "E8"), Data::Empty);
-    assert!(cell(&form, "A4")
+    assert_eq!(cell(&form, "F12"), Data::Empty);
+    assert!(cell(&form, "A9")
         .to_string()
-        .ends_with("16:30 ngày 15/12/2026"));
+        .contains("16:30 ngày 15/12/2026"));
 
     download(&app, &reporter, &template_path(period, Some("QLTM")))
         .await
@@ -181,7 +190,7 @@ async fn a_reporter_gets_only_its_own_units_form_and_others_name_a_participating
             .await
             .workbook();
         let form = workbook.worksheet_range(FORM_SHEET).unwrap();
-        assert!(cell(&form, "A3").to_string().contains("(mã QLTM)"));
+        assert!(cell(&form, "A8").to_string().contains("(mã QLTM)"));
         let problem = download(&app, token, &template_path(period, Some("TTRA")))
             .await
             .problem(422, "validation_failed");

@@ -28,26 +28,26 @@ async fn import_errors_name_every_cell_at_once_in_vietnamese() {
     let bytes = fill(
         &form,
         &[
-            ("E8", Typed::Text("chín mươi")),
-            ("F8", Typed::Number(-5.0)),
-            ("G9", Typed::Text("1.5")),
-            ("H11", Typed::Text("Có lẽ")),
-            ("J12", Typed::Text("có")),
+            ("F12", Typed::Text("chín mươi")),
+            ("G12", Typed::Number(-5.0)),
+            ("I13", Typed::Text("1.5")),
+            ("I15", Typed::Text("Có lẽ")),
+            ("J16", Typed::Text("có")),
             // A row added below the form, with a code that is not the period's.
-            ("B14", Typed::Text("TL-KHAC")),
-            ("G14", Typed::Number(1.0)),
+            ("B24", Typed::Text("TL-KHAC")),
+            ("I24", Typed::Number(1.0)),
         ],
     );
     let problem = import_refused(&app, &draft, bytes, "validation_failed").await;
     assert_eq!(
         errors(&problem),
         pairs(&[
-            ("E8", "not_a_number"),
-            ("F8", "negative"),
-            ("G9", "not_a_number"),
-            ("H11", "invalid_choice"),
-            ("J12", "invalid_mark"),
-            ("B14", "unknown_indicator"),
+            ("F12", "not_a_number"),
+            ("G12", "negative"),
+            ("I13", "not_a_number"),
+            ("I15", "invalid_choice"),
+            ("J16", "invalid_mark"),
+            ("B24", "unknown_indicator"),
         ])
     );
     let messages: Vec<&str> = problem["errors"]
@@ -67,7 +67,7 @@ async fn import_errors_name_every_cell_at_once_in_vietnamese() {
     assert!(problem["detail"]
         .as_str()
         .unwrap()
-        .contains("E8, F8, G9, H11, J12, B14"));
+        .contains("F12, G12, I13, I15, J16, B24"));
 
     // A form of another unit, and of another period.
     let qltm = app.token(Role::Reporter, Some("QLTM")).await;
@@ -75,7 +75,7 @@ async fn import_errors_name_every_cell_at_once_in_vietnamese() {
         .await
         .bytes;
     let problem = import_refused(&app, &draft, other_unit, "form_mismatch").await;
-    assert_eq!(errors(&problem), pairs(&[("A3", "form_mismatch")]));
+    assert_eq!(errors(&problem), pairs(&[("A8", "form_mismatch")]));
     assert_eq!(
         problem["errors"][0]["message"],
         "biểu mẫu của đơn vị QLTM, không phải đơn vị KHTC"
@@ -85,7 +85,7 @@ async fn import_errors_name_every_cell_at_once_in_vietnamese() {
         .await
         .bytes;
     let problem = import_refused(&app, &draft, other_period, "form_mismatch").await;
-    assert_eq!(errors(&problem), pairs(&[("A2", "form_mismatch")]));
+    assert_eq!(errors(&problem), pairs(&[("A6", "form_mismatch")]));
 
     // Not a workbook at all, a damaged one, and a workbook that is no form.
     import_refused(
@@ -135,7 +135,7 @@ async fn the_submission_rules_problems_also_name_their_cell() {
     let mut workbook = form.workbook();
     let styles = workbook.worksheet_style(FORM_SHEET).unwrap();
     let k8 = styles
-        .get(position("K8"))
+        .get(position("K12"))
         .and_then(|s| s.protection.clone());
     assert!(k8.is_none_or(|p| p.locked), "the Office's figure is locked");
 
@@ -143,13 +143,13 @@ async fn the_submission_rules_problems_also_name_their_cell() {
     let bytes = fill(
         &form.bytes,
         &[
-            ("E8", Typed::Number(90.0)),
-            ("F8", Typed::Number(100.0)),
-            ("K8", Typed::Number(50.0)),
+            ("F12", Typed::Number(90.0)),
+            ("G12", Typed::Number(100.0)),
+            ("K12", Typed::Number(50.0)),
         ],
     );
     let problem = import_refused(&app, &draft, bytes, "validation_failed").await;
-    assert_eq!(errors(&problem), pairs(&[("K8", "set_by_office")]));
+    assert_eq!(errors(&problem), pairs(&[("K12", "set_by_office")]));
     assert_eq!(
         problem["errors"][0]["message"],
         "số liệu hệ thống do Văn phòng nhập; giữ nguyên hoặc để trống"
@@ -159,9 +159,9 @@ async fn the_submission_rules_problems_also_name_their_cell() {
     let bytes = fill(
         &form.bytes,
         &[
-            ("E8", Typed::Number(90.0)),
-            ("F8", Typed::Number(100.0)),
-            ("K8", Typed::Clear),
+            ("F12", Typed::Number(90.0)),
+            ("G12", Typed::Number(100.0)),
+            ("K12", Typed::Clear),
         ],
     );
     let imported = import_ok(&app, &mut draft, bytes).await;
@@ -181,9 +181,9 @@ async fn an_emptied_row_clears_its_indicator_and_the_others_are_replaced_as_show
         &mut draft,
         period,
         &[
-            ("G9", Typed::Number(12.0)),
-            ("M9", Typed::Text("Gồm 2 quyết định")),
-            ("I12", Typed::Text("Một cửa điện tử")),
+            ("I13", Typed::Number(12.0)),
+            ("M13", Typed::Text("Gồm 2 quyết định")),
+            ("I16", Typed::Text("Một cửa điện tử")),
         ],
     )
     .await;
@@ -193,9 +193,9 @@ async fn an_emptied_row_clears_its_indicator_and_the_others_are_replaced_as_show
         &mut draft,
         period,
         &[
-            ("G9", Typed::Clear),
-            ("M9", Typed::Clear),
-            ("I12", Typed::Text("Một cửa điện tử liên thông")),
+            ("I13", Typed::Clear),
+            ("M13", Typed::Clear),
+            ("I16", Typed::Text("Một cửa điện tử liên thông")),
         ],
     )
     .await;
@@ -218,7 +218,7 @@ async fn import_needs_if_match_the_xlsx_type_and_an_editable_report_of_ones_own(
     let form = download(&app, &draft.token, &template_path(period, None))
         .await
         .bytes;
-    let filled = fill(&form, &[("G9", Typed::Number(7.0))]);
+    let filled = fill(&form, &[("I13", Typed::Number(7.0))]);
 
     import(&app, &draft.token, draft.id, None, XLSX, filled.clone())
         .await
@@ -291,12 +291,12 @@ async fn import_needs_if_match_the_xlsx_type_and_an_editable_report_of_ones_own(
     let complete = fill(
         &form,
         &[
-            ("E8", Typed::Number(1.0)),
-            ("F8", Typed::Number(1.0)),
-            ("G9", Typed::Number(1.0)),
-            ("G10", Typed::Number(1.0)),
-            ("H11", Typed::Text("Có")),
-            ("I12", Typed::Text("Có")),
+            ("F12", Typed::Number(1.0)),
+            ("G12", Typed::Number(1.0)),
+            ("I13", Typed::Number(1.0)),
+            ("I14", Typed::Number(1.0)),
+            ("I15", Typed::Text("Có")),
+            ("I16", Typed::Text("Có")),
         ],
     );
     import_ok(&app, &mut draft, complete.clone()).await;
@@ -310,4 +310,71 @@ async fn import_needs_if_match_the_xlsx_type_and_an_editable_report_of_ones_own(
     import(&app, &draft.token, draft.id, Some("*"), XLSX, complete)
         .await
         .problem(409, "submission_not_editable");
+}
+
+#[actix_web::test]
+async fn a_deleted_row_keeps_its_value_and_the_answer_says_so_in_vietnamese() {
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let mut draft = start(&app, period, "KHTC").await;
+    fill_and_import(&app, &mut draft, period, &[("I13", Typed::Number(12.0))]).await;
+    // The unit removes the protection (it has no password) and deletes the count's row.
+    let form = download(&app, &draft.token, &template_path(period, None))
+        .await
+        .bytes;
+    let mut book = umya_spreadsheet::reader::xlsx::read_reader(Cursor::new(form), true).unwrap();
+    let sheet = book.get_sheet_by_name_mut(FORM_SHEET).unwrap();
+    sheet.remove_row(&13, &1);
+    sheet.get_cell_mut("J15").set_value_string("x");
+    let mut bytes = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut bytes).unwrap();
+    let imported = import_ok(&app, &mut draft, bytes).await;
+    assert_eq!(num(&value(&imported, "SL-VANBAN")["number"]), 12.0);
+    // The rows below moved up: the text indicator's mark is read from its new row.
+    assert_eq!(value(&imported, "ND-SANGKIEN")["not_applicable"], true);
+    let warnings = imported["import_warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0]["code"], "missing_row");
+    assert!(warnings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("chỉ tiêu SL-VANBAN"));
+    // An import with every row carries no warnings at all.
+    let again = fill_and_import(&app, &mut draft, period, &[]).await;
+    assert!(again.get("import_warnings").is_none());
+}
+
+#[actix_web::test]
+async fn a_form_saved_as_ods_is_refused_with_how_to_save_it_as_xlsx() {
+    use std::io::Write;
+    let app = TestApp::spawn().await;
+    let period = open_period(&app).await;
+    let draft = start(&app, period, "KHTC").await;
+    let mut ods = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    ods.start_file("mimetype", stored).unwrap();
+    ods.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    ods.start_file("content.xml", stored).unwrap();
+    ods.write_all(b"<office:document-content/>").unwrap();
+    let ods = ods.finish().unwrap().into_inner();
+    for content_type in [XLSX, "application/vnd.oasis.opendocument.spreadsheet"] {
+        let problem = import(
+            &app,
+            &draft.token,
+            draft.id,
+            Some(&draft.etag),
+            content_type,
+            ods.clone(),
+        )
+        .await
+        .problem(422, "not_xlsx");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("tệp không được đọc: tệp được lưu ở định dạng .ods"),
+            "{detail}"
+        );
+        assert!(detail.contains("Excel 2007-365 (.xlsx)"), "{detail}");
+    }
 }

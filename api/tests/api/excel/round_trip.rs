@@ -13,15 +13,15 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
         &mut khtc,
         period,
         &[
-            ("E8", Typed::Number(193.0)),
-            ("F8", Typed::Number(200.0)),
-            ("K8", Typed::Number(97.0)),
-            ("G9", Typed::Number(12.0)),
-            ("M9", Typed::Text("Gồm 2 quyết định")),
+            ("F12", Typed::Number(193.0)),
+            ("G12", Typed::Number(200.0)),
+            ("K12", Typed::Number(97.0)),
+            ("I13", Typed::Number(12.0)),
+            ("M13", Typed::Text("Gồm 2 quyết định")),
             // Pasted as text, Vietnamese separators.
-            ("G10", Typed::Text("1.234,5")),
-            ("H11", Typed::Text("Có")),
-            ("I12", Typed::Text("Triển khai một cửa điện tử")),
+            ("I14", Typed::Text("1.234,5")),
+            ("I15", Typed::Text("Có")),
+            ("I16", Typed::Text("Triển khai một cửa điện tử")),
         ],
     )
     .await;
@@ -45,15 +45,15 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
         &mut qltm,
         period,
         &[
-            ("E8", Typed::Number(92.0)),
-            ("F8", Typed::Text("100")),
-            ("K8", Typed::Number(94.0)),
-            ("L8", Typed::Text("Hai hồ sơ cập nhật chậm trên hệ thống.")),
-            ("G9", Typed::Number(3.0)),
-            ("G10", Typed::Number(250.75)),
-            ("H11", Typed::Text("Không")),
-            ("J12", Typed::Text("x")),
-            ("L12", Typed::Text("Không phát sinh sáng kiến trong kỳ.")),
+            ("F12", Typed::Number(92.0)),
+            ("G12", Typed::Text("100")),
+            ("K12", Typed::Number(94.0)),
+            ("L12", Typed::Text("Hai hồ sơ cập nhật chậm trên hệ thống.")),
+            ("I13", Typed::Number(3.0)),
+            ("I14", Typed::Number(250.75)),
+            ("I15", Typed::Text("Không")),
+            ("J16", Typed::Text("x")),
+            ("L16", Typed::Text("Không phát sinh sáng kiến trong kỳ.")),
         ],
     )
     .await;
@@ -103,6 +103,7 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
         workbook.sheet_names(),
         [
             "Tổng hợp",
+            "Tình hình báo cáo",
             "Chi tiết theo đơn vị",
             "Giải trình chênh lệch",
             "Tiến độ nhiệm vụ"
@@ -111,46 +112,53 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
     // Frozen header rows and set column widths, which calamine does not read.
     let book =
         umya_spreadsheet::reader::xlsx::read_reader(Cursor::new(file.bytes.clone()), true).unwrap();
-    for name in workbook.sheet_names() {
+    // The summary's heading has eight lines (the appendix's five and where the units
+    // stand), the other sheets five; the tasks sheet adds its cut-off.
+    let frozen_at = ["A11", "A8", "A8", "A8", "A9"];
+    for (name, frozen_at) in workbook.sheet_names().into_iter().zip(frozen_at) {
         let sheet = book.get_sheet_by_name(&name).unwrap();
         let view = &sheet.get_sheets_views().get_sheet_view_list()[0];
         let pane = view
             .get_pane()
             .unwrap_or_else(|| panic!("{name}: frozen panes"));
-        assert_eq!(pane.get_top_left_cell().get_coordinate(), "A7", "{name}");
+        assert_eq!(
+            pane.get_top_left_cell().get_coordinate(),
+            frozen_at,
+            "{name}"
+        );
         let width = sheet.get_column_dimension("C").map(|c| *c.get_width());
         assert!(
-            width.is_some_and(|w| w >= 30.0),
+            width.is_some_and(|w| w >= 24.0),
             "{name}: column C width {width:?}"
         );
     }
     let summary = workbook.worksheet_range("Tổng hợp").unwrap();
     assert_eq!(
-        cell(&summary, "A2"),
+        cell(&summary, "A3"),
         Data::String("Kỳ báo cáo: Báo cáo CCHC Quý 4/2026 (mã kỳ 2026-Q4)".into())
     );
     assert_eq!(
-        cell(&summary, "A4"),
+        cell(&summary, "A8"),
         Data::String("Lập lúc 09:00 ngày 20/11/2026".into())
     );
-    assert_eq!(cell(&summary, "H6"), Data::String("Kết quả".into()));
+    assert_eq!(cell(&summary, "I10"), Data::String("Kết quả".into()));
 
     // Every summary number is the JSON consolidation's, as a number cell.
     let indicators = report["indicators"].as_array().unwrap();
     for (i, indicator) in indicators.iter().enumerate() {
-        let row = 7 + i;
+        let row = 11 + i;
         assert_eq!(
             cell(&summary, &format!("B{row}")).to_string(),
             indicator["code"].as_str().unwrap()
         );
         assert_eq!(
-            float(&cell(&summary, &format!("E{row}"))),
+            float(&cell(&summary, &format!("F{row}"))),
             num(&indicator["units_reporting"])
         );
         for (column, field) in [
-            ("F", "numerator_sum"),
-            ("G", "denominator_sum"),
-            ("H", "value"),
+            ("G", "numerator_sum"),
+            ("H", "denominator_sum"),
+            ("I", "value"),
         ] {
             match &indicator[field] {
                 Value::Null => assert_eq!(cell(&summary, &format!("{column}{row}")), Data::Empty),
@@ -163,25 +171,25 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
         }
     }
     // …and what was typed into the forms: Σnumerator / Σdenominator, sums, yes counts.
-    assert_eq!(float(&cell(&summary, "F7")), 193.0 + 92.0);
-    assert_eq!(float(&cell(&summary, "G7")), 200.0 + 100.0);
+    assert_eq!(float(&cell(&summary, "G11")), 193.0 + 92.0);
+    assert_eq!(float(&cell(&summary, "H11")), 200.0 + 100.0);
     assert_eq!(
-        float(&cell(&summary, "H7")),
+        float(&cell(&summary, "I11")),
         (193.0 + 92.0) / (200.0 + 100.0) * 100.0
     );
-    assert_eq!(cell(&summary, "I7"), Data::String("≥ 95%".into()));
-    assert_eq!(cell(&summary, "J7"), Data::String("Đạt".into()));
-    assert_eq!(float(&cell(&summary, "K7")), 92.0);
-    assert_eq!(cell(&summary, "L7"), Data::String("QLTM".into()));
-    assert_eq!(float(&cell(&summary, "M7")), 96.5);
-    assert_eq!(cell(&summary, "N7"), Data::String("KHTC".into()));
-    assert_eq!(float(&cell(&summary, "H8")), 12.0 + 3.0);
-    assert_eq!(float(&cell(&summary, "H9")), 1234.5 + 250.75);
-    assert_eq!(float(&cell(&summary, "H10")), 1.0);
-    assert_eq!(cell(&summary, "H11"), Data::Empty);
+    assert_eq!(cell(&summary, "J11"), Data::String("≥ 95 %".into()));
+    assert_eq!(cell(&summary, "K11"), Data::String("Đạt".into()));
+    assert_eq!(float(&cell(&summary, "L11")), 92.0);
+    assert_eq!(cell(&summary, "M11"), Data::String("QLTM".into()));
+    assert_eq!(float(&cell(&summary, "N11")), 96.5);
+    assert_eq!(cell(&summary, "O11"), Data::String("KHTC".into()));
+    assert_eq!(float(&cell(&summary, "I12")), 12.0 + 3.0);
+    assert_eq!(float(&cell(&summary, "I13")), 1234.5 + 250.75);
+    assert_eq!(float(&cell(&summary, "I14")), 1.0);
+    assert_eq!(cell(&summary, "I15"), Data::Empty);
 
     let breakdown = workbook.worksheet_range("Chi tiết theo đơn vị").unwrap();
-    let unit_rows: Vec<(String, String)> = (7..=16)
+    let unit_rows: Vec<(String, String)> = (8..=17)
         .map(|row| {
             (
                 cell(&breakdown, &format!("B{row}")).to_string(),
@@ -192,28 +200,28 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
     assert_eq!(unit_rows[0], ("TL-DUNGHAN".into(), "KHTC".into()));
     assert_eq!(unit_rows[1], ("TL-DUNGHAN".into(), "QLTM".into()));
     assert_eq!(unit_rows[9], ("ND-SANGKIEN".into(), "QLTM".into()));
-    assert_eq!(float(&cell(&breakdown, "F7")), 193.0);
-    assert_eq!(float(&cell(&breakdown, "G7")), 200.0);
-    assert_eq!(float(&cell(&breakdown, "H7")), 96.5);
-    assert_eq!(float(&cell(&breakdown, "H11")), 1234.5);
-    assert_eq!(cell(&breakdown, "I14"), Data::String("Không".into()));
-    assert_eq!(cell(&breakdown, "K16"), Data::String("x".into()));
+    assert_eq!(float(&cell(&breakdown, "F8")), 193.0);
+    assert_eq!(float(&cell(&breakdown, "G8")), 200.0);
+    assert_eq!(float(&cell(&breakdown, "H8")), 96.5);
+    assert_eq!(float(&cell(&breakdown, "H12")), 1234.5);
+    assert_eq!(cell(&breakdown, "I15"), Data::String("Không".into()));
+    assert_eq!(cell(&breakdown, "J17"), Data::String("x".into()));
     assert_eq!(
-        cell(&breakdown, "L16"),
+        cell(&breakdown, "K17"),
         Data::String("Không phát sinh sáng kiến trong kỳ.".into())
     );
 
     let gaps = workbook.worksheet_range("Giải trình chênh lệch").unwrap();
     let json_gaps = indicators[0]["discrepancies"].as_array().unwrap();
     assert_eq!(json_gaps.len(), 1);
-    assert_eq!(cell(&gaps, "B7"), Data::String("TL-DUNGHAN".into()));
-    assert_eq!(cell(&gaps, "D7"), Data::String("QLTM".into()));
-    assert_eq!(float(&cell(&gaps, "F7")), num(&json_gaps[0]["unit_figure"]));
-    assert_eq!(float(&cell(&gaps, "G7")), 94.0);
-    assert_eq!(float(&cell(&gaps, "H7")), num(&json_gaps[0]["difference"]));
+    assert_eq!(cell(&gaps, "B8"), Data::String("TL-DUNGHAN".into()));
+    assert_eq!(cell(&gaps, "D8"), Data::String("QLTM".into()));
+    assert_eq!(float(&cell(&gaps, "F8")), num(&json_gaps[0]["unit_figure"]));
+    assert_eq!(float(&cell(&gaps, "G8")), 94.0);
+    assert_eq!(float(&cell(&gaps, "H8")), num(&json_gaps[0]["difference"]));
     assert_eq!(
-        cell(&gaps, "I7"),
+        cell(&gaps, "I8"),
         Data::String("Hai hồ sơ cập nhật chậm trên hệ thống.".into())
     );
-    assert_eq!(cell(&gaps, "B8"), Data::Empty);
+    assert_eq!(cell(&gaps, "B9"), Data::Empty);
 }

@@ -227,8 +227,8 @@ async fn a_units_report_shows_its_tasks_at_the_cut_off_and_the_consolidation_cou
             .map(|c| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty))
             .collect()
     };
-    assert_eq!(row(5)[3], Data::String("Số nhiệm vụ chủ trì".into()));
-    let qltm_row = row(7);
+    assert_eq!(row(7)[3], Data::String("Số nhiệm vụ chủ trì".into()));
+    let qltm_row = row(9);
     assert_eq!(qltm_row[1], Data::String("QLTM".into()));
     assert_eq!(
         (
@@ -246,5 +246,5 @@ async fn a_units_report_shows_its_tasks_at_the_cut_off_and_the_consolidation_cou
             &Data::Float(1.0)
         )
     );
-    assert_eq!(row(8)[2], Data::String("Tổng cộng".into()));
+    assert_eq!(row(10)[2], Data::String("Tổng cộng".into()));
 }

@@ -2,6 +2,7 @@
 //! importing a filled form through the same update path as `PATCH /submissions/{id}`, so every
 //! rule, the revision bump and the caller's scoping apply unchanged.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -9,11 +10,14 @@ use diesel_async::AsyncPgConnection;
 
 use crate::authz::Principal;
 use crate::authz::{self, PeopleOnly, UnitScope};
+use crate::config::LetterheadConfig;
 use crate::repo::pinned_versions::PinnedVersions;
 use crate::repo::{local, periods, submissions, units};
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::audit::Actor;
 use cchc_domain::model::indicator::IndicatorKind;
+use cchc_domain::model::letterhead::Letterhead;
+use cchc_domain::model::period::Warning;
 use cchc_domain::model::submission::{
     IfMatch, IndicatorValue, Submission, SystemValueSource, UpdateSubmission, ValueInput,
 };
@@ -76,6 +80,30 @@ fn value_input(value: &IndicatorValue) -> ValueInput {
     }
 }
 
+/// The header block of a unit's documents: its parent unit above it (the department above
+/// one of its offices), or the deployment's governing body above a top-level unit.
+pub(crate) async fn letterhead_of(
+    conn: &mut AsyncPgConnection,
+    unit_id: i64,
+    config: &LetterheadConfig,
+) -> Result<Letterhead> {
+    let unit = cchc_db::units::find(conn, unit_id, false)
+        .await?
+        .ok_or(Error::not_found("unit"))?;
+    let parent = match unit.parent_id {
+        Some(parent_id) => cchc_db::units::find(conn, parent_id, false).await?,
+        None => None,
+    };
+    Ok(match parent {
+        Some(parent) => Letterhead {
+            governing_body: Some(parent.name),
+            agency: unit.name,
+            place: config.place.clone(),
+        },
+        None => config.for_agency(&unit.name),
+    })
+}
+
 /// The statistics form of `unit` (a reporter's own by default) for a period, prefilled with
 /// the unit's current submission when it has one.
 pub async fn statistics_form(
@@ -84,6 +112,7 @@ pub async fn statistics_form(
     period_id: i64,
     unit: Option<&str>,
     principal: &Principal,
+    letterhead: &LetterheadConfig,
 ) -> Result<StatisticsForm> {
     authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let period = periods::load(conn, period_id).await?;
@@ -105,6 +134,13 @@ pub async fn statistics_form(
             .map_or(period.deadline.effective, local),
     };
     let scope = authz::unit_scope(principal);
+    let descriptions: HashMap<i64, Option<String>> =
+        cchc_db::indicators::pinned_by_period(conn, period_id)
+            .await?
+            .into_iter()
+            .map(|(indicator_id, row)| (indicator_id, row.definition().description))
+            .collect();
+    let letterhead = letterhead_of(conn, unit_id, letterhead).await?;
     let rows = period
         .indicators
         .iter()
@@ -115,8 +151,11 @@ pub async fn statistics_form(
             FormRow {
                 code: indicator.code.clone(),
                 name: indicator.name.clone(),
+                description: descriptions.get(&indicator.indicator_id).cloned().flatten(),
                 kind: indicator.kind,
                 unit_of_measure: indicator.unit_of_measure.clone(),
+                target: indicator.target,
+                evidence_required: indicator.evidence_required,
                 value: current.map(value_input).unwrap_or_default(),
                 // The unit cannot change the Office's figure; show it, locked.
                 system_value_locked: matches!(scope, UnitScope::Own(_))
@@ -129,8 +168,11 @@ pub async fn statistics_form(
         header: FormHeader {
             period_code: period.code.clone(),
             period_title: period.title.clone(),
+            data_from: period.data_window.data_from,
+            data_to: period.data_window.data_to,
             unit_code: unit.code.clone(),
             unit_name: unit.name.clone(),
+            letterhead,
             deadline,
         },
         rows,
@@ -216,39 +258,12 @@ pub async fn import_form(
         indicators,
     )
     .await
-    .map_err(|error| match error {
-        FormError::InvalidWorkbook(reason) => Error::Unprocessable {
-            code: "invalid_workbook",
-            detail: format!("the body is not a readable statistics form: {reason}"),
-            errors: Vec::new(),
-        },
-        FormError::Refused(refusal) => refused(&refusal),
-        FormError::Mismatch(errors) => Error::Unprocessable {
-            code: "form_mismatch",
-            detail: format!(
-                "the workbook is not the statistics form of period {} for unit {}; download \
-                 that form and fill it in ({})",
-                current.period_code,
-                current.unit_code,
-                cell_list(&errors)
-            ),
-            errors,
-        },
-        FormError::Cells(errors) => Error::Unprocessable {
-            code: "validation_failed",
-            detail: format!(
-                "the form has {} invalid cell(s): {}",
-                errors.len(),
-                cell_list(&errors)
-            ),
-            errors,
-        },
-    })?;
+    .map_err(|error| form_problem(error, &current.period_code, &current.unit_code))?;
     let changes = UpdateSubmission {
         values: Some(parsed.values.clone()),
         ..UpdateSubmission::default()
     };
-    submissions::update(
+    let mut submission = submissions::update(
         conn, versions, id, &changes, if_match, principal, actor, now,
     )
     .await
@@ -262,18 +277,78 @@ pub async fn import_form(
                     None => e,
                 })
                 .collect();
-            Error::Unprocessable {
-                code: "validation_failed",
-                detail: format!(
-                    "the form has {} invalid cell(s): {}",
-                    errors.len(),
-                    cell_list(&errors)
-                ),
-                errors,
-            }
+            invalid_cells("biểu mẫu thống kê", errors)
         }
         other => other,
-    })
+    })?;
+    submission.import_warnings = parsed
+        .missing
+        .iter()
+        .map(|code| Warning {
+            code: "missing_row".into(),
+            message: format!(
+                "biểu mẫu gửi lên không có dòng của chỉ tiêu {code} (dòng đã bị xóa?); số liệu \
+                 hiện có của chỉ tiêu này được giữ nguyên"
+            ),
+        })
+        .collect();
+    Ok(submission)
+}
+
+/// What an imported workbook should have been, for the problems a person reads.
+pub(crate) struct ImportedWorkbook<'a> {
+    /// What it is, in Vietnamese: `biểu mẫu thống kê`, `phụ lục kế hoạch`.
+    pub name: &'a str,
+    /// The code when the workbook is another one (`form_mismatch`, `not_an_appendix`).
+    pub mismatch_code: &'static str,
+    /// What to do then, in Vietnamese.
+    pub mismatch_hint: String,
+}
+
+/// 422 naming every invalid cell, in Vietnamese as the cells' messages are.
+pub(crate) fn invalid_cells(name: &str, errors: Vec<FieldError>) -> Error {
+    Error::Unprocessable {
+        code: "validation_failed",
+        detail: format!(
+            "{name} có {} ô không hợp lệ: {}",
+            errors.len(),
+            cell_list(&errors)
+        ),
+        errors,
+    }
+}
+
+/// Why an imported workbook was not read, as a problem whose `detail` a person reads:
+/// Vietnamese, saying what to do.
+pub(crate) fn workbook_problem(error: FormError, workbook: &ImportedWorkbook) -> Error {
+    match error {
+        FormError::InvalidWorkbook(reason) => Error::Unprocessable {
+            code: "invalid_workbook",
+            detail: format!("tệp gửi lên không đọc được như {}: {reason}", workbook.name),
+            errors: Vec::new(),
+        },
+        FormError::Refused(refusal) => refused(&refusal),
+        FormError::Mismatch(errors) => Error::Unprocessable {
+            code: workbook.mismatch_code,
+            detail: format!("{} ({})", workbook.mismatch_hint, cell_list(&errors)),
+            errors,
+        },
+        FormError::Cells(errors) => invalid_cells(workbook.name, errors),
+    }
+}
+
+fn form_problem(error: FormError, period_code: &str, unit_code: &str) -> Error {
+    workbook_problem(
+        error,
+        &ImportedWorkbook {
+            name: "biểu mẫu thống kê",
+            mismatch_code: "form_mismatch",
+            mismatch_hint: format!(
+                "tệp không phải biểu mẫu thống kê của kỳ {period_code} cho đơn vị {unit_code}; \
+                 hãy tải biểu mẫu đó và điền vào"
+            ),
+        },
+    )
 }
 
 /// A workbook past the guard's limits: 413 when it is the package's size, else 422; the
@@ -281,7 +356,7 @@ pub async fn import_form(
 pub(crate) fn refused(refusal: &WorkbookRefusal) -> Error {
     let code = refusal.code();
     let message = refusal.message();
-    let detail = format!("the workbook was not read: {message}");
+    let detail = format!("tệp không được đọc: {message}");
     let errors = refusal
         .cell()
         .map(|cell| vec![FieldError::new(cell, code, message.clone())])

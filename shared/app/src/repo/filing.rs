@@ -116,7 +116,14 @@ pub async fn filing(
     }
     let generated_at = local(now);
     let tasks = crate::repo::tasks::of_period(conn, period_id, policy, principal, now).await?;
-    let workbook = build_consolidation(&consolidation, Some(&tasks), generated_at)?;
+    let context = crate::repo::report_workbook::context_of(
+        conn,
+        &consolidation,
+        issuer.as_ref().map(|i| i.code.as_str()),
+        now,
+    )
+    .await?;
+    let workbook = build_consolidation(&consolidation, &context, Some(&tasks))?;
     let workbook_name = format!("tong-hop-{}.xlsx", period.code);
     let facts = FilingFacts {
         generated_at,

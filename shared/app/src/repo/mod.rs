@@ -21,6 +21,7 @@ pub mod periods;
 pub mod pinned_versions;
 pub mod plans;
 pub mod qlvb;
+pub mod report_workbook;
 pub mod schedule;
 pub mod submissions;
 pub mod tasks;

@@ -26,6 +26,18 @@ text_enum! {
     }
 }
 
+impl SubmissionStatus {
+    /// As staff read it on boards and in filed documents.
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            Self::Draft => "Đang soạn, chưa gửi",
+            Self::Submitted => "Đã gửi, chờ duyệt",
+            Self::Returned => "Bị trả lại",
+            Self::Accepted => "Đã chấp nhận",
+        }
+    }
+}
+
 text_enum! {
     /// Who gave a system-of-record figure.
     pub enum SystemValueSource {
@@ -164,6 +176,11 @@ pub struct Submission {
     pub accepted_at: Option<DateTime<FixedOffset>>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// Only in the answer of an import of the statistics form, and only when there is
+    /// something to say: what the import did not read, in Vietnamese, e.g. `missing_row` for
+    /// an indicator whose row was deleted from the form (its value is kept as it was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub import_warnings: Vec<crate::model::period::Warning>,
 }
 
 /// What a write's `If-Match` header said, checked only after the caller may see the
@@ -420,6 +437,19 @@ text_enum! {
         Pending => "pending",
         /// Not reported and the deadline has passed.
         Missing => "missing",
+    }
+}
+
+impl Standing {
+    /// As staff read it on boards and in filed documents.
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            Self::Early => "Gửi trước hạn",
+            Self::OnTime => "Gửi đúng hạn",
+            Self::Late => "Gửi trễ hạn",
+            Self::Pending => "Chưa gửi, chưa đến hạn",
+            Self::Missing => "Chưa gửi, đã quá hạn",
+        }
     }
 }
 

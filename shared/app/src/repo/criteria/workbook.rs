@@ -12,7 +12,6 @@ use super::input::Replaced;
 use super::write::{create, replace};
 use super::{authorize_change, load};
 use crate::authz::{self, Principal};
-use crate::repo::excel::{cell_list, refused};
 use cchc_domain::error::{Error, FieldError, Result};
 use cchc_domain::model::audit::Actor;
 use cchc_domain::model::criteria::{CreateCriteriaSet, CriteriaSet, ImportCriteriaSet};
@@ -50,36 +49,23 @@ async fn read_off_thread(workbook: bytes::Bytes) -> std::result::Result<Criteria
     }
 }
 
+const CRITERIA_SET: &str = "bộ tiêu chí";
+
 fn invalid_cells(errors: Vec<FieldError>) -> Error {
-    Error::Unprocessable {
-        code: "validation_failed",
-        detail: format!(
-            "the criteria set has {} invalid cell(s): {}",
-            errors.len(),
-            cell_list(&errors)
-        ),
-        errors,
-    }
+    crate::repo::excel::invalid_cells(CRITERIA_SET, errors)
 }
 
 fn form_error(error: FormError) -> Error {
-    match error {
-        FormError::InvalidWorkbook(reason) => Error::Unprocessable {
-            code: "invalid_workbook",
-            detail: format!("the body is not a readable workbook: {reason}"),
-            errors: Vec::new(),
+    crate::repo::excel::workbook_problem(
+        error,
+        &crate::repo::excel::ImportedWorkbook {
+            name: CRITERIA_SET,
+            mismatch_code: "not_a_criteria_set",
+            mismatch_hint: "tệp không phải bộ tiêu chí; hãy tải bộ tiêu chí dạng Excel và \
+                            sửa trên đó"
+                .into(),
         },
-        FormError::Refused(refusal) => refused(&refusal),
-        FormError::Mismatch(errors) => Error::Unprocessable {
-            code: "not_a_criteria_set",
-            detail: format!(
-                "the workbook is not a criteria set ({})",
-                cell_list(&errors)
-            ),
-            errors,
-        },
-        FormError::Cells(errors) => invalid_cells(errors),
-    }
+    )
 }
 
 /// The use case's faults in the tree, named by their cells (the set's own fields stay as

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::authz::{self, Principal};
-use crate::repo::excel::{cell_list, refused};
 use crate::repo::local;
 use crate::repo::tasks;
 use cchc_db::units;
@@ -70,45 +69,24 @@ async fn read_off_thread(workbook: bytes::Bytes) -> std::result::Result<Appendix
     }
 }
 
-fn unprocessable(code: &'static str, detail: String, errors: Vec<FieldError>) -> Error {
-    Error::Unprocessable {
-        code,
-        detail,
-        errors,
-    }
-}
+const APPENDIX: &str = "phụ lục kế hoạch";
 
 /// 422 `validation_failed` naming every bad cell.
 fn invalid_cells(errors: Vec<FieldError>) -> Error {
-    unprocessable(
-        "validation_failed",
-        format!(
-            "the appendix has {} invalid cell(s): {}",
-            errors.len(),
-            cell_list(&errors)
-        ),
-        errors,
-    )
+    crate::repo::excel::invalid_cells(APPENDIX, errors)
 }
 
 fn form_error(error: FormError) -> Error {
-    match error {
-        FormError::InvalidWorkbook(reason) => unprocessable(
-            "invalid_workbook",
-            format!("the body is not a readable workbook: {reason}"),
-            Vec::new(),
-        ),
-        FormError::Refused(refusal) => refused(&refusal),
-        FormError::Mismatch(errors) => unprocessable(
-            "not_an_appendix",
-            format!(
-                "the workbook is not a plan's appendix ({})",
-                cell_list(&errors)
-            ),
-            errors,
-        ),
-        FormError::Cells(errors) => invalid_cells(errors),
-    }
+    crate::repo::excel::workbook_problem(
+        error,
+        &crate::repo::excel::ImportedWorkbook {
+            name: APPENDIX,
+            mismatch_code: "not_an_appendix",
+            mismatch_hint: "tệp không phải phụ lục danh mục nhiệm vụ của kế hoạch; hãy tải \
+                            phụ lục của kế hoạch và điền vào"
+                .into(),
+        },
+    )
 }
 
 /// Unit codes by the way an office may write a unit: its code, or its name (folded).

@@ -272,6 +272,7 @@ impl Loaded {
             accepted_at: local_opt(row.accepted_at),
             created_at: local(row.created_at),
             updated_at: local(row.updated_at),
+            import_warnings: Vec::new(),
         })
     }
 

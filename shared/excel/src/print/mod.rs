@@ -363,3 +363,6 @@ mod tests {
         assert!(row_height(&[name], &[20.0]) >= 4.0 * LINE_POINTS);
     }
 }
+
+#[cfg(test)]
+pub(crate) mod inspect;
