@@ -27,7 +27,7 @@ pub const HEADERS: [&str; 6] = [
 /// Zero-based row of the header.
 pub const HEADER_ROW: u32 = 4;
 
-const WIDTHS: [f64; 6] = [6.0, 34.0, 10.0, 9.0, 70.0, 26.0];
+const WIDTHS: [f64; 6] = [5.0, 26.0, 9.0, 8.0, 54.0, 21.0];
 
 /// What the list covers: a round or the whole campaign, and the cut.
 pub struct CommendationScope<'a> {
@@ -115,7 +115,7 @@ pub fn build_commendations(scope: &CommendationScope<'_>) -> Result<Vec<u8>> {
         .set_align(FormatAlign::Center);
     let signature = base.clone().set_bold().set_align(FormatAlign::Center);
 
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::print::new_workbook()?;
     let sheet = workbook.add_worksheet();
     sheet.set_name(SHEET).map_err(internal)?;
     let titles = [
@@ -200,5 +200,13 @@ pub fn build_commendations(scope: &CommendationScope<'_>) -> Result<Vec<u8>> {
     workbook.save_to_buffer().map_err(internal)
 }
 
-/// The cut a list takes when none is asked for.
-pub const DEFAULT_TOP: i32 = 3;
+/// Every column on one A4 landscape page with 12-point text printing at 11 points or more.
+#[cfg(test)]
+#[test]
+fn the_table_prints_readably_on_a4_landscape() {
+    assert!(crate::print::prints_readably(
+        &WIDTHS,
+        crate::print::Orientation::Landscape,
+        crate::print::TEXT_SIZE
+    ));
+}

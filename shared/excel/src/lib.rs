@@ -48,3 +48,6 @@ mod tests {
         assert_eq!(local_time_vi(deadline), "16:30 ngày 10/03/2023");
     }
 }
+
+#[cfg(test)]
+mod samples;

@@ -43,7 +43,7 @@ pub const SUMMARY_HEADERS: [&str; 15] = [
     "Đơn vị cao nhất",
 ];
 const SUMMARY_WIDTHS: [f64; 15] = [
-    4.5, 11.0, 26.0, 7.0, 11.0, 8.0, 9.0, 9.0, 9.0, 9.0, 8.0, 8.0, 7.5, 8.0, 7.5,
+    4.0, 11.0, 21.5, 6.0, 9.5, 7.0, 8.0, 8.0, 8.0, 8.0, 7.0, 7.0, 6.5, 7.0, 6.5,
 ];
 
 pub const ROSTER_HEADERS: [&str; 8] = [
@@ -56,7 +56,7 @@ pub const ROSTER_HEADERS: [&str; 8] = [
     "Đánh giá thời hạn",
     "Số liệu được tổng hợp",
 ];
-const ROSTER_WIDTHS: [f64; 8] = [4.5, 10.0, 32.0, 17.0, 18.0, 18.0, 17.0, 12.0];
+const ROSTER_WIDTHS: [f64; 8] = [4.0, 9.0, 26.0, 15.0, 17.5, 17.5, 15.0, 10.5];
 
 pub const BREAKDOWN_HEADERS: [&str; 12] = [
     "STT",
@@ -73,7 +73,7 @@ pub const BREAKDOWN_HEADERS: [&str; 12] = [
     "Ghi chú",
 ];
 const BREAKDOWN_WIDTHS: [f64; 12] = [
-    4.5, 11.0, 24.0, 8.0, 18.0, 9.0, 9.0, 9.0, 14.0, 6.5, 17.0, 10.0,
+    4.0, 11.0, 19.5, 7.0, 16.0, 8.0, 8.0, 8.0, 12.0, 5.5, 15.0, 9.0,
 ];
 
 pub const DISCREPANCY_HEADERS: [&str; 9] = [
@@ -87,7 +87,7 @@ pub const DISCREPANCY_HEADERS: [&str; 9] = [
     "Chênh lệch",
     "Giải trình",
 ];
-const DISCREPANCY_WIDTHS: [f64; 9] = [4.5, 11.0, 26.0, 8.0, 20.0, 10.0, 10.0, 10.0, 38.0];
+const DISCREPANCY_WIDTHS: [f64; 9] = [4.0, 11.0, 21.5, 7.0, 17.5, 9.0, 9.0, 9.0, 33.0];
 
 fn kind_label(kind: IndicatorKind) -> &'static str {
     match kind {
@@ -115,7 +115,7 @@ pub fn build_consolidation(
     tasks: Option<&PeriodTaskCompletion>,
 ) -> Result<Vec<u8>> {
     let styles = Styles::new();
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::print::new_workbook()?;
     write_summary(&mut workbook, report, context, &styles)?;
     write_roster(&mut workbook, report, context, &styles)?;
     write_breakdown(&mut workbook, report, context, &styles)?;
@@ -203,7 +203,7 @@ fn write_roster(
     let mut out = SheetWriter::new(sheet, styles, &ROSTER_WIDTHS, header_row);
     for (i, unit) in context.roster.iter().enumerate() {
         out.next_row()?;
-        out.number(0, Some(Decimal::from(i + 1)))?;
+        out.ordinal(0, Some(Decimal::from(i + 1)))?;
         out.text(1, &unit.unit_code)?;
         out.text(2, &unit.unit_name)?;
         let status = unit.status.map_or("Chưa có báo cáo", |s| s.label_vi());
@@ -245,7 +245,7 @@ fn write_breakdown(
         for unit in &indicator.breakdown {
             out.next_row()?;
             count += 1;
-            out.number(0, Some(Decimal::from(count)))?;
+            out.ordinal(0, Some(Decimal::from(count)))?;
             out.text(1, &indicator.code)?;
             out.text(2, &indicator.name)?;
             out.text(3, &unit.unit_code)?;
@@ -304,7 +304,7 @@ fn write_discrepancies(
                 .iter()
                 .find(|u| u.unit_code == gap.unit_code)
                 .map(|u| u.unit_name.as_str());
-            out.number(0, Some(Decimal::from(count)))?;
+            out.ordinal(0, Some(Decimal::from(count)))?;
             out.text(1, &indicator.code)?;
             out.text(2, &indicator.name)?;
             out.text(3, &gap.unit_code)?;
@@ -326,7 +326,7 @@ fn summary_row(
     indicator: &ConsolidatedIndicator,
 ) -> Result<()> {
     let kind = indicator.kind;
-    out.number(0, Some(Decimal::from(number)))?;
+    out.ordinal(0, Some(Decimal::from(number)))?;
     out.text(1, &indicator.code)?;
     out.text(2, &indicator.name)?;
     let unit = indicator
@@ -367,7 +367,7 @@ fn summary_row(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
     use super::*;
@@ -402,7 +402,7 @@ mod tests {
         }
     }
 
-    fn sample() -> Consolidation {
+    pub(crate) fn sample() -> Consolidation {
         let ratio = ConsolidatedIndicator {
             code: "TL-DUNGHAN".into(),
             name: "Tỷ lệ hồ sơ giải quyết đúng hạn".into(),
@@ -495,7 +495,7 @@ mod tests {
     }
 
     /// Four units expected: two accepted, one returned, the Office not reported.
-    fn context() -> ReportContext {
+    pub(crate) fn context() -> ReportContext {
         ReportContext {
             generated_at: DateTime::parse_from_rfc3339("2026-11-20T09:00:00+07:00").unwrap(),
             data_from: chrono::NaiveDate::from_ymd_opt(2026, 9, 15).unwrap(),
@@ -682,7 +682,7 @@ mod tests {
                 print::TEXT_SIZE
             ));
         }
-        // The long name wraps to three lines of its 26-unit column; its row is that tall.
+        // The long name wraps to three lines of its column; its row is that tall.
         let sheet = inspect::printed_sheet(&bytes, 1);
         let header = *sheet.row_heights.keys().find(|r| **r >= 8).unwrap();
         let first = sheet.row_heights[&(header + 1)];

@@ -209,6 +209,16 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
+    /// The row's number in the list (STT), centred.
+    pub(crate) fn ordinal(&mut self, col: u16, value: Option<Decimal>) -> Result<()> {
+        if let Some(float) = value.and_then(|v| v.to_f64()) {
+            self.sheet
+                .write_number_with_format(self.row, col, float, &self.styles.centred)
+                .map_err(internal)?;
+        }
+        Ok(())
+    }
+
     /// A number cell; an empty bordered cell when there is none.
     pub(crate) fn number(&mut self, col: u16, value: Option<Decimal>) -> Result<()> {
         match value.and_then(|v| v.to_f64().map(|f| (v, f))) {

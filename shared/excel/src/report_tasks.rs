@@ -31,7 +31,7 @@ pub const TASK_HEADERS: [&str; 12] = [
     "Số nhiệm vụ phối hợp",
 ];
 
-const TASK_WIDTHS: [f64; 12] = [4.5, 9.0, 28.0, 9.0, 9.0, 9.0, 9.5, 9.0, 9.5, 9.0, 10.0, 9.0];
+const TASK_WIDTHS: [f64; 12] = [4.0, 8.0, 24.5, 8.0, 8.0, 8.0, 8.5, 8.0, 8.5, 8.0, 9.0, 8.0];
 
 pub(crate) fn write_sheet(
     workbook: &mut Workbook,
@@ -64,7 +64,7 @@ pub(crate) fn write_sheet(
     let mut out = SheetWriter::new(sheet, styles, &TASK_WIDTHS, header_row);
     for (i, line) in tasks.units.iter().enumerate() {
         out.next_row()?;
-        out.number(0, Some(Decimal::from(i + 1)))?;
+        out.ordinal(0, Some(Decimal::from(i + 1)))?;
         out.text(1, &line.unit.code)?;
         out.text(2, &line.unit.name)?;
         counts(&mut out, &line.counts)?;

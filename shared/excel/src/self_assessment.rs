@@ -33,7 +33,7 @@ pub const HEADERS: [&str; 6] = [
 /// Zero-based row of the header.
 pub const HEADER_ROW: u32 = 3;
 
-const WIDTHS: [f64; 6] = [8.0, 50.0, 10.0, 11.0, 44.0, 32.0];
+const WIDTHS: [f64; 6] = [6.0, 38.5, 9.0, 9.5, 35.0, 26.0];
 
 struct Styles {
     title: Format,
@@ -153,7 +153,7 @@ pub fn build_self_assessment(
     agency: &str,
 ) -> Result<Vec<u8>> {
     let styles = Styles::new();
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::print::new_workbook()?;
     let sheet = workbook.add_worksheet();
     sheet.set_name(SHEET).map_err(internal)?;
     let titles = [
@@ -303,4 +303,15 @@ pub fn build_self_assessment(
         .map_err(internal)?;
     print::a4_landscape(sheet);
     workbook.save_to_buffer().map_err(internal)
+}
+
+/// Every column on one A4 landscape page with 12-point text printing at 11 points or more.
+#[cfg(test)]
+#[test]
+fn the_table_prints_readably_on_a4_landscape() {
+    assert!(crate::print::prints_readably(
+        &WIDTHS,
+        crate::print::Orientation::Landscape,
+        crate::print::TEXT_SIZE
+    ));
 }

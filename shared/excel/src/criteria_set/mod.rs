@@ -38,7 +38,7 @@ pub const HEADERS: [&str; 8] = [
 pub const HEADER_ROW: u32 = 4;
 
 /// Column widths, in characters of the default font.
-const WIDTHS: [f64; 8] = [8.0, 46.0, 9.0, 26.0, 32.0, 20.0, 30.0, 9.0];
+const WIDTHS: [f64; 8] = [5.5, 31.5, 7.0, 19.0, 23.0, 14.0, 21.0, 7.0];
 
 /// How each method is written in "Cách chấm điểm".
 pub const ENTERED: &str = "Tự chấm";
@@ -184,7 +184,7 @@ fn cells(criterion: &Criterion) -> [String; 8] {
 pub fn build_criteria_set(set: &CriteriaSet) -> Result<Vec<u8>> {
     let styles = Styles::new();
     let columns: u16 = if parents_follow_codes(set) { 7 } else { 8 };
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::print::new_workbook()?;
     let sheet = workbook.add_worksheet();
     setup(sheet, set, columns, &styles)?;
     let mut row = HEADER_ROW;
@@ -234,4 +234,15 @@ pub fn build_criteria_set(set: &CriteriaSet) -> Result<Vec<u8>> {
             .map_err(internal)?;
     }
     workbook.save_to_buffer().map_err(internal)
+}
+
+/// Every column on one A4 landscape page with 12-point text printing at 11 points or more.
+#[cfg(test)]
+#[test]
+fn the_table_prints_readably_on_a4_landscape() {
+    assert!(crate::print::prints_readably(
+        &WIDTHS,
+        crate::print::Orientation::Landscape,
+        crate::print::TEXT_SIZE
+    ));
 }

@@ -124,18 +124,18 @@ impl Column {
     /// text prints at 11 points or more (a test checks it).
     pub fn width(self) -> f64 {
         match self {
-            Column::Number => 4.5,
-            Column::Code => 11.0,
-            Column::Name => 32.0,
-            Column::UnitOfMeasure => 7.0,
-            Column::Target => 9.5,
-            Column::Numerator | Column::Denominator => 9.0,
-            Column::Percent => 7.5,
-            Column::Value => 15.0,
-            Column::NotApplicable => 6.5,
-            Column::SystemValue => 9.5,
-            Column::Explanation => 14.0,
-            Column::Note => 9.0,
+            Column::Number => 4.0,
+            Column::Code => 12.0,
+            Column::Name => 25.5,
+            Column::UnitOfMeasure => 6.0,
+            Column::Target => 8.5,
+            Column::Numerator | Column::Denominator => 8.0,
+            Column::Percent => 6.5,
+            Column::Value => 13.0,
+            Column::NotApplicable => 5.5,
+            Column::SystemValue => 8.5,
+            Column::Explanation => 12.0,
+            Column::Note => 8.0,
         }
     }
 
@@ -223,7 +223,7 @@ pub fn build_form(form: &StatisticsForm) -> Result<Vec<u8>> {
 
 /// The form as a workbook still open for writing (tests fill it in as a person would).
 pub(crate) fn form_workbook(form: &StatisticsForm) -> Result<Workbook> {
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::print::new_workbook()?;
     let sheet = workbook.add_worksheet();
     sheet::write_form_sheet(sheet, form)?;
     let meta = workbook.add_worksheet();

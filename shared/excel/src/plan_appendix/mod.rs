@@ -119,7 +119,7 @@ fn due_cell(task: &Task) -> String {
 }
 
 /// Column widths, in characters of the default font.
-const WIDTHS: [f64; 7] = [7.0, 52.0, 20.0, 26.0, 16.0, 20.0, 17.0];
+const WIDTHS: [f64; 7] = [5.0, 38.5, 16.0, 19.0, 12.0, 17.5, 14.0];
 
 fn names(task: &Task) -> String {
     task.coordinating_units
@@ -136,7 +136,7 @@ pub fn build_appendix(
     as_of: DateTime<FixedOffset>,
 ) -> Result<Vec<u8>> {
     let styles = Styles::new();
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::print::new_workbook()?;
     let sheet = workbook.add_worksheet();
     setup(sheet, plan, as_of, &styles)?;
     let mut row = HEADER_ROW;
@@ -224,4 +224,15 @@ fn setup(
         .map_err(internal)?;
     print::a4_landscape(sheet);
     Ok(())
+}
+
+/// Every column on one A4 landscape page with 12-point text printing at 11 points or more.
+#[cfg(test)]
+#[test]
+fn the_table_prints_readably_on_a4_landscape() {
+    assert!(crate::print::prints_readably(
+        &WIDTHS,
+        crate::print::Orientation::Landscape,
+        crate::print::TEXT_SIZE
+    ));
 }

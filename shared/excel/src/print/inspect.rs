@@ -136,8 +136,8 @@ pub fn assert_prints_as_filed(
         sheet.footer
     );
     assert!(sheet.repeats_rows, "header rows repeated on every page");
-    // A stored width already counts the column's padding: w × 7 px.
-    let total: f64 = sheet.column_widths.iter().map(|w| (w * 7.0).round()).sum();
+    // A stored width already counts the column's padding: w × 8 px (the default font's digit).
+    let total: f64 = sheet.column_widths.iter().map(|w| (w * 8.0).round()).sum();
     let scale = (super::printable_px(orientation) / total).min(1.0);
     for (font, size) in fonts(bytes) {
         assert_eq!(font, super::FONT);

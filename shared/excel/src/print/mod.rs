@@ -4,10 +4,13 @@
 //! on every page, "Trang 1/3" in the footer, the Decree 30/2020/NĐ-CP header block where the
 //! document is an official one, a signature block, and "Không có" where a section is empty.
 //!
-//! Widths are in Excel's units for the default font (Calibri 11: 7 px a unit plus 5 px of padding
-//! a column); every written cell is formatted in Times New Roman explicitly.
+//! Every workbook starts from [`new_workbook`], whose default font (the "Normal" style) is
+//! 12-point Times New Roman: cells nobody formatted are in it too, and — since spreadsheets
+//! measure column widths in the default font's digits — Excel and LibreOffice (with Liberation
+//! Serif, metrically the same font) lay columns out alike. Widths are in those units: 8 px a
+//! unit at 96 dpi plus 5 px of padding a column.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatUnderline, Workbook, Worksheet};
 
 use crate::internal;
 use cchc_domain::model::letterhead::{Letterhead, MOTTO, NATIONAL_TITLE};
@@ -51,9 +54,21 @@ fn a4(orientation: Orientation) -> (f64, f64) {
     }
 }
 
+/// Pixels of one unit of column width: the width of a digit of 12-point Times New Roman.
+const DIGIT_PX: f64 = 8.0;
+
+/// A workbook whose default font is 12-point Times New Roman (rows 21 px, columns 72 px).
+pub fn new_workbook() -> Result<Workbook> {
+    let mut workbook = Workbook::new();
+    workbook
+        .set_default_format(&font(TEXT_SIZE), 21, 72)
+        .map_err(internal)?;
+    Ok(workbook)
+}
+
 /// Screen pixels (96 a inch) a column of `width` units takes.
 pub fn column_px(width: f64) -> f64 {
-    (width * 7.0 + 5.0).trunc()
+    (width * DIGIT_PX + 5.0).trunc()
 }
 
 /// The width, in pixels, a page of `orientation` can print between its margins.
@@ -122,35 +137,57 @@ pub fn cell_base() -> Format {
         .set_align(FormatAlign::Top)
 }
 
-/// Characters of 12-point Times New Roman that fit a column of `width` units: Vietnamese text
-/// averages about 7.2 px a character at 96 dpi, and a column keeps a little padding.
-fn characters_per_line(width: f64, size: f64) -> usize {
-    let per_char = 7.2 * size / TEXT_SIZE;
-    ((width * 7.0 - 2.0) / per_char).floor().max(1.0) as usize
+/// Width of a character of Times New Roman, in ems (its advance widths, rounded up and a
+/// little generous, so a row is never estimated shorter than Excel draws it): capitals are
+/// wide, lower case and Vietnamese letters with their marks narrower, punctuation narrow.
+fn em_width(c: char) -> f64 {
+    match c {
+        ' ' => 0.25,
+        'W' | 'M' | 'Ư' | 'Ơ' | 'Đ' => 0.9,
+        'm' | 'w' => 0.75,
+        'i' | 'j' | 'l' | 't' | 'f' | 'r' | 'I' => 0.3,
+        '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.28,
+        '-' | '/' | '(' | ')' | '[' | ']' => 0.34,
+        '0'..='9' => 0.5,
+        c if c.is_uppercase() => 0.72,
+        _ => 0.5,
+    }
 }
 
-/// Lines `text` takes when wrapped at word boundaries in `per_line` characters (a word longer
-/// than the line is broken, as spreadsheets do).
-fn wrapped_lines(text: &str, per_line: usize) -> usize {
+/// Pixels `text` takes at `size` points (96 dpi).
+fn text_px(text: &str, size: f64) -> f64 {
+    let em = size * 96.0 / 72.0;
+    text.chars().map(em_width).sum::<f64>() * em
+}
+
+/// Lines `text` takes when wrapped at word boundaries in a column of `width` units at `size`
+/// points (a word longer than the line is broken, as spreadsheets do).
+fn wrapped_lines(text: &str, width: f64, size: f64) -> usize {
+    // The column's pixels less its padding.
+    let line = (width * DIGIT_PX - 6.0).max(1.0);
+    let space = text_px(" ", size);
     text.split('\n')
         .map(|paragraph| {
             let mut lines = 1;
-            let mut used = 0;
+            let mut used = 0.0;
             for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-                let length = word.chars().count();
-                let needed = if used == 0 { length } else { used + 1 + length };
-                if needed <= per_line {
-                    used = needed;
-                } else if used == 0 {
-                    lines += (length - 1) / per_line;
-                    used = length % per_line;
+                let length = text_px(word, size);
+                let needed = if used == 0.0 {
+                    length
                 } else {
-                    lines += 1 + (length.saturating_sub(1)) / per_line;
-                    used = match length % per_line {
-                        0 => per_line,
-                        rest => rest,
-                    };
+                    used + space + length
+                };
+                if needed <= line {
+                    used = needed;
+                    continue;
                 }
+                if used > 0.0 {
+                    lines += 1;
+                }
+                // A word wider than the line takes as many lines as it needs.
+                let extra = (length / line).ceil().max(1.0) - 1.0;
+                lines += extra as usize;
+                used = length - extra * line;
             }
             lines
         })
@@ -162,7 +199,7 @@ pub fn lines_needed<S: AsRef<str>>(cells: &[S], widths: &[f64], size: f64) -> us
     cells
         .iter()
         .zip(widths)
-        .map(|(text, width)| wrapped_lines(text.as_ref(), characters_per_line(*width, size)))
+        .map(|(text, width)| wrapped_lines(text.as_ref(), *width, size))
         .max()
         .unwrap_or(1)
         .max(1)
@@ -333,34 +370,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_landscape_page_prints_about_141_units_at_full_size() {
-        // 14 columns of 10 units: 14 × 75 px = 1050 px on 990 px.
-        let scale = fit_scale(&[10.0; 14], Orientation::Landscape);
-        assert!((scale - 990.24 / 1050.0).abs() < 0.01, "{scale}");
-        assert!(prints_readably(&[10.0; 14], Orientation::Landscape, 12.0));
-        assert!(!prints_readably(&[10.0; 20], Orientation::Landscape, 12.0));
+    fn a_landscape_page_prints_about_120_units_at_full_size() {
+        // 12 columns of 10 units: 12 × 85 px = 1020 px on 990 px.
+        let scale = fit_scale(&[10.0; 12], Orientation::Landscape);
+        assert!((scale - 990.24 / 1020.0).abs() < 0.01, "{scale}");
+        assert!(prints_readably(&[10.0; 12], Orientation::Landscape, 12.0));
+        assert!(!prints_readably(&[10.0; 14], Orientation::Landscape, 12.0));
         assert_eq!(fit_scale(&[10.0; 3], Orientation::Portrait), 1.0);
     }
 
     #[test]
-    fn wrapped_text_is_counted_by_words() {
-        assert_eq!(wrapped_lines("", 10), 1);
-        assert_eq!(wrapped_lines("một hai ba", 10), 1);
-        assert_eq!(wrapped_lines("một hai ba bốn", 10), 2);
-        assert_eq!(wrapped_lines("một\nhai", 10), 2);
+    fn wrapped_text_is_counted_by_words_and_their_widths() {
+        // 12 units: 90 px of text, about 14 lower-case letters of 12-point type.
+        assert_eq!(wrapped_lines("", 12.0, 12.0), 1);
+        assert_eq!(wrapped_lines("một hai ba", 12.0, 12.0), 1);
+        assert_eq!(wrapped_lines("một hai ba bốn năm", 12.0, 12.0), 2);
+        assert_eq!(wrapped_lines("một\nhai", 12.0, 12.0), 2);
+        // Capitals are wider: a 9-letter code needs more than 9 lower-case letters' room.
+        assert_eq!(wrapped_lines("CO-MOTCUA", 9.5, 12.0), 2);
+        assert_eq!(wrapped_lines("CO-MOTCUA", 14.0, 12.0), 1);
         // A code without spaces breaks where the line ends.
-        assert_eq!(wrapped_lines("TUYENTRUYEN-TINBAI", 10), 2);
-        assert_eq!(wrapped_lines("ab TUYENTRUYEN-TINBAI", 10), 3);
+        assert_eq!(wrapped_lines("TUYENTRUYEN-TINBAI", 24.0, 12.0), 2);
+        assert_eq!(wrapped_lines("ab TUYENTRUYEN-TINBAI", 24.0, 12.0), 3);
     }
 
     #[test]
     fn a_long_name_gets_a_row_tall_enough_for_its_lines() {
         let name = "Tỷ lệ văn bản quy phạm pháp luật được rà soát, hệ thống hóa đầy đủ, kịp thời";
-        let one = row_height(&["ngắn"], &[40.0]);
-        let two = row_height(&[name], &[40.0]);
+        let one = row_height(&["ngắn"], &[32.0]);
+        let two = row_height(&[name], &[32.0]);
         assert_eq!(one, LINE_POINTS + 3.0);
-        assert_eq!(two, 2.0 * LINE_POINTS + 3.0);
-        assert!(row_height(&[name], &[20.0]) >= 4.0 * LINE_POINTS);
+        // About 550 px of text in 250 px lines: three lines, not one.
+        assert_eq!(two, 3.0 * LINE_POINTS + 3.0);
+        assert!(row_height(&[name], &[16.0]) >= 4.0 * LINE_POINTS);
     }
 }
 
