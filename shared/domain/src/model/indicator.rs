@@ -64,8 +64,7 @@ text_enum! {
 
 text_enum! {
     /// How the units' figures of an indicator are rolled up into the consolidated figure. The
-    /// default follows the kind and the unit of measure ([`Aggregation::default_for`]); a
-    /// percentage is never summed.
+    /// default follows the kind and the unit of measure; a percentage is never summed.
     pub enum Aggregation {
         /// Tỷ lệ chung: Σ numerator / Σ denominator × 100 over the units (never an average of
         /// percentages). Ratio only; its default.
@@ -339,9 +338,11 @@ pub struct UpdateIndicator {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub active: Option<bool>,
+    /// The new rule (see above for what happens without one).
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub aggregation: Option<Aggregation>,
+    /// The weighing indicator's code, with `weighted_mean`; `null` removes it.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     pub aggregation_weight: Option<Option<String>>,
