@@ -273,7 +273,7 @@ mod tests {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
     use super::*;
-    use cchc_domain::model::indicator::Comparator;
+    use cchc_domain::model::indicator::{Aggregation, Comparator};
     use cchc_domain::model::submission::{
         ConsolidationScope, Discrepancy, UnitContribution, UnitFigure,
     };
@@ -312,6 +312,8 @@ mod tests {
                 comparator: Comparator::Gte,
                 threshold: dec("95.5"),
             }),
+            aggregation: Aggregation::Pooled,
+            aggregation_weight: None,
             units_reporting: 2,
             numerator_sum: Some(dec("285")),
             denominator_sum: Some(dec("300")),
@@ -346,6 +348,8 @@ mod tests {
                 comparator: Comparator::Gte,
                 threshold: dec("1000"),
             }),
+            aggregation: Aggregation::Sum,
+            aggregation_weight: None,
             units_reporting: 0,
             numerator_sum: None,
             denominator_sum: None,
