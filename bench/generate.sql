@@ -39,7 +39,8 @@ CROSS JOIN (VALUES ('head', 'Trưởng phòng', '.head', 0),
 WHERE u.code <> 'BENCH';
 
 -- Kinds in a realistic mix: half rates, then counts, amounts and yes/no.
-INSERT INTO indicators (code, name, content_area, kind, unit_of_measure, target_comparator, target_threshold, tolerance)
+INSERT INTO indicators (code, name, content_area, kind, unit_of_measure, target_comparator, target_threshold, tolerance,
+                        aggregation)
 SELECT format('CT-%s', lpad(n::text, 2, '0')),
        format('Chỉ tiêu thử nghiệm %s', n),
        'administrative_procedure_reform',
@@ -47,7 +48,9 @@ SELECT format('CT-%s', lpad(n::text, 2, '0')),
        k.uom,
        CASE WHEN k.kind = 'ratio' THEN 'gte' END,
        CASE WHEN k.kind = 'ratio' THEN 90 END,
-       CASE WHEN k.kind = 'ratio' THEN 1 ELSE 0 END
+       CASE WHEN k.kind = 'ratio' THEN 1 ELSE 0 END,
+       -- The default rule of each kind (no decimal here is in percent).
+       CASE WHEN k.kind = 'ratio' THEN 'pooled' ELSE 'sum' END
 FROM generate_series(1, :indicators) AS n
 CROSS JOIN LATERAL (
     SELECT CASE
@@ -63,9 +66,9 @@ CROSS JOIN LATERAL (
 
 INSERT INTO indicator_versions (indicator_id, version, code, name, description, content_area, kind,
                                 unit_of_measure, target_comparator, target_threshold, tolerance,
-                                evidence_required)
+                                evidence_required, aggregation, aggregation_weight)
 SELECT id, 1, code, name, description, content_area, kind, unit_of_measure, target_comparator,
-       target_threshold, tolerance, evidence_required
+       target_threshold, tolerance, evidence_required, aggregation, aggregation_weight
 FROM indicators;
 
 -- Quarterly periods ending with 2026-Q4 (open); the earlier ones are closed.

@@ -135,6 +135,8 @@ async fn fixture() -> Fixture {
             tolerance: None,
             evidence_required: None,
             active: None,
+            aggregation: None,
+            aggregation_weight: None,
         },
         &office(),
         &actor,

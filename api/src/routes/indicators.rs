@@ -32,6 +32,9 @@ pub async fn list(
 }
 
 /// Create an indicator
+///
+/// Without `aggregation` the indicator gets the default rule of its kind and unit of measure
+/// (`pooled` for a ratio, `mean` for a decimal in percent, `none` for text, `sum` otherwise).
 #[utoipa::path(
     operation_id = "create_indicator",
     tag = "indicators",
@@ -39,6 +42,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created (version 1)", body = Indicator),
         (status = 409, description = "An indicator with this code exists", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid definition; among the errors: `aggregation` `percentage_not_summable` (a decimal in percent summed) or `aggregation_not_allowed` (a rule the kind does not take); `aggregation_weight` `required`, `not_allowed`, `unknown_indicator`, `self_weight` or `weight_not_numeric`", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/indicators")]
@@ -84,10 +88,14 @@ pub async fn get(
 /// Change an indicator
 ///
 /// A change to the definition adds a version. Draft periods follow it; open and closed
-/// periods keep the version they opened with. Changing only `active` adds no version.
+/// periods keep the version they opened with (and the aggregation rule it holds). Changing
+/// only `active` adds no version.
 #[utoipa::path(
     operation_id = "update_indicator",
-    tag = "indicators", request_body = UpdateIndicator, responses((status = 200, description = "The indicator in its new current version", body = Indicator)))]
+    tag = "indicators", request_body = UpdateIndicator, responses(
+        (status = 200, description = "The indicator in its new current version", body = Indicator),
+        (status = 422, description = "Invalid definition: as on create, and `kind` `used_as_weight` when an indicator weighing others would stop being a count or a decimal", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
 #[patch("/indicators/{id}")]
 pub async fn update(
     state: web::Data<AppState>,

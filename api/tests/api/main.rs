@@ -13,6 +13,7 @@ mod auth;
 mod authz_matrix;
 mod campaigns;
 mod cli;
+mod consolidation_rules;
 mod criteria_sets;
 mod criteria_versions;
 mod criteria_workbook;

@@ -424,6 +424,11 @@ async fn quarter_one_2023_from_filing_to_acceptance() {
     assert_eq!(online_detail["value"], online["value"]);
     // Headcount is summed.
     assert_eq!(indicator("CCVC-SOLUONG")["value"], 36.0);
+    // The rise in digitisation, a decimal in %, is averaged (25.5 % each), never summed.
+    let digitised = indicator("SOHOA-KQ-TANG");
+    assert_eq!(digitised["aggregation"], "mean");
+    assert_eq!(digitised["value"], 25.5);
+    assert_eq!(digitised["target_met"], true, "≥ 20 %");
     // Satisfaction target ≥ 86.6% is met at 95%; the public-disclosure target = 100% is not.
     assert_eq!(indicator("HAILONG-CQHC")["target_met"], true);
     assert_eq!(indicator("TTHC-CONGKHAI")["target_met"], false);

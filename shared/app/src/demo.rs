@@ -251,6 +251,9 @@ fn indicator(
         tolerance: Some(Decimal::ZERO),
         evidence_required: Some(evidence_required),
         active: Some(true),
+        // The default by kind and unit of measure: SOHOA-KQ-TANG, a decimal in %, is averaged.
+        aggregation: None,
+        aggregation_weight: None,
     }
 }
 

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::schema::{indicator_versions, indicators, period_indicators, periods};
 use cchc_domain::model::indicator::{
-    Comparator, ContentArea, Indicator, IndicatorDefinition, IndicatorKind, IndicatorVersion,
-    Target,
+    Aggregation, Comparator, ContentArea, Indicator, IndicatorDefinition, IndicatorKind,
+    IndicatorVersion, Target,
 };
 use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::rules::completeness::IndicatorSpec;
@@ -36,6 +36,8 @@ pub struct IndicatorRow {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub aggregation: Aggregation,
+    pub aggregation_weight: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -54,6 +56,8 @@ pub struct VersionRow {
     pub tolerance: Decimal,
     pub evidence_required: bool,
     pub created_at: DateTime<Utc>,
+    pub aggregation: Aggregation,
+    pub aggregation_weight: Option<String>,
 }
 
 /// The target two nullable columns hold, when both are set.
@@ -80,6 +84,8 @@ impl IndicatorRow {
             target: target(self.target_comparator, self.target_threshold),
             tolerance: self.tolerance.normalize(),
             evidence_required: self.evidence_required,
+            aggregation: self.aggregation,
+            aggregation_weight: self.aggregation_weight.clone(),
         }
     }
 
@@ -109,6 +115,8 @@ impl VersionRow {
             target: target(self.target_comparator, self.target_threshold),
             tolerance: self.tolerance.normalize(),
             evidence_required: self.evidence_required,
+            aggregation: self.aggregation,
+            aggregation_weight: self.aggregation_weight.clone(),
         }
     }
 
@@ -146,6 +154,8 @@ pub struct DefinitionValues<'a> {
     target_threshold: Option<Decimal>,
     tolerance: Decimal,
     evidence_required: bool,
+    aggregation: Aggregation,
+    aggregation_weight: Option<&'a str>,
     updated_at: DateTime<Utc>,
 }
 
@@ -161,6 +171,8 @@ impl<'a> DefinitionValues<'a> {
             target_threshold: def.target.map(|t| t.threshold),
             tolerance: def.tolerance,
             evidence_required: def.evidence_required,
+            aggregation: def.aggregation,
+            aggregation_weight: def.aggregation_weight.as_deref(),
             updated_at: now,
         }
     }
@@ -188,6 +200,30 @@ pub async fn id_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Opti
         .first(conn)
         .await
         .optional()?)
+}
+
+/// The kind of indicator `code` in its current version, if there is one.
+pub async fn kind_by_code(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+) -> Result<Option<IndicatorKind>> {
+    Ok(indicators::table
+        .filter(indicators::code.eq(code))
+        .select(indicators::kind)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Codes of the indicators whose current definition is weighted by indicator `code`, in code
+/// order.
+pub async fn weighted_by(conn: &mut AsyncPgConnection, code: &str) -> Result<Vec<String>> {
+    Ok(indicators::table
+        .filter(indicators::aggregation_weight.eq(code))
+        .order(indicators::code.asc())
+        .select(indicators::code)
+        .load(conn)
+        .await?)
 }
 
 /// Which indicators to list; every condition given must hold.
@@ -305,6 +341,8 @@ pub async fn insert_version(
             indicator_versions::target_threshold.eq(def.target.map(|t| t.threshold)),
             indicator_versions::tolerance.eq(def.tolerance),
             indicator_versions::evidence_required.eq(def.evidence_required),
+            indicator_versions::aggregation.eq(def.aggregation),
+            indicator_versions::aggregation_weight.eq(&def.aggregation_weight),
             indicator_versions::created_at.eq(now),
         ))
         .returning(indicator_versions::id)

@@ -60,6 +60,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        aggregation -> Text,
+        aggregation_weight -> Nullable<Text>,
     }
 }
 
@@ -79,6 +81,8 @@ diesel::table! {
         tolerance -> Numeric,
         evidence_required -> Bool,
         created_at -> Timestamptz,
+        aggregation -> Text,
+        aggregation_weight -> Nullable<Text>,
     }
 }
 

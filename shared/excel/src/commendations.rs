@@ -5,7 +5,7 @@
 //! Times New Roman, the header repeated on every printed page.
 
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign};
 
 use super::internal;
 use crate::cells::number_vi;

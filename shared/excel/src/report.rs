@@ -97,16 +97,6 @@ fn kind_label(kind: IndicatorKind) -> &'static str {
     }
 }
 
-/// How the consolidated figure is obtained, as the summary states it.
-fn aggregation_label(indicator: &ConsolidatedIndicator) -> &'static str {
-    match indicator.kind {
-        IndicatorKind::Ratio => "Tỷ lệ chung (Σ tử số / Σ mẫu số)",
-        IndicatorKind::Count | IndicatorKind::Decimal => "Tổng",
-        IndicatorKind::Boolean => "Số đơn vị trả lời Có",
-        IndicatorKind::Text => "Không tổng hợp",
-    }
-}
-
 /// Builds the consolidated report's `.xlsx`; with `tasks`, a last sheet of task completion
 /// per unit ([`crate::report_tasks`]).
 pub fn build_consolidation(
@@ -335,7 +325,7 @@ fn summary_row(
         .filter(|u| !u.is_empty() && kind != IndicatorKind::Boolean)
         .unwrap_or(kind_label(kind));
     out.centred(3, unit)?;
-    out.text(4, aggregation_label(indicator))?;
+    out.text(4, &indicator.aggregation_label_vi())?;
     out.number(5, Some(Decimal::from(indicator.units_reporting)))?;
     out.number(6, indicator.numerator_sum)?;
     out.number(7, indicator.denominator_sum)?;
@@ -371,7 +361,7 @@ pub(crate) mod tests {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
     use super::*;
-    use cchc_domain::model::indicator::{Comparator, Target};
+    use cchc_domain::model::indicator::{Aggregation, Comparator, Target};
     use cchc_domain::model::submission::{
         ComplianceRow, ConsolidationScope, Discrepancy, Standing, SubmissionStatus,
         UnitContribution, UnitFigure,
@@ -412,6 +402,8 @@ pub(crate) mod tests {
                 comparator: Comparator::Gte,
                 threshold: dec("95.5"),
             }),
+            aggregation: Aggregation::Pooled,
+            aggregation_weight: None,
             units_reporting: 2,
             numerator_sum: Some(dec("285")),
             denominator_sum: Some(dec("300")),
@@ -446,6 +438,8 @@ pub(crate) mod tests {
                 comparator: Comparator::Gte,
                 threshold: dec("1000"),
             }),
+            aggregation: Aggregation::Sum,
+            aggregation_weight: None,
             units_reporting: 0,
             numerator_sum: None,
             denominator_sum: None,

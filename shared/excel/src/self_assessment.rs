@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign};
 
 use super::internal;
 use crate::cells::number_vi;

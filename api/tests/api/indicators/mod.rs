@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::common::{codes, enc, Answer, TestApp};
 
+mod aggregation;
 mod creating;
 mod reading;
 mod targets;

@@ -614,18 +614,34 @@ pub struct ConsolidatedIndicator {
     pub numerator_sum: Option<Decimal>,
     #[schema(value_type = Option<f64>)]
     pub denominator_sum: Option<Decimal>,
-    /// Ratio: Σnumerator / Σdenominator × 100; count and decimal: the sum; yes/no: units
-    /// answering yes; text: null.
+    /// How `value` is obtained from the units' figures (the rule of the indicator's version
+    /// the period pins).
+    pub aggregation: crate::model::indicator::Aggregation,
+    /// With `weighted_mean`: the code of the indicator whose value in each unit's report
+    /// weighs that unit's figure.
+    pub aggregation_weight: Option<String>,
+    /// The figure `aggregation` gives: `pooled`, Σnumerator / Σdenominator × 100; `sum`, the
+    /// sum (yes/no: the units answering yes); `mean`, `weighted_mean`, `min`, `max`, of the
+    /// units' figures (ratio: their percentages; means to 4 places); `none` and text: null.
     #[schema(value_type = Option<f64>)]
     pub value: Option<Decimal>,
     pub lowest: Option<UnitFigure>,
     pub highest: Option<UnitFigure>,
-    /// Whether the consolidated figure meets the target (yes/no: every unit answers the target).
+    /// Whether the consolidated figure meets the target (yes/no: every unit answers the
+    /// target); null without a target, a figure or (`none`) a rule.
     pub target_met: Option<bool>,
     /// Each included unit's contribution, in unit-code order; empty unless the request asked
     /// for `breakdown=true`.
     pub breakdown: Vec<UnitContribution>,
     pub discrepancies: Vec<Discrepancy>,
+}
+
+impl ConsolidatedIndicator {
+    /// How staff read the way `value` was obtained, e.g. "Trung bình cộng".
+    pub fn aggregation_label_vi(&self) -> String {
+        self.aggregation
+            .label_vi(self.kind, self.aggregation_weight.as_deref())
+    }
 }
 
 /// The consolidated report of a period.

@@ -5,6 +5,7 @@
 //! calendar and pass instants in, so every rule can be unit-tested with fixed
 //! dates and reused by both the API and the worker.
 
+pub mod aggregation;
 pub mod assessment_reminders;
 pub mod attachments;
 pub mod calendar;

@@ -12,7 +12,7 @@ pub use read::{read_criteria_set, CriteriaRows, RowCells};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet};
 
 use super::internal;
 use crate::print;

@@ -9,7 +9,7 @@ mod read;
 pub use read::{fold, read_appendix, AppendixRow, AppendixRows};
 
 use chrono::{DateTime, FixedOffset};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet};
 
 use super::internal;
 use crate::print;

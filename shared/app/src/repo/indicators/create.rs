@@ -14,7 +14,7 @@ use cchc_db::indicators::{self, DefinitionValues};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::indicator::{
-    CreateIndicator, Indicator, IndicatorDefinition, IndicatorKind,
+    Aggregation, CreateIndicator, Indicator, IndicatorDefinition, IndicatorKind,
 };
 use cchc_domain::validation::Checker;
 
@@ -26,21 +26,26 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<Indicator> {
     authorize_change(principal)?;
+    let unit_of_measure = trimmed(input.unit_of_measure.as_deref())
+        .or_else(|| (input.kind == IndicatorKind::Ratio).then(|| "%".to_owned()));
     let def = IndicatorDefinition {
         code: input.code.clone(),
         name: input.name.trim().to_owned(),
         description: trimmed(input.description.as_deref()),
         content_area: input.content_area,
         kind: input.kind,
-        unit_of_measure: trimmed(input.unit_of_measure.as_deref())
-            .or_else(|| (input.kind == IndicatorKind::Ratio).then(|| "%".to_owned())),
+        aggregation: input
+            .aggregation
+            .unwrap_or_else(|| Aggregation::default_for(input.kind, unit_of_measure.as_deref())),
+        aggregation_weight: trimmed(input.aggregation_weight.as_deref()),
+        unit_of_measure,
         target: input.target,
         tolerance: input.tolerance.unwrap_or(Decimal::ZERO),
         evidence_required: input.evidence_required.unwrap_or(false),
     };
     let mut check = Checker::new();
     check.code("code", &input.code, 32, "._-");
-    check_definition(&mut check, &def);
+    check_definition(conn, &mut check, &def).await?;
     check.finish()?;
 
     let duplicate = || format!("an indicator with code {:?} already exists", input.code);

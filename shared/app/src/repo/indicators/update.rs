@@ -13,8 +13,9 @@ use cchc_db::indicators::{self, DefinitionValues};
 use cchc_domain::error::Result;
 use cchc_domain::model::audit::{Actor, EntityType};
 use cchc_domain::model::indicator::{
-    Indicator, IndicatorDefinition, IndicatorKind, Target, UpdateIndicator,
+    Aggregation, Indicator, IndicatorDefinition, IndicatorKind, Target, UpdateIndicator,
 };
+use cchc_domain::rules::aggregation::can_weigh;
 use cchc_domain::validation::Checker;
 
 pub async fn update(
@@ -32,7 +33,7 @@ pub async fn update(
         let active = input.active.unwrap_or(row.active);
         let current = row.definition();
         let kind = input.kind.unwrap_or(current.kind);
-        let next = IndicatorDefinition {
+        let mut next = IndicatorDefinition {
             code: current.code.clone(),
             name: input
                 .name
@@ -63,9 +64,31 @@ pub async fn update(
             },
             tolerance: input.tolerance.unwrap_or(current.tolerance),
             evidence_required: input.evidence_required.unwrap_or(current.evidence_required),
+            aggregation: current.aggregation,
+            aggregation_weight: None,
         };
+        (next.aggregation, next.aggregation_weight) = next_rule(input, &current, &next);
         let mut check = Checker::new();
-        check_definition(&mut check, &next);
+        check_definition(conn, &mut check, &next).await?;
+        if !can_weigh(next.kind) && can_weigh(current.kind) {
+            let weighted = indicators::weighted_by(conn, &current.code).await?;
+            let others: Vec<&str> = weighted
+                .iter()
+                .map(String::as_str)
+                .filter(|code| *code != current.code)
+                .collect();
+            if !others.is_empty() {
+                check.push(
+                    "kind",
+                    "used_as_weight",
+                    format!(
+                        "{} weighs {}: a weight stays a count or a decimal",
+                        current.code,
+                        others.join(", ")
+                    ),
+                );
+            }
+        }
         check.finish()?;
 
         let mut version = row.current_version;
@@ -91,4 +114,29 @@ pub async fn update(
         Ok(after)
     })
     .await
+}
+
+/// The rule and weight after `input`, given the `current` definition and the `next` one
+/// (whose kind and unit of measure are already the new ones). A rule the body does not give
+/// follows the default of the new kind and unit of measure when it was the default of the old
+/// ones, and is kept otherwise (checked afterwards like any rule). A weight the body does not
+/// give is kept only with a weighted mean.
+fn next_rule(
+    input: &UpdateIndicator,
+    current: &IndicatorDefinition,
+    next: &IndicatorDefinition,
+) -> (Aggregation, Option<String>) {
+    let was_default = current.aggregation
+        == Aggregation::default_for(current.kind, current.unit_of_measure.as_deref());
+    let rule = match input.aggregation {
+        Some(rule) => rule,
+        None if was_default => Aggregation::default_for(next.kind, next.unit_of_measure.as_deref()),
+        None => current.aggregation,
+    };
+    let weight = match &input.aggregation_weight {
+        Some(weight) => trimmed(weight.as_deref()),
+        None if rule == Aggregation::WeightedMean => current.aggregation_weight.clone(),
+        None => None,
+    };
+    (rule, weight)
 }

@@ -16,7 +16,8 @@ use cchc_domain::model::task::PlanBoard;
 use cchc_domain::model::PageParams;
 use cchc_domain::rules::completeness::{discrepancy, unit_figure};
 use cchc_domain::rules::compliance as compliance_rules;
-use cchc_domain::rules::consolidation::{value_kind, RunningConsolidation};
+use cchc_domain::rules::consolidation::period::PeriodConsolidation;
+use cchc_domain::rules::consolidation::value_kind;
 use cchc_domain::rules::reminders::EscalationLevel;
 use cchc_domain::rules::timeliness::Timeliness;
 use chrono::{DateTime, Utc};
@@ -339,30 +340,28 @@ pub(crate) async fn consolidate(
         counted_reports(conn, counted),
         period_indicators_of(conn, period_id),
     )?;
-    let definitions = indicators
+    let (definitions, specs): (Vec<_>, Vec<_>) = indicators
         .iter()
         .map(|facts| (facts.version.definition(), facts.version.spec()))
-        .collect::<Vec<_>>();
+        .unzip();
     let position: HashMap<i64, usize> = indicators
         .iter()
         .enumerate()
         .map(|(i, facts)| (facts.indicator_id, i))
         .collect();
-    let mut running: Vec<RunningConsolidation> = definitions
-        .iter()
-        .map(|(def, _)| RunningConsolidation::new(def.kind, def.target.as_ref()))
-        .collect();
+    // Each indicator by its rule; a weighted mean meets each unit's weight as it comes.
+    let mut running = PeriodConsolidation::new(&definitions);
     let mut breakdowns: Vec<Vec<UnitContribution>> = vec![Vec::new(); indicators.len()];
     let mut discrepancies: Vec<Vec<Discrepancy>> = vec![Vec::new(); indicators.len()];
     // The values stream in, in whatever order the plan gives, and are folded as they come,
-    // so memory does not grow with units × indicators; the lists are put in unit-code order
-    // at the end.
+    // so memory does not grow with units × indicators (a weighted mean keeps one weight per
+    // report and weighing indicator); the lists are put in unit-code order at the end.
     let mut rows = counted_values(conn, counted).await?;
     while let Some((row, unit_code, unit_name)) = rows.try_next().await? {
         let Some(&i) = position.get(&row.indicator_id) else {
             continue;
         };
-        let (def, spec) = &definitions[i];
+        let (def, spec) = (&definitions[i], &specs[i]);
         let value = reported(&row, 0);
         let figure = unit_figure(value_kind(def.kind), &value).map(|f| f.round_dp(4).normalize());
         if let (Some(system_value), Some(difference)) =
@@ -378,7 +377,7 @@ pub(crate) async fn consolidate(
                 });
             }
         }
-        running[i].add(&unit_code, &value);
+        running.add(i, row.submission_id, &unit_code, &value);
         if with_breakdown {
             breakdowns[i].push(UnitContribution {
                 unit_code,
@@ -401,21 +400,20 @@ pub(crate) async fn consolidate(
     for list in &mut discrepancies {
         list.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
     }
-    let rolled: Vec<_> = running
-        .into_iter()
-        .map(RunningConsolidation::finish)
-        .collect();
+    let rolled = running.finish();
     let indicators = definitions
         .into_iter()
         .zip(rolled)
         .zip(breakdowns.into_iter().zip(discrepancies))
         .map(
-            |(((def, _), rolled), (breakdown, discrepancies))| ConsolidatedIndicator {
+            |((def, rolled), (breakdown, discrepancies))| ConsolidatedIndicator {
                 code: def.code,
                 name: def.name,
                 kind: def.kind,
                 unit_of_measure: def.unit_of_measure,
                 target: def.target,
+                aggregation: def.aggregation,
+                aggregation_weight: def.aggregation_weight,
                 units_reporting: rolled.units_reporting,
                 numerator_sum: rolled.numerator_sum,
                 denominator_sum: rolled.denominator_sum,

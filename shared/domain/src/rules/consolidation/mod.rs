@@ -1,10 +1,17 @@
-//! Consolidation across units: rates are Σnumerator / Σdenominator (never an average of
-//! percentages), counts and decimals are summed, yes/no indicators count the units answering
-//! yes, text is listed. Targets are checked against the consolidated figure.
+//! Consolidation across units, by each indicator's aggregation rule
+//! ([`Aggregation`]): by default rates are Σnumerator / Σdenominator (never an average of
+//! percentages), counts and decimals are summed except a decimal measured in percent (its
+//! mean: a percentage is never summed), yes/no indicators count the units answering yes, text
+//! is listed. Targets are checked against the consolidated figure.
+//!
+//! [`RunningConsolidation`] folds one indicator's values as they come; [`period`] folds a
+//! whole period's, pairing each unit's figure with its weight for a weighted mean.
+
+pub mod period;
 
 use rust_decimal::Decimal;
 
-use crate::model::indicator::{Comparator, IndicatorKind, Target};
+use crate::model::indicator::{Aggregation, Comparator, IndicatorKind, Target};
 use crate::rules::completeness::{unit_figure, ReportedValue, ValueKind};
 
 /// The consolidated figure of one indicator.
@@ -12,10 +19,12 @@ use crate::rules::completeness::{unit_figure, ReportedValue, ValueKind};
 pub struct Consolidated {
     /// Units with a usable value (not marked not applicable).
     pub units_reporting: u32,
+    /// Ratios, whatever the rule: the sums of the units' numerators and denominators.
     pub numerator_sum: Option<Decimal>,
     pub denominator_sum: Option<Decimal>,
-    /// Ratio: Σnumerator / Σdenominator × 100; count and decimal: the sum; yes/no: the number of
-    /// units answering yes; text: none.
+    /// The figure the rule gives: pooled, Σnumerator / Σdenominator × 100; sum, the sum (yes/no:
+    /// the number of units answering yes); mean, weighted mean, min, max of the units' figures
+    /// (means rounded to 4 places); none (and text), no figure.
     pub value: Option<Decimal>,
     /// The unit with the lowest and the highest figure (on ties, the smallest unit code).
     pub lowest: Option<(String, Decimal)>,
@@ -49,6 +58,7 @@ pub fn meets(target: &Target, value: Decimal) -> bool {
 #[derive(Debug, Clone)]
 pub struct RunningConsolidation<'a> {
     kind: IndicatorKind,
+    aggregation: Aggregation,
     target: Option<&'a Target>,
     /// Units with a figure (not marked not applicable).
     usable: usize,
@@ -58,6 +68,11 @@ pub struct RunningConsolidation<'a> {
     numerators: Option<Decimal>,
     denominators: Option<Decimal>,
     numbers: Option<Decimal>,
+    /// The sum of the units' figures (the mean).
+    figures: Option<Decimal>,
+    /// Σ weight × figure and Σ weight over the units with a usable weight (the weighted mean).
+    weighted: Option<Decimal>,
+    weights: Option<Decimal>,
     yes: usize,
     lowest: Option<(String, Decimal)>,
     highest: Option<(String, Decimal)>,
@@ -95,16 +110,30 @@ fn keep_extreme(
     }
 }
 
+/// `sum / count` as shown (4 places), or nothing when there is nothing to divide by or a sum
+/// has overflowed.
+fn quotient(sum: Option<Decimal>, count: Option<Decimal>) -> Option<Decimal> {
+    let (sum, count) = (sum?, count?);
+    if count <= Decimal::ZERO {
+        return None;
+    }
+    sum.checked_div(count).map(|q| q.round_dp(4).normalize())
+}
+
 impl<'a> RunningConsolidation<'a> {
-    pub fn new(kind: IndicatorKind, target: Option<&'a Target>) -> Self {
+    pub fn new(kind: IndicatorKind, aggregation: Aggregation, target: Option<&'a Target>) -> Self {
         Self {
             kind,
+            aggregation,
             target,
             usable: 0,
             texts: 0,
             numerators: Some(Decimal::ZERO),
             denominators: Some(Decimal::ZERO),
             numbers: Some(Decimal::ZERO),
+            figures: Some(Decimal::ZERO),
+            weighted: Some(Decimal::ZERO),
+            weights: Some(Decimal::ZERO),
             yes: 0,
             lowest: None,
             highest: None,
@@ -112,7 +141,21 @@ impl<'a> RunningConsolidation<'a> {
         }
     }
 
+    /// Folds in one unit's value. Under a weighted mean the unit has no usable weight (see
+    /// [`Self::add_weighted`]).
     pub fn add(&mut self, unit_code: &str, value: &ReportedValue) {
+        self.add_weighted(unit_code, value, None);
+    }
+
+    /// Folds in one unit's value with `weight`, the unit's value of the weighing indicator
+    /// (used only by a weighted mean). A unit without a usable weight (none, zero or negative)
+    /// still reports and still has its lowest and highest figure, but is left out of the mean.
+    pub fn add_weighted(
+        &mut self,
+        unit_code: &str,
+        value: &ReportedValue,
+        weight: Option<Decimal>,
+    ) {
         if value.not_applicable {
             return;
         }
@@ -126,6 +169,14 @@ impl<'a> RunningConsolidation<'a> {
         self.numerators = add_to(self.numerators, value.numerator);
         self.denominators = add_to(self.denominators, value.denominator);
         self.numbers = add_to(self.numbers, value.number);
+        self.figures = add_to(self.figures, Some(figure));
+        if let Some(weight) = weight.filter(|w| *w > Decimal::ZERO) {
+            self.weighted = match (self.weighted, weight.checked_mul(figure)) {
+                (Some(sum), Some(product)) => sum.checked_add(product),
+                _ => None,
+            };
+            self.weights = add_to(self.weights, Some(weight));
+        }
         if value.flag == Some(true) {
             self.yes += 1;
         }
@@ -138,6 +189,35 @@ impl<'a> RunningConsolidation<'a> {
         }
     }
 
+    /// The figure the rule gives over the usable units.
+    fn aggregated(&self) -> Option<Decimal> {
+        if self.usable == 0 {
+            return None;
+        }
+        match (self.aggregation, self.kind) {
+            (Aggregation::Pooled, IndicatorKind::Ratio) => {
+                match (self.numerators, self.denominators) {
+                    (Some(n), Some(d)) if !d.is_zero() => n
+                        .checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|n| n.checked_div(d))
+                        .map(|p| p.round_dp(4).normalize()),
+                    _ => None,
+                }
+            }
+            (Aggregation::Sum, IndicatorKind::Count | IndicatorKind::Decimal) => {
+                self.numbers.map(|s| s.normalize())
+            }
+            (Aggregation::Sum, IndicatorKind::Boolean) => Some(Decimal::from(self.yes)),
+            (Aggregation::Mean, _) => quotient(self.figures, Some(Decimal::from(self.usable))),
+            (Aggregation::WeightedMean, _) => quotient(self.weighted, self.weights),
+            (Aggregation::Min, _) => self.lowest.as_ref().map(|(_, figure)| *figure),
+            (Aggregation::Max, _) => self.highest.as_ref().map(|(_, figure)| *figure),
+            // Not aggregated, and the rules a kind does not allow (refused when the
+            // indicator is defined) give no figure.
+            _ => None,
+        }
+    }
+
     pub fn finish(self) -> Consolidated {
         // Text answers have no figure but still count as reported.
         let reporting = if self.kind == IndicatorKind::Text {
@@ -146,40 +226,19 @@ impl<'a> RunningConsolidation<'a> {
             self.usable
         };
         let units_reporting = u32::try_from(reporting).unwrap_or(u32::MAX);
-        let (numerator_sum, denominator_sum, value) = match self.kind {
-            IndicatorKind::Ratio => {
-                let value = match (self.numerators, self.denominators) {
-                    (Some(n), Some(d)) if !d.is_zero() => n
-                        .checked_mul(Decimal::ONE_HUNDRED)
-                        .and_then(|n| n.checked_div(d))
-                        .map(|p| p.round_dp(4).normalize()),
-                    _ => None,
-                };
-                (
-                    self.numerators.filter(|_| units_reporting > 0),
-                    self.denominators.filter(|_| units_reporting > 0),
-                    value,
-                )
-            }
-            IndicatorKind::Count | IndicatorKind::Decimal => (
-                None,
-                None,
-                self.numbers
-                    .filter(|_| units_reporting > 0)
-                    .map(|s| s.normalize()),
-            ),
-            IndicatorKind::Boolean => (
-                None,
-                None,
-                (units_reporting > 0).then(|| Decimal::from(self.yes)),
-            ),
-            IndicatorKind::Text => (None, None, None),
+        let value = self.aggregated();
+        let (numerator_sum, denominator_sum) = match self.kind {
+            IndicatorKind::Ratio if units_reporting > 0 => (self.numerators, self.denominators),
+            _ => (None, None),
         };
-        let target_met = match (self.target, self.kind) {
+        let target_met = match (self.target, self.kind, self.aggregation) {
             // Met when every reporting unit gives the target answer.
-            (Some(_), IndicatorKind::Boolean) if units_reporting > 0 => Some(self.all_meet_target),
-            (Some(target), _) => value.map(|v| meets(target, v)),
-            (None, _) => None,
+            (Some(_), IndicatorKind::Boolean, Aggregation::Sum) if units_reporting > 0 => {
+                Some(self.all_meet_target)
+            }
+            (Some(_), IndicatorKind::Boolean, _) => None,
+            (Some(target), _, _) => value.map(|v| meets(target, v)),
+            (None, _, _) => None,
         };
         Consolidated {
             units_reporting,
@@ -228,7 +287,8 @@ mod tests {
         target: Option<&Target>,
         values: &[UnitValue],
     ) -> Consolidated {
-        let mut consolidation = RunningConsolidation::new(kind, target);
+        let mut consolidation =
+            RunningConsolidation::new(kind, Aggregation::default_for(kind, None), target);
         for value in values {
             consolidation.add(&value.unit_code, &value.value);
         }
@@ -276,7 +336,8 @@ mod tests {
     #[test]
     fn ties_go_to_the_smallest_unit_code_in_any_order_and_an_overflowing_sum_gives_no_figure() {
         let target = gte(50);
-        let mut running = RunningConsolidation::new(IndicatorKind::Ratio, Some(&target));
+        let mut running =
+            RunningConsolidation::new(IndicatorKind::Ratio, Aggregation::Pooled, Some(&target));
         for value in [ratio("C", 9, 10), ratio("B", 1, 2), ratio("A", 5, 10)] {
             running.add(&value.unit_code, &value.value);
         }
@@ -384,3 +445,6 @@ mod tests {
         assert_eq!(consolidated.lowest, None);
     }
 }
+
+#[cfg(test)]
+mod rule_tests;
