@@ -175,9 +175,9 @@ pub(super) fn results(doc: &mut Draft, report: &ConsolidatedReport) {
 /// The key figures' columns: STT, Chỉ tiêu, Chỉ tiêu/Mục tiêu, Kết quả, Đánh giá.
 const FIGURE_COLUMNS: [i32; 5] = [
     mm(12),
-    TEXT_WIDTH - mm(12) - mm(30) - mm(30) - mm(24),
+    TEXT_WIDTH - mm(12) - mm(30) - mm(34) - mm(24),
     mm(30),
-    mm(30),
+    mm(34),
     mm(24),
 ];
 
@@ -263,7 +263,7 @@ fn figures_table(figures: &[&KeyFigure]) -> Table {
         .set_grid(FIGURE_COLUMNS.iter().map(|w| *w as usize).collect())
         .width(TEXT_WIDTH as usize, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
-        .margins(TableCellMargins::new().margin(40, 85, 40, 85))
+        .margins(TableCellMargins::new().margin(40, 70, 40, 70))
 }
 
 /// `names` joined, or "Không có".
