@@ -216,7 +216,7 @@ impl PartialSchema for ZipArchive {
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
             .content_media_type("application/zip")
             .description(Some(
-                "A ZIP archive with `manifest.json` (schema `FilingManifest`) and the consolidated workbook",
+                "A ZIP archive with `manifest.json` (schema `FilingManifest`), the consolidated workbook and the report's Word draft",
             ))
             .into()
     }
@@ -226,13 +226,14 @@ impl ToSchema for ZipArchive {}
 
 /// The consolidated report, ready to file in QLVB
 ///
-/// A ZIP with the consolidated workbook (as `consolidation.xlsx` gives it) and `manifest.json`
-/// (schema `FilingManifest`): the metadata a clerk registers in QLVB (type `BC`, the symbol
-/// `BC-<issuer>` awaiting its number, issuing agency, trích yếu, the request letter it
-/// answers, legal basis), the period, what was counted, the reporting record per unit with
-/// the official documents each unit sent, and the workbook's size and SHA-256. While the
-/// period is open `period.is_final` is false. For the Office and viewers; a draft period has
-/// nothing to file (409 `period_not_open`).
+/// A ZIP with the consolidated workbook (as `consolidation.xlsx` gives it, role `main`), the
+/// report as a Word draft (as `consolidation.docx` gives it with the same parameters, role
+/// `draft`) and `manifest.json` (schema `FilingManifest`): the metadata a clerk registers in
+/// QLVB (type `BC`, the symbol `BC-<issuer>` awaiting its number, issuing agency, trích yếu,
+/// the request letter it answers, legal basis), the period, what was counted, the reporting
+/// record per unit with the official documents each unit sent, and each file's size and
+/// SHA-256. While the period is open `period.is_final` is false. For the Office and viewers;
+/// a draft period has nothing to file (409 `period_not_open`).
 #[utoipa::path(
     operation_id = "get_filing_archive",
     tag = "submissions",
@@ -242,7 +243,7 @@ impl ToSchema for ZipArchive {}
             headers(("Content-Disposition" = String, description = "`attachment` with an ASCII `filename` and a UTF-8 `filename*`"))),
         (status = 403, description = "Reporters may not file the consolidated report (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The period is a draft (`period_not_open`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`issuer` or `under` names no unit (`unknown_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`issuer` or `under` names no unit (`unknown_code`); `recipient`, `signer_title` or `signer_name` blank (`required`), too long (`too_long`), on several lines or with control or invisible characters (`invalid_character`), or `signer_title` with an empty line (`invalid_value`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/periods/{id}/filing.zip")]
@@ -257,7 +258,7 @@ pub async fn filing_archive(
         &mut conn,
         *id,
         &query,
-        &state.config.default_policy,
+        &state.config,
         auth.principal(),
         state.clock.now(),
     )

@@ -28,6 +28,7 @@ pub mod tasks;
 pub mod tokens;
 pub mod units;
 pub mod webhooks;
+pub mod word;
 
 use actix_web::http::header::{
     self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
@@ -81,6 +82,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(excel::import)
         .service(excel::consolidation)
         .service(excel::filing_archive)
+        .service(word::consolidation_report)
         .service(holidays::list)
         .service(holidays::create)
         .service(holidays::get)

@@ -143,6 +143,8 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("POST /api/v1/submissions/{id}/import.xlsx",                     [401, 200, 403, 200, 404, 403]),
     ("GET /api/v1/periods/{id}/consolidation.xlsx",                   [401, 200, 200, 403, 403, 403]),
     ("GET /api/v1/periods/{id}/filing.zip",                           [401, 200, 200, 403, 403, 403]),
+    // Word.
+    ("GET /api/v1/periods/{id}/consolidation.docx",                   [401, 200, 200, 403, 403, 403]),
     // Calendar: reference data.
     ("GET /api/v1/holidays",                                          [401, 200, 200, 200, 200, 200]),
     ("POST /api/v1/holidays",                                         [401, 201, 403, 403, 403, 403]),
@@ -903,6 +905,9 @@ impl Fixtures {
             }
             "GET /api/v1/periods/{id}/filing.zip" => {
                 get(format!("/api/v1/periods/{period}/filing.zip"))
+            }
+            "GET /api/v1/periods/{id}/consolidation.docx" => {
+                get(format!("/api/v1/periods/{period}/consolidation.docx"))
             }
             "GET /api/v1/holidays" => get("/api/v1/holidays"),
             "POST /api/v1/holidays" => post(

@@ -210,3 +210,6 @@ fn the_table_prints_readably_on_a4_landscape() {
         crate::print::TEXT_SIZE
     ));
 }
+
+/// The cut a list takes when none is asked for.
+pub const DEFAULT_TOP: i32 = 3;

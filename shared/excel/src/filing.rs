@@ -1,9 +1,10 @@
-//! Filing the consolidated report in QLVB: one ZIP with the consolidated workbook and a JSON
-//! manifest that carries what a QLVB clerk types in when registering an outgoing document
-//! (type, symbol, issuing agency, trích yếu, reply-to letter, legal basis) plus the period's
-//! reporting record, so the filed copy explains itself years later.
+//! Filing the consolidated report in QLVB: one ZIP with the consolidated workbook, the report
+//! (báo cáo) as a Word draft, and a JSON manifest that carries what a QLVB clerk types in when
+//! registering an outgoing document (type, symbol, issuing agency, trích yếu, reply-to letter,
+//! legal basis) plus the period's reporting record, so the filed copy explains itself years
+//! later.
 //!
-//! Pure: the caller gathers the facts and renders the workbook; this module writes the
+//! Pure: the caller gathers the facts and renders the documents; this module writes the
 //! manifest and the archive. The document number is left empty: QLVB assigns it when the
 //! document is issued (Decree 30/2020/NĐ-CP numbers run per agency and year).
 
@@ -19,6 +20,8 @@ use cchc_domain::model::period::{LegalDocument, PeriodStatus};
 use cchc_domain::model::submission::{
     ComplianceRow, ComplianceTotals, ConsolidationScope, Standing, SubmissionStatus,
 };
+use cchc_domain::rules::cutoff::Frequency;
+use cchc_domain::rules::numerals::roman;
 use cchc_domain::rules::timeliness::Timeliness;
 use cchc_domain::Result;
 
@@ -28,6 +31,10 @@ pub const MANIFEST_VERSION: u32 = 1;
 pub const MANIFEST_NAME: &str = "manifest.json";
 /// Decree 30 type abbreviation of a report (Báo cáo).
 pub const REPORT_TYPE: &str = "BC";
+/// The role of the consolidated workbook in the archive: the figures as filed.
+pub const ROLE_MAIN: &str = "main";
+/// The role of the report's Word draft: the báo cáo to finish, sign and register.
+pub const ROLE_DRAFT: &str = "draft";
 
 /// The agency that issues the consolidated report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -55,9 +62,7 @@ pub struct FilingDocument {
     pub symbol: Option<String>,
     pub issuer: Option<Issuer>,
     /// Trích yếu: what the document is about.
-    #[schema(
-        example = "Kết quả tổng hợp báo cáo công tác cải cách hành chính: Báo cáo CCHC Quý I/2023 (số liệu từ 15/12/2022 đến 14/03/2023)"
-    )]
+    #[schema(example = "Kết quả thực hiện công tác cải cách hành chính quý I năm 2023")]
     pub subject: String,
     /// Number and symbol of the letter that asked for the reports, which this report answers.
     #[schema(example = "3394/SCT-VP")]
@@ -73,6 +78,10 @@ pub struct FilingPeriod {
     pub id: i64,
     pub code: String,
     pub title: String,
+    pub frequency: Frequency,
+    pub year: Option<i32>,
+    /// Month, quarter or half within the year, where the frequency has one.
+    pub sequence: Option<i32>,
     pub data_from: NaiveDate,
     pub data_to: NaiveDate,
     pub deadline: DateTime<FixedOffset>,
@@ -111,7 +120,10 @@ pub struct FiledUnitReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FiledFile {
     pub name: String,
-    /// `main`: the document itself.
+    /// `main`: the consolidated workbook, the figures as filed; `draft`: the report (báo
+    /// cáo) as a Word draft, for the clerk to give its number and date, finish, sign and
+    /// register.
+    #[schema(example = "main")]
     pub role: &'static str,
     pub content_type: String,
     pub size_bytes: u64,
@@ -144,18 +156,47 @@ pub struct FilingFacts {
     pub units: Vec<(ComplianceRow, Vec<String>)>,
 }
 
-/// The trích yếu of the consolidated report.
-pub fn subject(period: &FilingPeriod) -> String {
-    format!(
-        "Kết quả tổng hợp báo cáo công tác cải cách hành chính: {} (số liệu từ {} đến {})",
-        period.title,
-        period.data_from.format("%d/%m/%Y"),
-        period.data_to.format("%d/%m/%Y"),
-    )
+/// A document of the archive.
+#[derive(Debug, Clone, Copy)]
+pub struct FilingFile<'a> {
+    pub name: &'a str,
+    /// [`ROLE_MAIN`] or [`ROLE_DRAFT`].
+    pub role: &'static str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
 }
 
-/// The manifest for a workbook named `workbook_name` with these bytes.
-pub fn manifest(facts: FilingFacts, workbook_name: &str, workbook: &[u8]) -> FilingManifest {
+/// What the period covers, as documents name it: `quý I năm 2023`, `tháng 3 năm 2023`,
+/// `6 tháng đầu năm 2023`, `9 tháng năm 2023`, `năm 2023`; none for an ad-hoc period or one
+/// without its year or sequence.
+pub fn period_phrase(period: &FilingPeriod) -> Option<String> {
+    let year = period.year?;
+    let sequence = || period.sequence.and_then(|s| u32::try_from(s).ok());
+    Some(match period.frequency {
+        Frequency::Monthly => format!("tháng {} năm {year}", sequence()?),
+        Frequency::Quarterly => format!("quý {} năm {year}", roman(sequence()?)),
+        Frequency::HalfYear => match sequence()? {
+            1 => format!("6 tháng đầu năm {year}"),
+            _ => format!("6 tháng cuối năm {year}"),
+        },
+        Frequency::NineMonth => format!("9 tháng năm {year}"),
+        Frequency::Annual => format!("năm {year}"),
+        Frequency::AdHoc => return None,
+    })
+}
+
+/// The trích yếu of the consolidated report: `Kết quả thực hiện công tác cải cách hành chính
+/// quý I năm 2023`; for a period without a phrase, its title in brackets.
+pub fn subject(period: &FilingPeriod) -> String {
+    const SUBJECT: &str = "Kết quả thực hiện công tác cải cách hành chính";
+    match period_phrase(period) {
+        Some(phrase) => format!("{SUBJECT} {phrase}"),
+        None => format!("{SUBJECT} ({})", period.title.trim()),
+    }
+}
+
+/// The manifest describing `files`.
+pub fn manifest(facts: FilingFacts, files: &[FilingFile<'_>]) -> FilingManifest {
     let document = FilingDocument {
         document_type: REPORT_TYPE,
         type_name: "Báo cáo",
@@ -192,25 +233,29 @@ pub fn manifest(facts: FilingFacts, workbook_name: &str, workbook: &[u8]) -> Fil
                 official_documents,
             })
             .collect(),
-        files: vec![FiledFile {
-            name: workbook_name.to_owned(),
-            role: "main",
-            content_type: crate::XLSX_MIME.to_owned(),
-            size_bytes: workbook.len() as u64,
-            sha256: format!("{:x}", Sha256::digest(workbook)),
-        }],
+        files: files
+            .iter()
+            .map(|file| FiledFile {
+                name: file.name.to_owned(),
+                role: file.role,
+                content_type: file.content_type.to_owned(),
+                size_bytes: file.bytes.len() as u64,
+                sha256: format!("{:x}", Sha256::digest(file.bytes)),
+            })
+            .collect(),
     }
 }
 
-/// The ZIP: the workbook and `manifest.json` (pretty-printed UTF-8), deflated.
-pub fn archive(manifest: &FilingManifest, workbook_name: &str, workbook: &[u8]) -> Result<Vec<u8>> {
+/// The ZIP: `manifest.json` (pretty-printed UTF-8) and the files, deflated.
+pub fn archive(manifest: &FilingManifest, files: &[FilingFile<'_>]) -> Result<Vec<u8>> {
     let internal = |e: &dyn std::fmt::Display| {
         cchc_domain::Error::Internal(format!("writing the filing archive: {e}"))
     };
     let json = serde_json::to_vec_pretty(manifest).map_err(|e| internal(&e))?;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in [(MANIFEST_NAME, json.as_slice()), (workbook_name, workbook)] {
+    let files = files.iter().map(|file| (file.name, file.bytes));
+    for (name, bytes) in std::iter::once((MANIFEST_NAME, json.as_slice())).chain(files) {
         zip.start_file(name, options).map_err(|e| internal(&e))?;
         zip.write_all(bytes).map_err(|e| internal(&e))?;
     }
@@ -244,6 +289,9 @@ mod tests {
                 id: 7,
                 code: "2023-Q1".into(),
                 title: "Báo cáo CCHC Quý I/2023".into(),
+                frequency: Frequency::Quarterly,
+                year: Some(2023),
+                sequence: Some(1),
                 data_from: NaiveDate::from_ymd_opt(2022, 12, 15).unwrap(),
                 data_to: NaiveDate::from_ymd_opt(2023, 3, 14).unwrap(),
                 deadline,
@@ -297,44 +345,109 @@ mod tests {
             code: "SCT".into(),
             name: "Sở Công Thương".into(),
         };
-        let manifest = manifest(facts(Some(issuer)), "tong-hop-2023-Q1.xlsx", b"workbook");
+        let files = [
+            file("tong-hop-2023-Q1.xlsx", ROLE_MAIN, b"workbook"),
+            file("bao-cao-tong-hop-2023-Q1.docx", ROLE_DRAFT, b"report"),
+        ];
+        let manifest = manifest(facts(Some(issuer)), &files);
         let document = &manifest.document;
         assert_eq!(document.document_type, "BC");
         assert_eq!(document.number, None);
         assert_eq!(document.symbol.as_deref(), Some("BC-SCT"));
         assert_eq!(
             document.subject,
-            "Kết quả tổng hợp báo cáo công tác cải cách hành chính: Báo cáo CCHC Quý I/2023 \
-             (số liệu từ 15/12/2022 đến 14/03/2023)"
+            "Kết quả thực hiện công tác cải cách hành chính quý I năm 2023"
         );
         assert_eq!(document.reply_to.as_deref(), Some("3394/SCT-VP"));
         assert_eq!(manifest.unit_reports[0].official_documents, ["12/BC-QLCN"]);
         assert_eq!(manifest.files[0].size_bytes, 8);
+        assert_eq!(manifest.files[0].role, "main");
         // printf workbook | sha256sum
         assert_eq!(
             manifest.files[0].sha256,
             "244f4e42fb0ee32cd4231096cf91c1b36662e3becc5b5b1deab885bd1a624c18"
         );
+        assert_eq!(manifest.files[1].name, "bao-cao-tong-hop-2023-Q1.docx");
+        assert_eq!(manifest.files[1].role, "draft");
+        assert_eq!(manifest.files[1].content_type, "application/octet-stream");
+        // printf report | sha256sum
+        assert_eq!(
+            manifest.files[1].sha256,
+            "845e91831319e89c4d656bdb80c278ac09a7230d61e5dfd2e1b1fbb436ac8917"
+        );
+    }
+
+    fn file<'a>(name: &'a str, role: &'static str, bytes: &'a [u8]) -> FilingFile<'a> {
+        FilingFile {
+            name,
+            role,
+            content_type: "application/octet-stream",
+            bytes,
+        }
+    }
+
+    /// Decree 30 trích yếu: what the period covers, in words.
+    #[test]
+    fn the_subject_names_the_period_in_words() {
+        let mut period = facts(None).period;
+        let subject_of = |frequency, sequence: Option<i32>, period: &mut FilingPeriod| {
+            period.frequency = frequency;
+            period.sequence = sequence;
+            subject(period)
+        };
+        let prefix = "Kết quả thực hiện công tác cải cách hành chính";
+        for (frequency, sequence, words) in [
+            (Frequency::Monthly, Some(3), "tháng 3 năm 2023"),
+            (Frequency::Quarterly, Some(4), "quý IV năm 2023"),
+            (Frequency::HalfYear, Some(1), "6 tháng đầu năm 2023"),
+            (Frequency::HalfYear, Some(2), "6 tháng cuối năm 2023"),
+            (Frequency::NineMonth, None, "9 tháng năm 2023"),
+            (Frequency::Annual, None, "năm 2023"),
+        ] {
+            assert_eq!(
+                subject_of(frequency, sequence, &mut period),
+                format!("{prefix} {words}")
+            );
+        }
+        assert_eq!(
+            subject_of(Frequency::AdHoc, None, &mut period),
+            format!("{prefix} (Báo cáo CCHC Quý I/2023)")
+        );
+        assert_eq!(
+            subject_of(Frequency::Quarterly, None, &mut period),
+            format!("{prefix} (Báo cáo CCHC Quý I/2023)")
+        );
     }
 
     #[test]
     fn without_an_issuer_the_symbol_is_left_open() {
-        let manifest = manifest(facts(None), "x.xlsx", b"x");
+        let manifest = manifest(facts(None), &[file("x.xlsx", ROLE_MAIN, b"x")]);
         assert_eq!(manifest.document.symbol, None);
         assert!(manifest.document.issuer.is_none());
     }
 
     #[test]
-    fn the_archive_holds_the_manifest_and_the_workbook() {
-        let manifest = manifest(facts(None), "tong-hop-2023-Q1.xlsx", b"workbook bytes");
-        let bytes = archive(&manifest, "tong-hop-2023-Q1.xlsx", b"workbook bytes").unwrap();
+    fn the_archive_holds_the_manifest_the_workbook_and_the_report() {
+        let files = [
+            file("tong-hop-2023-Q1.xlsx", ROLE_MAIN, b"workbook bytes"),
+            file("bao-cao-tong-hop-2023-Q1.docx", ROLE_DRAFT, b"report bytes"),
+        ];
+        let manifest = manifest(facts(None), &files);
+        let bytes = archive(&manifest, &files).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut names = zip
             .file_names()
             .map(|name| name.unwrap().into_owned())
             .collect::<Vec<_>>();
         names.sort();
-        assert_eq!(names, ["manifest.json", "tong-hop-2023-Q1.xlsx"]);
+        assert_eq!(
+            names,
+            [
+                "bao-cao-tong-hop-2023-Q1.docx",
+                "manifest.json",
+                "tong-hop-2023-Q1.xlsx"
+            ]
+        );
         let mut workbook = Vec::new();
         zip.by_name("tong-hop-2023-Q1.xlsx")
             .unwrap()
@@ -350,6 +463,8 @@ mod tests {
         assert_eq!(parsed["manifest_version"], 1);
         assert_eq!(parsed["period"]["status"], "closed");
         assert_eq!(parsed["files"][0]["size_bytes"], 14);
+        assert_eq!(parsed["files"][1]["role"], "draft");
+        assert_eq!(parsed["period"]["frequency"], "quarterly");
         assert_eq!(parsed["unit_reports"][0]["standing"], "on_time");
     }
 }

@@ -172,7 +172,11 @@ async fn the_filing_archive_holds_the_consolidated_workbook_and_its_qlvb_manifes
     let files = unzip(&archive.bytes);
     assert_eq!(
         files.keys().collect::<Vec<_>>(),
-        ["manifest.json", "tong-hop-2026-Q4.xlsx"]
+        [
+            "bao-cao-tong-hop-2026-Q4.docx",
+            "manifest.json",
+            "tong-hop-2026-Q4.xlsx"
+        ]
     );
     let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
     let workbook = &files["tong-hop-2026-Q4.xlsx"];
@@ -184,10 +188,10 @@ async fn the_filing_archive_holds_the_consolidated_workbook_and_its_qlvb_manifes
     assert_eq!(document["number"], Value::Null);
     assert_eq!(document["symbol"], "BC-SCT");
     assert_eq!(document["issuer"]["code"], "SCT");
-    assert!(document["subject"]
-        .as_str()
-        .unwrap()
-        .contains("Báo cáo CCHC Quý 4/2026"));
+    assert_eq!(
+        document["subject"],
+        "Kết quả thực hiện công tác cải cách hành chính quý IV năm 2026"
+    );
     // The workbook is described by its real size and hash.
     assert_eq!(document["reply_to"], "3394/SCT-VP");
     assert_eq!(

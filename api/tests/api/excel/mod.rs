@@ -23,6 +23,7 @@ use crate::common::{errors, pairs, Answer, TestApp};
 mod consolidated;
 mod form;
 mod import_errors;
+mod report_docx;
 mod round_trip;
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -70,3 +70,20 @@ pub async fn counted_values<'c>(
         .load_stream::<(ValueRow, String, String)>(&mut conn)
         .await?)
 }
+
+/// The narratives of a period's reports by the units `unit_codes` names (unit code, unit name,
+/// narrative), by unit code: the text of the consolidated report's draft.
+pub async fn narratives_of_units(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    unit_codes: &[String],
+) -> Result<Vec<(String, String, Option<String>)>> {
+    Ok(submissions::table
+        .inner_join(units::table)
+        .filter(submissions::period_id.eq(period_id))
+        .filter(units::code.eq_any(unit_codes))
+        .order(units::code.asc())
+        .select((units::code, units::name, submissions::narrative))
+        .load(conn)
+        .await?)
+}

@@ -285,26 +285,27 @@ pub(crate) async fn of_submission(
 }
 
 /// The registry's documents linked to a period: its request letter (the latest, if several)
-/// and its legal basis, as the filing manifest names them.
+/// and its legal basis, as the filing manifest and the report's draft cite them.
 pub(crate) async fn of_period(
     conn: &mut AsyncPgConnection,
     period_id: i64,
 ) -> Result<(
-    Option<String>,
+    Option<cchc_domain::model::period::LegalDocument>,
     Vec<cchc_domain::model::period::LegalDocument>,
 )> {
     let rows = documents::linked_to_period(conn, period_id).await?;
     let mut request_letter = None;
     let mut legal_basis = Vec::new();
     for (role, number, issued_on, subject) in rows {
+        let document = cchc_domain::model::period::LegalDocument {
+            number,
+            issued_on,
+            title: subject,
+        };
         if role == DocumentLinkRole::RequestLetter {
-            request_letter = Some(number);
+            request_letter = Some(document);
         } else {
-            legal_basis.push(cchc_domain::model::period::LegalDocument {
-                number,
-                issued_on,
-                title: subject,
-            });
+            legal_basis.push(document);
         }
     }
     Ok((request_letter, legal_basis))
