@@ -18,6 +18,7 @@ pub mod document_match;
 pub mod document_number;
 pub mod emulation;
 pub mod evidence;
+pub mod lateness;
 pub mod local_time;
 pub mod monitoring;
 pub mod numerals;
