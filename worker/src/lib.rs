@@ -13,4 +13,5 @@ pub mod email;
 pub mod mail_jobs;
 pub mod runtime;
 pub mod task_mail_jobs;
+mod unit_facts;
 pub mod webhook_jobs;
