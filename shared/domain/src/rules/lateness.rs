@@ -5,16 +5,18 @@
 //! the unit had lost a working day and a half; what it lost is the evening. So:
 //!
 //! - on the deadline's local day: the exact time, `1 giờ 15 phút`;
-//! - from the next local day on: the working days begun since the deadline's day (each working
-//!   day after it, up to and including today), `2 ngày làm việc`;
-//! - past a night but with no working day since (a Saturday after a Friday deadline, or a
-//!   holiday): the deadline itself, `từ 16:30 ngày 10/03/2023`.
+//! - from the next local day on, the whole working days elapsed: each working day after the
+//!   deadline's day counts once its clock has reached the deadline's time of day (16:30 on
+//!   Thursday is two working days after 16:30 on Tuesday), `2 ngày làm việc`, the same count the
+//!   escalation policy's "after N working days" uses;
+//! - past a night but not yet a whole working day (the next morning, or a Saturday after a
+//!   Friday deadline): since when, `từ 16:30 ngày 10/03/2023`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::WorkingCalendar;
-use super::local_time::{local_date, vietnamese_date_time};
+use super::local_time::{local_date, local_time_of_day, vietnamese_date_time};
 
 /// How late, as [`lateness`] decides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,9 +24,9 @@ use super::local_time::{local_date, vietnamese_date_time};
 pub enum Lateness {
     /// Still the deadline's local day (or not late at all: 0).
     Minutes { minutes: u32 },
-    /// Working days begun after the deadline's local day, today included.
+    /// Whole working days elapsed since the deadline (at least one).
     WorkingDays { days: u32 },
-    /// A night has passed but no working day has begun since the deadline.
+    /// A night has passed but not a whole working day.
     Since { deadline: DateTime<Utc> },
 }
 
@@ -42,7 +44,15 @@ pub fn lateness(
         let minutes = u32::try_from((now - deadline).num_minutes()).unwrap_or(u32::MAX);
         return Lateness::Minutes { minutes };
     }
-    match calendar.count_working_days(due_day, today) {
+    let mut days = calendar.count_working_days(due_day, today);
+    // Today counts once its clock reaches the deadline's time of day.
+    if days > 0
+        && calendar.is_working_day(today)
+        && local_time_of_day(now) < local_time_of_day(deadline)
+    {
+        days -= 1;
+    }
+    match days {
         0 => Lateness::Since { deadline },
         days => Lateness::WorkingDays { days },
     }
@@ -102,33 +112,40 @@ mod tests {
     }
 
     #[test]
-    fn after_a_night_it_counts_working_days_begun() {
+    fn the_next_morning_names_the_deadline_not_hours() {
         let calendar = WorkingCalendar::default();
-        // Monday morning after a Friday deadline: the first working day after it, not
-        // "2 ngày 15 giờ".
-        assert_eq!(phrase(at(13, 7, 35), &calendar), "1 ngày làm việc");
-        assert_eq!(phrase(at(13, 16, 30), &calendar), "1 ngày làm việc");
-        assert_eq!(phrase(at(14, 7, 30), &calendar), "2 ngày làm việc");
+        // Monday 07:35 after a Friday 16:30 deadline: not "2 ngày 15 giờ 5 phút".
+        assert_eq!(phrase(at(13, 7, 35), &calendar), "từ 16:30 ngày 10/03/2023");
         assert_eq!(
-            lateness(deadline(), at(17, 9, 0), &calendar),
-            Lateness::WorkingDays { days: 5 }
+            phrase(at(13, 16, 29), &calendar),
+            "từ 16:30 ngày 10/03/2023"
         );
-    }
-
-    #[test]
-    fn a_night_without_a_working_day_names_the_deadline() {
-        let calendar = WorkingCalendar::default();
         assert_eq!(
             phrase(at(11, 8, 0), &calendar),
             "từ 16:30 ngày 10/03/2023",
             "a Saturday after a Friday deadline"
         );
         assert_eq!(phrase(at(12, 20, 0), &calendar), "từ 16:30 ngày 10/03/2023");
-        // Monday a holiday: still no working day begun.
+    }
+
+    #[test]
+    fn whole_working_days_count_at_the_deadlines_time_of_day() {
+        let calendar = WorkingCalendar::default();
+        assert_eq!(phrase(at(13, 16, 30), &calendar), "1 ngày làm việc");
+        assert_eq!(phrase(at(14, 7, 30), &calendar), "1 ngày làm việc");
+        assert_eq!(phrase(at(14, 16, 30), &calendar), "2 ngày làm việc");
+        assert_eq!(
+            lateness(deadline(), at(17, 9, 0), &calendar),
+            Lateness::WorkingDays { days: 4 }
+        );
+        // The weekend after counts no day: Saturday evening is still 5 working days.
+        assert_eq!(phrase(at(18, 20, 0), &calendar), "5 ngày làm việc");
+        // Monday a holiday: Tuesday 16:30 is the first whole working day.
         let monday = NaiveDate::from_ymd_opt(2023, 3, 13).unwrap();
         let holiday = WorkingCalendar::new([(monday, DayKind::PublicHoliday)]);
-        assert_eq!(phrase(at(13, 9, 0), &holiday), "từ 16:30 ngày 10/03/2023");
-        assert_eq!(phrase(at(14, 9, 0), &holiday), "1 ngày làm việc");
+        assert_eq!(phrase(at(13, 18, 0), &holiday), "từ 16:30 ngày 10/03/2023");
+        assert_eq!(phrase(at(14, 9, 0), &holiday), "từ 16:30 ngày 10/03/2023");
+        assert_eq!(phrase(at(14, 16, 30), &holiday), "1 ngày làm việc");
     }
 
     #[test]
