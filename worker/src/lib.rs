@@ -10,6 +10,7 @@ pub mod assessment_mail_jobs;
 pub mod campaign_mail_jobs;
 pub mod dispatch;
 pub mod email;
+pub mod first_mail;
 pub mod mail_jobs;
 pub mod runtime;
 pub mod task_mail_jobs;
