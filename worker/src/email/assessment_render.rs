@@ -14,7 +14,7 @@ use super::assessment_content::{
 use super::content::{ReminderStep, UnitRef};
 use super::format;
 use super::links::Links;
-use super::render::UnitView;
+use super::views::UnitView;
 use cchc_domain::model::assessment::{ItemStatus, ReadinessProblem};
 
 /// The templates of the five kinds, added to the others' by `render`.

@@ -37,6 +37,7 @@ pub mod render;
 pub mod task_content;
 mod task_render;
 pub mod transport;
+mod views;
 
 use std::sync::Arc;
 

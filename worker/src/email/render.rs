@@ -15,9 +15,10 @@ use serde::Serialize;
 use super::address::{head_view, HeadView};
 use super::content::{
     DigestContext, EscalationHeadContext, EscalationLeadershipContext, MailContent, MissingStatus,
-    PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness, UnitRef,
+    PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness,
 };
 use super::format;
+use super::views::UnitView;
 use super::{assessment_render, campaign_render, task_render};
 
 /// A mail's three renderings.
@@ -300,24 +301,6 @@ impl<'a> PeriodView<'a> {
             code: &period.code,
             title: &period.title,
             report_phrase: format::report_phrase(&period.title),
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub(super) struct UnitView<'a> {
-    code: &'a str,
-    name: &'a str,
-    /// The Office itself: its own report, not one it receives.
-    office: bool,
-}
-
-impl<'a> UnitView<'a> {
-    pub(super) fn new(unit: &'a UnitRef) -> Self {
-        Self {
-            code: &unit.code,
-            name: &unit.name,
-            office: unit.office,
         }
     }
 }

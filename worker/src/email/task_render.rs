@@ -6,12 +6,12 @@ use super::address::{head_view, HeadView};
 use super::content::{ReminderStep, UnitRef};
 use super::format;
 use super::links::Links;
-use super::render::UnitView;
 use super::task_content::{
     DigestOverdueTask, DueTask, OverdueTask, PlanDigestContext, PlanLabel, TaskCounts,
     TaskEscalationHeadContext, TaskEscalationLeadershipContext, TaskLabel, TaskReminderContext,
     TaskReminderPurpose,
 };
+use super::views::UnitView;
 
 fn unit(unit: &UnitRef) -> UnitView<'_> {
     UnitView::new(unit)
