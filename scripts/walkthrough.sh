@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the README's "Walkthrough: from a period to the consolidated report" end to end against
-# a running API: every ```bash block of that section, exactly as written, in order, in one
+# Runs docs/walkthrough.md ("Walkthrough: from a period to the consolidated report") end to end
+# against a running API: every ```bash block of that page, exactly as written, in order, in one
 # shell with `set -euo pipefail`. The commands use `curl --fail-with-body`, so any 4xx/5xx
-# answer stops the run with a non-zero exit; at the end a few figures are checked.
+# answer stops the run with a non-zero exit; at the end a few figures are checked. The page
+# derives its period code and document numbers from a run id and its dates from today, so it
+# runs again on the same database.
 #
 # Usage (the API running, e.g. `cargo run -p cchc-api -- quickstart`):
 #   scripts/walkthrough.sh
@@ -11,15 +13,12 @@
 #   ADMIN      an admin token; default: a new one from `$CCHC_API token create --role admin ...`
 #   CCHC_API   how to run the API's CLI (default `cargo run -q -p cchc-api --`); it needs the
 #              same DATABASE_URL as the server
-#   WALKTHROUGH_PERIOD_CODE  code of the period to create (default 2026-Q4, as in the README;
-#              set another to run again against the same database)
-# Needs bash, curl >= 7.76, jq, openssl, unzip, and python3 with openpyxl. Files go to a temporary directory,
-# kept and printed at the end.
+# Needs GNU bash, date and coreutils, curl >= 7.76, jq, openssl, unzip, and python3 with
+# openpyxl. Files go to a temporary directory, kept and printed at the end.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-README=README.md
-HEADING='## Walkthrough: from a period to the consolidated report'
+PAGE=docs/walkthrough.md
 
 for tool in curl jq openssl unzip python3; do
     command -v "$tool" >/dev/null || { echo "walkthrough: $tool is needed" >&2; exit 1; }
@@ -35,33 +34,29 @@ if [[ -z "${ADMIN:-}" ]]; then
     ADMIN=$("${cli[@]}" token create --role admin --name "Văn phòng Sở – điều phối CCHC" | tail -n 1)
 fi
 export ADMIN
-code=${WALKTHROUGH_PERIOD_CODE:-2026-Q4}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cchc-walkthrough.XXXXXX")
 steps="$work/steps.sh"
 
-# The ```bash blocks between the section's heading and the next "## " heading; before each,
-# a line naming it for the error message.
+# The page's ```bash blocks; before each, a line naming it (and its "## " step) for the error
+# message.
 {
     echo 'trap '\''echo "walkthrough: stopped in block $BLOCK" >&2'\'' ERR'
-    awk -v heading="$HEADING" '
-        $0 == heading { inside = 1; next }
-        inside && /^## / { inside = 0 }
-        inside && /^### / { step = substr($0, 5) }
-        inside && /^```bash$/ {
+    awk '
+        /^## / { step = substr($0, 4) }
+        /^```bash$/ {
             block = 1; n++
             print "# ---- block " n
             printf "BLOCK=\"%d (%s)\"\n", n, step
             next
         }
-        inside && block && /^```$/ { block = 0; next }
-        inside && block { print }
-    ' "$README"
+        block && /^```$/ { block = 0; next }
+        block { print }
+    ' "$PAGE"
 } >"$steps"
 blocks=$(grep -c '^# ---- block ' "$steps" || true)
-[[ "$blocks" -gt 0 ]] || { echo "walkthrough: no bash blocks found under '$HEADING'" >&2; exit 1; }
-grep -qx 'CODE=2026-Q4' "$steps" || { echo "walkthrough: the README no longer sets CODE=2026-Q4" >&2; exit 1; }
-sed "s/^CODE=2026-Q4\$/CODE=$code/" "$steps" >"$steps.tmp" && mv "$steps.tmp" "$steps"
+[[ "$blocks" -gt 0 ]] || { echo "walkthrough: no bash blocks found in $PAGE" >&2; exit 1; }
+grep -q '^RUN=' "$steps" || { echo "walkthrough: $PAGE no longer sets RUN" >&2; exit 1; }
 
 cat >>"$steps" <<'CHECKS'
 # ---- checks
@@ -80,10 +75,13 @@ a=$(curl -sS --fail-with-body "$BASE/audit?entity_type=submission&entity_id=$SUB
 [[ $(jq -r '[.items[].action] | join(",")' <<<"$a") == accepted,submitted,updated,returned,submitted,updated,updated,updated,created ]] \
     || fail "unexpected audit trail: $(jq -c '[.items[].action]' <<<"$a")"
 m=$(unzip -p filing.zip manifest.json)
-[[ $(jq -r .document.reply_to <<<"$m") == 3394/SCT-VP ]] || fail "the filing manifest does not answer 3394/SCT-VP"
-t=$(curl -sS --fail-with-body "$BASE/submissions/$(jq .match.submission_id <<<"$ANSWER")" -H "Authorization: Bearer $ADMIN")
-[[ $(jq -r '.unit_code + " " + .official_documents[0].number' <<<"$t") == "TTRA 21/BC-TTRA" ]] \
-    || fail "TTRA's report does not carry 21/BC-TTRA"
+[[ $(jq -r .document.reply_to <<<"$m") == "$LETTER_NO" ]] || fail "the filing manifest does not answer $LETTER_NO"
+t=$(curl -sS --fail-with-body "$BASE/submissions/$TSUB" -H "Authorization: Bearer $ADMIN")
+[[ $(jq -r '.unit_code + " " + .official_documents[0].number' <<<"$t") == "TTRA $REPORT_NO" ]] \
+    || fail "TTRA's report does not carry $REPORT_NO"
+p=$(curl -sS --fail-with-body "$BASE/periods/$PERIOD" -H "Authorization: Bearer $ADMIN")
+(( $(date -d "$(jq -r .deadline.effective <<<"$p")" +%s) > $(date +%s) )) \
+    || fail "the period's deadline is not ahead of today"
 echo "walkthrough: $BLOCKS blocks ran, checks passed (period $CODE, submission $SUB)"
 CHECKS
 

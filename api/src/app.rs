@@ -16,11 +16,12 @@ use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::limits::retry_after_secs;
 use crate::request_log::RedactedRootSpan;
-use crate::routes::{configure_v1, health};
+use crate::routes::{configure_v1, health, index};
 use crate::state::AppState;
 
 fn register(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
+    cfg.service(index::root)
+        .service(health::healthz)
         .service(health::readyz)
         .service(scope("/api/v1").configure(configure_v1));
 }

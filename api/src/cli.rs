@@ -233,6 +233,9 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
     )
     .await
     .map_err(describe_core_error)?;
+    let now = chrono::Utc::now();
+    let first_mail =
+        cchc_worker::first_mail::first_mail_at(&mut conn, &config.default_policy, now).await?;
     drop(conn);
     println!();
     println!("API:       {}/api/v1", config.public_base_url);
@@ -253,6 +256,14 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
             ),
         }
     );
+    // Reminders and escalations wait for office hours: say so, and when, so a trial started
+    // at night does not look broken.
+    let notice =
+        cchc_worker::first_mail::first_mail_notice(now, first_mail, &config.default_policy);
+    for line in notice.lines() {
+        println!("           {line}");
+    }
+    println!("Stop:      Ctrl+C (the server holds this terminal; use another one for curl)");
     serve_with_worker(config).await
 }
 

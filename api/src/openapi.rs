@@ -17,7 +17,8 @@ use crate::error::{Problem, PROBLEM_JSON};
         description = "Periodic administrative-reform (cải cách hành chính) reporting for a provincial department: \
 units, API tokens, indicators, reporting periods with Decree 09 cut-off windows and deadlines, and the \
 working-day calendar.\n\n\
-All endpoints under `/api/v1` take `Authorization: Bearer <token>` (create one with `cchc-api token create`). \
+All endpoints under `/api/v1/` take `Authorization: Bearer <token>` (create one with `cchc-api token create`); \
+the index (`/`, `/api/v1`) and the health checks take none. \
 Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
 Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
 stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00); dates are \
@@ -44,6 +45,7 @@ The events this service sends to subscribed URLs (`/api/v1/webhooks`) are descri
         cchc_domain::model::webhook::PingEventData,
     )),
     tags(
+        (name = "index", description = "What answers at `/` and `/api/v1` without a token: the service, its version, links to the docs, this document, health and the API"),
         (name = "health", description = "Liveness and readiness"),
         (name = "units", description = "The department's units and their contacts"),
         (name = "tokens", description = "API tokens and roles (admin only, except /me)"),

@@ -19,6 +19,7 @@ use cchc_db::assessment_notifications;
 use cchc_domain::model::assessment::{
     Assessment, AssessmentStatus, ItemStatus, ReadinessFigures, ReadinessProblem,
 };
+use cchc_domain::rules::lateness::lateness;
 use cchc_domain::rules::local_time::local_date;
 
 use crate::email::assessment_content::{
@@ -29,10 +30,7 @@ use crate::email::assessment_content::{
 };
 use crate::email::{Mail, MailContent, UnitRef};
 use crate::mail_jobs::Decision;
-
-fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
-    u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX)
-}
+use crate::unit_facts::{calendar, head_title, is_office};
 
 /// Computed afresh: the round is read once per mail, and its computed criteria must show
 /// what the consolidations say now.
@@ -69,7 +67,19 @@ fn unit_ref(unit: &cchc_domain::model::plan::UnitRef) -> UnitRef {
         id: unit.id,
         code: unit.code.clone(),
         name: unit.name.clone(),
+        office: false,
     }
+}
+
+/// The unit as its own mails name it: whether it is the Office is read.
+async fn own_unit_ref(
+    conn: &mut AsyncPgConnection,
+    unit: &cchc_domain::model::plan::UnitRef,
+) -> Result<UnitRef, JobError> {
+    Ok(UnitRef {
+        office: is_office(conn, unit.id).await?,
+        ..unit_ref(unit)
+    })
 }
 
 fn parts(owed: &OwedParts) -> Vec<OwedPart> {
@@ -122,13 +132,14 @@ pub(crate) async fn reminder(
     let Some(owed) = owed_by(owed, job.unit_id) else {
         return Ok(Decision::Skip("the unit has nothing left to do".into()));
     };
+    let unit = own_unit_ref(conn, &owed.unit).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: vec![job.recipient],
         cc: Vec::new(),
         content: MailContent::AssessmentReminder(AssessmentReminderContext {
             round: label(&round),
-            unit: unit_ref(&owed.unit),
+            unit,
             due: job.due,
             step: job.step,
             parts: parts(&owed),
@@ -150,21 +161,26 @@ pub(crate) async fn escalation_head(
         return Ok(Decision::Skip("the unit has finished its parts".into()));
     };
     // With the focal persons in copy, `to` is the head.
-    let head_name = if job.cc.is_empty() {
+    let head = if job.cc.is_empty() {
         None
     } else {
-        job.to.first().and_then(|r| r.name.clone())
+        job.to.first()
     };
+    let head_name = head.and_then(|r| r.name.clone());
+    let head_title = head_title(conn, job.unit_id, head).await?;
+    let unit = own_unit_ref(conn, &owed.unit).await?;
+    let calendar = calendar(conn).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: job.to,
         cc: job.cc,
         content: MailContent::AssessmentEscalationHead(AssessmentEscalationHeadContext {
             round: label(&round),
-            unit: unit_ref(&owed.unit),
+            unit,
             deadline: job.deadline,
-            minutes_late: minutes_between(job.deadline, now),
+            late: lateness(job.deadline, now, &calendar),
             head_name,
+            head_title,
             parts: parts(&owed),
         }),
     })))
@@ -194,6 +210,7 @@ pub(crate) async fn escalation_leadership(
         ));
     }
     let deadline = round.units_due_at.to_utc();
+    let calendar = calendar(conn).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: vec![job.recipient],
@@ -202,7 +219,7 @@ pub(crate) async fn escalation_leadership(
             AssessmentEscalationLeadershipContext {
                 round: label(&round),
                 deadline,
-                minutes_late: minutes_between(deadline, now),
+                late: lateness(deadline, now, &calendar),
                 units,
             },
         ),

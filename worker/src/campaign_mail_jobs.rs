@@ -80,6 +80,7 @@ fn unit(row: &LeaderboardRow) -> UnitRef {
         id: row.unit_id,
         code: row.unit_code.clone(),
         name: row.unit_name.clone(),
+        office: false,
     }
 }
 

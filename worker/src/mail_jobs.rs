@@ -16,8 +16,11 @@ use cchc_domain::model::job::Recipient;
 use cchc_domain::model::period::PeriodStatus;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::SubmissionStatus;
+use cchc_domain::rules::lateness::lateness;
 use cchc_domain::rules::local_time::local_instant;
 use cchc_domain::rules::timeliness::Timeliness as StoredTimeliness;
+
+use crate::unit_facts::{calendar, head_title, is_office};
 
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
@@ -161,10 +164,6 @@ impl MailJob for Digest {
     }
 }
 
-fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
-    u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX)
-}
-
 struct PeriodFacts {
     reference: PeriodRef,
     deadline: DateTime<Utc>,
@@ -191,7 +190,19 @@ fn unit_ref(standing: &UnitStanding) -> UnitRef {
         id: standing.unit_id,
         code: standing.code.clone(),
         name: standing.name.clone(),
+        office: false,
     }
+}
+
+/// The unit as its own mails name it: whether it is the Office is read from the database.
+async fn own_unit_ref(
+    conn: &mut AsyncPgConnection,
+    standing: &UnitStanding,
+) -> Result<UnitRef, JobError> {
+    Ok(UnitRef {
+        office: is_office(conn, standing.unit_id).await?,
+        ..unit_ref(standing)
+    })
 }
 
 fn missing_status(standing: &UnitStanding) -> MissingStatus {
@@ -240,13 +251,14 @@ async fn reminder(
     if now >= deadline {
         return Ok(Decision::Skip("the deadline has passed".into()));
     }
+    let unit_ref = own_unit_ref(conn, &unit).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: vec![job.recipient],
         cc: Vec::new(),
         content: MailContent::Reminder(ReminderContext {
             period: period.reference,
-            unit: unit_ref(&unit),
+            unit: unit_ref,
             deadline,
             step: job.step,
             return_reason: unit.return_reason.clone().filter(|_| unit.is_returned()),
@@ -268,22 +280,28 @@ async fn escalation_head(
     if !unit.is_missing() {
         return Ok(Decision::Skip("the unit has submitted".into()));
     }
-    let head_name = if job.cc.is_empty() {
+    // With the focal persons in copy, `to` is the head.
+    let head = if job.cc.is_empty() {
         None
     } else {
-        <[Recipient]>::first(&job.to).and_then(|r| r.name.clone())
+        <[Recipient]>::first(&job.to)
     };
+    let head_name = head.and_then(|r| r.name.clone());
+    let head_title = head_title(conn, job.unit_id, head).await?;
+    let unit_ref = own_unit_ref(conn, &unit).await?;
+    let calendar = calendar(conn).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: job.to,
         cc: job.cc,
         content: MailContent::EscalationHead(EscalationHeadContext {
             period: period.reference,
-            unit: unit_ref(&unit),
+            unit: unit_ref,
             deadline: job.deadline,
-            minutes_late: minutes_between(job.deadline, now),
+            late: lateness(job.deadline, now, &calendar),
             status: missing_status(&unit),
             head_name,
+            head_title,
             submission_id: unit.submission_id,
         }),
     })))
@@ -300,6 +318,7 @@ async fn escalation_leadership(
     let standings = unit_standings(conn, job.period_id)
         .await
         .map_err(JobError::from)?;
+    let calendar = calendar(conn).await?;
     let late_units: Vec<LateUnit> = standings
         .iter()
         .filter(|u| u.is_missing())
@@ -307,7 +326,7 @@ async fn escalation_leadership(
             let (_, deadline) = escalated.iter().find(|(id, _)| *id == u.unit_id)?;
             Some(LateUnit {
                 unit: unit_ref(u),
-                minutes_late: minutes_between(*deadline, now),
+                late: lateness(*deadline, now, &calendar),
                 status: missing_status(u),
             })
         })
@@ -340,6 +359,10 @@ async fn receipt(
     let (code, name) = units::code_and_name(conn, unit_id)
         .await?
         .ok_or_else(|| JobError::Permanent(format!("unit {unit_id} is gone")))?;
+    let office = is_office(conn, unit_id).await?;
+    let deadline = standing(conn, period_id, unit_id)
+        .await?
+        .map_or(period.deadline, |u| u.deadline(period.deadline));
     let missing = |what: &str| JobError::Permanent(format!("the submission has no {what}"));
     let event = match job.event.as_str() {
         "submitted" => ReceiptEvent::Submitted {
@@ -348,9 +371,14 @@ async fn receipt(
                 .ok_or_else(|| missing("submission time"))?,
             timeliness: match facts.first_timeliness {
                 Some(StoredTimeliness::Early) => Timeliness::Early,
-                Some(StoredTimeliness::Late) => Timeliness::Late {
-                    minutes: u32::try_from(facts.first_minutes_late.unwrap_or(0)).unwrap_or(0),
-                },
+                Some(StoredTimeliness::Late) => {
+                    // Late as of the first submission, which the timeliness is about.
+                    let minutes = i64::from(facts.first_minutes_late.unwrap_or(0).max(0));
+                    let first = deadline + chrono::Duration::minutes(minutes);
+                    Timeliness::Late {
+                        late: lateness(deadline, first, &calendar(conn).await?),
+                    }
+                }
                 Some(StoredTimeliness::OnTime) | None => Timeliness::OnTime,
             },
         },
@@ -371,9 +399,6 @@ async fn receipt(
             )))
         }
     };
-    let deadline = standing(conn, period_id, unit_id)
-        .await?
-        .map_or(period.deadline, |u| u.deadline(period.deadline));
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: vec![job.recipient],
@@ -384,6 +409,7 @@ async fn receipt(
                 id: unit_id,
                 code,
                 name,
+                office,
             },
             deadline,
             submission_id: job.submission_id,

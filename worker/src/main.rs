@@ -130,12 +130,17 @@ async fn once(config: Config) -> anyhow::Result<()> {
     let worker = Worker::from_env(&config, pool.clone())?;
     let (plan, drained) = worker.once().await?;
     println!(
-        "planned {} job(s): {} reminder(s), {} head escalation(s), {} leadership escalation(s), {} digest(s), {} campaign reminder(s) to the Office, {} to units; ran {} job(s): {} done, {} to retry, {} failed",
+        "planned {} item(s): {} reminder(s); {} unit(s) escalated to their head, {} to the leadership, {} escalation mail(s); {} digest(s); tasks: {} escalated to the head, {} to the leadership; self-assessment: {} unit(s) escalated to the head, {} to the leadership; {} campaign reminder(s) to the Office, {} to units; ran {} job(s): {} done, {} to retry, {} failed",
         plan.total(),
         plan.reminders,
         plan.head_escalations,
         plan.leadership_escalations,
+        plan.escalation_mails,
         plan.digests,
+        plan.task_head_escalations,
+        plan.task_leadership_escalations,
+        plan.assessment_head_escalations,
+        plan.assessment_leadership_escalations,
         plan.campaign_office_reminders,
         plan.campaign_unit_reminders,
         drained.done + drained.retrying + drained.failed,

@@ -53,7 +53,7 @@ impl Worker {
     /// The production worker: mail through `SMTP_URL`, or to .eml files in `CCHC_MAIL_DIR`,
     /// and webhook deliveries.
     pub fn from_env(config: &cchc_app::config::Config, pool: DbPool) -> anyhow::Result<Self> {
-        let mail = crate::email::MailConfig::from_env()?;
+        let mail = crate::email::MailConfig::from_env(&config.public_base_url)?;
         tracing::info!(transport = ?mail.transport, "mail transport");
         let mailer = crate::email::Mailer::from_config(&mail, &config.public_base_url)?;
         Ok(Self::new(
@@ -93,15 +93,18 @@ impl Worker {
                 reminders = report.reminders,
                 head_escalations = report.head_escalations,
                 leadership_escalations = report.leadership_escalations,
+                escalation_mails = report.escalation_mails,
                 digests = report.digests,
                 tasks_overdue = report.tasks_overdue,
                 task_reminders = report.task_reminders,
                 task_head_escalations = report.task_head_escalations,
                 task_leadership_escalations = report.task_leadership_escalations,
+                task_escalation_mails = report.task_escalation_mails,
                 plan_digests = report.plan_digests,
                 assessment_reminders = report.assessment_reminders,
                 assessment_head_escalations = report.assessment_head_escalations,
                 assessment_leadership_escalations = report.assessment_leadership_escalations,
+                assessment_escalation_mails = report.assessment_escalation_mails,
                 assessment_office_reminders = report.assessment_office_reminders,
                 assessment_digests = report.assessment_digests,
                 campaign_office_reminders = report.campaign_office_reminders,

@@ -17,6 +17,7 @@ use cchc_domain::model::plan::PlanStatus;
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::task::{StatusCounts, Task, TaskCompletion, TaskFilter};
 use cchc_domain::model::PageParams;
+use cchc_domain::rules::lateness::lateness;
 use cchc_domain::rules::local_time::{local_date, local_instant};
 use cchc_domain::rules::task_due::report_interval;
 use cchc_domain::rules::task_status::TaskStatus;
@@ -28,16 +29,13 @@ use crate::email::task_content::{
 };
 use crate::email::{Mail, MailContent, UnitRef};
 use crate::mail_jobs::Decision;
+use crate::unit_facts::{calendar, head_title, is_office};
 
 /// At most this many tasks listed in a digest's overdue and due-soon lists each.
 const DIGEST_LIST_LIMIT: i64 = 50;
 
 fn system() -> authz::Principal {
     authz::system("worker")
-}
-
-fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
-    u32::try_from((to - from).num_minutes().max(0)).unwrap_or(u32::MAX)
 }
 
 /// Task `id` as the API shows it now, or `None` when it was deleted.
@@ -80,7 +78,16 @@ fn unit_of(task: &Task) -> UnitRef {
         id: task.lead_unit.id,
         code: task.lead_unit.code.clone(),
         name: task.lead_unit.name.clone(),
+        office: false,
     }
+}
+
+/// The lead unit as the task's own mails name it: whether it is the Office is read.
+async fn lead_unit(conn: &mut AsyncPgConnection, task: &Task) -> Result<UnitRef, JobError> {
+    Ok(UnitRef {
+        office: is_office(conn, task.lead_unit.id).await?,
+        ..unit_of(task)
+    })
 }
 
 fn label(task: &Task, plan: Option<PlanLabel>) -> TaskLabel {
@@ -170,12 +177,13 @@ pub(crate) async fn reminder(
             }
         }
     }
+    let unit = lead_unit(conn, &task).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: vec![job.recipient],
         cc: Vec::new(),
         content: MailContent::TaskReminder(TaskReminderContext {
-            unit: unit_of(&task),
+            unit,
             purpose: job.purpose,
             due: job.due,
             step: job.step,
@@ -202,21 +210,27 @@ pub(crate) async fn escalation_head(
     if utc(task.effective_deadline) != Some(job.deadline) {
         return Ok(Decision::Skip("the task's deadline was extended".into()));
     }
-    let head_name = if job.cc.is_empty() {
+    // With the focal persons in copy, `to` is the head.
+    let head = if job.cc.is_empty() {
         None
     } else {
-        job.to.first().and_then(|r| r.name.clone())
+        job.to.first()
     };
+    let head_name = head.and_then(|r| r.name.clone());
+    let head_title = head_title(conn, task.lead_unit.id, head).await?;
+    let unit = lead_unit(conn, &task).await?;
+    let calendar = calendar(conn).await?;
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: job.to,
         cc: job.cc,
         content: MailContent::TaskEscalationHead(TaskEscalationHeadContext {
-            unit: unit_of(&task),
+            unit,
             task: label,
             deadline: job.deadline,
-            minutes_late: minutes_between(job.deadline, now),
+            late: lateness(job.deadline, now, &calendar),
             head_name,
+            head_title,
         }),
     })))
 }
@@ -228,6 +242,7 @@ pub(crate) async fn escalation_leadership(
     policy: &ReminderPolicy,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
+    let calendar = calendar(conn).await?;
     let mut overdue = Vec::new();
     for (task_id, deadline) in cchc_db::tasks::escalated_tasks(conn, &job.escalation_ids).await? {
         let Some(task) = task(conn, task_id, policy, now).await? else {
@@ -241,7 +256,7 @@ pub(crate) async fn escalation_leadership(
                 unit: unit_of(&task),
                 task: label,
                 deadline,
-                minutes_late: minutes_between(deadline, now),
+                late: lateness(deadline, now, &calendar),
             });
         }
     }
@@ -324,6 +339,7 @@ pub(crate) async fn plan_digest(
         local_instant(next_month, NaiveTime::MIN),
     )
     .await?;
+    let calendar = calendar(conn).await?;
     let overdue = tasks_of(conn, job.plan_id, TaskStatus::Overdue, policy, now)
         .await?
         .iter()
@@ -333,7 +349,7 @@ pub(crate) async fn plan_digest(
                 unit: unit_of(t),
                 task: label(t, Some(plan.clone())),
                 deadline,
-                minutes_late: deadline.map(|d| minutes_between(d, now)),
+                late: deadline.map(|d| lateness(d, now, &calendar)),
             }
         })
         .collect();
@@ -368,6 +384,7 @@ pub(crate) async fn plan_digest(
                         id: row.unit.id,
                         code: row.unit.code.clone(),
                         name: row.unit.name.clone(),
+                        office: false,
                     },
                     counts: counts(&row.counts),
                 })

@@ -10,7 +10,7 @@ use cchc_worker::email::assessment_content::{
     AssessmentReminderContext, Figures, FiguresLine, LateAssessmentUnit, OwedPart,
     ReadinessSummary, RoundLabel,
 };
-use cchc_worker::email::{Composer, MailContent, ReminderStep, Rendered, UnitRef};
+use cchc_worker::email::{Composer, Lateness, MailContent, ReminderStep, Rendered, UnitRef};
 use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 
@@ -57,6 +57,7 @@ fn khtc() -> UnitRef {
         id: 34,
         code: "KHTC".into(),
         name: "Phòng Kế hoạch - Tài chính".into(),
+        office: false,
     }
 }
 
@@ -155,8 +156,9 @@ fn the_head_is_told_of_parts_still_owed() {
             round: round(),
             unit: khtc(),
             deadline: local(2022, 12, 5, 17, 0),
-            minutes_late: 3 * 24 * 60 + 30,
+            late: Lateness::WorkingDays { days: 3 },
             head_name: None,
+            head_title: None,
             parts: parts(),
         },
     ));
@@ -169,7 +171,7 @@ fn the_leadership_gets_the_late_units_and_the_readiness_board() {
         AssessmentEscalationLeadershipContext {
             round: round(),
             deadline: local(2022, 12, 5, 17, 0),
-            minutes_late: 2 * 24 * 60 + 14 * 60,
+            late: Lateness::WorkingDays { days: 2 },
             units: vec![
                 late_khtc(),
                 LateAssessmentUnit {
@@ -177,6 +179,7 @@ fn the_leadership_gets_the_late_units_and_the_readiness_board() {
                         id: 35,
                         code: "QLTM".into(),
                         name: "Phòng Quản lý thương mại".into(),
+                        office: false,
                     },
                     pending: 3,
                     returned: 0,

@@ -417,6 +417,7 @@ fn round_jobs(plan: &PlanReport) -> usize {
     plan.assessment_reminders
         + plan.assessment_head_escalations
         + plan.assessment_leadership_escalations
+        + plan.assessment_escalation_mails
         + plan.assessment_office_reminders
         + plan.assessment_digests
 }
@@ -564,6 +565,7 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
     let (plan, drained) = f.worker.once().await.unwrap();
     assert_eq!(plan.assessment_head_escalations, 2);
     assert_eq!(plan.assessment_leadership_escalations, 0);
+    assert_eq!(plan.assessment_escalation_mails, 2);
     assert_eq!(drained.failed, 0);
     assert_eq!(f.escalations().await, 2);
     let again = f.worker.once().await.unwrap().0;
@@ -584,13 +586,13 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
     );
     has(
         khtc,
-        "Kính gửi: Ông/Bà Phạm Văn Hùng – Lãnh đạo Phòng Kế hoạch - Tài chính.",
+        "Kính gửi: Ông/Bà Phạm Văn Hùng, Lãnh đạo Phòng Kế hoạch - Tài chính.",
     );
     has(
         khtc,
         "thời hạn các đơn vị hoàn thành tự chấm điểm là 17:00 ngày 15/12/2026",
     );
-    has(khtc, "đã quá hạn 14 giờ 30 phút");
+    has(khtc, "đã quá hạn từ 17:00 ngày 15/12/2026");
     has(
         khtc,
         "1. Tiêu chí 1.1: Ban hành kế hoạch cải cách hành chính năm đúng thời hạn",
@@ -612,7 +614,14 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
     assert_eq!(plan.assessment_leadership_escalations, 0);
     f.clock.set(at("2026-12-18T07:30:00+07:00"));
     let (plan, _) = f.worker.once().await.unwrap();
-    assert_eq!(plan.assessment_leadership_escalations, 2);
+    assert_eq!(
+        (
+            plan.assessment_leadership_escalations,
+            plan.assessment_escalation_mails
+        ),
+        (1, 2),
+        "KHTC, told to the leadership and the Office"
+    );
     assert_eq!(plan.assessment_head_escalations, 0);
     assert_eq!(f.levels_of("KHTC").await, ["head", "leadership"]);
     assert_eq!(f.levels_of("QLTM").await, ["head"], "QLTM finished");
@@ -634,7 +643,10 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
         "1 đơn vị quá hạn chưa hoàn thành tự chấm điểm Chỉ số CCHC năm 2026"
     );
     has(leadership, "Kính gửi: Ban Giám đốc Sở.");
-    has(leadership, "đã quá hạn 2 ngày, 1 đơn vị chưa hoàn thành");
+    has(
+        leadership,
+        "đã quá hạn 2 ngày làm việc, 1 đơn vị chưa hoàn thành",
+    );
     has(leadership, "1. Phòng Kế hoạch - Tài chính: 2 tiêu chí chưa chấm điểm, 0 tiêu chí bị trả lại chưa bổ sung (tổng điểm tối đa 4)");
     lacks(leadership, "Quản lý thương mại");
     has(

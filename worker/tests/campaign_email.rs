@@ -70,6 +70,7 @@ fn unit(id: i64, code: &str, name: &str) -> UnitRef {
         id,
         code: code.into(),
         name: name.into(),
+        office: false,
     }
 }
 

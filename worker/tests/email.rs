@@ -7,9 +7,9 @@ use std::time::Duration;
 use cchc_testkit::smtp_sink::{FailureMode, SmtpSink};
 use cchc_worker::email::{
     Composer, DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext,
-    LateUnit, Mail, MailConfig, MailContent, Mailer, MissingStatus, MissingUnit, PeriodRef,
-    ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Rendered, Timeliness,
-    Transport, UnitRef,
+    LateUnit, Lateness, Mail, MailConfig, MailContent, Mailer, MissingStatus, MissingUnit,
+    PeriodRef, ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Rendered,
+    Timeliness, Transport, UnitRef,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{MessageParser, PartType};
@@ -41,6 +41,7 @@ fn khtc() -> UnitRef {
         id: 34,
         code: "KHTC".into(),
         name: "Phòng Kế hoạch - Tài chính".into(),
+        office: false,
     }
 }
 
@@ -49,6 +50,7 @@ fn qltm() -> UnitRef {
         id: 35,
         code: "QLTM".into(),
         name: "Phòng Quản lý Thương mại".into(),
+        office: false,
     }
 }
 
@@ -57,6 +59,7 @@ fn ttkc() -> UnitRef {
         id: 41,
         code: "TTKC".into(),
         name: "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp".into(),
+        office: false,
     }
 }
 
@@ -164,9 +167,10 @@ fn escalation_to_the_unit_head() {
         period: q1(),
         unit: khtc(),
         deadline: deadline(),
-        minutes_late: 75,
+        late: Lateness::Minutes { minutes: 75 },
         status: MissingStatus::NotSubmitted,
         head_name: Some("Trần Văn Hùng".into()),
+        head_title: Some("Trưởng phòng".into()),
         submission_id: None,
     }));
     assert_eq!(
@@ -183,9 +187,10 @@ fn escalation_to_the_head_of_a_unit_whose_report_was_returned() {
         period: q1(),
         unit: qltm(),
         deadline: deadline(),
-        minutes_late: 45,
+        late: Lateness::Minutes { minutes: 45 },
         status: MissingStatus::Returned,
         head_name: None,
+        head_title: None,
         submission_id: Some(502),
     }));
     assert!(rendered
@@ -206,17 +211,18 @@ fn escalation_to_the_leadership() {
             late_units: vec![
                 LateUnit {
                     unit: khtc(),
-                    minutes_late: 2 * 24 * 60 + 60,
+                    late: Lateness::WorkingDays { days: 2 },
                     status: MissingStatus::NotSubmitted,
                 },
                 LateUnit {
                     unit: qltm(),
-                    minutes_late: 2 * 24 * 60 + 3 * 60,
+                    late: Lateness::WorkingDays { days: 3 },
                     status: MissingStatus::Returned,
                 },
                 LateUnit {
                     unit: ttkc(),
-                    minutes_late: 2 * 24 * 60 + 60,
+                    // Its extension ended this morning.
+                    late: Lateness::Minutes { minutes: 90 },
                     status: MissingStatus::NotSubmitted,
                 },
             ],
@@ -236,7 +242,9 @@ fn escalation_to_the_leadership() {
 fn receipt_of_a_late_submission() {
     let rendered = render(&receipt(ReceiptEvent::Submitted {
         submitted_at: local(2023, 3, 10, 16, 55),
-        timeliness: Timeliness::Late { minutes: 25 },
+        timeliness: Timeliness::Late {
+            late: Lateness::Minutes { minutes: 25 },
+        },
     }));
     assert_eq!(
         rendered.subject,
@@ -253,7 +261,7 @@ fn receipts_name_early_and_on_time_submissions() {
     for (timeliness, label) in [
         (
             Timeliness::Early,
-            ": sớm hạn (thời hạn gửi báo cáo: 16:30 ngày 10/03/2023)",
+            ": trước hạn (thời hạn gửi báo cáo: 16:30 ngày 10/03/2023)",
         ),
         (
             Timeliness::OnTime,
@@ -301,7 +309,7 @@ fn receipt_of_an_accepted_report() {
     }));
     assert_eq!(
         rendered.subject,
-        "Đã tiếp nhận báo cáo CCHC Quý I/2023 của Phòng Kế hoạch - Tài chính"
+        "Đã chấp nhận báo cáo CCHC Quý I/2023 của Phòng Kế hoạch - Tài chính"
     );
     insta::assert_snapshot!("receipt_accepted", snapshot(&rendered));
 }
@@ -575,11 +583,16 @@ async fn a_refused_connection_is_temporary() {
 async fn the_mailer_from_config_sends_through_smtp_url() {
     let sink = SmtpSink::start().await.unwrap();
     let url = sink.url();
-    let config = MailConfig::from_lookup(|name| match name {
-        "SMTP_URL" => Some(url.clone()),
-        "CCHC_MAIL_FROM" => Some("Văn phòng Sở Công Thương <vanphong@sct.khanhhoa.gov.vn>".into()),
-        _ => None,
-    })
+    let config = MailConfig::from_lookup(
+        |name| match name {
+            "SMTP_URL" => Some(url.clone()),
+            "CCHC_MAIL_FROM" => {
+                Some("Văn phòng Sở Công Thương <vanphong@sct.khanhhoa.gov.vn>".into())
+            }
+            _ => None,
+        },
+        BASE_URL,
+    )
     .unwrap();
     let mailer = Mailer::from_config(&config, BASE_URL).unwrap();
     let message_id = mailer.send(&reminder_mail(), deadline()).await.unwrap();
@@ -624,7 +637,7 @@ async fn a_subject_cannot_smuggle_headers() {
     assert!(parsed.bcc().is_none());
     assert_eq!(
         parsed.subject(),
-        Some("Đã tiếp nhận báo cáo CCHC Quý I/2023 của Phòng A Bcc: evil@example.com")
+        Some("Đã chấp nhận báo cáo CCHC Quý I/2023 của Phòng A Bcc: evil@example.com")
     );
 }
 

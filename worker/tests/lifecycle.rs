@@ -82,7 +82,7 @@ fn once_plans_drains_reports_and_exits() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        stdout.contains("planned 0 job(s)") && stdout.contains("ran 0 job(s)"),
+        stdout.contains("planned 0 item(s)") && stdout.contains("ran 0 job(s)"),
         "{stdout}"
     );
     std::fs::remove_dir_all(&mail_dir).ok();

@@ -109,10 +109,13 @@ async fn fixture() -> Fixture {
                 parent_code: None,
                 active: None,
                 qlvb_code: None,
-                head: Some(contact(
-                    "Phạm Văn Hùng",
-                    &format!("truongphong.{}@sct.example.vn", code.to_lowercase()),
-                )),
+                head: Some(Contact {
+                    position_title: Some("Trưởng phòng".into()),
+                    ..contact(
+                        "Phạm Văn Hùng",
+                        &format!("truongphong.{}@sct.example.vn", code.to_lowercase()),
+                    )
+                }),
                 focal_persons: focal,
             },
             &office(),
@@ -510,7 +513,7 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership() {
     assert_eq!(f.worker.once().await.unwrap().0.total(), 0);
     f.clock.set(at("2026-12-16T07:30:00+07:00"));
     let (plan, _) = f.worker.once().await.unwrap();
-    assert_eq!(plan.head_escalations, 1);
+    assert_eq!((plan.head_escalations, plan.escalation_mails), (1, 1));
     let messages = f.sink.messages();
     assert_eq!(messages.len(), 1);
     // To the head, with the focal person in copy.
@@ -526,6 +529,16 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership() {
         "{}",
         subject(&messages[0])
     );
+    // Greeted by the title on record; late since the deadline, not "15 giờ".
+    let parsed = MessageParser::default().parse(&messages[0].data).unwrap();
+    let text = parsed.body_text(0).unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some("Kính gửi: Ông/Bà Phạm Văn Hùng, Trưởng phòng Quản lý thương mại."),
+        "{text}"
+    );
+    assert!(text.contains("quá hạn từ 16:30 ngày 15/12/2026"), "{text}");
+    assert!(text.contains("Đề nghị Trưởng phòng chỉ đạo"), "{text}");
     f.sink.clear();
 
     let mut conn = f.pool.get().await.unwrap();
@@ -539,10 +552,8 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership() {
     assert_eq!(f.worker.once().await.unwrap().0.total(), 0);
     f.clock.set(at("2026-12-17T16:30:00+07:00"));
     let (plan, _) = f.worker.once().await.unwrap();
-    assert_eq!(
-        plan.leadership_escalations, 2,
-        "the leadership and the Office"
-    );
+    assert_eq!(plan.leadership_escalations, 1, "QLTM");
+    assert_eq!(plan.escalation_mails, 2, "the leadership and the Office");
     let messages = f.sink.messages();
     assert_eq!(
         mailbox_counts(&messages),
@@ -575,6 +586,45 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership() {
     // Firing again escalates nobody twice.
     f.clock.set(at("2026-12-18T09:00:00+07:00"));
     assert_eq!(f.worker.once().await.unwrap().0.total(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn escalations_are_counted_when_no_mailbox_is_configured_for_them() {
+    // Quickstart's case: no CCHC_LEADERSHIP_EMAILS nor CCHC_OFFICE_EMAILS. Units are still
+    // escalated (and the log says so); only the mails about it have nobody to go to.
+    let mut f = fixture().await;
+    f.worker = worker_with(
+        &f.pool,
+        &f.clock,
+        &f.sink,
+        NotificationConfig {
+            leadership: Vec::new(),
+            office: Vec::new(),
+            ..notifications()
+        },
+    );
+    f.clock.set(at("2026-12-16T07:30:00+07:00"));
+    let (plan, _) = f.worker.once().await.unwrap();
+    assert_eq!(
+        (plan.head_escalations, plan.escalation_mails),
+        (2, 2),
+        "both units, to their heads"
+    );
+    f.clock.set(at("2026-12-17T16:30:00+07:00"));
+    let (plan, _) = f.worker.once().await.unwrap();
+    assert_eq!(plan.leadership_escalations, 2, "both units, recorded");
+    assert_eq!(plan.escalation_mails, 0, "nobody to mail");
+    assert!(plan.total() > 0);
+    let mut conn = f.pool.get().await.unwrap();
+    let page = schedule::escalations_of(&mut conn, f.period_id, PageParams::default(), &office())
+        .await
+        .unwrap();
+    let leadership = page
+        .items
+        .iter()
+        .filter(|e| e.level == EscalationLevel::Leadership)
+        .count();
+    assert_eq!(leadership, plan.leadership_escalations);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,7 +7,7 @@ use cchc_worker::email::task_content::{
     TaskEscalationHeadContext, TaskEscalationLeadershipContext, TaskLabel, TaskReminderContext,
     TaskReminderPurpose, UnitCounts,
 };
-use cchc_worker::email::{Composer, MailContent, ReminderStep, Rendered, UnitRef};
+use cchc_worker::email::{Composer, Lateness, MailContent, ReminderStep, Rendered, UnitRef};
 use chrono::{DateTime, TimeZone, Utc};
 
 /// A Vietnam local time (UTC+7) as an instant.
@@ -49,6 +49,7 @@ fn khtc() -> UnitRef {
         id: 34,
         code: "KHTC".into(),
         name: "Phòng Kế hoạch - Tài chính".into(),
+        office: false,
     }
 }
 
@@ -57,6 +58,7 @@ fn vp() -> UnitRef {
         id: 30,
         code: "VP".into(),
         name: "Văn phòng Sở".into(),
+        office: true,
     }
 }
 
@@ -140,8 +142,11 @@ fn the_head_is_told_of_an_overdue_task() {
             task: review_task(),
             unit: khtc(),
             deadline: local(2022, 5, 31, 17, 0),
-            minutes_late: 14 * 60 + 30,
+            late: Lateness::Since {
+                deadline: local(2022, 5, 31, 17, 0),
+            },
             head_name: Some("Phạm Văn Hùng".into()),
+            head_title: Some("Trưởng phòng".into()),
         },
     ));
     assert_eq!(
@@ -160,13 +165,13 @@ fn the_leadership_gets_overdue_tasks_of_several_sources_with_the_overdue_list_li
                     task: review_task(),
                     unit: khtc(),
                     deadline: local(2022, 5, 31, 17, 0),
-                    minutes_late: 2 * 24 * 60 + 30,
+                    late: Lateness::WorkingDays { days: 2 },
                 },
                 OverdueTask {
                     task: conclusion_task(),
                     unit: vp(),
                     deadline: local(2022, 5, 31, 17, 0),
-                    minutes_late: 2 * 24 * 60 + 30,
+                    late: Lateness::WorkingDays { days: 2 },
                 },
             ],
         },
@@ -211,13 +216,13 @@ fn the_working_group_digest_of_a_quarter() {
                 task: review_task(),
                 unit: khtc(),
                 deadline: Some(local(2022, 5, 31, 17, 0)),
-                minutes_late: Some(30 * 24 * 60 + 870),
+                late: Some(Lateness::WorkingDays { days: 22 }),
             },
             DigestOverdueTask {
                 task: ongoing_task(),
                 unit: vp(),
                 deadline: None,
-                minutes_late: None,
+                late: None,
             },
         ],
         due_soon: vec![DueTask {

@@ -411,6 +411,7 @@ async fn an_overdue_task_is_announced_at_once_then_escalated_to_the_head_and_the
     let (plan, _) = f.worker.once().await.unwrap();
     assert_eq!(plan.task_head_escalations, 1);
     assert_eq!(plan.task_leadership_escalations, 0);
+    assert_eq!(plan.task_escalation_mails, 1);
     let messages = task_mail(&f.sink);
     assert_eq!(messages.len(), 1);
     let mail = &messages[0];
@@ -422,7 +423,7 @@ async fn an_overdue_task_is_announced_at_once_then_escalated_to_the_head_and_the
     );
     assert!(mail.text.contains("Ông/Bà Phạm Văn Hùng"), "{}", mail.text);
     assert!(
-        mail.text.contains("đã quá hạn 14 giờ 30 phút"),
+        mail.text.contains("đã quá hạn từ 17:00 ngày 15/12/2026"),
         "{}",
         mail.text
     );
@@ -437,7 +438,11 @@ async fn an_overdue_task_is_announced_at_once_then_escalated_to_the_head_and_the
     );
     f.clock.set(at("2026-12-18T07:30:00+07:00"));
     let (plan, _) = f.worker.once().await.unwrap();
-    assert_eq!(plan.task_leadership_escalations, 2);
+    assert_eq!(
+        (plan.task_leadership_escalations, plan.task_escalation_mails),
+        (1, 2),
+        "one task, told to the leadership and the Office"
+    );
     assert_eq!(f.worker.once().await.unwrap().0.total(), 0);
     let messages = task_mail(&f.sink);
     let mut to: Vec<String> = messages.iter().flat_map(|m| m.to.clone()).collect();
@@ -569,7 +574,7 @@ async fn the_working_group_gets_the_monthly_digest_and_the_quarterly_one() {
         mail.text
     );
     assert!(
-        mail.text.contains("1. Nhiệm vụ 1: Rà soát, đơn giản hóa thủ tục hành chính – Phòng Kế hoạch - Tài chính; hạn 17:00 ngày 15/12/2026, quá hạn 19 ngày"),
+        mail.text.contains("1. Nhiệm vụ 1: Rà soát, đơn giản hóa thủ tục hành chính – Phòng Kế hoạch - Tài chính; hạn 17:00 ngày 15/12/2026, quá hạn 12 ngày làm việc;"),
         "{}",
         mail.text
     );

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod excel;
 pub mod health;
 pub mod holidays;
+pub mod index;
 pub mod indicators;
 pub mod integrations;
 pub mod jobs;
@@ -39,7 +40,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Everything under `/api/v1`.
 pub fn configure_v1(cfg: &mut ServiceConfig) {
-    cfg.service(me::me)
+    cfg.service(index::api_index)
+        .route("/", actix_web::web::get().to(index::api_index_slash))
+        .service(me::me)
         .service(units::list)
         .service(units::create)
         .service(units::get)

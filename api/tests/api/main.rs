@@ -23,6 +23,7 @@ mod excel_limits;
 mod health;
 mod holidays;
 mod idempotency;
+mod index;
 mod indicators;
 mod input;
 mod jobs;

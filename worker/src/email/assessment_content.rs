@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::refs::UnitRef;
 use cchc_domain::model::assessment::{ItemStatus, ReadinessProblem};
+use cchc_domain::rules::lateness::Lateness;
 use cchc_domain::rules::reminders::ReminderStep;
 
 /// A round as the mails name it.
@@ -49,9 +50,12 @@ pub struct AssessmentEscalationHeadContext {
     pub round: RoundLabel,
     pub unit: UnitRef,
     pub deadline: DateTime<Utc>,
-    pub minutes_late: u32,
+    pub late: Lateness,
     /// The unit head's name, for the greeting.
     pub head_name: Option<String>,
+    /// The head's position title on record (`Trưởng phòng`), for the greeting.
+    #[serde(default)]
+    pub head_title: Option<String>,
     pub parts: Vec<OwedPart>,
 }
 
@@ -69,7 +73,7 @@ pub struct LateAssessmentUnit {
 pub struct AssessmentEscalationLeadershipContext {
     pub round: RoundLabel,
     pub deadline: DateTime<Utc>,
-    pub minutes_late: u32,
+    pub late: Lateness,
     pub units: Vec<LateAssessmentUnit>,
 }
 

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::address::{head_view, HeadView};
 use super::assessment_content::{
     AssessmentDigestContext, AssessmentEscalationHeadContext,
     AssessmentEscalationLeadershipContext, AssessmentOfficeReminderContext,
@@ -13,7 +14,7 @@ use super::assessment_content::{
 use super::content::{ReminderStep, UnitRef};
 use super::format;
 use super::links::Links;
-use super::task_render::late;
+use super::views::UnitView;
 use cchc_domain::model::assessment::{ItemStatus, ReadinessProblem};
 
 /// The templates of the five kinds, added to the others' by `render`.
@@ -129,17 +130,8 @@ fn round(round: &RoundLabel) -> RoundView<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct UnitView<'a> {
-    code: &'a str,
-    name: &'a str,
-}
-
 fn unit(unit: &UnitRef) -> UnitView<'_> {
-    UnitView {
-        code: &unit.code,
-        name: &unit.name,
-    }
+    UnitView::new(unit)
 }
 
 #[derive(Serialize)]
@@ -210,7 +202,7 @@ pub(super) struct AssessmentEscalationHeadView<'a> {
     parts: Vec<PartView<'a>>,
     deadline: String,
     late: String,
-    head_name: Option<&'a str>,
+    head: HeadView,
     link: String,
 }
 
@@ -223,8 +215,12 @@ pub(super) fn escalation_head_view<'a>(
         unit: unit(&c.unit),
         parts: parts(&c.parts),
         deadline: format::date_time(c.deadline),
-        late: late(c.minutes_late),
-        head_name: c.head_name.as_deref().filter(|n| !n.trim().is_empty()),
+        late: c.late.phrase(),
+        head: head_view(
+            c.head_name.as_deref(),
+            c.head_title.as_deref(),
+            &c.unit.name,
+        ),
         link: links.assessment(c.round.id),
     }
 }
@@ -265,7 +261,7 @@ pub(super) fn escalation_leadership_view<'a>(
     AssessmentEscalationLeadershipView {
         round: round(&c.round),
         deadline: format::date_time(c.deadline),
-        late: late(c.minutes_late),
+        late: c.late.phrase(),
         units: late_units(&c.units),
         link: links.assessment_readiness(c.round.id),
     }

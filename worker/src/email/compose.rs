@@ -35,6 +35,8 @@ pub enum ComposeError {
 #[derive(Debug)]
 pub struct Composer {
     from: Mailbox,
+    /// `Reply-To` of every mail, when replies should not go to the sender.
+    reply_to: Option<Mailbox>,
     message_id_domain: String,
     templates: Templates,
 }
@@ -60,13 +62,24 @@ impl Composer {
         }
         Ok(Self {
             from,
+            reply_to: None,
             message_id_domain: domain.to_ascii_lowercase(),
             templates,
         })
     }
 
+    /// Every mail carries `Reply-To: reply_to` (none when `None`).
+    pub fn with_reply_to(mut self, reply_to: Option<Mailbox>) -> Self {
+        self.reply_to = reply_to;
+        self
+    }
+
     pub fn from(&self) -> &Mailbox {
         &self.from
+    }
+
+    pub fn reply_to(&self) -> Option<&Mailbox> {
+        self.reply_to.as_ref()
     }
 
     pub fn links(&self) -> &Links {
@@ -107,6 +120,9 @@ impl Composer {
             .header(CchcKind(mail.content.kind().to_owned()))
             // RFC 3834: out-of-office responders should not answer machine mail.
             .header(AutoSubmitted("auto-generated".to_owned()));
+        if let Some(reply_to) = &self.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
         for mailbox in to {
             builder = builder.to(mailbox);
         }

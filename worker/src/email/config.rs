@@ -4,24 +4,31 @@
 //! | --- | --- | --- |
 //! | `SMTP_URL` | unset | send through this SMTP server (forms: [`Transport::smtp`]) |
 //! | `CCHC_MAIL_DIR` | `./data/mail` | without `SMTP_URL`: write `.eml` files here |
-//! | `CCHC_MAIL_FROM` | `Văn phòng Sở <cchc@localhost>` | the sender |
+//! | `CCHC_MAIL_FROM` | `Văn phòng Sở <cchc@HOST>`, HOST the host of `CCHC_PUBLIC_BASE_URL` | the sender |
+//! | `CCHC_MAIL_REPLY_TO` | unset | a mailbox replies go to (`Reply-To` on every mail) |
 //! | `CCHC_MAIL_MESSAGE_ID_DOMAIN` | the sender's domain | right-hand side of Message-IDs |
 
 use std::fmt;
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
+use lettre::Address;
+use url::{Host, Url};
 
 use super::transport::Transport;
 use super::SetupError;
 
 pub const DEFAULT_MAIL_DIR: &str = "./data/mail";
-pub const DEFAULT_MAIL_FROM: &str = "Văn phòng Sở <cchc@localhost>";
+/// The sender's name unless `CCHC_MAIL_FROM` says otherwise; its address is `cchc@` the public
+/// host ([`default_mail_domain`]).
+pub const DEFAULT_SENDER_NAME: &str = "Văn phòng Sở";
 
 #[derive(Debug, Clone)]
 pub struct MailConfig {
     pub transport: TransportConfig,
     pub from: Mailbox,
+    /// Where replies go, when that is not the sender (`CCHC_MAIL_REPLY_TO`).
+    pub reply_to: Option<Mailbox>,
     pub message_id_domain: String,
 }
 
@@ -48,14 +55,35 @@ impl fmt::Debug for TransportConfig {
     }
 }
 
+/// The mail domain of the web app's public address: its host (`cchc.sct.gov.vn`, or
+/// `127.0.0.1` for the local default); `localhost` when the URL has no host or an IPv6 one
+/// (lettre takes no address literal, `cchc@[::1]`, in a message header).
+pub fn default_mail_domain(public_base_url: &str) -> String {
+    match Url::parse(public_base_url.trim()).ok().and_then(|url| {
+        url.host().map(|host| match host {
+            Host::Domain(domain) => domain.trim_end_matches('.').to_ascii_lowercase(),
+            Host::Ipv4(ip) => ip.to_string(),
+            Host::Ipv6(_) => String::new(),
+        })
+    }) {
+        Some(domain) if !domain.is_empty() => domain,
+        _ => "localhost".to_owned(),
+    }
+}
+
 impl MailConfig {
-    pub fn from_env() -> Result<Self, SetupError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+    /// From the environment; defaults derive from the web app's public base URL
+    /// (`CCHC_PUBLIC_BASE_URL`).
+    pub fn from_env(public_base_url: &str) -> Result<Self, SetupError> {
+        Self::from_lookup(|name| std::env::var(name).ok(), public_base_url)
     }
 
     /// Reads through `lookup` so tests can supply variables without touching the process env.
     /// Blank values count as unset.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SetupError> {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+        public_base_url: &str,
+    ) -> Result<Self, SetupError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|value| value.trim().to_owned())
@@ -67,20 +95,30 @@ impl MailConfig {
                 dir: PathBuf::from(get("CCHC_MAIL_DIR").unwrap_or_else(|| DEFAULT_MAIL_DIR.into())),
             },
         };
-        let from_text = get("CCHC_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
-        let from: Mailbox = from_text.parse().map_err(|e| {
-            SetupError::new(
-                "CCHC_MAIL_FROM",
-                format!(
-                    "{from_text:?} is not a mailbox like `Văn phòng Sở <cchc@sct.gov.vn>`: {e}"
-                ),
-            )
-        })?;
+        let from = match get("CCHC_MAIL_FROM") {
+            Some(text) => mailbox("CCHC_MAIL_FROM", &text)?,
+            None => {
+                let domain = default_mail_domain(public_base_url);
+                let address = Address::new("cchc", &domain).map_err(|e| {
+                    SetupError::new(
+                        "CCHC_PUBLIC_BASE_URL",
+                        format!(
+                            "its host {domain:?} makes no sender address: {e}; set CCHC_MAIL_FROM"
+                        ),
+                    )
+                })?;
+                Mailbox::new(Some(DEFAULT_SENDER_NAME.to_owned()), address)
+            }
+        };
+        let reply_to = get("CCHC_MAIL_REPLY_TO")
+            .map(|text| mailbox("CCHC_MAIL_REPLY_TO", &text))
+            .transpose()?;
         let message_id_domain = get("CCHC_MAIL_MESSAGE_ID_DOMAIN")
             .unwrap_or_else(|| from.email.domain().to_ascii_lowercase());
         Ok(Self {
             transport,
             from,
+            reply_to,
             message_id_domain,
         })
     }
@@ -92,6 +130,16 @@ impl MailConfig {
             TransportConfig::File { dir } => Ok(Transport::file(dir.clone())),
         }
     }
+}
+
+/// Variable `what`'s mailbox, `Văn phòng Sở <cchc@sct.gov.vn>` or a bare address.
+fn mailbox(what: &'static str, text: &str) -> Result<Mailbox, SetupError> {
+    text.parse().map_err(|e| {
+        SetupError::new(
+            what,
+            format!("{text:?} is not a mailbox like `Văn phòng Sở <cchc@sct.gov.vn>`: {e}"),
+        )
+    })
 }
 
 /// `smtps://user:secret@host` → `smtps://user:***@host`.
@@ -116,16 +164,22 @@ mod tests {
 
     use super::*;
 
-    fn config(vars: &[(&str, &str)]) -> Result<MailConfig, SetupError> {
+    const PUBLIC: &str = "https://cchc.sct.khanhhoa.gov.vn/";
+
+    fn config_for(vars: &[(&str, &str)], public: &str) -> Result<MailConfig, SetupError> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        MailConfig::from_lookup(|name| vars.get(name).cloned())
+        MailConfig::from_lookup(|name| vars.get(name).cloned(), public)
+    }
+
+    fn config(vars: &[(&str, &str)]) -> Result<MailConfig, SetupError> {
+        config_for(vars, PUBLIC)
     }
 
     #[test]
-    fn defaults_write_files_from_the_office() {
+    fn defaults_write_files_from_the_office_at_the_public_host() {
         let config = config(&[]).unwrap();
         assert_eq!(
             config.transport,
@@ -134,12 +188,60 @@ mod tests {
             }
         );
         assert_eq!(config.from.name.as_deref(), Some("Văn phòng Sở"));
-        assert_eq!(config.from.email.to_string(), "cchc@localhost");
-        assert_eq!(config.message_id_domain, "localhost");
+        assert_eq!(
+            config.from.email.to_string(),
+            "cchc@cchc.sct.khanhhoa.gov.vn"
+        );
+        assert_eq!(config.message_id_domain, "cchc.sct.khanhhoa.gov.vn");
+        assert_eq!(config.reply_to, None);
         assert!(matches!(
             config.build_transport().unwrap(),
             Transport::File(_)
         ));
+    }
+
+    #[test]
+    fn the_default_domain_is_the_public_host_whatever_its_form() {
+        assert_eq!(
+            default_mail_domain("https://CCHC.Example.gov.vn:8443/app"),
+            "cchc.example.gov.vn"
+        );
+        assert_eq!(default_mail_domain("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(default_mail_domain("http://[::1]:8080"), "localhost");
+        assert_eq!(default_mail_domain("http://localhost:8080"), "localhost");
+        assert_eq!(default_mail_domain("not a url"), "localhost");
+        // The local default (an IP) still makes a sender lettre accepts.
+        let local = config_for(&[], "http://127.0.0.1:8080").unwrap();
+        assert_eq!(local.from.email.to_string(), "cchc@127.0.0.1");
+        assert_eq!(local.message_id_domain, "127.0.0.1");
+    }
+
+    #[test]
+    fn an_explicit_sender_wins_and_names_the_message_id_domain() {
+        let config = config(&[("CCHC_MAIL_FROM", "Văn phòng <vp@sct.gov.vn>")]).unwrap();
+        assert_eq!(config.from.email.to_string(), "vp@sct.gov.vn");
+        assert_eq!(config.message_id_domain, "sct.gov.vn");
+    }
+
+    #[test]
+    fn reply_to_is_a_mailbox_checked_at_start() {
+        let config = config(&[(
+            "CCHC_MAIL_REPLY_TO",
+            " Bộ phận CCHC – Văn phòng Sở <cchc.vp@sct.gov.vn> ",
+        )])
+        .unwrap();
+        let reply_to = config.reply_to.unwrap();
+        assert_eq!(reply_to.email.to_string(), "cchc.vp@sct.gov.vn");
+        assert_eq!(
+            reply_to.name.as_deref(),
+            Some("Bộ phận CCHC – Văn phòng Sở")
+        );
+        let error = config_for(&[("CCHC_MAIL_REPLY_TO", "Văn phòng Sở")], PUBLIC).unwrap_err();
+        assert_eq!(error.what, "CCHC_MAIL_REPLY_TO");
+        assert!(config_for(&[("CCHC_MAIL_REPLY_TO", " ")], PUBLIC)
+            .unwrap()
+            .reply_to
+            .is_none());
     }
 
     #[tokio::test]

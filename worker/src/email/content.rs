@@ -8,6 +8,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// How late, in working-time terms (`1 giờ 15 phút`, `2 ngày làm việc`).
+pub use cchc_domain::rules::lateness::Lateness;
+
 use super::assessment_content::{
     AssessmentDigestContext, AssessmentEscalationHeadContext,
     AssessmentEscalationLeadershipContext, AssessmentOfficeReminderContext,
@@ -143,10 +146,13 @@ pub struct EscalationHeadContext {
     pub unit: UnitRef,
     pub deadline: DateTime<Utc>,
     /// How late the unit is when the mail is composed.
-    pub minutes_late: u32,
+    pub late: Lateness,
     pub status: MissingStatus,
     /// The unit head's name, for the greeting.
     pub head_name: Option<String>,
+    /// The head's position title on record (`Trưởng phòng`), for the greeting.
+    #[serde(default)]
+    pub head_title: Option<String>,
     pub submission_id: Option<i64>,
 }
 
@@ -160,7 +166,7 @@ pub struct EscalationLeadershipContext {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateUnit {
     pub unit: UnitRef,
-    pub minutes_late: u32,
+    pub late: Lateness,
     pub status: MissingStatus,
 }
 
@@ -196,7 +202,7 @@ pub enum ReceiptEvent {
 pub enum Timeliness {
     Early,
     OnTime,
-    Late { minutes: u32 },
+    Late { late: Lateness },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,19 +249,22 @@ mod tests {
                 id: 2,
                 code: "KHTC".into(),
                 name: "Phòng".into(),
+                office: false,
             },
             deadline: DateTime::UNIX_EPOCH,
             submission_id: 3,
             event: ReceiptEvent::Submitted {
                 submitted_at: DateTime::UNIX_EPOCH,
-                timeliness: Timeliness::Late { minutes: 25 },
+                timeliness: Timeliness::Late {
+                    late: Lateness::Minutes { minutes: 25 },
+                },
             },
         });
         let json = serde_json::to_value(&content).unwrap();
         assert_eq!(json["kind"], "receipt");
         assert_eq!(json["event"]["event"], "submitted");
         assert_eq!(json["event"]["timeliness"]["timeliness"], "late");
-        assert_eq!(json["event"]["timeliness"]["minutes"], 25);
+        assert_eq!(json["event"]["timeliness"]["late"]["minutes"], 25);
         let back: MailContent = serde_json::from_value(json).unwrap();
         assert_eq!(back, content);
     }

@@ -34,28 +34,6 @@ pub fn weekday(day: NaiveDate) -> &'static str {
     }
 }
 
-/// `45 phút`, `1 giờ 15 phút`, `2 ngày 3 giờ`: exact to the minute under a day, to the hour above.
-pub fn duration(minutes: u32) -> String {
-    let days = minutes / (24 * 60);
-    let hours = minutes / 60 % 24;
-    let mins = minutes % 60;
-    let mut parts = Vec::with_capacity(2);
-    if days > 0 {
-        parts.push(format!("{days} ngày"));
-        if hours > 0 {
-            parts.push(format!("{hours} giờ"));
-        }
-    } else {
-        if hours > 0 {
-            parts.push(format!("{hours} giờ"));
-        }
-        if mins > 0 || hours == 0 {
-            parts.push(format!("{mins} phút"));
-        }
-    }
-    parts.join(" ")
-}
-
 /// How a sentence names the period's report: `báo cáo CCHC Quý I/2023` for a title that starts
 /// with "Báo cáo" (so "Nhắc hạn nộp báo cáo CCHC Quý I/2023" reads naturally), otherwise
 /// `báo cáo “<title>”`.
@@ -92,16 +70,6 @@ mod tests {
             format!("{}, {}", weekday(day), date(day)),
             "Thứ Sáu, 10/03/2023"
         );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(0), "0 phút");
-        assert_eq!(duration(45), "45 phút");
-        assert_eq!(duration(60), "1 giờ");
-        assert_eq!(duration(75), "1 giờ 15 phút");
-        assert_eq!(duration(24 * 60), "1 ngày");
-        assert_eq!(duration(2 * 24 * 60 + 3 * 60 + 59), "2 ngày 3 giờ");
     }
 
     #[test]

@@ -22,6 +22,7 @@
 //! Message-ID show it once, and anyone can tell the two copies are the same mail. The file
 //! transport has no such gap: a re-send overwrites the same file.
 
+mod address;
 pub mod assessment_content;
 mod assessment_render;
 pub mod campaign_content;
@@ -36,6 +37,7 @@ pub mod render;
 pub mod task_content;
 mod task_render;
 pub mod transport;
+mod views;
 
 use std::sync::Arc;
 
@@ -45,8 +47,8 @@ pub use compose::{ComposeError, Composer};
 pub use config::{MailConfig, TransportConfig};
 pub use content::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
-    Mail, MailContent, MissingStatus, MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent,
-    Recipient, ReminderContext, ReminderStep, Timeliness, UnitRef,
+    Lateness, Mail, MailContent, MissingStatus, MissingUnit, PeriodRef, ReceiptContext,
+    ReceiptEvent, Recipient, ReminderContext, ReminderStep, Timeliness, UnitRef,
 };
 pub use render::{Links, Rendered};
 pub use transport::{FailureKind, FileTransport, MemoryTransport, SendError, Transport};
@@ -89,7 +91,8 @@ impl Mailer {
             config.from.clone(),
             public_base_url,
             &config.message_id_domain,
-        )?;
+        )?
+        .with_reply_to(config.reply_to.clone());
         Ok(Self::new(composer, config.build_transport()?))
     }
 

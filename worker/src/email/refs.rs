@@ -10,4 +10,8 @@ pub struct UnitRef {
     pub code: String,
     /// E.g. `Phòng Kế hoạch - Tài chính`.
     pub name: String,
+    /// The unit is the Office (Văn phòng Sở) itself: its mails do not say "the Office has not
+    /// received the Office's report" nor warn that the Office will escalate.
+    #[serde(default)]
+    pub office: bool,
 }

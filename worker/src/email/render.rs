@@ -12,11 +12,13 @@ use minijinja::{
 };
 use serde::Serialize;
 
+use super::address::{head_view, HeadView};
 use super::content::{
     DigestContext, EscalationHeadContext, EscalationLeadershipContext, MailContent, MissingStatus,
-    PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness, UnitRef,
+    PeriodRef, ReceiptContext, ReceiptEvent, ReminderContext, ReminderStep, Timeliness,
 };
 use super::format;
+use super::views::UnitView;
 use super::{assessment_render, campaign_render, task_render};
 
 /// A mail's three renderings.
@@ -141,6 +143,7 @@ impl Templates {
             .build()?;
         env.set_syntax(syntax);
         env.set_formatter(html_formatter);
+        env.add_filter("capitalize_first", capitalize_first);
         let all = TEMPLATES
             .iter()
             .chain(assessment_render::TEMPLATES)
@@ -259,6 +262,16 @@ fn html_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<
     out.write_str(&escaped).map_err(Error::from)
 }
 
+/// `báo cáo CCHC Quý I/2023` → `Báo cáo CCHC Quý I/2023`: the first letter only (minijinja's
+/// `capitalize` lowercases the rest).
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Collapses whitespace and drops control characters: a subject is one header line.
 fn one_line(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c.is_control())
@@ -288,21 +301,6 @@ impl<'a> PeriodView<'a> {
             code: &period.code,
             title: &period.title,
             report_phrase: format::report_phrase(&period.title),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct UnitView<'a> {
-    code: &'a str,
-    name: &'a str,
-}
-
-impl<'a> UnitView<'a> {
-    fn new(unit: &'a UnitRef) -> Self {
-        Self {
-            code: &unit.code,
-            name: &unit.name,
         }
     }
 }
@@ -362,11 +360,11 @@ struct EscalationHeadView<'a> {
     period: PeriodView<'a>,
     unit: UnitView<'a>,
     deadline: String,
-    /// `1 giờ 15 phút`.
+    /// `1 giờ 15 phút`, `1 ngày làm việc`.
     late: String,
     /// `not_submitted` or `returned`.
     status: &'static str,
-    head_name: Option<&'a str>,
+    head: HeadView,
     link: String,
 }
 
@@ -375,12 +373,13 @@ fn escalation_head_view<'a>(c: &'a EscalationHeadContext, links: &Links) -> Esca
         period: PeriodView::new(&c.period),
         unit: UnitView::new(&c.unit),
         deadline: format::date_time(c.deadline),
-        late: format::duration(c.minutes_late),
+        late: c.late.phrase(),
         status: missing_status_code(c.status),
-        head_name: c
-            .head_name
-            .as_deref()
-            .filter(|name| !name.trim().is_empty()),
+        head: head_view(
+            c.head_name.as_deref(),
+            c.head_title.as_deref(),
+            &c.unit.name,
+        ),
         link: links.submission_or_period(c.submission_id, c.period.id),
     }
 }
@@ -414,7 +413,7 @@ fn escalation_leadership_view<'a>(
             .map(|late| LateUnitView {
                 code: &late.unit.code,
                 name: &late.unit.name,
-                late: format::duration(late.minutes_late),
+                late: late.late.phrase(),
                 status_label: missing_status_label(late.status),
             })
             .collect(),
@@ -431,7 +430,7 @@ struct ReceiptView<'a> {
     event: &'static str,
     /// When it happened, `15:02 ngày 09/03/2023`.
     at: String,
-    /// Submitted only: `sớm hạn`, `đúng hạn`, `trễ 25 phút`.
+    /// Submitted only: `trước hạn`, `đúng hạn`, `trễ 25 phút`, `trễ 1 ngày làm việc`.
     timeliness: Option<String>,
     /// Returned only.
     reason: Option<&'a str>,
@@ -447,9 +446,9 @@ fn receipt_view<'a>(c: &'a ReceiptContext, links: &Links) -> ReceiptView<'a> {
             timeliness,
         } => {
             let label = match timeliness {
-                Timeliness::Early => "sớm hạn".to_owned(),
+                Timeliness::Early => "trước hạn".to_owned(),
                 Timeliness::OnTime => "đúng hạn".to_owned(),
-                Timeliness::Late { minutes } => format!("trễ {}", format::duration(*minutes)),
+                Timeliness::Late { late } => format!("trễ {}", late.phrase()),
             };
             ("submitted", *submitted_at, Some(label), None, false)
         }
@@ -576,6 +575,16 @@ mod tests {
         ] {
             assert!(Links::new(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn capitalize_first_keeps_the_rest() {
+        assert_eq!(
+            capitalize_first("báo cáo CCHC Quý I/2023"),
+            "Báo cáo CCHC Quý I/2023"
+        );
+        assert_eq!(capitalize_first("đợt"), "Đợt");
+        assert_eq!(capitalize_first(""), "");
     }
 
     #[test]

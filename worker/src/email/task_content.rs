@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::refs::UnitRef;
 pub use cchc_app::jobs::TaskReminderPurpose;
+use cchc_domain::rules::lateness::Lateness;
 use cchc_domain::rules::reminders::ReminderStep;
 
 /// A plan as the mails name it.
@@ -54,9 +55,12 @@ pub struct TaskEscalationHeadContext {
     pub task: TaskLabel,
     pub unit: UnitRef,
     pub deadline: DateTime<Utc>,
-    pub minutes_late: u32,
+    pub late: Lateness,
     /// The unit head's name, for the greeting.
     pub head_name: Option<String>,
+    /// The head's position title on record (`Trưởng phòng`), for the greeting.
+    #[serde(default)]
+    pub head_title: Option<String>,
 }
 
 /// A task past its deadline, in a list.
@@ -65,7 +69,7 @@ pub struct OverdueTask {
     pub task: TaskLabel,
     pub unit: UnitRef,
     pub deadline: DateTime<Utc>,
-    pub minutes_late: u32,
+    pub late: Lateness,
 }
 
 /// An overdue task in a digest: past its deadline, or ongoing work whose last interval ended
@@ -75,7 +79,7 @@ pub struct DigestOverdueTask {
     pub task: TaskLabel,
     pub unit: UnitRef,
     pub deadline: Option<DateTime<Utc>>,
-    pub minutes_late: Option<u32>,
+    pub late: Option<Lateness>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::address::{head_view, HeadView};
 use super::content::{ReminderStep, UnitRef};
 use super::format;
 use super::links::Links;
@@ -10,18 +11,10 @@ use super::task_content::{
     TaskEscalationHeadContext, TaskEscalationLeadershipContext, TaskLabel, TaskReminderContext,
     TaskReminderPurpose,
 };
-
-#[derive(Serialize)]
-struct UnitView<'a> {
-    code: &'a str,
-    name: &'a str,
-}
+use super::views::UnitView;
 
 fn unit(unit: &UnitRef) -> UnitView<'_> {
-    UnitView {
-        code: &unit.code,
-        name: &unit.name,
-    }
+    UnitView::new(unit)
 }
 
 #[derive(Serialize)]
@@ -68,16 +61,6 @@ fn task<'a>(task: &'a TaskLabel, links: &Links) -> TaskView<'a> {
         expected_output: task.expected_output.as_deref(),
         progress_percent: task.progress_percent,
         link: links.task(task.id),
-    }
-}
-
-/// `3 ngày` past a day, `2 giờ 10 phút` under one: tasks are late by days.
-pub(super) fn late(minutes: u32) -> String {
-    let days = minutes / (24 * 60);
-    if days > 0 {
-        format!("{days} ngày")
-    } else {
-        format::duration(minutes)
     }
 }
 
@@ -128,7 +111,7 @@ pub(super) struct TaskEscalationHeadView<'a> {
     unit: UnitView<'a>,
     deadline: String,
     late: String,
-    head_name: Option<&'a str>,
+    head: HeadView,
 }
 
 pub(super) fn task_escalation_head_view<'a>(
@@ -139,8 +122,12 @@ pub(super) fn task_escalation_head_view<'a>(
         task: task(&c.task, links),
         unit: unit(&c.unit),
         deadline: format::date_time(c.deadline),
-        late: late(c.minutes_late),
-        head_name: c.head_name.as_deref(),
+        late: c.late.phrase(),
+        head: head_view(
+            c.head_name.as_deref(),
+            c.head_title.as_deref(),
+            &c.unit.name,
+        ),
     }
 }
 
@@ -157,7 +144,7 @@ fn overdue<'a>(o: &'a OverdueTask, links: &Links) -> OverdueView<'a> {
         task: task(&o.task, links),
         unit: unit(&o.unit),
         deadline: format::date_time(o.deadline),
-        late: late(o.minutes_late),
+        late: o.late.phrase(),
     }
 }
 
@@ -175,7 +162,7 @@ fn digest_overdue<'a>(o: &'a DigestOverdueTask, links: &Links) -> DigestOverdueV
         Some(deadline) => format!(
             "hạn {}, quá hạn {}; tiến độ {}%",
             format::date_time(deadline),
-            late(o.minutes_late.unwrap_or(0)),
+            o.late.map(|late| late.phrase()).unwrap_or_default(),
             o.task.progress_percent
         ),
         None => "chưa báo cáo tiến độ kỳ trước".to_owned(),

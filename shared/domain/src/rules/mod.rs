@@ -20,6 +20,7 @@ pub mod document_number;
 pub mod emulation;
 pub mod evidence;
 pub mod figures;
+pub mod lateness;
 pub mod local_time;
 pub mod monitoring;
 pub mod numerals;

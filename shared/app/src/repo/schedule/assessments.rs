@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::read::{contacts_of, UnitContacts};
-use super::report::{key_email, PlanReport};
+use super::report::{key_email, Escalated, PlanReport};
 use crate::config::NotificationConfig;
 use crate::jobs::{
     AssessmentDigest, AssessmentEscalationHead, AssessmentEscalationLeadership,
@@ -58,6 +58,7 @@ pub(super) async fn plan_assessments(
         report.assessment_reminders += part.assessment_reminders;
         report.assessment_head_escalations += part.assessment_head_escalations;
         report.assessment_leadership_escalations += part.assessment_leadership_escalations;
+        report.assessment_escalation_mails += part.assessment_escalation_mails;
         report.assessment_office_reminders += part.assessment_office_reminders;
         report.assessment_digests += part.assessment_digests;
     }
@@ -81,10 +82,10 @@ async fn plan_round(
             report.assessment_reminders +=
                 remind_units(conn, round, &units, &contacts, notify, calendar, now).await?;
         } else {
-            let (head, leadership) =
-                escalate(conn, round, &units, &contacts, notify, calendar, now).await?;
-            report.assessment_head_escalations += head;
-            report.assessment_leadership_escalations += leadership;
+            let escalated = escalate(conn, round, &units, &contacts, notify, calendar, now).await?;
+            report.assessment_head_escalations += escalated.heads;
+            report.assessment_leadership_escalations += escalated.leadership;
+            report.assessment_escalation_mails += escalated.mails;
         }
     }
     report.assessment_office_reminders += remind_office(conn, round, notify, calendar, now).await?;
@@ -170,15 +171,15 @@ async fn escalate(
     notify: &NotificationConfig,
     calendar: &WorkingCalendar,
     now: DateTime<Utc>,
-) -> Result<(usize, usize)> {
+) -> Result<Escalated> {
     let deadline = round.units_due_at;
     let levels = due_escalations(deadline, &notify.task_policy, calendar, now);
     if levels.is_empty() {
-        return Ok((0, 0));
+        return Ok(Escalated::default());
     }
     let recorded = db::recorded_escalations(conn, round.id).await?;
     let minutes_late = i32::try_from((now - deadline).num_minutes().max(0)).unwrap_or(i32::MAX);
-    let (mut heads, mut to_leadership) = (0, Vec::new());
+    let (mut escalated, mut to_leadership) = (Escalated::default(), Vec::new());
     for &unit_id in units {
         for &level in &levels {
             if recorded.contains(&(unit_id, level)) {
@@ -199,6 +200,7 @@ async fn escalate(
                 to_leadership.push(escalation_id);
                 continue;
             }
+            escalated.heads += 1;
             let unit = contacts.get(&unit_id).cloned().unwrap_or_default();
             // No head on record: the focal persons are told directly.
             let (to, cc) = match unit.head {
@@ -223,11 +225,11 @@ async fn escalate(
             }
             .to_new_job(key, now)?;
             if enqueue(conn, &job, now).await?.is_some() {
-                heads += 1;
+                escalated.mails += 1;
             }
         }
     }
-    let mut leadership = 0;
+    escalated.leadership = to_leadership.len();
     if let Some(&first) = to_leadership.iter().min() {
         for recipient in notify.leadership.iter().chain(&notify.office) {
             let key = format!(
@@ -242,11 +244,11 @@ async fn escalate(
             }
             .to_new_job(key, now)?;
             if enqueue(conn, &job, now).await?.is_some() {
-                leadership += 1;
+                escalated.mails += 1;
             }
         }
     }
-    Ok((heads, leadership))
+    Ok(escalated)
 }
 
 /// The Office, on the policy's steps before the province's deadline.

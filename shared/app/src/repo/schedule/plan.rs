@@ -66,6 +66,7 @@ pub async fn plan(
         report.reminders += part.reminders;
         report.head_escalations += part.head_escalations;
         report.leadership_escalations += part.leadership_escalations;
+        report.escalation_mails += part.escalation_mails;
     }
     if digest_due(now, notify.digest_time, &calendar) {
         let date = local_date(now);
@@ -176,6 +177,7 @@ async fn plan_period(
             events::unit_escalated(conn, &facts, now).await?;
             match level {
                 EscalationLevel::Head => {
+                    report.head_escalations += 1;
                     // No head on record: the focal persons are told directly.
                     let to = unit_contacts
                         .head
@@ -207,13 +209,14 @@ async fn plan_period(
                     }
                     .to_new_job(key, now)?;
                     if enqueue(conn, &job, now).await?.is_some() {
-                        report.head_escalations += 1;
+                        report.escalation_mails += 1;
                     }
                 }
                 EscalationLevel::Leadership => newly_escalated_to_leadership.push(escalation_id),
             }
         }
     }
+    report.leadership_escalations += newly_escalated_to_leadership.len();
     if let Some(&first) = newly_escalated_to_leadership.iter().min() {
         // One mail per leadership or Office mailbox listing every unit escalated in this pass;
         // the first escalation's id makes the batch's key.
@@ -232,7 +235,7 @@ async fn plan_period(
                 now,
             )?;
             if enqueue(conn, &job, now).await?.is_some() {
-                report.leadership_escalations += 1;
+                report.escalation_mails += 1;
             }
         }
     }

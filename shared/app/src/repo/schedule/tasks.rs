@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::read::contacts_of;
-use super::report::{key_email, PlanReport};
+use super::report::{key_email, Escalated, PlanReport};
 use crate::config::NotificationConfig;
 use crate::jobs::{
     BackgroundJob, PlanDigest, TaskEscalationHead, TaskEscalationLeadership, TaskReminder,
@@ -52,9 +52,10 @@ pub(super) async fn plan_tasks(
         remind(conn, &running, notify, calendar, now, report).await?;
         conn.transaction(async |conn| escalate(conn, &running, notify, calendar, now).await)
             .await
-            .map(|(head, leadership)| {
-                report.task_head_escalations += head;
-                report.task_leadership_escalations += leadership;
+            .map(|escalated| {
+                report.task_head_escalations += escalated.heads;
+                report.task_leadership_escalations += escalated.leadership;
+                report.task_escalation_mails += escalated.mails;
             })?;
     }
     report.plan_digests += digests(conn, notify, calendar, now).await?;
@@ -186,17 +187,17 @@ async fn escalate(
     notify: &NotificationConfig,
     calendar: &WorkingCalendar,
     now: DateTime<Utc>,
-) -> Result<(usize, usize)> {
+) -> Result<Escalated> {
     let policy = &notify.task_policy;
     let overdue = past_deadline(running, now);
     if overdue.is_empty() {
-        return Ok((0, 0));
+        return Ok(Escalated::default());
     }
     let ids: Vec<i64> = overdue.iter().map(|(row, _)| row.id).collect();
     let recorded = tasks::recorded_escalations(conn, &ids).await?;
     let units: Vec<i64> = overdue.iter().map(|(row, _)| row.lead_unit_id).collect();
     let contacts = contacts_of(conn, &units).await?;
-    let (mut heads, mut to_leadership) = (0, Vec::new());
+    let (mut escalated, mut to_leadership) = (Escalated::default(), Vec::new());
     for (row, deadline) in overdue {
         let minutes_late = i32::try_from((now - deadline).num_minutes().max(0)).unwrap_or(i32::MAX);
         for level in due_escalations(deadline, policy, calendar, now) {
@@ -218,6 +219,7 @@ async fn escalate(
                 to_leadership.push(escalation_id);
                 continue;
             }
+            escalated.heads += 1;
             let unit = contacts.get(&row.lead_unit_id).cloned().unwrap_or_default();
             // No head on record: the focal persons are told directly.
             let (to, cc) = match unit.head {
@@ -242,11 +244,11 @@ async fn escalate(
             }
             .to_new_job(key, now)?;
             if enqueue(conn, &job, now).await?.is_some() {
-                heads += 1;
+                escalated.mails += 1;
             }
         }
     }
-    let mut leadership = 0;
+    escalated.leadership = to_leadership.len();
     if let Some(&first) = to_leadership.iter().min() {
         for recipient in notify.leadership.iter().chain(&notify.office) {
             let key = format!(
@@ -259,11 +261,11 @@ async fn escalate(
             }
             .to_new_job(key, now)?;
             if enqueue(conn, &job, now).await?.is_some() {
-                leadership += 1;
+                escalated.mails += 1;
             }
         }
     }
-    Ok((heads, leadership))
+    Ok(escalated)
 }
 
 /// Each issued plan's digest for its working group (or the Office), when one is due.
