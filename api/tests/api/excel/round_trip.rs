@@ -128,7 +128,7 @@ async fn forms_filled_in_excel_flow_through_review_into_the_consolidated_workboo
         );
         let width = sheet.get_column_dimension("C").map(|c| *c.get_width());
         assert!(
-            width.is_some_and(|w| w >= 24.0),
+            width.is_some_and(|w| w >= 19.0),
             "{name}: column C width {width:?}"
         );
     }
