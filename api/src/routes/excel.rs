@@ -21,14 +21,19 @@ use crate::state::AppState;
 /// An Excel workbook (`.xlsx`): describes the binary bodies in the OpenAPI document.
 pub struct XlsxWorkbook;
 
+/// A binary body of `media_type`, as the OpenAPI document describes it.
+pub(crate) fn binary_schema(media_type: &str, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+        .content_media_type(media_type)
+        .description(Some(description))
+        .into()
+}
+
 impl PartialSchema for XlsxWorkbook {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
-            .content_media_type(XLSX_MIME)
-            .description(Some("An Excel workbook (.xlsx)"))
-            .into()
+        binary_schema(XLSX_MIME, "An Excel workbook (.xlsx)")
     }
 }
 
@@ -211,14 +216,10 @@ pub struct ZipArchive;
 
 impl PartialSchema for ZipArchive {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
-            .content_media_type("application/zip")
-            .description(Some(
-                "A ZIP archive with `manifest.json` (schema `FilingManifest`), the consolidated workbook and the report's Word draft",
-            ))
-            .into()
+        binary_schema(
+            "application/zip",
+            "A ZIP archive with `manifest.json` (schema `FilingManifest`), the consolidated workbook and the report's Word draft",
+        )
     }
 }
 

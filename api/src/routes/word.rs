@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use cchc_app::repo::consolidation_report as report_use_case;
 use cchc_app::repo::filing::FilingQuery;
 use cchc_word::DOCX_MIME;
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
@@ -19,12 +19,7 @@ pub struct DocxDocument;
 
 impl PartialSchema for DocxDocument {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
-            .content_media_type(DOCX_MIME)
-            .description(Some("A Word document (.docx)"))
-            .into()
+        crate::routes::excel::binary_schema(DOCX_MIME, "A Word document (.docx)")
     }
 }
 

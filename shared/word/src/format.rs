@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use cchc_domain::model::indicator::Target;
+use cchc_domain::rules::figures::number_vi;
 
 /// Narrow no-break space: between a comparison sign or `%` and its number.
 pub const NNBSP: char = '\u{202F}';
@@ -22,30 +23,7 @@ pub const NBSP: char = '\u{A0}';
 /// `value` rounded half away from zero to at most `decimals` places, Vietnamese style:
 /// `1234.5` → `1.234,5`, `-0.125` (2 places) → `-0,13`.
 pub fn number(value: Decimal, decimals: u32) -> String {
-    let rounded = value
-        .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
-    let text = rounded.abs().to_string();
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) => (whole.to_owned(), Some(fraction.to_owned())),
-        None => (text, None),
-    };
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    match fraction {
-        Some(fraction) => format!("{sign}{grouped},{fraction}"),
-        None => format!("{sign}{grouped}"),
-    }
+    number_vi(value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// A percentage: `96,15 %`.
