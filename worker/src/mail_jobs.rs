@@ -24,8 +24,8 @@ use crate::unit_facts::{calendar, head_title, is_office};
 
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
-    Mail, MailContent, Mailer, MissingLine, MissingStatus, MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent,
-    ReminderContext, Timeliness, UnitRef,
+    Mail, MailContent, Mailer, MissingLine, MissingStatus, MissingUnit, PeriodRef, ReceiptContext,
+    ReceiptEvent, ReminderContext, Timeliness, UnitRef,
 };
 
 /// What a job decided: a mail to send, or nothing, with the reason.

@@ -7,9 +7,9 @@ use std::time::Duration;
 use cchc_testkit::smtp_sink::{FailureMode, SmtpSink};
 use cchc_worker::email::{
     Composer, DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext,
-    LateUnit, Lateness, Mail, MailConfig, MissingLine, MailContent, Mailer, MissingStatus, MissingUnit,
-    PeriodRef, ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Rendered,
-    Timeliness, Transport, UnitRef,
+    LateUnit, Lateness, Mail, MailConfig, MailContent, Mailer, MissingLine, MissingStatus,
+    MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep,
+    Rendered, Timeliness, Transport, UnitRef,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{MessageParser, PartType};

@@ -214,7 +214,13 @@ async fn every_link_in_every_report_mail_opens_without_a_token() {
         assert!(!links.is_empty(), "{} has no link", content.kind());
         for link in links {
             let page = follow(&link).await;
-            assert_eq!(page.status, 200, "{} → {link}: {}", content.kind(), text(&page));
+            assert_eq!(
+                page.status,
+                200,
+                "{} → {link}: {}",
+                content.kind(),
+                text(&page)
+            );
             if link.contains("/l/form/") {
                 assert_eq!(page.content_type, XLSX, "{link}");
                 assert_eq!(&page.body[..2], b"PK", "{link}: not an .xlsx");
@@ -263,11 +269,7 @@ async fn a_report_page_says_what_is_missing_and_shows_only_its_unit() {
 
     // The same token with QLTM's id: refused, and nothing about either unit.
     let token = link.rsplit('/').next().unwrap();
-    let forged = token.replacen(
-        &format!(".{}.", f.khtc.id),
-        &format!(".{}.", f.qltm.id),
-        1,
-    );
+    let forged = token.replacen(&format!(".{}.", f.khtc.id), &format!(".{}.", f.qltm.id), 1);
     assert_ne!(forged, token);
     let refused = follow(&format!("{}/l/report/{forged}", f.app.base_url)).await;
     assert_eq!(refused.status, 403);
@@ -293,16 +295,40 @@ async fn tampered_expired_and_wrong_purpose_links_get_a_vietnamese_page() {
     tampered.push(if last == 'A' { 'B' } else { 'A' });
     let expired = signed_link::sign(&secret, target, now - TimeDelta::minutes(1));
     let cases = [
-        (format!("{base}/l/report/{tampered}"), 403, "Đường dẫn không hợp lệ"),
-        (format!("{base}/l/report/not-a-token"), 403, "Đường dẫn không hợp lệ"),
-        (format!("{base}/l/board/{good}"), 403, "Đường dẫn không hợp lệ"),
-        (format!("{base}/l/form/{good}"), 403, "Đường dẫn không hợp lệ"),
-        (format!("{base}/l/report/{expired}"), 410, "Đường dẫn đã hết hạn"),
+        (
+            format!("{base}/l/report/{tampered}"),
+            403,
+            "Đường dẫn không hợp lệ",
+        ),
+        (
+            format!("{base}/l/report/not-a-token"),
+            403,
+            "Đường dẫn không hợp lệ",
+        ),
+        (
+            format!("{base}/l/board/{good}"),
+            403,
+            "Đường dẫn không hợp lệ",
+        ),
+        (
+            format!("{base}/l/form/{good}"),
+            403,
+            "Đường dẫn không hợp lệ",
+        ),
+        (
+            format!("{base}/l/report/{expired}"),
+            410,
+            "Đường dẫn đã hết hạn",
+        ),
     ];
     for (link, status, words) in cases {
         let page = follow(&link).await;
         assert_eq!(page.status, status, "{link}");
-        assert!(page.content_type.starts_with("text/html"), "{link}: {}", page.content_type);
+        assert!(
+            page.content_type.starts_with("text/html"),
+            "{link}: {}",
+            page.content_type
+        );
         let html = text(&page);
         assert!(html.contains(words), "{link}: {html}");
         assert!(html.contains("lang=\"vi\""));
@@ -325,7 +351,9 @@ async fn the_front_end_templates_are_used_when_configured() {
         f.period.id
     )));
     // The form has no template here: still a signed link of the service.
-    assert!(reminder.text.contains(&format!("{}/l/form/", f.app.base_url)));
+    assert!(reminder
+        .text
+        .contains(&format!("{}/l/form/", f.app.base_url)));
     let leadership = composer.render(&mails[3]).unwrap();
     assert!(leadership.html.contains(&format!(
         "https://app.example.gov.vn/ky/{}/tien-do",

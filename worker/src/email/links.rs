@@ -13,8 +13,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use cchc_domain::rules::signed_link::{self, LinkTarget};
+use chrono::{DateTime, Utc};
 
 pub use cchc_domain::rules::signed_link::VALIDITY;
 
@@ -85,7 +85,10 @@ pub fn parse_frontend(spec: &str) -> Result<BTreeMap<String, String>, InvalidFro
             .find(|(k, _)| *k == kind)
             .ok_or_else(|| {
                 let kinds: Vec<_> = FRONTEND_KINDS.iter().map(|(k, _)| *k).collect();
-                InvalidFrontend(format!("unknown kind {kind:?}; one of {}", kinds.join(", ")))
+                InvalidFrontend(format!(
+                    "unknown kind {kind:?}; one of {}",
+                    kinds.join(", ")
+                ))
             })?;
         if !plausible_url(template) {
             return Err(InvalidFrontend(format!(
@@ -114,7 +117,10 @@ pub fn parse_frontend(spec: &str) -> Result<BTreeMap<String, String>, InvalidFro
             }
             rest = &rest[open + close + 1..];
         }
-        if templates.insert(kind.to_owned(), template.to_owned()).is_some() {
+        if templates
+            .insert(kind.to_owned(), template.to_owned())
+            .is_some()
+        {
             return Err(InvalidFrontend(format!("{kind} given twice")));
         }
     }
@@ -178,7 +184,13 @@ impl Links {
     }
 
     /// One unit's report in a period: its status, what is missing, the return reason.
-    pub fn report(&self, period_id: i64, unit_id: i64, unit_code: &str, anchor: DateTime<Utc>) -> String {
+    pub fn report(
+        &self,
+        period_id: i64,
+        unit_id: i64,
+        unit_code: &str,
+        anchor: DateTime<Utc>,
+    ) -> String {
         let values = [
             ("period_id", period_id.to_string()),
             ("unit_id", unit_id.to_string()),
@@ -190,7 +202,13 @@ impl Links {
     }
 
     /// One unit's statistics form for a period, prefilled (.xlsx).
-    pub fn form(&self, period_id: i64, unit_id: i64, unit_code: &str, anchor: DateTime<Utc>) -> String {
+    pub fn form(
+        &self,
+        period_id: i64,
+        unit_id: i64,
+        unit_code: &str,
+        anchor: DateTime<Utc>,
+    ) -> String {
         let values = [
             ("period_id", period_id.to_string()),
             ("unit_id", unit_id.to_string()),
@@ -233,8 +251,11 @@ impl Links {
     /// A self-assessment round: a unit's reporter sees its own unit's parts, the Office every
     /// part.
     pub fn assessment(&self, assessment_id: i64) -> String {
-        self.frontend("assessment", &[("assessment_id", assessment_id.to_string())])
-            .unwrap_or_else(|| format!("{}/api/v1/assessments/{assessment_id}", self.base))
+        self.frontend(
+            "assessment",
+            &[("assessment_id", assessment_id.to_string())],
+        )
+        .unwrap_or_else(|| format!("{}/api/v1/assessments/{assessment_id}", self.base))
     }
 
     /// A round's readiness board: what is unresolved and the points at risk, per area and unit.
@@ -287,7 +308,10 @@ mod tests {
             links.report(12, 34, "KH TC", at),
             "https://app.example/periods/12/units/KH+TC"
         );
-        assert_eq!(links.compliance(12, at), "https://app.example/periods/12/board");
+        assert_eq!(
+            links.compliance(12, at),
+            "https://app.example/periods/12/board"
+        );
         // No template for the form: a signed link of the service.
         assert!(links
             .form(12, 34, "KHTC", at)

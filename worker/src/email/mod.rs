@@ -47,8 +47,8 @@ pub use compose::{ComposeError, Composer};
 pub use config::{MailConfig, TransportConfig};
 pub use content::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
-    Lateness, Mail, MailContent, MissingLine, MissingStatus, MissingUnit, PeriodRef, ReceiptContext,
-    ReceiptEvent, Recipient, ReminderContext, ReminderStep, Timeliness, UnitRef,
+    Lateness, Mail, MailContent, MissingLine, MissingStatus, MissingUnit, PeriodRef,
+    ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Timeliness, UnitRef,
 };
 pub use render::{Links, Rendered};
 pub use transport::{FailureKind, FileTransport, MemoryTransport, SendError, Transport};

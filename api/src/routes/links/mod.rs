@@ -101,8 +101,7 @@ async fn open(
     token: &str,
 ) -> Result<(Vec<u8>, LinkTarget, DateTime<Utc>), PageError> {
     let mut conn = state.conn().await?;
-    let secret =
-        signed_links::link_secret(&mut conn, state.config.link_secret.as_deref()).await?;
+    let secret = signed_links::link_secret(&mut conn, state.config.link_secret.as_deref()).await?;
     let now = state.clock.now();
     let target = signed_link::verify(&secret, purpose, token, now).map_err(PageError::Link)?;
     Ok((secret, target, now))
@@ -148,15 +147,15 @@ pub async fn report(state: web::Data<AppState>, token: web::Path<String>) -> Htt
                 return Err(PageError::Link(LinkError::WrongPurpose));
             };
             let mut conn = state.conn().await?;
-            let status = signed_links::report_status(
-                &mut conn,
-                &state.versions,
-                period_id,
-                unit_id,
+            let status =
+                signed_links::report_status(&mut conn, &state.versions, period_id, unit_id, now)
+                    .await?;
+            let form_link = link(
+                &state,
+                &secret,
+                LinkTarget::Form { period_id, unit_id },
                 now,
-            )
-            .await?;
-            let form_link = link(&state, &secret, LinkTarget::Form { period_id, unit_id }, now);
+            );
             Ok(html(StatusCode::OK, pages::report(&status, &form_link)))
         }
         .await,

@@ -66,7 +66,10 @@ pub async fn missing_items(
         let prefix = format!("values.{code}");
         for problem in &problems {
             let mine = problem.field == prefix
-                || problem.field.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with('.'));
+                || problem
+                    .field
+                    .strip_prefix(&prefix)
+                    .is_some_and(|rest| rest.starts_with('.'));
             if !mine {
                 continue;
             }
