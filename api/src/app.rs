@@ -16,13 +16,17 @@ use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::limits::retry_after_secs;
 use crate::request_log::RedactedRootSpan;
-use crate::routes::{configure_v1, health, index};
+use crate::routes::{configure_v1, health, index, links};
 use crate::state::AppState;
 
 fn register(cfg: &mut ServiceConfig) {
     cfg.service(index::root)
         .service(health::healthz)
         .service(health::readyz)
+        .service(links::report)
+        .service(links::form)
+        .service(links::board)
+        .service(links::periods)
         .service(scope("/api/v1").configure(configure_v1));
 }
 
@@ -71,7 +75,8 @@ pub fn app(
         // Inside the request-id and security-header layer, so a 429 or a timeout carries them;
         // outside CORS, so a preflight is answered without counting against anyone.
         .wrap_fn(move |req, srv| {
-            let counted = req.path().starts_with("/api/") && req.method() != Method::OPTIONS;
+            let counted = (req.path().starts_with("/api/") || req.path().starts_with("/l/"))
+                && req.method() != Method::OPTIONS;
             let verdict = if counted {
                 rate_limiter.admit(&req)
             } else {

@@ -270,7 +270,7 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
 /// The API and, in the same process, the worker: one command for a local trial.
 async fn serve_with_worker(config: Config) -> anyhow::Result<()> {
     let pool = build_pool_with_timeout(&config.database_url, 4, config.db_statement_timeout)?;
-    let worker = cchc_worker::runtime::Worker::from_env(&config, pool.clone())?;
+    let worker = cchc_worker::runtime::Worker::from_env(&config, pool.clone()).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let database_url = config.database_url.clone();
     let running = tokio::spawn(async move { worker.run(&database_url, 2, stopped).await });

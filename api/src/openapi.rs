@@ -18,7 +18,7 @@ use crate::error::{Problem, PROBLEM_JSON};
 units, API tokens, indicators, reporting periods with Decree 09 cut-off windows and deadlines, and the \
 working-day calendar.\n\n\
 All endpoints under `/api/v1/` take `Authorization: Bearer <token>` (create one with `cchc-api token create`); \
-the index (`/`, `/api/v1`) and the health checks take none. \
+the index (`/`, `/api/v1`), the health checks and the signed links of the mails (`/l/…`) take none. \
 Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
 Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
 stable order. Timestamps are RFC 3339 with offset, shown in local time (Asia/Ho_Chi_Minh, +07:00); dates are \
@@ -47,6 +47,7 @@ The events this service sends to subscribed URLs (`/api/v1/webhooks`) are descri
     tags(
         (name = "index", description = "What answers at `/` and `/api/v1` without a token: the service, its version, links to the docs, this document, health and the API"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "links", description = "What the links in the mails open in a browser without a token (`/l/{purpose}/{token}`): signed, expiring, single-purpose links to one unit's report and its prefilled form, a period's compliance board, the open periods. Vietnamese HTML pages; an altered or wrong-purpose link answers 403 and an expired one 410, as Vietnamese pages"),
         (name = "units", description = "The department's units and their contacts"),
         (name = "tokens", description = "API tokens and roles (admin only, except /me)"),
         (name = "indicators", description = "Indicators (chỉ tiêu), versioned"),

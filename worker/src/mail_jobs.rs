@@ -24,8 +24,8 @@ use crate::unit_facts::{calendar, head_title, is_office};
 
 use crate::email::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
-    Mail, MailContent, Mailer, MissingStatus, MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent,
-    ReminderContext, Timeliness, UnitRef,
+    Mail, MailContent, Mailer, MissingLine, MissingStatus, MissingUnit, PeriodRef, ReceiptContext,
+    ReceiptEvent, ReminderContext, Timeliness, UnitRef,
 };
 
 /// What a job decided: a mail to send, or nothing, with the reason.
@@ -252,6 +252,17 @@ async fn reminder(
         return Ok(Decision::Skip("the deadline has passed".into()));
     }
     let unit_ref = own_unit_ref(conn, &unit).await?;
+    let versions = cchc_app::repo::pinned_versions::PinnedVersions::new();
+    let missing = cchc_app::signed_links::missing_for_reminder(conn, &versions, unit.submission_id)
+        .await
+        .map_err(JobError::from)?
+        .into_iter()
+        .map(|m| MissingLine {
+            indicator_code: m.indicator_code,
+            indicator_name: m.indicator_name,
+            label: m.label.to_owned(),
+        })
+        .collect();
     Ok(Decision::Send(Box::new(Mail {
         key,
         to: vec![job.recipient],
@@ -263,6 +274,7 @@ async fn reminder(
             step: job.step,
             return_reason: unit.return_reason.clone().filter(|_| unit.is_returned()),
             submission_id: unit.submission_id,
+            missing,
         }),
     })))
 }

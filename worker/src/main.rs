@@ -97,7 +97,7 @@ async fn ready_pool(config: &Config, size: usize) -> anyhow::Result<DbPool> {
 
 async fn run(config: Config, runners: usize) -> anyhow::Result<()> {
     let pool = ready_pool(&config, runners + 2).await?;
-    let worker = Worker::from_env(&config, pool.clone())?;
+    let worker = Worker::from_env(&config, pool.clone()).await?;
     let shutdown = shutdown_signal()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn({
@@ -127,7 +127,7 @@ async fn smtp_sink(bind: std::net::SocketAddr, delay_ms: u64) -> anyhow::Result<
 
 async fn once(config: Config) -> anyhow::Result<()> {
     let pool = ready_pool(&config, 2).await?;
-    let worker = Worker::from_env(&config, pool.clone())?;
+    let worker = Worker::from_env(&config, pool.clone()).await?;
     let (plan, drained) = worker.once().await?;
     println!(
         "planned {} item(s): {} reminder(s); {} unit(s) escalated to their head, {} to the leadership, {} escalation mail(s); {} digest(s); tasks: {} escalated to the head, {} to the leadership; self-assessment: {} unit(s) escalated to the head, {} to the leadership; {} campaign reminder(s) to the Office, {} to units; ran {} job(s): {} done, {} to retry, {} failed",

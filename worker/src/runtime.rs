@@ -52,10 +52,25 @@ pub struct Worker {
 impl Worker {
     /// The production worker: mail through `SMTP_URL`, or to .eml files in `CCHC_MAIL_DIR`,
     /// and webhook deliveries.
-    pub fn from_env(config: &cchc_app::config::Config, pool: DbPool) -> anyhow::Result<Self> {
+    pub async fn from_env(config: &cchc_app::config::Config, pool: DbPool) -> anyhow::Result<Self> {
         let mail = crate::email::MailConfig::from_env(&config.public_base_url)?;
         tracing::info!(transport = ?mail.transport, "mail transport");
-        let mailer = crate::email::Mailer::from_config(&mail, &config.public_base_url)?;
+        let frontend = match std::env::var("CCHC_FRONTEND_URL_TEMPLATES") {
+            Ok(spec) if !spec.trim().is_empty() => crate::email::links::parse_frontend(&spec)?,
+            _ => Default::default(),
+        };
+        let secret = {
+            let mut conn = pool.get().await.context("database connection")?;
+            cchc_app::signed_links::link_secret(&mut conn, config.link_secret.as_deref())
+                .await
+                .context("the link secret")?
+        };
+        let mailer = crate::email::Mailer::from_config_with_links(
+            &mail,
+            &config.public_base_url,
+            &secret,
+            frontend,
+        )?;
         Ok(Self::new(
             pool,
             config.notifications.clone(),

@@ -7,9 +7,9 @@ use std::time::Duration;
 use cchc_testkit::smtp_sink::{FailureMode, SmtpSink};
 use cchc_worker::email::{
     Composer, DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext,
-    LateUnit, Lateness, Mail, MailConfig, MailContent, Mailer, MissingStatus, MissingUnit,
-    PeriodRef, ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Rendered,
-    Timeliness, Transport, UnitRef,
+    LateUnit, Lateness, Mail, MailConfig, MailContent, Mailer, MissingLine, MissingStatus,
+    MissingUnit, PeriodRef, ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep,
+    Rendered, Timeliness, Transport, UnitRef,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{MessageParser, PartType};
@@ -78,6 +78,7 @@ fn composer() -> Composer {
         "cchc.localhost",
     )
     .unwrap()
+    .with_link_secret(b"a-fixed-secret-for-the-snapshots!")
 }
 
 fn reminder(step: ReminderStep, return_reason: Option<&str>) -> MailContent {
@@ -88,6 +89,22 @@ fn reminder(step: ReminderStep, return_reason: Option<&str>) -> MailContent {
         step,
         return_reason: return_reason.map(str::to_owned),
         submission_id: return_reason.map(|_| 501),
+        missing: return_reason
+            .map(|_| {
+                vec![
+                    MissingLine {
+                        indicator_code: "TTHC-DUNGHAN".into(),
+                        indicator_name: "Tỷ lệ hồ sơ giải quyết đúng hạn".into(),
+                        label: "chưa nhập số liệu".into(),
+                    },
+                    MissingLine {
+                        indicator_code: "VB-BANHANH".into(),
+                        indicator_name: "Số văn bản ban hành".into(),
+                        label: "chưa trích dẫn minh chứng".into(),
+                    },
+                ]
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -157,7 +174,13 @@ fn last_call_for_a_returned_report_quotes_the_reason() {
         .contains("    Thiếu số liệu tỷ lệ hồ sơ trực tuyến quý I.\n    Đề nghị"));
     assert!(rendered
         .text
-        .contains(&format!("{BASE_URL}/submissions/501")));
+        .contains(&format!("{BASE_URL}/l/report/report.12.34.")));
+    assert!(rendered
+        .text
+        .contains(&format!("{BASE_URL}/l/form/form.12.34.")));
+    assert!(rendered
+        .text
+        .contains("TTHC-DUNGHAN Tỷ lệ hồ sơ giải quyết đúng hạn: chưa nhập số liệu"));
     insta::assert_snapshot!("reminder_deadline_day_returned", snapshot(&rendered));
 }
 
@@ -234,7 +257,7 @@ fn escalation_to_the_leadership() {
     );
     assert!(rendered
         .text
-        .contains(&format!("{BASE_URL}/periods/12/compliance")));
+        .contains(&format!("{BASE_URL}/l/board/board.12.")));
     insta::assert_snapshot!("escalation_leadership", snapshot(&rendered));
 }
 
@@ -391,6 +414,7 @@ fn what_users_typed_is_escaped_in_html_and_kept_in_text() {
         step: ReminderStep::WorkingDaysBefore(2),
         return_reason: Some(reason.into()),
         submission_id: Some(501),
+        missing: Vec::new(),
     }));
     assert!(!rendered.html.contains("<script>"), "{}", rendered.html);
     assert!(!rendered.html.contains("<i>A</i>"), "{}", rendered.html);

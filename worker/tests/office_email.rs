@@ -46,6 +46,7 @@ fn render(content: &MailContent) -> Rendered {
         "cchc.example.gov.vn",
     )
     .unwrap()
+    .with_link_secret(b"a-fixed-secret-for-the-snapshots!")
     .render(content)
     .unwrap()
 }
@@ -128,6 +129,7 @@ fn the_offices_own_staff_are_reminded_of_its_report() {
             step: ReminderStep::WorkingDaysBefore(2),
             return_reason: return_reason.map(str::to_owned),
             submission_id: None,
+            missing: Vec::new(),
         }))
     };
     let rendered = reminder(None);

@@ -179,7 +179,7 @@ fn the_leadership_gets_overdue_tasks_of_several_sources_with_the_overdue_list_li
     assert_eq!(rendered.subject, "2 nhiệm vụ CCHC quá hạn chưa hoàn thành");
     assert!(rendered
         .text
-        .contains("Theo dõi chung: https://cchc.example.gov.vn/tasks?status=overdue"));
+        .contains("Theo dõi chung: https://cchc.example.gov.vn/api/v1/tasks?status=overdue"));
     insta::assert_snapshot!("task_escalation_leadership", snapshot(&rendered));
 }
 

@@ -370,7 +370,10 @@ async fn the_lead_unit_is_reminded_once_per_step_of_a_deadline_and_of_a_progress
         mail.text
     );
     assert!(mail.text.contains("17:00 ngày 15/12/2026"), "{}", mail.text);
-    let link = format!("https://cchc.example.gov.vn/tasks/{}", f.deadline_task);
+    let link = format!(
+        "https://cchc.example.gov.vn/api/v1/tasks/{}",
+        f.deadline_task
+    );
     assert!(mail.text.contains(&link), "{}", mail.text);
 
     // The ongoing task's December report is due Thursday 31/12 17:00: D-5 is Thursday 24/12.

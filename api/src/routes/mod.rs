@@ -18,6 +18,7 @@ pub mod index;
 pub mod indicators;
 pub mod integrations;
 pub mod jobs;
+pub mod links;
 pub mod me;
 pub mod periods;
 pub mod plan_appendix;

@@ -91,6 +91,11 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("GET /api/v1",                                                   [200, 200, 200, 200, 200, 200]),
     ("GET /healthz",                                                  [200, 200, 200, 200, 200, 200]),
     ("GET /readyz",                                                   [200, 200, 200, 200, 200, 200]),
+    // The links of the mails: the signature decides, not the bearer token (a made-up one: 403).
+    ("GET /l/report/{token}",                                         [403, 403, 403, 403, 403, 403]),
+    ("GET /l/form/{token}",                                           [403, 403, 403, 403, 403, 403]),
+    ("GET /l/board/{token}",                                          [403, 403, 403, 403, 403, 403]),
+    ("GET /l/periods/{token}",                                        [403, 403, 403, 403, 403, 403]),
     ("GET /api/v1/me",                                                [401, 200, 200, 200, 200, 200]),
     // Units: reference data, read by every role.
     ("GET /api/v1/units",                                             [401, 200, 200, 200, 200, 200]),
@@ -727,6 +732,10 @@ impl Fixtures {
             "GET /api/v1" => get("/api/v1"),
             "GET /healthz" => get("/healthz"),
             "GET /readyz" => get("/readyz"),
+            "GET /l/report/{token}" => get("/l/report/report.1.2.4000000000.AAAA"),
+            "GET /l/form/{token}" => get("/l/form/form.1.2.4000000000.AAAA"),
+            "GET /l/board/{token}" => get("/l/board/board.1.4000000000.AAAA"),
+            "GET /l/periods/{token}" => get("/l/periods/periods.4000000000.AAAA"),
             "GET /api/v1/me" => get("/api/v1/me"),
             "GET /api/v1/units" => get("/api/v1/units"),
             "POST /api/v1/units" => post(

@@ -28,6 +28,7 @@ mod indicators;
 mod input;
 mod jobs;
 mod limits;
+mod mail_links;
 mod openapi;
 mod outbound;
 mod periods;

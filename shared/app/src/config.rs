@@ -60,6 +60,10 @@ pub struct Config {
     /// although they are loopback, private or otherwise internal (`CCHC_OUTBOUND_ALLOW`);
     /// empty: public addresses only.
     pub outbound_allow: AllowList,
+    /// The secret that signs the links in the mails (`CCHC_LINK_SECRET`, at least 32
+    /// characters); unset: one generated once and kept in the database
+    /// (`crate::signed_links::link_secret`).
+    pub link_secret: Option<String>,
 }
 
 /// Idempotency keys are kept for a day unless configured otherwise.
@@ -347,6 +351,14 @@ impl Config {
             board_cache_entries: match lookup("CCHC_BOARD_CACHE_ENTRIES") {
                 Some(v) => parse("CCHC_BOARD_CACHE_ENTRIES", &v)?,
                 None => DEFAULT_BOARD_CACHE_ENTRIES,
+            },
+            link_secret: match lookup("CCHC_LINK_SECRET") {
+                Some(v) => {
+                    cchc_domain::rules::signed_link::check_secret(&v)
+                        .map_err(|e| invalid("CCHC_LINK_SECRET", e))?;
+                    Some(v.trim().to_owned())
+                }
+                None => None,
             },
             outbound_allow: match lookup("CCHC_OUTBOUND_ALLOW") {
                 Some(v) => AllowList::parse(&v).map_err(|e| invalid("CCHC_OUTBOUND_ALLOW", e))?,

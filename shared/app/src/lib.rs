@@ -21,5 +21,6 @@ pub mod generation_cache;
 pub mod jobs;
 pub mod outbound;
 pub mod repo;
+pub mod signed_links;
 pub mod storage;
 pub mod tokens;

@@ -31,6 +31,7 @@ pub mod holidays;
 pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
+pub mod link_secret;
 pub mod par_sources;
 pub mod periods;
 pub mod plans;

@@ -641,6 +641,14 @@ diesel::table! {
 diesel::joinable!(idempotency_keys -> api_tokens (token_id));
 
 diesel::table! {
+    link_secret (singleton) {
+        singleton -> Bool,
+        secret -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     board_generation (singleton) {
         singleton -> Bool,
         generation -> Int8,
@@ -875,6 +883,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     integration_events,
     webhook_deliveries,
     idempotency_keys,
+    link_secret,
     board_generation,
     plans,
     plan_legal_basis,

@@ -154,6 +154,7 @@ async fn diesel_schema_matches_the_migrated_database() {
         integration_events,
         webhook_deliveries,
         idempotency_keys,
+        link_secret,
         board_generation,
         plans,
         plan_legal_basis,

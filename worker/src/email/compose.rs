@@ -74,6 +74,21 @@ impl Composer {
         self
     }
 
+    /// Signs the links with `secret` (`CCHC_LINK_SECRET`, or the one kept in the database).
+    pub fn with_link_secret(mut self, secret: &[u8]) -> Self {
+        let links = self.templates.links().clone().with_secret(secret);
+        self.templates.set_links(links);
+        self
+    }
+
+    /// Sends the kinds of link a front end has templates for there
+    /// (`CCHC_FRONTEND_URL_TEMPLATES`, see [`super::links::parse_frontend`]).
+    pub fn with_frontend(mut self, templates: std::collections::BTreeMap<String, String>) -> Self {
+        let links = self.templates.links().clone().with_frontend(templates);
+        self.templates.set_links(links);
+        self
+    }
+
     pub fn from(&self) -> &Mailbox {
         &self.from
     }

@@ -136,8 +136,20 @@ pub struct ReminderContext {
     pub step: ReminderStep,
     /// The Office's reason, when the unit's report was returned and not yet resubmitted.
     pub return_reason: Option<String>,
-    /// The unit's submission, if it has one; the link then opens it instead of the period.
+    /// The unit's submission, if it has one.
     pub submission_id: Option<i64>,
+    /// What the unit's report still lacks (a started report only; without one, everything).
+    #[serde(default)]
+    pub missing: Vec<MissingLine>,
+}
+
+/// One thing a report still lacks, as a reminder names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingLine {
+    pub indicator_code: String,
+    pub indicator_name: String,
+    /// `chưa nhập số liệu`, `chưa trích dẫn minh chứng`, `cần giải trình`, `số liệu chưa hợp lệ`.
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

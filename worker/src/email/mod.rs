@@ -47,8 +47,8 @@ pub use compose::{ComposeError, Composer};
 pub use config::{MailConfig, TransportConfig};
 pub use content::{
     DigestContext, DigestPeriod, EscalationHeadContext, EscalationLeadershipContext, LateUnit,
-    Lateness, Mail, MailContent, MissingStatus, MissingUnit, PeriodRef, ReceiptContext,
-    ReceiptEvent, Recipient, ReminderContext, ReminderStep, Timeliness, UnitRef,
+    Lateness, Mail, MailContent, MissingLine, MissingStatus, MissingUnit, PeriodRef,
+    ReceiptContext, ReceiptEvent, Recipient, ReminderContext, ReminderStep, Timeliness, UnitRef,
 };
 pub use render::{Links, Rendered};
 pub use transport::{FailureKind, FileTransport, MemoryTransport, SendError, Transport};
@@ -93,6 +93,24 @@ impl Mailer {
             &config.message_id_domain,
         )?
         .with_reply_to(config.reply_to.clone());
+        Ok(Self::new(composer, config.build_transport()?))
+    }
+
+    /// [`Mailer::from_config`] with the link secret and the front end's URL templates.
+    pub fn from_config_with_links(
+        config: &MailConfig,
+        public_base_url: &str,
+        link_secret: &[u8],
+        frontend: std::collections::BTreeMap<String, String>,
+    ) -> Result<Self, SetupError> {
+        let composer = Composer::new(
+            config.from.clone(),
+            public_base_url,
+            &config.message_id_domain,
+        )?
+        .with_reply_to(config.reply_to.clone())
+        .with_link_secret(link_secret)
+        .with_frontend(frontend);
         Ok(Self::new(composer, config.build_transport()?))
     }
 

@@ -158,6 +158,10 @@ impl Templates {
         &self.links
     }
 
+    pub fn set_links(&mut self, links: Links) {
+        self.links = links;
+    }
+
     pub fn render(&self, content: &MailContent) -> Result<Rendered, minijinja::Error> {
         let links = &self.links;
         match content {
@@ -333,7 +337,20 @@ struct ReminderView<'a> {
     step: &'static str,
     working_days_left: u32,
     return_reason: Option<&'a str>,
+    /// What the report still lacks, one line per indicator and kind of lack.
+    missing: Vec<MissingLineView<'a>>,
+    /// The unit has not started its report: every indicator is to fill.
+    not_started: bool,
     link: String,
+    /// The unit's statistics form, prefilled.
+    form_link: String,
+}
+
+#[derive(Serialize)]
+struct MissingLineView<'a> {
+    code: &'a str,
+    name: &'a str,
+    label: &'a str,
 }
 
 fn reminder_view<'a>(c: &'a ReminderContext, links: &Links) -> ReminderView<'a> {
@@ -351,7 +368,18 @@ fn reminder_view<'a>(c: &'a ReminderContext, links: &Links) -> ReminderView<'a> 
         step,
         working_days_left,
         return_reason: c.return_reason.as_deref(),
-        link: links.submission_or_period(c.submission_id, c.period.id),
+        missing: c
+            .missing
+            .iter()
+            .map(|m| MissingLineView {
+                code: &m.indicator_code,
+                name: &m.indicator_name,
+                label: &m.label,
+            })
+            .collect(),
+        not_started: c.submission_id.is_none(),
+        link: links.report(c.period.id, c.unit.id, &c.unit.code, c.deadline),
+        form_link: links.form(c.period.id, c.unit.id, &c.unit.code, c.deadline),
     }
 }
 
@@ -380,7 +408,7 @@ fn escalation_head_view<'a>(c: &'a EscalationHeadContext, links: &Links) -> Esca
             c.head_title.as_deref(),
             &c.unit.name,
         ),
-        link: links.submission_or_period(c.submission_id, c.period.id),
+        link: links.report(c.period.id, c.unit.id, &c.unit.code, c.deadline),
     }
 }
 
@@ -417,7 +445,7 @@ fn escalation_leadership_view<'a>(
                 status_label: missing_status_label(late.status),
             })
             .collect(),
-        link: links.compliance(c.period.id),
+        link: links.compliance(c.period.id, c.deadline),
     }
 }
 
@@ -473,7 +501,7 @@ fn receipt_view<'a>(c: &'a ReceiptContext, links: &Links) -> ReceiptView<'a> {
         timeliness,
         reason,
         deadline_passed,
-        link: links.submission(c.submission_id),
+        link: links.report(c.period.id, c.unit.id, &c.unit.code, c.deadline.max(at)),
     }
 }
 
@@ -535,7 +563,7 @@ fn digest_view<'a>(c: &'a DigestContext, links: &Links) -> DigestView<'a> {
                     status_label: missing_status_label(m.status),
                 })
                 .collect(),
-            link: links.compliance(p.period.id),
+            link: links.compliance(p.period.id, p.deadline.max(c.as_of)),
         })
         .collect();
     DigestView {
@@ -544,7 +572,7 @@ fn digest_view<'a>(c: &'a DigestContext, links: &Links) -> DigestView<'a> {
         as_of: format::date_time(c.as_of),
         total_missing: periods.iter().map(|p| p.missing).sum(),
         periods,
-        link: links.periods(),
+        link: links.periods(c.as_of),
     }
 }
 
@@ -553,17 +581,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_come_from_the_base_url_without_a_trailing_slash() {
-        let links = Links::new("https://cchc.example.gov.vn/").unwrap();
-        assert_eq!(links.period(12), "https://cchc.example.gov.vn/periods/12");
-        assert_eq!(
-            links.compliance(12),
-            "https://cchc.example.gov.vn/periods/12/compliance"
-        );
-        assert_eq!(
-            links.submission(7),
-            "https://cchc.example.gov.vn/submissions/7"
-        );
+    fn the_base_url_must_be_absolute() {
         assert!(Links::new("http://127.0.0.1:8080").is_ok());
         for bad in [
             "",

@@ -29,6 +29,7 @@ pub mod par_readiness;
 pub mod period_setup;
 pub mod reminders;
 pub mod signature;
+pub mod signed_link;
 pub mod system_figure;
 pub mod task_due;
 pub mod task_history;
