@@ -166,6 +166,7 @@ async fn fixture() -> Fixture {
             indicator_codes: None,
             unit_codes: None,
             policy: None,
+            qlvb_arrival_submits: None,
         },
         &ReminderPolicy::default(),
         &office(),

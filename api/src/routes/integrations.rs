@@ -160,6 +160,7 @@ pub async fn receive_qlvb_event(
             qlvb::commit(
                 &mut conn,
                 &state.storage,
+                &state.versions,
                 &new,
                 files,
                 auth.principal(),

@@ -18,6 +18,7 @@ pub mod letterhead;
 pub mod period;
 pub mod plan;
 pub mod policy;
+pub mod qlvb_import;
 pub mod submission;
 pub mod task;
 pub mod task_cutoff;
