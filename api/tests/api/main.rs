@@ -34,6 +34,7 @@ mod periods;
 mod pinned_versions;
 mod plans;
 mod qlvb_events;
+mod qlvb_import;
 mod robustness;
 mod seed_scenario;
 mod submissions;

@@ -50,7 +50,9 @@ pub struct QlvbImport {
     /// The document's Word or PDF files, now the report's narrative attachments.
     pub attachments: Vec<ImportedAttachment>,
     /// Why the report was left as it was (e.g. it is already submitted), in Vietnamese.
-    #[schema(example = "báo cáo đã được gửi (trạng thái submitted); chỉ báo cáo nháp hoặc bị trả lại mới được cập nhật")]
+    #[schema(
+        example = "báo cáo đã được gửi (trạng thái submitted); chỉ báo cáo nháp hoặc bị trả lại mới được cập nhật"
+    )]
     pub not_changed: Option<String>,
     /// The report was submitted by this arrival (the period says arrival through QLVB is the
     /// submission, and the report was complete).

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 
+use super::import::{self, received_instant, Arrival, Context};
 use super::matching::{period_facts, sender_facts};
 use super::prepare::{recorded, Answer, NewEvent};
-use super::import::{self, received_instant, Arrival, Context};
 use super::StoredFiles;
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
@@ -160,8 +160,8 @@ pub async fn commit(
                             received_at: received_instant(event.occurred_at, now),
                             event_row: row_id,
                         };
-                        let done = import::import(conn, &context, &arrival, &added, &mut written)
-                            .await?;
+                        let done =
+                            import::import(conn, &context, &arrival, &added, &mut written).await?;
                         let done_json = serde_json::to_value(&done)
                             .map_err(|e| Error::Internal(format!("import answer: {e}")))?;
                         cchc_db::documents::set_qlvb_import(
