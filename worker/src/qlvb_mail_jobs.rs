@@ -8,8 +8,8 @@ use cchc_app::jobs::QlvbImportProblems;
 use cchc_app::repo::jobs::JobError;
 use cchc_db::{extensions, periods, submissions, units};
 
-use crate::email::qlvb_import_content::QlvbImportProblemsContext;
-use crate::email::{Mail, MailContent, PeriodRef, UnitRef};
+use crate::email::qlvb_import_content::{PeriodLabel, QlvbImportProblemsContext};
+use crate::email::{Mail, MailContent, UnitRef};
 use crate::mail_jobs::Decision;
 use crate::unit_facts::is_office;
 
@@ -41,7 +41,7 @@ pub(crate) async fn import_problems(
         to: vec![job.recipient],
         cc: Vec::new(),
         content: MailContent::QlvbImportProblems(QlvbImportProblemsContext {
-            period: PeriodRef {
+            period: PeriodLabel {
                 id: period_id,
                 code: period.code,
                 title: period.title,

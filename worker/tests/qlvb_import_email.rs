@@ -4,8 +4,8 @@
 //! still misses a figure.
 
 use cchc_domain::model::qlvb_import::ImportProblem;
-use cchc_worker::email::qlvb_import_content::QlvbImportProblemsContext;
-use cchc_worker::email::{Composer, MailContent, PeriodRef, Rendered, UnitRef};
+use cchc_worker::email::qlvb_import_content::{PeriodLabel, QlvbImportProblemsContext};
+use cchc_worker::email::{Composer, MailContent, Rendered, UnitRef};
 use chrono::{DateTime, TimeZone, Utc};
 
 /// A Vietnam local time (UTC+7) as an instant.
@@ -43,7 +43,7 @@ fn problem(field: &str, code: &str, message: &str) -> ImportProblem {
 
 fn context(problems: Vec<ImportProblem>, missing: Vec<ImportProblem>) -> QlvbImportProblemsContext {
     QlvbImportProblemsContext {
-        period: PeriodRef {
+        period: PeriodLabel {
             id: 2,
             code: "2026-Q4".into(),
             title: "Báo cáo CCHC Quý IV/2026".into(),

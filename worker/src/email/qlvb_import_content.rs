@@ -5,13 +5,22 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::content::PeriodRef;
 use super::refs::UnitRef;
 use cchc_domain::model::qlvb_import::ImportProblem;
 
+/// The period as the mail names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodLabel {
+    pub id: i64,
+    /// E.g. `2026-Q4`.
+    pub code: String,
+    /// E.g. `Báo cáo CCHC Quý IV/2026`.
+    pub title: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QlvbImportProblemsContext {
-    pub period: PeriodRef,
+    pub period: PeriodLabel,
     pub unit: UnitRef,
     /// The unit's deadline (an extension's, or the period's).
     pub deadline: DateTime<Utc>,
