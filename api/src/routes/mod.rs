@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod integrations;
 pub mod jobs;
 pub mod me;
+pub mod notifications;
 pub mod periods;
 pub mod plan_appendix;
 pub mod plans;
@@ -75,6 +76,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(submissions::grant_extension)
         .service(submissions::extensions)
         .service(submissions::compliance)
+        .service(notifications::period_notifications)
         .service(submissions::consolidation)
         .service(attachments::upload)
         .service(attachments::list)

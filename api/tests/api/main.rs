@@ -28,6 +28,7 @@ mod indicators;
 mod input;
 mod jobs;
 mod limits;
+mod notifications;
 mod openapi;
 mod outbound;
 mod periods;

@@ -15,6 +15,7 @@ pub mod holiday;
 pub mod indicator;
 pub mod job;
 pub mod letterhead;
+pub mod notification;
 pub mod period;
 pub mod plan;
 pub mod policy;
