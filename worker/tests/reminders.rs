@@ -708,7 +708,6 @@ async fn a_report_received_through_qlvb_with_problems_is_answered_by_mail() {
         f.period_id,
         &CreateSubmission {
             unit_code: Some("KHTC".into()),
-            ..CreateSubmission::default()
         },
         &office(),
         &Actor::system("test"),
