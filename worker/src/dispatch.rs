@@ -8,14 +8,15 @@ use futures_util::future::BoxFuture;
 use cchc_app::jobs::{
     AssessmentDigest, AssessmentEscalationHead, AssessmentEscalationLeadership,
     AssessmentOfficeReminder, AssessmentReminder, BackgroundJob, CampaignOfficeReminder,
-    CampaignUnitReminder, Digest, EscalationHead, EscalationLeadership, PlanDigest, Receipt,
-    Reminder, TaskEscalationHead, TaskEscalationLeadership, TaskReminder, WebhookDelivery,
+    CampaignUnitReminder, Digest, EscalationHead, EscalationLeadership, PlanDigest,
+    QlvbImportProblems, Receipt, Reminder, TaskEscalationHead, TaskEscalationLeadership,
+    TaskReminder, WebhookDelivery,
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError, JobHandler};
 
 use crate::mail_jobs::MailJobs;
 use crate::webhook_jobs::WebhookJobs;
-use crate::{assessment_mail_jobs, campaign_mail_jobs, task_mail_jobs};
+use crate::{assessment_mail_jobs, campaign_mail_jobs, qlvb_mail_jobs, task_mail_jobs};
 
 /// Webhook deliveries go to [`WebhookJobs`]; the mail kinds (reminders, escalations, receipts,
 /// digests) to [`MailJobs`], the task kinds deciding in [`task_mail_jobs`], the
@@ -130,6 +131,12 @@ impl JobHandler for JobDispatcher {
                     let (key, policy) = (MailJobs::key(job), mail.task_policy());
                     let decision =
                         campaign_mail_jobs::unit_reminder(conn, payload, key, policy, now).await?;
+                    mail.deliver(decision, now).await
+                }
+                QlvbImportProblems::JOB_NAME => {
+                    let payload = QlvbImportProblems::from_claimed(job)?;
+                    let key = MailJobs::key(job);
+                    let decision = qlvb_mail_jobs::import_problems(conn, payload, key).await?;
                     mail.deliver(decision, now).await
                 }
                 WebhookDelivery::JOB_NAME => {

@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod email;
 pub mod first_mail;
 pub mod mail_jobs;
+pub mod qlvb_mail_jobs;
 pub mod runtime;
 pub mod task_mail_jobs;
 mod unit_facts;

@@ -141,6 +141,7 @@ async fn the_offices_own_late_report_is_worded_as_its_own() {
             indicator_codes: None,
             unit_codes: None,
             policy: None,
+            qlvb_arrival_submits: None,
         },
         &ReminderPolicy::default(),
         &office(),

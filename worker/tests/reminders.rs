@@ -1,7 +1,8 @@
 //! The worker end to end: real PostgreSQL, a real SMTP server started by the test, an injected
 //! clock. Reminders reach only units that have not submitted, once per step and recipient
 //! however often the schedule fires and however many runners run; SMTP outages delay mail
-//! without losing it; late units are escalated to their head, then to the leadership.
+//! without losing it; late units are escalated to their head, then to the leadership; the mail
+//! about a report received through QLVB with problems reaches the focal person it names.
 //!
 //! Fixture: period 2026-Q4, deadline Tuesday 15/12/2026 16:30; units KHTC (two focal persons)
 //! and QLTM (one), each with a head. Reminders: D-5 Tue 08/12 08:00, D-2 Fri 11/12 08:00, D-0
@@ -166,6 +167,7 @@ async fn fixture() -> Fixture {
             indicator_codes: None,
             unit_codes: None,
             policy: None,
+            qlvb_arrival_submits: None,
         },
         &ReminderPolicy::default(),
         &office(),
@@ -690,4 +692,55 @@ async fn the_running_worker_delivers_what_is_queued_and_stops_when_told() {
         .expect("the worker stops")
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_received_through_qlvb_with_problems_is_answered_by_mail() {
+    use cchc_app::jobs::{BackgroundJob, QlvbImportProblems};
+    use cchc_domain::model::qlvb_import::ImportProblem;
+
+    let f = fixture().await;
+    let mut conn = f.pool.get().await.unwrap();
+    let now = f.clock.now();
+    let created = submissions::create(
+        &mut conn,
+        &PinnedVersions::new(),
+        f.period_id,
+        &CreateSubmission {
+            unit_code: Some("KHTC".into()),
+        },
+        &office(),
+        &Actor::system("test"),
+        now,
+    )
+    .await
+    .unwrap();
+    // As the QLVB event's transaction enqueues it.
+    let job = QlvbImportProblems {
+        submission_id: created.id,
+        document_number: "7/BC-KHTC".into(),
+        form_filename: Some("Bieu-mau-KHTC.xlsx".into()),
+        problems: vec![ImportProblem {
+            field: "I12".into(),
+            code: "not_a_number".into(),
+            message: "phải là số".into(),
+        }],
+        missing: Vec::new(),
+        recipient: Recipient::new("Nguyễn Thị Lan", "lan.khtc@sct.example.vn"),
+    }
+    .to_new_job("qlvb_import:test".into(), now)
+    .unwrap();
+    jobs::enqueue(&mut conn, &job, now).await.unwrap();
+    drop(conn);
+    let (_, drained) = f.worker.once().await.unwrap();
+    assert_eq!(drained.done, 1);
+    let messages = f.sink.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(recipients(&messages[0]), ["lan.khtc@sct.example.vn"]);
+    assert_eq!(
+        subject(&messages[0]),
+        "Biểu mẫu thống kê gửi qua QLVB (7/BC-KHTC) chưa được nhập: 1 ô cần sửa"
+    );
+    let text = String::from_utf8_lossy(&messages[0].data).into_owned();
+    assert!(text.contains("qlvb_import_problems"), "the kind header");
 }

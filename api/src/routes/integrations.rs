@@ -63,6 +63,21 @@ fn header_text<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 /// `delivered_via_qlvb_at`. Otherwise it is `unmatched`, waits in the Office's inbox
 /// (`GET /api/v1/documents?status=unmatched`), and `match.reason` says why.
 ///
+/// **The report's files** (a matched `document.received`, the event's files new to the
+/// document): a workbook that is this service's statistics form for the unit and period is
+/// imported into the unit's report by the rules of `POST /api/v1/submissions/{id}/import.xlsx`
+/// (no `If-Match`; audited as the integration); any other workbook (another unit's or period's
+/// form, a workbook that is no form, an unreadable one) is only filed with the document. A
+/// Word or PDF file becomes a `narrative` attachment of the report. Only a draft or returned
+/// report of a period taking reports is changed; otherwise `import.not_changed` says why. When
+/// the period has `qlvb_arrival_submits`, a complete report is then submitted with the event's
+/// `occurred_at` (when QLVB received it, never later than now) as its submission time, so its
+/// timeliness is judged from that instant; an incomplete one stays a draft and `import.missing`
+/// lists what is missing. `import` says what was done (`indicators_imported`, `problems` by
+/// cell in Vietnamese, `attachments`, `submitted`, `timeliness`); the report's
+/// `official_documents[].qlvb_import` keeps it. Problems and missing items are mailed to the
+/// unit's focal persons. A form with problems imports nothing (and does not submit).
+///
 /// **A number already registered** (same issuer, year and number) is not an error: the existing
 /// document is kept, the event's new files are added to it (by SHA-256), a matching
 /// `document.received` links it, and the answer is 200 with `already_registered: true`.
@@ -160,6 +175,7 @@ pub async fn receive_qlvb_event(
             qlvb::commit(
                 &mut conn,
                 &state.storage,
+                &state.versions,
                 &new,
                 files,
                 auth.principal(),

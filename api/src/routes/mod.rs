@@ -20,6 +20,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod links;
 pub mod me;
+pub mod notifications;
 pub mod periods;
 pub mod plan_appendix;
 pub mod plans;
@@ -76,6 +77,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(submissions::grant_extension)
         .service(submissions::extensions)
         .service(submissions::compliance)
+        .service(notifications::period_notifications)
         .service(submissions::consolidation)
         .service(attachments::upload)
         .service(attachments::list)

@@ -135,6 +135,7 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("GET /api/v1/periods/{id}/extensions",                           [401, 200, 200, 200, 200, 403]),
     ("POST /api/v1/periods/{id}/extensions",                          [401, 200, 403, 403, 403, 403]),
     ("GET /api/v1/periods/{id}/compliance",                           [401, 200, 200, 403, 403, 403]),
+    ("GET /api/v1/periods/{id}/notifications",                        [401, 200, 200, 403, 403, 403]),
     ("GET /api/v1/periods/{id}/consolidation",                        [401, 200, 200, 403, 403, 403]),
     // Tasks in reports: a report's unit's tasks as the report is read; completion per unit as
     // the consolidation is.
@@ -872,6 +873,9 @@ impl Fixtures {
             ),
             "GET /api/v1/periods/{id}/compliance" => {
                 get(format!("/api/v1/periods/{period}/compliance"))
+            }
+            "GET /api/v1/periods/{id}/notifications" => {
+                get(format!("/api/v1/periods/{period}/notifications"))
             }
             "GET /api/v1/periods/{id}/consolidation" => {
                 get(format!("/api/v1/periods/{period}/consolidation"))

@@ -27,7 +27,7 @@ pub struct Scene {
     pub qlvb: FakeQlvb,
     token: String,
     secret: String,
-    period: i64,
+    pub period: i64,
 }
 
 /// The fixture on an app with `config`; the fake QLVB is on loopback, so its files are

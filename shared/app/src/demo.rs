@@ -378,6 +378,7 @@ fn demo_period() -> Result<CreatePeriod> {
         indicator_codes: None,
         unit_codes: None,
         policy: None,
+        qlvb_arrival_submits: None,
     })
 }
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::repo::jobs::{ClaimedJob, JobError, NewJob};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::job::Recipient;
+use cchc_domain::model::qlvb_import::ImportProblem;
 use cchc_domain::rules::monitoring::MonitoringSpan;
 use cchc_domain::rules::reminders::ReminderStep;
 
@@ -95,6 +96,26 @@ pub struct Receipt {
 
 impl BackgroundJob for Receipt {
     const JOB_NAME: &'static str = "receipt";
+}
+
+/// Tells a unit's focal person what stopped the report it sent through QLVB: the statistics
+/// form's cells with problems (nothing of the form was imported), or, when the period says
+/// arrival through QLVB is the submission, what is still missing (the report stays a draft).
+/// The lists are the event's answer's, in Vietnamese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QlvbImportProblems {
+    pub submission_id: i64,
+    /// The received document's number and symbol, e.g. `12/BC-QLCN`.
+    pub document_number: String,
+    /// The form's file name, when the problems are a form's.
+    pub form_filename: Option<String>,
+    pub problems: Vec<ImportProblem>,
+    pub missing: Vec<ImportProblem>,
+    pub recipient: Recipient,
+}
+
+impl BackgroundJob for QlvbImportProblems {
+    const JOB_NAME: &'static str = "qlvb_import_problems";
 }
 
 /// The Office's daily digest of the open periods, for one mailbox.

@@ -330,6 +330,25 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> Result<Option<JobRow
         .optional()?)
 }
 
+/// The jobs of the `kinds` whose payload names period `period_id`, oldest planned first.
+pub async fn of_period(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    kinds: &[&str],
+) -> Result<Vec<JobRow>> {
+    Ok(jobs::table
+        .filter(jobs::kind.eq_any(kinds))
+        .filter(
+            jobs::payload
+                .retrieve_as_text("period_id")
+                .eq(period_id.to_string()),
+        )
+        .order((jobs::run_at, jobs::id))
+        .select(JobRow::as_select())
+        .load(conn)
+        .await?)
+}
+
 /// Which jobs to list; every condition given must hold.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {

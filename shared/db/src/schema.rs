@@ -111,6 +111,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         opened_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        qlvb_arrival_submits -> Bool,
     }
 }
 
@@ -590,6 +591,7 @@ diesel::table! {
         role -> Text,
         linked_at -> Timestamptz,
         linked_by -> Text,
+        qlvb_import -> Nullable<Jsonb>,
     }
 }
 

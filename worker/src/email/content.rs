@@ -74,6 +74,9 @@ pub enum MailContent {
     CampaignOfficeReminder(CampaignOfficeReminderContext),
     /// To a competing unit's focal persons before a campaign round ends: where it stands.
     CampaignUnitReminder(CampaignUnitReminderContext),
+    /// To a unit's focal persons: the report it sent through QLVB could not be taken as it
+    /// came (the form's cells, or what is missing).
+    QlvbImportProblems(super::qlvb_import_content::QlvbImportProblemsContext),
 }
 
 impl MailContent {
@@ -96,6 +99,7 @@ impl MailContent {
             Self::AssessmentDigest(_) => "assessment_digest",
             Self::CampaignOfficeReminder(_) => "campaign_office_reminder",
             Self::CampaignUnitReminder(_) => "campaign_unit_reminder",
+            Self::QlvbImportProblems(_) => "qlvb_import_problems",
         }
     }
 }

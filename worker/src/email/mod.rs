@@ -1,4 +1,4 @@
-//! The worker's e-mail: sixteen kinds of mail in Vietnamese (five about reports, four about
+//! The worker's e-mail: seventeen kinds of mail in Vietnamese (six about reports, four about
 //! tasks, five about PAR Index self-assessment rounds, two about emulation campaign rounds),
 //! composed from embedded templates and sent through SMTP, a directory of `.eml` files, or
 //! memory.
@@ -32,6 +32,8 @@ pub mod config;
 pub mod content;
 pub mod format;
 pub mod links;
+pub mod qlvb_import_content;
+mod qlvb_import_render;
 mod refs;
 pub mod render;
 pub mod task_content;

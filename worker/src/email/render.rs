@@ -19,7 +19,7 @@ use super::content::{
 };
 use super::format;
 use super::views::UnitView;
-use super::{assessment_render, campaign_render, task_render};
+use super::{assessment_render, campaign_render, qlvb_import_render, task_render};
 
 /// A mail's three renderings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +147,8 @@ impl Templates {
         let all = TEMPLATES
             .iter()
             .chain(assessment_render::TEMPLATES)
-            .chain(campaign_render::TEMPLATES);
+            .chain(campaign_render::TEMPLATES)
+            .chain(qlvb_import_render::TEMPLATES);
         for (name, source) in all {
             env.add_template(name, source)?;
         }
@@ -213,6 +214,9 @@ impl Templates {
             MailContent::CampaignUnitReminder(c) => {
                 let view = campaign_render::unit_reminder_view(c, links);
                 self.render_kind(content.kind(), &view)
+            }
+            MailContent::QlvbImportProblems(c) => {
+                self.render_kind(content.kind(), &qlvb_import_render::view(c, links))
             }
         }
     }

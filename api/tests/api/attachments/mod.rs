@@ -57,7 +57,7 @@ pub(crate) fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
 }
 
 /// A minimal DOCX that Word opens: content types, package relationships, one paragraph.
-fn docx() -> Vec<u8> {
+pub(crate) fn docx() -> Vec<u8> {
     zip_of(&[
         (
             "[Content_Types].xml",

@@ -259,14 +259,14 @@ async fn import_ok(app: &TestApp, draft: &mut Draft, bytes: Vec<u8>) -> Value {
 }
 
 /// What a person types into a cell.
-enum Typed {
+pub(crate) enum Typed {
     Number(f64),
     Text(&'static str),
     Clear,
 }
 
 /// Opens a downloaded form, types into its cells and saves it, as Excel would.
-fn fill(bytes: &[u8], cells: &[(&str, Typed)]) -> Vec<u8> {
+pub(crate) fn fill(bytes: &[u8], cells: &[(&str, Typed)]) -> Vec<u8> {
     let mut book = umya_spreadsheet::reader::xlsx::read_reader(Cursor::new(bytes.to_vec()), true)
         .expect("umya reads the form");
     let sheet = book

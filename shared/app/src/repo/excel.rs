@@ -246,19 +246,48 @@ pub async fn import_form(
     now: DateTime<Utc>,
 ) -> Result<Submission> {
     let current = submissions::check_update(conn, versions, id, if_match, principal).await?;
+    let parsed = read_form(workbook, &current)
+        .await
+        .map_err(|error| form_problem(error, &current.period_code, &current.unit_code))?;
+    apply_form(conn, versions, &parsed, if_match, principal, actor, now, id).await
+}
+
+/// Reads `workbook` as the statistics form of `current`'s unit and period (off the async
+/// threads). [`FormError::Mismatch`] means it is another workbook.
+pub(crate) async fn read_form(
+    workbook: bytes::Bytes,
+    current: &Submission,
+) -> Result<ParsedForm, FormError> {
     let indicators: Vec<_> = current
         .values
         .iter()
         .map(|v| (v.code.clone(), v.kind))
         .collect();
-    let parsed = parse_off_thread(
+    parse_off_thread(
         workbook,
         current.period_code.clone(),
         current.unit_code.clone(),
         indicators,
     )
     .await
-    .map_err(|error| form_problem(error, &current.period_code, &current.unit_code))?;
+}
+
+/// The one path a read form's values take into submission `id`, whoever brings it (the import
+/// endpoint, a report received through QLVB): the update of `PATCH` with its rules, revision
+/// and audit; the rules' problems named by cell, in Vietnamese (422 `validation_failed`); the
+/// rows missing from the form as `import_warnings`.
+// The connection, the versions cache, the form, the caller's parts and the clock.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_form(
+    conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
+    parsed: &ParsedForm,
+    if_match: &IfMatch,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+) -> Result<Submission> {
     let changes = UpdateSubmission {
         values: Some(parsed.values.clone()),
         ..UpdateSubmission::default()

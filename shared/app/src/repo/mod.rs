@@ -18,6 +18,7 @@ pub mod holidays;
 pub mod idempotency;
 pub mod indicators;
 pub mod jobs;
+pub mod notifications;
 pub mod periods;
 pub mod pinned_versions;
 pub mod plans;

@@ -201,6 +201,8 @@ pub struct LinkedDocumentRow {
     pub source: DocumentSource,
     pub received_at: Option<DateTime<Utc>>,
     pub linked_at: DateTime<Utc>,
+    /// What the document's files did to the report when it arrived through QLVB.
+    pub qlvb_import: Option<serde_json::Value>,
 }
 
 /// The documents linked to report `submission_id`, oldest link first. It takes a shared
@@ -224,9 +226,25 @@ pub async fn linked_to_submission(
             documents::source,
             documents::received_at,
             document_submission_links::linked_at,
+            document_submission_links::qlvb_import,
         ))
         .load(&mut conn)
         .await?)
+}
+
+/// Records on the link of `document_id` to `submission_id` what the document's files did to
+/// the report (see `QlvbImport`).
+pub async fn set_qlvb_import(
+    conn: &mut AsyncPgConnection,
+    document_id: i64,
+    submission_id: i64,
+    import: &serde_json::Value,
+) -> Result<()> {
+    diesel::update(document_submission_links::table.find((document_id, submission_id)))
+        .set(document_submission_links::qlvb_import.eq(import))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The documents linked to period `period_id`: role, number, date and subject, oldest

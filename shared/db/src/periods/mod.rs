@@ -51,6 +51,8 @@ pub struct PeriodRow {
     pub updated_at: DateTime<Utc>,
     pub opened_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// A unit's report arriving through QLVB is its submission.
+    pub qlvb_arrival_submits: bool,
 }
 
 impl PeriodRow {

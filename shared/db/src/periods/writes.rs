@@ -13,6 +13,28 @@ use cchc_domain::model::period::{LegalDocument, PeriodStatus};
 use cchc_domain::rules::period_setup::Derived;
 use cchc_domain::Result;
 
+/// Says whether a report arriving through QLVB is the unit's submission.
+pub async fn set_qlvb_arrival_submits(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    submits: bool,
+) -> Result<()> {
+    diesel::update(periods::table.find(id))
+        .set(periods::qlvb_arrival_submits.eq(submits))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a report of period `id` arriving through QLVB is the unit's submission.
+pub async fn qlvb_arrival_submits(conn: &mut AsyncPgConnection, id: i64) -> Result<bool> {
+    Ok(periods::table
+        .find(id)
+        .select(periods::qlvb_arrival_submits)
+        .first(conn)
+        .await?)
+}
+
 /// Inserts a draft period; its id. The raw error is returned so the caller can tell a
 /// duplicate code (two concurrent creates) from other failures.
 pub async fn insert_draft(

@@ -232,6 +232,9 @@ pub struct OfficialDocument {
     /// When QLVB delivered it (source `qlvb`).
     pub received_at: Option<DateTime<FixedOffset>>,
     pub linked_at: DateTime<FixedOffset>,
+    /// What its files did to the report when it arrived through QLVB (figures imported from
+    /// the statistics form, cells with problems, files attached, the submission).
+    pub qlvb_import: Option<crate::model::qlvb_import::QlvbImport>,
 }
 
 /// A per-integration signing secret, shown only when created or rotated.
@@ -375,4 +378,7 @@ pub struct QlvbEventAnswer {
     /// For `document.received`.
     #[serde(rename = "match")]
     pub match_result: Option<MatchAnswer>,
+    /// For a matched `document.received`: what its files did to the unit's report.
+    #[serde(default)]
+    pub import: Option<crate::model::qlvb_import::QlvbImport>,
 }

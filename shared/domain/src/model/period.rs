@@ -129,6 +129,11 @@ pub struct Period {
     pub indicators: Vec<PeriodIndicator>,
     pub units: Vec<PeriodUnit>,
     pub policy: ReminderPolicy,
+    /// A unit's report arriving through QLVB with this service's statistics form is its
+    /// submission: complete, it is submitted at the instant QLVB received it (timeliness is
+    /// judged from that instant); incomplete, it stays a draft and the unit is told what is
+    /// missing.
+    pub qlvb_arrival_submits: bool,
     pub warnings: Vec<Warning>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -204,6 +209,10 @@ pub struct CreatePeriod {
     /// Reminder/escalation policy; omitted fields take the configured defaults.
     #[serde(default)]
     pub policy: Option<ReminderPolicyInput>,
+    /// Default false. True: a unit's report arriving through QLVB with this service's
+    /// statistics form is its submission, at the instant QLVB received it.
+    #[serde(default)]
+    pub qlvb_arrival_submits: Option<bool>,
 }
 
 /// Changes to a period. A draft accepts every field; an open period only `title`,
@@ -265,6 +274,11 @@ pub struct UpdatePeriod {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub policy: Option<ReminderPolicyInput>,
+    /// Whether a report arriving through QLVB is the unit's submission; may change while the
+    /// period is open (reports that arrived before are left as they are).
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub qlvb_arrival_submits: Option<bool>,
 }
 
 impl UpdatePeriod {

@@ -280,6 +280,9 @@ pub(crate) async fn of_submission(
             source: row.source,
             received_at: local_opt(row.received_at),
             linked_at: local(row.linked_at),
+            qlvb_import: row
+                .qlvb_import
+                .and_then(|stored| serde_json::from_value(stored).ok()),
         })
         .collect())
 }

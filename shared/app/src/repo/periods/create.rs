@@ -70,6 +70,9 @@ pub async fn create(
         periods::replace_documents(conn, id, &state.legal_basis).await?;
         periods::replace_indicators(conn, id, &indicator_set).await?;
         periods::replace_units(conn, id, &unit_ids).await?;
+        if input.qlvb_arrival_submits == Some(true) {
+            periods::set_qlvb_arrival_submits(conn, id, true).await?;
+        }
         let period = load(conn, id).await?;
         audit::record(
             conn,

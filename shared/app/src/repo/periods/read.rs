@@ -67,6 +67,7 @@ pub(crate) async fn load(conn: &mut AsyncPgConnection, id: i64) -> Result<Period
         indicators,
         units,
         policy: row.policy()?,
+        qlvb_arrival_submits: row.qlvb_arrival_submits,
         warnings: row.warnings(),
         created_at: local(row.created_at),
         updated_at: local(row.updated_at),

@@ -125,6 +125,9 @@ pub async fn update(
         if let Some(unit_ids) = &unit_ids {
             periods::replace_units(conn, id, unit_ids).await?;
         }
+        if let Some(submits) = input.qlvb_arrival_submits {
+            periods::set_qlvb_arrival_submits(conn, id, submits).await?;
+        }
         let after = load(conn, id).await?;
         let entry = Entry::changed(EntityType::Period, id, "updated", &before, &after)?;
         audit::record_opt(conn, actor, now, entry).await?;

@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 
+use super::import::{self, received_instant, Arrival, Context};
 use super::matching::{period_facts, sender_facts};
 use super::prepare::{recorded, Answer, NewEvent};
 use super::StoredFiles;
 use crate::authz::Principal;
 use crate::repo::audit::{self, Entry};
 use crate::repo::documents::{self, NewDocument, StoredFile};
+use crate::repo::pinned_versions::PinnedVersions;
 use crate::storage::Storage;
 use cchc_db::qlvb;
 use cchc_domain::error::{Error, Result};
@@ -32,11 +34,15 @@ enum Outcome {
     },
 }
 
-/// Step 4: records the event, its document and its files in one transaction; on failure the
-/// files' objects are removed.
+/// Step 4: records the event, its document and its files in one transaction, and, for a
+/// report matched to a unit, what its files do to the report ([`super::import`]); on failure
+/// the files' objects (and the attachments' copies) are removed.
+// The connection, the store and versions cache, the event and its files, the caller, the clock.
+#[allow(clippy::too_many_arguments)]
 pub async fn commit(
     conn: &mut AsyncPgConnection,
     storage: &Storage,
+    versions: &PinnedVersions,
     new: &NewEvent<'_>,
     files: StoredFiles,
     principal: &Principal,
@@ -54,6 +60,14 @@ pub async fn commit(
     let body_sha256 = body_sha256.as_str();
     let document = &event.data.document;
     let stored = files.0;
+    let mut written: Vec<String> = Vec::new();
+    let context = Context {
+        storage,
+        versions,
+        integration: principal,
+        actor,
+        now,
+    };
     let outcome = conn
         .transaction(async |conn| -> Result<Outcome> {
             let claim = qlvb::NewEvent {
@@ -108,7 +122,7 @@ pub async fn commit(
             };
             let mut hashes = documents::file_hashes(conn, document_id).await?;
             let mut unused = Vec::new();
-            let mut files_added = 0;
+            let mut added = Vec::new();
             for file in &stored {
                 if hashes.contains(&file.sha256) {
                     unused.push(file.clone());
@@ -116,8 +130,10 @@ pub async fn commit(
                 }
                 documents::insert_file(conn, document_id, file, actor, now).await?;
                 hashes.push(file.sha256.clone());
-                files_added += 1;
+                added.push(file.clone());
             }
+            let files_added = added.len();
+            let mut import = None;
             let match_result = if received {
                 let sender = sender_facts(conn, document).await?;
                 let period = period_facts(conn, document).await?;
@@ -135,6 +151,27 @@ pub async fn commit(
                         documents::link_submission(conn, document_id, submission_id, actor, now)
                             .await?;
                         status = DocumentStatus::Linked;
+                        let arrival = Arrival {
+                            submission_id,
+                            unit_id,
+                            unit_code: &unit_code,
+                            period_id,
+                            document_number: &parsed.to_string(),
+                            received_at: received_instant(event.occurred_at, now),
+                            event_row: row_id,
+                        };
+                        let done =
+                            import::import(conn, &context, &arrival, &added, &mut written).await?;
+                        let done_json = serde_json::to_value(&done)
+                            .map_err(|e| Error::Internal(format!("import answer: {e}")))?;
+                        cchc_db::documents::set_qlvb_import(
+                            conn,
+                            document_id,
+                            submission_id,
+                            &done_json,
+                        )
+                        .await?;
+                        import = Some(done);
                         MatchAnswer {
                             matched: true,
                             reason: None,
@@ -166,6 +203,7 @@ pub async fn commit(
                 already_registered,
                 files_added,
                 match_result,
+                import,
             };
             let status_code: u16 = if already_registered { 200 } else { 201 };
             let answer_json = serde_json::to_value(&answer)
@@ -189,6 +227,7 @@ pub async fn commit(
                         "already_registered": already_registered,
                         "files_added": files_added,
                         "match": answer.match_result,
+                        "import": answer.import,
                     })),
                 },
             )
@@ -216,13 +255,24 @@ pub async fn commit(
         }
         Ok(Outcome::Raced) => {
             documents::discard(storage, &stored).await;
+            discard_keys(storage, &written).await;
             recorded(conn, principal.token_id, &event_id, body_sha256)
                 .await?
                 .ok_or_else(|| Error::Internal("a claimed event has no record".into()))
         }
         Err(error) => {
             documents::discard(storage, &stored).await;
+            discard_keys(storage, &written).await;
             Err(error)
+        }
+    }
+}
+
+/// Removes the attachments' copies of a transaction that did not commit.
+async fn discard_keys(storage: &Storage, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = storage.delete(key).await {
+            tracing::warn!(%key, %error, "could not remove the object of a failed QLVB import");
         }
     }
 }

@@ -28,6 +28,7 @@
 
 mod commit;
 mod files;
+mod import;
 mod matching;
 mod prepare;
 mod verify;

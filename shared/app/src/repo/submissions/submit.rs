@@ -31,6 +31,21 @@ pub async fn submit(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Submission> {
+    submit_at(conn, versions, id, principal, actor, now, now).await
+}
+
+/// [`submit`], with `submitted_at` as the instant the report was submitted (its timeliness
+/// is judged from it): a report received through QLVB is submitted when QLVB received it.
+/// `now` is when it is recorded.
+pub(crate) async fn submit_at(
+    conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
+    id: i64,
+    principal: &Principal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    submitted_at: DateTime<Utc>,
+) -> Result<Submission> {
     conn.transaction(async |conn| -> Result<()> {
         let (head, values) = read_head(conn, id, true).await?;
         let row = head.row.clone();
@@ -76,7 +91,7 @@ pub async fn submit(
         let calendar = load_calendar(conn).await?;
         let deadline = loaded.deadline();
         let assessment = assess(
-            now,
+            submitted_at,
             deadline,
             &calendar,
             loaded.period.policy.early_margin_working_days,
@@ -94,7 +109,7 @@ pub async fn submit(
         let frozen = cchc_db::submissions::SubmittedVersion {
             submission_id: id,
             version,
-            submitted_at: now,
+            submitted_at,
             submitted_by: principal.name.clone(),
             timeliness: assessment.timeliness,
             minutes_late,
@@ -106,7 +121,7 @@ pub async fn submit(
         let first = row.first_submitted_at.is_none();
         let submitted = cchc_db::submissions::Submitted {
             status: SubmissionStatus::Submitted,
-            first_submitted_at: row.first_submitted_at.or(Some(now)),
+            first_submitted_at: row.first_submitted_at.or(Some(submitted_at)),
             // A returned and resubmitted report keeps its first timeliness.
             first_timeliness: if first {
                 Some(assessment.timeliness)
@@ -118,7 +133,7 @@ pub async fn submit(
             } else {
                 row.first_minutes_late
             },
-            last_submitted_at: now,
+            last_submitted_at: submitted_at,
             submit_count: version,
             revision: row.revision + 1,
             updated_at: now,
