@@ -269,7 +269,7 @@ pub(super) fn campaign(campaign: &Campaign, board: &Leaderboard, round: i32) -> 
                 .criteria
                 .iter()
                 .map(|c| match (c.counted, c.out_of) {
-                    (Some(counted), Some(out_of)) => {
+                    (Some(counted), Some(out_of)) if out_of > 0 => {
                         format!("{}: {} điểm ({counted}/{out_of})", c.code, points(c.points))
                     }
                     _ => format!("{}: {} điểm", c.code, points(c.points)),
