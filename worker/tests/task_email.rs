@@ -24,6 +24,7 @@ fn render(content: &MailContent) -> Rendered {
         "cchc.localhost",
     )
     .unwrap()
+    .with_link_secret(b"a-fixed-secret-for-the-snapshots!")
     .render(content)
     .unwrap()
 }
