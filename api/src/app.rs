@@ -27,6 +27,9 @@ fn register(cfg: &mut ServiceConfig) {
         .service(links::form)
         .service(links::board)
         .service(links::periods)
+        .service(links::task)
+        .service(links::assessment)
+        .service(links::campaign)
         .service(scope("/api/v1").configure(configure_v1));
 }
 

@@ -28,6 +28,7 @@ fn render(content: &MailContent) -> Rendered {
         "cchc.localhost",
     )
     .unwrap()
+    .with_link_secret(b"a-fixed-secret-for-the-snapshots!")
     .render(content)
     .unwrap()
 }
@@ -127,7 +128,7 @@ fn a_unit_reminder_lists_its_parts_with_the_reason_of_a_returned_one() {
     );
     assert!(rendered
         .html
-        .contains("href=\"https://cchc.example.gov.vn/api/v1/assessments/7\""));
+        .contains("href=\"https://cchc.example.gov.vn/l/assessment/assessment.7."));
     insta::assert_snapshot!("assessment_reminder_d2", snapshot(&rendered));
 }
 
@@ -190,7 +191,7 @@ fn the_leadership_gets_the_late_units_and_the_readiness_board() {
     ));
     assert!(rendered
         .text
-        .contains("https://cchc.example.gov.vn/api/v1/assessments/7/readiness"));
+        .contains("https://cchc.example.gov.vn/l/assessment/assessment.7."));
     insta::assert_snapshot!("assessment_escalation_leadership", snapshot(&rendered));
 }
 

@@ -491,10 +491,10 @@ async fn units_owing_parts_are_reminded_once_per_step_with_their_parts() {
         khtc,
         "Thời hạn các đơn vị hoàn thành là 17:00 ngày 15/12/2026 (còn 5 ngày làm việc).",
     );
-    let link = format!("{BASE}/api/v1/assessments/{}", f.round);
-    has(khtc, &format!("{link}\n"));
+    let link = format!("{BASE}/l/assessment/assessment.{}.", f.round);
+    has(khtc, &link);
     assert!(
-        khtc.html.contains(&format!("href=\"{link}\"")),
+        khtc.html.contains(&format!("href=\"{link}")),
         "{}",
         khtc.html
     );
@@ -597,7 +597,10 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
         khtc,
         "1. Tiêu chí 1.1: Ban hành kế hoạch cải cách hành chính năm đúng thời hạn",
     );
-    has(khtc, &format!("{BASE}/api/v1/assessments/{}\n", f.round));
+    has(
+        khtc,
+        &format!("{BASE}/l/assessment/assessment.{}.", f.round),
+    );
     let qltm = one_to(&mail, "cuong.qltm@sct.example.vn");
     assert!(qltm.cc.is_empty());
     has(qltm, "Kính gửi: Lãnh đạo Phòng Quản lý thương mại.");
@@ -651,7 +654,7 @@ async fn late_units_are_escalated_to_the_head_then_the_leadership_once_per_level
     lacks(leadership, "Quản lý thương mại");
     has(
         leadership,
-        &format!("{BASE}/api/v1/assessments/{}/readiness", f.round),
+        &format!("{BASE}/l/assessment/assessment.{}.", f.round),
     );
 }
 
@@ -732,10 +735,10 @@ async fn the_office_gets_the_readiness_digest_and_its_reminder_until_the_round_i
     has(digest, "- Phòng Kế hoạch - Tài chính: 0/2 tiêu chí sẵn sàng; điểm tự chấm 2/4; điểm có nguy cơ bị trừ 2");
     has(digest, "- Phòng Quản lý thương mại: 0/1 tiêu chí sẵn sàng; điểm tự chấm 1,5/1,5; điểm có nguy cơ bị trừ 1,5");
     has(digest, "- Chưa giao đơn vị: 1/1 tiêu chí sẵn sàng");
-    let readiness = format!("{BASE}/api/v1/assessments/{}/readiness", f.round);
+    let readiness = format!("{BASE}/l/assessment/assessment.{}.", f.round);
     has(digest, &readiness);
     assert!(
-        digest.html.contains(&format!("href=\"{readiness}\"")),
+        digest.html.contains(&format!("href=\"{readiness}")),
         "{}",
         digest.html
     );

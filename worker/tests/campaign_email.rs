@@ -26,6 +26,7 @@ fn render(content: &MailContent) -> Rendered {
         "cchc.localhost",
     )
     .unwrap()
+    .with_link_secret(b"a-fixed-secret-for-the-snapshots!")
     .render(content)
     .unwrap()
 }
@@ -119,7 +120,7 @@ fn the_office_reminder_shows_the_top_five_and_the_moved_review_date() {
         .contains("Phòng Quản lý công nghiệp &amp; năng lượng"));
     assert!(rendered
         .html
-        .contains("href=\"https://cchc.example.gov.vn/api/v1/campaigns/4/rounds/1/leaderboard\""));
+        .contains("href=\"https://cchc.example.gov.vn/l/campaign/campaign.4.1."));
     insta::assert_snapshot!("campaign_office_reminder_d5", snapshot(&rendered));
 }
 
@@ -229,7 +230,7 @@ fn a_unit_reminder_lists_every_criterion_with_how_it_was_reached() {
         "- TC5. Sáng kiến (điểm thưởng): 2 điểm\n",
         "- TC6. Vi phạm kỷ luật hành chính (điểm trừ): -2,5 điểm\n",
         "Văn phòng Sở sơ kết đợt ngày 03/07/2017.",
-        "https://cchc.example.gov.vn/api/v1/campaigns/4/rounds/1/leaderboard\n",
+        "https://cchc.example.gov.vn/l/campaign/campaign.4.1.",
     ] {
         assert!(
             rendered.text.contains(expected),

@@ -371,7 +371,7 @@ async fn the_lead_unit_is_reminded_once_per_step_of_a_deadline_and_of_a_progress
     );
     assert!(mail.text.contains("17:00 ngày 15/12/2026"), "{}", mail.text);
     let link = format!(
-        "https://cchc.example.gov.vn/api/v1/tasks/{}",
+        "https://cchc.example.gov.vn/l/task/task.{}.",
         f.deadline_task
     );
     assert!(mail.text.contains(&link), "{}", mail.text);

@@ -96,6 +96,9 @@ const TABLE: &[(&str, [u16; 6])] = &[
     ("GET /l/form/{token}",                                           [403, 403, 403, 403, 403, 403]),
     ("GET /l/board/{token}",                                          [403, 403, 403, 403, 403, 403]),
     ("GET /l/periods/{token}",                                        [403, 403, 403, 403, 403, 403]),
+    ("GET /l/task/{token}",                                           [403, 403, 403, 403, 403, 403]),
+    ("GET /l/assessment/{token}",                                     [403, 403, 403, 403, 403, 403]),
+    ("GET /l/campaign/{token}",                                       [403, 403, 403, 403, 403, 403]),
     ("GET /api/v1/me",                                                [401, 200, 200, 200, 200, 200]),
     // Units: reference data, read by every role.
     ("GET /api/v1/units",                                             [401, 200, 200, 200, 200, 200]),
@@ -737,6 +740,9 @@ impl Fixtures {
             "GET /l/form/{token}" => get("/l/form/form.1.2.4000000000.AAAA"),
             "GET /l/board/{token}" => get("/l/board/board.1.4000000000.AAAA"),
             "GET /l/periods/{token}" => get("/l/periods/periods.4000000000.AAAA"),
+            "GET /l/task/{token}" => get("/l/task/task.1.4000000000.AAAA"),
+            "GET /l/assessment/{token}" => get("/l/assessment/assessment.1.2.4000000000.AAAA"),
+            "GET /l/campaign/{token}" => get("/l/campaign/campaign.1.1.4000000000.AAAA"),
             "GET /api/v1/me" => get("/api/v1/me"),
             "GET /api/v1/units" => get("/api/v1/units"),
             "POST /api/v1/units" => post(

@@ -18,14 +18,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::common::TestApp;
 use crate::excel::{open_period, start, XLSX};
 
-async fn secret(app: &TestApp) -> Vec<u8> {
+pub(crate) async fn secret(app: &TestApp) -> Vec<u8> {
     let mut conn = app.state.pool.get().await.unwrap();
     cchc_app::signed_links::link_secret(&mut conn, None)
         .await
         .unwrap()
 }
 
-async fn unit_ref(app: &TestApp, code: &str) -> UnitRef {
+pub(crate) async fn unit_ref(app: &TestApp, code: &str) -> UnitRef {
     let units = app.get("/api/v1/units?per_page=200").await.expect(200);
     let unit = units["items"]
         .as_array()
@@ -43,7 +43,7 @@ async fn unit_ref(app: &TestApp, code: &str) -> UnitRef {
 }
 
 /// Every absolute link in a rendered mail (text and HTML `href`s), deduplicated.
-fn links_in(text: &str, base: &str) -> Vec<String> {
+pub(crate) fn links_in(text: &str, base: &str) -> Vec<String> {
     let mut links: Vec<String> = text
         .split(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
         .filter(|word| word.starts_with(base))
@@ -54,13 +54,13 @@ fn links_in(text: &str, base: &str) -> Vec<String> {
     links
 }
 
-struct Page {
-    status: u16,
-    content_type: String,
-    body: Vec<u8>,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) body: Vec<u8>,
 }
 
-async fn follow(link: &str) -> Page {
+pub(crate) async fn follow(link: &str) -> Page {
     // No Authorization header: as a person in a mail client.
     let answer = reqwest::Client::new().get(link).send().await.unwrap();
     Page {
@@ -74,7 +74,7 @@ async fn follow(link: &str) -> Page {
     }
 }
 
-fn text(page: &Page) -> String {
+pub(crate) fn text(page: &Page) -> String {
     String::from_utf8(page.body.clone()).unwrap()
 }
 
@@ -189,7 +189,7 @@ fn report_mails(f: &Fixture) -> Vec<MailContent> {
     ]
 }
 
-fn composer(app: &TestApp, secret: &[u8]) -> Composer {
+pub(crate) fn composer(app: &TestApp, secret: &[u8]) -> Composer {
     Composer::new(
         "Văn phòng Sở <cchc@localhost>".parse().unwrap(),
         &app.base_url,

@@ -29,6 +29,7 @@ mod input;
 mod jobs;
 mod limits;
 mod mail_links;
+mod mail_links_work;
 mod notifications;
 mod openapi;
 mod outbound;

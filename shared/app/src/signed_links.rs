@@ -1,6 +1,7 @@
 //! What the signed links in the mails open, without an API token: the link itself is the
 //! authorization (see `cchc_domain::rules::signed_link`), scoped to one unit's report and
-//! form, or one period's board. Everything here is read-only and shows only what the link's
+//! form, one period's board, one task, a self-assessment round (one unit's parts, or the
+//! whole round for the Office) or a campaign round's leaderboard. Everything here is read-only and shows only what the link's
 //! target names: a unit's link shows that unit and nothing about the others.
 
 use chrono::{DateTime, Utc};
@@ -10,10 +11,16 @@ use rand::RngCore;
 use crate::authz::Principal;
 use crate::config::LetterheadConfig;
 use crate::repo::pinned_versions::PinnedVersions;
+use crate::repo::submissions::BoardCaches;
 use crate::repo::submissions::{self, MissingItem};
-use crate::repo::{excel, periods};
+use crate::repo::{assessments, campaigns, excel, periods, tasks};
 use cchc_domain::error::{Error, Result};
+use cchc_domain::model::assessment::{Assessment, Readiness};
+use cchc_domain::model::campaign::{Campaign, Leaderboard};
+use cchc_domain::model::plan::UnitRef;
+use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::{ComplianceBoard, ComplianceRow, SubmissionStatus};
+use cchc_domain::model::task::TaskDetail;
 use cchc_domain::model::token::Role;
 use cchc_excel::form::StatisticsForm;
 
@@ -167,4 +174,73 @@ pub async fn open_boards(
         boards.push(board(conn, id, now).await?);
     }
     Ok(boards)
+}
+
+/// A task as its link shows it, through the same use case as `GET /tasks/{id}` asked by the
+/// leadership (the link names the task; the lead unit and the leadership get it alike).
+pub async fn task(
+    conn: &mut AsyncPgConnection,
+    policy: &ReminderPolicy,
+    task_id: i64,
+    now: DateTime<Utc>,
+) -> Result<TaskDetail> {
+    tasks::get(conn, task_id, policy, &board_reader(), now).await
+}
+
+/// A self-assessment round as its link shows it: one unit's parts (as the unit's focal
+/// person sees the round), or every part with the readiness board for the Office and the
+/// leadership.
+#[derive(Debug, Clone)]
+pub struct AssessmentPage {
+    pub assessment: Assessment,
+    /// The unit the link is for; `None` for the Office's and the leadership's link.
+    pub unit: Option<UnitRef>,
+    /// The whole round's readiness, for the Office's and the leadership's link only.
+    pub readiness: Option<Readiness>,
+}
+
+pub async fn assessment(
+    conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
+    assessment_id: i64,
+    unit_id: Option<i64>,
+) -> Result<AssessmentPage> {
+    match unit_id {
+        Some(unit_id) => {
+            let assessment =
+                assessments::get(conn, caches, assessment_id, &unit_reader(unit_id)).await?;
+            let unit = cchc_db::refs::unit_refs(conn, &[unit_id])
+                .await?
+                .remove(&unit_id)
+                .ok_or(Error::not_found("unit"))?;
+            Ok(AssessmentPage {
+                assessment,
+                unit: Some(unit),
+                readiness: None,
+            })
+        }
+        None => {
+            let reader = board_reader();
+            let assessment = assessments::get(conn, caches, assessment_id, &reader).await?;
+            let readiness = assessments::readiness(conn, caches, assessment_id, &reader).await?;
+            Ok(AssessmentPage {
+                assessment,
+                unit: None,
+                readiness: Some(readiness),
+            })
+        }
+    }
+}
+
+/// A campaign round's leaderboard with the campaign it belongs to, as everyone who reads
+/// plans sees it.
+pub async fn campaign_round(
+    conn: &mut AsyncPgConnection,
+    campaign_id: i64,
+    round: i32,
+) -> Result<(Campaign, Leaderboard)> {
+    let reader = board_reader();
+    let campaign = campaigns::get(conn, campaign_id, &reader).await?;
+    let board = campaigns::round_leaderboard(conn, campaign_id, round, &reader).await?;
+    Ok((campaign, board))
 }

@@ -191,7 +191,7 @@ pub(super) fn reminder_view<'a>(
         due_date: format::date(format::local_date(c.due)),
         step,
         working_days_left,
-        link: links.assessment(c.round.id),
+        link: links.assessment(c.round.id, c.unit.id, c.due),
     }
 }
 
@@ -221,7 +221,7 @@ pub(super) fn escalation_head_view<'a>(
             c.head_title.as_deref(),
             &c.unit.name,
         ),
-        link: links.assessment(c.round.id),
+        link: links.assessment(c.round.id, c.unit.id, c.deadline),
     }
 }
 
@@ -263,7 +263,7 @@ pub(super) fn escalation_leadership_view<'a>(
         deadline: format::date_time(c.deadline),
         late: c.late.phrase(),
         units: late_units(&c.units),
-        link: links.assessment_readiness(c.round.id),
+        link: links.assessment_readiness(c.round.id, c.deadline),
     }
 }
 
@@ -341,7 +341,7 @@ pub(super) fn office_reminder_view<'a>(
         due_date: format::date(format::local_date(c.due)),
         step,
         working_days_left,
-        link: links.assessment_readiness(c.round.id),
+        link: links.assessment_readiness(c.round.id, c.due),
     }
 }
 
@@ -391,7 +391,7 @@ pub(super) fn digest_view<'a>(
         summary: summary(&c.summary),
         areas: lines(&c.areas),
         units: lines(&c.units),
-        link: links.assessment_readiness(c.round.id),
+        link: links.assessment_readiness(c.round.id, c.send_due_at.max(c.as_of)),
     }
 }
 

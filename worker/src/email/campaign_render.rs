@@ -118,7 +118,6 @@ pub(super) struct CampaignOfficeReminderView<'a> {
     top: Vec<LineView<'a>>,
     /// Competing units not in `top`.
     more: u32,
-    review_link: String,
     link: String,
 }
 
@@ -137,8 +136,7 @@ pub(super) fn office_reminder_view<'a>(
         competing: c.competing,
         top: lines(&c.top),
         more: c.competing.saturating_sub(shown),
-        review_link: links.campaign_round_review(c.campaign.id, c.round.number),
-        link: links.campaign_round_leaderboard(c.campaign.id, c.round.number),
+        link: links.campaign_round(c.campaign.id, c.round.number, c.due),
     }
 }
 
@@ -213,7 +211,7 @@ pub(super) fn unit_reminder_view<'a>(
         rank: c.rank,
         points: points(c.points),
         criteria: criteria(&c.criteria),
-        link: links.campaign_round_leaderboard(c.campaign.id, c.round.number),
+        link: links.campaign_round(c.campaign.id, c.round.number, c.due),
     }
 }
 

@@ -7,8 +7,11 @@
 //!   links the service itself opens in a browser without a token (`/l/{purpose}/{token}`,
 //!   see `cchc_domain::rules::signed_link`), valid [`VALIDITY`] after their anchor (the unit's
 //!   deadline, or the event when later; the digest's day).
-//! - Tasks, self-assessments and campaigns without a front-end template still point at the
-//!   API (which needs a token).
+//!   The same holds for a task, a self-assessment round (a unit's parts, or the whole round's
+//!   readiness for the Office) and a campaign round (`/l/task`, `/l/assessment`,
+//!   `/l/campaign`), valid [`VALIDITY`] after the deadline the mail is about.
+//! - A plan's board and the list of overdue tasks exist only in a front end: without one the
+//!   mails leave those links out (each task they list links its own page).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,7 +30,7 @@ pub const FRONTEND_KINDS: &[(&str, &[&str])] = &[
     ("task", &["task_id"]),
     ("plan_board", &["plan_id"]),
     ("overdue_tasks", &[]),
-    ("assessment", &["assessment_id"]),
+    ("assessment", &["assessment_id", "unit_id"]),
     ("assessment_readiness", &["assessment_id"]),
     ("campaign_round", &["campaign_id", "round"]),
 ];
@@ -231,62 +234,64 @@ impl Links {
             .unwrap_or_else(|| self.signed(LinkTarget::OpenPeriods, anchor + VALIDITY))
     }
 
-    pub fn task(&self, task_id: i64) -> String {
+    /// One task: its status, deadline, latest progress and what it waits for.
+    pub fn task(&self, task_id: i64, anchor: DateTime<Utc>) -> String {
         self.frontend("task", &[("task_id", task_id.to_string())])
-            .unwrap_or_else(|| format!("{}/api/v1/tasks/{task_id}", self.base))
+            .unwrap_or_else(|| self.signed(LinkTarget::Task { task_id }, anchor + VALIDITY))
     }
 
-    /// A plan's board: its tasks by status, unit and content area.
-    pub fn plan_board(&self, plan_id: i64) -> String {
+    /// A plan's board (its tasks by status, unit and content area), with a front end only:
+    /// the service has no page of it, and each task in the mail links its own page.
+    pub fn plan_board(&self, plan_id: i64) -> Option<String> {
         self.frontend("plan_board", &[("plan_id", plan_id.to_string())])
-            .unwrap_or_else(|| format!("{}/api/v1/plans/{plan_id}/board", self.base))
     }
 
-    /// Every overdue task, whatever its source.
-    pub fn overdue_tasks(&self) -> String {
+    /// Every overdue task, with a front end only (each task in the mail links its own page).
+    pub fn overdue_tasks(&self) -> Option<String> {
         self.frontend("overdue_tasks", &[])
-            .unwrap_or_else(|| format!("{}/api/v1/tasks?status=overdue", self.base))
     }
 
-    /// A self-assessment round: a unit's reporter sees its own unit's parts, the Office every
-    /// part.
-    pub fn assessment(&self, assessment_id: i64) -> String {
-        self.frontend(
-            "assessment",
-            &[("assessment_id", assessment_id.to_string())],
-        )
-        .unwrap_or_else(|| format!("{}/api/v1/assessments/{assessment_id}", self.base))
+    /// A self-assessment round for one unit: its own parts, what they lack, its deadline.
+    pub fn assessment(&self, assessment_id: i64, unit_id: i64, anchor: DateTime<Utc>) -> String {
+        let values = [
+            ("assessment_id", assessment_id.to_string()),
+            ("unit_id", unit_id.to_string()),
+        ];
+        self.frontend("assessment", &values).unwrap_or_else(|| {
+            let target = LinkTarget::Assessment {
+                assessment_id,
+                unit_id: Some(unit_id),
+            };
+            self.signed(target, anchor + VALIDITY)
+        })
     }
 
-    /// A round's readiness board: what is unresolved and the points at risk, per area and unit.
-    pub fn assessment_readiness(&self, assessment_id: i64) -> String {
+    /// A round's readiness for the Office and the leadership: every part, what is
+    /// unresolved and the points at risk, per unit.
+    pub fn assessment_readiness(&self, assessment_id: i64, anchor: DateTime<Utc>) -> String {
         let values = [("assessment_id", assessment_id.to_string())];
         self.frontend("assessment_readiness", &values)
             .unwrap_or_else(|| {
-                format!("{}/api/v1/assessments/{assessment_id}/readiness", self.base)
+                let target = LinkTarget::Assessment {
+                    assessment_id,
+                    unit_id: None,
+                };
+                self.signed(target, anchor + VALIDITY)
             })
     }
 
-    /// A campaign round's leaderboard: live while the round is open.
-    pub fn campaign_round_leaderboard(&self, campaign_id: i64, round: i32) -> String {
+    /// A campaign round: its criteria and its leaderboard, live while the round is open.
+    pub fn campaign_round(&self, campaign_id: i64, round: i32, anchor: DateTime<Utc>) -> String {
         let values = [
             ("campaign_id", campaign_id.to_string()),
             ("round", round.to_string()),
         ];
         self.frontend("campaign_round", &values).unwrap_or_else(|| {
-            format!(
-                "{}/api/v1/campaigns/{campaign_id}/rounds/{round}/leaderboard",
-                self.base
+            self.signed(
+                LinkTarget::CampaignRound { campaign_id, round },
+                anchor + VALIDITY,
             )
         })
-    }
-
-    /// Where the Office reviews a campaign round (`POST`), freezing its leaderboard.
-    pub fn campaign_round_review(&self, campaign_id: i64, round: i32) -> String {
-        format!(
-            "{}/api/v1/campaigns/{campaign_id}/rounds/{round}/review",
-            self.base
-        )
     }
 }
 
@@ -349,6 +354,66 @@ mod tests {
                 period_id: 12,
                 unit_id: 34
             })
+        );
+    }
+
+    #[test]
+    fn work_links_are_signed_for_their_unit_or_the_office_and_boards_need_a_front_end() {
+        let secret = b"0123456789abcdef0123456789abcdef";
+        let links = Links::new("https://cchc.example.gov.vn")
+            .unwrap()
+            .with_secret(secret);
+        let deadline = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let open = |link: String, purpose| {
+            let token = link.rsplit('/').next().unwrap().to_owned();
+            let at = deadline + VALIDITY - chrono::TimeDelta::seconds(1);
+            assert!(signed_link::verify(secret, purpose, &token, deadline + VALIDITY).is_err());
+            signed_link::verify(secret, purpose, &token, at).unwrap()
+        };
+        use signed_link::LinkPurpose;
+        assert_eq!(
+            open(links.task(5, deadline), LinkPurpose::Task),
+            LinkTarget::Task { task_id: 5 }
+        );
+        assert_eq!(
+            open(links.assessment(7, 34, deadline), LinkPurpose::Assessment),
+            LinkTarget::Assessment {
+                assessment_id: 7,
+                unit_id: Some(34)
+            }
+        );
+        assert_eq!(
+            open(
+                links.assessment_readiness(7, deadline),
+                LinkPurpose::Assessment
+            ),
+            LinkTarget::Assessment {
+                assessment_id: 7,
+                unit_id: None
+            }
+        );
+        assert_eq!(
+            open(
+                links.campaign_round(4, 2, deadline),
+                LinkPurpose::CampaignRound
+            ),
+            LinkTarget::CampaignRound {
+                campaign_id: 4,
+                round: 2
+            }
+        );
+        assert_eq!(links.plan_board(3), None);
+        assert_eq!(links.overdue_tasks(), None);
+        let links = links.with_frontend(
+            parse_frontend(
+                "task=https://app.example/nv/{task_id},plan_board=https://app.example/kh/{plan_id}",
+            )
+            .unwrap(),
+        );
+        assert_eq!(links.task(5, deadline), "https://app.example/nv/5");
+        assert_eq!(
+            links.plan_board(3).as_deref(),
+            Some("https://app.example/kh/3")
         );
     }
 }

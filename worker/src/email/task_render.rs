@@ -1,5 +1,6 @@
 //! The views the task mails' templates see: strings already formatted, links already built.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::address::{head_view, HeadView};
@@ -44,7 +45,8 @@ pub(super) struct TaskView<'a> {
     link: String,
 }
 
-fn task<'a>(task: &'a TaskLabel, links: &Links) -> TaskView<'a> {
+/// `anchor`: the deadline the mail is about (the task's link works 30 days past it).
+fn task<'a>(task: &'a TaskLabel, links: &Links, anchor: DateTime<Utc>) -> TaskView<'a> {
     let source = match (&task.plan, &task.source_document) {
         (Some(p), _) => match &p.document_number {
             Some(number) => format!("Kế hoạch số {number}"),
@@ -60,7 +62,7 @@ fn task<'a>(task: &'a TaskLabel, links: &Links) -> TaskView<'a> {
         due_text: &task.due_text,
         expected_output: task.expected_output.as_deref(),
         progress_percent: task.progress_percent,
-        link: links.task(task.id),
+        link: links.task(task.id, anchor),
     }
 }
 
@@ -90,7 +92,7 @@ pub(super) fn task_reminder_view<'a>(
         ReminderStep::DeadlineDay => ("last_call", 0),
     };
     TaskReminderView {
-        task: task(&c.task, links),
+        task: task(&c.task, links, c.due),
         unit: unit(&c.unit),
         purpose: match c.purpose {
             TaskReminderPurpose::Deadline => "deadline",
@@ -119,7 +121,7 @@ pub(super) fn task_escalation_head_view<'a>(
     links: &Links,
 ) -> TaskEscalationHeadView<'a> {
     TaskEscalationHeadView {
-        task: task(&c.task, links),
+        task: task(&c.task, links, c.deadline),
         unit: unit(&c.unit),
         deadline: format::date_time(c.deadline),
         late: c.late.phrase(),
@@ -141,7 +143,7 @@ struct OverdueView<'a> {
 
 fn overdue<'a>(o: &'a OverdueTask, links: &Links) -> OverdueView<'a> {
     OverdueView {
-        task: task(&o.task, links),
+        task: task(&o.task, links, o.deadline),
         unit: unit(&o.unit),
         deadline: format::date_time(o.deadline),
         late: o.late.phrase(),
@@ -157,7 +159,11 @@ struct DigestOverdueView<'a> {
     state: String,
 }
 
-fn digest_overdue<'a>(o: &'a DigestOverdueTask, links: &Links) -> DigestOverdueView<'a> {
+fn digest_overdue<'a>(
+    o: &'a DigestOverdueTask,
+    links: &Links,
+    as_of: DateTime<Utc>,
+) -> DigestOverdueView<'a> {
     let state = match o.deadline {
         Some(deadline) => format!(
             "hạn {}, quá hạn {}; tiến độ {}%",
@@ -168,7 +174,7 @@ fn digest_overdue<'a>(o: &'a DigestOverdueTask, links: &Links) -> DigestOverdueV
         None => "chưa báo cáo tiến độ kỳ trước".to_owned(),
     };
     DigestOverdueView {
-        task: task(&o.task, links),
+        task: task(&o.task, links, o.deadline.map_or(as_of, |d| d.max(as_of))),
         unit: unit(&o.unit),
         state,
     }
@@ -177,7 +183,8 @@ fn digest_overdue<'a>(o: &'a DigestOverdueTask, links: &Links) -> DigestOverdueV
 #[derive(Serialize)]
 pub(super) struct TaskEscalationLeadershipView<'a> {
     overdue: Vec<OverdueView<'a>>,
-    link: String,
+    /// A plan's board or the overdue tasks, with a front end only.
+    link: Option<String>,
 }
 
 pub(super) fn task_escalation_leadership_view<'a>(
@@ -245,9 +252,9 @@ struct DueView<'a> {
     deadline: String,
 }
 
-fn due<'a>(d: &'a DueTask, links: &Links) -> DueView<'a> {
+fn due<'a>(d: &'a DueTask, links: &Links, as_of: DateTime<Utc>) -> DueView<'a> {
     DueView {
-        task: task(&d.task, links),
+        task: task(&d.task, links, d.deadline.max(as_of)),
         unit: unit(&d.unit),
         deadline: format::date_time(d.deadline),
     }
@@ -265,7 +272,8 @@ pub(super) struct PlanDigestView<'a> {
     completed_in_span: u32,
     overdue: Vec<DigestOverdueView<'a>>,
     due_soon: Vec<DueView<'a>>,
-    link: String,
+    /// The plan's board, with a front end only.
+    link: Option<String>,
 }
 
 pub(super) fn plan_digest_view<'a>(c: &'a PlanDigestContext, links: &Links) -> PlanDigestView<'a> {
@@ -284,8 +292,12 @@ pub(super) fn plan_digest_view<'a>(c: &'a PlanDigestContext, links: &Links) -> P
             })
             .collect(),
         completed_in_span: c.completed_in_span,
-        overdue: c.overdue.iter().map(|o| digest_overdue(o, links)).collect(),
-        due_soon: c.due_soon.iter().map(|d| due(d, links)).collect(),
+        overdue: c
+            .overdue
+            .iter()
+            .map(|o| digest_overdue(o, links, c.as_of))
+            .collect(),
+        due_soon: c.due_soon.iter().map(|d| due(d, links, c.as_of)).collect(),
         link: links.plan_board(c.plan.id),
     }
 }

@@ -18,6 +18,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("board.html", include_str!("templates/board.html")),
     ("periods.html", include_str!("templates/periods.html")),
     ("error.html", include_str!("templates/error.html")),
+    ("task.html", include_str!("templates/task.html")),
+    ("assessment.html", include_str!("templates/assessment.html")),
+    ("campaign.html", include_str!("templates/campaign.html")),
 ];
 
 fn env() -> &'static Environment<'static> {
@@ -59,7 +62,7 @@ fn html_formatter(
     out.write_str(&escaped).map_err(minijinja::Error::from)
 }
 
-fn render(name: &str, ctx: Value) -> String {
+pub(super) fn render(name: &str, ctx: Value) -> String {
     env()
         .get_template(name)
         .and_then(|t| t.render(ctx))
@@ -69,7 +72,7 @@ fn render(name: &str, ctx: Value) -> String {
         })
 }
 
-fn local(instant: DateTime<FixedOffset>) -> String {
+pub(super) fn local(instant: DateTime<FixedOffset>) -> String {
     vietnamese_date_time(instant.with_timezone(&Utc))
 }
 

@@ -36,8 +36,12 @@ pub enum LinkTarget {
     OpenPeriods,
     /// One task's status.
     Task { task_id: i64 },
-    /// A self-assessment round's readiness.
-    Assessment { assessment_id: i64 },
+    /// A self-assessment round: one unit's parts (`unit_id`), or the whole round's readiness
+    /// for the Office and the leadership (no unit).
+    Assessment {
+        assessment_id: i64,
+        unit_id: Option<i64>,
+    },
     /// A campaign round's leaderboard.
     CampaignRound { campaign_id: i64, round: i32 },
 }
@@ -104,7 +108,10 @@ impl LinkTarget {
             Self::Board { period_id } => vec![period_id],
             Self::OpenPeriods => vec![],
             Self::Task { task_id } => vec![task_id],
-            Self::Assessment { assessment_id } => vec![assessment_id],
+            Self::Assessment {
+                assessment_id,
+                unit_id,
+            } => std::iter::once(assessment_id).chain(unit_id).collect(),
             Self::CampaignRound { campaign_id, round } => vec![campaign_id, i64::from(round)],
         }
     }
@@ -116,7 +123,14 @@ impl LinkTarget {
             (LinkPurpose::Board, &[period_id]) => Self::Board { period_id },
             (LinkPurpose::OpenPeriods, &[]) => Self::OpenPeriods,
             (LinkPurpose::Task, &[task_id]) => Self::Task { task_id },
-            (LinkPurpose::Assessment, &[assessment_id]) => Self::Assessment { assessment_id },
+            (LinkPurpose::Assessment, &[assessment_id]) => Self::Assessment {
+                assessment_id,
+                unit_id: None,
+            },
+            (LinkPurpose::Assessment, &[assessment_id, unit_id]) => Self::Assessment {
+                assessment_id,
+                unit_id: Some(unit_id),
+            },
             (LinkPurpose::CampaignRound, &[campaign_id, round]) => Self::CampaignRound {
                 campaign_id,
                 round: i32::try_from(round).ok()?,
@@ -253,7 +267,14 @@ mod tests {
             LinkTarget::Board { period_id: 3 },
             LinkTarget::OpenPeriods,
             LinkTarget::Task { task_id: 4 },
-            LinkTarget::Assessment { assessment_id: 5 },
+            LinkTarget::Assessment {
+                assessment_id: 5,
+                unit_id: None,
+            },
+            LinkTarget::Assessment {
+                assessment_id: 5,
+                unit_id: Some(7),
+            },
             LinkTarget::CampaignRound {
                 campaign_id: 6,
                 round: 2,
