@@ -44,13 +44,22 @@ pub async fn filing(
     let tasks =
         crate::repo::tasks::of_period(conn, period_id, &config.default_policy, principal, now)
             .await?;
-    let context = crate::repo::report_workbook::context_of(
-        conn,
-        &gathered.consolidation,
-        gathered.issuer.as_ref().map(|i| i.code.as_str()),
-        now,
-    )
-    .await?;
+    // The appendix's context from what was gathered: no second read of the period or board.
+    let context = cchc_excel::report::ReportContext {
+        generated_at: gathered.generated_at,
+        data_from: gathered.period.data_from,
+        data_to: gathered.period.data_to,
+        issuer: gathered.issuer.as_ref().map(|issuer| {
+            let symbol = format!("{}-{}", filing::REPORT_TYPE, issuer.code);
+            (issuer.name.clone(), symbol)
+        }),
+        roster: crate::repo::report_workbook::roster_under(
+            conn,
+            gathered.board.units.clone(),
+            gathered.consolidation.under.as_deref(),
+        )
+        .await?,
+    };
     let workbook = build_consolidation(&gathered.consolidation, &context, Some(&tasks))?;
     let report = consolidation_report::draft(conn, &gathered, &options, &config.letterhead).await?;
     let code = &gathered.period.code;
