@@ -30,6 +30,8 @@ fn register(cfg: &mut ServiceConfig) {
         .service(links::task)
         .service(links::assessment)
         .service(links::campaign)
+        .service(links::plan_board)
+        .service(links::overdue_tasks)
         .service(scope("/api/v1").configure(configure_v1));
 }
 

@@ -269,7 +269,10 @@ pub(crate) async fn escalation_leadership(
         key,
         to: vec![job.recipient],
         cc: Vec::new(),
-        content: MailContent::TaskEscalationLeadership(TaskEscalationLeadershipContext { overdue }),
+        content: MailContent::TaskEscalationLeadership(TaskEscalationLeadershipContext {
+            overdue,
+            as_of: now,
+        }),
     })))
 }
 

@@ -175,12 +175,15 @@ fn the_leadership_gets_overdue_tasks_of_several_sources_with_the_overdue_list_li
                     late: Lateness::WorkingDays { days: 2 },
                 },
             ],
+            as_of: local(2022, 6, 2, 8, 0),
         },
     ));
     assert_eq!(rendered.subject, "2 nhiệm vụ CCHC quá hạn chưa hoàn thành");
-    // Without a front end there is no page of every overdue task: each task links its own.
+    // Tasks of a plan and of a directive: the list of every overdue task, besides each task.
     assert!(
-        !rendered.text.contains("Theo dõi chung"),
+        rendered
+            .text
+            .contains("Theo dõi chung: https://cchc.example.gov.vn/l/overdue-tasks/overdue-tasks."),
         "{}",
         rendered.text
     );

@@ -133,6 +133,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(tasks::list)
         .service(tasks::create)
         .service(tasks::get)
+        .service(notifications::task_notifications)
         .service(tasks::update)
         .service(tasks::delete)
         .service(tasks::report_progress)

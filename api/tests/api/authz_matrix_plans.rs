@@ -121,6 +121,9 @@ impl PlanFixtures {
                 )
             }
             "GET /api/v1/tasks/{id}" => get(format!("/api/v1/tasks/{task}")),
+            "GET /api/v1/tasks/{id}/notifications" => {
+                get(format!("/api/v1/tasks/{task}/notifications"))
+            }
             "PATCH /api/v1/tasks/{id}" => req(
                 Method::PATCH,
                 format!("/api/v1/tasks/{task}"),

@@ -38,6 +38,8 @@ struct Fixture {
     task_vp: Value,
     task_qltm: Value,
     round: (i64, Value),
+    /// The year's plan, of the round's fixture.
+    plan_id: i64,
     campaign_id: i64,
     deadline: DateTime<Utc>,
 }
@@ -99,8 +101,12 @@ async fn fixture() -> Fixture {
         .expect(201)["id"]
         .as_i64()
         .unwrap();
+    let plan_id = app.get("/api/v1/plans").await.expect(200)["items"][0]["id"]
+        .as_i64()
+        .unwrap();
     Fixture {
         vp: unit_ref(&app, "VP").await,
+        plan_id,
         qltm: unit_ref(&app, "QLTM").await,
         task_vp,
         task_qltm,
@@ -159,10 +165,11 @@ fn task_mails(f: &Fixture) -> Vec<MailContent> {
                     late,
                 },
             ],
+            as_of: now,
         }),
         MailContent::PlanDigest(PlanDigestContext {
             plan: PlanLabel {
-                id: 1,
+                id: f.plan_id,
                 code: "KH-2026".into(),
                 title: "Kế hoạch CCHC năm 2026".into(),
                 document_number: Some("383/KH-SCT".into()),
@@ -328,16 +335,25 @@ async fn every_link_in_every_task_assessment_and_campaign_mail_opens_without_a_t
             assert_eq!(page.status, 200, "{} → {link}: {html}", content.kind());
             assert!(page.content_type.starts_with("text/html"), "{link}");
             assert!(html.contains("<html lang=\"vi\">"), "{html}");
-            for kind in ["/l/task/", "/l/assessment/", "/l/campaign/"] {
+            for kind in [
+                "/l/task/",
+                "/l/assessment/",
+                "/l/campaign/",
+                "/l/plan/",
+                "/l/overdue-tasks/",
+            ] {
                 if link.contains(kind) {
                     *opened.entry(kind).or_default() += 1;
                 }
             }
         }
     }
-    // Each task mail links its tasks (4 mails, 6 links), each round mail the round (5), each
-    // campaign mail the round (2).
+    // Each task mail links its tasks (4 mails, 6 links), the plan's digest its board and the
+    // leadership's escalation (tasks of a directive) the overdue tasks, each round mail the
+    // round (5), each campaign mail the round (2).
     assert!(opened.get("/l/task/") >= Some(&6), "{opened:?}");
+    assert_eq!(opened.get("/l/plan/"), Some(&1), "{opened:?}");
+    assert_eq!(opened.get("/l/overdue-tasks/"), Some(&1), "{opened:?}");
     assert!(opened.get("/l/assessment/") >= Some(&5), "{opened:?}");
     assert!(opened.get("/l/campaign/") >= Some(&2), "{opened:?}");
 }

@@ -1,8 +1,9 @@
 //! What the signed links in the mails open, without an API token: the link itself is the
 //! authorization (see `cchc_domain::rules::signed_link`), scoped to one unit's report and
-//! form, one period's board, one task, a self-assessment round (one unit's parts, or the
-//! whole round for the Office) or a campaign round's leaderboard. Everything here is read-only and shows only what the link's
-//! target names: a unit's link shows that unit and nothing about the others.
+//! form, one period's board, one task, a plan's board, the overdue tasks, a self-assessment
+//! round (one unit's parts, or the whole round for the Office) or a campaign round's
+//! leaderboard. Everything here is read-only and shows only what the link's target names: a
+//! unit's link shows that unit and nothing about the others.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -13,15 +14,17 @@ use crate::config::LetterheadConfig;
 use crate::repo::pinned_versions::PinnedVersions;
 use crate::repo::submissions::BoardCaches;
 use crate::repo::submissions::{self, MissingItem};
-use crate::repo::{assessments, campaigns, excel, periods, tasks};
+use crate::repo::{assessments, campaigns, excel, periods, plans, tasks};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::assessment::{Assessment, Readiness};
 use cchc_domain::model::campaign::{Campaign, Leaderboard};
-use cchc_domain::model::plan::UnitRef;
+use cchc_domain::model::plan::{Plan, UnitRef};
 use cchc_domain::model::policy::ReminderPolicy;
 use cchc_domain::model::submission::{ComplianceBoard, ComplianceRow, SubmissionStatus};
-use cchc_domain::model::task::TaskDetail;
+use cchc_domain::model::task::{PlanBoard, Task, TaskDetail, TaskFilter};
 use cchc_domain::model::token::Role;
+use cchc_domain::model::PageParams;
+use cchc_domain::rules::task_status::TaskStatus;
 use cchc_excel::form::StatisticsForm;
 
 /// The secret links are signed with: `configured` (`CCHC_LINK_SECRET`) when set, else the
@@ -185,6 +188,75 @@ pub async fn task(
     now: DateTime<Utc>,
 ) -> Result<TaskDetail> {
     tasks::get(conn, task_id, policy, &board_reader(), now).await
+}
+
+/// Most tasks a page lists; the page says how many more there are.
+pub const LISTED_TASKS: i64 = 200;
+
+/// Overdue tasks, the first [`LISTED_TASKS`] of them, and how many there are in all.
+#[derive(Debug, Clone)]
+pub struct OverdueTasks {
+    pub tasks: Vec<Task>,
+    pub total: i64,
+}
+
+async fn overdue(
+    conn: &mut AsyncPgConnection,
+    policy: &ReminderPolicy,
+    plan_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<OverdueTasks> {
+    let filter = TaskFilter {
+        plan_id,
+        status: Some(TaskStatus::Overdue),
+        ..TaskFilter::default()
+    };
+    let page = PageParams {
+        page: Some(1),
+        per_page: Some(LISTED_TASKS),
+    };
+    let page = tasks::list(conn, &filter, page, policy, &board_reader(), now).await?;
+    Ok(OverdueTasks {
+        tasks: page.items,
+        total: page.total,
+    })
+}
+
+/// A plan's board as its link shows it: the same board as `GET /plans/{id}/board` asked by
+/// the leadership, with the plan and its overdue tasks.
+#[derive(Debug, Clone)]
+pub struct PlanBoardPage {
+    pub plan: Plan,
+    pub board: PlanBoard,
+    pub overdue: OverdueTasks,
+}
+
+pub async fn plan_board(
+    conn: &mut AsyncPgConnection,
+    caches: &BoardCaches,
+    policy: &ReminderPolicy,
+    plan_id: i64,
+    now: DateTime<Utc>,
+) -> Result<PlanBoardPage> {
+    let reader = board_reader();
+    let plan = plans::get(conn, plan_id, &reader).await?;
+    let board = tasks::board(conn, caches, plan_id, policy, &reader, now).await?;
+    let overdue = overdue(conn, policy, Some(plan_id), now).await?;
+    Ok(PlanBoardPage {
+        plan,
+        board,
+        overdue,
+    })
+}
+
+/// Every overdue task across plans and directives at `now`, as the leadership's list of
+/// `GET /tasks?status=overdue` shows them.
+pub async fn overdue_tasks(
+    conn: &mut AsyncPgConnection,
+    policy: &ReminderPolicy,
+    now: DateTime<Utc>,
+) -> Result<OverdueTasks> {
+    overdue(conn, policy, None, now).await
 }
 
 /// A self-assessment round as its link shows it: one unit's parts (as the unit's focal

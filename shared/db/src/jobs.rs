@@ -349,6 +349,41 @@ pub async fn of_period(
         .await?)
 }
 
+/// The jobs of the `kinds` whose payload names task `task_id`, and the leadership's mails
+/// listing any of escalations `escalation_ids` (of `listing_kind`), oldest planned first.
+pub async fn of_task(
+    conn: &mut AsyncPgConnection,
+    task_id: i64,
+    kinds: &[&str],
+    listing_kind: &str,
+    escalation_ids: &[i64],
+) -> Result<Vec<JobRow>> {
+    let mut rows: Vec<JobRow> = jobs::table
+        .filter(jobs::kind.eq_any(kinds))
+        .filter(
+            jobs::payload
+                .retrieve_as_text("task_id")
+                .eq(task_id.to_string()),
+        )
+        .select(JobRow::as_select())
+        .load(conn)
+        .await?;
+    for escalation_id in escalation_ids {
+        let listing: Vec<JobRow> = jobs::table
+            .filter(jobs::kind.eq(listing_kind))
+            .filter(
+                jobs::payload.contains(serde_json::json!({ "escalation_ids": [escalation_id] })),
+            )
+            .select(JobRow::as_select())
+            .load(conn)
+            .await?;
+        rows.extend(listing);
+    }
+    rows.sort_by_key(|r| (r.run_at, r.id));
+    rows.dedup_by_key(|r| r.id);
+    Ok(rows)
+}
+
 /// Which jobs to list; every condition given must hold.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {

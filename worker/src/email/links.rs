@@ -10,8 +10,8 @@
 //!   The same holds for a task, a self-assessment round (a unit's parts, or the whole round's
 //!   readiness for the Office) and a campaign round (`/l/task`, `/l/assessment`,
 //!   `/l/campaign`), valid [`VALIDITY`] after the deadline the mail is about.
-//! - A plan's board and the list of overdue tasks exist only in a front end: without one the
-//!   mails leave those links out (each task they list links its own page).
+//! - So do a plan's board and the list of overdue tasks (`/l/plan`, `/l/overdue-tasks`), valid
+//!   [`VALIDITY`] after the mail's day.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -240,15 +240,17 @@ impl Links {
             .unwrap_or_else(|| self.signed(LinkTarget::Task { task_id }, anchor + VALIDITY))
     }
 
-    /// A plan's board (its tasks by status, unit and content area), with a front end only:
-    /// the service has no page of it, and each task in the mail links its own page.
-    pub fn plan_board(&self, plan_id: i64) -> Option<String> {
+    /// A plan's board: its tasks by status, unit and content area, its targets and its
+    /// overdue tasks.
+    pub fn plan_board(&self, plan_id: i64, anchor: DateTime<Utc>) -> String {
         self.frontend("plan_board", &[("plan_id", plan_id.to_string())])
+            .unwrap_or_else(|| self.signed(LinkTarget::PlanBoard { plan_id }, anchor + VALIDITY))
     }
 
-    /// Every overdue task, with a front end only (each task in the mail links its own page).
-    pub fn overdue_tasks(&self) -> Option<String> {
+    /// Every overdue task across plans and directives.
+    pub fn overdue_tasks(&self, anchor: DateTime<Utc>) -> String {
         self.frontend("overdue_tasks", &[])
+            .unwrap_or_else(|| self.signed(LinkTarget::OverdueTasks, anchor + VALIDITY))
     }
 
     /// A self-assessment round for one unit: its own parts, what they lack, its deadline.
@@ -358,7 +360,7 @@ mod tests {
     }
 
     #[test]
-    fn work_links_are_signed_for_their_unit_or_the_office_and_boards_need_a_front_end() {
+    fn work_links_are_signed_for_their_unit_or_the_office_and_the_plans_board() {
         let secret = b"0123456789abcdef0123456789abcdef";
         let links = Links::new("https://cchc.example.gov.vn")
             .unwrap()
@@ -402,8 +404,14 @@ mod tests {
                 round: 2
             }
         );
-        assert_eq!(links.plan_board(3), None);
-        assert_eq!(links.overdue_tasks(), None);
+        assert_eq!(
+            open(links.plan_board(3, deadline), LinkPurpose::PlanBoard),
+            LinkTarget::PlanBoard { plan_id: 3 }
+        );
+        assert_eq!(
+            open(links.overdue_tasks(deadline), LinkPurpose::OverdueTasks),
+            LinkTarget::OverdueTasks
+        );
         let links = links.with_frontend(
             parse_frontend(
                 "task=https://app.example/nv/{task_id},plan_board=https://app.example/kh/{plan_id}",
@@ -411,9 +419,6 @@ mod tests {
             .unwrap(),
         );
         assert_eq!(links.task(5, deadline), "https://app.example/nv/5");
-        assert_eq!(
-            links.plan_board(3).as_deref(),
-            Some("https://app.example/kh/3")
-        );
+        assert_eq!(links.plan_board(3, deadline), "https://app.example/kh/3");
     }
 }

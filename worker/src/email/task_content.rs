@@ -85,6 +85,9 @@ pub struct DigestOverdueTask {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskEscalationLeadershipContext {
     pub overdue: Vec<OverdueTask>,
+    /// When the mail was composed: its links work [`super::links::VALIDITY`] after it at
+    /// least.
+    pub as_of: DateTime<Utc>,
 }
 
 /// Tasks by status, as the board counts them.

@@ -141,9 +141,9 @@ struct OverdueView<'a> {
     late: String,
 }
 
-fn overdue<'a>(o: &'a OverdueTask, links: &Links) -> OverdueView<'a> {
+fn overdue<'a>(o: &'a OverdueTask, links: &Links, as_of: DateTime<Utc>) -> OverdueView<'a> {
     OverdueView {
-        task: task(&o.task, links, o.deadline),
+        task: task(&o.task, links, o.deadline.max(as_of)),
         unit: unit(&o.unit),
         deadline: format::date_time(o.deadline),
         late: o.late.phrase(),
@@ -183,8 +183,8 @@ fn digest_overdue<'a>(
 #[derive(Serialize)]
 pub(super) struct TaskEscalationLeadershipView<'a> {
     overdue: Vec<OverdueView<'a>>,
-    /// A plan's board or the overdue tasks, with a front end only.
-    link: Option<String>,
+    /// The plan's board when every task is of one plan, else the list of overdue tasks.
+    link: String,
 }
 
 pub(super) fn task_escalation_leadership_view<'a>(
@@ -201,10 +201,14 @@ pub(super) fn task_escalation_leadership_view<'a>(
         .first()
         .filter(|first| plans.len() == c.overdue.len() && plans.iter().all(|p| p == *first));
     TaskEscalationLeadershipView {
-        overdue: c.overdue.iter().map(|o| overdue(o, links)).collect(),
+        overdue: c
+            .overdue
+            .iter()
+            .map(|o| overdue(o, links, c.as_of))
+            .collect(),
         link: match one_plan {
-            Some(plan) => links.plan_board(*plan),
-            None => links.overdue_tasks(),
+            Some(plan) => links.plan_board(*plan, c.as_of),
+            None => links.overdue_tasks(c.as_of),
         },
     }
 }
@@ -272,8 +276,8 @@ pub(super) struct PlanDigestView<'a> {
     completed_in_span: u32,
     overdue: Vec<DigestOverdueView<'a>>,
     due_soon: Vec<DueView<'a>>,
-    /// The plan's board, with a front end only.
-    link: Option<String>,
+    /// The plan's board.
+    link: String,
 }
 
 pub(super) fn plan_digest_view<'a>(c: &'a PlanDigestContext, links: &Links) -> PlanDigestView<'a> {
@@ -298,6 +302,6 @@ pub(super) fn plan_digest_view<'a>(c: &'a PlanDigestContext, links: &Links) -> P
             .map(|o| digest_overdue(o, links, c.as_of))
             .collect(),
         due_soon: c.due_soon.iter().map(|d| due(d, links, c.as_of)).collect(),
-        link: links.plan_board(c.plan.id),
+        link: links.plan_board(c.plan.id, c.as_of),
     }
 }

@@ -1,15 +1,16 @@
 //! What the links in the mails open in a browser, without an API token (`/l/{purpose}/{token}`):
 //! read-only Vietnamese pages of one unit's report, a period's compliance board, the open
-//! periods, the unit's prefilled statistics form, a task, a self-assessment round and a
-//! campaign round (`work`). The token is a signed, expiring,
+//! periods, the unit's prefilled statistics form, a task, a self-assessment round, a
+//! campaign round, a plan's board and the overdue tasks (`work`). The token is a signed, expiring,
 //! single-purpose link (`cchc_domain::rules::signed_link`); a tampered or wrong-purpose link
 //! gets a Vietnamese page with 403, an expired one 410, never JSON, and nothing about any unit.
 
 mod pages;
+mod plan_pages;
 mod work;
 mod work_pages;
 
-pub use work::{assessment, campaign, task};
+pub use work::{assessment, campaign, overdue_tasks, plan_board, task};
 
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};

@@ -21,6 +21,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("task.html", include_str!("templates/task.html")),
     ("assessment.html", include_str!("templates/assessment.html")),
     ("campaign.html", include_str!("templates/campaign.html")),
+    ("plan.html", include_str!("templates/plan.html")),
+    ("overdue.html", include_str!("templates/overdue.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -27,6 +27,7 @@ pub mod report_facts;
 pub mod report_workbook;
 pub mod schedule;
 pub mod submissions;
+pub mod task_notifications;
 pub mod tasks;
 pub mod tokens;
 pub mod units;

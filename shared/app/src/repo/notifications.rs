@@ -29,7 +29,7 @@ use cchc_domain::rules::reminders::{
 
 const KINDS: [&str; 3] = ["reminder", "escalation_head", "escalation_leadership"];
 
-fn recipients_of(payload: &serde_json::Value) -> Vec<Recipient> {
+pub(super) fn recipients_of(payload: &serde_json::Value) -> Vec<Recipient> {
     let mut out: Vec<Recipient> = Vec::new();
     for key in ["recipient"] {
         if let Ok(one) = serde_json::from_value::<Recipient>(payload[key].clone()) {

@@ -140,3 +140,13 @@ pub async fn recorded_escalations(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// The ids of task `task_id`'s recorded escalations.
+pub async fn escalation_ids(conn: &mut AsyncPgConnection, task_id: i64) -> Result<Vec<i64>> {
+    Ok(task_escalations::table
+        .filter(task_escalations::task_id.eq(task_id))
+        .order(task_escalations::id)
+        .select(task_escalations::id)
+        .load(conn)
+        .await?)
+}

@@ -1,10 +1,10 @@
 //! Links in the mails that open without an API token: signed, expiring and single-purpose.
 //!
 //! A link names one thing (a unit's report in a period, its prefilled form, a period's
-//! compliance board, a task, a self-assessment round, a campaign round) and when it stops
-//! working. Both are covered by an HMAC-SHA256 keyed with the service's link secret, so a
-//! link cannot be pointed at another unit, another board or another purpose, nor kept alive
-//! past its expiry, without the secret.
+//! compliance board, a task, a plan's board, the overdue tasks, a self-assessment round, a
+//! campaign round) and when it stops working. Both are covered by an HMAC-SHA256 keyed with
+//! the service's link secret, so a link cannot be pointed at another unit, another board or
+//! another purpose, nor kept alive past its expiry, without the secret.
 //!
 //! A token reads `{purpose}.{id}[.{id}].{expires}.{mac}`: the purpose's short name, the
 //! subject's ids, the expiry in Unix seconds, and the base64url HMAC of everything before
@@ -44,6 +44,10 @@ pub enum LinkTarget {
     },
     /// A campaign round's leaderboard.
     CampaignRound { campaign_id: i64, round: i32 },
+    /// A plan's board, for the leadership and the Office.
+    PlanBoard { plan_id: i64 },
+    /// Every overdue task across plans and directives, for the leadership.
+    OverdueTasks,
 }
 
 /// The kind of a [`LinkTarget`], which the route a link is opened at must expect.
@@ -56,6 +60,8 @@ pub enum LinkPurpose {
     Task,
     Assessment,
     CampaignRound,
+    PlanBoard,
+    OverdueTasks,
 }
 
 impl LinkPurpose {
@@ -69,6 +75,8 @@ impl LinkPurpose {
             Self::Task => "task",
             Self::Assessment => "assessment",
             Self::CampaignRound => "campaign",
+            Self::PlanBoard => "plan",
+            Self::OverdueTasks => "overdue-tasks",
         }
     }
 
@@ -81,6 +89,8 @@ impl LinkPurpose {
             Self::Task,
             Self::Assessment,
             Self::CampaignRound,
+            Self::PlanBoard,
+            Self::OverdueTasks,
         ]
         .into_iter()
         .find(|p| p.as_str() == text)
@@ -97,6 +107,8 @@ impl LinkTarget {
             Self::Task { .. } => LinkPurpose::Task,
             Self::Assessment { .. } => LinkPurpose::Assessment,
             Self::CampaignRound { .. } => LinkPurpose::CampaignRound,
+            Self::PlanBoard { .. } => LinkPurpose::PlanBoard,
+            Self::OverdueTasks => LinkPurpose::OverdueTasks,
         }
     }
 
@@ -113,6 +125,8 @@ impl LinkTarget {
                 unit_id,
             } => std::iter::once(assessment_id).chain(unit_id).collect(),
             Self::CampaignRound { campaign_id, round } => vec![campaign_id, i64::from(round)],
+            Self::PlanBoard { plan_id } => vec![plan_id],
+            Self::OverdueTasks => vec![],
         }
     }
 
@@ -135,6 +149,8 @@ impl LinkTarget {
                 campaign_id,
                 round: i32::try_from(round).ok()?,
             },
+            (LinkPurpose::PlanBoard, &[plan_id]) => Self::PlanBoard { plan_id },
+            (LinkPurpose::OverdueTasks, &[]) => Self::OverdueTasks,
             _ => return None,
         })
     }
@@ -279,6 +295,8 @@ mod tests {
                 campaign_id: 6,
                 round: 2,
             },
+            LinkTarget::PlanBoard { plan_id: 8 },
+            LinkTarget::OverdueTasks,
         ];
         for target in targets {
             let token = sign(SECRET, target, at(2_000_000_000));

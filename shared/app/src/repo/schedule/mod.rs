@@ -16,3 +16,4 @@ mod tasks;
 pub use plan::plan;
 pub use read::{contacts_of, escalations_of, levels, UnitContacts};
 pub use report::PlanReport;
+pub(crate) use tasks::reminder_target;

@@ -104,7 +104,7 @@ async fn announce_overdue(
 
 /// The instant an unfinished task's next reminder counts down to, and what it is about: its
 /// deadline, or (ongoing work not yet reported this interval) its progress report.
-fn reminder_target(
+pub(crate) fn reminder_target(
     row: &TaskRow,
     now: DateTime<Utc>,
     calendar: &WorkingCalendar,
