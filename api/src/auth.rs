@@ -50,7 +50,8 @@ fn unknown_token() -> ApiError {
     ApiError::Unauthenticated("the token is unknown, revoked or expired".into())
 }
 
-/// Looks a bearer secret up. One that names no usable token (unknown, revoked, expired) spends
+/// Looks a bearer secret up: in the process's cache of verified tokens, without a connection,
+/// else in the database. One that names no usable token (unknown, revoked, expired) spends
 /// the client address's failed-authentication budget; one that does is let past that budget
 /// for a while (see `crate::limits`).
 pub(crate) async fn authenticate(
@@ -58,8 +59,13 @@ pub(crate) async fn authenticate(
     address: IpAddr,
     secret: &str,
 ) -> Result<Option<Principal>, ApiError> {
+    let now = state.clock.now();
+    if let Some(principal) = state.tokens.get(secret, now) {
+        state.rate_limiter.authenticated(secret);
+        return Ok(Some(principal));
+    }
     let mut conn = state.conn().await?;
-    let principal = tokens::authenticate(&mut conn, secret, state.clock.now()).await?;
+    let principal = tokens::authenticate(&mut conn, &state.tokens, secret, now).await?;
     match &principal {
         Some(_) => state.rate_limiter.authenticated(secret),
         None => state.rate_limiter.failed_authentication(address),

@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::state::AppState;
+use cchc_app::token_cache::TokenCache;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -295,6 +296,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         Storage::open(&config.storage).context("cannot open the file store (CCHC_STORAGE_URL)")?;
     tracing::info!(store = storage.description(), "files are stored");
     let bind = config.bind.clone();
+    let tokens = Arc::new(TokenCache::default());
+    let (stop_listening, stopped) = tokio::sync::watch::channel(false);
+    let listening = tokio::spawn(cchc_app::token_cache::listen(
+        tokens.clone(),
+        config.database_url.clone(),
+        stopped,
+    ));
     let state = AppState {
         pool,
         clock: Arc::new(SystemClock),
@@ -304,6 +312,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         versions: Arc::default(),
         outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
             .context("the HTTP client for QLVB file downloads")?,
+        tokens,
         config: Arc::new(config),
     };
     let spec = Arc::new(crate::app::openapi());
@@ -314,6 +323,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .shutdown_timeout(10)
         .run()
         .await?;
+    stop_listening.send(true).ok();
+    listening.await.ok();
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use cchc_app::outbound::Outbound;
 use cchc_app::repo::pinned_versions::PinnedVersions;
 use cchc_app::repo::submissions::BoardCaches;
 use cchc_app::storage::Storage;
+use cchc_app::token_cache::TokenCache;
 use cchc_db::{DbConn, DbPool};
 use cchc_domain::clock::Clock;
 
@@ -28,6 +29,8 @@ pub struct AppState {
     /// The one client for requests to other servers (QLVB file downloads), refusing internal
     /// addresses unless `CCHC_OUTBOUND_ALLOW` lists them.
     pub outbound: Outbound,
+    /// Tokens verified lately, kept in step with revocations by `token_cache::listen`.
+    pub tokens: Arc<TokenCache>,
 }
 
 impl AppState {

@@ -97,6 +97,7 @@ pub async fn revoke(
     Ok(web::Json(
         tokens::revoke(
             &mut conn,
+            &state.tokens,
             *id,
             auth.principal(),
             &auth.actor(),

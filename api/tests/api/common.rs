@@ -24,6 +24,42 @@ pub struct TestApp {
     pub db: TestDatabase,
     /// Holds the app's file store (`files/` inside it); removed with the app.
     pub files: tempfile::TempDir,
+    /// Stops the token-change listener when the app is dropped.
+    _stop_listening: tokio::sync::watch::Sender<bool>,
+}
+
+/// Another API process of a [`TestApp`].
+pub struct Process {
+    pub base_url: String,
+    pub state: AppState,
+    _stop_listening: tokio::sync::watch::Sender<bool>,
+}
+
+/// Keeps `state`'s token cache in step with revocations, as in production, until the returned
+/// sender is dropped.
+fn listen_to_token_changes(state: &AppState, url: &str) -> tokio::sync::watch::Sender<bool> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    actix_web::rt::spawn(cchc_app::token_cache::listen(
+        state.tokens.clone(),
+        url.to_owned(),
+        stopped,
+    ));
+    stop
+}
+
+/// Serves `state` on a free loopback port; its base URL.
+fn serve(state: AppState) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let port = listener.local_addr().expect("address").port();
+    let spec = Arc::new(cchc_api::app::openapi());
+    let server = HttpServer::new(move || cchc_api::app::app(state.clone(), spec.clone()))
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+    actix_web::rt::spawn(server);
+    format!("http://127.0.0.1:{port}")
 }
 
 /// How a test app stores uploaded files.
@@ -165,31 +201,50 @@ impl TestApp {
             versions: Arc::default(),
             outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
                 .expect("an HTTP client"),
+            tokens: Arc::default(),
             config: Arc::new(config),
         };
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let port = listener.local_addr().expect("address").port();
-        let spec = Arc::new(cchc_api::app::openapi());
-        let server_state = state.clone();
-        let server =
-            HttpServer::new(move || cchc_api::app::app(server_state.clone(), spec.clone()))
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .expect("listen")
-                .run();
-        actix_web::rt::spawn(server);
+        let stop_listening = listen_to_token_changes(&state, db.url());
+        let base_url = serve(state.clone());
         let mut app = TestApp {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url,
             client: reqwest::Client::new(),
             admin: String::new(),
             clock,
             state,
             db,
             files: temp,
+            _stop_listening: stop_listening,
         };
         app.admin = app.token(Role::Admin, None).await;
         app
+    }
+
+    /// A second API process on the same database: its own pool, token cache and listener,
+    /// the same clock and configuration.
+    pub async fn another_process(&self) -> Process {
+        let pool = cchc_db::build_pool_with_timeout(
+            self.db.url(),
+            2,
+            self.state.config.db_statement_timeout,
+        )
+        .expect("a pool");
+        let state = AppState {
+            pool,
+            tokens: Arc::default(),
+            rate_limiter: cchc_api::limits::RateLimiter::from_config(&self.state.config),
+            boards: Arc::new(cchc_app::repo::submissions::BoardCaches::new(
+                self.state.config.board_cache_entries,
+            )),
+            versions: Arc::default(),
+            ..self.state.clone()
+        };
+        let stop_listening = listen_to_token_changes(&state, self.db.url());
+        Process {
+            base_url: serve(state.clone()),
+            state,
+            _stop_listening: stop_listening,
+        }
     }
 
     /// Creates a real token through the shared layer and returns its secret.

@@ -44,5 +44,6 @@ mod robustness;
 mod seed_scenario;
 mod submissions;
 mod task_notifications;
+mod token_cache;
 mod units;
 mod webhooks;

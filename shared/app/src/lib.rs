@@ -1,7 +1,7 @@
 //! The application layer of the cchc service: the use cases the API and the worker run (`repo`:
 //! read, check, write, audit, and the event outbox, each write in one transaction), and what
 //! they need around them: configuration, file storage, the guarded outbound HTTP client, API
-//! token secrets, the typed background jobs, the cache of generated workbooks and the demo
+//! token secrets and the cache of verified tokens, the typed background jobs, the cache of generated workbooks and the demo
 //! data `quickstart` loads.
 //!
 //! Authorization lives in `authz` and nowhere else: every role and unit rule, as pure
@@ -23,4 +23,5 @@ pub mod outbound;
 pub mod repo;
 pub mod signed_links;
 pub mod storage;
+pub mod token_cache;
 pub mod tokens;

@@ -188,3 +188,15 @@ pub async fn signing_secret(conn: &mut AsyncPgConnection, token_id: i64) -> Resu
         .await
         .optional()?)
 }
+
+/// The channel every change of what a token grants is notified on (a trigger, on commit):
+/// the token's id, or `*` when every token must be forgotten.
+pub const CHANGE_CHANNEL: &str = "cchc_token_changes";
+
+/// Starts listening, on `conn`, to [`CHANGE_CHANNEL`].
+pub async fn listen_changes(conn: &mut AsyncPgConnection) -> Result<()> {
+    diesel::sql_query(format!("LISTEN {CHANGE_CHANNEL}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -23,6 +23,11 @@ const REVIEWED: &[(&str, &str, &str)] = &[
         "a constant channel name",
     ),
     (
+        "shared/db/src/tokens.rs",
+        "format!(\"LISTEN {CHANGE_CHANNEL}",
+        "a constant channel name",
+    ),
+    (
         "shared/db/src/bootstrap.rs",
         "format!(\"CREATE DATABASE",
         "the operator's DATABASE_URL, quoted as an identifier",

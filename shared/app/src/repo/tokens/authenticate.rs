@@ -4,16 +4,20 @@ use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
 
 use crate::authz::Principal;
+use crate::token_cache::TokenCache;
 use crate::tokens::hash_secret;
 use cchc_db::tokens;
 use cchc_domain::error::Result;
 
 /// `last_used_at` is refreshed at most this often, so reads don't each cost a write.
-const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
+pub const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
 
-/// The principal of a presented secret, if it is a live token; records its use.
+/// The principal of a presented secret, if it is a live token, read from the database; records
+/// its use and keeps it in `cache`. Callers ask the cache first ([`TokenCache::get`]), without
+/// a connection.
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
+    cache: &TokenCache,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Principal>> {
@@ -30,11 +34,13 @@ pub async fn authenticate(
     {
         tokens::set_last_used(conn, row.id, now).await?;
     }
-    Ok(Some(Principal {
+    let principal = Principal {
         token_id: row.id,
         name: row.name,
         role: row.role,
         unit_id: row.unit_id,
         unit_code,
-    }))
+    };
+    cache.insert(secret, principal.clone(), row.expires_at, now);
+    Ok(Some(principal))
 }

@@ -18,7 +18,7 @@ use cchc_db::tokens::{self, TokenRow};
 use cchc_domain::error::{Error, Result};
 use cchc_domain::model::token::Token;
 
-pub use authenticate::authenticate;
+pub use authenticate::{authenticate, LAST_USED_GRANULARITY};
 pub use create::create;
 pub use read::{get, list};
 pub use revoke::revoke;
