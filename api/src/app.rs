@@ -74,9 +74,9 @@ pub fn app(
         .wrap(actix_web::middleware::from_fn(
             crate::idempotency::middleware,
         ))
-        .wrap(cors)
-        // Inside the request-id and security-header layer, so a 429 or a timeout carries them;
-        // outside CORS, so a preflight is answered without counting against anyone.
+        // Inside CORS, so a 429 or a timeout carries the CORS headers and a page on another
+        // origin can read its problem and Retry-After; a preflight never gets this far (CORS
+        // answers it), and a stray OPTIONS is not counted either.
         .wrap_fn(move |req, srv| {
             let counted = (req.path().starts_with("/api/") || req.path().starts_with("/l/"))
                 && req.method() != Method::OPTIONS;
@@ -95,8 +95,9 @@ pub fn app(
                 match call {
                     // Dropping the handler's future on time-out rolls back its transaction:
                     // its connection goes back to the pool mid-transaction and is discarded.
-                    // The request is gone with it, so the 503 leaves as an error and actix
-                    // renders it (without the request-id header).
+                    // The request is gone with it, so the 503 leaves as an error; the layers
+                    // outside (CORS, request id, security headers) add theirs when actix
+                    // renders it.
                     Ok(response) => match tokio::time::timeout(request_timeout, response).await {
                         Ok(response) => response.map(ServiceResponse::map_into_left_body),
                         Err(_) => Err(ApiError::RequestTimeout {
@@ -108,6 +109,9 @@ pub fn app(
                 }
             }
         })
+        // Inside the request-id and security-header layer, so its preflight answers and
+        // refusals carry them too.
+        .wrap(cors)
         // Runs inside the logger, so the id it assigned is there to echo back; an operator
         // finds the log lines of a failed request by the X-Request-Id the caller reports.
         .wrap_fn(|req, srv| {
@@ -115,15 +119,27 @@ pub fn app(
             let is_docs = req.path().starts_with("/docs");
             let response = srv.call(req);
             async move {
-                let mut response = response.await?;
-                if let Some(id) = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok())
-                {
-                    response
-                        .headers_mut()
-                        .insert(header::HeaderName::from_static("x-request-id"), id);
+                let id = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok());
+                let decorate = move |headers: &mut header::HeaderMap| {
+                    if let Some(id) = &id {
+                        headers.insert(header::HeaderName::from_static("x-request-id"), id.clone());
+                    }
+                    add_security_headers(headers, is_docs);
+                };
+                match response.await {
+                    Ok(mut response) => {
+                        decorate(response.headers_mut());
+                        Ok(response)
+                    }
+                    // A request timed out: actix renders the error once it is past every layer.
+                    Err(mut error) => {
+                        error.add_response_mapper(move |mut response| {
+                            decorate(response.headers_mut());
+                            response
+                        });
+                        Err(error)
+                    }
                 }
-                add_security_headers(response.headers_mut(), is_docs);
-                Ok(response)
             }
         })
         .wrap(TracingLogger::<RedactedRootSpan>::new())
@@ -187,6 +203,7 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::ACCEPT,
             header::HeaderName::from_static("idempotency-key"),
         ])
@@ -195,6 +212,8 @@ fn cors(origins: &[String]) -> Cors {
             header::ETAG,
             header::HeaderName::from_static("x-request-id"),
             header::HeaderName::from_static("idempotent-replayed"),
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
         ])
         .max_age(3600);
     for origin in origins {
