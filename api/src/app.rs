@@ -149,7 +149,17 @@ pub fn app(
         .into_utoipa_app()
         .configure(register)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
+    // Before the Swagger UI's own files, so its `index.css` is ours.
+    app.route("/docs/index.css", web::get().to(|| docs_asset(DOCS_CSS)))
+        .route(
+            "/docs/fonts/cousine-regular.woff2",
+            web::get().to(|| docs_asset(COUSINE_REGULAR)),
+        )
+        .route(
+            "/docs/fonts/cousine-bold.woff2",
+            web::get().to(|| docs_asset(COUSINE_BOLD)),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
         .route(
             "/docs",
             web::get().to(|| async {
@@ -170,6 +180,28 @@ pub fn app(
                 }
             }
         }))
+}
+
+/// The docs page's stylesheet (the Swagger UI's, plus a monospace font stack that renders
+/// Vietnamese) and the font it bundles; see `api/assets/docs/README.md`.
+const DOCS_CSS: (&str, &[u8]) = (
+    "text/css; charset=utf-8",
+    include_bytes!("../assets/docs/index.css"),
+);
+const COUSINE_REGULAR: (&str, &[u8]) = (
+    "font/woff2",
+    include_bytes!("../assets/docs/cousine-regular.woff2"),
+);
+const COUSINE_BOLD: (&str, &[u8]) = (
+    "font/woff2",
+    include_bytes!("../assets/docs/cousine-bold.woff2"),
+);
+
+async fn docs_asset((content_type, body): (&'static str, &'static [u8])) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(body)
 }
 
 /// Headers that keep a browser from misusing an API answer: no type sniffing, no framing, no
