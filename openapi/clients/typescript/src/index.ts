@@ -20,9 +20,14 @@ export function createCchcClient(
   token?: string,
   options: Omit<ClientOptions, "baseUrl"> = {},
 ): CchcClient {
-  const headers = new Headers(options.headers instanceof Headers ? options.headers : undefined);
+  const client = createClient<paths>({ ...options, baseUrl });
   if (token !== undefined) {
-    headers.set("Authorization", `Bearer ${token}`);
+    client.use({
+      onRequest({ request }) {
+        request.headers.set("Authorization", `Bearer ${token}`);
+        return request;
+      },
+    });
   }
-  return createClient<paths>({ ...options, baseUrl, headers });
+  return client;
 }
