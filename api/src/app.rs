@@ -76,9 +76,9 @@ pub fn app(
         .wrap(actix_web::middleware::from_fn(
             crate::idempotency::middleware,
         ))
-        .wrap(cors)
-        // Inside the request-id and security-header layer, so a 429 or a timeout carries them;
-        // outside CORS, so a preflight is answered without counting against anyone.
+        // Inside CORS, so a 429 or a timeout carries the CORS headers and a page on another
+        // origin can read its problem and Retry-After; a preflight never gets this far (CORS
+        // answers it), and a stray OPTIONS is not counted either.
         .wrap_fn(move |req, srv| {
             let counted = (req.path().starts_with("/api/") || req.path().starts_with("/l/"))
                 && req.method() != Method::OPTIONS;
@@ -97,8 +97,9 @@ pub fn app(
                 match call {
                     // Dropping the handler's future on time-out rolls back its transaction:
                     // its connection goes back to the pool mid-transaction and is discarded.
-                    // The request is gone with it, so the 503 leaves as an error and actix
-                    // renders it (without the request-id header).
+                    // The request is gone with it, so the 503 leaves as an error; the layers
+                    // outside (CORS, request id, security headers) add theirs when actix
+                    // renders it.
                     Ok(response) => match tokio::time::timeout(request_timeout, response).await {
                         Ok(response) => response.map(ServiceResponse::map_into_left_body),
                         Err(_) => Err(ApiError::RequestTimeout {
@@ -110,6 +111,9 @@ pub fn app(
                 }
             }
         })
+        // Inside the request-id and security-header layer, so its preflight answers and
+        // refusals carry them too.
+        .wrap(cors)
         // Runs inside the logger, so the id it assigned is there to echo back; an operator
         // finds the log lines of a failed request by the X-Request-Id the caller reports.
         .wrap_fn(|req, srv| {
@@ -117,15 +121,27 @@ pub fn app(
             let is_docs = req.path().starts_with("/docs");
             let response = srv.call(req);
             async move {
-                let mut response = response.await?;
-                if let Some(id) = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok())
-                {
-                    response
-                        .headers_mut()
-                        .insert(header::HeaderName::from_static("x-request-id"), id);
+                let id = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok());
+                let decorate = move |headers: &mut header::HeaderMap| {
+                    if let Some(id) = &id {
+                        headers.insert(header::HeaderName::from_static("x-request-id"), id.clone());
+                    }
+                    add_security_headers(headers, is_docs);
+                };
+                match response.await {
+                    Ok(mut response) => {
+                        decorate(response.headers_mut());
+                        Ok(response)
+                    }
+                    // A request timed out: actix renders the error once it is past every layer.
+                    Err(mut error) => {
+                        error.add_response_mapper(move |mut response| {
+                            decorate(response.headers_mut());
+                            response
+                        });
+                        Err(error)
+                    }
                 }
-                add_security_headers(response.headers_mut(), is_docs);
-                Ok(response)
             }
         })
         .wrap(TracingLogger::<RedactedRootSpan>::new())
@@ -135,7 +151,17 @@ pub fn app(
         .into_utoipa_app()
         .configure(register)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
+    // Before the Swagger UI's own files, so its `index.css` is ours.
+    app.route("/docs/index.css", web::get().to(|| docs_asset(DOCS_CSS)))
+        .route(
+            "/docs/fonts/cousine-regular.woff2",
+            web::get().to(|| docs_asset(COUSINE_REGULAR)),
+        )
+        .route(
+            "/docs/fonts/cousine-bold.woff2",
+            web::get().to(|| docs_asset(COUSINE_BOLD)),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
         .route(
             "/docs",
             web::get().to(|| async {
@@ -156,6 +182,28 @@ pub fn app(
                 }
             }
         }))
+}
+
+/// The docs page's stylesheet (the Swagger UI's, plus a monospace font stack that renders
+/// Vietnamese) and the font it bundles; see `api/assets/docs/README.md`.
+const DOCS_CSS: (&str, &[u8]) = (
+    "text/css; charset=utf-8",
+    include_bytes!("../assets/docs/index.css"),
+);
+const COUSINE_REGULAR: (&str, &[u8]) = (
+    "font/woff2",
+    include_bytes!("../assets/docs/cousine-regular.woff2"),
+);
+const COUSINE_BOLD: (&str, &[u8]) = (
+    "font/woff2",
+    include_bytes!("../assets/docs/cousine-bold.woff2"),
+);
+
+async fn docs_asset((content_type, body): (&'static str, &'static [u8])) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(body)
 }
 
 /// Headers that keep a browser from misusing an API answer: no type sniffing, no framing, no
@@ -189,6 +237,7 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::ACCEPT,
             header::HeaderName::from_static("idempotency-key"),
         ])
@@ -197,6 +246,8 @@ fn cors(origins: &[String]) -> Cors {
             header::ETAG,
             header::HeaderName::from_static("x-request-id"),
             header::HeaderName::from_static("idempotent-replayed"),
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
         ])
         .max_age(3600);
     for origin in origins {

@@ -213,8 +213,74 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         }
     }
     add_idempotency_key(&mut api);
+    add_response_headers(&mut api);
+    api.servers = Some(vec![utoipa::openapi::Server::builder()
+        .url("/")
+        .description(Some(
+            "The server that serves this document (paths are absolute: `/api/v1/…`)",
+        ))
+        .build()]);
     webhooks::add(&mut api);
     api
+}
+
+/// A header of a response, as a string with this description (and, when given, the only
+/// value it takes).
+fn string_header(description: &str, only: Option<&str>) -> utoipa::openapi::Header {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let mut schema = ObjectBuilder::new().schema_type(Type::String);
+    if let Some(value) = only {
+        schema = schema.enum_values(Some([value]));
+    }
+    utoipa::openapi::HeaderBuilder::new()
+        .schema(schema)
+        .description(Some(description))
+        .build()
+}
+
+/// Headers every answer of a kind sends, documented on every response of that kind (a
+/// handler's own description wins): `Location` on each 201 (every create answers through
+/// `routes::created` or sets it itself), `ETag` on each 304, and `Idempotent-Replayed` on
+/// the successes of every POST (each honours `Idempotency-Key`, see `crate::idempotency`).
+fn add_response_headers(api: &mut utoipa::openapi::OpenApi) {
+    let location = string_header("The created resource", None);
+    let etag = string_header("The entity tag the request named, still current", None);
+    let replayed = string_header(
+        "`true` when this is the stored answer to an earlier request with the same \
+`Idempotency-Key` (nothing was done again); absent otherwise",
+        Some("true"),
+    );
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.patch, false),
+            (&mut item.put, false),
+            (&mut item.delete, false),
+        ];
+        for (operation, is_post) in operations {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                let headers = &mut response.headers;
+                if status == "201" && !headers.contains_key("Location") {
+                    headers.insert("Location".to_owned(), location.clone());
+                }
+                if status == "304" && !headers.contains_key("ETag") {
+                    headers.insert("ETag".to_owned(), etag.clone());
+                }
+                if is_post && status.starts_with('2') {
+                    headers
+                        .entry(crate::idempotency::IDEMPOTENT_REPLAYED.to_owned())
+                        .or_insert_with(|| replayed.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Every POST takes an optional `Idempotency-Key` (see `crate::idempotency`).

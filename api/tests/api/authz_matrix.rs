@@ -1144,7 +1144,9 @@ async fn the_table_has_one_row_per_documented_operation() {
 async fn every_operation_answers_every_caller_as_the_table_says() {
     let fx = Fixtures::new().await;
     let documented = documented_operations();
+    let spec = serde_json::to_value(cchc_api::app::openapi()).expect("the document as JSON");
     let mut mismatches = Vec::new();
+    let mut undocumented = Vec::new();
     let mut checked = 0;
     for operation in &documented {
         let Some((_, expected)) = TABLE.iter().find(|(row, _)| row == operation) else {
@@ -1157,6 +1159,12 @@ async fn every_operation_answers_every_caller_as_the_table_says() {
             let want = expected[caller.column()];
             let got = answer.status.as_u16();
             checked += 1;
+            undocumented.extend(crate::openapi::undocumented_headers(
+                &spec,
+                operation,
+                got,
+                &answer.headers,
+            ));
             if got != want {
                 let detail = answer.body["code"]
                     .as_str()
@@ -1177,5 +1185,12 @@ async fn every_operation_answers_every_caller_as_the_table_says() {
         documented.len(),
         COLUMNS.len(),
         mismatches.join("\n")
+    );
+    undocumented.sort();
+    undocumented.dedup();
+    assert!(
+        undocumented.is_empty(),
+        "answers sent headers the document does not list for their status:\n{}",
+        undocumented.join("\n")
     );
 }

@@ -225,3 +225,38 @@ async fn answers_carry_security_headers() {
     assert_eq!(header(&docs, "x-content-type-options"), "nosniff");
     assert_eq!(header(&docs, "content-security-policy"), "");
 }
+
+/// The docs page's stylesheet sets code blocks in a font that renders Vietnamese, and the
+/// font it bundles is served from the same place (no CDN).
+#[actix_web::test]
+async fn docs_set_code_in_a_font_that_renders_vietnamese() {
+    let app = TestApp::spawn().await;
+    let get = |path: &'static str| app.client.get(format!("{}{path}", app.base_url)).send();
+    let html = get("/docs/").await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"href="index.css""#), "{html}");
+    let css = get("/docs/index.css").await.unwrap();
+    assert_eq!(css.status().as_u16(), 200);
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    let css = css.text().await.unwrap();
+    assert!(
+        css.contains("background: #fafafa"),
+        "the UI's own rules kept"
+    );
+    assert!(css.contains(r#"font-family: "cchc-mono", "Cousine", "Noto Sans Mono""#));
+    assert!(css.contains(".swagger-ui .opblock-body pre.microlight"));
+    for font in ["cousine-regular", "cousine-bold"] {
+        assert!(css.contains(&format!("url(\"fonts/{font}.woff2\")")));
+        let answer = app
+            .client
+            .get(format!("{}/docs/fonts/{font}.woff2", app.base_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 200);
+        assert_eq!(answer.headers()["content-type"], "font/woff2");
+        assert!(answer.bytes().await.unwrap().starts_with(b"wOF2"));
+    }
+}

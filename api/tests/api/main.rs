@@ -14,6 +14,7 @@ mod authz_matrix;
 mod campaigns;
 mod cli;
 mod consolidation_rules;
+mod cors;
 mod criteria_sets;
 mod criteria_versions;
 mod criteria_workbook;
