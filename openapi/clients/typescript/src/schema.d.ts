@@ -218,6 +218,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/l/plan/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A plan's board, opened from a mail
+         * @description A read-only Vietnamese page of a CCHC plan for the leadership and the Office: its tasks by
+         *     status per lead unit and per content area with the on-time rate, its targets with the
+         *     latest measured values, and its overdue tasks, each linking its own page. The token is a
+         *     signed link from a plan's digest or the leadership's task escalation; no API token.
+         */
+        get: operations["open_plan_board_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/l/overdue-tasks/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The overdue tasks, opened from a mail
+         * @description A read-only Vietnamese page for the leadership: every task past its deadline and not done,
+         *     across plans and directive documents, with its lead unit, deadline and progress, each
+         *     linking its own page. The token is a signed link from the leadership's task escalation;
+         *     no API token.
+         */
+        get: operations["open_overdue_tasks_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1": {
         parameters: {
             query?: never;
@@ -1780,6 +1826,37 @@ export interface paths {
          *     granted with `POST /api/v1/tasks/{id}/extensions`.
          */
         patch: operations["update_task"];
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's notification schedule
+         * @description Who will be reminded or escalated about this task, with what and when, and what was already
+         *     sent. Recorded mails come first (jobs of the outbox, oldest first, with their status and
+         *     `outcome`): reminders (`task_reminder`), the head's escalation (`task_escalation_head`)
+         *     and the leadership's mails (`task_escalation_leadership`) that list this task among the
+         *     overdue ones. Then, while the task runs (not declared done, of a directive or of an issued
+         *     plan), the `planned` ones, computed with the worker's own rules and the task policy: each
+         *     reminder step still ahead before the deadline (`d5`, `d2`, `d0`, `deadline_day`), or before
+         *     an ongoing task's progress report (`progress:d2`…), to the lead unit's focal persons; the
+         *     head's escalation once overdue, to the head (or the focal persons when no head is on
+         *     record); the leadership's, working days later, to the leadership and the Office. Every time
+         *     is local, inside office hours on a working day. For the Office and the leadership
+         *     (viewers); reporters and integrations get 403.
+         */
+        get: operations["get_task_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tasks/{id}/progress": {
@@ -6551,12 +6628,14 @@ export interface components {
             unit_name?: string | null;
             /**
              * @description `reminder` (to the focal persons before the deadline), `escalation_head` (to the
-             *     unit's head once late), `escalation_leadership` (to the leadership and the Office).
+             *     unit's head once late), `escalation_leadership` (to the leadership and the Office);
+             *     for a task `task_reminder`, `task_escalation_head`, `task_escalation_leadership`.
              * @example reminder
              */
             kind: string;
             /**
-             * @description For a reminder: `d5`, `d2`, `d0` (working days before) or `deadline_day`.
+             * @description For a reminder: `d5`, `d2`, `d0` (working days before) or `deadline_day`; a task's
+             *     reminder of its progress report adds `progress:` (`progress:d2`).
              * @example d2
              */
             step?: string | null;
@@ -7425,6 +7504,31 @@ export interface components {
              * @example VP
              */
             unit_code?: string | null;
+        };
+        /**
+         * @description A task's notifications: reminders to its lead unit's focal persons before its deadline (or
+         *     an ongoing task's progress report), and escalations once it is overdue.
+         */
+        TaskNotificationSchedule: {
+            /** Format: int64 */
+            task_id: number;
+            /**
+             * @description Its number in the source, e.g. `2.3`.
+             * @example 2.3
+             */
+            task_code: string;
+            /**
+             * Format: date-time
+             * @description The instant the schedule was computed at; planned lines are after it.
+             */
+            as_of: string;
+            /**
+             * @description Office hours mail goes out in, local time, on working days.
+             * @example 07:30–17:00
+             */
+            office_hours: string;
+            /** @description Recorded mails first (oldest first), then the planned ones in time order. */
+            items: components["schemas"]["ScheduledNotification"][];
         };
         /**
          * task.overdue event
@@ -8426,6 +8530,90 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The round's page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An altered, incomplete or wrong-purpose link */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description An expired link */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    open_plan_board_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan's board */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An altered, incomplete or wrong-purpose link */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description An expired link */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    open_overdue_tasks_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overdue tasks */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12585,6 +12773,109 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    get_task_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "as_of": "2026-12-10T09:00:00+07:00",
+                     *       "items": [
+                     *         {
+                     *           "at": "2026-12-24T08:00:04+07:00",
+                     *           "job_id": 58,
+                     *           "kind": "task_reminder",
+                     *           "outcome": "sent <task_reminder.17.d5@cchc.example.vn>",
+                     *           "recipients": [
+                     *             {
+                     *               "email": "binh@example.vn",
+                     *               "name": "Trần Thị Bình"
+                     *             }
+                     *           ],
+                     *           "status": "done",
+                     *           "step": "d5",
+                     *           "unit_code": "KHTC",
+                     *           "unit_name": "Phòng Kế hoạch - Tài chính"
+                     *         },
+                     *         {
+                     *           "at": "2026-12-29T08:00:00+07:00",
+                     *           "job_id": null,
+                     *           "kind": "task_reminder",
+                     *           "outcome": null,
+                     *           "recipients": [
+                     *             {
+                     *               "email": "binh@example.vn",
+                     *               "name": "Trần Thị Bình"
+                     *             }
+                     *           ],
+                     *           "status": "planned",
+                     *           "step": "d2",
+                     *           "unit_code": "KHTC",
+                     *           "unit_name": "Phòng Kế hoạch - Tài chính"
+                     *         },
+                     *         {
+                     *           "at": "2027-01-06T07:30:00+07:00",
+                     *           "job_id": null,
+                     *           "kind": "task_escalation_leadership",
+                     *           "outcome": null,
+                     *           "recipients": [
+                     *             {
+                     *               "email": "bgd@example.vn",
+                     *               "name": "Ban Giám đốc Sở"
+                     *             }
+                     *           ],
+                     *           "status": "planned",
+                     *           "step": null,
+                     *           "unit_code": null,
+                     *           "unit_name": null
+                     *         }
+                     *       ],
+                     *       "office_hours": "07:30–17:00",
+                     *       "task_code": "2.3",
+                     *       "task_id": 17
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskNotificationSchedule"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description A reporter (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such task */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
