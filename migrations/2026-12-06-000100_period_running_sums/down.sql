@@ -1,0 +1,18 @@
+DROP TRIGGER units_stale_sums ON units;
+DROP FUNCTION units_stale_sums();
+DROP TRIGGER period_indicators_stale_sums ON period_indicators;
+DROP FUNCTION period_indicators_stale_sums();
+DROP TRIGGER period_extensions_board_counts ON period_extensions;
+DROP FUNCTION period_extensions_board_counts();
+DROP TRIGGER period_units_board_counts ON period_units;
+DROP FUNCTION period_units_board_counts();
+DROP TRIGGER submissions_board_counts ON submissions;
+DROP FUNCTION submissions_board_counts();
+DROP TRIGGER periods_running_totals ON periods;
+DROP FUNCTION periods_running_totals();
+DROP FUNCTION period_board_count_add(bigint, text, text, timestamptz, integer);
+DROP FUNCTION period_running_lock(bigint);
+DROP TABLE period_indicator_sums;
+DROP TABLE period_figures;
+DROP TABLE period_board_counts;
+DROP TABLE period_running_totals;
