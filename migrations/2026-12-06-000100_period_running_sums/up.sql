@@ -18,7 +18,7 @@ CREATE TABLE period_running_totals (
 -- timeliness (null: no report) and their extension's deadline (null: the period's).
 CREATE TABLE period_board_counts (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    period_id bigint NOT NULL REFERENCES periods (id) ON DELETE CASCADE,
+    period_id bigint NOT NULL REFERENCES period_running_totals (period_id) ON DELETE CASCADE,
     status text,
     timeliness text,
     extension_deadline timestamptz,
@@ -28,11 +28,13 @@ CREATE TABLE period_board_counts (
 );
 
 -- What each counted report (submitted or accepted) adds to each indicator of its period
--- (rules::consolidation::sums::Contribution), with what the discrepancies list.
+-- (rules::consolidation::sums::Contribution), with what the discrepancies list. The running
+-- tables refer only to their period's lock row, which every writer holds already: no foreign
+-- key check here waits on a report, an indicator or a period another transaction has locked.
 CREATE TABLE period_figures (
-    submission_id bigint NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    indicator_id bigint NOT NULL REFERENCES indicators (id) ON DELETE CASCADE,
-    period_id bigint NOT NULL REFERENCES periods (id) ON DELETE CASCADE,
+    submission_id bigint NOT NULL,
+    indicator_id bigint NOT NULL,
+    period_id bigint NOT NULL REFERENCES period_running_totals (period_id) ON DELETE CASCADE,
     unit_code text NOT NULL,
     accepted boolean NOT NULL,
     reports_text boolean NOT NULL,
@@ -67,8 +69,8 @@ CREATE INDEX period_figures_discrepancies
 -- Each indicator's running sums, over every counted report and over the accepted ones
 -- (rules::consolidation::sums::Sums; a null sum has overflowed).
 CREATE TABLE period_indicator_sums (
-    period_id bigint NOT NULL REFERENCES periods (id) ON DELETE CASCADE,
-    indicator_id bigint NOT NULL REFERENCES indicators (id) ON DELETE CASCADE,
+    period_id bigint NOT NULL REFERENCES period_running_totals (period_id) ON DELETE CASCADE,
+    indicator_id bigint NOT NULL,
     accepted_only boolean NOT NULL,
     usable bigint NOT NULL,
     texts bigint NOT NULL,
@@ -135,6 +137,15 @@ BEGIN
     END IF;
     IF NOT period_running_lock(p) THEN
         RETURN NULL;
+    END IF;
+    -- A report that counts in the consolidation (or did) changed outside the use cases that
+    -- keep the sums (they set cchc.sums_kept for their transaction): a script, a data load.
+    -- The sums are rebuilt before the next read.
+    IF current_setting('cchc.sums_kept', true) IS DISTINCT FROM 'on'
+       AND ((TG_OP <> 'INSERT' AND OLD.status IN ('submitted', 'accepted'))
+            OR (TG_OP <> 'DELETE' AND NEW.status IN ('submitted', 'accepted'))) THEN
+        UPDATE period_running_totals SET consolidation_stale = true
+        WHERE period_id = p AND NOT consolidation_stale;
     END IF;
     IF TG_OP <> 'DELETE' AND NEW.first_submitted_at IS NOT NULL THEN
         UPDATE period_running_totals
@@ -244,9 +255,13 @@ CREATE TRIGGER period_indicators_stale_sums
 
 CREATE FUNCTION units_stale_sums() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The periods' locks in one order, so two renames never wait on each other in a circle.
+    PERFORM 1 FROM period_running_totals
+    WHERE period_id IN (SELECT period_id FROM submissions WHERE unit_id = NEW.id)
+    ORDER BY period_id FOR UPDATE;
     UPDATE period_running_totals SET consolidation_stale = true
     WHERE NOT consolidation_stale
-      AND period_id IN (SELECT DISTINCT period_id FROM period_figures f
+      AND period_id IN (SELECT DISTINCT f.period_id FROM period_figures f
                         JOIN submissions s ON s.id = f.submission_id
                         WHERE s.unit_id = NEW.id);
     RETURN NULL;

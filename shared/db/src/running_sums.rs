@@ -55,6 +55,17 @@ pub async fn lock(conn: &mut AsyncPgConnection, period_id: i64) -> Result<Option
         .optional()?)
 }
 
+/// Declares that this transaction keeps the consolidation's sums itself: without it, a
+/// report that starts or stops counting marks its period's sums stale (migration
+/// `2026-12-06-000100_period_running_sums`), so a change made outside the use cases (a script,
+/// a data load) is never missed.
+pub async fn keep_sums(conn: &mut AsyncPgConnection) -> Result<()> {
+    diesel::sql_query("SELECT set_config('cchc.sums_kept', 'on', true)")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Marks the period's sums as current (`false`) or to be rebuilt (`true`).
 pub async fn set_stale(conn: &mut AsyncPgConnection, period_id: i64, stale: bool) -> Result<()> {
     diesel::update(period_running_totals::table.find(period_id))

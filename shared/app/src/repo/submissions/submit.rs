@@ -138,6 +138,7 @@ pub(crate) async fn submit_at(
             revision: row.revision + 1,
             updated_at: now,
         };
+        cchc_db::running_sums::keep_sums(conn).await?;
         let updated = cchc_db::submissions::record_submitted(conn, id, &submitted).await?;
         let indicators: Vec<running::Indicator<'_>> = loaded
             .indicators
@@ -209,6 +210,7 @@ pub(super) async fn review(
             revision: row.revision + 1,
             updated_at: now,
         };
+        cchc_db::running_sums::keep_sums(conn).await?;
         let updated = cchc_db::submissions::record_reviewed(conn, id, &reviewed).await?;
         if returned {
             running::withdrawn(conn, row.period_id, id).await?;
