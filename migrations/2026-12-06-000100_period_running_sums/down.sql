@@ -1,3 +1,4 @@
+DROP INDEX submissions_first_submitted;
 DROP TRIGGER units_stale_sums ON units;
 DROP FUNCTION units_stale_sums();
 DROP TRIGGER period_indicators_stale_sums ON period_indicators;

@@ -286,3 +286,8 @@ FROM period_units pu
 LEFT JOIN submissions s ON s.period_id = pu.period_id AND s.unit_id = pu.unit_id
 LEFT JOIN period_extensions e ON e.period_id = pu.period_id AND e.unit_id = pu.unit_id
 GROUP BY 1, 2, 3, 4;
+
+-- A board looking back counts the reports first submitted after its instant: an index range.
+CREATE INDEX submissions_first_submitted
+    ON submissions (period_id, first_submitted_at)
+    WHERE first_submitted_at IS NOT NULL;

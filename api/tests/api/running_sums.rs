@@ -160,7 +160,24 @@ async fn compare(app: &TestApp, period: i64, step: usize) {
         (Some(Standing::Late), "&standing=late"),
         (Some(Standing::Early), "&standing=early"),
     ];
+    let earlier = now - Duration::hours(20);
     for (standing, query) in filters {
+        // A board looking back before the latest submissions counts them as not yet in.
+        let served = app
+            .get(&format!(
+                "/api/v1/periods/{period}/compliance?at={}{query}",
+                crate::common::enc(&earlier.to_rfc3339())
+            ))
+            .await
+            .expect(200);
+        let reference = reference_compliance(&mut conn, period, earlier, standing, (1, 50))
+            .await
+            .expect("reference");
+        assert_eq!(
+            served,
+            serde_json::to_value(&reference).unwrap(),
+            "compliance {query} 20 hours back at step {step}"
+        );
         for (page, per_page) in [(1, 50), (2, 7)] {
             let served = app
                 .get(&format!(
@@ -323,7 +340,7 @@ async fn running_figures_match_a_fresh_computation_after_random_changes() {
         .as_array()
         .unwrap()
         .is_empty());
-    // A board looking back before the latest submission is computed afresh, and still right.
+    // A board looking back before the latest submission, far back.
     let earlier = start + Duration::hours(30);
     let mut conn = app.state.pool.get().await.expect("connection");
     let served = app

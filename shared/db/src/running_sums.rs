@@ -99,6 +99,54 @@ pub async fn board_counts(mut conn: &AsyncPgConnection, period_id: i64) -> Resul
         .await?)
 }
 
+/// The period's participating units whose report was first submitted after `as_of` (a board
+/// looking back), counted by status, first timeliness and extension like [`board_counts`]:
+/// an index range, empty for a board of the present.
+pub async fn reported_after(
+    mut conn: &AsyncPgConnection,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<BoardCount>> {
+    type Later = (SubmissionStatus, Option<Timeliness>, Option<DateTime<Utc>>);
+    let rows: Vec<Later> = submissions::table
+        .inner_join(
+            period_units::table.on(period_units::period_id
+                .eq(submissions::period_id)
+                .and(period_units::unit_id.eq(submissions::unit_id))),
+        )
+        .left_join(
+            period_extensions::table.on(period_extensions::period_id
+                .eq(submissions::period_id)
+                .and(period_extensions::unit_id.eq(submissions::unit_id))),
+        )
+        .filter(submissions::period_id.eq(period_id))
+        .filter(submissions::first_submitted_at.gt(as_of))
+        .select((
+            submissions::status,
+            submissions::first_timeliness,
+            period_extensions::deadline.nullable(),
+        ))
+        .load(&mut conn)
+        .await?;
+    let mut counts: Vec<BoardCount> = Vec::new();
+    for (status, timeliness, extension_deadline) in rows {
+        match counts.iter_mut().find(|c| {
+            c.status == Some(status)
+                && c.timeliness == timeliness
+                && c.extension_deadline == extension_deadline
+        }) {
+            Some(count) => count.units += 1,
+            None => counts.push(BoardCount {
+                status: Some(status),
+                timeliness,
+                extension_deadline,
+                units: 1,
+            }),
+        }
+    }
+    Ok(counts)
+}
+
 /// Which units a page of the board lists.
 #[derive(Debug, Clone, Copy)]
 pub enum BoardFilter {

@@ -87,40 +87,21 @@ pub async fn compliance(
 ) -> Result<ComplianceBoard> {
     authz::view_across_units(principal, "the compliance board")?;
     let page = page.validate()?;
-    if let Some(board) = counted_board(conn, period_id, as_of, query.standing, page).await? {
-        return Ok(board);
-    }
-    let inputs = board_inputs(conn, period_id).await?;
-    board(&inputs, as_of, query.standing, Some(page))
+    counted_board(conn, period_id, as_of, query.standing, page).await
 }
 
-/// [`compliance`], computed from what `caches` keeps while the board generation stands.
+/// [`compliance`]. The board is read from the period's running counts and one page of rows
+/// (issue 23), cheaper than keeping it: `caches` keeps nothing for it any more.
 pub async fn compliance_cached(
     conn: &mut AsyncPgConnection,
-    caches: &BoardCaches,
+    _caches: &BoardCaches,
     period_id: i64,
     as_of: DateTime<Utc>,
     query: &ComplianceQuery,
     page: PageParams,
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
-    authz::view_across_units(principal, "the compliance board")?;
-    let page = page.validate()?;
-    if let Some(board) = counted_board(conn, period_id, as_of, query.standing, page).await? {
-        return Ok(board);
-    }
-    let generation = board_generation(conn).await?;
-    let inputs = match caches.compliance.get(&period_id, generation) {
-        Some(inputs) => inputs,
-        None => {
-            let inputs = Arc::new(board_inputs(conn, period_id).await?);
-            caches
-                .compliance
-                .insert(period_id, generation, Arc::clone(&inputs));
-            inputs
-        }
-    };
-    board(&inputs, as_of, query.standing, Some(page))
+    compliance(conn, period_id, as_of, query, page, principal).await
 }
 
 /// The whole compliance board, every unit on one page (for the filing manifest, whose use
@@ -261,46 +242,74 @@ fn compliance_row(
 }
 
 /// The board at `as_of` from the period's running counts and one page of units, so its cost
-/// does not grow with the units; `None` when `as_of` is before the period's latest first
-/// submission (a look back: computed from every unit's row).
+/// does not grow with the units. A board looking back before some first submissions counts
+/// those units as not reported yet (an index range over them; none for the present).
 async fn counted_board(
     conn: &AsyncPgConnection,
     period_id: i64,
     as_of: DateTime<Utc>,
     standing: Option<Standing>,
     (page, per_page): (i64, i64),
-) -> Result<Option<ComplianceBoard>> {
-    use cchc_db::running_sums::{board_counts, board_page, state, BoardFilter};
+) -> Result<ComplianceBoard> {
+    use cchc_db::running_sums::{board_counts, board_page, reported_after, state, BoardFilter};
     // The period first: an unknown one is 404 before anything else is read.
     let period = period_facts(conn, period_id).await?;
-    let Some(running) = state(conn, period_id).await? else {
-        return Ok(None);
-    };
-    if running
-        .latest_first_submitted_at
-        .is_some_and(|at| at > as_of)
-    {
-        return Ok(None);
-    }
-    let (title, counts) = futures_util::try_join!(
+    let looks_back = state(conn, period_id)
+        .await?
+        .and_then(|running| running.latest_first_submitted_at)
+        .is_some_and(|at| at > as_of);
+    let (title, counts, later) = futures_util::try_join!(
         cchc_db::periods::title(conn, period_id),
         board_counts(conn, period_id),
+        async {
+            if looks_back {
+                reported_after(conn, period_id, as_of).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
     )?;
     let mut standings = compliance_rules::Counts::default();
     let (mut accepted, mut returned) = (0u32, 0u32);
-    for count in &counts {
-        let units = u32::try_from(count.units).unwrap_or(0);
-        let report = compliance_rules::UnitReport {
-            first_submitted_at: count.timeliness.map(|_| as_of),
-            timeliness: count.timeliness,
-            deadline: count.extension_deadline.unwrap_or(period.deadline),
+    let mut count =
+        |timeliness: Option<Timeliness>, deadline: Option<DateTime<Utc>>, units: i64| {
+            let report = compliance_rules::UnitReport {
+                first_submitted_at: timeliness.map(|_| as_of),
+                timeliness,
+                deadline: deadline.unwrap_or(period.deadline),
+            };
+            let units = u32::try_from(units).unwrap_or(0);
+            let standing = compliance_rules::standing(&report, as_of);
+            if units > 0 {
+                standings.count(standing, units);
+            }
         };
-        standings.count(compliance_rules::standing(&report, as_of), units);
-        match count.status {
-            Some(SubmissionStatus::Accepted) => accepted += units,
-            Some(SubmissionStatus::Returned) => returned += units,
+    // Units reported later than `as_of` stand as not reported yet.
+    let mut later_by_group: HashMap<(Option<Timeliness>, Option<DateTime<Utc>>), i64> =
+        HashMap::new();
+    for group in &later {
+        *later_by_group
+            .entry((group.timeliness, group.extension_deadline))
+            .or_default() += i64::from(group.units);
+    }
+    for group in &counts {
+        let units = i64::from(group.units);
+        match group.status {
+            Some(SubmissionStatus::Accepted) => accepted += u32::try_from(units).unwrap_or(0),
+            Some(SubmissionStatus::Returned) => returned += u32::try_from(units).unwrap_or(0),
             _ => {}
         }
+        let key = (group.timeliness, group.extension_deadline);
+        let not_yet = match later_by_group.get_mut(&key) {
+            Some(left) if group.timeliness.is_some() => {
+                let moved = (*left).min(units);
+                *left -= moved;
+                moved
+            }
+            _ => 0,
+        };
+        count(group.timeliness, group.extension_deadline, units - not_yet);
+        count(None, group.extension_deadline, not_yet);
     }
     let totals = standings.totals();
     let unreported = |missing| BoardFilter::Unreported {
@@ -343,7 +352,7 @@ async fn counted_board(
             compliance_row(row, standing, period.deadline, &escalation_levels)
         })
         .collect();
-    Ok(Some(ComplianceBoard {
+    Ok(ComplianceBoard {
         period_id,
         period_code: period.code,
         period_title: title,
@@ -366,7 +375,7 @@ async fn counted_board(
             reporting_rate: totals.reporting_rate,
             on_time_rate: totals.on_time_rate,
         },
-    }))
+    })
 }
 
 /// The board computed from every participating unit's row, as before the running counts: the
