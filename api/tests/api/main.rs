@@ -42,6 +42,7 @@ mod plans;
 mod qlvb_events;
 mod qlvb_import;
 mod robustness;
+mod running_sums;
 mod seed_scenario;
 mod submissions;
 mod task_notifications;

@@ -38,6 +38,7 @@ pub mod plans;
 pub mod pool;
 pub mod qlvb;
 pub mod refs;
+pub mod running_sums;
 pub mod schema;
 pub mod standings;
 pub mod submissions;

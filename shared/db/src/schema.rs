@@ -386,6 +386,72 @@ diesel::joinable!(period_units -> periods (period_id));
 diesel::joinable!(period_units -> units (unit_id));
 
 diesel::table! {
+    period_running_totals (period_id) {
+        period_id -> Int8,
+        latest_first_submitted_at -> Nullable<Timestamptz>,
+        consolidation_stale -> Bool,
+    }
+}
+
+diesel::table! {
+    period_board_counts (id) {
+        id -> Int8,
+        period_id -> Int8,
+        status -> Nullable<Text>,
+        timeliness -> Nullable<Text>,
+        extension_deadline -> Nullable<Timestamptz>,
+        units -> Int4,
+    }
+}
+
+diesel::table! {
+    period_figures (submission_id, indicator_id) {
+        submission_id -> Int8,
+        indicator_id -> Int8,
+        period_id -> Int8,
+        unit_code -> Text,
+        accepted -> Bool,
+        reports_text -> Bool,
+        usable -> Bool,
+        numerator -> Nullable<Numeric>,
+        denominator -> Nullable<Numeric>,
+        number -> Nullable<Numeric>,
+        figure -> Nullable<Numeric>,
+        extreme -> Nullable<Numeric>,
+        weight -> Nullable<Numeric>,
+        weighted -> Nullable<Numeric>,
+        yes -> Bool,
+        fails_target -> Bool,
+        unit_figure -> Nullable<Numeric>,
+        system_value -> Nullable<Numeric>,
+        difference -> Nullable<Numeric>,
+        explanation -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    period_indicator_sums (period_id, indicator_id, accepted_only) {
+        period_id -> Int8,
+        indicator_id -> Int8,
+        accepted_only -> Bool,
+        usable -> Int8,
+        texts -> Int8,
+        numerators -> Nullable<Numeric>,
+        denominators -> Nullable<Numeric>,
+        numbers -> Nullable<Numeric>,
+        figures -> Nullable<Numeric>,
+        weighted -> Nullable<Numeric>,
+        weights -> Nullable<Numeric>,
+        yes -> Int8,
+        failing -> Int8,
+        lowest_unit -> Nullable<Text>,
+        lowest -> Nullable<Numeric>,
+        highest_unit -> Nullable<Text>,
+        highest -> Nullable<Numeric>,
+    }
+}
+
+diesel::table! {
     period_extensions (period_id, unit_id) {
         period_id -> Int8,
         unit_id -> Int8,

@@ -69,23 +69,52 @@ fn percent(part: u32, whole: u32) -> Option<Decimal> {
 }
 
 pub fn totals(standings: &[Standing]) -> Totals {
-    let mut totals = Totals {
-        expected: u32::try_from(standings.len()).unwrap_or(u32::MAX),
-        ..Totals::default()
-    };
+    let mut counts = Counts::default();
     for standing in standings {
-        match standing {
-            Standing::Reported(Timeliness::Early) => totals.early += 1,
-            Standing::Reported(Timeliness::OnTime) => totals.on_time += 1,
-            Standing::Reported(Timeliness::Late) => totals.late += 1,
-            Standing::Pending => totals.pending += 1,
-            Standing::Missing { .. } => totals.missing += 1,
+        counts.count(*standing, 1);
+    }
+    counts.totals()
+}
+
+/// How many units stand each way: what [`Totals`] are computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub early: u32,
+    pub on_time: u32,
+    pub late: u32,
+    pub pending: u32,
+    pub missing: u32,
+}
+
+impl Counts {
+    /// Counts `units` more units standing as `standing`.
+    pub fn count(&mut self, standing: Standing, units: u32) {
+        let slot = match standing {
+            Standing::Reported(Timeliness::Early) => &mut self.early,
+            Standing::Reported(Timeliness::OnTime) => &mut self.on_time,
+            Standing::Reported(Timeliness::Late) => &mut self.late,
+            Standing::Pending => &mut self.pending,
+            Standing::Missing { .. } => &mut self.missing,
+        };
+        *slot = slot.saturating_add(units);
+    }
+
+    /// The totals and rates over every unit counted.
+    pub fn totals(self) -> Totals {
+        let reported = self.early + self.on_time + self.late;
+        let expected = reported + self.pending + self.missing;
+        Totals {
+            expected,
+            reported,
+            early: self.early,
+            on_time: self.on_time,
+            late: self.late,
+            pending: self.pending,
+            missing: self.missing,
+            reporting_rate: percent(reported, expected),
+            on_time_rate: percent(self.early + self.on_time, expected),
         }
     }
-    totals.reported = totals.early + totals.on_time + totals.late;
-    totals.reporting_rate = percent(totals.reported, totals.expected);
-    totals.on_time_rate = percent(totals.early + totals.on_time, totals.expected);
-    totals
 }
 
 #[cfg(test)]

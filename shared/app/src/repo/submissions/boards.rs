@@ -1,6 +1,6 @@
 //! The compliance board and the consolidated report, and the caches that keep them.
 
-use super::{period_facts, period_indicators_of, reported, PeriodFacts};
+use super::{period_facts, period_indicators_of, reported, running, PeriodFacts};
 use crate::authz;
 use crate::authz::Principal;
 use crate::generation_cache::{CacheStats, GenerationCache};
@@ -87,34 +87,21 @@ pub async fn compliance(
 ) -> Result<ComplianceBoard> {
     authz::view_across_units(principal, "the compliance board")?;
     let page = page.validate()?;
-    let inputs = board_inputs(conn, period_id).await?;
-    board(&inputs, as_of, query.standing, Some(page))
+    counted_board(conn, period_id, as_of, query.standing, page).await
 }
 
-/// [`compliance`], computed from what `caches` keeps while the board generation stands.
+/// [`compliance`]. The board is read from the period's running counts and one page of rows
+/// (issue 23), cheaper than keeping it: `caches` keeps nothing for it any more.
 pub async fn compliance_cached(
     conn: &mut AsyncPgConnection,
-    caches: &BoardCaches,
+    _caches: &BoardCaches,
     period_id: i64,
     as_of: DateTime<Utc>,
     query: &ComplianceQuery,
     page: PageParams,
     principal: &Principal,
 ) -> Result<ComplianceBoard> {
-    authz::view_across_units(principal, "the compliance board")?;
-    let page = page.validate()?;
-    let generation = board_generation(conn).await?;
-    let inputs = match caches.compliance.get(&period_id, generation) {
-        Some(inputs) => inputs,
-        None => {
-            let inputs = Arc::new(board_inputs(conn, period_id).await?);
-            caches
-                .compliance
-                .insert(period_id, generation, Arc::clone(&inputs));
-            inputs
-        }
-    };
-    board(&inputs, as_of, query.standing, Some(page))
+    compliance(conn, period_id, as_of, query, page, principal).await
 }
 
 /// The whole compliance board, every unit on one page (for the filing manifest, whose use
@@ -197,30 +184,7 @@ pub(super) fn board(
         .into_iter()
         .skip(usize::try_from(PageParams::offset(page, per_page)).unwrap_or(usize::MAX))
         .take(usize::try_from(per_page).unwrap_or(usize::MAX))
-        .map(|(row, standing)| {
-            let reported = matches!(standing, compliance_rules::Standing::Reported(_));
-            ComplianceRow {
-                unit_id: row.unit_id,
-                unit_code: row.unit_code.clone(),
-                unit_name: row.unit_name.clone(),
-                standing: board_standing(standing),
-                submission_id: row.submission_id,
-                status: row.status,
-                first_submitted_at: row.first_submitted_at.filter(|_| reported).map(local),
-                timeliness: row.first_timeliness.filter(|_| reported),
-                minutes_late: row.first_minutes_late.filter(|_| reported),
-                overdue_minutes: match standing {
-                    compliance_rules::Standing::Missing { overdue_minutes } => {
-                        Some(overdue_minutes)
-                    }
-                    _ => None,
-                },
-                versions: row.submit_count.unwrap_or(0),
-                deadline: local(row.extension.unwrap_or(period.deadline)),
-                has_extension: row.extension.is_some(),
-                escalation_level: escalation_levels.get(&row.unit_id).copied(),
-            }
-        })
+        .map(|(row, standing)| compliance_row(row, standing, period.deadline, escalation_levels))
         .collect();
     Ok(ComplianceBoard {
         period_id: *period_id,
@@ -246,6 +210,185 @@ pub(super) fn board(
             on_time_rate: totals.on_time_rate,
         },
     })
+}
+
+/// One unit's line on the board, standing as `standing` at the board's instant.
+fn compliance_row(
+    row: &BoardRow,
+    standing: compliance_rules::Standing,
+    period_deadline: DateTime<Utc>,
+    escalation_levels: &HashMap<i64, EscalationLevel>,
+) -> ComplianceRow {
+    let reported = matches!(standing, compliance_rules::Standing::Reported(_));
+    ComplianceRow {
+        unit_id: row.unit_id,
+        unit_code: row.unit_code.clone(),
+        unit_name: row.unit_name.clone(),
+        standing: board_standing(standing),
+        submission_id: row.submission_id,
+        status: row.status,
+        first_submitted_at: row.first_submitted_at.filter(|_| reported).map(local),
+        timeliness: row.first_timeliness.filter(|_| reported),
+        minutes_late: row.first_minutes_late.filter(|_| reported),
+        overdue_minutes: match standing {
+            compliance_rules::Standing::Missing { overdue_minutes } => Some(overdue_minutes),
+            _ => None,
+        },
+        versions: row.submit_count.unwrap_or(0),
+        deadline: local(row.extension.unwrap_or(period_deadline)),
+        has_extension: row.extension.is_some(),
+        escalation_level: escalation_levels.get(&row.unit_id).copied(),
+    }
+}
+
+/// The board at `as_of` from the period's running counts and one page of units, so its cost
+/// does not grow with the units. A board looking back before some first submissions counts
+/// those units as not reported yet (an index range over them; none for the present).
+async fn counted_board(
+    conn: &AsyncPgConnection,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+    standing: Option<Standing>,
+    (page, per_page): (i64, i64),
+) -> Result<ComplianceBoard> {
+    use cchc_db::running_sums::{board_counts, board_page, reported_after, state, BoardFilter};
+    // The period first: an unknown one is 404 before anything else is read.
+    let period = period_facts(conn, period_id).await?;
+    let looks_back = state(conn, period_id)
+        .await?
+        .and_then(|running| running.latest_first_submitted_at)
+        .is_some_and(|at| at > as_of);
+    let (title, counts, later) = futures_util::try_join!(
+        cchc_db::periods::title(conn, period_id),
+        board_counts(conn, period_id),
+        async {
+            if looks_back {
+                reported_after(conn, period_id, as_of).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    let mut standings = compliance_rules::Counts::default();
+    let (mut accepted, mut returned) = (0u32, 0u32);
+    let mut count =
+        |timeliness: Option<Timeliness>, deadline: Option<DateTime<Utc>>, units: i64| {
+            let report = compliance_rules::UnitReport {
+                first_submitted_at: timeliness.map(|_| as_of),
+                timeliness,
+                deadline: deadline.unwrap_or(period.deadline),
+            };
+            let units = u32::try_from(units).unwrap_or(0);
+            let standing = compliance_rules::standing(&report, as_of);
+            if units > 0 {
+                standings.count(standing, units);
+            }
+        };
+    // Units reported later than `as_of` stand as not reported yet.
+    let mut later_by_group: HashMap<(Option<Timeliness>, Option<DateTime<Utc>>), i64> =
+        HashMap::new();
+    for group in &later {
+        *later_by_group
+            .entry((group.timeliness, group.extension_deadline))
+            .or_default() += i64::from(group.units);
+    }
+    for group in &counts {
+        let units = i64::from(group.units);
+        match group.status {
+            Some(SubmissionStatus::Accepted) => accepted += u32::try_from(units).unwrap_or(0),
+            Some(SubmissionStatus::Returned) => returned += u32::try_from(units).unwrap_or(0),
+            _ => {}
+        }
+        let key = (group.timeliness, group.extension_deadline);
+        let not_yet = match later_by_group.get_mut(&key) {
+            Some(left) if group.timeliness.is_some() => {
+                let moved = (*left).min(units);
+                *left -= moved;
+                moved
+            }
+            _ => 0,
+        };
+        count(group.timeliness, group.extension_deadline, units - not_yet);
+        count(None, group.extension_deadline, not_yet);
+    }
+    let totals = standings.totals();
+    let unreported = |missing| BoardFilter::Unreported {
+        as_of,
+        missing,
+        past_period: as_of > period.deadline,
+    };
+    let (total, filter) = match standing {
+        None => (totals.expected, BoardFilter::All),
+        Some(Standing::Early) => (
+            totals.early,
+            BoardFilter::Reported(Timeliness::Early, as_of),
+        ),
+        Some(Standing::OnTime) => (
+            totals.on_time,
+            BoardFilter::Reported(Timeliness::OnTime, as_of),
+        ),
+        Some(Standing::Late) => (totals.late, BoardFilter::Reported(Timeliness::Late, as_of)),
+        Some(Standing::Pending) => (totals.pending, unreported(false)),
+        Some(Standing::Missing) => (totals.missing, unreported(true)),
+    };
+    let rows = board_page(
+        conn,
+        period_id,
+        filter,
+        PageParams::offset(page, per_page),
+        per_page,
+    )
+    .await?;
+    let escalation_levels = schedule::levels(conn, period_id).await?;
+    let units = rows
+        .iter()
+        .map(|row| {
+            let report = compliance_rules::UnitReport {
+                first_submitted_at: row.first_submitted_at,
+                timeliness: row.first_timeliness,
+                deadline: row.extension.unwrap_or(period.deadline),
+            };
+            let standing = compliance_rules::standing(&report, as_of);
+            compliance_row(row, standing, period.deadline, &escalation_levels)
+        })
+        .collect();
+    Ok(ComplianceBoard {
+        period_id,
+        period_code: period.code,
+        period_title: title,
+        as_of: local(as_of),
+        deadline: local(period.deadline),
+        units,
+        page,
+        per_page,
+        total: i64::from(total),
+        totals: ComplianceTotals {
+            expected: totals.expected,
+            reported: totals.reported,
+            early: totals.early,
+            on_time: totals.on_time,
+            late: totals.late,
+            pending: totals.pending,
+            missing: totals.missing,
+            accepted,
+            returned,
+            reporting_rate: totals.reporting_rate,
+            on_time_rate: totals.on_time_rate,
+        },
+    })
+}
+
+/// The board computed from every participating unit's row, as before the running counts: the
+/// reference they are checked against (no access check: for tests).
+pub async fn reference_compliance(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    as_of: DateTime<Utc>,
+    standing: Option<Standing>,
+    page: (i64, i64),
+) -> Result<ComplianceBoard> {
+    let inputs = board_inputs(conn, period_id).await?;
+    board(&inputs, as_of, standing, Some(page))
 }
 
 /// The consolidated report: every indicator of the period rolled up over the included units'
@@ -301,8 +444,121 @@ pub(crate) async fn cached_consolidation(
     Ok(report)
 }
 
-/// [`consolidation`] without an access check (callers have done it).
+/// [`consolidation`] without an access check (callers have done it). The whole period without
+/// the breakdown is read from its running sums; a subtree or the breakdown from the reports.
 pub(crate) async fn consolidate(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    query: &ConsolidationQuery,
+    with_breakdown: bool,
+) -> Result<Consolidation> {
+    if query.under.is_none() && !with_breakdown {
+        return summed_consolidation(conn, period_id, query).await;
+    }
+    reference_consolidation(conn, period_id, query, with_breakdown).await
+}
+
+/// The whole period's consolidated report from its running sums: a row per indicator, the
+/// listed discrepancies and the codes of the units counted.
+async fn summed_consolidation(
+    conn: &mut AsyncPgConnection,
+    period_id: i64,
+    query: &ConsolidationQuery,
+) -> Result<Consolidation> {
+    let period = period_facts(conn, period_id).await?;
+    running::rebuild_if_stale(conn, period_id).await?;
+    let scope = query.include.unwrap_or(ConsolidationScope::Accepted);
+    let accepted_only = scope == ConsolidationScope::Accepted;
+    let statuses: Vec<SubmissionStatus> = if accepted_only {
+        vec![SubmissionStatus::Accepted]
+    } else {
+        vec![SubmissionStatus::Submitted, SubmissionStatus::Accepted]
+    };
+    let counted = Counted {
+        period_id,
+        statuses: &statuses,
+        unit_ids: None,
+    };
+    let conn: &AsyncPgConnection = conn;
+    let (title, included, indicators, sums, listed) = futures_util::try_join!(
+        cchc_db::periods::title(conn, period_id),
+        counted_reports(conn, counted),
+        period_indicators_of(conn, period_id),
+        cchc_db::running_sums::sums(conn, period_id, accepted_only),
+        cchc_db::running_sums::discrepancies(conn, period_id, accepted_only),
+    )?;
+    let sums: HashMap<i64, _> = sums
+        .iter()
+        .map(|row| (row.indicator_id, running::sums_of(row)))
+        .collect();
+    let mut discrepancies: HashMap<i64, Vec<Discrepancy>> = HashMap::new();
+    for row in listed {
+        let (Some(system_value), Some(difference)) = (row.system_value, row.difference) else {
+            continue;
+        };
+        discrepancies
+            .entry(row.indicator_id)
+            .or_default()
+            .push(Discrepancy {
+                unit_code: row.unit_code,
+                unit_figure: row.unit_figure,
+                system_value,
+                difference,
+                explanation: row.explanation,
+            });
+    }
+    let indicators = indicators
+        .iter()
+        .map(|facts| {
+            let def = facts.version.definition();
+            let rolled = sums
+                .get(&facts.indicator_id)
+                .cloned()
+                .unwrap_or_default()
+                .finish(def.kind, def.aggregation, def.target.as_ref());
+            let mut discrepancies = discrepancies
+                .remove(&facts.indicator_id)
+                .unwrap_or_default();
+            discrepancies.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+            ConsolidatedIndicator {
+                code: def.code,
+                name: def.name,
+                kind: def.kind,
+                unit_of_measure: def.unit_of_measure,
+                target: def.target,
+                aggregation: def.aggregation,
+                aggregation_weight: def.aggregation_weight,
+                units_reporting: rolled.units_reporting,
+                numerator_sum: rolled.numerator_sum,
+                denominator_sum: rolled.denominator_sum,
+                value: rolled.value,
+                lowest: rolled
+                    .lowest
+                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
+                highest: rolled
+                    .highest
+                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
+                target_met: rolled.target_met,
+                breakdown: Vec::new(),
+                discrepancies,
+            }
+        })
+        .collect();
+    Ok(Consolidation {
+        period_id,
+        period_code: period.code,
+        period_title: title,
+        include: scope,
+        under: None,
+        units: included.into_iter().map(|(_, code, _)| code).collect(),
+        indicators,
+    })
+}
+
+/// The consolidated report computed from every counted report's values, as before the running
+/// sums: the subtree and breakdown path, and the reference the sums are checked against (no
+/// access check: callers have done it).
+pub async fn reference_consolidation(
     conn: &mut AsyncPgConnection,
     period_id: i64,
     query: &ConsolidationQuery,

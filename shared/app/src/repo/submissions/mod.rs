@@ -28,6 +28,7 @@ mod create;
 mod extensions;
 mod missing;
 mod read;
+mod running;
 mod submit;
 mod update;
 

@@ -2,7 +2,7 @@
 
 use super::{
     check_filing_window, enqueue_receipts, find_row, get, load, read_head, record_transition,
-    reported,
+    reported, running,
 };
 use crate::authz;
 use crate::authz::Principal;
@@ -138,7 +138,26 @@ pub(crate) async fn submit_at(
             revision: row.revision + 1,
             updated_at: now,
         };
+        cchc_db::running_sums::keep_sums(conn).await?;
         let updated = cchc_db::submissions::record_submitted(conn, id, &submitted).await?;
+        let indicators: Vec<running::Indicator<'_>> = loaded
+            .indicators
+            .iter()
+            .map(|facts| running::Indicator {
+                id: facts.indicator_id,
+                definition: &facts.version.definition,
+                spec: &facts.version.spec,
+            })
+            .collect();
+        running::submitted(
+            conn,
+            row.period_id,
+            id,
+            &loaded.unit_code,
+            &indicators,
+            &loaded.values,
+        )
+        .await?;
         enqueue_receipts(conn, &row, "submitted", version, now).await?;
         events::submission_changed(conn, EventType::SubmissionSubmitted, id, now).await?;
         record_transition(conn, &row, &updated, "submitted", actor, now).await
@@ -191,7 +210,13 @@ pub(super) async fn review(
             revision: row.revision + 1,
             updated_at: now,
         };
+        cchc_db::running_sums::keep_sums(conn).await?;
         let updated = cchc_db::submissions::record_reviewed(conn, id, &reviewed).await?;
+        if returned {
+            running::withdrawn(conn, row.period_id, id).await?;
+        } else {
+            running::accepted(conn, row.period_id, id).await?;
+        }
         enqueue_receipts(conn, &row, recorded, updated.revision, now).await?;
         let event = if returned {
             EventType::SubmissionReturned

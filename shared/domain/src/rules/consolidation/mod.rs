@@ -8,11 +8,12 @@
 //! whole period's, pairing each unit's figure with its weight for a weighted mean.
 
 pub mod period;
+pub mod sums;
 
 use rust_decimal::Decimal;
 
 use crate::model::indicator::{Aggregation, Comparator, IndicatorKind, Target};
-use crate::rules::completeness::{unit_figure, ReportedValue, ValueKind};
+use crate::rules::completeness::{ReportedValue, ValueKind};
 
 /// The consolidated figure of one indicator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,62 +53,15 @@ pub fn meets(target: &Target, value: Decimal) -> bool {
     }
 }
 
-/// The consolidated figure of one indicator, one unit at a time, holding only running totals,
-/// so a period of thousands of units is consolidated while its values stream in, in any order (ties for the lowest and
-/// highest figure go to the smallest unit code).
+/// The consolidated figure of one indicator, one unit at a time, holding only running totals
+/// ([`sums::Sums`]), so a period of thousands of units is consolidated while its values stream
+/// in, in any order (ties for the lowest and highest figure go to the smallest unit code).
 #[derive(Debug, Clone)]
 pub struct RunningConsolidation<'a> {
     kind: IndicatorKind,
     aggregation: Aggregation,
     target: Option<&'a Target>,
-    /// Units with a figure (not marked not applicable).
-    usable: usize,
-    /// Units with a non-blank text answer (text indicators count those as reporting).
-    texts: usize,
-    /// Running sums over the usable units; `None` once a sum overflows.
-    numerators: Option<Decimal>,
-    denominators: Option<Decimal>,
-    numbers: Option<Decimal>,
-    /// The sum of the units' figures (the mean).
-    figures: Option<Decimal>,
-    /// Σ weight × figure and Σ weight over the units with a usable weight (the weighted mean).
-    weighted: Option<Decimal>,
-    weights: Option<Decimal>,
-    yes: usize,
-    lowest: Option<(String, Decimal)>,
-    highest: Option<(String, Decimal)>,
-    /// Whether every usable figure so far meets the target (the yes/no rule).
-    all_meet_target: bool,
-}
-
-/// Adds `x` to a running sum that stays `None` once it has overflowed; a missing `x` adds
-/// nothing.
-fn add_to(sum: Option<Decimal>, x: Option<Decimal>) -> Option<Decimal> {
-    match (sum, x) {
-        (Some(sum), Some(x)) => sum.checked_add(x),
-        (sum, None) => sum,
-        (None, Some(_)) => None,
-    }
-}
-
-/// Keeps `current` unless `figure`, rounded to 4 places as shown, is strictly `better`, or
-/// equal with a smaller unit code: the outcome does not depend on the order units come in.
-fn keep_extreme(
-    current: &mut Option<(String, Decimal)>,
-    unit_code: &str,
-    figure: Decimal,
-    better: fn(Decimal, Decimal) -> bool,
-) {
-    let figure = figure.round_dp(4).normalize();
-    let replace = match current {
-        None => true,
-        Some((kept_code, kept)) => {
-            better(figure, *kept) || (figure == *kept && unit_code < kept_code.as_str())
-        }
-    };
-    if replace {
-        *current = Some((unit_code.to_owned(), figure));
-    }
+    sums: sums::Sums,
 }
 
 /// `sum / count` as shown (4 places), or nothing when there is nothing to divide by or a sum
@@ -126,18 +80,7 @@ impl<'a> RunningConsolidation<'a> {
             kind,
             aggregation,
             target,
-            usable: 0,
-            texts: 0,
-            numerators: Some(Decimal::ZERO),
-            denominators: Some(Decimal::ZERO),
-            numbers: Some(Decimal::ZERO),
-            figures: Some(Decimal::ZERO),
-            weighted: Some(Decimal::ZERO),
-            weights: Some(Decimal::ZERO),
-            yes: 0,
-            lowest: None,
-            highest: None,
-            all_meet_target: true,
+            sums: sums::Sums::default(),
         }
     }
 
@@ -156,99 +99,13 @@ impl<'a> RunningConsolidation<'a> {
         value: &ReportedValue,
         weight: Option<Decimal>,
     ) {
-        if value.not_applicable {
-            return;
-        }
-        if value.text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
-            self.texts += 1;
-        }
-        let Some(figure) = unit_figure(value_kind(self.kind), value) else {
-            return;
-        };
-        self.usable += 1;
-        self.numerators = add_to(self.numerators, value.numerator);
-        self.denominators = add_to(self.denominators, value.denominator);
-        self.numbers = add_to(self.numbers, value.number);
-        self.figures = add_to(self.figures, Some(figure));
-        if let Some(weight) = weight.filter(|w| *w > Decimal::ZERO) {
-            self.weighted = match (self.weighted, weight.checked_mul(figure)) {
-                (Some(sum), Some(product)) => sum.checked_add(product),
-                _ => None,
-            };
-            self.weights = add_to(self.weights, Some(weight));
-        }
-        if value.flag == Some(true) {
-            self.yes += 1;
-        }
-        if self.kind != IndicatorKind::Text {
-            keep_extreme(&mut self.lowest, unit_code, figure, |a, b| a < b);
-            keep_extreme(&mut self.highest, unit_code, figure, |a, b| a > b);
-        }
-        if self.target.is_some_and(|target| !meets(target, figure)) {
-            self.all_meet_target = false;
-        }
-    }
-
-    /// The figure the rule gives over the usable units.
-    fn aggregated(&self) -> Option<Decimal> {
-        if self.usable == 0 {
-            return None;
-        }
-        match (self.aggregation, self.kind) {
-            (Aggregation::Pooled, IndicatorKind::Ratio) => {
-                match (self.numerators, self.denominators) {
-                    (Some(n), Some(d)) if !d.is_zero() => n
-                        .checked_mul(Decimal::ONE_HUNDRED)
-                        .and_then(|n| n.checked_div(d))
-                        .map(|p| p.round_dp(4).normalize()),
-                    _ => None,
-                }
-            }
-            (Aggregation::Sum, IndicatorKind::Count | IndicatorKind::Decimal) => {
-                self.numbers.map(|s| s.normalize())
-            }
-            (Aggregation::Sum, IndicatorKind::Boolean) => Some(Decimal::from(self.yes)),
-            (Aggregation::Mean, _) => quotient(self.figures, Some(Decimal::from(self.usable))),
-            (Aggregation::WeightedMean, _) => quotient(self.weighted, self.weights),
-            (Aggregation::Min, _) => self.lowest.as_ref().map(|(_, figure)| *figure),
-            (Aggregation::Max, _) => self.highest.as_ref().map(|(_, figure)| *figure),
-            // Not aggregated, and the rules a kind does not allow (refused when the
-            // indicator is defined) give no figure.
-            _ => None,
+        if let Some(contribution) = sums::Contribution::of(self.kind, self.target, value, weight) {
+            self.sums.add(unit_code, &contribution);
         }
     }
 
     pub fn finish(self) -> Consolidated {
-        // Text answers have no figure but still count as reported.
-        let reporting = if self.kind == IndicatorKind::Text {
-            self.texts
-        } else {
-            self.usable
-        };
-        let units_reporting = u32::try_from(reporting).unwrap_or(u32::MAX);
-        let value = self.aggregated();
-        let (numerator_sum, denominator_sum) = match self.kind {
-            IndicatorKind::Ratio if units_reporting > 0 => (self.numerators, self.denominators),
-            _ => (None, None),
-        };
-        let target_met = match (self.target, self.kind, self.aggregation) {
-            // Met when every reporting unit gives the target answer.
-            (Some(_), IndicatorKind::Boolean, Aggregation::Sum) if units_reporting > 0 => {
-                Some(self.all_meet_target)
-            }
-            (Some(_), IndicatorKind::Boolean, _) => None,
-            (Some(target), _, _) => value.map(|v| meets(target, v)),
-            (None, _, _) => None,
-        };
-        Consolidated {
-            units_reporting,
-            numerator_sum,
-            denominator_sum,
-            value,
-            lowest: self.lowest,
-            highest: self.highest,
-            target_met,
-        }
+        self.sums.finish(self.kind, self.aggregation, self.target)
     }
 }
 
