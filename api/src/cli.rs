@@ -190,6 +190,14 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
             println!("Applied migration {version}");
         }
     }
+    // The boards' running sums of periods a migration (or a data load around the service)
+    // left stale are rebuilt now, not by the first reader.
+    let pool = cchc_db::build_pool(&config.database_url, 1)?;
+    let mut conn = pool.get().await.context("a database connection")?;
+    let rebuilt = cchc_app::repo::submissions::rebuild_stale_sums(&mut conn).await?;
+    if rebuilt > 0 {
+        println!("Rebuilt the running sums of {rebuilt} period(s)");
+    }
     Ok(())
 }
 

@@ -393,6 +393,22 @@ async fn running_figures_match_a_fresh_computation_after_random_changes() {
         .unwrap()
         .unwrap();
     assert!(state.consolidation_stale);
+    // `migrate` rebuilds what is stale before anyone reads it: once.
+    let rebuilt = cchc_app::repo::submissions::rebuild_stale_sums(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(rebuilt, 1);
+    let state = cchc_db::running_sums::state(&conn, period)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!state.consolidation_stale);
+    assert_eq!(
+        cchc_app::repo::submissions::rebuild_stale_sums(&mut conn)
+            .await
+            .unwrap(),
+        0
+    );
     drop(conn);
     compare(&app, period, 302).await;
 }

@@ -67,6 +67,16 @@ pub async fn keep_sums(conn: &mut AsyncPgConnection) -> Result<()> {
 }
 
 /// Marks the period's sums as current (`false`) or to be rebuilt (`true`).
+/// The periods whose consolidation sums are marked stale, oldest first.
+pub async fn stale_periods(conn: &mut AsyncPgConnection) -> Result<Vec<i64>> {
+    Ok(period_running_totals::table
+        .filter(period_running_totals::consolidation_stale)
+        .order(period_running_totals::period_id)
+        .select(period_running_totals::period_id)
+        .load(conn)
+        .await?)
+}
+
 pub async fn set_stale(conn: &mut AsyncPgConnection, period_id: i64, stale: bool) -> Result<()> {
     diesel::update(period_running_totals::table.find(period_id))
         .set(period_running_totals::consolidation_stale.eq(stale))

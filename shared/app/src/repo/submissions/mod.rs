@@ -29,6 +29,7 @@ mod extensions;
 mod missing;
 mod read;
 mod running;
+pub use running::rebuild_stale as rebuild_stale_sums;
 mod submit;
 mod update;
 

@@ -294,6 +294,16 @@ pub(super) async fn rebuild_if_stale(conn: &mut AsyncPgConnection, period_id: i6
     .await
 }
 
+/// Rebuilds every period's sums marked stale (after a migration, or a data load that went
+/// around the use cases), so no reader waits for it; how many were rebuilt.
+pub async fn rebuild_stale(conn: &mut AsyncPgConnection) -> Result<usize> {
+    let stale = running_sums::stale_periods(conn).await?;
+    for &period_id in &stale {
+        rebuild_if_stale(conn, period_id).await?;
+    }
+    Ok(stale.len())
+}
+
 /// Computes the period's figures and sums afresh from its counted reports.
 async fn rebuild(conn: &mut AsyncPgConnection, period_id: i64) -> Result<()> {
     let pinned = super::period_indicators_of(conn, period_id).await?;
