@@ -87,6 +87,31 @@ impl Doc<'_> {
         *parameter = from_json(value, &format!("parameter {name} of {path}"));
     }
 
+    /// Rewrites every query parameter of every operation.
+    fn query_parameters(&mut self, mut edit: impl FnMut(&str, &mut Value)) {
+        use utoipa::openapi::path::ParameterIn;
+        for (path, item) in self.0.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+            ];
+            let parameters = operations
+                .into_iter()
+                .flatten()
+                .filter_map(|operation| operation.parameters.as_mut())
+                .flatten()
+                .filter(|parameter| parameter.parameter_in == ParameterIn::Query);
+            for parameter in parameters {
+                let mut value = serde_json::to_value(&*parameter).expect("a parameter is JSON");
+                edit(path, &mut value);
+                *parameter = from_json(value, &format!("parameter of {path}"));
+            }
+        }
+    }
+
     /// Makes a property a reference to `target`, keeping its description; a nullable
     /// property stays nullable.
     fn set_ref(&mut self, name: &str, field: &str, target: &str) {
@@ -152,6 +177,7 @@ fn patch(doc: &mut Doc) {
         parameter["schema"] = reference("AuditAction");
     });
     shapes(doc);
+    constraints(doc);
 }
 
 /// A string schema taking only `values`.
@@ -238,3 +264,33 @@ broken down into one change per field), null when absent.", if field == "before"
         }));
     }
 }
+
+/// Single-field rules the server enforces on query parameters (`crate::extract` refuses a NUL
+/// in any of them; the rest are the use cases' checks), and the rules across fields in words.
+fn constraints(doc: &mut Doc) {
+    doc.query_parameters(|_, parameter| {
+        let schema = &mut parameter["schema"];
+        let is_text = schema["type"] == "string"
+            || schema["type"]
+                .as_array()
+                .is_some_and(|types| types.iter().any(|t| t == "string"));
+        if is_text && schema.get("enum").is_none() && schema.get("format").is_none() {
+            schema["pattern"] = json!(NO_NUL);
+        }
+        if parameter["name"] == "under" {
+            parameter["schema"]["minLength"] = json!(1);
+        }
+    });
+    doc.parameter("/api/v1/holidays", "year", |parameter| {
+        parameter["schema"]["minimum"] = json!(1900);
+        parameter["schema"]["maximum"] = json!(2200);
+    });
+    doc.parameter("/api/v1/audit", "entity_id", |parameter| {
+        parameter["description"] = json!(
+            "Only events about this entity. Needs `entity_type`: without it 422 `needs_entity_type`."
+        );
+    });
+}
+
+/// Text without NUL (PostgreSQL text cannot hold it; the API refuses it with 400).
+const NO_NUL: &str = "^[^\\x00]*$";

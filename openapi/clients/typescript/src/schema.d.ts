@@ -11055,7 +11055,7 @@ export interface operations {
         parameters: {
             query?: {
                 entity_type?: components["schemas"]["EntityType"];
-                /** @description Only events about this entity (use with `entity_type`). */
+                /** @description Only events about this entity. Needs `entity_type`: without it 422 `needs_entity_type`. */
                 entity_id?: string;
                 /** @description Only this action, e.g. `submitted`. */
                 action?: components["schemas"]["AuditAction"];
