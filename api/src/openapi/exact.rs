@@ -241,15 +241,16 @@ versions submitted before files were recorded).",
     for (field, description) in [
         (
             "before",
-            "The fields that changed, as they were (null for a creation): an object with the \
-entity's fields as the entity's own schema shows them, only those that changed (submission values \
-keyed by indicator code).",
+            "The fields that changed, as they were (null for a creation): usually an object with \
+the entity's fields as the entity's own schema shows them, only those that changed (submission \
+values keyed by indicator code); a single value (e.g. a status) when only that was recorded.",
         ),
         ("after", "The same fields afterwards (null for a deletion)."),
     ] {
         doc.property("AuditEvent", field, |p| {
             *p = json!({
-                "type": ["object", "null"],
+                "type": ["object", "string", "number", "boolean", "array", "null"],
+                "items": {},
                 "additionalProperties": true,
                 "description": description,
             })
