@@ -6,6 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 
+pub mod codes;
+mod exact;
 mod webhooks;
 
 use crate::error::{Problem, PROBLEM_JSON};
@@ -220,6 +222,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             "The server that serves this document (paths are absolute: `/api/v1/…`)",
         ))
         .build()]);
+    let mut api = exact::apply(api);
     webhooks::add(&mut api);
     api
 }

@@ -20,7 +20,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBui
 
 /// Each event: its type, the name of its envelope schema, the schema of its `data`, and what
 /// it means.
-const EVENTS: &[(EventType, &str, &str, &str)] = &[
+pub(super) const EVENTS: &[(EventType, &str, &str, &str)] = &[
     (
         EventType::PeriodOpened,
         "PeriodOpenedEvent",

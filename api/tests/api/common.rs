@@ -81,6 +81,35 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// An answer, after checking that a problem's codes are those the document lists (a new
+    /// code must be added to `cchc_api::openapi::codes`).
+    #[track_caller]
+    pub fn new(status: StatusCode, headers: reqwest::header::HeaderMap, body: Value) -> Self {
+        use cchc_api::openapi::codes::{FIELD_ERROR_CODES, PROBLEM_CODES};
+        let is_problem = headers
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes() == b"application/problem+json");
+        if is_problem {
+            let code = body["code"].as_str().unwrap_or_default();
+            assert!(
+                PROBLEM_CODES.contains(&code),
+                "problem code {code:?} is not in PROBLEM_CODES (api/src/openapi/codes.rs)"
+            );
+            for error in body["errors"].as_array().into_iter().flatten() {
+                let code = error["code"].as_str().unwrap_or_default();
+                assert!(
+                    FIELD_ERROR_CODES.contains(&code),
+                    "field error code {code:?} is not in FIELD_ERROR_CODES (api/src/openapi/codes.rs)"
+                );
+            }
+        }
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// Asserts the status and returns the body.
     #[track_caller]
     pub fn expect(self, status: u16) -> Value {
@@ -292,11 +321,7 @@ impl TestApp {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer::new(status, headers, body)
     }
 
     /// Sends a prepared request and reads its answer.
@@ -310,11 +335,7 @@ impl TestApp {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer::new(status, headers, body)
     }
 
     /// The directory the app stores files in.
@@ -371,11 +392,8 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
-        Answer {
-            status,
-            headers,
-            body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        }
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer::new(status, headers, body)
     }
 
     /// Creates a unit (admin) and returns it.

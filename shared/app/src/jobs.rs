@@ -16,6 +16,29 @@ use cchc_domain::model::qlvb_import::ImportProblem;
 use cchc_domain::rules::monitoring::MonitoringSpan;
 use cchc_domain::rules::reminders::ReminderStep;
 
+/// The `kind` of every job, one per [`BackgroundJob`] type (a test checks this file's
+/// `JOB_NAME`s against it); the API documents `Job.kind` as this enum.
+pub const JOB_KINDS: &[&str] = &[
+    Reminder::JOB_NAME,
+    EscalationHead::JOB_NAME,
+    EscalationLeadership::JOB_NAME,
+    Receipt::JOB_NAME,
+    QlvbImportProblems::JOB_NAME,
+    Digest::JOB_NAME,
+    TaskReminder::JOB_NAME,
+    TaskEscalationHead::JOB_NAME,
+    TaskEscalationLeadership::JOB_NAME,
+    PlanDigest::JOB_NAME,
+    AssessmentReminder::JOB_NAME,
+    AssessmentEscalationHead::JOB_NAME,
+    AssessmentEscalationLeadership::JOB_NAME,
+    AssessmentOfficeReminder::JOB_NAME,
+    AssessmentDigest::JOB_NAME,
+    CampaignOfficeReminder::JOB_NAME,
+    CampaignUnitReminder::JOB_NAME,
+    WebhookDelivery::JOB_NAME,
+];
+
 /// A kind of job: its payload type, named by [`JOB_NAME`](Self::JOB_NAME).
 pub trait BackgroundJob: Serialize + DeserializeOwned {
     /// The job's `kind` in the `jobs` table.
@@ -319,6 +342,22 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
+
+    /// Every `impl BackgroundJob` of this file is in `JOB_KINDS`, once.
+    #[test]
+    fn job_kinds_lists_every_kind() {
+        let source = include_str!("jobs.rs");
+        let implemented: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.strip_prefix("impl BackgroundJob for "))
+            .filter_map(|rest| rest.strip_suffix(" {"))
+            .collect();
+        assert_eq!(implemented.len(), JOB_KINDS.len(), "{implemented:?}");
+        let mut kinds = JOB_KINDS.to_vec();
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(kinds.len(), JOB_KINDS.len(), "a kind is listed twice");
+    }
 
     fn check<J: BackgroundJob + std::fmt::Debug + PartialEq>(job: &J, name: &str, old: &Value) {
         assert_eq!(J::JOB_NAME, name);

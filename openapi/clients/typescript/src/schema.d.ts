@@ -3165,7 +3165,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "assessment.appraised";
             /**
              * Format: date-time
@@ -3419,7 +3422,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "assessment.sent";
             /**
              * Format: date-time
@@ -3537,6 +3543,11 @@ export interface components {
              */
             indicator_code?: string | null;
         };
+        /**
+         * @description What an audit event records.
+         * @enum {string}
+         */
+        AuditAction: "accepted" | "appraised" | "closed" | "confirmed" | "contribution_reported" | "created" | "criteria_changed" | "deadline_rederived" | "declared_done" | "deleted" | "event_received" | "extended" | "extension_granted" | "file_added" | "issued" | "item_accepted" | "item_assigned" | "item_returned" | "linked" | "opened" | "points_entered" | "progress_reported" | "published" | "redelivered" | "returned" | "revoked" | "round_reopened" | "round_reviewed" | "score_proposed" | "secret_rotated" | "sent" | "signing_secret_set" | "submitted" | "superseded" | "unit_registered" | "updated";
         /** @description The caller behind an audit event. */
         AuditActor: {
             /**
@@ -3563,18 +3574,16 @@ export interface components {
              * @example 12
              */
             entity_id: string;
-            /**
-             * @description What happened, e.g. `created`, `updated`, `submitted`, `returned`, `accepted`.
-             * @example updated
-             */
-            action: string;
-            /**
-             * @description The fields that changed, as they were (null for a creation). Only changed fields are
-             *     kept; submission values are keyed by indicator code.
-             */
-            before?: unknown;
+            /** @description What happened, e.g. `created`, `updated`, `submitted`, `returned`, `accepted`. */
+            action: components["schemas"]["AuditAction"];
+            /** @description The fields that changed, as they were (null for a creation): usually an object with the entity's fields as the entity's own schema shows them, only those that changed (submission values keyed by indicator code); a single value (e.g. a status) when only that was recorded. */
+            before?: {
+                [key: string]: unknown;
+            } | string | number | boolean | unknown[] | null;
             /** @description The same fields afterwards (null for a deletion). */
-            after?: unknown;
+            after?: {
+                [key: string]: unknown;
+            } | string | number | boolean | unknown[] | null;
         };
         /** @description A page of audit events. */
         AuditPage: {
@@ -3728,7 +3737,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "campaign.round_reviewed";
             /**
              * Format: date-time
@@ -3782,8 +3794,10 @@ export interface components {
         Change: {
             /** @example values.TTHC-DUNGHAN.numerator */
             field: string;
-            before: unknown;
-            after: unknown;
+            /** @description The field's value before: a single value (an object is broken down into one change per field), null when absent. */
+            before: string | number | boolean | unknown[] | null;
+            /** @description The field's value after: a single value (an object is broken down into one change per field), null when absent. */
+            after: string | number | boolean | unknown[] | null;
         };
         /**
          * @description How a value is compared with its target threshold.
@@ -4353,7 +4367,7 @@ export interface components {
              *       "submission.accepted"
              *     ]
              */
-            event_types: string[];
+            event_types: components["schemas"]["SubscribableEventType"][];
             /** @example QLVB của Sở: nhận báo cáo đã nộp */
             description?: string | null;
             /** @description The signing secret, 16–200 printable characters without spaces; generated when absent. */
@@ -5027,23 +5041,8 @@ export interface components {
             /** @example /api/v1/documents/7 */
             url: string;
         };
-        /** @description The envelope of every event: outbound webhooks and inbound QLVB events alike. */
-        EventEnvelope: {
-            /**
-             * @description Unique per event and the same on every retry and redelivery: dedupe on it.
-             * @example evt_8Jq2ZkP4mWc7Xn1R
-             */
-            id: string;
-            /** @example submission.submitted */
-            type: string;
-            /**
-             * Format: date-time
-             * @description When the change happened (RFC 3339, local time +07:00), not when it was sent.
-             */
-            occurred_at: string;
-            /** @description What happened; its shape depends on `type`. */
-            data: unknown;
-        };
+        /** @description The envelope of every outbound event: `data` depends on `type` (one schema per type). */
+        EventEnvelope: components["schemas"]["PeriodOpenedEvent"] | components["schemas"]["PeriodClosedEvent"] | components["schemas"]["SubmissionSubmittedEvent"] | components["schemas"]["SubmissionReturnedEvent"] | components["schemas"]["SubmissionAcceptedEvent"] | components["schemas"]["UnitEscalatedEvent"] | components["schemas"]["TaskAssignedEvent"] | components["schemas"]["TaskOverdueEvent"] | components["schemas"]["TaskCompletedEvent"] | components["schemas"]["AssessmentSentEvent"] | components["schemas"]["AssessmentAppraisedEvent"] | components["schemas"]["CampaignRoundReviewedEvent"] | components["schemas"]["PingEvent"];
         /**
          * @description What an outbound event reports (its `type`).
          *
@@ -5139,10 +5138,15 @@ export interface components {
             /** @description Path of the field in the request, e.g. `focal_persons[0].email` or `deadline`. */
             field: string;
             /** @description Stable machine-readable code, e.g. `required`, `too_long`, `invalid_email`, `unknown_code`. */
-            code: string;
+            code: components["schemas"]["FieldErrorCode"];
             /** @description Human-readable explanation. */
             message: string;
         };
+        /**
+         * @description The stable code of a problem with one field.
+         * @enum {string}
+         */
+        FieldErrorCode: "above_max" | "after_deadline" | "aggregation_not_allowed" | "also_legal_basis" | "attachment_cited" | "before_data_from" | "before_end" | "before_from" | "before_since" | "before_start" | "before_units_due" | "code_fixed" | "computed_criterion" | "conflict" | "conflicting" | "count" | "criteria_set_not_published" | "criteria_set_superseded" | "deadline_too_close_to_cutoff" | "denominator_zero" | "document_already_linked" | "download_failed" | "duplicate" | "duplicate_code" | "duplicate_date" | "duplicate_document_number" | "duplicate_head" | "duplicate_indicator" | "duplicate_qlvb_code" | "empty" | "entered_only" | "event_id_mismatch" | "event_id_reused" | "evidence_required" | "evidence_unlocated" | "explanation_required" | "form_mismatch" | "form_version" | "in_the_past" | "inactive" | "inactive_unit" | "invalid" | "invalid_base64" | "invalid_character" | "invalid_choice" | "invalid_classes" | "invalid_code" | "invalid_document_number" | "invalid_due" | "invalid_email" | "invalid_event_id" | "invalid_filename" | "invalid_for_kind" | "invalid_mark" | "invalid_method" | "invalid_phone" | "invalid_scale" | "invalid_secret" | "invalid_type" | "invalid_url" | "invalid_value" | "invalid_workbook" | "layout_changed" | "lead_also_coordinating" | "lead_only" | "levels_only" | "locked_when_issued" | "locked_when_open" | "missing_code" | "missing_row" | "needs_entity_type" | "negative" | "no_criteria" | "no_data" | "no_evidence" | "no_scored_criterion" | "no_tasks" | "not_a_criteria_set" | "not_a_deadline" | "not_a_file" | "not_a_form" | "not_a_leaf" | "not_a_number" | "not_a_ratio" | "not_a_weekday" | "not_a_weekend" | "not_accepted" | "not_allowed" | "not_an_appendix" | "not_ascending" | "not_for_kind" | "not_for_plan_tasks" | "not_involved" | "not_later" | "not_participating" | "not_scored" | "not_subscribable" | "not_whole" | "not_xlsx" | "not_your_unit" | "numerator_exceeds_denominator" | "one_source" | "one_target" | "out_of_range" | "outside_office_hours" | "overlaps" | "parent_cycle" | "percentage_not_summable" | "points_only" | "ranking_classes" | "repeated" | "required" | "required_when_issued" | "reused" | "self_weight" | "set_by_office" | "sheet_too_large" | "submission_exists" | "sum_mismatch" | "too_large" | "too_long" | "too_many" | "too_precise" | "too_short" | "unassigned" | "unknown_assessment" | "unknown_attachment" | "unknown_code" | "unknown_content_area" | "unknown_criteria_set" | "unknown_criterion" | "unknown_document" | "unknown_event_type" | "unknown_field" | "unknown_file" | "unknown_indicator" | "unknown_method" | "unknown_parent" | "unknown_period" | "unknown_plan" | "unknown_submission" | "unknown_unit" | "unsupported_file_type" | "url_not_allowed" | "used_as_weight" | "weight_not_numeric" | "workbook_timeout" | "workbook_too_large";
         /**
          * Format: binary
          * @description Any file's bytes, in the OpenAPI document.
@@ -5550,10 +5554,12 @@ export interface components {
              *     `assessment_reminder`, `assessment_escalation_head`, `assessment_escalation_leadership`,
              *     `assessment_office_reminder`, `assessment_digest`, `campaign_office_reminder`,
              *     `campaign_unit_reminder`, `webhook_delivery`.
-             * @example reminder
              */
-            kind: string;
-            payload: unknown;
+            kind: components["schemas"]["JobKind"];
+            /** @description What the job works on; its fields depend on `kind`: ids of the period, unit, task, assessment, campaign round or subscription concerned, the step or level, the deadline it was planned for, and the recipient of a mail (stored data, kept as it was enqueued). */
+            payload: {
+                [key: string]: unknown;
+            };
             /** @description What makes it unique, e.g. `reminder:3:12:d5:focal.khtc@example.vn`. */
             dedup_key?: string | null;
             status: components["schemas"]["JobStatus"];
@@ -5576,6 +5582,11 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        /**
+         * @description A kind of background job.
+         * @enum {string}
+         */
+        JobKind: "reminder" | "escalation_head" | "escalation_leadership" | "receipt" | "qlvb_import_problems" | "digest" | "task_reminder" | "task_escalation_head" | "task_escalation_leadership" | "plan_digest" | "assessment_reminder" | "assessment_escalation_head" | "assessment_escalation_leadership" | "assessment_office_reminder" | "assessment_digest" | "campaign_office_reminder" | "campaign_unit_reminder" | "webhook_delivery";
         /** @description Counts for one kind of job. */
         JobKindStats: {
             kind: string;
@@ -5857,7 +5868,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "period.closed";
             /**
              * Format: date-time
@@ -5916,7 +5930,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "period.opened";
             /**
              * Format: date-time
@@ -6005,7 +6022,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "ping";
             /**
              * Format: date-time
@@ -6202,14 +6222,16 @@ export interface components {
              * @example the request has invalid fields
              */
             detail: string;
-            /**
-             * @description Stable machine-readable code; clients branch on this.
-             * @example validation_failed
-             */
-            code: string;
+            /** @description Stable machine-readable code; clients branch on this. */
+            code: components["schemas"]["ProblemCode"];
             /** @description Per-field problems, when the problem is with specific fields. */
             errors?: components["schemas"]["FieldError"][];
         };
+        /**
+         * @description The stable code of a problem; clients branch on it.
+         * @enum {string}
+         */
+        ProblemCode: "assessment_file_cited" | "assessment_not_ready" | "assessment_not_sent" | "assessment_sent" | "attachment_cited" | "awaiting_confirmation" | "computed_criterion" | "concurrent_change" | "conflict" | "criteria_set_published" | "criteria_set_superseded" | "criterion_not_lost" | "database_timeout" | "database_unavailable" | "document_already_linked" | "duplicate_code" | "duplicate_date" | "duplicate_document_number" | "duplicate_head" | "duplicate_qlvb_code" | "event_id_reused" | "file_download_failed" | "file_too_large" | "forbidden" | "form_mismatch" | "idempotency_key_in_progress" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_header" | "invalid_json" | "invalid_query" | "invalid_signature" | "invalid_transition" | "invalid_workbook" | "item_accepted" | "item_not_proposed" | "job_not_failed" | "method_not_allowed" | "not_a_criteria_set" | "not_an_appendix" | "not_an_integration" | "not_declared" | "not_found" | "not_participating" | "not_ready" | "not_xlsx" | "ongoing_task" | "open_to_all" | "payload_too_large" | "period_closed" | "period_incomplete" | "period_not_draft" | "period_not_open" | "period_open" | "plan_closed" | "plan_not_draft" | "plan_not_issued" | "precondition_failed" | "precondition_required" | "rate_limited" | "request_timeout" | "round_not_reviewed" | "round_reviewed" | "sheet_too_large" | "signature_expired" | "storage_unavailable" | "submission_exists" | "submission_not_editable" | "task_done" | "task_file_cited" | "task_has_history" | "token_inactive" | "too_many_files" | "unauthenticated" | "unknown_code" | "unsupported_file_type" | "unsupported_media_type" | "validation_failed" | "webhook_inactive" | "workbook_timeout" | "workbook_too_large";
         /** @description A unit's proposed score for a criterion (or the Office's, for survey criteria). */
         ProposeScore: {
             /**
@@ -6866,7 +6888,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "submission.accepted";
             /**
              * Format: date-time
@@ -6937,7 +6962,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "submission.returned";
             /**
              * Format: date-time
@@ -6966,7 +6994,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "submission.submitted";
             /**
              * Format: date-time
@@ -7010,8 +7041,21 @@ export interface components {
              * @description The deadline this submit was judged against.
              */
             deadline: string;
-            /** @description The submitted content: narrative, values by indicator code, evidence. */
-            content: unknown;
+            /** @description The submitted content: `narrative` (string or null), `values` (by indicator code: `numerator`, `denominator`, `number`, `flag`, `text`, `not_applicable`, `system_value`, `explanation`, `note`, each only when set), `evidence` (by indicator) and `attachments` (`id`, `purpose`, `filename`, `sha256`, `size_bytes` of each file that was part of the report; absent in versions submitted before files were recorded). */
+            content: {
+                attachments?: {
+                    [key: string]: unknown;
+                }[];
+                evidence?: unknown[];
+                narrative?: string | null;
+                values?: {
+                    [key: string]: {
+                        [key: string]: unknown;
+                    };
+                };
+            } & {
+                [key: string]: unknown;
+            };
             /** @description What changed since the previous version (everything, for the first). */
             changes: components["schemas"]["Change"][];
         };
@@ -7031,6 +7075,11 @@ export interface components {
              */
             total: number;
         };
+        /**
+         * @description An event type a subscription can ask for (every type but `ping`).
+         * @enum {string}
+         */
+        SubscribableEventType: "period.opened" | "period.closed" | "submission.submitted" | "submission.returned" | "submission.accepted" | "unit.escalated" | "task.assigned" | "task.overdue" | "task.completed" | "assessment.sent" | "assessment.appraised" | "campaign.round_reviewed";
         /**
          * @description Who gave a system-of-record figure.
          *
@@ -7186,7 +7235,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "task.assigned";
             /**
              * Format: date-time
@@ -7241,7 +7293,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "task.completed";
             /**
              * Format: date-time
@@ -7540,7 +7595,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "task.overdue";
             /**
              * Format: date-time
@@ -7689,7 +7747,10 @@ export interface components {
              * @example evt_8Jq2ZkP4mWc7Xn1RtY5bLq0s
              */
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "unit.escalated";
             /**
              * Format: date-time
@@ -7912,7 +7973,7 @@ export interface components {
         /** @description Changes to a subscription: absent fields are left alone; `description: null` clears it. */
         UpdateWebhook: {
             url?: string;
-            event_types?: string[];
+            event_types?: components["schemas"]["SubscribableEventType"][];
             description?: string | null;
             active?: boolean;
         };
@@ -7951,10 +8012,14 @@ export interface components {
         };
         /** @description A non-blocking remark about a period, e.g. a deadline too close to the cut-off. */
         Warning: {
-            /** @example deadline_too_close_to_cutoff */
-            code: string;
+            code: components["schemas"]["WarningCode"];
             message: string;
         };
+        /**
+         * @description The code of a non-blocking remark.
+         * @enum {string}
+         */
+        WarningCode: "deadline_too_close_to_cutoff" | "missing_row";
         /**
          * @description A webhook subscription: where to send which events. The secret is never shown after it is
          *     created or rotated.
@@ -10990,10 +11055,10 @@ export interface operations {
         parameters: {
             query?: {
                 entity_type?: components["schemas"]["EntityType"];
-                /** @description Only events about this entity (use with `entity_type`). */
+                /** @description Only events about this entity. Needs `entity_type`: without it 422 `needs_entity_type`. */
                 entity_id?: string;
                 /** @description Only this action, e.g. `submitted`. */
-                action?: string;
+                action?: components["schemas"]["AuditAction"];
                 /** @description Only changes by callers whose name contains this text. */
                 actor?: string;
                 /** @description Only events at or after this instant (RFC 3339). */

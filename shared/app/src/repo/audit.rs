@@ -19,6 +19,48 @@ use cchc_domain::validation::Checker;
 /// time does not.
 const NOISE: &[&str] = &["updated_at", "last_used_at", "revision"];
 
+/// Every `action` an audit event records; the API documents `AuditEvent.action` as this
+/// enum. Debug builds refuse to record any other action, so a new one fails the tests that
+/// make it until it is listed here.
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "accepted",
+    "appraised",
+    "closed",
+    "confirmed",
+    "contribution_reported",
+    "created",
+    "criteria_changed",
+    "deadline_rederived",
+    "declared_done",
+    "deleted",
+    "event_received",
+    "extended",
+    "extension_granted",
+    "file_added",
+    "issued",
+    "item_accepted",
+    "item_assigned",
+    "item_returned",
+    "linked",
+    "opened",
+    "points_entered",
+    "progress_reported",
+    "published",
+    "redelivered",
+    "returned",
+    "revoked",
+    "round_reopened",
+    "round_reviewed",
+    "score_proposed",
+    "secret_rotated",
+    "sent",
+    "signing_secret_set",
+    "submitted",
+    "superseded",
+    "unit_registered",
+    "updated",
+];
+
 /// One change to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -114,6 +156,12 @@ pub async fn record(
     at: DateTime<Utc>,
     entry: Entry,
 ) -> Result<()> {
+    if cfg!(debug_assertions) && !AUDIT_ACTIONS.contains(&entry.action) {
+        return Err(Error::Internal(format!(
+            "audit action {:?} is not in AUDIT_ACTIONS",
+            entry.action
+        )));
+    }
     let event = audit::NewEvent {
         occurred_at: at,
         actor_name: &actor.name,

@@ -25,6 +25,9 @@ use cchc_excel::form::{FormHeader, FormRow, StatisticsForm};
 use cchc_excel::guard::{WorkbookRefusal, TIME_LIMIT};
 use cchc_excel::import::{parse_form, ExpectedForm, FormError, ParsedForm};
 
+/// The warning of an imported form that lacks an indicator's row.
+pub const MISSING_ROW: &str = "missing_row";
+
 fn unit_problem(code: &'static str, message: impl Into<String>) -> Error {
     Error::invalid("unit", code, message)
 }
@@ -314,7 +317,7 @@ pub(crate) async fn apply_form(
         .missing
         .iter()
         .map(|code| Warning {
-            code: "missing_row".into(),
+            code: MISSING_ROW.into(),
             message: format!(
                 "biểu mẫu gửi lên không có dòng của chỉ tiêu {code} (dòng đã bị xóa?); số liệu \
                  hiện có của chỉ tiêu này được giữ nguyên"
