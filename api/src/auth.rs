@@ -1,6 +1,10 @@
 //! Bearer-token authentication: who the caller is, never what it may do. Authorization (every
 //! role and unit rule) is decided in `cchc_app::authz`, which each use case asks first; handlers
 //! hand it the caller's principal.
+//!
+//! Two kinds of bearer: the service's own API tokens (`cchc_…`), and, when `CCHC_OIDC_ISSUER`
+//! is set, a person's OpenID Connect access token (a JWT: three dot-separated parts), checked
+//! by `cchc_app::oidc` and mapped to a role and unit on every request.
 
 use std::net::IpAddr;
 
@@ -8,8 +12,9 @@ use actix_web::dev::Payload;
 use actix_web::HttpMessage;
 use actix_web::{web, FromRequest, HttpRequest};
 use cchc_app::authz::Principal;
+use cchc_app::oidc::{self, PersonRefused, VerifyError};
 use cchc_app::repo::tokens::{self};
-use cchc_domain::model::audit::Actor;
+use cchc_domain::model::audit::{Actor, Person};
 use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
@@ -21,22 +26,37 @@ use crate::state::AppState;
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Auth {
-    principal: Principal,
+    caller: Caller,
     request_id: Option<String>,
+}
+
+/// Who a valid bearer names: an API token's principal, or a person's (then `person` is set
+/// and `principal.token_id` is 0).
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub principal: Principal,
+    pub person: Option<Person>,
 }
 
 impl Auth {
     pub fn principal(&self) -> &Principal {
-        &self.principal
+        &self.caller.principal
+    }
+
+    /// The person behind an OpenID Connect access token; `None` for an API token.
+    pub fn person(&self) -> Option<&Person> {
+        self.caller.person.as_ref()
     }
 
     /// Who the audit trail names for changes made by this request.
     pub fn actor(&self) -> Actor {
+        let principal = &self.caller.principal;
         Actor {
-            name: self.principal.name.clone(),
-            token_id: Some(self.principal.token_id),
-            role: Some(self.principal.role),
+            name: principal.name.clone(),
+            token_id: self.caller.person.is_none().then_some(principal.token_id),
+            role: Some(principal.role),
             request_id: self.request_id.clone(),
+            person: self.caller.person.clone(),
         }
     }
 }
@@ -50,19 +70,61 @@ fn unknown_token() -> ApiError {
     ApiError::Unauthenticated("the token is unknown, revoked or expired".into())
 }
 
-/// Looks a bearer secret up: in the process's cache of verified tokens, without a connection,
-/// else in the database. One that names no usable token (unknown, revoked, expired) spends
-/// the client address's failed-authentication budget; one that does is let past that budget
-/// for a while (see `crate::limits`).
+/// Whether a bearer looks like a JWT (three non-empty dot-separated parts) rather than an API
+/// token (`cchc_…`).
+fn looks_like_jwt(secret: &str) -> bool {
+    !secret.starts_with("cchc_")
+        && secret.split('.').count() == 3
+        && secret.split('.').all(|part| !part.is_empty())
+}
+
+/// Looks a bearer secret up: an API token in the process's cache of verified tokens, without
+/// a connection, else in the database; a JWT, when OpenID Connect is configured, through its
+/// issuer's keys and then the people mapping. One that names no usable token (unknown,
+/// revoked, expired; a JWT that does not verify) spends the client address's
+/// failed-authentication budget; one that does is let past that budget for a while (see
+/// `crate::limits`). A JWT that does not verify answers 401 with the reason; a verified
+/// person the service does not know, 403 `unknown_person`.
 pub(crate) async fn authenticate(
     state: &AppState,
     address: IpAddr,
     secret: &str,
-) -> Result<Option<Principal>, ApiError> {
+) -> Result<Option<Caller>, ApiError> {
+    if let Some(verifier) = state.oidc.as_deref().filter(|_| looks_like_jwt(secret)) {
+        let verified = match verifier.verify(secret).await {
+            Ok(verified) => verified,
+            Err(VerifyError::Invalid(reason)) => {
+                state.rate_limiter.failed_authentication(address);
+                return Err(ApiError::Unauthenticated(reason));
+            }
+            Err(VerifyError::Unavailable(reason)) => return Err(ApiError::NotReady(reason)),
+        };
+        let mut conn = state.conn().await?;
+        return match oidc::identify(&mut conn, verifier.settings(), &verified).await? {
+            Ok(identified) => {
+                state.rate_limiter.authenticated(secret);
+                Ok(Some(Caller {
+                    principal: identified.principal,
+                    person: Some(identified.person),
+                }))
+            }
+            Err(PersonRefused::Unknown(detail)) => Err(ApiError::Refused {
+                code: "unknown_person",
+                detail,
+            }),
+            Err(PersonRefused::Ambiguous(detail)) => Err(ApiError::Refused {
+                code: "ambiguous_person",
+                detail,
+            }),
+        };
+    }
     let now = state.clock.now();
     if let Some(principal) = state.tokens.get(secret, now) {
         state.rate_limiter.authenticated(secret);
-        return Ok(Some(principal));
+        return Ok(Some(Caller {
+            principal,
+            person: None,
+        }));
     }
     let mut conn = state.conn().await?;
     let principal = tokens::authenticate(&mut conn, &state.tokens, secret, now).await?;
@@ -70,7 +132,10 @@ pub(crate) async fn authenticate(
         Some(_) => state.rate_limiter.authenticated(secret),
         None => state.rate_limiter.failed_authentication(address),
     }
-    Ok(principal)
+    Ok(principal.map(|principal| Caller {
+        principal,
+        person: None,
+    }))
 }
 
 impl FromRequest for Auth {
@@ -80,13 +145,8 @@ impl FromRequest for Auth {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
         // Already authenticated by the idempotency layer (a POST with an Idempotency-Key).
-        if let Some(principal) = req.extensions().get::<Principal>().cloned() {
-            return Box::pin(async move {
-                Ok(Auth {
-                    principal,
-                    request_id,
-                })
-            });
+        if let Some(caller) = req.extensions().get::<Caller>().cloned() {
+            return Box::pin(async move { Ok(Auth { caller, request_id }) });
         }
         if req.extensions().get::<FailedAuthentication>().is_some() {
             return Box::pin(async { Err(unknown_token()) });
@@ -99,12 +159,24 @@ impl FromRequest for Auth {
             let state =
                 state.ok_or_else(|| ApiError::NotReady("application state missing".into()))?;
             match authenticate(&state, address, &secret).await? {
-                Some(principal) => Ok(Auth {
-                    principal,
-                    request_id,
-                }),
+                Some(caller) => Ok(Auth { caller, request_id }),
                 None => Err(unknown_token()),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_jwt;
+
+    #[test]
+    fn only_three_part_bearers_that_are_not_api_tokens_are_jwts() {
+        assert!(looks_like_jwt("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+        assert!(!looks_like_jwt("cchc_a.b.c"));
+        assert!(!looks_like_jwt("cchc_Xb3k9Qabcdef"));
+        assert!(!looks_like_jwt("a.b"));
+        assert!(!looks_like_jwt("a..c"));
+        assert!(!looks_like_jwt("a.b.c.d"));
     }
 }

@@ -321,6 +321,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
             .context("the HTTP client for QLVB file downloads")?,
         tokens,
+        oidc: match &config.oidc {
+            Some(settings) => Some(Arc::new(
+                cchc_app::oidc::Verifier::new(settings.clone(), &config.outbound_allow)
+                    .context("the HTTP client for the OpenID provider")?,
+            )),
+            None => None,
+        },
         config: Arc::new(config),
     };
     let spec = Arc::new(crate::app::openapi());

@@ -45,6 +45,9 @@ pub enum ApiError {
     Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
+    /// Refused (403) with its own code, e.g. `unknown_person`.
+    #[error("{detail}")]
+    Refused { code: &'static str, detail: String },
     #[error("no such resource")]
     RouteNotFound,
     #[error("{method} is not allowed here; allowed: {}", allowed.join(", "))]
@@ -103,6 +106,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Unauthenticated(_) => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
+            Self::Refused { code, .. } => code,
             Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::DatabaseUnavailable(_) => "database_unavailable",
@@ -196,7 +200,7 @@ impl ResponseError for ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Refused { .. } => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }

@@ -168,8 +168,8 @@ pub async fn middleware(
     };
     let now = state.clock.now();
     let address = client_address(req.peer_addr());
-    let principal = match crate::auth::authenticate(&state, address, &secret).await {
-        Ok(Some(principal)) => principal,
+    let caller = match crate::auth::authenticate(&state, address, &secret).await {
+        Ok(Some(caller)) => caller,
         // The `Auth` extractor answers 401 without a second lookup or a second failure spent.
         Ok(None) => {
             req.extensions_mut().insert(FailedAuthentication);
@@ -177,9 +177,24 @@ pub async fn middleware(
         }
         Err(problem) => return Ok(error(req, problem)),
     };
-    let token_id = principal.token_id;
+    if caller.person.is_some() {
+        // Keys are kept per API token; a person's access token has none.
+        let detail = format!(
+            "{IDEMPOTENCY_KEY} works with API tokens only; send this request with a person's access token without it"
+        );
+        return Ok(error(
+            req,
+            CoreError::Unprocessable {
+                code: "idempotency_key_needs_api_token",
+                detail: detail.clone(),
+                errors: vec![FieldError::new(IDEMPOTENCY_KEY, "unsupported", detail)],
+            }
+            .into(),
+        ));
+    }
+    let token_id = caller.principal.token_id;
     // The `Auth` extractor takes it from here instead of looking the token up again.
-    req.extensions_mut().insert(principal);
+    req.extensions_mut().insert(caller);
 
     // Read the body to fingerprint it, then hand it on unchanged.
     let (limit, too_large) = route_body_limit(&req, &state.config);

@@ -127,7 +127,7 @@ fn add_problem(operation: &mut Operation, status: &str) {
     }
 }
 
-/// Adds the bearer scheme, shared problem responses and per-operation error responses.
+/// Adds the security schemes (API token, a person's OpenID Connect token), shared problem responses and per-operation error responses.
 pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -138,6 +138,23 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 .bearer_format("cchc_…")
                 .description(Some(
                     "An API token from `cchc-api token create` or POST /api/v1/tokens",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "oidc",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "A person's OpenID Connect access token from the province's identity provider \
+                     (the deployment's CCHC_OIDC_ISSUER; its discovery document is at \
+                     {issuer}/.well-known/openid-configuration), for the audience \
+                     CCHC_OIDC_AUDIENCE. The person gets a role and unit from the group rules \
+                     or the units' contacts; one the service does not know gets 403 \
+                     unknown_person.",
                 ))
                 .build(),
         ),
@@ -181,14 +198,14 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 continue;
             };
             if secured {
-                operation.security = Some(vec![SecurityRequirement::new(
-                    "bearer",
-                    Vec::<String>::new(),
-                )]);
+                // Either scheme (alternatives).
+                operation.security = Some(vec![
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                    SecurityRequirement::new("oidc", Vec::<String>::new()),
+                ]);
                 add_problem(operation, "401");
-                if operation.operation_id.as_deref() != Some("get_me") {
-                    add_problem(operation, "403");
-                }
+                // Even `get_me`: a person the service does not know gets 403 unknown_person.
+                add_problem(operation, "403");
                 add_problem(operation, "429");
                 add_problem(operation, "503");
             }

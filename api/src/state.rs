@@ -31,6 +31,8 @@ pub struct AppState {
     pub outbound: Outbound,
     /// Tokens verified lately, kept in step with revocations by `token_cache::listen`.
     pub tokens: Arc<TokenCache>,
+    /// Checks people's OpenID Connect access tokens, when `CCHC_OIDC_ISSUER` is set.
+    pub oidc: Option<Arc<cchc_app::oidc::Verifier>>,
 }
 
 impl AppState {

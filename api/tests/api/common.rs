@@ -231,6 +231,15 @@ impl TestApp {
             outbound: cchc_app::repo::qlvb::download_client(&config.outbound_allow)
                 .expect("an HTTP client"),
             tokens: Arc::default(),
+            // Keys are read again at most once a second (30 s in service), so the key
+            // rotation test need not wait.
+            oidc: config.oidc.as_ref().map(|settings| {
+                Arc::new(
+                    cchc_app::oidc::Verifier::new(settings.clone(), &config.outbound_allow)
+                        .expect("an HTTP client")
+                        .with_min_refetch_interval(std::time::Duration::from_secs(1)),
+                )
+            }),
             config: Arc::new(config),
         };
         let stop_listening = listen_to_token_changes(&state, db.url());

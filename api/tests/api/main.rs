@@ -34,6 +34,8 @@ mod mail_links_delivered;
 mod mail_links_plans;
 mod mail_links_work;
 mod notifications;
+mod oidc;
+mod oidc_provider;
 mod openapi;
 mod outbound;
 mod periods;

@@ -83,6 +83,8 @@ fn document_is_sound_openapi_3_1() {
         .collect();
     let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["oidc"]["scheme"], "bearer");
+    assert_eq!(schemes["oidc"]["bearerFormat"], "JWT");
 
     let mut operation_ids = HashSet::new();
     let mut operations = 0;
@@ -136,6 +138,11 @@ fn document_is_sound_openapi_3_1() {
                     operation["security"][0]["bearer"],
                     Value::Array(vec![]),
                     "{method} {path}: bearer"
+                );
+                assert_eq!(
+                    operation["security"][1]["oidc"],
+                    Value::Array(vec![]),
+                    "{method} {path}: or a person's OpenID Connect token"
                 );
                 assert!(
                     responses.contains_key("401"),

@@ -64,6 +64,9 @@ pub struct Config {
     /// characters); unset: one generated once and kept in the database
     /// (`crate::signed_links::link_secret`).
     pub link_secret: Option<String>,
+    /// OpenID Connect access tokens accepted beside API tokens (`CCHC_OIDC_*`); `None` when
+    /// `CCHC_OIDC_ISSUER` is unset.
+    pub oidc: Option<crate::oidc::OidcSettings>,
 }
 
 /// Idempotency keys are kept for a day unless configured otherwise.
@@ -245,7 +248,10 @@ impl Config {
                 format!("{}: {}", problem.field, problem.message),
             ));
         }
+        let oidc = crate::oidc::OidcSettings::from_lookup(&lookup)
+            .map_err(|(name, message)| invalid(name, message))?;
         Ok(Self {
+            oidc,
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
             public_base_url,

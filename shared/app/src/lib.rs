@@ -1,7 +1,7 @@
 //! The application layer of the cchc service: the use cases the API and the worker run (`repo`:
 //! read, check, write, audit, and the event outbox, each write in one transaction), and what
 //! they need around them: configuration, file storage, the guarded outbound HTTP client, API
-//! token secrets and the cache of verified tokens, the typed background jobs, the cache of generated workbooks and the demo
+//! token secrets and the cache of verified tokens, OpenID Connect access tokens (`oidc`), the typed background jobs, the cache of generated workbooks and the demo
 //! data `quickstart` loads.
 //!
 //! Authorization lives in `authz` and nowhere else: every role and unit rule, as pure
@@ -19,6 +19,7 @@ pub mod config;
 pub mod demo;
 pub mod generation_cache;
 pub mod jobs;
+pub mod oidc;
 pub mod outbound;
 pub mod repo;
 pub mod signed_links;

@@ -7,7 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use crate::schema::audit_events;
-use cchc_domain::model::audit::{AuditActor, AuditEvent, EntityType};
+use cchc_domain::model::audit::{AuditActor, AuditEvent, EntityType, Person};
 use cchc_domain::model::token::Role;
 use cchc_domain::rules::local_time::to_local;
 use cchc_domain::Result;
@@ -20,6 +20,8 @@ pub struct NewEvent<'a> {
     pub actor_token_id: Option<i64>,
     pub actor_role: Option<Role>,
     pub request_id: Option<&'a str>,
+    /// The person behind an OpenID Connect access token (`actor_name` is their name).
+    pub person: Option<&'a Person>,
     pub entity_type: EntityType,
     pub entity_id: &'a str,
     pub action: &'a str,
@@ -39,6 +41,9 @@ pub async fn insert(mut conn: &AsyncPgConnection, event: &NewEvent<'_>) -> Resul
             audit_events::actor_token_id.eq(event.actor_token_id),
             audit_events::actor_role.eq(event.actor_role),
             audit_events::request_id.eq(event.request_id),
+            audit_events::actor_email.eq(event.person.and_then(|p| p.email.as_deref())),
+            audit_events::actor_subject.eq(event.person.map(|p| p.subject.as_str())),
+            audit_events::actor_issuer.eq(event.person.map(|p| p.issuer.as_str())),
             audit_events::entity_type.eq(event.entity_type),
             audit_events::entity_id.eq(event.entity_id),
             audit_events::action.eq(event.action),
@@ -64,10 +69,22 @@ struct EventRow {
     action: String,
     before: Option<Value>,
     after: Option<Value>,
+    actor_email: Option<String>,
+    actor_subject: Option<String>,
+    actor_issuer: Option<String>,
 }
 
 impl EventRow {
     fn into_model(self) -> AuditEvent {
+        let person = match (self.actor_subject, self.actor_issuer) {
+            (Some(subject), Some(issuer)) => Some(Person {
+                name: self.actor_name.clone(),
+                email: self.actor_email,
+                subject,
+                issuer,
+            }),
+            _ => None,
+        };
         AuditEvent {
             id: self.id,
             occurred_at: to_local(self.occurred_at),
@@ -75,6 +92,7 @@ impl EventRow {
                 name: self.actor_name,
                 token_id: self.actor_token_id,
                 role: self.actor_role,
+                person,
             },
             request_id: self.request_id,
             entity_type: self.entity_type,

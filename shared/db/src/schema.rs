@@ -167,6 +167,9 @@ diesel::table! {
         action -> Text,
         before -> Nullable<Jsonb>,
         after -> Nullable<Jsonb>,
+        actor_email -> Nullable<Text>,
+        actor_subject -> Nullable<Text>,
+        actor_issuer -> Nullable<Text>,
     }
 }
 

@@ -132,6 +132,42 @@ pub async fn contacts_of(
         .await?)
 }
 
+/// A unit contact whose e-mail a person signed in with, with its (active) unit.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ContactOfPerson {
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub role: ContactRole,
+    pub name: String,
+}
+
+/// The contacts of active units whose e-mail is `email`, compared without regard to case or
+/// surrounding spaces; ordered by unit, then as listed.
+pub async fn contacts_with_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> Result<Vec<ContactOfPerson>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    Ok(unit_contacts::table
+        .inner_join(units::table)
+        .filter(units::active.eq(true))
+        .filter(
+            sql::<Bool>("lower(btrim(unit_contacts.email)) = lower(btrim(")
+                .bind::<Text, _>(email.to_owned())
+                .sql("))"),
+        )
+        .order((units::id, unit_contacts::sort_order, unit_contacts::id))
+        .select((
+            units::id,
+            units::code,
+            unit_contacts::role,
+            unit_contacts::name,
+        ))
+        .load(conn)
+        .await?)
+}
+
 /// Which units to list; every condition given must hold.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {

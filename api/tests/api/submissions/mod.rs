@@ -17,6 +17,7 @@ use crate::common::{errors, pairs, Answer, TestApp};
 
 mod creating;
 mod extensions;
+mod people;
 mod review;
 mod scoping;
 mod submit;

@@ -290,7 +290,8 @@ export interface paths {
         };
         /**
          * Who am I
-         * @description The caller's token: name, role and, for reporters, the unit it is bound to.
+         * @description The caller's token: name, role and, for reporters, the unit it is bound to; for a person
+         *     signed in through the identity provider, also who they are (name, e-mail, subject, issuer).
          */
         get: operations["get_me"];
         put?: never;
@@ -3551,13 +3552,14 @@ export interface components {
         /** @description The caller behind an audit event. */
         AuditActor: {
             /**
-             * @description The token's name, or `cli`/`worker` for changes made outside the API.
+             * @description The token's name, the person's, or `cli`/`worker` for changes made outside the API.
              * @example Văn phòng Sở - chuyên viên CCHC
              */
             name: string;
             /** Format: int64 */
             token_id?: number | null;
             role?: null | components["schemas"]["Role"];
+            person?: null | components["schemas"]["Person"];
         };
         /** @description One recorded change. */
         AuditEvent: {
@@ -5759,11 +5761,15 @@ export interface components {
         };
         /** @description Who the caller is. */
         Me: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The API token's id; 0 for a person's OpenID Connect access token.
+             */
             token_id: number;
             name: string;
             role: components["schemas"]["Role"];
             unit_code?: string | null;
+            person?: null | components["schemas"]["Person"];
         };
         /** @description A period's notifications. */
         NotificationSchedule: {
@@ -6011,6 +6017,29 @@ export interface components {
             unit_id: number;
             code: string;
             name: string;
+        };
+        /**
+         * @description A person signed in through the province's identity provider (OpenID Connect), as their
+         *     access token names them.
+         */
+        Person: {
+            /**
+             * @description The token's `name` claim, else the unit contact's name, else the e-mail.
+             * @example Nguyễn Thị Lan
+             */
+            name: string;
+            /** @example lannt@sct.khanhhoa.gov.vn */
+            email?: string | null;
+            /**
+             * @description The token's `sub`: the person's stable identifier at the issuer.
+             * @example f3b1c7de-5a0e-4c59-9d1e-0c2f8b7a6e11
+             */
+            subject: string;
+            /**
+             * @description The token's `iss`.
+             * @example https://sso.khanhhoa.gov.vn/realms/can-bo
+             */
+            issuer: string;
         };
         /**
          * ping event
@@ -8747,6 +8776,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -168,6 +168,7 @@ pub async fn record(
         actor_token_id: actor.token_id,
         actor_role: actor.role,
         request_id: actor.request_id.as_deref(),
+        person: actor.person.as_ref(),
         entity_type: entry.entity_type,
         entity_id: &entry.entity_id,
         action: entry.action,

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::model::page_of;
+pub use crate::model::person::Person;
 use crate::model::token::Role;
 use crate::text_enum;
 
@@ -45,7 +46,8 @@ text_enum! {
     }
 }
 
-/// Who makes a change: a token's holder, or the system itself (command line, worker).
+/// Who makes a change: a token's holder, a person signed in through the identity provider,
+/// or the system itself (command line, worker).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub name: String,
@@ -53,6 +55,8 @@ pub struct Actor {
     pub role: Option<Role>,
     /// The `X-Request-Id` of the HTTP request that made the change, to find its log lines.
     pub request_id: Option<String>,
+    /// The person, when the change was made with their OpenID Connect access token.
+    pub person: Option<Person>,
 }
 
 impl Actor {
@@ -63,6 +67,7 @@ impl Actor {
             token_id: None,
             role: None,
             request_id: None,
+            person: None,
         }
     }
 }
@@ -70,11 +75,14 @@ impl Actor {
 /// The caller behind an audit event.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditActor {
-    /// The token's name, or `cli`/`worker` for changes made outside the API.
+    /// The token's name, the person's, or `cli`/`worker` for changes made outside the API.
     #[schema(example = "Văn phòng Sở - chuyên viên CCHC")]
     pub name: String,
     pub token_id: Option<i64>,
     pub role: Option<Role>,
+    /// The person, for a change made with an OpenID Connect access token (then `name` is
+    /// theirs and `token_id` is null).
+    pub person: Option<Person>,
 }
 
 /// One recorded change.

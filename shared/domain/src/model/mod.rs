@@ -17,6 +17,7 @@ pub mod job;
 pub mod letterhead;
 pub mod notification;
 pub mod period;
+pub mod person;
 pub mod plan;
 pub mod policy;
 pub mod qlvb_import;

@@ -86,8 +86,11 @@ page_of!(TokenPage, Token, "A page of tokens.");
 /// Who the caller is.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Me {
+    /// The API token's id; 0 for a person's OpenID Connect access token.
     pub token_id: i64,
     pub name: String,
     pub role: Role,
     pub unit_code: Option<String>,
+    /// The person, when the caller signed in through the identity provider.
+    pub person: Option<crate::model::person::Person>,
 }
