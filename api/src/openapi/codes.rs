@@ -4,6 +4,7 @@
 
 /// The `code` of a problem document (`Problem.code`).
 pub const PROBLEM_CODES: &[&str] = &[
+    "ambiguous_person",
     "assessment_file_cited",
     "assessment_not_ready",
     "assessment_not_sent",
@@ -30,6 +31,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "forbidden",
     "form_mismatch",
     "idempotency_key_in_progress",
+    "idempotency_key_needs_api_token",
     "idempotency_key_reused",
     "internal_error",
     "invalid_body",
@@ -80,6 +82,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "too_many_files",
     "unauthenticated",
     "unknown_code",
+    "unknown_person",
     "unsupported_file_type",
     "unsupported_media_type",
     "validation_failed",
