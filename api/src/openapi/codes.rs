@@ -235,6 +235,7 @@ pub const FIELD_ERROR_CODES: &[&str] = &[
     "unknown_plan",
     "unknown_submission",
     "unknown_unit",
+    "unsupported",
     "unsupported_file_type",
     "url_not_allowed",
     "used_as_weight",
