@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use cchc_app::outbound::AllowList;
-use cchc_domain::model::token::Role;
 use cchc_testkit::smtp_sink::{ReceivedMessage, SmtpSink};
 use cchc_worker::dispatch::JobDispatcher;
 use cchc_worker::email::{Mailer, Transport};
@@ -22,6 +21,7 @@ use serde_json::json;
 use crate::common::{config_of, TestApp};
 use crate::documents::period_scene;
 use crate::mail_links::{composer, follow, links_in, secret};
+use crate::notifications::submit_khtc;
 use crate::plans::{issued_plan, task};
 
 fn local(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
@@ -29,37 +29,6 @@ fn local(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
         .from_local_datetime(&date.and_time(time))
         .unwrap()
         .with_timezone(&Utc)
-}
-
-/// KHTC's report, filled and submitted: its receipt is mailed.
-async fn submit_khtc(app: &TestApp, period: i64) {
-    let reporter = app.token(Role::Reporter, Some("KHTC")).await;
-    let created = app
-        .post_as(
-            &reporter,
-            &format!("/api/v1/periods/{period}/submissions"),
-            json!({}),
-        )
-        .await
-        .expect(201);
-    let id = created["id"].as_i64().unwrap();
-    let patched = app
-        .client
-        .patch(format!("{}/api/v1/submissions/{id}", app.base_url))
-        .bearer_auth(&reporter)
-        .header("if-match", format!("\"{id}.{}\"", created["revision"]))
-        .json(&json!({"values": {"SL-VANBAN": {"number": 4}}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 200);
-    app.post_as(
-        &reporter,
-        &format!("/api/v1/submissions/{id}/submit"),
-        json!({}),
-    )
-    .await
-    .expect(200);
 }
 
 #[actix_web::test]
@@ -75,7 +44,8 @@ async fn every_link_in_every_delivered_mail_opens_without_a_token() {
         ),
     ]))
     .await;
-    // Period 2026-Q4 (QLCN and KHTC, due 15/12 16:30); QLCN never reports, KHTC does.
+    // Period 2026-Q4 (QLCN and KHTC, due 15/12 16:30); QLCN never reports, KHTC does (its
+    // receipt is mailed).
     let period = period_scene(&app).await;
     submit_khtc(&app, period).await;
     // A plan's task QLCN leads, due in December, never done.

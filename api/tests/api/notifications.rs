@@ -57,7 +57,7 @@ fn line(
 }
 
 /// KHTC's report, filled and submitted by its reporter.
-async fn submit_khtc(app: &TestApp, period: i64) {
+pub(crate) async fn submit_khtc(app: &TestApp, period: i64) {
     let reporter = app.token(Role::Reporter, Some("KHTC")).await;
     let created = app
         .post_as(

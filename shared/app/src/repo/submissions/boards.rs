@@ -7,6 +7,7 @@ use crate::generation_cache::{CacheStats, GenerationCache};
 use crate::repo::schedule;
 use crate::repo::{local, units};
 use cchc_domain::error::{Error, Result};
+use cchc_domain::model::indicator::IndicatorDefinition;
 use cchc_domain::model::submission::{
     ComplianceBoard, ComplianceQuery, ComplianceRow, ComplianceTotals, ConsolidatedIndicator,
     Consolidation, ConsolidationQuery, ConsolidationScope, Discrepancy, Standing, SubmissionStatus,
@@ -17,7 +18,7 @@ use cchc_domain::model::PageParams;
 use cchc_domain::rules::completeness::{discrepancy, unit_figure};
 use cchc_domain::rules::compliance as compliance_rules;
 use cchc_domain::rules::consolidation::period::PeriodConsolidation;
-use cchc_domain::rules::consolidation::value_kind;
+use cchc_domain::rules::consolidation::{value_kind, Consolidated};
 use cchc_domain::rules::reminders::EscalationLevel;
 use cchc_domain::rules::timeliness::Timeliness;
 use chrono::{DateTime, Utc};
@@ -520,28 +521,7 @@ async fn summed_consolidation(
                 .remove(&facts.indicator_id)
                 .unwrap_or_default();
             discrepancies.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
-            ConsolidatedIndicator {
-                code: def.code,
-                name: def.name,
-                kind: def.kind,
-                unit_of_measure: def.unit_of_measure,
-                target: def.target,
-                aggregation: def.aggregation,
-                aggregation_weight: def.aggregation_weight,
-                units_reporting: rolled.units_reporting,
-                numerator_sum: rolled.numerator_sum,
-                denominator_sum: rolled.denominator_sum,
-                value: rolled.value,
-                lowest: rolled
-                    .lowest
-                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
-                highest: rolled
-                    .highest
-                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
-                target_met: rolled.target_met,
-                breakdown: Vec::new(),
-                discrepancies,
-            }
+            consolidated_indicator(def, rolled, Vec::new(), discrepancies)
         })
         .collect();
     Ok(Consolidation {
@@ -661,30 +641,9 @@ pub async fn reference_consolidation(
         .into_iter()
         .zip(rolled)
         .zip(breakdowns.into_iter().zip(discrepancies))
-        .map(
-            |((def, rolled), (breakdown, discrepancies))| ConsolidatedIndicator {
-                code: def.code,
-                name: def.name,
-                kind: def.kind,
-                unit_of_measure: def.unit_of_measure,
-                target: def.target,
-                aggregation: def.aggregation,
-                aggregation_weight: def.aggregation_weight,
-                units_reporting: rolled.units_reporting,
-                numerator_sum: rolled.numerator_sum,
-                denominator_sum: rolled.denominator_sum,
-                value: rolled.value,
-                lowest: rolled
-                    .lowest
-                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
-                highest: rolled
-                    .highest
-                    .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
-                target_met: rolled.target_met,
-                breakdown,
-                discrepancies,
-            },
-        )
+        .map(|((def, rolled), (breakdown, discrepancies))| {
+            consolidated_indicator(def, rolled, breakdown, discrepancies)
+        })
         .collect();
     Ok(Consolidation {
         period_id,
@@ -695,4 +654,36 @@ pub async fn reference_consolidation(
         units: included.into_iter().map(|(_, code, _)| code).collect(),
         indicators,
     })
+}
+
+/// One indicator's line of the consolidated report, from its definition and its rolled-up
+/// figures (kept sums or a fresh pass alike).
+fn consolidated_indicator(
+    def: IndicatorDefinition,
+    rolled: Consolidated,
+    breakdown: Vec<UnitContribution>,
+    discrepancies: Vec<Discrepancy>,
+) -> ConsolidatedIndicator {
+    ConsolidatedIndicator {
+        code: def.code,
+        name: def.name,
+        kind: def.kind,
+        unit_of_measure: def.unit_of_measure,
+        target: def.target,
+        aggregation: def.aggregation,
+        aggregation_weight: def.aggregation_weight,
+        units_reporting: rolled.units_reporting,
+        numerator_sum: rolled.numerator_sum,
+        denominator_sum: rolled.denominator_sum,
+        value: rolled.value,
+        lowest: rolled
+            .lowest
+            .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
+        highest: rolled
+            .highest
+            .map(|(unit_code, figure)| UnitFigure { unit_code, figure }),
+        target_met: rolled.target_met,
+        breakdown,
+        discrepancies,
+    }
 }
