@@ -235,18 +235,7 @@ pub async fn board_page(
         .order(units::code.asc())
         .offset(offset)
         .limit(limit)
-        .select((
-            units::id,
-            units::code,
-            units::name,
-            submissions::id.nullable(),
-            submissions::status.nullable(),
-            submissions::first_submitted_at.nullable(),
-            submissions::first_timeliness.nullable(),
-            submissions::first_minutes_late.nullable(),
-            submissions::submit_count.nullable(),
-            period_extensions::deadline.nullable(),
-        ))
+        .select(crate::submissions::board_columns())
         .load(&mut conn)
         .await?)
 }

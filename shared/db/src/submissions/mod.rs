@@ -14,6 +14,7 @@ pub use state::*;
 pub use versions::*;
 
 use chrono::{DateTime, Utc};
+use diesel::helper_types::Nullable;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
@@ -91,6 +92,36 @@ pub struct BoardRow {
     pub extension: Option<DateTime<Utc>>,
 }
 
+/// The columns of a [`BoardRow`]: a participating unit, left-joined to its report and its
+/// extension.
+pub(crate) type BoardColumns = (
+    units::id,
+    units::code,
+    units::name,
+    Nullable<submissions::id>,
+    Nullable<submissions::status>,
+    Nullable<submissions::first_submitted_at>,
+    Nullable<submissions::first_timeliness>,
+    Nullable<submissions::first_minutes_late>,
+    Nullable<submissions::submit_count>,
+    Nullable<period_extensions::deadline>,
+);
+
+pub(crate) fn board_columns() -> BoardColumns {
+    (
+        units::id,
+        units::code,
+        units::name,
+        submissions::id.nullable(),
+        submissions::status.nullable(),
+        submissions::first_submitted_at.nullable(),
+        submissions::first_timeliness.nullable(),
+        submissions::first_minutes_late.nullable(),
+        submissions::submit_count.nullable(),
+        period_extensions::deadline.nullable(),
+    )
+}
+
 pub async fn board_rows(mut conn: &AsyncPgConnection, period_id: i64) -> Result<Vec<BoardRow>> {
     Ok(period_units::table
         .inner_join(units::table)
@@ -106,18 +137,7 @@ pub async fn board_rows(mut conn: &AsyncPgConnection, period_id: i64) -> Result<
         )
         .filter(period_units::period_id.eq(period_id))
         .order(units::code.asc())
-        .select((
-            units::id,
-            units::code,
-            units::name,
-            submissions::id.nullable(),
-            submissions::status.nullable(),
-            submissions::first_submitted_at.nullable(),
-            submissions::first_timeliness.nullable(),
-            submissions::first_minutes_late.nullable(),
-            submissions::submit_count.nullable(),
-            period_extensions::deadline.nullable(),
-        ))
+        .select(board_columns())
         .load(&mut conn)
         .await?)
 }
