@@ -99,7 +99,9 @@ INSERT INTO period_units (period_id, unit_id)
 SELECT p.id, u.id FROM periods p CROSS JOIN units u WHERE u.code <> 'BENCH';
 
 -- Closed periods: every unit submitted and was accepted. The open period: 60 % submitted,
--- 10 % still drafting, 30 % not started (those get reminders).
+-- 10 % still drafting, 30 % not started (those get reminders). Every time lies in the past, as
+-- in a real database: the open period's reports were sent in the days before the run (a
+-- report sent "later than now" would make every board look back in time).
 INSERT INTO submissions (period_id, unit_id, status, narrative, revision, first_submitted_at,
                          first_timeliness, first_minutes_late, last_submitted_at, submit_count,
                          accepted_at, created_at, updated_at)
@@ -107,18 +109,26 @@ SELECT p.id, u.id,
        CASE WHEN p.status = 'closed' THEN 'accepted' WHEN r < 0.6 THEN 'submitted' ELSE 'draft' END,
        'Báo cáo kết quả thực hiện công tác cải cách hành chính của ' || u.name,
        1 + versions,
-       CASE WHEN p.status = 'closed' OR r < 0.6 THEN p.deadline - make_interval(mins => (r * 20000)::int - 2000) END,
-       CASE WHEN p.status = 'closed' OR r < 0.6 THEN
-            CASE WHEN (r * 20000)::int - 2000 < 0 THEN 'late' WHEN (r * 20000)::int - 2000 >= 1440 THEN 'early' ELSE 'on_time' END END,
-       CASE WHEN p.status = 'closed' OR r < 0.6 THEN greatest(0, 2000 - (r * 20000)::int) END,
-       CASE WHEN p.status = 'closed' OR r < 0.6 THEN p.deadline - make_interval(mins => (r * 10000)::int) END,
-       CASE WHEN p.status = 'closed' OR r < 0.6 THEN versions ELSE 0 END,
+       CASE WHEN sent THEN t END,
+       CASE WHEN sent THEN
+            CASE WHEN minutes_early < 0 THEN 'late' WHEN minutes_early >= 1440 THEN 'early' ELSE 'on_time' END END,
+       CASE WHEN sent THEN greatest(0, -minutes_early) END,
+       CASE WHEN sent THEN greatest(t, least(p.deadline - make_interval(mins => (r * 10000)::int), now())) END,
+       CASE WHEN sent THEN versions ELSE 0 END,
        CASE WHEN p.status = 'closed' THEN p.deadline + interval '3 days' END,
-       p.deadline - interval '20 days',
-       p.deadline - interval '1 day'
+       least(p.deadline - interval '20 days', now() - interval '20 days'),
+       least(p.deadline - interval '1 day', now())
 FROM periods p
 CROSS JOIN units u
 CROSS JOIN LATERAL (SELECT random() + u.id * 0 AS r, 1 + floor(random() * 4)::int + u.id * 0 AS versions) rr
+CROSS JOIN LATERAL (
+    SELECT p.status = 'closed' OR rr.r < 0.6 AS sent,
+           CASE WHEN p.status = 'closed'
+                THEN p.deadline - make_interval(mins => (rr.r * 20000)::int - 2000)
+                ELSE least(p.deadline - make_interval(mins => (rr.r * 20000)::int - 2000),
+                           now() - make_interval(mins => 60 + (rr.r * 20000)::int)) END AS t
+) st
+CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM p.deadline - st.t) / 60)::int AS minutes_early) me
 WHERE u.code <> 'BENCH' AND (p.status = 'closed' OR rr.r < 0.7)
 -- Ids in period order: each period's submissions get one contiguous id range (bench/run's
 -- pgbench scripts pick random ids in a range).
@@ -138,7 +148,7 @@ CROSS JOIN LATERAL (SELECT 20 + floor(random() * 300) + i.id * 0 + s.id * 0 AS d
 -- What was submitted, each time (~2.5 versions per submitted report).
 INSERT INTO submission_versions (submission_id, version, submitted_at, submitted_by, timeliness,
                                  minutes_late, deadline, content, changes)
-SELECT s.id, v, s.first_submitted_at + (v - 1) * interval '1 day', 'bench generator',
+SELECT s.id, v, least(s.first_submitted_at + (v - 1) * interval '1 day', now()), 'bench generator',
        s.first_timeliness, s.first_minutes_late, p.deadline,
        jsonb_build_object('narrative', s.narrative), '{}'::jsonb
 FROM submissions s
