@@ -43,11 +43,14 @@ pub async fn counted_reports(
     if let Some(ids) = counted.unit_ids {
         query = query.filter(submissions::unit_id.eq_any(ids.to_vec()));
     }
-    Ok(query
-        .order(units::code.asc())
+    let mut reports: Vec<(i64, String, String)> = query
         .select((submissions::id, units::code, units::name))
         .load(&mut conn)
-        .await?)
+        .await?;
+    // Sorted here by the codes' bytes: an ORDER BY under the database's collation (C.UTF-8,
+    // vi_VN) costs a 5,000-unit period four times the read itself, and codes are ASCII.
+    reports.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+    Ok(reports)
 }
 
 /// The values of the reports `counted` keeps, each with its unit's code and name, streamed in
