@@ -10,7 +10,6 @@ use actix_web::{web, App, HttpRequest, HttpResponse};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
@@ -71,6 +70,7 @@ pub fn app(
     let cors = cors(&state.config.cors_allowed_origins);
     let rate_limiter = state.rate_limiter.clone();
     let request_timeout = state.config.request_timeout;
+    let oidc_settings = state.config.oidc.clone();
     let (app, _) = App::new()
         // Innermost: sees the request after CORS and logging, and the handler's own answer.
         .wrap(actix_web::middleware::from_fn(
@@ -161,7 +161,14 @@ pub fn app(
             "/docs/fonts/cousine-bold.woff2",
             web::get().to(|| docs_asset(COUSINE_BOLD)),
         )
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", (*spec).clone()))
+        .service(crate::docs::swagger_ui(
+            (*spec).clone(),
+            oidc_settings.as_ref(),
+        ))
+        .route(
+            crate::docs::DISCOVERY_PATH,
+            web::get().to(crate::docs::openid_configuration),
+        )
         .route(
             "/docs",
             web::get().to(|| async {

@@ -10,6 +10,7 @@ pub mod app;
 pub mod auth;
 pub mod bearer;
 pub mod cli;
+pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

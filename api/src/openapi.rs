@@ -2,7 +2,9 @@
 //! common to all of them (bearer security, problem responses) so handlers stay short.
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    HttpAuthScheme, HttpBuilder, OpenIdConnect, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 
@@ -19,7 +21,8 @@ use crate::error::{Problem, PROBLEM_JSON};
         description = "Periodic administrative-reform (cải cách hành chính) reporting for a provincial department: \
 units, API tokens, indicators, reporting periods with Decree 09 cut-off windows and deadlines, and the \
 working-day calendar.\n\n\
-All endpoints under `/api/v1/` take `Authorization: Bearer <token>` (create one with `cchc-api token create`); \
+All endpoints under `/api/v1/` take `Authorization: Bearer <token>`: an API token (create one with `cchc-api token create`) \
+or, where the deployment has an identity provider, a person's access token from it (scheme `oidc`); \
 the index (`/`, `/api/v1`), the health checks and the signed links of the mails (`/l/…`) take none. \
 Errors are RFC 9457 `application/problem+json` with a stable `code` and, for input problems, per-field `errors`. \
 Lists take `page` (from 1) and `per_page` (1–200, default 50) and answer `{items, page, per_page, total}` in a \
@@ -144,20 +147,16 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     );
     components.add_security_scheme(
         "oidc",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .bearer_format("JWT")
-                .description(Some(
-                    "A person's OpenID Connect access token from the province's identity provider \
-                     (the deployment's CCHC_OIDC_ISSUER; its discovery document is at \
-                     {issuer}/.well-known/openid-configuration), for the audience \
-                     CCHC_OIDC_AUDIENCE. The person gets a role and unit from the group rules \
-                     or the units' contacts; one the service does not know gets 403 \
-                     unknown_person.",
-                ))
-                .build(),
-        ),
+        SecurityScheme::OpenIdConnect(OpenIdConnect::with_description(
+            crate::docs::DISCOVERY_PATH,
+            "A person's access token (a JWT) from the province's identity provider, for the \
+             audience CCHC_OIDC_AUDIENCE. The URL is relative to this document: the service \
+             answers there its provider's discovery document (CCHC_OIDC_ISSUER), or 404 when \
+             it takes API tokens only. The docs page (`/docs`) signs a person in with the \
+             authorization-code flow and PKCE when the deployment names a client for it \
+             (CCHC_OIDC_DOCS_CLIENT_ID). The person gets a role and unit from the group rules \
+             or the units' contacts; one the service does not know gets 403 unknown_person.",
+        )),
     );
     for (status, name, description) in PROBLEM_RESPONSES {
         let mut response = ResponseBuilder::new().description(*description).content(

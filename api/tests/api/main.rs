@@ -36,6 +36,7 @@ mod mail_links_work;
 mod notifications;
 mod oidc;
 mod oidc_provider;
+mod oidc_sign_in;
 mod openapi;
 mod outbound;
 mod periods;

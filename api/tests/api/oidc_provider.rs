@@ -6,7 +6,9 @@
 //!
 //! People get tokens without a browser: [`Provider::token`] registers an OAuth client carrying
 //! the claims the person's access tokens should have and takes a JWT access token for the
-//! API's audience through the client-credentials grant.
+//! API's audience through the client-credentials grant. [`Provider::start_with`] also gives
+//! the provider accounts that sign in through its login page (the authorization-code flow,
+//! `oidc_sign_in`).
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -82,9 +84,16 @@ impl PersonTokens {
 
 impl Provider {
     pub fn start() -> Self {
+        Self::start_with(&json!({}))
+    }
+
+    /// A provider with this configuration (`audience`, `accounts`, `clients`: see
+    /// `provider.js`).
+    pub fn start_with(config: &Value) -> Self {
         install();
         let mut child = Command::new("node")
-            .args(["provider.js", "--port", "0"])
+            .args(["provider.js", "--port", "0", "--config-json"])
+            .arg(config.to_string())
             .current_dir(provider_dir())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -113,14 +122,32 @@ impl Provider {
     /// An API whose OpenID Connect issuer is this provider (no leeway, so an expired token
     /// is refused at once).
     pub async fn api(&self) -> TestApp {
-        TestApp::spawn_with(config_of(&[
+        self.api_with(&[]).await
+    }
+
+    /// The same with more variables (e.g. `CCHC_OIDC_DOCS_CLIENT_ID`).
+    pub async fn api_with(&self, more: &[(&str, &str)]) -> TestApp {
+        let mut vars = vec![
             LOOPBACK_ALLOWED,
-            ("CCHC_OIDC_ISSUER", &self.issuer),
+            ("CCHC_OIDC_ISSUER", self.issuer.as_str()),
             ("CCHC_OIDC_AUDIENCE", AUDIENCE),
             ("CCHC_OIDC_LEEWAY_SECS", "0"),
             ("CCHC_OIDC_ROLE_RULES", ROLE_RULES),
-        ]))
-        .await
+        ];
+        vars.extend_from_slice(more);
+        TestApp::spawn_with(config_of(&vars)).await
+    }
+
+    /// Adds (or replaces) a public client of the authorization-code flow with PKCE.
+    pub async fn add_public_client(&self, client_id: &str, redirect_uri: &str) {
+        let answer = self
+            .http
+            .post(format!("{}/test/clients", self.issuer))
+            .json(&json!({ "client_id": client_id, "redirect_uris": [redirect_uri] }))
+            .send()
+            .await
+            .expect("add a client");
+        assert!(answer.status().is_success());
     }
 
     /// A JWT access token for a person.

@@ -83,8 +83,12 @@ fn document_is_sound_openapi_3_1() {
         .collect();
     let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
-    assert_eq!(schemes["oidc"]["scheme"], "bearer");
-    assert_eq!(schemes["oidc"]["bearerFormat"], "JWT");
+    // A person's token: OpenID Connect, discovered through the serving API (relative URL).
+    assert_eq!(schemes["oidc"]["type"], "openIdConnect");
+    assert_eq!(
+        schemes["oidc"]["openIdConnectUrl"],
+        "/.well-known/openid-configuration"
+    );
 
     let mut operation_ids = HashSet::new();
     let mut operations = 0;

@@ -7,6 +7,8 @@ use cchc_domain::model::token::Role;
 pub const DEFAULT_LEEWAY_SECS: u64 = 60;
 /// The claim a person is matched by unless `CCHC_OIDC_EMAIL_CLAIM` says otherwise.
 pub const DEFAULT_EMAIL_CLAIM: &str = "email";
+/// The scopes the docs page asks for unless `CCHC_OIDC_DOCS_SCOPES` says otherwise.
+pub const DEFAULT_DOCS_SCOPES: &str = "openid email profile";
 
 /// OpenID Connect access tokens: set when `CCHC_OIDC_ISSUER` is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,12 @@ pub struct OidcSettings {
     /// `CCHC_OIDC_ROLE_RULES`: claims that give a role whoever the person is (the Office, the
     /// leadership), looked at before the units' contacts, in order.
     pub role_rules: Vec<RoleRule>,
+    /// `CCHC_OIDC_DOCS_CLIENT_ID`: the public client (no secret) the docs page (`/docs`) signs
+    /// people in with, by the authorization-code flow with PKCE; none: the docs page takes
+    /// pasted tokens only.
+    pub docs_client_id: Option<String>,
+    /// `CCHC_OIDC_DOCS_SCOPES`: the scopes the docs page asks for, separated by spaces.
+    pub docs_scopes: Vec<String>,
 }
 
 /// `claim:value=role`: a token whose `claim` is `value` (or, for a list, contains it) gets
@@ -90,6 +98,13 @@ impl OidcSettings {
         lookup: &impl Fn(&str) -> Option<String>,
     ) -> Result<Option<Self>, (&'static str, String)> {
         let Some(issuer) = lookup("CCHC_OIDC_ISSUER") else {
+            if lookup("CCHC_OIDC_DOCS_CLIENT_ID").is_some() {
+                return Err((
+                    "CCHC_OIDC_DOCS_CLIENT_ID",
+                    "is set but CCHC_OIDC_ISSUER is not: the docs page signs in with that provider"
+                        .to_owned(),
+                ));
+            }
             return Ok(None);
         };
         let issuer = issuer.trim().to_owned();
@@ -128,12 +143,28 @@ impl OidcSettings {
             Some(v) => RoleRule::parse_list(&v).map_err(|e| ("CCHC_OIDC_ROLE_RULES", e))?,
             None => Vec::new(),
         };
+        let docs_client_id = lookup("CCHC_OIDC_DOCS_CLIENT_ID")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        let docs_scopes: Vec<String> = lookup("CCHC_OIDC_DOCS_SCOPES")
+            .unwrap_or_else(|| DEFAULT_DOCS_SCOPES.to_owned())
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        if docs_scopes.is_empty() {
+            return Err((
+                "CCHC_OIDC_DOCS_SCOPES",
+                "must name at least one scope, e.g. openid email profile".to_owned(),
+            ));
+        }
         Ok(Some(Self {
             issuer,
             audience,
             leeway_secs,
             email_claim,
             role_rules,
+            docs_client_id,
+            docs_scopes,
         }))
     }
 }
@@ -164,6 +195,18 @@ mod tests {
         assert_eq!(set.leeway_secs, 60);
         assert_eq!(set.email_claim, "email");
         assert!(set.role_rules.is_empty());
+        assert_eq!(set.docs_client_id, None);
+        assert_eq!(set.docs_scopes, ["openid", "email", "profile"]);
+        let set = settings(&[
+            ("CCHC_OIDC_ISSUER", "https://sso.khanhhoa.gov.vn/realms/cb"),
+            ("CCHC_OIDC_AUDIENCE", "cchc-api"),
+            ("CCHC_OIDC_DOCS_CLIENT_ID", " cchc-docs "),
+            ("CCHC_OIDC_DOCS_SCOPES", "openid  groups"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(set.docs_client_id.as_deref(), Some("cchc-docs"));
+        assert_eq!(set.docs_scopes, ["openid", "groups"]);
     }
 
     #[test]
@@ -171,6 +214,18 @@ mod tests {
         let issuer = ("CCHC_OIDC_ISSUER", "https://sso.example.vn");
         let audience = ("CCHC_OIDC_AUDIENCE", "cchc-api");
         assert_eq!(settings(&[issuer]).unwrap_err().0, "CCHC_OIDC_AUDIENCE");
+        assert_eq!(
+            settings(&[("CCHC_OIDC_DOCS_CLIENT_ID", "cchc-docs")])
+                .unwrap_err()
+                .0,
+            "CCHC_OIDC_DOCS_CLIENT_ID"
+        );
+        assert_eq!(
+            settings(&[issuer, audience, ("CCHC_OIDC_DOCS_SCOPES", " ")])
+                .unwrap_err()
+                .0,
+            "CCHC_OIDC_DOCS_SCOPES"
+        );
         assert_eq!(
             settings(&[("CCHC_OIDC_ISSUER", "sso.example.vn"), audience])
                 .unwrap_err()

@@ -7,8 +7,12 @@
 //! read them again, at most once per [`MIN_REFETCH_INTERVAL`], so a stream of forged `kid`s
 //! cannot turn into a stream of requests to the provider. Every request to the provider goes
 //! through the guarded [`Outbound`] client (`CCHC_OUTBOUND_ALLOW`).
+//!
+//! The discovery document itself is kept too ([`Verifier::discovery`]): the API serves it at
+//! `/.well-known/openid-configuration` for the docs page's sign-in, read again after
+//! [`DISCOVERY_TTL`] (and with every reading of the keys).
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::{Jwk, JwkSet};
@@ -20,6 +24,9 @@ use crate::outbound::{AllowList, Options, Outbound};
 
 /// The shortest time between two readings of the issuer's keys.
 pub const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+
+/// How long the issuer's discovery document is answered from memory.
+pub const DISCOVERY_TTL: Duration = Duration::from_secs(300);
 
 /// Largest discovery document or key set read.
 const MAX_DOCUMENT_BYTES: usize = 512 * 1024;
@@ -49,6 +56,12 @@ struct Keys {
     set: JwkSet,
 }
 
+#[derive(Debug)]
+struct Discovery {
+    document: Arc<Value>,
+    read_at: Instant,
+}
+
 /// Checks access tokens of the configured issuer; one per process, shared by requests.
 #[derive(Debug)]
 pub struct Verifier {
@@ -57,6 +70,9 @@ pub struct Verifier {
     keys: RwLock<Option<Keys>>,
     /// When the keys were last asked for, whether or not it worked.
     last_fetch: tokio::sync::Mutex<Option<Instant>>,
+    discovery: RwLock<Option<Discovery>>,
+    /// When the discovery document was last asked for on its own, whether or not it worked.
+    last_discovery_fetch: tokio::sync::Mutex<Option<Instant>>,
     min_refetch_interval: Duration,
 }
 
@@ -76,6 +92,8 @@ impl Verifier {
             client,
             keys: RwLock::new(None),
             last_fetch: tokio::sync::Mutex::new(None),
+            discovery: RwLock::new(None),
+            last_discovery_fetch: tokio::sync::Mutex::new(None),
             min_refetch_interval: MIN_REFETCH_INTERVAL,
         })
     }
@@ -186,7 +204,45 @@ impl Verifier {
         }
     }
 
-    async fn fetch_keys(&self) -> Result<JwkSet, String> {
+    /// The issuer's discovery document (`{issuer}/.well-known/openid-configuration`), from
+    /// memory while younger than [`DISCOVERY_TTL`]. When it cannot be read, the last one read
+    /// is answered; without one, [`VerifyError::Unavailable`] (and the provider is asked
+    /// again at most once per minimum refetch interval).
+    pub async fn discovery(&self) -> Result<Arc<Value>, VerifyError> {
+        let fresh = |discovery: &Discovery| discovery.read_at.elapsed() < DISCOVERY_TTL;
+        if let Some(document) = self.cached_discovery(fresh) {
+            return Ok(document);
+        }
+        let mut last_fetch = self.last_discovery_fetch.lock().await;
+        // Another request may have read it while this one waited.
+        if let Some(document) = self.cached_discovery(fresh) {
+            return Ok(document);
+        }
+        let stale = self.cached_discovery(|_| true);
+        if last_fetch.is_some_and(|at| at.elapsed() < self.min_refetch_interval) {
+            return stale.ok_or_else(discovery_unavailable);
+        }
+        *last_fetch = Some(Instant::now());
+        match self.fetch_discovery().await {
+            Ok(document) => Ok(document),
+            Err(cause) => {
+                tracing::warn!(issuer = %self.settings.issuer, "reading the OpenID provider's discovery document failed: {cause}");
+                stale.ok_or_else(discovery_unavailable)
+            }
+        }
+    }
+
+    fn cached_discovery(&self, usable: impl Fn(&Discovery) -> bool) -> Option<Arc<Value>> {
+        let discovery = self.discovery.read().ok()?;
+        discovery
+            .as_ref()
+            .filter(|d| usable(d))
+            .map(|d| d.document.clone())
+    }
+
+    /// Reads the discovery document from the issuer, checks that it names the configured
+    /// issuer, and keeps it.
+    async fn fetch_discovery(&self) -> Result<Arc<Value>, String> {
         let discovery_url = format!(
             "{}/.well-known/openid-configuration",
             self.settings.issuer.trim_end_matches('/')
@@ -198,6 +254,18 @@ impl Verifier {
                 discovery.get("issuer")
             ));
         }
+        let document = Arc::new(discovery);
+        if let Ok(mut kept) = self.discovery.write() {
+            *kept = Some(Discovery {
+                document: document.clone(),
+                read_at: Instant::now(),
+            });
+        }
+        Ok(document)
+    }
+
+    async fn fetch_keys(&self) -> Result<JwkSet, String> {
+        let discovery = self.fetch_discovery().await?;
         let jwks_uri = discovery
             .get("jwks_uri")
             .and_then(Value::as_str)
@@ -230,6 +298,12 @@ impl Verifier {
 fn unavailable() -> VerifyError {
     VerifyError::Unavailable(
         "the identity provider's keys could not be read, so access tokens cannot be checked now; try again shortly".into(),
+    )
+}
+
+fn discovery_unavailable() -> VerifyError {
+    VerifyError::Unavailable(
+        "the identity provider's discovery document could not be read; try again shortly".into(),
     )
 }
 
