@@ -35,6 +35,7 @@ mod mail_links_plans;
 mod mail_links_work;
 mod notifications;
 mod oidc;
+mod oidc_idempotency;
 mod oidc_provider;
 mod openapi;
 mod outbound;
