@@ -36,6 +36,7 @@ mod mail_links_work;
 mod notifications;
 mod oidc;
 mod oidc_idempotency;
+mod oidc_names;
 mod oidc_provider;
 mod openapi;
 mod outbound;
