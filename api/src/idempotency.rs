@@ -1,7 +1,9 @@
 //! `Idempotency-Key` on POSTs (after Stripe and draft-ietf-httpapi-idempotency-key-header).
 //!
-//! A POST that carries the header is claimed under (the caller's token, the key) before it
-//! runs, and its answer is stored when it ends. The same caller sending the same key again:
+//! A POST that carries the header is claimed under (the caller, the key) before it runs, and
+//! its answer is stored when it ends. The caller is an API token, or a person signed in
+//! through the identity provider (their issuer and subject, whichever of their access tokens
+//! they send); two callers' keys never collide. The same caller sending the same key again:
 //! - with the same request (method, path and query, SHA-256 of the body) gets the stored
 //!   answer again (status, body, `Content-Type`, `Location`, `ETag`, `Content-Disposition`)
 //!   with `Idempotent-Replayed: true`, and nothing is done a second time;
@@ -24,7 +26,7 @@ use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 use cchc_app::config::Config;
-use cchc_app::repo::idempotency::{self, Claim, Fingerprint, StoredAnswer};
+use cchc_app::repo::idempotency::{self, Claim, Fingerprint, KeyOwner, StoredAnswer};
 use cchc_domain::error::{Error as CoreError, FieldError};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -177,22 +179,14 @@ pub async fn middleware(
         }
         Err(problem) => return Ok(error(req, problem)),
     };
-    if caller.person.is_some() {
-        // Keys are kept per API token; a person's access token has none.
-        let detail = format!(
-            "{IDEMPOTENCY_KEY} works with API tokens only; send this request with a person's access token without it"
-        );
-        return Ok(error(
-            req,
-            CoreError::Unprocessable {
-                code: "idempotency_key_needs_api_token",
-                detail: detail.clone(),
-                errors: vec![FieldError::new(IDEMPOTENCY_KEY, "unsupported", detail)],
-            }
-            .into(),
-        ));
-    }
-    let token_id = caller.principal.token_id;
+    // Keys are kept per caller: an API token, or a person (whatever access token they send).
+    let owner = match &caller.person {
+        Some(person) => KeyOwner::Person {
+            issuer: person.issuer.clone(),
+            subject: person.subject.clone(),
+        },
+        None => KeyOwner::Token(caller.principal.token_id),
+    };
     // The `Auth` extractor takes it from here instead of looking the token up again.
     req.extensions_mut().insert(caller);
 
@@ -226,7 +220,7 @@ pub async fn middleware(
         };
         idempotency::claim(
             &mut conn,
-            token_id,
+            &owner,
             &key,
             &request,
             now,
@@ -272,12 +266,12 @@ pub async fn middleware(
     let response = match next.call(req).await {
         Ok(response) => response,
         Err(failure) => {
-            release(&state, token_id, &key).await;
+            release(&state, &owner, &key).await;
             return Err(failure);
         }
     };
     if response.status().is_server_error() {
-        release(&state, token_id, &key).await;
+        release(&state, &owner, &key).await;
         return Ok(response.map_into_boxed_body());
     }
     let (http_request, response) = response.into_parts();
@@ -285,7 +279,7 @@ pub async fn middleware(
     let bytes = match actix_web::body::to_bytes(body).await {
         Ok(bytes) => bytes,
         Err(failure) => {
-            release(&state, token_id, &key).await;
+            release(&state, &owner, &key).await;
             return Err(actix_web::error::ErrorInternalServerError(failure.into()));
         }
     };
@@ -301,7 +295,7 @@ pub async fn middleware(
         body: bytes.to_vec(),
     };
     let finished = match state.conn().await {
-        Ok(mut conn) => idempotency::finish(&mut conn, token_id, &key, &stored)
+        Ok(mut conn) => idempotency::finish(&mut conn, &owner, &key, &stored)
             .await
             .map_err(ApiError::from),
         Err(problem) => Err(problem),
@@ -310,7 +304,7 @@ pub async fn middleware(
         // The answer stands; only its replay is lost. Free the key rather than leave it
         // "in progress" until it expires.
         tracing::warn!(error = %problem, "could not store the answer of an idempotent request");
-        release(&state, token_id, &key).await;
+        release(&state, &owner, &key).await;
     }
     Ok(ServiceResponse::new(
         http_request,
@@ -318,9 +312,9 @@ pub async fn middleware(
     ))
 }
 
-async fn release(state: &AppState, token_id: i64, key: &str) {
+async fn release(state: &AppState, owner: &KeyOwner, key: &str) {
     let released = match state.conn().await {
-        Ok(mut conn) => idempotency::release(&mut conn, token_id, key)
+        Ok(mut conn) => idempotency::release(&mut conn, owner, key)
             .await
             .map_err(ApiError::from),
         Err(problem) => Err(problem),

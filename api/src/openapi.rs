@@ -312,8 +312,9 @@ fn add_idempotency_key(api: &mut utoipa::openapi::OpenApi) {
         .required(Required::False)
         .description(Some(
             "Makes a retry safe: 1–255 visible ASCII characters, unique per request (a UUID). \
-The same caller sending the same key with the same request (method, path, body) within \
-`CCHC_IDEMPOTENCY_TTL_HOURS` (24 h) gets the first answer again (status, body, `Location`, `ETag`) \
+Keys are the caller's own: an API token's, or a person's (by their identity provider's issuer \
+and subject, whichever access token they send). The same caller sending the same key with the \
+same request (method, path, body) within `CCHC_IDEMPOTENCY_TTL_HOURS` (24 h) gets the first answer again (status, body, `Location`, `ETag`) \
 with `Idempotent-Replayed: true`, and nothing is done twice. The same key with another request: 422 \
 `idempotency_key_reused`; while the first is still running: 409 `idempotency_key_in_progress`. \
 5xx answers are not kept, so such a request may be retried with the same key. An invalid key: 400 \

@@ -425,6 +425,7 @@ async fn receipt(
             },
             deadline,
             submission_id: job.submission_id,
+            by: job.by,
             event,
         }),
     })))

@@ -123,6 +123,7 @@ fn receipt(event: ReceiptEvent) -> MailContent {
         unit: khtc(),
         deadline: deadline(),
         submission_id: 501,
+        by: None,
         event,
     })
 }
@@ -335,6 +336,58 @@ fn receipt_of_an_accepted_report() {
         "Đã chấp nhận báo cáo CCHC Quý I/2023 của Phòng Kế hoạch - Tài chính"
     );
     insta::assert_snapshot!("receipt_accepted", snapshot(&rendered));
+}
+
+#[test]
+fn receipts_name_who_submitted_returned_or_accepted() {
+    let by = |event| {
+        let MailContent::Receipt(context) = receipt(event) else {
+            unreachable!()
+        };
+        render(&MailContent::Receipt(ReceiptContext {
+            by: Some("Lê Văn <Phòng>".into()),
+            ..context
+        }))
+    };
+    let cases = [
+        (
+            ReceiptEvent::Submitted {
+                submitted_at: local(2023, 3, 8, 9, 5),
+                timeliness: Timeliness::OnTime,
+            },
+            "Người gửi báo cáo",
+        ),
+        (
+            ReceiptEvent::Returned {
+                returned_at: local(2023, 3, 9, 10, 0),
+                reason: "Thiếu tài liệu kiểm chứng.".into(),
+            },
+            "Người trả lại báo cáo",
+        ),
+        (
+            ReceiptEvent::Accepted {
+                accepted_at: local(2023, 3, 13, 14, 20),
+            },
+            "Người chấp nhận báo cáo",
+        ),
+    ];
+    for (event, label) in cases {
+        let without = render(&receipt(event.clone()));
+        assert!(!without.text.contains(label), "{}", without.text);
+        let rendered = by(event);
+        assert!(
+            rendered.text.contains(&format!("{label}: Lê Văn <Phòng>.")),
+            "{}",
+            rendered.text
+        );
+        assert!(
+            rendered
+                .html
+                .contains(&format!("{label}: <strong>Lê Văn &lt;Phòng&gt;</strong>.")),
+            "{}",
+            rendered.html
+        );
+    }
 }
 
 #[test]
@@ -646,6 +699,7 @@ async fn a_subject_cannot_smuggle_headers() {
             unit,
             deadline: deadline(),
             submission_id: 501,
+            by: None,
             event: ReceiptEvent::Accepted {
                 accepted_at: deadline(),
             },

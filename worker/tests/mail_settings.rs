@@ -37,6 +37,7 @@ fn receipt_mail() -> Mail {
             },
             deadline: Utc.with_ymd_and_hms(2023, 3, 10, 9, 30, 0).unwrap(),
             submission_id: 501,
+            by: None,
             event: ReceiptEvent::Accepted {
                 accepted_at: Utc.with_ymd_and_hms(2023, 3, 13, 7, 20, 0).unwrap(),
             },

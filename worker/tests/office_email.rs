@@ -157,6 +157,7 @@ fn receipts_of_the_offices_own_report() {
             unit: office(),
             deadline: deadline(),
             submission_id: 501,
+            by: None,
             event,
         }))
     };
@@ -199,6 +200,7 @@ fn acceptance_and_receipt_read_differently() {
             },
             deadline: deadline(),
             submission_id: 501,
+            by: None,
             event,
         }))
     };

@@ -25,6 +25,8 @@ use serde_json::{json, Value};
 
 use crate::common::{pdf, Answer, TestApp};
 
+#[path = "authz_matrix_people.rs"]
+mod people;
 #[path = "authz_matrix_plans.rs"]
 mod plans;
 use cchc_testkit::fake_qlvb::FakeQlvb;
@@ -341,6 +343,8 @@ struct Fixtures {
     webhook: i64,
     delivery: i64,
     plans: Option<plans::PlanFixtures>,
+    /// People's access tokens standing in for the admin, viewer and reporter tokens.
+    people: Option<people::People>,
     counter: Cell<u32>,
 }
 
@@ -352,7 +356,10 @@ fn id(value: &Value) -> i64 {
 
 impl Fixtures {
     async fn new() -> Self {
-        let app = TestApp::spawn().await;
+        Self::with_app(TestApp::spawn().await).await
+    }
+
+    async fn with_app(app: TestApp) -> Self {
         app.unit("SCT", "department", None).await;
         let unit_a = id(&app.unit("KHTC", "division", Some("SCT")).await);
         let unit_b = id(&app.unit("QLTM", "division", Some("SCT")).await);
@@ -413,6 +420,7 @@ impl Fixtures {
             webhook: 0,
             delivery: 0,
             plans: None,
+            people: None,
             counter: Cell::new(0),
         };
         fx.round = fx.round().await;
@@ -440,6 +448,11 @@ impl Fixtures {
     }
 
     fn token(&self, caller: Caller) -> Option<&str> {
+        if let Some(people) = &self.people {
+            if let Some(token) = people.token(caller) {
+                return Some(token);
+            }
+        }
         match caller {
             Caller::Anonymous => None,
             Caller::Admin => Some(&self.app.admin),
@@ -1140,9 +1153,23 @@ async fn the_table_has_one_row_per_documented_operation() {
     assert_eq!(rows.len(), documented.len());
 }
 
-#[actix_web::test]
-async fn every_operation_answers_every_caller_as_the_table_says() {
-    let fx = Fixtures::new().await;
+/// What sending every documented operation as some callers gave.
+struct Outcome {
+    operations: usize,
+    checked: usize,
+    mismatches: Vec<String>,
+    /// Headers answered that the document does not list for their status.
+    undocumented: Vec<String>,
+}
+
+/// Sends every documented operation as each of `callers` (in that order), against the column
+/// of the table `expected_as` says the caller's answers must match.
+async fn check_operations(
+    fx: &Fixtures,
+    callers: &[Caller],
+    expected_as: impl Fn(Caller) -> Caller,
+    label: impl Fn(Caller) -> String,
+) -> Outcome {
     let documented = documented_operations();
     let spec = serde_json::to_value(cchc_api::app::openapi()).expect("the document as JSON");
     let mut mismatches = Vec::new();
@@ -1153,10 +1180,10 @@ async fn every_operation_answers_every_caller_as_the_table_says() {
             mismatches.push(format!("{operation}: no row in the table"));
             continue;
         };
-        for caller in ORDER {
+        for &caller in callers {
             let request = fx.request(operation, caller).await;
             let answer = fx.send(request, caller).await;
-            let want = expected[caller.column()];
+            let want = expected[expected_as(caller).column()];
             let got = answer.status.as_u16();
             checked += 1;
             undocumented.extend(crate::openapi::undocumented_headers(
@@ -1172,25 +1199,49 @@ async fn every_operation_answers_every_caller_as_the_table_says() {
                     .unwrap_or_default();
                 mismatches.push(format!(
                     "{operation} as {}: expected {want}, got {got}{detail}",
-                    caller.name()
+                    label(caller)
                 ));
             }
         }
     }
-    assert_eq!(checked, documented.len() * COLUMNS.len());
-    assert!(
-        mismatches.is_empty(),
-        "{} of {checked} checks ({} operations × {} callers) differ from the table:\n{}",
-        mismatches.len(),
-        documented.len(),
-        COLUMNS.len(),
-        mismatches.join("\n")
-    );
     undocumented.sort();
     undocumented.dedup();
-    assert!(
-        undocumented.is_empty(),
-        "answers sent headers the document does not list for their status:\n{}",
-        undocumented.join("\n")
-    );
+    Outcome {
+        operations: documented.len(),
+        checked,
+        mismatches,
+        undocumented,
+    }
+}
+
+impl Outcome {
+    fn assert_as_the_table_says(&self, callers: usize) {
+        assert_eq!(self.checked, self.operations * callers);
+        assert!(
+            self.mismatches.is_empty(),
+            "{} of {} checks ({} operations × {callers} callers) differ from the table:\n{}",
+            self.mismatches.len(),
+            self.checked,
+            self.operations,
+            self.mismatches.join("\n")
+        );
+        assert!(
+            self.undocumented.is_empty(),
+            "answers sent headers the document does not list for their status:\n{}",
+            self.undocumented.join("\n")
+        );
+    }
+}
+
+#[actix_web::test]
+async fn every_operation_answers_every_caller_as_the_table_says() {
+    let fx = Fixtures::new().await;
+    let outcome = check_operations(
+        &fx,
+        &ORDER,
+        |caller| caller,
+        |caller| caller.name().to_owned(),
+    )
+    .await;
+    outcome.assert_as_the_table_says(COLUMNS.len());
 }

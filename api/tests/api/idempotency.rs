@@ -3,7 +3,7 @@
 //! refused; keys are per caller and expire; 5xx answers are not kept.
 
 use cchc_app::config::Config;
-use cchc_app::repo::idempotency::{self, Claim, Fingerprint};
+use cchc_app::repo::idempotency::{self, Claim, Fingerprint, KeyOwner};
 use cchc_domain::model::token::Role;
 use chrono::Duration;
 use diesel::prelude::*;
@@ -291,7 +291,7 @@ async fn a_key_whose_first_request_is_still_running_is_409_until_it_is_abandoned
     let mut conn = app.state.pool.get().await.unwrap();
     let claim = idempotency::claim(
         &mut conn,
-        me["token_id"].as_i64().unwrap(),
+        &KeyOwner::Token(me["token_id"].as_i64().unwrap()),
         KEY,
         &Fingerprint {
             method: "POST".into(),

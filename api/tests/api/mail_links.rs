@@ -157,6 +157,7 @@ fn report_mails(f: &Fixture) -> Vec<MailContent> {
             unit: f.khtc.clone(),
             deadline: f.deadline,
             submission_id: f.draft_id,
+            by: None,
             event: ReceiptEvent::Submitted {
                 submitted_at: now,
                 timeliness: Timeliness::Early,
@@ -167,6 +168,7 @@ fn report_mails(f: &Fixture) -> Vec<MailContent> {
             unit: f.khtc.clone(),
             deadline: f.deadline,
             submission_id: f.draft_id,
+            by: None,
             event: ReceiptEvent::Returned {
                 returned_at: now,
                 reason: "Thiếu số liệu".into(),

@@ -35,6 +35,8 @@ mod mail_links_plans;
 mod mail_links_work;
 mod notifications;
 mod oidc;
+mod oidc_idempotency;
+mod oidc_names;
 mod oidc_provider;
 mod oidc_sign_in;
 mod openapi;

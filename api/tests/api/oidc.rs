@@ -264,24 +264,3 @@ async fn rotated_keys_are_fetched_again_and_es256_is_accepted() {
     // Tokens of the old key stay valid while the issuer still publishes it.
     assert_eq!(me(&app, &before).await["unit_code"], "KHTC");
 }
-
-#[actix_web::test]
-async fn a_persons_post_with_an_idempotency_key_is_refused_clearly() {
-    let provider = Provider::start();
-    let app = provider.api().await;
-    organisation(&app).await;
-    let office = provider
-        .token(&PersonTokens::with_claims(
-            json!({ "name": "Lê Văn Phòng", "groups": ["cchc-office"] }),
-        ))
-        .await;
-    let answer = TestApp::send(
-        app.client
-            .post(format!("{}/api/v1/units", app.base_url))
-            .bearer_auth(&office)
-            .header("Idempotency-Key", "k-1")
-            .json(&json!({"code": "MOI", "name": "Đơn vị mới", "kind": "division", "parent_code": "SCT"})),
-    )
-    .await;
-    answer.problem(422, "idempotency_key_needs_api_token");
-}

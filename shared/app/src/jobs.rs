@@ -114,6 +114,10 @@ pub struct Receipt {
     pub submission_id: i64,
     /// `submitted`, `returned` or `accepted`; the worker refuses any other.
     pub event: String,
+    /// Who submitted, returned or accepted: the token's name, or the person's for an access
+    /// token. Absent from receipts enqueued before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
     pub recipient: Recipient,
 }
 
@@ -459,6 +463,7 @@ mod tests {
         let job = Receipt {
             submission_id: id,
             event: event.into(),
+            by: None,
             recipient,
         };
         check(&job, "receipt", &old);

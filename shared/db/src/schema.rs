@@ -483,6 +483,8 @@ diesel::table! {
         accepted_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        submitted_by -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
     }
 }
 
@@ -695,8 +697,8 @@ diesel::joinable!(integration_secrets -> api_tokens (token_id));
 diesel::joinable!(qlvb_events -> documents (document_id));
 
 diesel::table! {
-    idempotency_keys (token_id, key) {
-        token_id -> Int8,
+    idempotency_keys (id) {
+        token_id -> Nullable<Int8>,
         key -> Text,
         method -> Text,
         path -> Text,
@@ -706,6 +708,9 @@ diesel::table! {
         body -> Nullable<Bytea>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        person_issuer -> Nullable<Text>,
+        person_subject -> Nullable<Text>,
+        id -> Int8,
     }
 }
 

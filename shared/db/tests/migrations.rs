@@ -189,3 +189,68 @@ async fn diesel_schema_matches_the_migrated_database() {
     expected.sort();
     assert_eq!(actual, expected);
 }
+
+/// A kept `Idempotency-Key` belongs to exactly one caller — an API token, or a person by
+/// issuer and subject — and each caller's keys are unique to it alone. Reverting works with
+/// both kinds kept (the people's are dropped: the table had no room for them).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idempotency_key_belongs_to_one_token_or_one_person() {
+    let db = TestDatabase::migrated();
+    let mut conn = AsyncPgConnection::establish(db.url())
+        .await
+        .expect("connect");
+    diesel::sql_query(
+        "INSERT INTO api_tokens (id, name, role, token_hash, token_prefix) \
+         VALUES (7, 'Văn phòng', 'admin', '\\x01', 'cchc_a')",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("a token");
+    const COLUMNS: &str = "INSERT INTO idempotency_keys (token_id, person_issuer, person_subject, \
+         key, method, path, body_sha256, created_at, expires_at) VALUES ";
+    const REST: &str = "'k', 'POST', '/api/v1/units', 'ab', now(), now() + interval '1 day')";
+    let insert = |owner: &str| format!("{COLUMNS}({owner}, {REST}");
+    for owner in [
+        "7, NULL, NULL",
+        "NULL, 'https://sso.example.vn', 'lan'",
+        "NULL, 'https://sso.example.vn', 'minh'",
+        "NULL, 'https://other.example.vn', 'lan'",
+    ] {
+        diesel::sql_query(insert(owner))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{owner}: {e}"));
+    }
+    for (owner, refusal) in [
+        ("7, NULL, NULL", "idempotency_keys_token_key_idx"),
+        (
+            "NULL, 'https://sso.example.vn', 'lan'",
+            "idempotency_keys_person_key_idx",
+        ),
+        ("NULL, NULL, NULL", "idempotency_keys_one_caller"),
+        (
+            "7, 'https://sso.example.vn', 'lan'",
+            "idempotency_keys_one_caller",
+        ),
+        (
+            "NULL, 'https://sso.example.vn', NULL",
+            "idempotency_keys_one_caller",
+        ),
+    ] {
+        let error = diesel::sql_query(insert(owner))
+            .execute(&mut conn)
+            .await
+            .expect_err(owner)
+            .to_string();
+        assert!(error.contains(refusal), "{owner}: {error}");
+    }
+    let kept: Count = diesel::sql_query("SELECT count(*) AS n FROM idempotency_keys")
+        .get_result(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(kept.n, 4);
+
+    revert_all_migrations(db.url())
+        .await
+        .expect("down with keys kept");
+}

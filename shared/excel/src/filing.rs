@@ -330,6 +330,8 @@ mod tests {
                     minutes_late: None,
                     overdue_minutes: None,
                     versions: 1,
+                    submitted_by: None,
+                    reviewed_by: None,
                     deadline,
                     has_extension: false,
                     escalation_level: None,

@@ -192,6 +192,10 @@ pub struct ReceiptContext {
     pub unit: UnitRef,
     pub deadline: DateTime<Utc>,
     pub submission_id: i64,
+    /// Who submitted, returned or accepted: an API token's name, or a person's for their
+    /// access token. Absent in receipts queued before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
     pub event: ReceiptEvent,
 }
 
@@ -269,6 +273,7 @@ mod tests {
             },
             deadline: DateTime::UNIX_EPOCH,
             submission_id: 3,
+            by: None,
             event: ReceiptEvent::Submitted {
                 submitted_at: DateTime::UNIX_EPOCH,
                 timeliness: Timeliness::Late {

@@ -468,6 +468,8 @@ struct ReceiptView<'a> {
     reason: Option<&'a str>,
     /// Returned only: the deadline had passed when the report was returned.
     deadline_passed: bool,
+    /// Who submitted, returned or accepted (a token's or a person's name), when known.
+    by: Option<&'a str>,
     link: String,
 }
 
@@ -505,6 +507,7 @@ fn receipt_view<'a>(c: &'a ReceiptContext, links: &Links) -> ReceiptView<'a> {
         timeliness,
         reason,
         deadline_passed,
+        by: c.by.as_deref(),
         link: links.report(c.period.id, c.unit.id, &c.unit.code, c.deadline.max(at)),
     }
 }

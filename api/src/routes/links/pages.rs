@@ -112,6 +112,8 @@ pub(super) fn report(status: &ReportStatus, form_link: &str) -> String {
             status => row.status.map_or("Chưa lập báo cáo", |s| s.label_vi()),
             standing => row.standing.label_vi(),
             submitted_at => row.first_submitted_at.map(local),
+            submitted_by => &row.submitted_by,
+            reviewed_by => &row.reviewed_by,
             return_reason => &status.return_reason,
             not_started => row.submission_id.is_none() && status.period_open,
             indicator_count => status.indicator_count,
@@ -127,6 +129,11 @@ struct BoardUnit<'a> {
     name: &'a str,
     standing: &'static str,
     submitted_at: Option<String>,
+    /// Who submitted the report last (a token's or a person's name).
+    submitted_by: Option<&'a str>,
+    /// A returned or accepted report: the outcome and who decided it, e.g.
+    /// `Đã chấp nhận (Lê Văn Phòng)`.
+    review: Option<String>,
 }
 
 pub(super) fn board(board: &ComplianceBoard) -> String {
@@ -146,6 +153,11 @@ pub(super) fn board(board: &ComplianceBoard) -> String {
             name: &r.unit_name,
             standing: r.standing.label_vi(),
             submitted_at: r.first_submitted_at.map(local),
+            submitted_by: r.submitted_by.as_deref(),
+            review: r
+                .status
+                .zip(r.reviewed_by.as_deref())
+                .map(|(status, by)| format!("{} ({by})", status.label_vi())),
         })
         .collect();
     render(

@@ -1,5 +1,5 @@
-//! Stored answers of requests sent with an `Idempotency-Key`: one row per (caller's token,
-//! key), claimed before the request runs and filled with its answer afterwards. What a claim
+//! Stored answers of requests sent with an `Idempotency-Key`: one row per (caller, key) — the
+//! caller an API token or a person (issuer and subject) — claimed before the request runs and filled with its answer afterwards. What a claim
 //! finds decides what the request does (run, replay, refuse); the rows are `cchc_db`'s.
 
 use chrono::{DateTime, Duration, Utc};
@@ -7,6 +7,7 @@ use diesel_async::AsyncPgConnection;
 use serde_json::Value;
 
 use cchc_db::idempotency;
+pub use cchc_db::idempotency::KeyOwner;
 use cchc_domain::Result;
 
 /// A request still "in progress" after this long has died with its process or connection
@@ -47,11 +48,11 @@ pub enum Claim {
     InProgress,
 }
 
-/// Claims `key` for `token_id`'s request, or says why not. Removes expired keys first (every
+/// Claims `key` for `owner`'s request, or says why not. Removes expired keys first (every
 /// caller's: the table stays as small as one TTL of traffic).
 pub async fn claim(
     conn: &mut AsyncPgConnection,
-    token_id: i64,
+    owner: &KeyOwner,
     key: &str,
     request: &Fingerprint,
     now: DateTime<Utc>,
@@ -59,7 +60,7 @@ pub async fn claim(
 ) -> Result<Claim> {
     idempotency::delete_expired(conn, now).await?;
     let new_claim = idempotency::NewClaim {
-        token_id,
+        owner,
         key,
         method: &request.method,
         path: &request.path,
@@ -70,9 +71,9 @@ pub async fn claim(
     if idempotency::insert_claim(conn, new_claim).await? {
         return Ok(Claim::Claimed);
     }
-    let Some(row) = idempotency::find(conn, token_id, key).await? else {
+    let Some(row) = idempotency::find(conn, owner, key).await? else {
         // Released between our insert and our read: the key is free again.
-        return Box::pin(claim(conn, token_id, key, request, now, ttl)).await;
+        return Box::pin(claim(conn, owner, key, request, now, ttl)).await;
     };
     let first = Fingerprint {
         method: row.method,
@@ -85,7 +86,7 @@ pub async fn claim(
     if row.status.is_none() && row.created_at <= now - Duration::minutes(ABANDONED_AFTER_MINUTES) {
         // Take the abandoned claim over, unless another request just did.
         let taken =
-            idempotency::take_over(conn, token_id, key, row.created_at, now, now + ttl).await?;
+            idempotency::take_over(conn, owner, key, row.created_at, now, now + ttl).await?;
         return Ok(if taken {
             Claim::Claimed
         } else {
@@ -105,15 +106,15 @@ pub async fn claim(
 /// Stores the answer of a claimed key.
 pub async fn finish(
     conn: &mut AsyncPgConnection,
-    token_id: i64,
+    owner: &KeyOwner,
     key: &str,
     answer: &StoredAnswer,
 ) -> Result<()> {
     let status = i16::try_from(answer.status).unwrap_or(500);
-    idempotency::store_answer(conn, token_id, key, status, &answer.headers, &answer.body).await
+    idempotency::store_answer(conn, owner, key, status, &answer.headers, &answer.body).await
 }
 
 /// Frees a claimed key whose request failed on our side (5xx), so the client may retry it.
-pub async fn release(conn: &mut AsyncPgConnection, token_id: i64, key: &str) -> Result<()> {
-    idempotency::release(conn, token_id, key).await
+pub async fn release(conn: &mut AsyncPgConnection, owner: &KeyOwner, key: &str) -> Result<()> {
+    idempotency::release(conn, owner, key).await
 }

@@ -47,6 +47,10 @@ pub struct SubmissionRow {
     pub accepted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who submitted it last: the token's name, or the person's.
+    pub submitted_by: Option<String>,
+    /// Who returned or accepted it last.
+    pub reviewed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -90,6 +94,8 @@ pub struct BoardRow {
     pub first_minutes_late: Option<i32>,
     pub submit_count: Option<i32>,
     pub extension: Option<DateTime<Utc>>,
+    pub submitted_by: Option<String>,
+    pub reviewed_by: Option<String>,
 }
 
 /// The columns of a [`BoardRow`]: a participating unit, left-joined to its report and its
@@ -105,6 +111,8 @@ pub(crate) type BoardColumns = (
     Nullable<submissions::first_minutes_late>,
     Nullable<submissions::submit_count>,
     Nullable<period_extensions::deadline>,
+    Nullable<submissions::submitted_by>,
+    Nullable<submissions::reviewed_by>,
 );
 
 pub(crate) fn board_columns() -> BoardColumns {
@@ -119,6 +127,8 @@ pub(crate) fn board_columns() -> BoardColumns {
         submissions::first_minutes_late.nullable(),
         submissions::submit_count.nullable(),
         period_extensions::deadline.nullable(),
+        submissions::submitted_by.nullable(),
+        submissions::reviewed_by.nullable(),
     )
 }
 

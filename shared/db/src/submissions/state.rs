@@ -77,6 +77,7 @@ pub struct Submitted {
     pub submit_count: i32,
     pub revision: i32,
     pub updated_at: DateTime<Utc>,
+    pub submitted_by: Option<String>,
 }
 
 /// What a review (return or acceptance) changes on the report's row.
@@ -89,6 +90,7 @@ pub struct Reviewed {
     pub accepted_at: Option<DateTime<Utc>>,
     pub revision: i32,
     pub updated_at: DateTime<Utc>,
+    pub reviewed_by: Option<String>,
 }
 
 /// Records the submission of report `id`; the row as it is now.

@@ -174,6 +174,14 @@ pub struct Submission {
     pub return_reason: Option<String>,
     pub returned_at: Option<DateTime<FixedOffset>>,
     pub accepted_at: Option<DateTime<FixedOffset>>,
+    /// Who submitted the report last: the API token's name, or the person's name for an
+    /// OpenID Connect access token.
+    #[schema(example = "Trần Thị Bình")]
+    pub submitted_by: Option<String>,
+    /// Who returned or accepted the report last (the Office's token, or a person's name);
+    /// kept when the unit submits again.
+    #[schema(example = "Lê Văn Phòng")]
+    pub reviewed_by: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     /// Only in the answer of an import of the statistics form, and only when there is
@@ -233,6 +241,12 @@ pub struct SubmissionSummary {
     pub timeliness: Option<Timeliness>,
     pub minutes_late: Option<i32>,
     pub submit_count: i32,
+    /// Who submitted the report last (a token's or a person's name).
+    #[schema(example = "Trần Thị Bình")]
+    pub submitted_by: Option<String>,
+    /// Who returned or accepted the report last.
+    #[schema(example = "Lê Văn Phòng")]
+    pub reviewed_by: Option<String>,
     pub updated_at: DateTime<FixedOffset>,
 }
 
@@ -470,6 +484,13 @@ pub struct ComplianceRow {
     pub overdue_minutes: Option<i64>,
     /// How many times the unit has submitted (versions).
     pub versions: i32,
+    /// For a reported unit: who submitted its report last (a token's or a person's name).
+    #[schema(example = "Trần Thị Bình")]
+    pub submitted_by: Option<String>,
+    /// For a returned or accepted report: who returned or accepted it (a token's or a
+    /// person's name).
+    #[schema(example = "Lê Văn Phòng")]
+    pub reviewed_by: Option<String>,
     /// The unit's deadline (an extension's, or the period's).
     pub deadline: DateTime<FixedOffset>,
     pub has_extension: bool,

@@ -213,6 +213,16 @@ pub(super) fn board(
     })
 }
 
+/// Who returned or accepted a report that stands returned or accepted.
+fn reviewer(row: &BoardRow) -> Option<String> {
+    matches!(
+        row.status,
+        Some(SubmissionStatus::Returned | SubmissionStatus::Accepted)
+    )
+    .then(|| row.reviewed_by.clone())
+    .flatten()
+}
+
 /// One unit's line on the board, standing as `standing` at the board's instant.
 fn compliance_row(
     row: &BoardRow,
@@ -236,6 +246,8 @@ fn compliance_row(
             _ => None,
         },
         versions: row.submit_count.unwrap_or(0),
+        submitted_by: row.submitted_by.clone().filter(|_| reported),
+        reviewed_by: reviewer(row),
         deadline: local(row.extension.unwrap_or(period_deadline)),
         has_extension: row.extension.is_some(),
         escalation_level: escalation_levels.get(&row.unit_id).copied(),

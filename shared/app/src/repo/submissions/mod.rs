@@ -85,6 +85,7 @@ async fn enqueue_receipts(
     row: &SubmissionRow,
     event: &str,
     sequence: i32,
+    by: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let contacts = schedule::contacts_of(conn, &[row.unit_id]).await?;
@@ -101,6 +102,7 @@ async fn enqueue_receipts(
         let job = Receipt {
             submission_id: row.id,
             event: event.to_owned(),
+            by: Some(by.to_owned()),
             recipient,
         }
         .to_new_job(key, now)?;

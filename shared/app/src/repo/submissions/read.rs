@@ -270,6 +270,8 @@ impl Loaded {
             return_reason: row.return_reason.clone(),
             returned_at: local_opt(row.returned_at),
             accepted_at: local_opt(row.accepted_at),
+            submitted_by: row.submitted_by.clone(),
+            reviewed_by: row.reviewed_by.clone(),
             created_at: local(row.created_at),
             updated_at: local(row.updated_at),
             import_warnings: Vec::new(),
@@ -381,6 +383,8 @@ pub async fn list(
                 timeliness: row.first_timeliness,
                 minutes_late: row.first_minutes_late,
                 submit_count: row.submit_count,
+                submitted_by: row.submitted_by,
+                reviewed_by: row.reviewed_by,
                 updated_at: local(row.updated_at),
             })
         })

@@ -137,6 +137,7 @@ pub(crate) async fn submit_at(
             submit_count: version,
             revision: row.revision + 1,
             updated_at: now,
+            submitted_by: Some(principal.name.clone()),
         };
         cchc_db::running_sums::keep_sums(conn).await?;
         let updated = cchc_db::submissions::record_submitted(conn, id, &submitted).await?;
@@ -158,7 +159,7 @@ pub(crate) async fn submit_at(
             &loaded.values,
         )
         .await?;
-        enqueue_receipts(conn, &row, "submitted", version, now).await?;
+        enqueue_receipts(conn, &row, "submitted", version, &principal.name, now).await?;
         events::submission_changed(conn, EventType::SubmissionSubmitted, id, now).await?;
         record_transition(conn, &row, &updated, "submitted", actor, now).await
     })
@@ -209,6 +210,7 @@ pub(super) async fn review(
             accepted_at: if returned { row.accepted_at } else { Some(now) },
             revision: row.revision + 1,
             updated_at: now,
+            reviewed_by: Some(principal.name.clone()),
         };
         cchc_db::running_sums::keep_sums(conn).await?;
         let updated = cchc_db::submissions::record_reviewed(conn, id, &reviewed).await?;
@@ -217,7 +219,7 @@ pub(super) async fn review(
         } else {
             running::accepted(conn, row.period_id, id).await?;
         }
-        enqueue_receipts(conn, &row, recorded, updated.revision, now).await?;
+        enqueue_receipts(conn, &row, recorded, updated.revision, &principal.name, now).await?;
         let event = if returned {
             EventType::SubmissionReturned
         } else {
