@@ -37,6 +37,7 @@ mod notifications;
 mod oidc;
 mod oidc_provider;
 mod openapi;
+mod openapi_examples;
 mod outbound;
 mod periods;
 mod pinned_versions;
