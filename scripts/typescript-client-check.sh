@@ -11,7 +11,8 @@
 #   4. a fresh database (cchc_tsclient) with the demo data and an admin token, `cchc-api serve`
 #      on a free loopback port, and examples/round.ts driving one reporting round through the
 #      client: periods, units, a new period opened, a reporter token, a report started,
-#      filled in with If-Match, submitted, accepted by the Office, the compliance board.
+#      filled in with If-Match, its narrative uploaded (a typed Blob), submitted, accepted by
+#      the Office, the compliance board.
 #
 # Exits non-zero on any failure. Uses target/debug/cchc-api (built if missing) or CCHC_API_BIN.
 set -euo pipefail

@@ -147,7 +147,22 @@ pub fn app(
         .wrap(TracingLogger::<RedactedRootSpan>::new())
         .app_data(web::Data::new(state))
         .app_data(BodyLimit(body_limit))
-        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::RouteNotFound.into()))
+        .app_data({
+            // A path that is a route of its own for other methods (`PUT
+            // /api/v1/criteria-sets/import.xlsx`, taken by `PUT /api/v1/criteria-sets/{id}`
+            // with an id that does not parse) is 405 there, not 404.
+            let routes = routes.clone();
+            web::PathConfig::default().error_handler(move |_, req| {
+                match routes.literal_methods(req.path()) {
+                    Some(allowed) => ApiError::MethodNotAllowed {
+                        method: req.method().to_string(),
+                        allowed,
+                    },
+                    None => ApiError::RouteNotFound,
+                }
+                .into()
+            })
+        })
         .into_utoipa_app()
         .configure(register)
         .split_for_parts();
@@ -301,7 +316,20 @@ impl KnownRoutes {
         Self(Arc::new(routes))
     }
 
+    /// The methods of the route written exactly as `path` (no parameter in it).
+    fn literal_methods(&self, path: &str) -> Option<Vec<String>> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| t == s);
+            matches.then(|| methods.clone())
+        })
+    }
+
     fn allowed_methods(&self, path: &str) -> Option<Vec<String>> {
+        if let Some(methods) = self.literal_methods(path) {
+            return Some(methods);
+        }
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.0.iter().find_map(|(template, methods)| {
             let matches = template.len() == segments.len()

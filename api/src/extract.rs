@@ -211,7 +211,31 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let parsed = serde_path_to_error::deserialize(&mut deserializer);
+    // An integer written with a zero fraction (`2045.0`) is an integer for JSON Schema, as the
+    // document's `type: integer` says; serde wants `2045`, so such a body is read again with
+    // those numbers made integers.
+    if let Err(error) = &parsed {
+        if error
+            .inner()
+            .to_string()
+            .starts_with("invalid type: floating point")
+        {
+            if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
+                if integral_floats(&mut value) {
+                    return serde_path_to_error::deserialize(value).map_err(|error| {
+                        let field = field_error(&error, "body");
+                        ApiError::bad_request(
+                            "invalid_body",
+                            format!("{}: {}", field.field, field.message),
+                            vec![field],
+                        )
+                    });
+                }
+            }
+        }
+    }
+    let value = parsed.map_err(|error| {
         // serde_json reports some type errors (e.g. null for a string) as syntax errors; the
         // body is malformed only if it is not JSON at all.
         let malformed = (error.inner().is_syntax() || error.inner().is_eof())
@@ -239,6 +263,32 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         )
     })?;
     Ok(value)
+}
+
+/// Makes every number with a zero fraction that an `f64` holds exactly (|n| < 2^53) an
+/// integer; true when one was.
+fn integral_floats(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(number) if number.is_f64() => match number.as_f64() {
+            Some(float) if float.fract() == 0.0 && float.abs() < EXACT => {
+                // In range and whole: the cast is exact.
+                #[allow(clippy::cast_possible_truncation)]
+                let integer = float as i64;
+                *value = Value::from(integer);
+                true
+            }
+            _ => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |found, item| integral_floats(item) | found),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |found, item| integral_floats(item) | found),
+        _ => false,
+    }
 }
 
 fn contains_escaped_nul(body: &[u8]) -> bool {

@@ -10,6 +10,8 @@ use utoipa::OpenApi;
 
 pub mod codes;
 mod exact;
+mod examples;
+mod text;
 mod webhooks;
 
 use crate::error::{Problem, PROBLEM_JSON};
@@ -163,6 +165,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             PROBLEM_JSON,
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("Problem")))
+                .example(Some(examples::shared(status.parse().expect("a status"))))
                 .build(),
         );
         if *status == "429" {
@@ -239,7 +242,9 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         ))
         .build()]);
     let mut api = exact::apply(api);
+    text::apply(&mut api);
     webhooks::add(&mut api);
+    examples::add(&mut api);
     api
 }
 

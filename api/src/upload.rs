@@ -151,6 +151,18 @@ pub async fn read_upload_form(
                         Vec::new(),
                     )
                 })?;
+                // PostgreSQL text cannot hold NUL: refused here, as in JSON bodies.
+                if text.contains('\0') {
+                    return Err(ApiError::bad_request(
+                        "invalid_body",
+                        format!("the form field {name} must not contain NUL characters"),
+                        vec![cchc_domain::error::FieldError::new(
+                            name,
+                            "invalid_character",
+                            "must not contain NUL characters",
+                        )],
+                    ));
+                }
                 if !seen {
                     form.fields.push((name, text));
                 }

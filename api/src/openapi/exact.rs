@@ -39,6 +39,17 @@ impl Doc<'_> {
             .insert(name.to_owned(), schema);
     }
 
+    /// A component schema, as JSON.
+    fn schema_json(&self, name: &str) -> Value {
+        let schema = self
+            .0
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name))
+            .unwrap_or_else(|| panic!("no schema {name}"));
+        serde_json::to_value(schema).expect("a schema is JSON")
+    }
+
     /// Rewrites a property of a component schema, in place (its position is kept).
     fn property(&mut self, name: &str, field: &str, edit: impl FnOnce(&mut Value)) {
         use utoipa::openapi::schema::Schema;
@@ -275,13 +286,66 @@ fn constraints(doc: &mut Doc) {
             || schema["type"]
                 .as_array()
                 .is_some_and(|types| types.iter().any(|t| t == "string"));
-        if is_text && schema.get("enum").is_none() && schema.get("format").is_none() {
-            schema["pattern"] = json!(NO_NUL);
+        if is_text && schema.get("enum").is_none() {
+            match schema.get("format").and_then(Value::as_str) {
+                None => schema["pattern"] = json!(NO_NUL),
+                Some("date") => schema["pattern"] = json!(super::text::DATE),
+                Some("date-time") => schema["pattern"] = json!(super::text::DATE_TIME),
+                Some(_) => {}
+            }
         }
         if parameter["name"] == "under" {
             parameter["schema"]["minLength"] = json!(1);
         }
     });
+    // Lists whose items must not repeat (422 `duplicate`), and the days of a reminder policy.
+    for schema in ["CreateWebhook", "UpdateWebhook"] {
+        doc.property(schema, "event_types", |property| {
+            property["uniqueItems"] = json!(true);
+        });
+    }
+    doc.property(
+        "ReminderPolicyInput",
+        "reminder_working_days_before",
+        |property| {
+            property["uniqueItems"] = json!(true);
+            property["items"]["maximum"] = json!(30);
+        },
+    );
+    // What the consolidated report prints on one line each (`ReportOptions::from_query`).
+    for path in [
+        "/api/v1/periods/{id}/filing.zip",
+        "/api/v1/periods/{id}/consolidation.docx",
+    ] {
+        for (name, max) in [
+            ("recipient", 200),
+            ("signer_title", 100),
+            ("signer_name", 100),
+        ] {
+            doc.parameter(path, name, |parameter| {
+                parameter["schema"]["minLength"] = json!(1);
+                parameter["schema"]["maxLength"] = json!(max);
+                parameter["schema"]["pattern"] = json!(super::text::line_pattern());
+            });
+        }
+    }
+    // An extension gives a new deadline: any form of due but `recurring` (422
+    // `not_a_deadline` otherwise).
+    let mut deadline = doc.schema_json("TaskDue");
+    let variants = deadline["oneOf"]
+        .as_array_mut()
+        .expect("TaskDue is one of its forms");
+    variants.retain(|variant| variant["properties"]["kind"]["enum"] != json!(["recurring"]));
+    deadline["description"] =
+        json!("A due that is a deadline: any form of `TaskDue` but `recurring`.");
+    doc.add_schema("TaskDeadline", deadline);
+    doc.set_ref("GrantTaskExtension", "due", "TaskDeadline");
+    // A share in percent with two decimals, as in `CreateCriteriaSet`.
+    doc.parameter(
+        "/api/v1/criteria-sets/import.xlsx",
+        "restored_share_percent",
+        |parameter| parameter["schema"]["multipleOf"] = json!(0.01),
+    );
     doc.parameter("/api/v1/holidays", "year", |parameter| {
         parameter["schema"]["minimum"] = json!(1900);
         parameter["schema"]["maximum"] = json!(2200);
@@ -293,5 +357,4 @@ fn constraints(doc: &mut Doc) {
     });
 }
 
-/// Text without NUL (PostgreSQL text cannot hold it; the API refuses it with 400).
-const NO_NUL: &str = "^[^\\x00]*$";
+use super::text::NO_NUL;

@@ -130,7 +130,8 @@ fn envelope_schema(event_type: EventType, data: &str) -> Schema {
                     .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
                     .description(Some(
                         "When the change happened (local time, +07:00), not when it was sent.",
-                    )),
+                    ))
+                    .examples([json!("2026-12-04T16:30:00+07:00")]),
             )
             .required("occurred_at")
             .property("data", Ref::from_schema_name(data))

@@ -48,7 +48,20 @@ pub async fn list(
 #[utoipa::path(
     operation_id = "create_task",
     tag = "tasks",
-    request_body = CreateTask,
+    request_body(
+        content = CreateTask,
+        description = "A task of a directive document of the registry (`source_document_id`)",
+        example = json!({
+            "code": "3",
+            "title": "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực lưu thông hàng hóa",
+            "source_document_id": 1,
+            "content_area": "administrative_procedure_reform",
+            "lead_unit_code": "QLTM",
+            "coordinating_unit_codes": ["VP"],
+            "expected_output": "Báo cáo kết quả rà soát",
+            "due": {"kind": "quarter", "year": 2027, "quarter": 2}
+        })
+    ),
     responses(
         (status = 201, description = "Created", body = TaskDetail),
         (status = 409, description = "The code is taken in the document (`duplicate_code`)", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -40,6 +40,7 @@ mod oidc_names;
 mod oidc_provider;
 mod oidc_sign_in;
 mod openapi;
+mod openapi_examples;
 mod outbound;
 mod periods;
 mod pinned_versions;

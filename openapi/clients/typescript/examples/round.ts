@@ -2,8 +2,8 @@
 //   CCHC_BASE_URL=http://127.0.0.1:8080 CCHC_ADMIN_TOKEN=cchc_… node dist/examples/round.js
 // The Office lists the periods and units, creates and opens a period for one unit, and gives the
 // unit a reporter token; the unit starts its report, fills it in (If-Match with the ETag it was
-// given) and submits it; the Office accepts it and reads the compliance board. Every value
-// comes typed from the document: no casts.
+// given), attaches its narrative as a PDF and submits it; the Office accepts it and reads the
+// compliance board. Every value comes typed from the document: no casts.
 import { createCchcClient, type Schemas } from "../src/index.js";
 
 interface Answer<T> {
@@ -35,6 +35,26 @@ function header(response: Response, name: string): string {
     throw new Error(`[round] ${response.url} answered without ${name}`);
   }
   return value;
+}
+
+/** A one-page PDF with a correct cross-reference table (ASCII, so its UTF-8 is itself). */
+function minimalPdf(): string {
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return out;
 }
 
 /** `YYYY-MM-DD` of a date in Vietnam's time (+07:00). */
@@ -145,6 +165,27 @@ const filled = ok(
 expect(filled.revision > draft.revision, "a new revision");
 const answered = filled.values.filter((v) => v.answered).length;
 expect(answered === 2, `both values answered, got ${answered}`);
+
+// The narrative as a PDF: the multipart body is typed from the document (`file` is a Blob),
+// and FormData carries it with its file name.
+const narrative: Schemas["AttachmentUpload"] = {
+  file: new Blob([minimalPdf()], { type: "application/pdf" }),
+  purpose: "narrative",
+};
+const attached = ok(
+  "attach the narrative",
+  await reporter.POST("/api/v1/submissions/{id}/attachments", {
+    params: { path: { id: draft.id } },
+    body: narrative,
+    bodySerializer(body) {
+      const form = new FormData();
+      form.append("file", body.file, "bao-cao-thuyet-minh.pdf");
+      form.append("purpose", body.purpose);
+      return form;
+    },
+  }),
+);
+expect(attached.filename === "bao-cao-thuyet-minh.pdf", `the file's name, got ${attached.filename}`);
 
 const submitted = ok(
   "submit it",

@@ -3132,13 +3132,19 @@ export interface components {
         };
         /** @description A round with its parts (a reporter sees its own unit's parts only). */
         Assessment: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
             year: number;
             title: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 8
+             */
             criteria_set_id: number;
             status: components["schemas"]["AssessmentStatus"];
             /** Format: date-time */
@@ -3174,6 +3180,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["AssessmentEventData"];
@@ -3183,6 +3190,7 @@ export interface components {
             /**
              * Format: int64
              * @description `GET /api/v1/assessments/{assessment_id}` has the rest.
+             * @example 5
              */
             assessment_id: number;
             /** @example TDG-2026 */
@@ -3225,12 +3233,14 @@ export interface components {
             /**
              * Format: int64
              * @description A document of the registry (number, date, issuer, title).
+             * @example 31
              */
             document_id?: number | null;
             /**
              * Format: int64
              * @description A file uploaded to the round (`POST /api/v1/assessments/{id}/files`) by the part's
              *     unit or by the Office.
+             * @example 105
              */
             file_id?: number | null;
             /** @example Mục II.1 */
@@ -3240,9 +3250,15 @@ export interface components {
         };
         /** @description A file of evidence in a round. */
         AssessmentFile: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             assessment_id: number;
             unit?: null | components["schemas"]["UnitRef"];
             /**
@@ -3292,7 +3308,10 @@ export interface components {
         };
         /** @description A file as a citation names it. */
         AssessmentFileRef: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example Biên bản kiểm tra CCHC 2026.pdf */
             filename: string;
@@ -3309,7 +3328,7 @@ export interface components {
              * @description The file, sent as a file part with its name: PDF, DOCX, XLSX, PNG or JPEG, decided from
              *     its content.
              */
-            file: string;
+            file: Blob;
             /**
              * @description The unit whose evidence it is. A reporter uploads for its own unit (it may name it);
              *     the Office names a unit with parts in the round, or none for its own file.
@@ -3319,7 +3338,10 @@ export interface components {
         };
         /** @description A leaf criterion's part of a round. */
         AssessmentItem: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             criterion_id: number;
             /** @example 1.1 */
             code: string;
@@ -3376,7 +3398,10 @@ export interface components {
          *     the total, the ranking class and rank; earlier years.
          */
         AssessmentResults: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             assessment_id: number;
             /** Format: int32 */
             year: number;
@@ -3431,6 +3456,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["AssessmentEventData"];
@@ -3446,7 +3472,10 @@ export interface components {
         AssessmentStatus: "open" | "sent" | "appraised";
         /** @description A round in a list. */
         AssessmentSummary: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
@@ -3465,9 +3494,15 @@ export interface components {
         };
         /** @description A file of a submission. */
         Attachment: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 58
+             */
             submission_id: number;
             purpose: components["schemas"]["AttachmentPurpose"];
             /**
@@ -3536,7 +3571,7 @@ export interface components {
              * Format: binary
              * @description The file, sent as a file part with its name. Its type is decided from its content.
              */
-            file: string;
+            file: Blob;
             purpose: components["schemas"]["AttachmentPurpose"];
             /**
              * @description The indicator (of the submission's period) the file supports.
@@ -3556,14 +3591,20 @@ export interface components {
              * @example Văn phòng Sở - chuyên viên CCHC
              */
             name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             token_id?: number | null;
             role?: null | components["schemas"]["Role"];
             person?: null | components["schemas"]["Person"];
         };
         /** @description One recorded change. */
         AuditEvent: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** Format: date-time */
             occurred_at: string;
@@ -3605,7 +3646,10 @@ export interface components {
         };
         /** @description A campaign with its rounds, criteria and registered units. */
         Campaign: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
@@ -3712,6 +3756,7 @@ export interface components {
             /**
              * Format: int64
              * @description `GET /api/v1/campaigns/{campaign_id}/rounds/{round}/leaderboard` has the frozen board.
+             * @example 4
              */
             campaign_id: number;
             /** @example TD-TTHC-2017 */
@@ -3747,6 +3792,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["CampaignRoundEventData"];
@@ -3780,7 +3826,10 @@ export interface components {
         };
         /** @description A campaign in a list. */
         CampaignSummary: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
@@ -3814,7 +3863,10 @@ export interface components {
         Comparator: "gte" | "lte" | "eq" | "gt" | "lt";
         /** @description Who has reported, when, and who is missing: the period at one instant. */
         ComplianceBoard: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             period_code: string;
             period_title: string;
@@ -3844,12 +3896,18 @@ export interface components {
         };
         /** @description One participating unit on the compliance board. */
         ComplianceRow: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             unit_id: number;
             unit_code: string;
             unit_name: string;
             standing: components["schemas"]["Standing"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 58
+             */
             submission_id?: number | null;
             status?: null | components["schemas"]["SubmissionStatus"];
             /** Format: date-time */
@@ -4012,7 +4070,10 @@ export interface components {
         };
         /** @description The consolidated report of a period. */
         Consolidation: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             period_code: string;
             period_title: string;
@@ -4039,9 +4100,15 @@ export interface components {
              * @example Chuyên viên
              */
             position_title?: string | null;
-            /** @example lannt@sct.khanhhoa.gov.vn */
+            /**
+             * Format: email
+             * @example lannt@sct.khanhhoa.gov.vn
+             */
             email: string;
-            /** @example 0258 3822 123 */
+            /**
+             * @description 8 to 15 digits; spaces, dots, dashes, parentheses and a leading `+` allowed.
+             * @example 0258 3822 123
+             */
             phone?: string | null;
         };
         /**
@@ -4058,7 +4125,16 @@ export interface components {
          * @enum {string}
          */
         ContentArea: "institutional_reform" | "administrative_procedure_reform" | "organizational_reform" | "civil_service_quality" | "public_finance_reform" | "digital_government" | "communication" | "inspection";
-        /** @description A new round (the Office) against a published criteria set. */
+        /**
+         * @description A new round (the Office) against a published criteria set.
+         * @example {
+         *       "code": "TDG-2027",
+         *       "criteria_set_id": 1,
+         *       "send_due_at": "2026-12-20T17:00:00+07:00",
+         *       "title": "Tự đánh giá Chỉ số CCHC năm 2026",
+         *       "units_due_at": "2026-12-10T17:00:00+07:00"
+         *     }
+         */
         CreateAssessment: {
             /**
              * @description Unique; letters, digits, `.`, `_`, `-`, at most 40 characters.
@@ -4067,7 +4143,10 @@ export interface components {
             code: string;
             /** @example Tự đánh giá Chỉ số CCHC năm 2026 */
             title: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 8
+             */
             criteria_set_id: number;
             /**
              * Format: date-time
@@ -4082,7 +4161,42 @@ export interface components {
              */
             send_due_at: string;
         };
-        /** @description A new campaign (the Office). */
+        /**
+         * @description A new campaign (the Office).
+         * @example {
+         *       "code": "TD-TTHC-2027",
+         *       "criteria": [
+         *         {
+         *           "code": "TC1",
+         *           "kind": "scored",
+         *           "max_points": 40,
+         *           "source": {
+         *             "method": "reports_on_time"
+         *           },
+         *           "title": "Nộp báo cáo đúng hạn"
+         *         },
+         *         {
+         *           "code": "TC2",
+         *           "kind": "bonus",
+         *           "max_points": 10,
+         *           "source": {
+         *             "method": "entered"
+         *           },
+         *           "title": "Sáng kiến cải cách hành chính"
+         *         }
+         *       ],
+         *       "participation": "all",
+         *       "rounds": [
+         *         {
+         *           "ends_on": "2027-06-29",
+         *           "review_on": "2027-06-30",
+         *           "starts_on": "2027-01-01"
+         *         }
+         *       ],
+         *       "title": "Phong trào thi đua \"Giải quyết nhanh thủ tục hành chính cho cá nhân, tổ chức và doanh nghiệp\"",
+         *       "year": 2027
+         *     }
+         */
         CreateCampaign: {
             /**
              * @description Unique; letters, digits, `.`, `_`, `-`, at most 40 characters.
@@ -4099,6 +4213,7 @@ export interface components {
             /**
              * Format: int64
              * @description The launching document (kế hoạch, quyết định) in the registry.
+             * @example 31
              */
             document_id?: number | null;
             participation: components["schemas"]["Participation"];
@@ -4107,7 +4222,51 @@ export interface components {
             /** @description 1 to 50; at least one scored. */
             criteria: components["schemas"]["CampaignCriterionInput"][];
         };
-        /** @description A new criteria set (the Office), as a draft. */
+        /**
+         * @description A new criteria set (the Office), as a draft.
+         * @example {
+         *       "code": "PAR-SO-2027",
+         *       "criteria": [
+         *         {
+         *           "code": "1",
+         *           "max_points": 3,
+         *           "title": "Công tác chỉ đạo, điều hành cải cách hành chính"
+         *         },
+         *         {
+         *           "code": "1.1",
+         *           "evidence_hint": "Kế hoạch CCHC năm của Sở",
+         *           "max_points": 1.5,
+         *           "parent_code": "1",
+         *           "scoring": {
+         *             "method": "entered"
+         *           },
+         *           "title": "Kế hoạch cải cách hành chính năm"
+         *         },
+         *         {
+         *           "code": "1.2",
+         *           "max_points": 1.5,
+         *           "parent_code": "1",
+         *           "scoring": {
+         *             "method": "entered"
+         *           },
+         *           "title": "Báo cáo cải cách hành chính định kỳ"
+         *         }
+         *       ],
+         *       "ranking_classes": [
+         *         {
+         *           "label": "Tốt",
+         *           "min_points": 90
+         *         },
+         *         {
+         *           "label": "Khá",
+         *           "min_points": 80
+         *         }
+         *       ],
+         *       "restored_share_percent": 70,
+         *       "title": "Bộ tiêu chí xác định Chỉ số cải cách hành chính các sở, ban, ngành năm 2027",
+         *       "year": 2027
+         *     }
+         */
         CreateCriteriaSet: {
             /**
              * @description Unique; letters, digits, `.`, `_`, `-`, at most 40 characters.
@@ -4124,6 +4283,7 @@ export interface components {
             /**
              * Format: int64
              * @description The province's decision that issues the set, in the registry.
+             * @example 31
              */
             document_id?: number | null;
             /**
@@ -4138,7 +4298,17 @@ export interface components {
             /** @description Areas, criteria and sub-criteria, parents before their children; at most 1000. */
             criteria: components["schemas"]["CriterionInput"][];
         };
-        /** @description A new document registered by hand. */
+        /**
+         * @description A new document registered by hand.
+         * @example {
+         *       "direction": "outgoing",
+         *       "issued_on": "2026-11-02",
+         *       "issuing_agency": "Sở Công Thương",
+         *       "number": "3394/SCT-VP",
+         *       "signer": "Lê Thu Hải",
+         *       "subject": "V/v báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026"
+         *     }
+         */
         CreateDocument: {
             /**
              * @description Number and symbol per Decree 30/2020/NĐ-CP: `383/KH-SCT`, `3394/SCT-VP`,
@@ -4165,6 +4335,15 @@ export interface components {
             signer?: string | null;
             direction: components["schemas"]["DocumentDirection"];
         };
+        /**
+         * @example {
+         *       "date": "2027-02-08",
+         *       "kind": "public_holiday",
+         *       "name": "Tết Nguyên đán Đinh Mùi",
+         *       "note": "Theo thông báo nghỉ Tết của Bộ Nội vụ",
+         *       "provisional": true
+         *     }
+         */
         CreateHoliday: {
             /**
              * Format: date
@@ -4177,6 +4356,21 @@ export interface components {
             note?: string | null;
             provisional?: boolean | null;
         };
+        /**
+         * @example {
+         *       "code": "TTHC-CATGIAM",
+         *       "content_area": "administrative_procedure_reform",
+         *       "evidence_required": true,
+         *       "kind": "ratio",
+         *       "name": "Tỷ lệ TTHC được cắt giảm, đơn giản hóa",
+         *       "target": {
+         *         "comparator": "gte",
+         *         "threshold": 20
+         *       },
+         *       "tolerance": 0,
+         *       "unit_of_measure": "%"
+         *     }
+         */
         CreateIndicator: {
             /**
              * @description Unique code: upper-case letters, digits, `.`, `_`, `-`; at most 32 characters.
@@ -4188,11 +4382,12 @@ export interface components {
             description?: string | null;
             content_area: components["schemas"]["ContentArea"];
             kind: components["schemas"]["IndicatorKind"];
+            /** @example % */
             unit_of_measure?: string | null;
             target?: null | components["schemas"]["Target"];
             /**
              * Format: double
-             * @description Defaults to 0.
+             * @description Defaults to 0. At most 10^12; for a ratio, in percentage points, at most 100.
              */
             tolerance?: number | null;
             evidence_required?: boolean | null;
@@ -4204,6 +4399,29 @@ export interface components {
              */
             aggregation_weight?: string | null;
         };
+        /**
+         * @example {
+         *       "code": "2026-Q4",
+         *       "deadline": "2026-12-18T16:30:00+07:00",
+         *       "frequency": "quarterly",
+         *       "legal_basis": [
+         *         {
+         *           "issued_on": "2026-11-02",
+         *           "number": "733/SNV-TT",
+         *           "title": "Công văn về việc báo cáo cải cách hành chính định kỳ năm 2026"
+         *         }
+         *       ],
+         *       "report_type": "periodic",
+         *       "sequence": 4,
+         *       "title": "Báo cáo CCHC Quý IV/2026",
+         *       "unit_codes": [
+         *         "VP",
+         *         "KHTC",
+         *         "QLTM"
+         *       ],
+         *       "year": 2026
+         *     }
+         */
         CreatePeriod: {
             /**
              * @description Unique code, e.g. `2023-Q1`: letters, digits, `.`, `_`, `-`; at most 40 characters.
@@ -4217,7 +4435,7 @@ export interface components {
             frequency: components["schemas"]["Frequency"];
             /**
              * Format: int32
-             * @description Required unless the frequency is `ad_hoc`.
+             * @description Required unless the frequency is `ad_hoc`; 2000–2100.
              * @example 2023
              */
             year?: number | null;
@@ -4260,6 +4478,34 @@ export interface components {
              */
             qlvb_arrival_submits?: boolean | null;
         };
+        /**
+         * @example {
+         *       "areas": [
+         *         {
+         *           "content_area": "administrative_procedure_reform",
+         *           "coordinating_unit_codes": [
+         *             "QLTM"
+         *           ],
+         *           "lead_unit_code": "VP"
+         *         }
+         *       ],
+         *       "code": "KH-CCHC-2027",
+         *       "targets": [
+         *         {
+         *           "content_area": "administrative_procedure_reform",
+         *           "description": "Trên 50% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến"
+         *         }
+         *       ],
+         *       "title": "Kế hoạch cải cách hành chính năm 2027 của Sở Công Thương",
+         *       "working_group": [
+         *         {
+         *           "email": "lannt@sct.khanhhoa.gov.vn",
+         *           "name": "Nguyễn Thị Lan"
+         *         }
+         *       ],
+         *       "year": 2027
+         *     }
+         */
         CreatePlan: {
             /**
              * @description Unique code: letters, digits, `.`, `_`, `-`; at most 40 characters.
@@ -4277,6 +4523,7 @@ export interface components {
             /**
              * Format: int64
              * @description The registry document of the plan itself (e.g. `383/KH-SCT`).
+             * @example 31
              */
             document_id?: number | null;
             /** @description Registry documents the plan rests on, in the order it cites them. */
@@ -4294,6 +4541,22 @@ export interface components {
              */
             unit_code?: string | null;
         };
+        /**
+         * @example {
+         *       "code": "2.3",
+         *       "content_area": "administrative_procedure_reform",
+         *       "coordinating_unit_codes": [
+         *         "QLTM"
+         *       ],
+         *       "due": {
+         *         "date": "2027-05-10",
+         *         "kind": "date"
+         *       },
+         *       "expected_output": "Báo cáo kết quả rà soát",
+         *       "lead_unit_code": "VP",
+         *       "title": "Rà soát các thủ tục hành chính mức độ 3, 4 không phát sinh hồ sơ"
+         *     }
+         */
         CreateTask: {
             /**
              * @description Its number in the source: letters, digits, `.`, `_`, `-`; at most 40 characters;
@@ -4307,6 +4570,7 @@ export interface components {
              * Format: int64
              * @description For `POST /api/v1/tasks` only (a plan's tasks come from the plan): the directive
              *     document of the registry the task comes from.
+             * @example 42
              */
             source_document_id?: number | null;
             content_area?: null | components["schemas"]["ContentArea"];
@@ -4324,6 +4588,14 @@ export interface components {
             start_date?: string | null;
             due: components["schemas"]["TaskDue"];
         };
+        /**
+         * @example {
+         *       "expires_at": "2027-12-31T17:00:00+07:00",
+         *       "name": "Chuyên viên CCHC – Phòng KHTC",
+         *       "role": "reporter",
+         *       "unit_code": "KHTC"
+         *     }
+         */
         CreateToken: {
             /** @example Chuyên viên CCHC – Phòng KHTC */
             name: string;
@@ -4339,6 +4611,29 @@ export interface components {
              */
             expires_at?: string | null;
         };
+        /**
+         * @example {
+         *       "code": "PCTT",
+         *       "focal_persons": [
+         *         {
+         *           "email": "lannt@sct.khanhhoa.gov.vn",
+         *           "name": "Nguyễn Thị Lan",
+         *           "phone": "0258 3822 123",
+         *           "position_title": "Chuyên viên"
+         *         }
+         *       ],
+         *       "head": {
+         *         "email": "hungtv@sct.khanhhoa.gov.vn",
+         *         "name": "Trần Văn Hùng",
+         *         "phone": "0258 3822 456",
+         *         "position_title": "Trưởng phòng"
+         *       },
+         *       "kind": "division",
+         *       "name": "Phòng Pháp chế – Thanh tra",
+         *       "parent_code": "SCT",
+         *       "qlvb_code": "000.00.12.H57"
+         *     }
+         */
         CreateUnit: {
             /**
              * @description Unique code: upper-case letters, digits, `_` and `-`, at most 32 characters.
@@ -4364,6 +4659,17 @@ export interface components {
             head?: null | components["schemas"]["Contact"];
             focal_persons?: components["schemas"]["Contact"][];
         };
+        /**
+         * @example {
+         *       "active": true,
+         *       "description": "QLVB của Sở: nhận báo cáo đã nộp",
+         *       "event_types": [
+         *         "submission.submitted",
+         *         "submission.accepted"
+         *       ],
+         *       "url": "https://qlvb.example.gov.vn/hooks/cchc"
+         *     }
+         */
         CreateWebhook: {
             /**
              * @description Absolute `http` or `https` URL, at most 2000 characters.
@@ -4402,7 +4708,10 @@ export interface components {
         };
         /** @description A criteria set with its criteria in their order. */
         CriteriaSet: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
@@ -4420,11 +4729,13 @@ export interface components {
             /**
              * Format: int64
              * @description The version this one replaced.
+             * @example 42
              */
             previous_version_id?: number | null;
             /**
              * Format: int64
              * @description The version that replaced this one: edit that one, and new rounds score against it.
+             * @example 42
              */
             superseded_by_id?: number | null;
             /** Format: date-time */
@@ -4472,7 +4783,10 @@ export interface components {
         CriteriaSetStatus: "draft" | "published";
         /** @description A criteria set in a list, without its criteria. */
         CriteriaSetSummary: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
@@ -4498,7 +4812,10 @@ export interface components {
         };
         /** @description A criterion of a set. */
         Criterion: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example 2.1 */
             code: string;
@@ -4665,6 +4982,7 @@ export interface components {
             /**
              * Format: int64
              * @description The output document (sản phẩm) in the registry, e.g. the report or decision issued.
+             * @example 42
              */
             output_document_id?: number | null;
             /** @example Đã ban hành Báo cáo số 12/BC-VP ngày 30/5/2022. */
@@ -4684,7 +5002,10 @@ export interface components {
         };
         /** @description An official document of the registry. */
         Document: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /**
              * @description The number and symbol in canonical form (Decree 30/2020/NĐ-CP).
@@ -4750,6 +5071,7 @@ export interface components {
             /**
              * Format: int64
              * @description The integration token that delivered it (source `qlvb`).
+             * @example 42
              */
             integration_token_id?: number | null;
             status: components["schemas"]["DocumentStatus"];
@@ -4775,9 +5097,15 @@ export interface components {
         DocumentDirection: "incoming" | "outgoing";
         /** @description A stored file of a document. */
         DocumentFile: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 31
+             */
             document_id: number;
             /** @example 12-BC-QLCN.pdf */
             filename: string;
@@ -4804,18 +5132,22 @@ export interface components {
              * @description The file, sent as a file part with its name: PDF, DOCX, DOC, XLSX or XLS, decided from
              *     the content.
              */
-            file: string;
+            file: Blob;
         };
         /** @description A link of a document to a period or to a unit's submission. */
         DocumentLink: {
             role: components["schemas"]["DocumentLinkRole"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             /** @example 2026-Q4 */
             period_code: string;
             /**
              * Format: int64
              * @description For `unit_report` links.
+             * @example 58
              */
             submission_id?: number | null;
             /** @example QLCN */
@@ -4851,7 +5183,10 @@ export interface components {
         };
         /** @description An official document of the registry, as records that cite one show it. */
         DocumentRef: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /**
              * @description Number and symbol (Decree 30/2020/NĐ-CP).
@@ -4902,7 +5237,7 @@ export interface components {
          * Format: binary
          * @description A Word document (.docx)
          */
-        DocxDocument: string;
+        DocxDocument: Blob;
         /** @description An area's figures in an earlier year. */
         EarlierArea: {
             /** @example 1 */
@@ -4920,7 +5255,10 @@ export interface components {
         };
         /** @description An earlier year's result, to compare with. */
         EarlierResult: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             assessment_id: number;
             /** Format: int32 */
             year: number;
@@ -5002,11 +5340,17 @@ export interface components {
         };
         /** @description `data` of `unit.escalated`. */
         EscalationEventData: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             /** @example 2026-Q4 */
             period_code: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             unit_id: number;
             /** @example QLTM */
             unit_code: string;
@@ -5046,7 +5390,10 @@ export interface components {
         };
         /** @description The document an event recorded. */
         EventDocument: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example 12/BC-QLCN */
             number: string;
@@ -5108,11 +5455,13 @@ export interface components {
             /**
              * Format: int64
              * @description A document of the registry.
+             * @example 31
              */
             document_id?: number | null;
             /**
              * Format: int64
              * @description A file uploaded to this task (`POST /api/v1/tasks/{id}/files`).
+             * @example 105
              */
             file_id?: number | null;
             /** @example Mục II.2 */
@@ -5164,7 +5513,7 @@ export interface components {
          * Format: binary
          * @description Any file's bytes, in the OpenAPI document.
          */
-        FileBytes: string;
+        FileBytes: Blob;
         /** @description A file of the archive besides the manifest. */
         FiledFile: {
             name: string;
@@ -5247,7 +5596,10 @@ export interface components {
         };
         /** @description The period the report covers. */
         FilingPeriod: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             title: string;
@@ -5298,7 +5650,7 @@ export interface components {
         /** @description An extension of a task's deadline (the Office). */
         GrantTaskExtension: {
             /** @description The new due; its deadline must be later than the one that applies now. */
-            due: components["schemas"]["TaskDue"];
+            due: components["schemas"]["TaskDeadline"];
             /** @example Chờ ý kiến của Sở Tư pháp. */
             reason: string;
         };
@@ -5364,6 +5716,7 @@ export interface components {
             /**
              * Format: int64
              * @description The attachment of the report.
+             * @example 42
              */
             id: number;
             /** @example Báo cáo CCHC Quý IV-2026.docx */
@@ -5475,7 +5828,10 @@ export interface components {
         };
         /** @description One indicator's value in a submission, with what is derived from it. */
         IndicatorValue: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 23
+             */
             indicator_id: number;
             /** @example TTHC-DUNGHAN */
             code: string;
@@ -5559,7 +5915,10 @@ export interface components {
         ItemStatus: "pending" | "proposed" | "returned" | "accepted";
         /** @description A job of the worker's queue. */
         Job: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /**
              * @description `reminder`, `escalation_head`, `escalation_leadership`, `receipt`, `digest`,
@@ -5664,7 +6023,10 @@ export interface components {
         JobStatus: "queued" | "done" | "failed";
         /** @description A round's leaderboard (or the whole campaign's: each unit's mean over the rounds). */
         Leaderboard: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 4
+             */
             campaign_id: number;
             /**
              * Format: int32
@@ -5696,7 +6058,10 @@ export interface components {
              * @example 1
              */
             rank: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             unit_id: number;
             /** @example VP */
             unit_code: string;
@@ -5731,10 +6096,16 @@ export interface components {
          *       if it has none).
          */
         LinkDocument: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id?: number | null;
             role?: null | components["schemas"]["DocumentLinkRole"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 58
+             */
             submission_id?: number | null;
             /** @example QLCN */
             unit_code?: string | null;
@@ -5746,6 +6117,7 @@ export interface components {
             /**
              * Format: int64
              * @description The plan the task goes into.
+             * @example 3
              */
             plan_id: number;
             due: components["schemas"]["TaskDue"];
@@ -5767,7 +6139,10 @@ export interface components {
             reason?: string | null;
             unit_code?: string | null;
             period_code?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 58
+             */
             submission_id?: number | null;
         };
         /** @description Who the caller is. */
@@ -5775,6 +6150,7 @@ export interface components {
             /**
              * Format: int64
              * @description The API token's id; 0 for a person's OpenID Connect access token.
+             * @example 6
              */
             token_id: number;
             name: string;
@@ -5784,7 +6160,10 @@ export interface components {
         };
         /** @description A period's notifications. */
         NotificationSchedule: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             /** @example 2026-Q4 */
             period_code: string;
@@ -5803,7 +6182,10 @@ export interface components {
         };
         /** @description An official document linked to a submission, as the submission shows it. */
         OfficialDocument: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example 12/BC-QLCN */
             number: string;
@@ -5830,7 +6212,10 @@ export interface components {
         Participation: "all" | "registered";
         /** @description A reporting period (kỳ báo cáo). */
         Period: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example 2023-Q1 */
             code: string;
@@ -5893,6 +6278,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["PeriodEventData"];
@@ -5902,6 +6288,7 @@ export interface components {
             /**
              * Format: int64
              * @description `GET /api/v1/periods/{period_id}` has the rest.
+             * @example 12
              */
             period_id: number;
             /** @example 2026-Q4 */
@@ -5923,7 +6310,10 @@ export interface components {
         };
         /** @description An indicator of a period, in the version the period uses. */
         PeriodIndicator: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 23
+             */
             indicator_id: number;
             /** Format: int32 */
             version: number;
@@ -5955,6 +6345,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["PeriodEventData"];
@@ -5986,7 +6377,10 @@ export interface components {
         PeriodStatus: "draft" | "open" | "closed";
         /** @description A period as listed. */
         PeriodSummary: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             title: string;
@@ -6011,7 +6405,10 @@ export interface components {
         };
         /** @description Task completion per participating unit at a period's cut-off. */
         PeriodTaskCompletion: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             /** @example 2026-Q4 */
             period_code: string;
@@ -6024,7 +6421,10 @@ export interface components {
         };
         /** @description A unit taking part in a period. */
         PeriodUnit: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             unit_id: number;
             code: string;
             name: string;
@@ -6070,20 +6470,27 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["PingEventData"];
         };
         /** @description `data` of `ping`. */
         PingEventData: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 2
+             */
             subscription_id: number;
             /** @example ping from cchc */
             message: string;
         };
         /** @description A CCHC plan. */
         Plan: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example KH-CCHC-2022 */
             code: string;
@@ -6147,7 +6554,10 @@ export interface components {
         };
         /** @description Where a plan stands: its tasks by status per lead unit and per content area. */
         PlanBoard: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             plan_id: number;
             /**
              * Format: date-time
@@ -6178,7 +6588,10 @@ export interface components {
         };
         /** @description The plan a task belongs to. */
         PlanRef: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example KH-CCHC-2022 */
             code: string;
@@ -6195,7 +6608,10 @@ export interface components {
         PlanStatus: "draft" | "issued" | "closed";
         /** @description A plan as listed. */
         PlanSummary: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             code: string;
             /** Format: int32 */
@@ -6212,7 +6628,10 @@ export interface components {
         };
         /** @description A numeric target of the plan, e.g. "trên 50% hồ sơ được tiếp nhận trực tuyến". */
         PlanTarget: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /**
              * Format: int32
@@ -6281,7 +6700,8 @@ export interface components {
              */
             points?: number | null;
             /**
-             * @description For `levels` criteria: the index (from 0) of the level chosen; its points count.
+             * @description For `levels` criteria: the index (from 0) of the level chosen; its points count. At
+             *     most 100000: levels ascend from 0 to at most 1000 points in hundredths.
              * @example 0
              */
             level?: number | null;
@@ -6321,7 +6741,29 @@ export interface components {
             in_reply_to?: string | null;
             files?: components["schemas"]["QlvbFile"][];
         };
-        /** @description An inbound QLVB event: the same envelope as the webhooks this service sends. */
+        /**
+         * @description An inbound QLVB event: the same envelope as the webhooks this service sends.
+         * @example {
+         *       "data": {
+         *         "document": {
+         *           "files": [],
+         *           "in_reply_to": "3394/SCT-VP",
+         *           "issued_on": "2026-12-04",
+         *           "issuing_agency": "Phòng Quản lý Công nghiệp",
+         *           "number": "12/BC-QLCN",
+         *           "period_code": "2026-Q4",
+         *           "sender": {
+         *             "unit_code": "QLCNMT"
+         *           },
+         *           "signer": "Phạm Minh Tuấn",
+         *           "subject": "Báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026"
+         *         }
+         *       },
+         *       "id": "qlvb-evt-000123",
+         *       "occurred_at": "2026-12-04T16:30:00+07:00",
+         *       "type": "document.received"
+         *     }
+         */
         QlvbEvent: {
             /**
              * @description Unique per integration; the key of idempotency (send the same id when retrying).
@@ -6493,6 +6935,7 @@ export interface components {
         /** @description A mailbox: an optional display name and an address. */
         Recipient: {
             name?: string | null;
+            /** Format: email */
             email: string;
         };
         /**
@@ -6583,6 +7026,7 @@ export interface components {
         };
         /** @description Changes to a policy; absent fields keep their value. */
         ReminderPolicyInput: {
+            /** @description At most 10 distinct days, each 0–30. */
             reminder_working_days_before?: number[];
             /** @example 08:00 */
             reminder_time?: string;
@@ -6717,6 +7161,7 @@ export interface components {
             /**
              * Format: int64
              * @description The job, once recorded.
+             * @example 41
              */
             job_id?: number | null;
             /** @description What the job did (`sent <Message-ID>`, `skipped: …`). */
@@ -6739,6 +7184,7 @@ export interface components {
         ScoreThreshold: {
             /**
              * Format: double
+             * @description Within ±10^12.
              * @example 80
              */
             at_least: number;
@@ -6808,7 +7254,10 @@ export interface components {
         };
         /** @description A per-integration signing secret, shown only when created or rotated. */
         SigningSecret: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             token_id: number;
             /**
              * @description The HMAC-SHA256 key QLVB signs its events with (`X-CCHC-Signature`). Shown only now.
@@ -6855,12 +7304,21 @@ export interface components {
         };
         /** @description A unit's report for a period. */
         Submission: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             period_code: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             unit_id: number;
             unit_code: string;
             unit_name: string;
@@ -6948,6 +7406,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["SubmissionEventData"];
@@ -6957,13 +7416,20 @@ export interface components {
             /**
              * Format: int64
              * @description `GET /api/v1/submissions/{submission_id}` has the report.
+             * @example 58
              */
             submission_id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             /** @example 2026-Q4 */
             period_code: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             unit_id: number;
             /** @example KHTC */
             unit_code: string;
@@ -7022,6 +7488,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["SubmissionEventData"];
@@ -7054,13 +7521,17 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["SubmissionEventData"];
         };
         /** @description A submission as listed. */
         SubmissionSummary: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             unit_code: string;
             unit_name: string;
@@ -7159,13 +7630,17 @@ export interface components {
             comparator: components["schemas"]["Comparator"];
             /**
              * Format: double
+             * @description Within ±10^12; a ratio's 0–100, a count's a whole number 0 or more, a yes/no's 1 or 0.
              * @example 50
              */
             threshold: number;
         };
         /** @description The indicator that measures a target. */
         TargetIndicator: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example DVC-TRUCTUYEN */
             code: string;
@@ -7173,7 +7648,10 @@ export interface components {
         };
         /** @description The period whose consolidation measures a target. */
         TargetPeriod: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example 2022-Q4 */
             code: string;
@@ -7209,7 +7687,10 @@ export interface components {
         TargetState: "met" | "not_met" | "not_measured";
         /** @description A task. */
         Task: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             plan?: null | components["schemas"]["PlanRef"];
             source_document?: null | components["schemas"]["DocumentRef"];
@@ -7305,13 +7786,17 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["TaskEventData"];
         };
         /** @description A task as it stood at the cut-off. */
         TaskAtCutoff: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example 2.3 */
             code: string;
@@ -7363,6 +7848,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["TaskEventData"];
@@ -7376,6 +7862,58 @@ export interface components {
          * @enum {string}
          */
         TaskCompletion: "open" | "declared" | "confirmed";
+        /** @description A due that is a deadline: any form of `TaskDue` but `recurring`. */
+        TaskDeadline: {
+            /**
+             * Format: date
+             * @example 2022-11-10
+             */
+            date: string;
+            /** @enum {string} */
+            kind: "date";
+        } | {
+            /**
+             * Format: date-time
+             * @example 2022-11-10T16:30:00+07:00
+             */
+            at: string;
+            /** @enum {string} */
+            kind: "at";
+        } | {
+            /** @enum {string} */
+            kind: "month";
+            /**
+             * Format: u-int32
+             * @example 5
+             */
+            month: number;
+            /**
+             * Format: int32
+             * @example 2022
+             */
+            year: number;
+        } | {
+            /** @enum {string} */
+            kind: "quarter";
+            /**
+             * Format: u-int32
+             * @example 2
+             */
+            quarter: number;
+            /**
+             * Format: int32
+             * @example 2022
+             */
+            year: number;
+        } | {
+            /** @enum {string} */
+            kind: "year";
+            /**
+             * Format: int32
+             * @example 2022
+             */
+            year: number;
+        };
         /** @description A task with its extensions and history. */
         TaskDetail: components["schemas"]["Task"] & {
             extensions: components["schemas"]["TaskExtension"][];
@@ -7444,7 +7982,10 @@ export interface components {
         };
         /** @description An entry of a task's history. */
         TaskEvent: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             kind: components["schemas"]["TaskEventKind"];
             unit?: null | components["schemas"]["UnitRef"];
@@ -7463,6 +8004,7 @@ export interface components {
             /**
              * Format: int64
              * @description `GET /api/v1/tasks/{task_id}` has the rest.
+             * @example 17
              */
             task_id: number;
             /** @example 2.3 */
@@ -7472,6 +8014,7 @@ export interface components {
             /**
              * Format: int64
              * @description The plan the task belongs to, or `null` for a task from a directive document.
+             * @example 3
              */
             plan_id?: number | null;
             /** @example KH-CCHC-2022 */
@@ -7479,9 +8022,13 @@ export interface components {
             /**
              * Format: int64
              * @description The directive document (registry id) of a task that has no plan.
+             * @example 42
              */
             source_document_id?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 7
+             */
             lead_unit_id: number;
             /** @example VP */
             lead_unit_code: string;
@@ -7530,7 +8077,10 @@ export interface components {
         };
         /** @description An extension (gia hạn) of a task's deadline; the deadline it replaced is kept. */
         TaskExtension: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** Format: date-time */
             previous_deadline?: string | null;
@@ -7544,9 +8094,15 @@ export interface components {
         };
         /** @description A file of evidence on a task. */
         TaskFile: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 17
+             */
             task_id: number;
             /** @description The unit whose evidence it is: the task's lead unit or a coordinating unit. */
             unit: components["schemas"]["UnitRef"];
@@ -7597,7 +8153,10 @@ export interface components {
         };
         /** @description A file as a citation names it. */
         TaskFileRef: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example Biên bản rà soát TTHC.pdf */
             filename: string;
@@ -7614,7 +8173,7 @@ export interface components {
              * @description The file, sent as a file part with its name: PDF, DOCX, XLSX, PNG or JPEG, decided from
              *     its content.
              */
-            file: string;
+            file: Blob;
             /**
              * @description The unit whose evidence it is. A reporter uploads for its own unit (it may name it);
              *     the Office names the unit, or uploads for the lead unit.
@@ -7627,7 +8186,10 @@ export interface components {
          *     an ongoing task's progress report), and escalations once it is overdue.
          */
         TaskNotificationSchedule: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 17
+             */
             task_id: number;
             /**
              * @description Its number in the source, e.g. `2.3`.
@@ -7665,6 +8227,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["TaskEventData"];
@@ -7705,7 +8268,10 @@ export interface components {
         Timeliness: "early" | "on_time" | "late";
         /** @description An API token as listed (never the secret). */
         Token: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example Chuyên viên CCHC – Phòng KHTC */
             name: string;
@@ -7749,14 +8315,20 @@ export interface components {
         };
         /** @description A unit of the department: a node of the tree department → units → sub-units. */
         Unit: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example KHTC */
             code: string;
             /** @example Phòng Kế hoạch – Tài chính */
             name: string;
             kind: components["schemas"]["UnitKind"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             parent_id?: number | null;
             /** @example SCT */
             parent_code?: string | null;
@@ -7817,6 +8389,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the change happened (local time, +07:00), not when it was sent.
+             * @example 2026-12-04T16:30:00+07:00
              */
             occurred_at: string;
             data: components["schemas"]["EscalationEventData"];
@@ -7861,7 +8434,10 @@ export interface components {
         };
         /** @description A unit, as records that point at one show it. */
         UnitRef: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /** @example VP */
             code: string;
@@ -7881,7 +8457,10 @@ export interface components {
         };
         /** @description One unit's tasks at a period's cut-off. */
         UnitTasks: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 12
+             */
             period_id: number;
             unit: components["schemas"]["UnitRef"];
             /**
@@ -7984,7 +8563,10 @@ export interface components {
             year?: number;
             title?: string;
             description?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 31
+             */
             document_id?: number | null;
             legal_basis_document_ids?: number[];
             areas?: components["schemas"]["PlanAreaInput"][];
@@ -8087,7 +8669,10 @@ export interface components {
          *     created or rotated.
          */
         Webhook: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
             /**
              * @description Absolute `http` or `https` URL the events are POSTed to.
@@ -8106,9 +8691,15 @@ export interface components {
         };
         /** @description One attempt to deliver an event to a subscription. */
         WebhookDelivery: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 42
+             */
             id: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 2
+             */
             subscription_id: number;
             /** @example evt_8Jq2ZkP4mWc7Xn1R */
             event_id: string;
@@ -8116,6 +8707,7 @@ export interface components {
             /**
              * Format: int64
              * @description The job that made the attempt (`GET /jobs/{id}`).
+             * @example 41
              */
             job_id?: number | null;
             /**
@@ -8197,12 +8789,12 @@ export interface components {
          * Format: binary
          * @description An Excel workbook (.xlsx)
          */
-        XlsxWorkbook: string;
+        XlsxWorkbook: Blob;
         /**
          * Format: binary
          * @description A ZIP archive with `manifest.json` (schema `FilingManifest`), the consolidated workbook and the report's Word draft
          */
-        ZipArchive: string;
+        ZipArchive: Blob;
     };
     responses: {
         /** @description Malformed request: invalid JSON, wrong type, unknown field, bad query parameter */
@@ -8211,6 +8803,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "invalid_body",
+                 *       "detail": "deadline: premature end of input",
+                 *       "errors": [
+                 *         {
+                 *           "code": "invalid_type",
+                 *           "field": "deadline",
+                 *           "message": "input contains invalid characters"
+                 *         }
+                 *       ],
+                 *       "status": 400,
+                 *       "title": "Bad Request",
+                 *       "type": "urn:cchc:problem:invalid_body"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8220,6 +8828,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "idempotency_key_in_progress",
+                 *       "detail": "a request with this Idempotency-Key is still running; try again when it has finished",
+                 *       "status": 409,
+                 *       "title": "Conflict",
+                 *       "type": "urn:cchc:problem:idempotency_key_in_progress"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8229,6 +8846,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "forbidden",
+                 *       "detail": "a reporter may only see its own unit's reports",
+                 *       "status": 403,
+                 *       "title": "Forbidden",
+                 *       "type": "urn:cchc:problem:forbidden"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8238,6 +8864,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "internal_error",
+                 *       "detail": "an unexpected error occurred; it has been logged",
+                 *       "status": 500,
+                 *       "title": "Internal Server Error",
+                 *       "type": "urn:cchc:problem:internal_error"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8247,6 +8882,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "not_found",
+                 *       "detail": "no such period",
+                 *       "status": 404,
+                 *       "title": "Not Found",
+                 *       "type": "urn:cchc:problem:not_found"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8256,6 +8900,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "payload_too_large",
+                 *       "detail": "the request body is larger than 1048576 bytes",
+                 *       "status": 413,
+                 *       "title": "Payload Too Large",
+                 *       "type": "urn:cchc:problem:payload_too_large"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8265,6 +8918,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "precondition_failed",
+                 *       "detail": "the report changed since you read it (revision 4, you sent 3); read it again",
+                 *       "status": 412,
+                 *       "title": "Precondition Failed",
+                 *       "type": "urn:cchc:problem:precondition_failed"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8274,6 +8936,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "database_unavailable",
+                 *       "detail": "the database is unavailable",
+                 *       "status": 503,
+                 *       "title": "Service Unavailable",
+                 *       "type": "urn:cchc:problem:database_unavailable"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8285,6 +8956,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "rate_limited",
+                 *       "detail": "too many requests from this caller; try again in 17 s",
+                 *       "status": 429,
+                 *       "title": "Too Many Requests",
+                 *       "type": "urn:cchc:problem:rate_limited"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8294,6 +8974,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "unauthenticated",
+                 *       "detail": "the token is unknown, revoked or expired",
+                 *       "status": 401,
+                 *       "title": "Unauthorized",
+                 *       "type": "urn:cchc:problem:unauthenticated"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8303,6 +8992,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "validation_failed",
+                 *       "detail": "the request has invalid fields",
+                 *       "errors": [
+                 *         {
+                 *           "code": "too_long",
+                 *           "field": "name",
+                 *           "message": "must be at most 300 characters"
+                 *         }
+                 *       ],
+                 *       "status": 422,
+                 *       "title": "Unprocessable Entity",
+                 *       "type": "urn:cchc:problem:validation_failed"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8312,6 +9017,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "code": "unsupported_media_type",
+                 *       "detail": "the request body must be application/json",
+                 *       "status": 415,
+                 *       "title": "Unsupported Media Type",
+                 *       "type": "urn:cchc:problem:unsupported_media_type"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -8387,6 +9101,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "database_unavailable",
+                     *       "detail": "the database is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:database_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -8896,6 +9619,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "a unit with this code exists",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -8969,6 +9701,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_qlvb_code",
+                     *       "detail": "another unit has this qlvb_code",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_qlvb_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9154,6 +9895,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_an_integration",
+                     *       "detail": "not an integration token",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:not_an_integration"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9242,6 +9992,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "an indicator with this code exists",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9253,6 +10012,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "percentage_not_summable",
+                     *           "field": "aggregation",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9325,6 +10100,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "used_as_weight",
+                     *           "field": "kind",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9447,6 +10238,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "a period with this code exists",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9513,6 +10313,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "only drafts can be deleted",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9555,6 +10364,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "the period's status does not allow this change",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9604,6 +10422,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "not a draft",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9652,6 +10479,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "not open",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9745,6 +10581,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "submission_exists",
+                     *       "detail": "the unit already has one",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:submission_exists"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9825,6 +10670,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "submission_not_editable",
+                     *       "detail": "not a draft or returned report",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:submission_not_editable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9834,6 +10688,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "precondition_failed",
+                     *       "detail": "changed since you read it",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "urn:cchc:problem:precondition_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9846,6 +10709,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "precondition_required",
+                     *       "detail": "If-Match missing",
+                     *       "status": 428,
+                     *       "title": "Precondition Required",
+                     *       "type": "urn:cchc:problem:precondition_required"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9894,6 +10766,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "already submitted or accepted",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9904,6 +10785,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -9956,6 +10853,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "not submitted",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10007,6 +10913,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "not submitted",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10129,6 +11044,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "period_not_open",
+                     *       "detail": "the period is still a draft",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:period_not_open"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10265,6 +11189,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10274,6 +11207,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such period",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10402,6 +11344,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "submission_not_editable",
+                     *       "detail": "the report cannot change now",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:submission_not_editable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10411,6 +11362,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the file is over CCHC_MAX_UPLOAD_BYTES",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10420,6 +11380,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_file_type",
+                     *       "detail": "the content is not a type the purpose takes",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_file_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10429,6 +11398,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10440,6 +11425,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store or the database is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10500,6 +11494,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "submission_not_editable",
+                     *       "detail": "the report cannot change now",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:submission_not_editable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10563,6 +11566,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10607,6 +11619,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "required",
+                     *           "field": "unit",
+                     *           "message": "must not be blank"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10662,6 +11690,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "submission_not_editable",
+                     *       "detail": "not a draft or returned report",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:submission_not_editable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10671,6 +11708,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "precondition_failed",
+                     *       "detail": "changed since you read it",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "urn:cchc:problem:precondition_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10680,6 +11726,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the body is over the request body limit",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10689,6 +11744,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "the body is not application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_media_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10698,6 +11762,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_workbook",
+                     *       "detail": "not a readable workbook",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:invalid_workbook"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10707,6 +11780,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "precondition_required",
+                     *       "detail": "If-Match missing",
+                     *       "status": 428,
+                     *       "title": "Precondition Required",
+                     *       "type": "urn:cchc:problem:precondition_required"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10810,6 +11892,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "reporters may not file the consolidated report",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10820,6 +11911,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "period_not_open",
+                     *       "detail": "the period is a draft",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:period_not_open"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10829,6 +11929,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unknown_code",
+                     *       "detail": "issuer or under names no unit",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:unknown_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10895,6 +12004,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "reporters may not draft the consolidated report",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10904,6 +12022,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such period",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10913,6 +12040,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "period_not_open",
+                     *       "detail": "the period is a draft",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:period_not_open"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10922,6 +12058,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unknown_code",
+                     *       "detail": "issuer or under names no unit",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:unknown_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11010,6 +12155,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the date is already in the calendar",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11283,6 +12437,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "job_not_failed",
+                     *       "detail": "the job has not failed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:job_not_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11411,6 +12574,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_document_number",
+                     *       "detail": "the number is already registered for this issuer and year",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_document_number"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11422,6 +12594,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "invalid_document_number",
+                     *           "field": "number",
+                     *           "message": "must be a number such as 12/2026/QĐ-UBND"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11500,6 +12688,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "document_already_linked",
+                     *       "detail": "already linked to the period in another role",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:document_already_linked"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11511,6 +12708,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "one_target",
+                     *           "field": "name",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11564,6 +12777,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the file is over CCHC_MAX_UPLOAD_BYTES",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11573,6 +12795,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_file_type",
+                     *       "detail": "the content is not PDF, DOCX, DOC, XLSX or XLS",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_file_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11582,6 +12813,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11593,6 +12840,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store or the database is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11640,6 +12896,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11701,6 +12966,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_signature",
+                     *       "detail": "bad token, or a signature that does not hold: invalid_signature",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "urn:cchc:problem:invalid_signature"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11710,6 +12984,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "not an integration token",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11719,6 +13002,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "event_id_reused",
+                     *       "detail": "the event id was used before with a different body",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:event_id_reused"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11728,6 +13020,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the body is over its limit",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11737,6 +13038,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_file_type",
+                     *       "detail": "a file's content is not PDF, DOCX, DOC, XLSX or XLS",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_file_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11746,6 +13056,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "invalid_document_number",
+                     *           "field": "data.document.number",
+                     *           "message": "must be a number such as 12/2026/QĐ-UBND"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11757,6 +13083,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "file_download_failed",
+                     *       "detail": "a file could not be downloaded",
+                     *       "status": 502,
+                     *       "title": "Bad Gateway",
+                     *       "type": "urn:cchc:problem:file_download_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11839,6 +13174,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "invalid_url",
+                     *           "field": "url",
+                     *           "message": "must be an absolute http or https URL"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11937,6 +13288,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "invalid_url",
+                     *           "field": "url",
+                     *           "message": "must be an absolute http or https URL"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12023,6 +13390,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "webhook_inactive",
+                     *       "detail": "the subscription is inactive",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:webhook_inactive"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12112,6 +13488,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "webhook_inactive",
+                     *       "detail": "the subscription is inactive",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:webhook_inactive"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12199,6 +13584,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12265,6 +13659,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "plan_not_draft",
+                     *       "detail": "not a draft",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:plan_not_draft"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12307,6 +13710,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "plan_closed",
+                     *       "detail": "the plan is closed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:plan_closed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12356,6 +13768,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "not a draft",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12404,6 +13825,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "not issued",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12530,6 +13960,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken in the plan",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12614,6 +14053,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "plan_closed",
+                     *       "detail": "the plan is closed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:plan_closed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12623,6 +14071,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the body is over the request body limit",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12632,6 +14089,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "the body is not application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_media_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12641,6 +14107,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_workbook",
+                     *       "detail": "not a readable workbook",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:invalid_workbook"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12759,8 +14234,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A task of a directive document of the registry (`source_document_id`) */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "3",
+                 *       "content_area": "administrative_procedure_reform",
+                 *       "coordinating_unit_codes": [
+                 *         "VP"
+                 *       ],
+                 *       "due": {
+                 *         "kind": "quarter",
+                 *         "quarter": 2,
+                 *         "year": 2027
+                 *       },
+                 *       "expected_output": "Báo cáo kết quả rà soát",
+                 *       "lead_unit_code": "QLTM",
+                 *       "source_document_id": 1,
+                 *       "title": "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực lưu thông hàng hóa"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateTask"];
             };
         };
@@ -12787,6 +14281,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken in the document",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12853,6 +14356,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "task_has_history",
+                     *       "detail": "the task has history",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:task_has_history"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12895,6 +14407,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "plan_closed",
+                     *       "detail": "the plan is closed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:plan_closed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12992,6 +14513,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13001,6 +14531,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such task",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13051,6 +14590,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "the task does not take reports now",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13104,6 +14652,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "invalid_transition",
+                     *       "detail": "the task does not take a declaration now",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:invalid_transition"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13153,6 +14710,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_declared",
+                     *       "detail": "not declared done",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:not_declared"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13205,6 +14771,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_declared",
+                     *       "detail": "not declared done",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:not_declared"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13258,6 +14833,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "task_done",
+                     *       "detail": "confirmed done",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:task_done"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13308,6 +14892,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such task",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13317,6 +14910,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_unit",
+                     *           "field": "unit_code",
+                     *           "message": "names no such unit"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13367,6 +14976,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "the role cannot report on tasks",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13376,6 +14994,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such task",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13385,6 +15012,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "plan_not_issued",
+                     *       "detail": "the task takes no reports now",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:plan_not_issued"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13394,6 +15030,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the file is over CCHC_MAX_UPLOAD_BYTES",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13403,6 +15048,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_file_type",
+                     *       "detail": "the content is not PDF, DOCX, XLSX, PNG or JPEG",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_file_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13412,6 +15066,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_unit",
+                     *           "field": "unit_code",
+                     *           "message": "names no such unit"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13423,6 +15093,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store or the database is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13457,6 +15136,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such task or file",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13491,6 +15179,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "another unit's file, or a role that cannot report on tasks",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13500,6 +15197,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such task or file",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13509,6 +15215,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "task_file_cited",
+                     *       "detail": "a report or declaration cites the file",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:task_file_cited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13568,6 +15283,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such task or file",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13579,6 +15303,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13658,6 +15391,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13669,6 +15411,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "before_end",
+                     *           "field": "rounds[0].review_on",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13705,6 +15463,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13753,6 +15520,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "the role cannot register units",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13762,6 +15538,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13771,6 +15556,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "open_to_all",
+                     *       "detail": "every unit takes part already",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:open_to_all"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13782,6 +15576,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "required",
+                     *           "field": "unit_code",
+                     *           "message": "must not be blank"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13822,6 +15632,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign or round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13831,6 +15650,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "round_reviewed",
+                     *       "detail": "the round was reviewed",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:round_reviewed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13842,6 +15670,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_criterion",
+                     *           "field": "criterion_code",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13879,6 +15723,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign or round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13915,6 +15768,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13961,6 +15823,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign or round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13970,6 +15841,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "round_reviewed",
+                     *       "detail": "reviewed already",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:round_reviewed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14020,6 +15900,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign or round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14029,6 +15918,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "round_not_reviewed",
+                     *       "detail": "the round is open",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:round_not_reviewed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14040,6 +15938,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14085,6 +15999,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14094,6 +16017,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign or round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14103,6 +16035,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14147,6 +16095,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14156,6 +16113,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such campaign",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14165,6 +16131,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14250,6 +16232,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14261,6 +16252,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "sum_mismatch",
+                     *           "field": "name",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14297,6 +16304,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such set",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14350,6 +16366,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "criteria_set_superseded",
+                     *       "detail": "a newer version replaced the set",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:criteria_set_superseded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14361,6 +16386,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "code_fixed",
+                     *           "field": "name",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14396,6 +16437,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "criteria_set_published",
+                     *       "detail": "the set is published",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:criteria_set_published"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14442,6 +16492,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "criteria_set_published",
+                     *       "detail": "already published",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:criteria_set_published"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14482,6 +16541,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such set",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14535,6 +16603,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such set",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14544,6 +16621,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "criteria_set_superseded",
+                     *       "detail": "a newer version replaced the set",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:criteria_set_superseded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14553,6 +16639,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the request body is larger than 1048576 bytes",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14562,6 +16657,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "the request body must be application/json",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_media_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14571,6 +16675,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14639,6 +16759,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14648,6 +16777,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the body is over the request body limit",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14657,6 +16795,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "the body is not application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_media_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14666,6 +16813,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "ranking_classes",
+                     *           "field": "name",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14713,6 +16876,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14722,6 +16894,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_unit",
+                     *           "field": "unit_code",
+                     *           "message": "names no such unit"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14772,6 +16960,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "the role cannot add evidence",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14781,6 +16978,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14790,6 +16996,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_sent",
+                     *       "detail": "the round was sent",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_sent"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14799,6 +17014,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "detail": "the file is over CCHC_MAX_UPLOAD_BYTES",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "urn:cchc:problem:payload_too_large"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14808,6 +17032,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unsupported_file_type",
+                     *       "detail": "the content is not PDF, DOCX, XLSX, PNG or JPEG",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "urn:cchc:problem:unsupported_file_type"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14817,6 +17050,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_unit",
+                     *           "field": "unit_code",
+                     *           "message": "names no such unit"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14828,6 +17077,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store or the database is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14862,6 +17120,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round or file",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14896,6 +17163,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a role that cannot add evidence",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14905,6 +17181,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round or file",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14914,6 +17199,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_file_cited",
+                     *       "detail": "a part cites the file",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_file_cited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14973,6 +17267,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round or file",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -14984,6 +17287,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "storage_unavailable",
+                     *       "detail": "the file store is unavailable",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:cchc:problem:storage_unavailable"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15062,6 +17374,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "duplicate_code",
+                     *       "detail": "the code is taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:duplicate_code"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15073,6 +17394,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_criteria_set",
+                     *           "field": "name",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15109,6 +17446,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15152,6 +17498,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round or scored criterion",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15161,6 +17516,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_sent",
+                     *       "detail": "the round was sent",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_sent"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15172,6 +17536,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_unit",
+                     *           "field": "unit_code",
+                     *           "message": "names no such unit"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15214,6 +17594,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a survey criterion",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15223,6 +17612,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round or criterion",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15232,6 +17630,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_sent",
+                     *       "detail": "assessment_sent, item_accepted, computed_criterion",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_sent"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15243,6 +17650,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15291,6 +17714,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_sent",
+                     *       "detail": "assessment_sent, or nothing proposed yet",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_sent"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15345,6 +17777,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_sent",
+                     *       "detail": "assessment_sent, or nothing proposed yet",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_sent"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15356,6 +17797,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15391,6 +17848,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15442,6 +17908,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_not_ready",
+                     *       "detail": "assessment_not_ready or assessment_sent",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_not_ready"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15487,6 +17962,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "assessment_not_sent",
+                     *       "detail": "not sent yet",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:assessment_not_sent"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15498,6 +17982,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "unknown_criterion",
+                     *           "field": "items[0].code",
+                     *           "message": "is not valid here"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15533,6 +18033,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15571,6 +18080,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "detail": "a reporter",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "urn:cchc:problem:forbidden"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15625,6 +18143,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "detail": "no such round, criterion or plan",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:cchc:problem:not_found"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15634,6 +18161,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "criterion_not_lost",
+                     *       "detail": "nothing was lost on the criterion",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "urn:cchc:problem:criterion_not_lost"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -15645,6 +18181,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation_failed",
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "code": "too_long",
+                     *           "field": "name",
+                     *           "message": "must be at most 300 characters"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "urn:cchc:problem:validation_failed"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

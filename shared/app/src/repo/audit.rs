@@ -208,6 +208,16 @@ pub async fn list(
             "name the entity_type too: ids are only unique within a type",
         );
     }
+    // The document lists the actions (`AuditAction`); another one names nothing.
+    if let Some(action) = filter.action.as_deref() {
+        if !AUDIT_ACTIONS.contains(&action.trim()) {
+            check.push(
+                "action",
+                "invalid_choice",
+                format!("one of: {}", AUDIT_ACTIONS.join(", ")),
+            );
+        }
+    }
     if let (Some(since), Some(until)) = (filter.since, filter.until) {
         if until <= since {
             check.push("until", "before_since", "must be later than since");

@@ -57,11 +57,22 @@ text_enum! {
 /// A new round (the Office) against a published criteria set.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "TDG-2027",
+    "title": "Tự đánh giá Chỉ số CCHC năm 2026",
+    "criteria_set_id": 1,
+    "units_due_at": "2026-12-10T17:00:00+07:00",
+    "send_due_at": "2026-12-20T17:00:00+07:00"
+}))]
 pub struct CreateAssessment {
     /// Unique; letters, digits, `.`, `_`, `-`, at most 40 characters.
     #[schema(example = "PAR-2026", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub code: String,
-    #[schema(example = "Tự đánh giá Chỉ số CCHC năm 2026")]
+    #[schema(
+        example = "Tự đánh giá Chỉ số CCHC năm 2026",
+        min_length = 1,
+        max_length = 1000
+    )]
     pub title: String,
     pub criteria_set_id: i64,
     /// When the units' parts are due (RFC 3339 with offset).
@@ -86,7 +97,7 @@ pub struct AssessmentEvidenceInput {
     #[serde(default)]
     pub file_id: Option<i64>,
     #[serde(default)]
-    #[schema(example = "Mục II.1")]
+    #[schema(example = "Mục II.1", min_length = 1, max_length = 200)]
     pub section: Option<String>,
     #[serde(default)]
     #[schema(minimum = 1, maximum = 100000)]
@@ -99,11 +110,12 @@ pub struct AssessmentEvidenceInput {
 pub struct ProposeScore {
     /// For `entered` and `survey` criteria: from 0 to the criterion's maximum, two decimals.
     #[serde(default)]
-    #[schema(value_type = Option<f64>, example = 1.5)]
+    #[schema(value_type = Option<f64>, example = 1.5, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub points: Option<Decimal>,
-    /// For `levels` criteria: the index (from 0) of the level chosen; its points count.
+    /// For `levels` criteria: the index (from 0) of the level chosen; its points count. At
+    /// most 100000: levels ascend from 0 to at most 1000 points in hundredths.
     #[serde(default)]
-    #[schema(minimum = 0, example = 0)]
+    #[schema(minimum = 0, maximum = 100000, example = 0)]
     pub level: Option<usize>,
     /// At most 20 citations (registry documents or the round's files), each with the section
     /// and page that show the work.
@@ -112,6 +124,7 @@ pub struct ProposeScore {
     /// How the score is justified where evidence is missing (giải trình); at most 4000
     /// characters.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 4000)]
     pub explanation: Option<String>,
 }
 
@@ -127,7 +140,11 @@ pub struct AssignItem {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnItem {
-    #[schema(example = "Bổ sung kế hoạch CCHC năm làm tài liệu kiểm chứng.")]
+    #[schema(
+        example = "Bổ sung kế hoạch CCHC năm làm tài liệu kiểm chứng.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 
@@ -137,7 +154,11 @@ pub struct ReturnItem {
 pub struct SendAssessment {
     /// Send although criteria are unresolved; why (recorded in the audit trail).
     #[serde(default)]
-    #[schema(example = "Lãnh đạo Sở đồng ý gửi đúng hạn; bổ sung tài liệu khi thẩm định.")]
+    #[schema(
+        example = "Lãnh đạo Sở đồng ý gửi đúng hạn; bổ sung tài liệu khi thẩm định.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub override_reason: Option<String>,
 }
 
@@ -314,17 +335,21 @@ pub struct AppraisalItemInput {
     #[schema(example = "1.2")]
     pub code: String,
     /// The appraisal council's points, from 0 to the criterion's maximum.
-    #[schema(value_type = f64, example = 0)]
+    #[schema(value_type = f64, example = 0, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub appraised_points: Decimal,
     /// The council's comment.
     #[serde(default)]
-    #[schema(example = "Không có tài liệu kiểm chứng")]
+    #[schema(
+        example = "Không có tài liệu kiểm chứng",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub comment: Option<String>,
     /// The points the council gave back after the department's explanation (giải trình), from
     /// the appraised points to the maximum; the final score keeps the set's share of the
     /// difference.
     #[serde(default)]
-    #[schema(value_type = Option<f64>, example = 2)]
+    #[schema(value_type = Option<f64>, example = 2, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub restored_points: Option<Decimal>,
 }
 

@@ -95,14 +95,14 @@ pub struct CampaignCriterionInput {
     /// Unique in the campaign; letters, digits, `.`, `_`, `-`, at most 40 characters.
     #[schema(example = "TC1", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub code: String,
-    #[schema(example = "Nộp báo cáo đúng hạn")]
+    #[schema(example = "Nộp báo cáo đúng hạn", min_length = 1, max_length = 1000)]
     pub title: String,
     #[serde(default = "scored")]
     pub kind: CriterionKind,
     /// Its weight: a scored criterion earns from 0 to this (a computed one its share of it);
     /// a bonus adds, a penalty takes off, at most this. Greater than 0, at most 1000, two
     /// decimals.
-    #[schema(value_type = f64, example = 40)]
+    #[schema(value_type = f64, example = 40, exclusive_minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub max_points: Decimal,
     /// Bonus and penalty criteria are entered.
     pub source: CampaignSource,
@@ -115,6 +115,39 @@ fn scored() -> CriterionKind {
 /// A new campaign (the Office).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "TD-TTHC-2027",
+    "year": 2027,
+    "title": "Phong trào thi đua \"Giải quyết nhanh thủ tục hành chính cho cá nhân, tổ chức và doanh nghiệp\"",
+    "participation": "all",
+    "rounds": [
+        {
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-06-29",
+            "review_on": "2027-06-30"
+        }
+    ],
+    "criteria": [
+        {
+            "code": "TC1",
+            "title": "Nộp báo cáo đúng hạn",
+            "kind": "scored",
+            "max_points": 40,
+            "source": {
+                "method": "reports_on_time"
+            }
+        },
+        {
+            "code": "TC2",
+            "title": "Sáng kiến cải cách hành chính",
+            "kind": "bonus",
+            "max_points": 10,
+            "source": {
+                "method": "entered"
+            }
+        }
+    ]
+}))]
 pub struct CreateCampaign {
     /// Unique; letters, digits, `.`, `_`, `-`, at most 40 characters.
     #[schema(
@@ -127,14 +160,17 @@ pub struct CreateCampaign {
     #[schema(
         example = "Phong trào thi đua \"Giải quyết nhanh thủ tục hành chính cho cá nhân, tổ chức và doanh nghiệp\""
     )]
+    #[schema(min_length = 1, max_length = 1000)]
     pub title: String,
     /// The launching document (kế hoạch, quyết định) in the registry.
     #[serde(default)]
     pub document_id: Option<i64>,
     pub participation: Participation,
     /// In order, not overlapping, within the campaign's year give or take one; 1 to 12.
+    #[schema(min_items = 1, max_items = 12)]
     pub rounds: Vec<RoundInput>,
     /// 1 to 50; at least one scored.
+    #[schema(min_items = 1, max_items = 50)]
     pub criteria: Vec<CampaignCriterionInput>,
 }
 
@@ -232,10 +268,14 @@ pub struct EnterPoints {
     #[schema(example = "TC4")]
     pub criterion_code: String,
     /// From 0 to the criterion's maximum, two decimals (a penalty's are taken off).
-    #[schema(value_type = f64, example = 5)]
+    #[schema(value_type = f64, example = 5, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub points: Decimal,
     /// Why (the decision, the initiative, the breach); at most 2000 characters.
-    #[schema(example = "Sáng kiến rút ngắn thời gian cấp giấy phép bán lẻ rượu")]
+    #[schema(
+        example = "Sáng kiến rút ngắn thời gian cấp giấy phép bán lẻ rượu",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub note: String,
 }
 
@@ -243,7 +283,11 @@ pub struct EnterPoints {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenRound {
-    #[schema(example = "Bổ sung điểm thưởng theo Quyết định 45/QĐ-SCT")]
+    #[schema(
+        example = "Bổ sung điểm thưởng theo Quyết định 45/QĐ-SCT",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 

@@ -29,9 +29,13 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreLevel {
-    #[schema(example = "Từ 80% đến dưới 100% số văn bản được kiểm tra")]
+    #[schema(
+        example = "Từ 80% đến dưới 100% số văn bản được kiểm tra",
+        min_length = 1,
+        max_length = 500
+    )]
     pub label: String,
-    #[schema(value_type = f64, example = 0.5)]
+    #[schema(value_type = f64, example = 0.5, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub points: Decimal,
 }
 
@@ -40,9 +44,10 @@ pub struct ScoreLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreThreshold {
-    #[schema(value_type = f64, example = 80)]
+    /// Within ±10^12.
+    #[schema(value_type = f64, example = 80, minimum = -1e12, maximum = 1e12)]
     pub at_least: Decimal,
-    #[schema(value_type = f64, example = 0.5)]
+    #[schema(value_type = f64, example = 0.5, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub points: Decimal,
 }
 
@@ -53,7 +58,10 @@ pub enum Scoring {
     /// Points entered by the responsible unit, from 0 to the criterion's maximum.
     Entered,
     /// One of the levels, each with its points.
-    Levels { levels: Vec<ScoreLevel> },
+    Levels {
+        #[schema(min_items = 1, max_items = 20)]
+        levels: Vec<ScoreLevel>,
+    },
     /// The consolidated value of an indicator in a period (e.g. the share of dossiers filed
     /// online in the year's fourth quarter), through thresholds.
     Indicator {
@@ -61,6 +69,7 @@ pub enum Scoring {
         indicator_code: String,
         #[schema(example = "2026-Q4")]
         period_code: String,
+        #[schema(min_items = 1, max_items = 20)]
         thresholds: Vec<ScoreThreshold>,
     },
     /// The share (%) of a plan's tasks with a deadline that the Office confirmed done no
@@ -69,6 +78,7 @@ pub enum Scoring {
     PlanOnTime {
         #[schema(example = "KH-2026")]
         plan_code: String,
+        #[schema(min_items = 1, max_items = 20)]
         thresholds: Vec<ScoreThreshold>,
     },
     /// The share (%) of the units' reports of a year's periods (not drafts) first submitted
@@ -77,6 +87,7 @@ pub enum Scoring {
     ReportTimeliness {
         #[schema(minimum = 2000, maximum = 2200, example = 2026)]
         year: i32,
+        #[schema(min_items = 1, max_items = 20)]
         thresholds: Vec<ScoreThreshold>,
     },
     /// Survey points (SIPAS, PAPI) the Office enters when the province publishes them.
@@ -116,9 +127,9 @@ impl Scoring {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RankingClass {
-    #[schema(example = "Tốt")]
+    #[schema(example = "Tốt", min_length = 1, max_length = 100)]
     pub label: String,
-    #[schema(value_type = f64, example = 90)]
+    #[schema(value_type = f64, example = 90, minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub min_points: Decimal,
 }
 
@@ -134,10 +145,14 @@ pub struct CriterionInput {
     #[serde(default)]
     #[schema(example = "2")]
     pub parent_code: Option<String>,
-    #[schema(example = "Kiểm soát thủ tục hành chính")]
+    #[schema(
+        example = "Kiểm soát thủ tục hành chính",
+        min_length = 1,
+        max_length = 1000
+    )]
     pub title: String,
     /// Greater than 0, at most 1000, two decimals; a parent's is the sum of its children's.
-    #[schema(value_type = f64, example = 2.5)]
+    #[schema(value_type = f64, example = 2.5, exclusive_minimum = 0, maximum = 1000, multiple_of = 0.01)]
     pub max_points: Decimal,
     #[serde(default)]
     pub content_area: Option<ContentArea>,
@@ -146,13 +161,59 @@ pub struct CriterionInput {
     pub scoring: Option<Scoring>,
     /// The evidence the province expects (tài liệu kiểm chứng).
     #[serde(default)]
-    #[schema(example = "Báo cáo kết quả rà soát; quyết định công bố TTHC")]
+    #[schema(
+        example = "Báo cáo kết quả rà soát; quyết định công bố TTHC",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub evidence_hint: Option<String>,
 }
 
 /// A new criteria set (the Office), as a draft.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "PAR-SO-2027",
+    "year": 2027,
+    "title": "Bộ tiêu chí xác định Chỉ số cải cách hành chính các sở, ban, ngành năm 2027",
+    "restored_share_percent": 70,
+    "ranking_classes": [
+        {
+            "label": "Tốt",
+            "min_points": 90
+        },
+        {
+            "label": "Khá",
+            "min_points": 80
+        }
+    ],
+    "criteria": [
+        {
+            "code": "1",
+            "title": "Công tác chỉ đạo, điều hành cải cách hành chính",
+            "max_points": 3
+        },
+        {
+            "code": "1.1",
+            "parent_code": "1",
+            "title": "Kế hoạch cải cách hành chính năm",
+            "max_points": 1.5,
+            "scoring": {
+                "method": "entered"
+            },
+            "evidence_hint": "Kế hoạch CCHC năm của Sở"
+        },
+        {
+            "code": "1.2",
+            "parent_code": "1",
+            "title": "Báo cáo cải cách hành chính định kỳ",
+            "max_points": 1.5,
+            "scoring": {
+                "method": "entered"
+            }
+        }
+    ]
+}))]
 pub struct CreateCriteriaSet {
     /// Unique; letters, digits, `.`, `_`, `-`, at most 40 characters.
     #[schema(example = "PAR-SO-2026", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
@@ -162,18 +223,21 @@ pub struct CreateCriteriaSet {
     #[schema(
         example = "Bộ tiêu chí xác định Chỉ số cải cách hành chính các sở, ban, ngành năm 2026"
     )]
+    #[schema(min_length = 1, max_length = 1000)]
     pub title: String,
     /// The province's decision that issues the set, in the registry.
     #[serde(default)]
     pub document_id: Option<i64>,
     /// The share (0–100 %) of the points the council restores after an explanation that the
     /// final score keeps (seed 001: 70 %).
-    #[schema(value_type = f64, minimum = 0, maximum = 100, example = 70)]
+    #[schema(value_type = f64, minimum = 0, maximum = 100, multiple_of = 0.01, example = 70)]
     pub restored_share_percent: Decimal,
     /// From the highest class down; the total points decide.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub ranking_classes: Vec<RankingClass>,
     /// Areas, criteria and sub-criteria, parents before their children; at most 1000.
+    #[schema(min_items = 1, max_items = 1000)]
     pub criteria: Vec<CriterionInput>,
 }
 

@@ -159,6 +159,14 @@ pub struct DocumentWarning {
 /// A new document registered by hand.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "number": "3394/SCT-VP",
+    "issued_on": "2026-11-02",
+    "issuing_agency": "Sở Công Thương",
+    "subject": "V/v báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026",
+    "signer": "Lê Thu Hải",
+    "direction": "outgoing"
+}))]
 pub struct CreateDocument {
     /// Number and symbol per Decree 30/2020/NĐ-CP: `383/KH-SCT`, `3394/SCT-VP`,
     /// `09/2019/NĐ-CP`, `45/2019/QH14`, `39-NQ/TW`, `30c/NQ-CP`; a leading `Số`, look-alike
@@ -170,13 +178,17 @@ pub struct CreateDocument {
     #[schema(example = "2026-11-02")]
     #[serde(deserialize_with = "crate::model::time_input::date")]
     pub issued_on: NaiveDate,
-    #[schema(example = "Sở Công Thương")]
+    #[schema(example = "Sở Công Thương", min_length = 1, max_length = 300)]
     pub issuing_agency: String,
     /// The summary (trích yếu).
-    #[schema(example = "V/v báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026")]
+    #[schema(
+        example = "V/v báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub subject: String,
     #[serde(default)]
-    #[schema(example = "Lê Thu Hải")]
+    #[schema(example = "Lê Thu Hải", min_length = 1, max_length = 200)]
     pub signer: Option<String>,
     pub direction: DocumentDirection,
 }
@@ -262,6 +274,26 @@ text_enum! {
 /// An inbound QLVB event: the same envelope as the webhooks this service sends.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "id": "qlvb-evt-000123",
+    "type": "document.received",
+    "occurred_at": "2026-12-04T16:30:00+07:00",
+    "data": {
+        "document": {
+            "number": "12/BC-QLCN",
+            "issued_on": "2026-12-04",
+            "issuing_agency": "Phòng Quản lý Công nghiệp",
+            "subject": "Báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026",
+            "signer": "Phạm Minh Tuấn",
+            "sender": {
+                "unit_code": "QLCNMT"
+            },
+            "period_code": "2026-Q4",
+            "in_reply_to": "3394/SCT-VP",
+            "files": []
+        }
+    }
+}))]
 pub struct QlvbEvent {
     /// Unique per integration; the key of idempotency (send the same id when retrying).
     #[schema(example = "qlvb-evt-000123")]
@@ -302,11 +334,20 @@ pub struct QlvbDocument {
     pub number: String,
     #[serde(deserialize_with = "crate::model::time_input::date")]
     pub issued_on: NaiveDate,
-    #[schema(example = "Phòng Quản lý Công nghiệp")]
+    #[schema(
+        example = "Phòng Quản lý Công nghiệp",
+        min_length = 1,
+        max_length = 300
+    )]
     pub issuing_agency: String,
-    #[schema(example = "Báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026")]
+    #[schema(
+        example = "Báo cáo kết quả công tác cải cách hành chính Quý IV năm 2026",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub subject: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub signer: Option<String>,
     /// For `document.received`: who sent it.
     #[serde(default)]
@@ -318,7 +359,7 @@ pub struct QlvbDocument {
     /// For `document.received`: the number and symbol of our request letter this replies to;
     /// used to find the period when `period_code` is absent.
     #[serde(default)]
-    #[schema(example = "3394/SCT-VP")]
+    #[schema(example = "3394/SCT-VP", min_length = 1, max_length = 100)]
     pub in_reply_to: Option<String>,
     #[serde(default)]
     pub files: Vec<QlvbFile>,

@@ -24,14 +24,22 @@ pub struct Holiday {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "date": "2027-02-08",
+    "kind": "public_holiday",
+    "name": "Tết Nguyên đán Đinh Mùi",
+    "note": "Theo thông báo nghỉ Tết của Bộ Nội vụ",
+    "provisional": true
+}))]
 pub struct CreateHoliday {
     #[schema(example = "2027-02-08")]
     #[serde(deserialize_with = "crate::model::time_input::date")]
     pub date: NaiveDate,
     pub kind: DayKind,
-    #[schema(example = "Tết Nguyên đán Đinh Mùi")]
+    #[schema(example = "Tết Nguyên đán Đinh Mùi", min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
     #[serde(default)]
     pub provisional: Option<bool>,
@@ -44,10 +52,10 @@ pub struct UpdateHoliday {
     #[schema(nullable = false)]
     pub kind: Option<DayKind>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 1000)]
     pub note: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]

@@ -211,7 +211,8 @@ impl Comparator {
 #[serde(deny_unknown_fields)]
 pub struct Target {
     pub comparator: Comparator,
-    #[schema(value_type = f64, example = 50)]
+    /// Within ±10^12; a ratio's 0–100, a count's a whole number 0 or more, a yes/no's 1 or 0.
+    #[schema(value_type = f64, example = 50, minimum = -1e12, maximum = 1e12)]
     pub threshold: Decimal,
 }
 
@@ -266,23 +267,46 @@ pub struct IndicatorVersion {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "TTHC-CATGIAM",
+    "name": "Tỷ lệ TTHC được cắt giảm, đơn giản hóa",
+    "content_area": "administrative_procedure_reform",
+    "kind": "ratio",
+    "unit_of_measure": "%",
+    "target": {
+        "comparator": "gte",
+        "threshold": 20
+    },
+    "tolerance": 0,
+    "evidence_required": true
+}))]
 pub struct CreateIndicator {
     /// Unique code: upper-case letters, digits, `.`, `_`, `-`; at most 32 characters.
-    #[schema(example = "TTHC-DUNGHAN")]
+    #[schema(
+        example = "TTHC-DUNGHAN",
+        max_length = 32,
+        pattern = "^[A-Z0-9][A-Z0-9._-]*$"
+    )]
     pub code: String,
-    #[schema(example = "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn")]
+    #[schema(
+        example = "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
+        min_length = 1,
+        max_length = 300
+    )]
     pub name: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 4000)]
     pub description: Option<String>,
     pub content_area: ContentArea,
     pub kind: IndicatorKind,
     #[serde(default)]
+    #[schema(example = "%", min_length = 1, max_length = 50)]
     pub unit_of_measure: Option<String>,
     #[serde(default)]
     pub target: Option<Target>,
-    /// Defaults to 0.
+    /// Defaults to 0. At most 10^12; for a ratio, in percentage points, at most 100.
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0, maximum = 1e12)]
     pub tolerance: Option<Decimal>,
     #[serde(default)]
     pub evidence_required: Option<bool>,
@@ -312,10 +336,10 @@ pub struct CreateIndicator {
 #[serde(deny_unknown_fields)]
 pub struct UpdateIndicator {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 4000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
@@ -324,12 +348,12 @@ pub struct UpdateIndicator {
     #[schema(nullable = false)]
     pub kind: Option<IndicatorKind>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 50)]
     pub unit_of_measure: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Target>, nullable)]
     pub target: Option<Option<Target>>,
-    #[schema(nullable = false, value_type = Option<f64>)]
+    #[schema(nullable = false, value_type = Option<f64>, minimum = 0, maximum = 1e12)]
     #[serde(default, deserialize_with = "non_null")]
     pub tolerance: Option<Decimal>,
     #[serde(default, deserialize_with = "non_null")]

@@ -86,8 +86,11 @@ pub struct JobStats {
 
 /// A mailbox: an optional display name and an address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Recipient {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(format = Email)]
     pub email: String,
 }
 

@@ -41,7 +41,11 @@ pub struct LegalDocument {
     #[schema(example = "2023-03-06")]
     #[serde(deserialize_with = "crate::model::time_input::date")]
     pub issued_on: NaiveDate,
-    #[schema(example = "Công văn về việc báo cáo cải cách hành chính định kỳ năm 2023")]
+    #[schema(
+        example = "Công văn về việc báo cáo cải cách hành chính định kỳ năm 2023",
+        min_length = 1,
+        max_length = 500
+    )]
     pub title: String,
 }
 
@@ -163,23 +167,49 @@ pub struct PeriodSummary {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "2026-Q4",
+    "title": "Báo cáo CCHC Quý IV/2026",
+    "report_type": "periodic",
+    "frequency": "quarterly",
+    "year": 2026,
+    "sequence": 4,
+    "deadline": "2026-12-18T16:30:00+07:00",
+    "legal_basis": [
+        {
+            "number": "733/SNV-TT",
+            "issued_on": "2026-11-02",
+            "title": "Công văn về việc báo cáo cải cách hành chính định kỳ năm 2026"
+        }
+    ],
+    "unit_codes": [
+        "VP",
+        "KHTC",
+        "QLTM"
+    ]
+}))]
 pub struct CreatePeriod {
     /// Unique code, e.g. `2023-Q1`: letters, digits, `.`, `_`, `-`; at most 40 characters.
-    #[schema(example = "2023-Q1")]
+    #[schema(
+        example = "2023-Q1",
+        max_length = 40,
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    )]
     pub code: String,
-    #[schema(example = "Báo cáo CCHC Quý I/2023")]
+    #[schema(example = "Báo cáo CCHC Quý I/2023", min_length = 1, max_length = 300)]
     pub title: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 4000)]
     pub description: Option<String>,
     pub report_type: ReportType,
     pub frequency: Frequency,
-    /// Required unless the frequency is `ad_hoc`.
+    /// Required unless the frequency is `ad_hoc`; 2000–2100.
     #[serde(default)]
-    #[schema(example = 2023)]
+    #[schema(example = 2023, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// Month 1–12 (monthly), quarter 1–4 (quarterly), half 1–2 (half-year); omitted otherwise.
     #[serde(default)]
-    #[schema(example = 1)]
+    #[schema(example = 1, minimum = 1, maximum = 12)]
     pub sequence: Option<i32>,
     /// Start of the data cut-off window. Omit both `data_from` and `data_to` to use the
     /// Decree 09 default of the frequency; required for ad-hoc periods.
@@ -199,6 +229,7 @@ pub struct CreatePeriod {
     #[serde(default)]
     pub strict_deadline_check: Option<bool>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub legal_basis: Vec<LegalDocument>,
     /// Indicator codes; default: every active indicator.
     #[serde(default)]
@@ -223,10 +254,10 @@ pub struct CreatePeriod {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePeriod {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 4000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
@@ -235,10 +266,10 @@ pub struct UpdatePeriod {
     #[schema(nullable = false)]
     pub frequency: Option<Frequency>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i32>, nullable)]
+    #[schema(value_type = Option<i32>, nullable, minimum = 2000, maximum = 2100)]
     pub year: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i32>, nullable)]
+    #[schema(value_type = Option<i32>, nullable, minimum = 1, maximum = 12)]
     pub sequence: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::model::time_input::present_date")]
     #[schema(nullable = false)]

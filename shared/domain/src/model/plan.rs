@@ -190,6 +190,7 @@ pub struct PlanAreaInput {
     #[schema(example = json!(["QLTM", "KTAT"]))]
     pub coordinating_unit_codes: Vec<String>,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -197,7 +198,11 @@ pub struct PlanAreaInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanTargetInput {
-    #[schema(example = "Trên 50% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến")]
+    #[schema(
+        example = "Trên 50% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến",
+        min_length = 1,
+        max_length = 1000
+    )]
     pub description: String,
     #[serde(default)]
     pub content_area: Option<ContentArea>,
@@ -214,6 +219,32 @@ pub struct PlanTargetInput {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "KH-CCHC-2027",
+    "year": 2027,
+    "title": "Kế hoạch cải cách hành chính năm 2027 của Sở Công Thương",
+    "areas": [
+        {
+            "content_area": "administrative_procedure_reform",
+            "lead_unit_code": "VP",
+            "coordinating_unit_codes": [
+                "QLTM"
+            ]
+        }
+    ],
+    "targets": [
+        {
+            "description": "Trên 50% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến",
+            "content_area": "administrative_procedure_reform"
+        }
+    ],
+    "working_group": [
+        {
+            "name": "Nguyễn Thị Lan",
+            "email": "lannt@sct.khanhhoa.gov.vn"
+        }
+    ]
+}))]
 pub struct CreatePlan {
     /// Unique code: letters, digits, `.`, `_`, `-`; at most 40 characters.
     #[schema(
@@ -223,9 +254,14 @@ pub struct CreatePlan {
     pub code: String,
     #[schema(example = 2022, minimum = 1900, maximum = 2200)]
     pub year: i32,
-    #[schema(example = "Kế hoạch cải cách hành chính năm 2022 của Sở Công Thương")]
+    #[schema(
+        example = "Kế hoạch cải cách hành chính năm 2022 của Sở Công Thương",
+        min_length = 1,
+        max_length = 500
+    )]
     pub title: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 4000)]
     pub description: Option<String>,
     /// The registry document of the plan itself (e.g. `383/KH-SCT`).
     #[serde(default)]
@@ -253,10 +289,10 @@ pub struct UpdatePlan {
     #[schema(nullable = false, minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 4000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>, nullable)]

@@ -93,28 +93,29 @@ impl Default for ReminderPolicy {
 #[serde(deny_unknown_fields)]
 pub struct ReminderPolicyInput {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    /// At most 10 distinct days, each 0–30.
+    #[schema(nullable = false, max_items = 10)]
     pub reminder_working_days_before: Option<Vec<u32>>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, nullable = false, example = "08:00")]
+    #[schema(value_type = Option<String>, nullable = false, example = "08:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub reminder_time: Option<NaiveTime>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, nullable = false, example = "14:00")]
+    #[schema(value_type = Option<String>, nullable = false, example = "14:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub deadline_day_reminder_time: Option<NaiveTime>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, nullable = false, example = "07:30")]
+    #[schema(value_type = Option<String>, nullable = false, example = "07:30", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub office_hours_start: Option<NaiveTime>,
     #[serde(default, with = "hhmm::option")]
-    #[schema(value_type = Option<String>, nullable = false, example = "17:00")]
+    #[schema(value_type = Option<String>, nullable = false, example = "17:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub office_hours_end: Option<NaiveTime>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, minimum = 1, maximum = 10080)]
     pub escalate_to_head_after_minutes: Option<u32>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, minimum = 1, maximum = 30)]
     pub escalate_to_leadership_after_working_days: Option<u32>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, maximum = 30)]
     pub early_margin_working_days: Option<u32>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]

@@ -122,12 +122,17 @@ pub struct EvidenceCitation {
     pub indicator_code: Option<String>,
     /// Number/symbol of the document, e.g. `125/QĐ-SCT`.
     #[serde(default)]
-    #[schema(example = "125/QĐ-SCT")]
+    #[schema(example = "125/QĐ-SCT", min_length = 1, max_length = 100)]
     pub document_number: Option<String>,
-    #[schema(example = "Quyết định công bố danh mục thủ tục hành chính")]
+    #[schema(
+        example = "Quyết định công bố danh mục thủ tục hành chính",
+        min_length = 1,
+        max_length = 500
+    )]
     pub title: String,
     /// Section cited, e.g. `Mục II.2`.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub section: Option<String>,
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -280,7 +285,11 @@ pub struct UpdateSubmission {
 #[serde(deny_unknown_fields)]
 pub struct ReturnSubmission {
     /// Why the Office sends the report back; the unit sees it.
-    #[schema(example = "Số liệu tỷ lệ hồ sơ đúng hạn chưa khớp hệ thống, đề nghị giải trình.")]
+    #[schema(
+        example = "Số liệu tỷ lệ hồ sơ đúng hạn chưa khớp hệ thống, đề nghị giải trình.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 
@@ -329,7 +338,11 @@ pub struct GrantExtension {
     #[schema(example = "2023-03-15T16:30:00+07:00")]
     #[serde(deserialize_with = "crate::model::time_input::instant")]
     pub deadline: DateTime<FixedOffset>,
-    #[schema(example = "Phòng đang chờ số liệu từ Cổng dịch vụ công.")]
+    #[schema(
+        example = "Phòng đang chờ số liệu từ Cổng dịch vụ công.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 

@@ -160,12 +160,30 @@ pub struct TaskDetail {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "2.3",
+    "title": "Rà soát các thủ tục hành chính mức độ 3, 4 không phát sinh hồ sơ",
+    "content_area": "administrative_procedure_reform",
+    "lead_unit_code": "VP",
+    "coordinating_unit_codes": [
+        "QLTM"
+    ],
+    "expected_output": "Báo cáo kết quả rà soát",
+    "due": {
+        "kind": "date",
+        "date": "2027-05-10"
+    }
+}))]
 pub struct CreateTask {
     /// Its number in the source: letters, digits, `.`, `_`, `-`; at most 40 characters;
     /// unique within the plan or the source document.
     #[schema(example = "2.3", pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub code: String,
-    #[schema(example = "Rà soát các thủ tục hành chính mức độ 3, 4 không phát sinh hồ sơ")]
+    #[schema(
+        example = "Rà soát các thủ tục hành chính mức độ 3, 4 không phát sinh hồ sơ",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub title: String,
     /// For `POST /api/v1/tasks` only (a plan's tasks come from the plan): the directive
     /// document of the registry the task comes from.
@@ -179,7 +197,7 @@ pub struct CreateTask {
     #[schema(example = json!(["QLTM"]))]
     pub coordinating_unit_codes: Vec<String>,
     #[serde(default)]
-    #[schema(example = "Báo cáo kết quả rà soát")]
+    #[schema(example = "Báo cáo kết quả rà soát", min_length = 1, max_length = 500)]
     pub expected_output: Option<String>,
     #[serde(default, deserialize_with = "crate::model::time_input::optional_date")]
     pub start_date: Option<NaiveDate>,
@@ -191,7 +209,7 @@ pub struct CreateTask {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTask {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 2000)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<ContentArea>, nullable)]
@@ -203,7 +221,7 @@ pub struct UpdateTask {
     #[schema(nullable = false)]
     pub coordinating_unit_codes: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 500)]
     pub expected_output: Option<Option<String>>,
     #[serde(
         default,
@@ -230,7 +248,7 @@ pub struct EvidenceInput {
     #[serde(default)]
     pub file_id: Option<i64>,
     #[serde(default)]
-    #[schema(example = "Mục II.2")]
+    #[schema(example = "Mục II.2", min_length = 1, max_length = 200)]
     pub section: Option<String>,
     #[serde(default)]
     #[schema(minimum = 1, maximum = 100000)]
@@ -249,7 +267,11 @@ pub struct ReportProgress {
     #[serde(default)]
     #[schema(minimum = 0, maximum = 99)]
     pub percent: Option<i16>,
-    #[schema(example = "Đã rà soát 45/60 thủ tục; dự kiến hoàn thành trong tháng.")]
+    #[schema(
+        example = "Đã rà soát 45/60 thủ tục; dự kiến hoàn thành trong tháng.",
+        min_length = 1,
+        max_length = 4000
+    )]
     pub note: String,
     #[serde(default)]
     pub evidence: Vec<EvidenceInput>,
@@ -263,7 +285,11 @@ pub struct DeclareDone {
     #[serde(default)]
     pub output_document_id: Option<i64>,
     #[serde(default)]
-    #[schema(example = "Đã ban hành Báo cáo số 12/BC-VP ngày 30/5/2022.")]
+    #[schema(
+        example = "Đã ban hành Báo cáo số 12/BC-VP ngày 30/5/2022.",
+        min_length = 1,
+        max_length = 4000
+    )]
     pub note: Option<String>,
     #[serde(default)]
     pub evidence: Vec<EvidenceInput>,
@@ -273,7 +299,11 @@ pub struct DeclareDone {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnTask {
-    #[schema(example = "Chưa có quyết định công bố kèm theo; đề nghị bổ sung.")]
+    #[schema(
+        example = "Chưa có quyết định công bố kèm theo; đề nghị bổ sung.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 
@@ -283,7 +313,11 @@ pub struct ReturnTask {
 pub struct GrantTaskExtension {
     /// The new due; its deadline must be later than the one that applies now.
     pub due: TaskDue,
-    #[schema(example = "Chờ ý kiến của Sở Tư pháp.")]
+    #[schema(
+        example = "Chờ ý kiến của Sở Tư pháp.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 

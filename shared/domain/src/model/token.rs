@@ -55,8 +55,18 @@ pub struct CreatedToken {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Chuyên viên CCHC – Phòng KHTC",
+    "role": "reporter",
+    "unit_code": "KHTC",
+    "expires_at": "2027-12-31T17:00:00+07:00"
+}))]
 pub struct CreateToken {
-    #[schema(example = "Chuyên viên CCHC – Phòng KHTC")]
+    #[schema(
+        example = "Chuyên viên CCHC – Phòng KHTC",
+        min_length = 1,
+        max_length = 200
+    )]
     pub name: String,
     pub role: Role,
     /// Required for `reporter`, not allowed for other roles.

@@ -38,16 +38,20 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
-    #[schema(example = "Nguyễn Thị Lan")]
+    #[schema(example = "Nguyễn Thị Lan", min_length = 1, max_length = 200)]
     pub name: String,
     /// Job title, e.g. "Trưởng phòng".
     #[serde(default)]
-    #[schema(example = "Chuyên viên")]
+    #[schema(example = "Chuyên viên", min_length = 1, max_length = 200)]
     pub position_title: Option<String>,
-    #[schema(example = "lannt@sct.khanhhoa.gov.vn")]
+    #[schema(example = "lannt@sct.khanhhoa.gov.vn", format = Email)]
     pub email: String,
+    /// 8 to 15 digits; spaces, dots, dashes, parentheses and a leading `+` allowed.
     #[serde(default)]
-    #[schema(example = "0258 3822 123")]
+    #[schema(
+        example = "0258 3822 123",
+        pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$"
+    )]
     pub phone: Option<String>,
 }
 
@@ -78,11 +82,36 @@ pub struct Unit {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "PCTT",
+    "name": "Phòng Pháp chế – Thanh tra",
+    "kind": "division",
+    "parent_code": "SCT",
+    "qlvb_code": "000.00.12.H57",
+    "head": {
+        "name": "Trần Văn Hùng",
+        "position_title": "Trưởng phòng",
+        "email": "hungtv@sct.khanhhoa.gov.vn",
+        "phone": "0258 3822 456"
+    },
+    "focal_persons": [
+        {
+            "name": "Nguyễn Thị Lan",
+            "position_title": "Chuyên viên",
+            "email": "lannt@sct.khanhhoa.gov.vn",
+            "phone": "0258 3822 123"
+        }
+    ]
+}))]
 pub struct CreateUnit {
     /// Unique code: upper-case letters, digits, `_` and `-`, at most 32 characters.
-    #[schema(example = "KHTC")]
+    #[schema(example = "KHTC", max_length = 32, pattern = "^[A-Z0-9][A-Z0-9_-]*$")]
     pub code: String,
-    #[schema(example = "Phòng Kế hoạch – Tài chính")]
+    #[schema(
+        example = "Phòng Kế hoạch – Tài chính",
+        min_length = 1,
+        max_length = 300
+    )]
     pub name: String,
     pub kind: UnitKind,
     /// Code of the parent unit; omit for the root (the department).
@@ -95,11 +124,16 @@ pub struct CreateUnit {
     /// The agency's identifier code in QLVB (mã định danh): 1–40 letters, digits, `.` and `-`;
     /// unique.
     #[serde(default)]
-    #[schema(example = "000.00.12.H56")]
+    #[schema(
+        example = "000.00.12.H56",
+        max_length = 40,
+        pattern = "^[A-Za-z0-9][A-Za-z0-9.-]*$"
+    )]
     pub qlvb_code: Option<String>,
     #[serde(default)]
     pub head: Option<Contact>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub focal_persons: Vec<Contact>,
 }
 
@@ -109,7 +143,7 @@ pub struct CreateUnit {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUnit {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
@@ -122,13 +156,13 @@ pub struct UpdateUnit {
     pub active: Option<bool>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 40, pattern = "^[A-Za-z0-9][A-Za-z0-9.-]*$")]
     pub qlvb_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Contact>, nullable)]
     pub head: Option<Option<Contact>>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 20)]
     pub focal_persons: Option<Vec<Contact>>,
 }
 

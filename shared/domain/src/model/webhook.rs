@@ -99,21 +99,39 @@ pub struct WebhookWithSecret {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "url": "https://qlvb.example.gov.vn/hooks/cchc",
+    "event_types": [
+        "submission.submitted",
+        "submission.accepted"
+    ],
+    "description": "QLVB của Sở: nhận báo cáo đã nộp",
+    "active": true
+}))]
 pub struct CreateWebhook {
     /// Absolute `http` or `https` URL, at most 2000 characters.
-    #[schema(example = "https://qlvb.example.gov.vn/hooks/cchc")]
+    #[schema(
+        example = "https://qlvb.example.gov.vn/hooks/cchc",
+        max_length = 2000,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(\\.[A-Za-z][A-Za-z0-9-]*)*(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$"
+    )]
     pub url: String,
     /// One or more of `period.opened`, `period.closed`, `submission.submitted`,
     /// `submission.returned`, `submission.accepted`, `unit.escalated`, `task.assigned`,
     /// `task.overdue`, `task.completed`, `assessment.sent`, `assessment.appraised`,
     /// `campaign.round_reviewed`.
-    #[schema(example = json!(["submission.submitted", "submission.accepted"]))]
+    #[schema(example = json!(["submission.submitted", "submission.accepted"]), min_items = 1)]
     pub event_types: Vec<String>,
     #[serde(default)]
-    #[schema(example = "QLVB của Sở: nhận báo cáo đã nộp")]
+    #[schema(
+        example = "QLVB của Sở: nhận báo cáo đã nộp",
+        min_length = 1,
+        max_length = 500
+    )]
     pub description: Option<String>,
     /// The signing secret, 16–200 printable characters without spaces; generated when absent.
     #[serde(default)]
+    #[schema(min_length = 16, max_length = 200, pattern = "^[\\x21-\\x7E]+$")]
     pub secret: Option<String>,
     /// Default true.
     #[serde(default)]
@@ -125,13 +143,17 @@ pub struct CreateWebhook {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhook {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(
+        nullable = false,
+        max_length = 2000,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(\\.[A-Za-z][A-Za-z0-9-]*)*(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$"
+    )]
     pub url: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_items = 1)]
     pub event_types: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 1, max_length = 500)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
@@ -193,6 +215,7 @@ pub struct EventEnvelope {
     #[schema(example = "submission.submitted")]
     pub event_type: String,
     /// When the change happened (RFC 3339, local time +07:00), not when it was sent.
+    #[schema(example = "2026-12-04T16:30:00+07:00")]
     pub occurred_at: DateTime<FixedOffset>,
     /// What happened; its shape depends on `type`.
     pub data: Value,

@@ -257,6 +257,16 @@ fn check_scoring(check: &mut Checker, i: usize, max: Decimal, scoring: &Scoring)
 fn check_thresholds(check: &mut Checker, i: usize, max: Decimal, thresholds: &[ScoreThreshold]) {
     let points: Vec<Decimal> = thresholds.iter().map(|t| t.points).collect();
     check_steps(check, i, max, "thresholds", &points);
+    let bound = Decimal::from(1_000_000_000_000_i64);
+    for (j, threshold) in thresholds.iter().enumerate() {
+        if threshold.at_least.abs() > bound {
+            check.push(
+                format!("criteria[{i}].scoring.thresholds[{j}].at_least"),
+                "out_of_range",
+                "must be within ±10^12",
+            );
+        }
+    }
     if thresholds
         .windows(2)
         .any(|w| w[0].at_least >= w[1].at_least)

@@ -12,6 +12,7 @@ use crate::model::policy::ReminderPolicy;
 use crate::rules::calendar::WorkingCalendar;
 use crate::rules::cutoff::{
     decree09_window, validate_window, CutoffError, CutoffWindow, Frequency, ReportType,
+    SUPPORTED_YEARS,
 };
 use crate::rules::deadline::{check_deadline_after_cutoff, resolve_deadline, DeadlineResolution};
 use crate::rules::document_number;
@@ -108,7 +109,15 @@ pub fn derive(
         None => None,
     };
     let default_window = match (state.frequency, state.year) {
-        (Frequency::AdHoc, _) => {
+        (Frequency::AdHoc, year) => {
+            // The year of an ad-hoc period only labels it, but it takes the same years.
+            if let Some(year) = year.filter(|y| !SUPPORTED_YEARS.contains(y)) {
+                check.extend([cutoff_field_error(&CutoffError::YearOutOfRange {
+                    min: *SUPPORTED_YEARS.start(),
+                    max: *SUPPORTED_YEARS.end(),
+                    given: year,
+                })]);
+            }
             if sequence.is_some() {
                 check.push(
                     "sequence",

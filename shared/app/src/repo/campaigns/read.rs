@@ -95,6 +95,14 @@ pub async fn list(
     principal: &Principal,
 ) -> Result<CampaignPage> {
     authz::read_plans(principal)?;
+    // The years a campaign can have (`CreateCampaign.year`); another names none.
+    if year.is_some_and(|year| !(2000..=2200).contains(&year)) {
+        return Err(Error::invalid(
+            "year",
+            "out_of_range",
+            "must be between 2000 and 2200",
+        ));
+    }
     let (page, per_page) = page.validate()?;
     let offset = PageParams::offset(page, per_page);
     let (total, rows) = db::page(conn, year, per_page, offset).await?;

@@ -6,7 +6,7 @@ use super::load;
 use crate::authz::{self, Principal};
 use crate::repo::local;
 use cchc_db::criteria::{self as db, SetFilter};
-use cchc_domain::error::Result;
+use cchc_domain::error::{Error, Result};
 use cchc_domain::model::criteria::{
     CriteriaSet, CriteriaSetPage, CriteriaSetStatus, CriteriaSetSummary,
 };
@@ -31,6 +31,14 @@ pub async fn list(
     principal: &Principal,
 ) -> Result<CriteriaSetPage> {
     authz::read_plans(principal)?;
+    // The years a set can have (`CreateCriteriaSet.year`); another names none.
+    if year.is_some_and(|year| !(2000..=2200).contains(&year)) {
+        return Err(Error::invalid(
+            "year",
+            "out_of_range",
+            "must be between 2000 and 2200",
+        ));
+    }
     let (page, per_page) = page.validate()?;
     let filter = SetFilter {
         year,
