@@ -18,7 +18,13 @@ use crate::common::{enc, pdf, Answer, Files, TestApp};
 
 const KEY: &str = "3f1c2a9e-7b44-4c1e-9a57-0d7e3b2f6a10";
 
-async fn post_with_key(app: &TestApp, token: &str, path: &str, key: &str, body: &Value) -> Answer {
+pub(crate) async fn post_with_key(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    key: &str,
+    body: &Value,
+) -> Answer {
     TestApp::send(
         app.client
             .request(Method::POST, format!("{}{path}", app.base_url))
@@ -27,6 +33,27 @@ async fn post_with_key(app: &TestApp, token: &str, path: &str, key: &str, body: 
             .json(body),
     )
     .await
+}
+
+/// Claims `key` for `owner` as a first POST /api/v1/units with `body` would, and leaves it
+/// unanswered: the state of a key whose first request is still running.
+pub(crate) async fn claim_in_flight(app: &TestApp, owner: &KeyOwner, key: &str, body: &Value) {
+    let mut conn = app.state.pool.get().await.unwrap();
+    let claim = idempotency::claim(
+        &mut conn,
+        owner,
+        key,
+        &Fingerprint {
+            method: "POST".into(),
+            path: "/api/v1/units".into(),
+            body_sha256: format!("{:x}", Sha256::digest(serde_json::to_vec(body).unwrap())),
+        },
+        app.state.clock.now(),
+        Duration::hours(24),
+    )
+    .await
+    .unwrap();
+    assert_eq!(claim, Claim::Claimed);
 }
 
 fn unit(code: &str) -> Value {
@@ -288,23 +315,13 @@ async fn a_key_whose_first_request_is_still_running_is_409_until_it_is_abandoned
     let me = app.get("/api/v1/me").await.expect(200);
     let body = unit("KHTC");
     // The first request has claimed the key and not answered yet.
-    let mut conn = app.state.pool.get().await.unwrap();
-    let claim = idempotency::claim(
-        &mut conn,
+    claim_in_flight(
+        &app,
         &KeyOwner::Token(me["token_id"].as_i64().unwrap()),
         KEY,
-        &Fingerprint {
-            method: "POST".into(),
-            path: "/api/v1/units".into(),
-            body_sha256: format!("{:x}", Sha256::digest(serde_json::to_vec(&body).unwrap())),
-        },
-        app.state.clock.now(),
-        Duration::hours(24),
+        &body,
     )
-    .await
-    .unwrap();
-    assert_eq!(claim, Claim::Claimed);
-    drop(conn);
+    .await;
     post_with_key(&app, &app.admin, "/api/v1/units", KEY, &body)
         .await
         .problem(409, "idempotency_key_in_progress");

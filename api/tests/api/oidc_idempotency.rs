@@ -2,29 +2,16 @@
 //! subject), with the same replay, reuse and in-flight answers as an API token's; two people's
 //! keys, and a person's and a token's, never collide.
 
-use cchc_app::repo::idempotency::{self, Claim, Fingerprint, KeyOwner};
-use chrono::Duration;
+use cchc_app::repo::idempotency::KeyOwner;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use reqwest::Method;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::common::{Answer, TestApp};
+use crate::idempotency::{claim_in_flight, post_with_key};
 use crate::oidc_provider::{PersonTokens, Provider};
 
 const KEY: &str = "6b0d1f3e-2c8a-4e57-9f1b-7a3c5d9e0b24";
-
-async fn post_with_key(app: &TestApp, token: &str, path: &str, key: &str, body: &Value) -> Answer {
-    TestApp::send(
-        app.client
-            .request(Method::POST, format!("{}{path}", app.base_url))
-            .bearer_auth(token)
-            .header("Idempotency-Key", key)
-            .json(body),
-    )
-    .await
-}
 
 fn replayed(answer: &Answer) -> Option<&str> {
     answer
@@ -89,23 +76,7 @@ async fn a_persons_key_replays_the_answer_refuses_another_request_and_waits_for_
         subject: me["person"]["subject"].as_str().unwrap().to_owned(),
     };
     let body = unit("QLTM");
-    let mut conn = app.state.pool.get().await.unwrap();
-    let claim = idempotency::claim(
-        &mut conn,
-        &owner,
-        "k-running",
-        &Fingerprint {
-            method: "POST".into(),
-            path: "/api/v1/units".into(),
-            body_sha256: format!("{:x}", Sha256::digest(serde_json::to_vec(&body).unwrap())),
-        },
-        app.state.clock.now(),
-        Duration::hours(24),
-    )
-    .await
-    .unwrap();
-    assert_eq!(claim, Claim::Claimed);
-    drop(conn);
+    claim_in_flight(&app, &owner, "k-running", &body).await;
     post_with_key(&app, &office, "/api/v1/units", "k-running", &body)
         .await
         .problem(409, "idempotency_key_in_progress");
