@@ -16,6 +16,19 @@ mod webhooks;
 
 use crate::error::{Problem, PROBLEM_JSON};
 
+/// The operations of a path (the methods the API serves), for the passes that edit them all.
+fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.patch,
+        &mut item.put,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

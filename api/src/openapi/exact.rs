@@ -79,16 +79,8 @@ impl Doc<'_> {
             .paths
             .get_mut(path)
             .unwrap_or_else(|| panic!("no path {path}"));
-        let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.put,
-            &mut item.delete,
-        ];
+        let operations = super::operations_mut(item);
         let parameter = operations
-            .into_iter()
-            .flatten()
             .filter_map(|operation| operation.parameters.as_mut())
             .flatten()
             .find(|parameter| parameter.name == name)
@@ -102,16 +94,8 @@ impl Doc<'_> {
     fn query_parameters(&mut self, mut edit: impl FnMut(&str, &mut Value)) {
         use utoipa::openapi::path::ParameterIn;
         for (path, item) in self.0.paths.paths.iter_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.put,
-                &mut item.delete,
-            ];
+            let operations = super::operations_mut(item);
             let parameters = operations
-                .into_iter()
-                .flatten()
                 .filter_map(|operation| operation.parameters.as_mut())
                 .flatten()
                 .filter(|parameter| parameter.parameter_in == ParameterIn::Query);

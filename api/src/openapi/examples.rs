@@ -262,14 +262,8 @@ fn ids(api: &mut OpenApi) {
 pub fn add(api: &mut OpenApi) {
     ids(api);
     for item in api.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.put,
-            &mut item.delete,
-        ];
-        for operation in operations.into_iter().flatten() {
+        let operations = super::operations_mut(item);
+        for operation in operations {
             for (status, response) in operation.responses.responses.iter_mut() {
                 if let RefOr::T(response) = response {
                     fill(status, response);
