@@ -406,6 +406,31 @@ impl TestApp {
     }
 
     /// Creates a unit (admin) and returns it.
+    /// A draft of `period` started with `token` and given `values` (a PATCH with `If-Match: *`):
+    /// its id.
+    pub async fn draft_with(&self, token: &str, period: i64, values: Value) -> i64 {
+        let id = self
+            .post_as(
+                token,
+                &format!("/api/v1/periods/{period}/submissions"),
+                serde_json::json!({}),
+            )
+            .await
+            .expect(201)["id"]
+            .as_i64()
+            .unwrap();
+        Self::send(
+            self.client
+                .patch(format!("{}/api/v1/submissions/{id}", self.base_url))
+                .bearer_auth(token)
+                .header("if-match", "*")
+                .json(&serde_json::json!({ "values": values })),
+        )
+        .await
+        .expect(200);
+        id
+    }
+
     pub async fn unit(&self, code: &str, kind: &str, parent: Option<&str>) -> Value {
         self.post(
             "/api/v1/units",

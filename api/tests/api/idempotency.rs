@@ -202,24 +202,8 @@ async fn a_transition_replayed_answers_the_same_and_happens_once() {
     // A reporter's submit, replayed: the same ETag, one submission.
     let reporter = app.token(Role::Reporter, Some("KHTC")).await;
     let draft = app
-        .post_as(
-            &reporter,
-            &format!("/api/v1/periods/{period}/submissions"),
-            json!({}),
-        )
-        .await
-        .expect(201)["id"]
-        .as_i64()
-        .unwrap();
-    TestApp::send(
-        app.client
-            .patch(format!("{}/api/v1/submissions/{draft}", app.base_url))
-            .bearer_auth(&reporter)
-            .header("if-match", "*")
-            .json(&json!({"values": {"SL-VANBAN": {"number": 12}}})),
-    )
-    .await
-    .expect(200);
+        .draft_with(&reporter, period, json!({"SL-VANBAN": {"number": 12}}))
+        .await;
     let submit = format!("/api/v1/submissions/{draft}/submit");
     let first = post_with_key(&app, &reporter, &submit, "submit-1", &json!({})).await;
     let etag = header(&first, "etag").unwrap().to_owned();

@@ -71,24 +71,8 @@ async fn a_persons_submit_and_the_offices_return_and_accept_name_them() {
 
     // The unit's person files and submits.
     let id = app
-        .post_as(
-            &reporter,
-            &format!("/api/v1/periods/{period}/submissions"),
-            json!({}),
-        )
-        .await
-        .expect(201)["id"]
-        .as_i64()
-        .unwrap();
-    TestApp::send(
-        app.client
-            .patch(format!("{}/api/v1/submissions/{id}", app.base_url))
-            .bearer_auth(&reporter)
-            .header("if-match", "*")
-            .json(&json!({"values": {"SL-VANBAN": {"number": 4}}})),
-    )
-    .await
-    .expect(200);
+        .draft_with(&reporter, period, json!({"SL-VANBAN": {"number": 4}}))
+        .await;
     let submitted = app
         .post_as(
             &reporter,
