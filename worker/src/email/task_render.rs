@@ -1,6 +1,8 @@
 //! The views the task mails' templates see: strings already formatted, links already built.
 
+use cchc_domain::rules::figures::quantity_vi;
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::address::{head_view, HeadView};
@@ -235,11 +237,10 @@ fn counts(c: &TaskCounts) -> CountsView {
         overdue: c.overdue,
         done_on_time: c.done_on_time,
         done_late: c.done_late,
-        on_time_rate: match c.on_time_permille {
-            Some(permille) if permille % 10 == 0 => format!("{} %", permille / 10),
-            Some(permille) => format!("{},{} %", permille / 10, permille % 10),
-            None => "—".to_owned(),
-        },
+        on_time_rate: c.on_time_permille.map_or_else(
+            || "—".to_owned(),
+            |permille| quantity_vi(Decimal::new(permille.into(), 1), Some("%")),
+        ),
     }
 }
 

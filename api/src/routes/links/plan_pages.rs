@@ -9,7 +9,7 @@ use super::pages::{local, render};
 use cchc_app::signed_links::{OverdueTasks, PlanBoardPage};
 use cchc_domain::model::plan::{TargetProgress, TargetState};
 use cchc_domain::model::task::{StatusCounts, Task};
-use cchc_domain::rules::figures::number_vi;
+use cchc_domain::rules::figures::{number_vi, quantity_vi};
 use rust_decimal::Decimal;
 
 /// One task's line, with the link to its page.
@@ -74,7 +74,7 @@ fn counts_line(label: String, c: &StatusCounts) -> CountsLine {
         on_time_rate: c
             .on_time_rate
             .and_then(|rate| Decimal::try_from(rate).ok())
-            .map(|rate| format!("{} %", number_vi(rate.round_dp(1))))
+            .map(|rate| quantity_vi(rate.round_dp(1), Some("%")))
             .unwrap_or_else(|| "—".to_owned()),
     }
 }
