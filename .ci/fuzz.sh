@@ -135,8 +135,10 @@ text = open(path, encoding="utf-8", errors="replace").read()
 tested = re.search(r"^\s*Tested:\s*(\d+)", text, re.M)
 cases = re.search(r"^\s*(\d+) generated(.*)$", text, re.M)
 failures = re.search(r"(\d+) unique failures?", cases.group(2)) if cases else None
-errors = re.search(r"^\s*Errors:\s*\n((?:\s+\S.*\n)+)", text, re.M)
-n_errors = sum(int(m) for m in re.findall(r":\s*(\d+)\s*$", errors.group(1), re.M)) if errors else 0
+# The indented lines under "Errors:" only ("  🚫 Network Error: 1"); the section ends at the
+# first line that is not indented, so a later "Seed: …" is never counted.
+errors = re.search(r"^[ \t]*Errors:[ \t]*\n((?:[ \t]+\S.*\n)+)", text, re.M)
+n_errors = sum(int(m) for m in re.findall(r":[ \t]*(\d+)[ \t]*$", errors.group(1), re.M)) if errors else 0
 fields = (
     tested.group(1) if tested else "0",
     cases.group(1) if cases else "0",
