@@ -126,14 +126,10 @@ ACROSS_FIELDS_ON = {
     ("link_document", "unit_code", "required"): "a unit's report names its unit",
     ("create_task", "source_document_id", "required"):
         "POST /api/v1/tasks (not a plan's tasks, which share the schema) names its document",
-    # The numbers and symbols of Decree 30/2020 (document_number.rs): a grammar with type
-    # names, issuers, years and Party forms, described in the document, not a pattern.
-    ("*", "number", "invalid_document_number"): "Decree 30/2020 number and symbol",
-    ("*", "legal_basis[].number", "invalid_document_number"): "Decree 30/2020 number and symbol",
-    # `label:points;…` in one query parameter, its grammar described.
-    ("import_criteria_set_workbook", "ranking_classes", "invalid_classes"): "label:points;...",
-    # Each `/`-separated line of the signer's title non-blank (described).
-    ("*", "signer_title", "invalid_value"): "each line between / says something",
+    # Where a webhook may point depends on the deployment (CCHC_OUTBOUND_ALLOW) and on what
+    # the host name resolves to: loopback, private and link-local addresses are refused.
+    ("create_webhook", "url", "url_not_allowed"): "an internal address (deployment, DNS)",
+    ("update_webhook", "url", "url_not_allowed"): "an internal address (deployment, DNS)",
     # A report is submitted when complete: the values its period asks for (state).
     ("submit_submission", "values.*", "required"): "the period's indicators answered",
     ("submit_submission", "values.*.evidence", "evidence_required"): "the indicator's rule",

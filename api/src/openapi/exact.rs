@@ -12,7 +12,9 @@ use utoipa::openapi::RefOr;
 use super::codes::{FIELD_ERROR_CODES, PROBLEM_CODES, WARNING_CODES};
 use cchc_app::jobs::JOB_KINDS;
 use cchc_app::repo::audit::AUDIT_ACTIONS;
+use cchc_app::repo::consolidation_report::signer_title_pattern;
 use cchc_domain::model::webhook::EventType;
+use cchc_domain::rules::{document_number, par_index, webhooks};
 
 /// Applies every patch.
 pub fn apply(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
@@ -306,12 +308,30 @@ fn constraints(doc: &mut Doc) {
             ("signer_title", 100),
             ("signer_name", 100),
         ] {
+            let pattern = if name == "signer_title" {
+                signer_title_pattern()
+            } else {
+                super::text::line_pattern()
+            };
             doc.parameter(path, name, |parameter| {
                 parameter["schema"]["minLength"] = json!(1);
                 parameter["schema"]["maxLength"] = json!(max);
-                parameter["schema"]["pattern"] = json!(super::text::line_pattern());
+                parameter["schema"]["pattern"] = json!(pattern);
             });
         }
+    }
+    // Grammars the service checks with the same expression (`document_number::check`,
+    // `webhooks::url_problem`).
+    for schema in ["CreateDocument", "LegalDocument", "QlvbDocument"] {
+        doc.property(schema, "number", |property| {
+            property["pattern"] = json!(document_number::pattern());
+            property["maxLength"] = json!(document_number::MAX_CHARS);
+        });
+    }
+    for schema in ["CreateWebhook", "UpdateWebhook"] {
+        doc.property(schema, "url", |property| {
+            property["pattern"] = json!(webhooks::url_pattern());
+        });
     }
     // An extension gives a new deadline: any form of due but `recurring` (422
     // `not_a_deadline` otherwise).
@@ -324,12 +344,30 @@ fn constraints(doc: &mut Doc) {
         json!("A due that is a deadline: any form of `TaskDue` but `recurring`.");
     doc.add_schema("TaskDeadline", deadline);
     doc.set_ref("GrantTaskExtension", "due", "TaskDeadline");
-    // A share in percent with two decimals, as in `CreateCriteriaSet`.
-    doc.parameter(
-        "/api/v1/criteria-sets/import.xlsx",
-        "restored_share_percent",
-        |parameter| parameter["schema"]["multipleOf"] = json!(0.01),
-    );
+    // A share in percent with two decimals, the code and title as in `CreateCriteriaSet`, and
+    // the classes' one-line grammar (`par_index::parse_classes`).
+    let import = "/api/v1/criteria-sets/import.xlsx";
+    doc.parameter(import, "restored_share_percent", |parameter| {
+        parameter["schema"]["multipleOf"] = json!(0.01)
+    });
+    let set = doc.schema_json("CreateCriteriaSet");
+    for name in ["code", "title"] {
+        doc.parameter(import, name, |parameter| {
+            for constraint in ["pattern", "minLength", "maxLength"] {
+                if let Some(value) = set["properties"][name].get(constraint) {
+                    parameter["schema"][constraint] = value.clone();
+                }
+            }
+            // The text rule reaches component schemas only (`super::text`).
+            if name == "title" {
+                parameter["schema"]["pattern"] = json!(super::text::pattern());
+            }
+        });
+    }
+    doc.parameter(import, "ranking_classes", |parameter| {
+        parameter["schema"]["pattern"] = json!(par_index::classes_pattern());
+        parameter["schema"]["maxLength"] = json!(par_index::MAX_CLASSES_CHARS);
+    });
     doc.parameter("/api/v1/holidays", "year", |parameter| {
         parameter["schema"]["minimum"] = json!(1900);
         parameter["schema"]["maximum"] = json!(2200);

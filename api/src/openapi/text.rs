@@ -13,14 +13,6 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::{OpenApi, RefOr};
 
-/// Characters a text may not hold: C0 and C1 controls but tab, line feed and carriage return;
-/// the invisible format characters of `Checker::text` (kept equal by the test below).
-const FORBIDDEN: &str = "\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\u061C\\u200B-\\u200F\
-\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF";
-
-/// White space that `str::trim` removes and that the text may hold.
-const SPACE: &str = "\\t\\n\\r \\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
-
 /// Dates and instants sent: years 1900–9999, no leap second (`model::time_input`).
 pub const DATE: &str = "^(19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$";
 pub const DATE_TIME: &str =
@@ -30,15 +22,7 @@ pub const DATE_TIME: &str =
 pub const NO_NUL: &str = "^[^\\x00]*$";
 
 /// The rule: allowed characters with at least one that is not white space.
-pub fn pattern() -> String {
-    format!("^[^{FORBIDDEN}]*[^{FORBIDDEN}{SPACE}][^{FORBIDDEN}]*$")
-}
-
-/// The rule of a one-line text (a query parameter printed on one line): no tab or line break.
-pub fn line_pattern() -> String {
-    let forbidden = format!("{FORBIDDEN}\\t\\n\\r");
-    format!("^[^{forbidden}]*[^{forbidden}{SPACE}][^{forbidden}]*$")
-}
+pub use cchc_domain::validation::{line_pattern, text_pattern as pattern};
 
 fn is_marked_text(object: &Object) -> bool {
     let is_string = match &object.schema_type {
@@ -130,38 +114,6 @@ pub fn apply(api: &mut OpenApi) {
     if let Some(components) = api.components.as_mut() {
         for schema in components.schemas.values_mut() {
             mark(schema, &pattern);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use cchc_domain::validation::Checker;
-
-    fn server_takes(text: &str) -> bool {
-        let mut check = Checker::new();
-        check.text("t", text, 10_000);
-        !check.has_errors()
-    }
-
-    /// The pattern, as a Rust regex (the same syntax for what it uses: `\xHH`, `\uHHHH`),
-    /// agrees with the check on every character of the Basic Multilingual Plane, alone and
-    /// around a letter.
-    #[test]
-    fn the_pattern_is_the_check() {
-        let regex = regex::Regex::new(&pattern()).expect("a regex");
-        for code in 0..=0xFFFFu32 {
-            let Some(c) = char::from_u32(code) else {
-                continue;
-            };
-            for text in [c.to_string(), format!("a{c}"), format!("{c}a ")] {
-                assert_eq!(
-                    regex.is_match(&text),
-                    server_takes(&text),
-                    "U+{code:04X} in {text:?}"
-                );
-            }
         }
     }
 }

@@ -4,6 +4,30 @@ use validator::ValidateEmail;
 
 use crate::error::{FieldError, Invalid};
 
+/// Characters a text may not hold, as a regular-expression class body: C0 and C1 controls but
+/// tab, line feed and carriage return; the invisible format characters of
+/// [`is_invisible_format`] (kept equal by the test below). ECMAScript, Python and Rust read
+/// `\xHH` and `\uHHHH` alike.
+pub const FORBIDDEN_CLASS: &str =
+    "\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\u061C\\u200B-\\u200F\
+\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF";
+
+/// White space that `str::trim` removes and that a text may hold, as a class body.
+pub const SPACE_CLASS: &str =
+    "\\t\\n\\r \\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+
+/// What [`Checker::text`] takes (length aside), as a pattern: allowed characters with at
+/// least one that is not white space.
+pub fn text_pattern() -> String {
+    format!("^[^{FORBIDDEN_CLASS}]*[^{FORBIDDEN_CLASS}{SPACE_CLASS}][^{FORBIDDEN_CLASS}]*$")
+}
+
+/// The same for a one-line text (a query parameter printed on one line): no tab or line break.
+pub fn line_pattern() -> String {
+    let forbidden = format!("{FORBIDDEN_CLASS}\\t\\n\\r");
+    format!("^[^{forbidden}]*[^{forbidden}{SPACE_CLASS}][^{forbidden}]*$")
+}
+
 /// Characters that print nothing but change how text reads: zero-width spaces and joiners,
 /// left-to-right/right-to-left marks, bidi embeddings, overrides and isolates, the word joiner
 /// and the byte-order mark. In a name they let `KHTC` and `KH\u{200B}TC`, or a reversed
@@ -156,6 +180,31 @@ pub fn non_blank(value: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn takes_text(text: &str) -> bool {
+        let mut check = Checker::new();
+        check.text("t", text, 10_000);
+        !check.has_errors()
+    }
+
+    /// The pattern, as a Rust regex, agrees with the check on every character of the Basic
+    /// Multilingual Plane, alone and around a letter.
+    #[test]
+    fn the_text_pattern_is_the_check() {
+        let regex = regex::Regex::new(&text_pattern()).expect("a regex");
+        for code in 0..=0xFFFFu32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [c.to_string(), format!("a{c}"), format!("{c}a ")] {
+                assert_eq!(
+                    regex.is_match(&text),
+                    takes_text(&text),
+                    "U+{code:04X} in {text:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn collects_every_problem() {

@@ -4313,8 +4313,9 @@ export interface components {
             /**
              * @description Number and symbol per Decree 30/2020/NĐ-CP: `383/KH-SCT`, `3394/SCT-VP`,
              *     `09/2019/NĐ-CP`, `45/2019/QH14`, `39-NQ/TW`, `30c/NQ-CP`; a leading `Số`, look-alike
-             *     dashes and `Ð` (U+00D0) are tidied. Unique, with `issuing_agency`, within the year
-             *     (Decree 30/2020/NĐ-CP, Art. 15).
+             *     dashes and `Ð` (U+00D0) are tidied. Abbreviations are written with A–Z, Đ and digits,
+             *     the number with at most nine digits; `pattern` is the whole grammar. Unique, with
+             *     `issuing_agency`, within the year (Decree 30/2020/NĐ-CP, Art. 15).
              * @example 3394/SCT-VP
              */
             number: string;
@@ -4672,7 +4673,9 @@ export interface components {
          */
         CreateWebhook: {
             /**
-             * @description Absolute `http` or `https` URL, at most 2000 characters.
+             * @description Absolute `http` or `https` URL, at most 2000 characters: an ASCII host name (IDN hosts
+             *     in their `xn--` form are not taken) or an IPv4 address, an optional port, a path and
+             *     query of URL characters (others percent-encoded), no user and no `#fragment`.
              * @example https://qlvb.example.gov.vn/hooks/cchc
              */
             url: string;
@@ -6076,7 +6079,8 @@ export interface components {
         /** @description An official document a period rests on (Decree 30/2020/NĐ-CP numbering). */
         LegalDocument: {
             /**
-             * @description Number and symbol, e.g. `733/SNV-TT`, `383/KH-SCT`.
+             * @description Number and symbol per Decree 30/2020/NĐ-CP, e.g. `733/SNV-TT`, `383/KH-SCT`, as
+             *     `CreateDocument.number` takes it (`pattern` is the whole grammar).
              * @example 733/SNV-TT
              */
             number: string;
@@ -6718,7 +6722,10 @@ export interface components {
         };
         /** @description A document as QLVB describes it. */
         QlvbDocument: {
-            /** @example 12/BC-QLCN */
+            /**
+             * @description Number and symbol per Decree 30/2020/NĐ-CP, as `CreateDocument.number` takes it.
+             * @example 12/BC-QLCN
+             */
             number: string;
             /** Format: date */
             issued_on: string;
@@ -8616,6 +8623,7 @@ export interface components {
         };
         /** @description Changes to a subscription: absent fields are left alone; `description: null` clears it. */
         UpdateWebhook: {
+            /** @description As `CreateWebhook.url`. */
             url?: string;
             event_types?: components["schemas"]["SubscribableEventType"][];
             description?: string | null;
@@ -16715,7 +16723,9 @@ export interface operations {
                 restored_share_percent: number;
                 document_id?: number;
                 /**
-                 * @description The classes in one line, from the highest: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`.
+                 * @description The classes in one line, from the highest: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`;
+                 *     at most 10, separated by `;`, each a label of 1–100 characters without `:` or `;`, a
+                 *     colon and the fewest points (0–1000, at most two decimals after `.` or `,`).
                  * @example Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0
                  */
                 ranking_classes?: string;

@@ -9,7 +9,7 @@ use crate::authz;
 use crate::authz::Principal;
 use crate::config::{Config, LetterheadConfig};
 use crate::repo::report_facts::{gather, FilingQuery, Gathered};
-use cchc_domain::validation::Checker;
+use cchc_domain::validation::{Checker, FORBIDDEN_CLASS, SPACE_CLASS};
 use cchc_domain::Result;
 use cchc_word::report::{
     self, ConsolidatedReport, KeyFigure, ReportingUnit, Signer, UnitNarrative, DEFAULT_RECIPIENT,
@@ -20,6 +20,17 @@ use cchc_word::report::{
 pub const MAX_RECIPIENT: usize = 200;
 /// Longest signer's title or name.
 pub const MAX_SIGNER: usize = 100;
+
+/// What `signer_title` takes (length aside), as a pattern: one line of lines separated by `/`,
+/// each saying something (`KT. GIÁM ĐỐC/PHÓ GIÁM ĐỐC`).
+pub fn signer_title_pattern() -> String {
+    let forbidden = format!(
+        "{FORBIDDEN_CLASS}\\t\\n\\r{}",
+        report::SIGNER_TITLE_SEPARATOR
+    );
+    let line = format!("[^{forbidden}]*[^{forbidden}{SPACE_CLASS}][^{forbidden}]*");
+    format!("^{line}(?:{}{line})*$", report::SIGNER_TITLE_SEPARATOR)
+}
 
 /// The draft and the period it reports on.
 pub struct ReportDraft {
@@ -174,6 +185,28 @@ mod tests {
             signer_name: name.map(Into::into),
             ..FilingQuery::default()
         }
+    }
+
+    /// The document's pattern for `signer_title` is the check: compared on titles made of
+    /// letters, separators, spaces of several kinds, a tab and an invisible character.
+    #[test]
+    fn the_signer_title_pattern_is_the_check() {
+        use proptest::test_runner::{Config, TestRunner};
+        let pattern = regex::Regex::new(&signer_title_pattern()).expect("a regex");
+        let titles = proptest::string::string_regex("[aĐ/ \u{A0}\u{3000}\t\u{200B}]{0,8}")
+            .expect("a strategy");
+        let mut runner = TestRunner::new(Config {
+            cases: 4000,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&titles, |title| {
+                let taken = ReportOptions::from_query(&query(None, Some(&title), None)).is_ok();
+                proptest::prop_assert_eq!(pattern.is_match(&title), taken, "{:?}", title);
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

@@ -256,7 +256,9 @@ pub struct ImportCriteriaSet {
     #[param(value_type = f64, minimum = 0, maximum = 100, example = 70)]
     pub restored_share_percent: Decimal,
     pub document_id: Option<i64>,
-    /// The classes in one line, from the highest: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`.
+    /// The classes in one line, from the highest: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`;
+    /// at most 10, separated by `;`, each a label of 1–100 characters without `:` or `;`, a
+    /// colon and the fewest points (0–1000, at most two decimals after `.` or `,`).
     #[param(example = "Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0")]
     pub ranking_classes: Option<String>,
 }

@@ -170,8 +170,9 @@ pub struct DocumentWarning {
 pub struct CreateDocument {
     /// Number and symbol per Decree 30/2020/NĐ-CP: `383/KH-SCT`, `3394/SCT-VP`,
     /// `09/2019/NĐ-CP`, `45/2019/QH14`, `39-NQ/TW`, `30c/NQ-CP`; a leading `Số`, look-alike
-    /// dashes and `Ð` (U+00D0) are tidied. Unique, with `issuing_agency`, within the year
-    /// (Decree 30/2020/NĐ-CP, Art. 15).
+    /// dashes and `Ð` (U+00D0) are tidied. Abbreviations are written with A–Z, Đ and digits,
+    /// the number with at most nine digits; `pattern` is the whole grammar. Unique, with
+    /// `issuing_agency`, within the year (Decree 30/2020/NĐ-CP, Art. 15).
     #[schema(example = "3394/SCT-VP")]
     pub number: String,
     /// Date of issue (YYYY-MM-DD).
@@ -330,6 +331,7 @@ pub struct QlvbSender {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QlvbDocument {
+    /// Number and symbol per Decree 30/2020/NĐ-CP, as `CreateDocument.number` takes it.
     #[schema(example = "12/BC-QLCN")]
     pub number: String,
     #[serde(deserialize_with = "crate::model::time_input::date")]

@@ -35,7 +35,8 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegalDocument {
-    /// Number and symbol, e.g. `733/SNV-TT`, `383/KH-SCT`.
+    /// Number and symbol per Decree 30/2020/NĐ-CP, e.g. `733/SNV-TT`, `383/KH-SCT`, as
+    /// `CreateDocument.number` takes it (`pattern` is the whole grammar).
     #[schema(example = "733/SNV-TT")]
     pub number: String,
     #[schema(example = "2023-03-06")]

@@ -109,12 +109,10 @@ pub struct WebhookWithSecret {
     "active": true
 }))]
 pub struct CreateWebhook {
-    /// Absolute `http` or `https` URL, at most 2000 characters.
-    #[schema(
-        example = "https://qlvb.example.gov.vn/hooks/cchc",
-        max_length = 2000,
-        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(\\.[A-Za-z][A-Za-z0-9-]*)*(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$"
-    )]
+    /// Absolute `http` or `https` URL, at most 2000 characters: an ASCII host name (IDN hosts
+    /// in their `xn--` form are not taken) or an IPv4 address, an optional port, a path and
+    /// query of URL characters (others percent-encoded), no user and no `#fragment`.
+    #[schema(example = "https://qlvb.example.gov.vn/hooks/cchc", max_length = 2000)]
     pub url: String,
     /// One or more of `period.opened`, `period.closed`, `submission.submitted`,
     /// `submission.returned`, `submission.accepted`, `unit.escalated`, `task.assigned`,
@@ -142,12 +140,9 @@ pub struct CreateWebhook {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhook {
+    /// As `CreateWebhook.url`.
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(
-        nullable = false,
-        max_length = 2000,
-        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(\\.[A-Za-z][A-Za-z0-9-]*)*(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$"
-    )]
+    #[schema(nullable = false, max_length = 2000)]
     pub url: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false, min_items = 1)]

@@ -26,6 +26,7 @@
 //! `TTr`, `QyĐ`).
 
 use std::fmt;
+use std::sync::LazyLock;
 
 /// Type abbreviations of Decree 30/2020/NĐ-CP Appendix III (administrative documents) and of
 /// the common legal normative documents, with their Vietnamese names.
@@ -193,6 +194,69 @@ pub enum DocumentNumberError {
         "{0:?} is not a valid abbreviation: use letters (with Vietnamese diacritics) and digits"
     )]
     BadAbbreviation(String),
+    #[error(
+        "write abbreviations with the letters A-Z, Đ and digits, the number with at most nine \
+         digits, and only spaces between the parts"
+    )]
+    NotAsWritten,
+    #[error("the number and symbol is longer than {MAX_CHARS} characters")]
+    TooLong,
+}
+
+/// The longest number and symbol taken, spaces included.
+pub const MAX_CHARS: usize = 200;
+
+/// The layouts above as one regular expression, without anchors: what [`check`] takes.
+/// Abbreviations are written with A–Z, `Đ` and digits (Vietnamese abbreviations drop every
+/// other diacritic), a running number has at most nine digits, and the tidying [`parse`]
+/// does is spelled out: a leading `Số` (composed or not), spaces and no-break spaces around
+/// `/` and `-`, look-alike dashes and slashes, `Ð`.
+fn pattern_body() -> String {
+    const SPACE: &str = "[ \\u00A0]*";
+    let dash = format!("{SPACE}[-\\u2010-\\u2014\\u2212\\uFE63\\uFF0D]{SPACE}");
+    let slash = format!("{SPACE}[/\\u2215\\uFF0F]{SPACE}");
+    let abbreviation = "[A-ZĐÐ][A-Za-z0-9ĐđÐð]{0,19}";
+    let number = "0*[1-9][0-9]{0,8}[a-z]{0,2}";
+    let year = "(?:194[5-9]|19[5-9][0-9]|2[0-9]{3})";
+    let kinds = DOCUMENT_TYPES
+        .iter()
+        .map(|(abbreviation, _)| abbreviation.replace('Đ', "[ĐÐ]"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let legislature = "(?:QH|UBTVQH)[0-9]{1,2}";
+    let so = "(?:[Ss](?:ố|ô\\u0301|o\\u0302\\u0301)|S(?:Ố|Ô\\u0301|O\\u0302\\u0301))";
+    // A letter names its issuer (and drafter); a typed document its issuers after the type.
+    let symbol = format!(
+        "(?:{abbreviation}(?:{dash}{abbreviation})?|(?:{kinds})(?:{dash}{abbreviation}){{2,}})"
+    );
+    let legal_symbol = format!("(?:(?:{kinds})(?:{dash}{abbreviation})+|{legislature})");
+    let state = format!("{number}{slash}(?:{symbol}|{year}{slash}{legal_symbol})");
+    let party =
+        format!("{number}{dash}{abbreviation}{slash}{abbreviation}(?:{dash}{abbreviation})?");
+    format!("{SPACE}(?:{so}[:. \\u00A0]*)?(?:{state}|{party}){SPACE}")
+}
+
+static PATTERN: LazyLock<String> = LazyLock::new(|| format!("^{}$", pattern_body()));
+static MATCHER: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(&PATTERN).expect("the document number pattern compiles"));
+
+/// The number and symbol the service takes, as the OpenAPI document's `pattern` (ECMAScript,
+/// Python and Rust read it alike). Every text it matches parses.
+pub fn pattern() -> &'static str {
+    &PATTERN
+}
+
+/// A number and symbol as the API takes it: read by [`parse`], written as [`pattern`] says.
+pub fn check(text: &str) -> Result<DocumentNumber, DocumentNumberError> {
+    if text.chars().count() > MAX_CHARS {
+        return Err(DocumentNumberError::TooLong);
+    }
+    let parsed = parse(text)?;
+    if MATCHER.is_match(text) {
+        Ok(parsed)
+    } else {
+        Err(DocumentNumberError::NotAsWritten)
+    }
 }
 
 fn is_abbreviation(part: &str) -> bool {
@@ -648,6 +712,55 @@ mod tests {
             .map(|(code, _)| code)
             .collect();
         assert_eq!(codes, ["ambiguous_symbol"]);
+    }
+
+    /// Every text of the pattern is taken, so a client checking the pattern is never refused.
+    #[test]
+    fn every_text_the_pattern_allows_parses() {
+        use proptest::test_runner::{Config, TestRunner};
+        let strategy = proptest::string::string_regex(&pattern_body()).expect("a strategy");
+        let mut runner = TestRunner::new(Config {
+            cases: 5000,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |text| {
+                let checked = check(&text);
+                let too_long = text.chars().count() > MAX_CHARS;
+                proptest::prop_assert!(checked.is_ok() || too_long, "{text:?}: {checked:?}");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn the_pattern_refuses_what_staff_would_not_write() {
+        for taken in [
+            "383/KH-SCT",
+            " Số: 383 / KH - SCT ",
+            "So\u{0302}\u{0301} 383/KH-SCT",
+            "383/KH\u{2011}SCT",
+            "337/Q\u{00D0}-UBND",
+            "02/2019/TTLT-BNV-BTC",
+            "1211/2016/UBTVQH13",
+            "39-NQ/TW",
+            "30c/NQ-CP",
+        ] {
+            assert!(check(taken).is_ok(), "{taken}");
+        }
+        for refused in [
+            "383/KH-SỞ",
+            "383/KH\tSCT",
+            "1234567890/KH-SCT",
+            "383/KH-ΣCT",
+        ] {
+            assert!(
+                parse(refused).is_ok() || refused.contains('\t'),
+                "{refused}"
+            );
+            assert!(check(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! points after appraisal and explanation, the ranking class.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
 
 use crate::model::criteria::{CriterionInput, RankingClass, ScoreThreshold, Scoring};
-use crate::validation::Checker;
+use crate::validation::{Checker, FORBIDDEN_CLASS, SPACE_CLASS};
 
 /// The most criteria a set holds.
 pub const MAX_CRITERIA: usize = 1000;
@@ -348,11 +349,44 @@ pub fn check_classes(check: &mut Checker, classes: &[RankingClass]) {
     }
 }
 
+/// The ranking classes of one line as a regular expression, without anchors: up to 10
+/// `label: points` separated by `;` (blank ones skipped), a label of 1–100 characters after
+/// trimming with no `:` or `;`, points from 0 to 1000 with at most two decimals after `.` or
+/// `,`.
+fn classes_pattern_body() -> String {
+    let space = "[ \\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*";
+    let label_char = format!("[^{FORBIDDEN_CLASS}\\t\\n\\r;:]");
+    let label_edge = format!("[^{FORBIDDEN_CLASS}{SPACE_CLASS};:]");
+    let points = "(?:1000(?:[.,]0{1,2})?|[0-9]{1,3}(?:[.,][0-9]{1,2})?)";
+    let class = format!(
+        "{space}{label_edge}(?:{label_char}{{0,98}}{label_edge})?{space}:{space}{points}{space}"
+    );
+    format!("(?:{space};)*(?:{space}|{class}(?:(?:;{space})*;{class}){{0,9}}(?:;{space})*)")
+}
+
+static CLASSES_PATTERN: LazyLock<String> =
+    LazyLock::new(|| format!("^{}$", classes_pattern_body()));
+static CLASSES_MATCHER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(&CLASSES_PATTERN).expect("the ranking classes pattern compiles")
+});
+
+/// The longest line of ranking classes taken.
+pub const MAX_CLASSES_CHARS: usize = 1200;
+
+/// What [`parse_classes`] takes, as the OpenAPI document's `pattern`.
+pub fn classes_pattern() -> &'static str {
+    &CLASSES_PATTERN
+}
+
 /// Ranking classes as staff type them in one line: `Tốt: 90; Khá: 80; Trung bình: 65; Yếu: 0`
-/// (label, colon, the fewest points; `;` or new lines between classes; `0,5` with a comma).
-/// The problem names the class it cannot read.
+/// (label, colon, the fewest points; `;` between classes; `0,5` with a comma), checked as
+/// [`classes_pattern`] says. The problem names the class it cannot read.
 pub fn parse_classes(text: &str) -> std::result::Result<Vec<RankingClass>, String> {
-    text.split([';', '\n'])
+    if text.chars().count() > MAX_CLASSES_CHARS {
+        return Err(format!("at most {MAX_CLASSES_CHARS} characters"));
+    }
+    let classes = text
+        .split(';')
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .map(|part| {
@@ -368,7 +402,17 @@ pub fn parse_classes(text: &str) -> std::result::Result<Vec<RankingClass>, Strin
                 min_points,
             })
         })
-        .collect()
+        .collect::<std::result::Result<Vec<_>, String>>()?;
+    if CLASSES_MATCHER.is_match(text) {
+        Ok(classes)
+    } else {
+        Err(
+            "write at most 10 classes on one line as `label: points`, separated by `;`: \
+             a label of 1–100 characters without `:`, points from 0 to 1000 with at most two \
+             decimals"
+                .to_owned(),
+        )
+    }
 }
 
 /// Sums leaf values up the tree. `parents[i]` is the position of criterion `i`'s parent
@@ -585,7 +629,7 @@ mod tests {
 
     #[test]
     fn classes_read_as_staff_type_them() {
-        let classes = parse_classes("Tốt: 90; Khá: 80\nTrung bình: 65,5;").unwrap();
+        let classes = parse_classes("Tốt: 90; Khá: 80;Trung bình: 65,5;").unwrap();
         let read: Vec<(&str, Decimal)> = classes
             .iter()
             .map(|c| (c.label.as_str(), c.min_points))
@@ -601,6 +645,48 @@ mod tests {
         assert!(parse_classes("Tốt 90").unwrap_err().contains("Tốt 90"));
         assert!(parse_classes("Tốt: chín mươi").is_err());
         assert!(parse_classes("").unwrap().is_empty());
+        for refused in [
+            "Tốt: 90\nKhá: 80",
+            "Loại: A: 90",
+            "Tốt: 1000,5",
+            "Tốt: 90,125",
+        ] {
+            assert!(parse_classes(refused).is_err(), "{refused}");
+        }
+    }
+
+    /// Every line the pattern allows is read into classes that pass their check, so a client
+    /// checking the pattern is never refused (but for two classes at the same points).
+    #[test]
+    fn every_line_the_pattern_allows_is_taken() {
+        use proptest::test_runner::{Config, TestRunner};
+        let strategy = proptest::string::string_regex(&classes_pattern_body()).expect("a strategy");
+        let mut runner = TestRunner::new(Config {
+            cases: 3000,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |text| {
+                if text.chars().count() > MAX_CLASSES_CHARS {
+                    return Ok(());
+                }
+                let classes = parse_classes(&text);
+                proptest::prop_assert!(classes.is_ok(), "{text:?}: {classes:?}");
+                let mut check = Checker::new();
+                check_classes(&mut check, &classes.unwrap_or_default());
+                let codes: Vec<String> = check
+                    .finish()
+                    .err()
+                    .map(|invalid| invalid.errors.into_iter().map(|e| e.code).collect())
+                    .unwrap_or_default();
+                proptest::prop_assert!(
+                    codes.iter().all(|code| code == "duplicate"),
+                    "{text:?}: {codes:?}"
+                );
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

@@ -89,7 +89,7 @@ pub fn derive(
         );
     }
     for (i, doc) in state.legal_basis.iter().enumerate() {
-        if document_number::parse(&doc.number).is_err() {
+        if document_number::check(&doc.number).is_err() {
             check.push(
                 format!("legal_basis[{i}].number"),
                 "invalid_document_number",

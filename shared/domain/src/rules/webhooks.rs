@@ -3,6 +3,7 @@
 //! [`crate::rules::signature`].
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,8 +38,30 @@ pub fn generate_secret() -> String {
     format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A subscription's URL as the OpenAPI document's `pattern`: `http` or `https`, a host name
+/// (ASCII labels of letters, digits and single hyphens, the last one starting with a letter)
+/// or an IPv4 address, an optional port, then a path and query of URL characters; no user,
+/// no fragment. Without anchors.
+const URL_BODY: &str = concat!(
+    "[Hh][Tt][Tt][Pp][Ss]?://",
+    "(?:(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\\.)*[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*",
+    "|(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})",
+    "(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?",
+    "(?:[/?][A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?",
+);
+
+static URL_PATTERN: LazyLock<String> = LazyLock::new(|| format!("^{URL_BODY}$"));
+static URL_MATCHER: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(&URL_PATTERN).expect("the URL pattern compiles"));
+
+/// The URLs a subscription takes, as a regular expression (ECMAScript, Python and Rust read it
+/// alike); [`url_problem`] refuses any other.
+pub fn url_pattern() -> &'static str {
+    &URL_PATTERN
+}
+
 /// What is wrong with a subscription's URL, if anything: it must be an absolute `http(s)` URL
-/// with a host, no credentials and no fragment.
+/// with a host, no credentials and no fragment, written as [`url_pattern`] says.
 pub fn url_problem(field: &str, url: &str) -> Option<FieldError> {
     let invalid = |message: &str| Some(FieldError::new(field, "invalid_url", message));
     if url.trim().is_empty() {
@@ -67,6 +90,12 @@ pub fn url_problem(field: &str, url: &str) -> Option<FieldError> {
     }
     if parsed.fragment().is_some() {
         return invalid("must not have a #fragment");
+    }
+    if !URL_MATCHER.is_match(url) {
+        return invalid(
+            "must be http(s)://host[:port]/path with an ASCII host name or IPv4 address, \
+             URL characters only (percent-encode the others) and no spaces",
+        );
     }
     None
 }
@@ -185,6 +214,7 @@ mod tests {
         for good in [
             "https://qlvb.example.gov.vn/hooks/cchc",
             "http://10.0.0.5:8080/webhooks?source=cchc",
+            "HTTPS://1qlvb.example.vn:65535",
         ] {
             assert_eq!(code(url_problem("url", good)), None, "{good}");
         }
@@ -196,6 +226,10 @@ mod tests {
             ("mailto:vp@example.vn", "invalid_url"),
             ("https://user:pass@qlvb.example.gov.vn/", "invalid_url"),
             ("https://qlvb.example.gov.vn/#x", "invalid_url"),
+            (" https://qlvb.example.gov.vn/", "invalid_url"),
+            ("https://qlvb.example.gov.vn/báo-cáo", "invalid_url"),
+            ("https://[::1]/hooks", "invalid_url"),
+            ("https://xn--bo-cu-qva.vn/", "invalid_url"),
         ] {
             assert_eq!(
                 code(url_problem("url", bad)).as_deref(),
@@ -205,6 +239,28 @@ mod tests {
         }
         let long = format!("https://example.vn/{}", "a".repeat(MAX_URL_LEN));
         assert_eq!(code(url_problem("url", &long)).as_deref(), Some("too_long"));
+    }
+
+    /// Every URL of the pattern is taken, so a client checking the pattern is never refused.
+    #[test]
+    fn every_url_the_pattern_allows_is_taken() {
+        use proptest::test_runner::{Config, TestRunner};
+        let strategy = proptest::string::string_regex(URL_BODY).expect("a strategy");
+        let mut runner = TestRunner::new(Config {
+            cases: 5000,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |url| {
+                if url.chars().count() > MAX_URL_LEN {
+                    return Ok(()); // the schema's maxLength
+                }
+                let problem = url_problem("url", &url);
+                proptest::prop_assert!(problem.is_none(), "{url:?}: {problem:?}");
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

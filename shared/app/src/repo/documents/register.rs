@@ -29,7 +29,7 @@ pub(crate) fn check_fields(
     check.text(&format!("{prefix}issuing_agency"), issuing_agency, 300);
     check.text(&format!("{prefix}subject"), subject, 2000);
     check.optional_text(&format!("{prefix}signer"), signer, 200);
-    match document_number::parse(number) {
+    match document_number::check(number) {
         Ok(parsed) => Some(parsed),
         Err(reason) => {
             check.push(
