@@ -10,6 +10,7 @@ use cchc_app::jobs::{
     BackgroundJob, Digest, EscalationHead, EscalationLeadership, Receipt, Reminder,
 };
 use cchc_app::repo::jobs::{ClaimedJob, JobError};
+use cchc_app::repo::pinned_versions::PinnedVersions;
 use cchc_db::standings::{unit_standing, unit_standings, UnitStanding};
 use cchc_db::{escalations, periods, submissions, units};
 use cchc_domain::model::job::Recipient;
@@ -38,6 +39,9 @@ pub(crate) enum Decision {
 pub struct MailJobs {
     mailer: Mailer,
     task_policy: ReminderPolicy,
+    /// Indicator versions as periods pin them, read once for every reminder that lists what
+    /// a draft still lacks (a version never changes).
+    versions: PinnedVersions,
 }
 
 impl MailJobs {
@@ -47,6 +51,7 @@ impl MailJobs {
         Self {
             mailer,
             task_policy: ReminderPolicy::default(),
+            versions: PinnedVersions::new(),
         }
     }
 
@@ -71,12 +76,13 @@ impl MailJobs {
 
 /// A mail kind: what its payload decides when the job runs.
 pub(crate) trait MailJob: BackgroundJob {
-    fn decide(
+    fn decide<'a>(
         self,
-        conn: &mut AsyncPgConnection,
+        jobs: &'a MailJobs,
+        conn: &'a mut AsyncPgConnection,
         key: String,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'_, Result<Decision, JobError>>;
+    ) -> BoxFuture<'a, Result<Decision, JobError>>;
 }
 
 impl MailJobs {
@@ -88,7 +94,7 @@ impl MailJobs {
         payload: J,
         now: DateTime<Utc>,
     ) -> Result<String, JobError> {
-        let decision = payload.decide(conn, Self::key(job), now).await?;
+        let decision = payload.decide(self, conn, Self::key(job), now).await?;
         self.deliver(decision, now).await
     }
 
@@ -110,56 +116,61 @@ impl MailJobs {
 }
 
 impl MailJob for Reminder {
-    fn decide(
+    fn decide<'a>(
         self,
-        conn: &mut AsyncPgConnection,
+        jobs: &'a MailJobs,
+        conn: &'a mut AsyncPgConnection,
         key: String,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'_, Result<Decision, JobError>> {
-        Box::pin(reminder(conn, self, key, now))
+    ) -> BoxFuture<'a, Result<Decision, JobError>> {
+        Box::pin(reminder(conn, &jobs.versions, self, key, now))
     }
 }
 
 impl MailJob for EscalationHead {
-    fn decide(
+    fn decide<'a>(
         self,
-        conn: &mut AsyncPgConnection,
+        _jobs: &'a MailJobs,
+        conn: &'a mut AsyncPgConnection,
         key: String,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+    ) -> BoxFuture<'a, Result<Decision, JobError>> {
         Box::pin(escalation_head(conn, self, key, now))
     }
 }
 
 impl MailJob for EscalationLeadership {
-    fn decide(
+    fn decide<'a>(
         self,
-        conn: &mut AsyncPgConnection,
+        _jobs: &'a MailJobs,
+        conn: &'a mut AsyncPgConnection,
         key: String,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+    ) -> BoxFuture<'a, Result<Decision, JobError>> {
         Box::pin(escalation_leadership(conn, self, key, now))
     }
 }
 
 impl MailJob for Receipt {
-    fn decide(
+    fn decide<'a>(
         self,
-        conn: &mut AsyncPgConnection,
+        _jobs: &'a MailJobs,
+        conn: &'a mut AsyncPgConnection,
         key: String,
         _now: DateTime<Utc>,
-    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+    ) -> BoxFuture<'a, Result<Decision, JobError>> {
         Box::pin(receipt(conn, self, key))
     }
 }
 
 impl MailJob for Digest {
-    fn decide(
+    fn decide<'a>(
         self,
-        conn: &mut AsyncPgConnection,
+        _jobs: &'a MailJobs,
+        conn: &'a mut AsyncPgConnection,
         key: String,
         now: DateTime<Utc>,
-    ) -> BoxFuture<'_, Result<Decision, JobError>> {
+    ) -> BoxFuture<'a, Result<Decision, JobError>> {
         Box::pin(digest(conn, self, key, now))
     }
 }
@@ -225,16 +236,21 @@ async fn standing(
 
 async fn reminder(
     conn: &mut AsyncPgConnection,
+    versions: &PinnedVersions,
     job: Reminder,
     key: String,
     now: DateTime<Utc>,
 ) -> Result<Decision, JobError> {
-    // Both reads in one round trip (pipelined on the connection).
-    let (period, unit) = futures_util::try_join!(period(conn, job.period_id), async {
-        unit_standing(conn, job.period_id, job.unit_id)
-            .await
-            .map_err(JobError::from)
-    })?;
+    // The reads in one round trip (pipelined on the connection).
+    let (period, unit, office) = futures_util::try_join!(
+        period(conn, job.period_id),
+        async {
+            unit_standing(conn, job.period_id, job.unit_id)
+                .await
+                .map_err(JobError::from)
+        },
+        is_office(conn, job.unit_id),
+    )?;
     if !period.open {
         return Ok(Decision::Skip("the period is no longer open".into()));
     }
@@ -251,9 +267,11 @@ async fn reminder(
     if now >= deadline {
         return Ok(Decision::Skip("the deadline has passed".into()));
     }
-    let unit_ref = own_unit_ref(conn, &unit).await?;
-    let versions = cchc_app::repo::pinned_versions::PinnedVersions::new();
-    let missing = cchc_app::signed_links::missing_for_reminder(conn, &versions, unit.submission_id)
+    let unit_ref = UnitRef {
+        office,
+        ..unit_ref(&unit)
+    };
+    let missing = cchc_app::signed_links::missing_for_reminder(conn, versions, unit.submission_id)
         .await
         .map_err(JobError::from)?
         .into_iter()

@@ -12,10 +12,7 @@ use cchc_domain::model::unit::{ContactRole, UnitKind};
 use cchc_domain::rules::calendar::WorkingCalendar;
 
 /// Whether unit `unit_id` is the Office (Văn phòng Sở); `false` for a unit that is gone.
-pub(crate) async fn is_office(
-    conn: &mut AsyncPgConnection,
-    unit_id: i64,
-) -> Result<bool, JobError> {
+pub(crate) async fn is_office(conn: &AsyncPgConnection, unit_id: i64) -> Result<bool, JobError> {
     Ok(units::find(conn, unit_id, false)
         .await?
         .is_some_and(|row| row.kind == UnitKind::Office))

@@ -92,12 +92,12 @@ pub async fn subtree_ids(conn: &mut AsyncPgConnection, root_id: i64) -> Result<V
 }
 
 /// Unit `id`'s row, if it exists; `lock` locks it for the rest of the transaction.
-pub async fn find(conn: &mut AsyncPgConnection, id: i64, lock: bool) -> Result<Option<UnitRow>> {
+pub async fn find(mut conn: &AsyncPgConnection, id: i64, lock: bool) -> Result<Option<UnitRow>> {
     let query = units::table.find(id).select(UnitRow::as_select());
     Ok(if lock {
-        query.for_update().first(conn).await.optional()?
+        query.for_update().first(&mut conn).await.optional()?
     } else {
-        query.first(conn).await.optional()?
+        query.first(&mut conn).await.optional()?
     })
 }
 
