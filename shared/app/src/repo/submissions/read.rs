@@ -214,7 +214,7 @@ impl Loaded {
                     .map(|r| reported(r, self.evidence_count(facts)))
                     .unwrap_or_default();
                 let gap = discrepancy(spec, &reported_value);
-                Ok(IndicatorValue {
+                IndicatorValue {
                     indicator_id: facts.indicator_id,
                     code: def.code.clone(),
                     name: def.name.clone(),
@@ -237,9 +237,9 @@ impl Loaded {
                     explanation: row.and_then(|r| r.explanation.clone()),
                     note: row.and_then(|r| r.note.clone()),
                     answered: row.is_some(),
-                })
+                }
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Vec<_>>();
         let row = &self.row;
         Ok(Submission {
             id: row.id,
