@@ -295,27 +295,20 @@ async fn serve_with_worker(config: Config) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    // One pool per worker thread, the connections split between them: a connection's driver
-    // task runs on the thread that opened it, so with one shared pool a worker mostly queries
-    // through connections another worker drives, and every round trip wakes that thread twice.
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let pool_per_worker = config.db_pool_size.div_ceil(workers).max(1);
     let pool = build_pool_with_timeout(
         &config.database_url,
-        pool_per_worker,
+        config.db_pool_size,
         config.db_statement_timeout,
     )?;
     let storage =
         Storage::open(&config.storage).context("cannot open the file store (CCHC_STORAGE_URL)")?;
     tracing::info!(store = storage.description(), "files are stored");
     let bind = config.bind.clone();
-    let (database_url, statement_timeout) =
-        (config.database_url.clone(), config.db_statement_timeout);
     let tokens = Arc::new(TokenCache::default());
     let (stop_listening, stopped) = tokio::sync::watch::channel(false);
     let listening = tokio::spawn(cchc_app::token_cache::listen(
         tokens.clone(),
-        database_url.clone(),
+        config.database_url.clone(),
         stopped,
     ));
     let state = AppState {
@@ -339,18 +332,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let spec = Arc::new(crate::app::openapi());
     tracing::info!(%bind, "serving");
-    HttpServer::new(move || {
-        let mut state = state.clone();
-        state.pool = build_pool_with_timeout(&database_url, pool_per_worker, statement_timeout)
-            .expect("the same settings built the first pool");
-        crate::app::app(state, spec.clone())
-    })
-    .workers(workers)
-    .bind(&bind)
-    .with_context(|| format!("cannot listen on {bind} (CCHC_BIND)"))?
-    .shutdown_timeout(10)
-    .run()
-    .await?;
+    HttpServer::new(move || crate::app::app(state.clone(), spec.clone()))
+        .bind(&bind)
+        .with_context(|| format!("cannot listen on {bind} (CCHC_BIND)"))?
+        .shutdown_timeout(10)
+        .run()
+        .await?;
     stop_listening.send(true).ok();
     listening.await.ok();
     Ok(())
