@@ -190,9 +190,7 @@ pub enum DocumentNumberError {
     BadYear(String),
     #[error("the symbol {0:?} must name at least the issuing agency, e.g. SCT-VP or KH-SCT")]
     BadSymbol(String),
-    #[error(
-        "{0:?} is not a valid abbreviation: use letters (with Vietnamese diacritics) and digits"
-    )]
+    #[error("{0:?} is not a valid abbreviation: a capital letter, then letters and digits")]
     BadAbbreviation(String),
     #[error(
         "write abbreviations with the letters A-Z, Đ and digits, the number with at most nine \
