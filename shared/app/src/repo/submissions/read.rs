@@ -202,7 +202,7 @@ impl Loaded {
         cited + uploaded
     }
 
-    pub(super) fn to_api(&self) -> Result<Submission> {
+    pub(super) fn to_api(&self) -> Submission {
         let values = self
             .indicators
             .iter()
@@ -241,7 +241,7 @@ impl Loaded {
             })
             .collect::<Vec<_>>();
         let row = &self.row;
-        Ok(Submission {
+        Submission {
             id: row.id,
             period_id: row.period_id,
             period_code: self.period.code.clone(),
@@ -275,7 +275,7 @@ impl Loaded {
             created_at: local(row.created_at),
             updated_at: local(row.updated_at),
             import_warnings: Vec::new(),
-        })
+        }
     }
 
     /// The content a version records: what the unit states, by indicator code.
@@ -337,7 +337,7 @@ pub async fn get(
     authz::refuse_integrations(principal, PeopleOnly::Reports)?;
     let (head, values) = read_head(conn, id, false).await?;
     authz::may_read_unit(principal, head.row.unit_id, "submission")?;
-    load(conn, versions, head, values).await?.to_api()
+    Ok(load(conn, versions, head, values).await?.to_api())
 }
 
 pub async fn list(

@@ -169,8 +169,8 @@ pub async fn update(
         loaded.row = updated;
         Ok(loaded)
     })
-    .await?
-    .to_api()
+    .await
+    .map(|loaded| loaded.to_api())
 }
 
 /// Splits a PATCH's value changes into rows to write and indicators to clear.
@@ -203,5 +203,5 @@ pub async fn check_update(
     check_editable(&head.row)?;
     let loaded = load(conn, versions, head, values).await?;
     check_filing_window(&loaded.period, loaded.extension.is_some())?;
-    loaded.to_api()
+    Ok(loaded.to_api())
 }
